@@ -1,0 +1,3 @@
+from highneeds.cli import main
+
+main()

@@ -1,0 +1,98 @@
+"""Who may do what: the whole permission matrix in one place.
+
+Page-level permissions take no object; object-level ones take a child. people.queries.visible_children
+is the queryset twin of `people.view_child` and the tests hold the two to agreeing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import rules
+from django.db.models import Q
+from django.utils import timezone
+
+from .roles import Role
+
+
+def _role(*names):
+    @rules.predicate(name=f"role in {names}")
+    def has(user):
+        return bool(user and user.is_authenticated and user.is_active and getattr(user, "role", None) in names)
+
+    return has
+
+
+is_casework = _role(Role.CASEWORKER, Role.MANAGER)
+is_manager = _role(Role.MANAGER)
+is_finance = _role(Role.FINANCE)
+is_senco = _role(Role.SENCO)
+is_invited_role = _role(Role.PROFESSIONAL, Role.PANEL_MEMBER)
+is_parent = _role(Role.PARENT)
+is_young_person = _role(Role.YOUNG_PERSON)
+is_strategic = _role(Role.STRATEGIC_LEAD)
+is_admin = _role(Role.ADMIN)
+is_anyone = _role(*Role.LABELS)
+
+
+def active_access_q(prefix: str = "") -> Q:
+    """Invitations that are neither revoked nor expired today."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}revoked_at__isnull": True}) & (
+        Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
+    )
+
+
+@rules.predicate
+def child_at_my_setting(user, child) -> bool:
+    if child is None or not user.establishment_id:
+        return False
+    return child.placements.filter(establishment_id=user.establishment_id, end_date__isnull=True).exists()
+
+
+@rules.predicate
+def invited_to_child(user, child) -> bool:
+    return child is not None and child.access_grants.filter(active_access_q(), user=user).exists()
+
+
+@rules.predicate
+def my_child(user, child) -> bool:
+    return child is not None and child.parents.filter(user=user, parental_responsibility=True).exists()
+
+
+@rules.predicate
+def own_record_16_plus(user, child) -> bool:
+    return child is not None and user.child_id == child.pk and child.age(date.today()) >= 16
+
+
+can_view_child = (
+    is_casework
+    | is_finance
+    | (is_senco & child_at_my_setting)
+    | (is_invited_role & invited_to_child)
+    | (is_parent & my_child)
+    | (is_young_person & own_record_16_plus)
+)
+
+PERMISSIONS = {
+    # children
+    "people.search_children": is_casework | is_finance | is_senco | is_invited_role | is_parent,
+    "people.view_child": can_view_child,
+    "people.change_child": is_casework,
+    "people.view_child_audit": is_manager,
+    "people.grant_access": is_casework,
+    "people.import_children": is_manager | is_admin,
+    # establishments: the directory is for every signed-in user
+    "establishments.view": is_anyone,
+    "establishments.change": is_manager | is_admin,
+    # aggregates only: no named child
+    "insight.view_aggregates": is_strategic | is_manager | is_finance,
+    # administration
+    "accounts.manage_users": is_admin,
+    "accounts.use_api": is_anyone,
+    "council.change_settings": is_admin,
+    "audit.verify": is_admin | is_manager,
+}
+
+for _name, _predicate in PERMISSIONS.items():
+    rules.add_perm(_name, _predicate)

@@ -1,0 +1,79 @@
+"""The one way to change data: a service function that checks permission and audits, atomically.
+
+`@service` runs the function in a transaction, watches the SQL it sends, and refuses to commit
+when it wrote to a domain table without appending an audit event.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+
+REGISTRY: list = []
+# Tables whose writes are bookkeeping, not changes to someone's record.
+_IGNORED_TABLES = re.compile(r'^"?(audit_|django_session|django_migrations)')
+_WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+("?[\w.]+"?)', re.I)
+
+
+class AuditMissing(RuntimeError):
+    pass
+
+
+@dataclass
+class _Call:
+    name: str
+    writes: set[str] = field(default_factory=set)
+    audited: int = 0
+
+    def watch(self, execute, sql, params, many, context):
+        match = _WRITE.match(sql)
+        if match and not _IGNORED_TABLES.match(match.group(2)):
+            self.writes.add(match.group(2).strip('"'))
+        return execute(sql, params, many, context)
+
+
+_current: contextvars.ContextVar[_Call | None] = contextvars.ContextVar("highneeds_service", default=None)
+
+
+def in_service() -> bool:
+    return _current.get() is not None
+
+
+def mark_audited(count: int) -> None:
+    call = _current.get()
+    if call is not None:
+        call.audited += count
+
+
+def service(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if _current.get() is not None:  # nested: the outermost call does the checking
+            return func(*args, **kwargs)
+        call = _Call(func.__qualname__)
+        token = _current.set(call)
+        try:
+            with transaction.atomic(), connection.execute_wrapper(call.watch):
+                result = func(*args, **kwargs)
+                if call.writes and not call.audited:
+                    raise AuditMissing(f"{call.name} wrote to {sorted(call.writes)} without an audit event")
+            return result
+        finally:
+            _current.reset(token)
+
+    wrapper.is_service = True
+    REGISTRY.append(wrapper)
+    return wrapper
+
+
+def require(actor, perm: str, obj=None) -> None:
+    """Raise PermissionDenied unless the actor holds `perm` (on `obj` where given)."""
+    if getattr(actor, "is_system", False):
+        return
+    if actor is None or not actor.has_perm(perm, obj):
+        raise PermissionDenied(perm)

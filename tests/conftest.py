@@ -1,0 +1,76 @@
+"""Shared fixtures: users of every role, children and establishments made through the services."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import date
+
+import pytest
+
+os.environ.setdefault("HIGHNEEDS_TESTING", "1")
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_establishment(db):
+    from highneeds.accounts.roles import SYSTEM
+    from highneeds.establishments.services import save_establishment
+
+    def make(**overrides):
+        n = next(_counter)
+        data = {
+            "name": f"Testbrook Primary {n}",
+            "establishment_type": "MS_LA",
+            "phase": "PRIMARY",
+            "urn": 900000 + n,
+            "la_code": "999",
+            "la_name": "Exampleshire",
+            "age_low": 4,
+            "age_high": 11,
+        }
+        data.update(overrides)
+        return save_establishment(actor=SYSTEM, data=data)
+
+    return make
+
+
+@pytest.fixture
+def make_child(db):
+    from highneeds.accounts.roles import SYSTEM
+    from highneeds.people import services
+
+    def make(*, sen_status="K", needs=("SLCN",), establishment=None, dob=date(2014, 5, 3), **fields):
+        n = next(_counter)
+        data = {
+            "first_name": fields.pop("first_name", f"Testchild{n}"),
+            "last_name": fields.pop("last_name", "Samplefield"),
+            "date_of_birth": dob,
+            "sex": "F",
+            "responsible_la": "999",
+        }
+        data.update(fields)
+        child = services.create_child(actor=SYSTEM, data=data)
+        if sen_status != "N":
+            services.set_sen_status(actor=SYSTEM, child=child, status=sen_status, on=date(2020, 9, 1))
+            services.set_needs(actor=SYSTEM, child=child, need_codes=list(needs))
+        if establishment is not None:
+            services.add_placement(actor=SYSTEM, child=child, establishment=establishment, placement_type="ON_ROLL",
+                                   start_date=date(2021, 9, 1))
+        return child
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    from highneeds.accounts.roles import SYSTEM
+    from highneeds.accounts.services import create_user
+
+    def make(role, *, password="correct horse battery staple", **fields):
+        n = next(_counter)
+        return create_user(actor=SYSTEM, username=fields.pop("username", f"{role}{n}"), password=password, role=role,
+                           **fields)
+
+    return make
