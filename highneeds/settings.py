@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "highneeds.casework",
     "highneeds.web",
     "highneeds.insight",
+    "highneeds.imports",
+    "highneeds.demo",
 ]
 
 MIDDLEWARE = [
