@@ -75,8 +75,10 @@ can_view_child = (
 )
 
 PERMISSIONS = {
+    "web.home": is_anyone,
     # children
     "people.search_children": is_casework | is_finance | is_senco | is_invited_role | is_parent,
+    "people.open_records": is_casework | is_finance | is_senco | is_invited_role | is_parent | is_young_person,
     "people.view_child": can_view_child,
     "people.change_child": is_casework,
     "people.view_child_audit": is_manager,

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
 _CACHE_KEY = "highneeds:council-settings"
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG contrast ratio between white text and a background colour like #1d4f6e."""
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
 
 
 class CouncilSettings(models.Model):
@@ -26,6 +38,11 @@ class CouncilSettings(models.Model):
 
     class Meta:
         verbose_name_plural = "council settings"
+
+    def clean(self):
+        if self.brand_colour and contrast_with_white(self.brand_colour) < 4.5:
+            raise ValidationError({"brand_colour": "White text on this colour would be hard to read: choose a darker colour "
+                                                   "(contrast must be at least 4.5 to 1)"})
 
     def save(self, *args, **kwargs):
         self.pk = 1

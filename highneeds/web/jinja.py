@@ -13,6 +13,8 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader,
 
 from highneeds.council.models import CouncilSettings
 
+from .navigation import nav_items
+
 
 def format_date(value, fmt: str = "%-d %B %Y") -> str:
     """GOV.UK style dates: 27 September 2014."""
@@ -47,6 +49,7 @@ def environment(**options) -> Environment:
         static=static,
         council=CouncilSettings.current,
         has_perm=has_perm,
+        nav_items=nav_items,
         get_messages=get_messages,
         debug=settings.DEBUG,
     )

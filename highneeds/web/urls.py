@@ -1,1 +1,16 @@
-urlpatterns = []
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("health/", views.health, name="health"),
+    path("children/", include("highneeds.people.urls")),
+    path("establishments/", include("highneeds.establishments.urls")),
+    path("insight/", include("highneeds.insight.urls")),
+    path("settings/", include("highneeds.council.urls")),
+    path("users/", include("highneeds.accounts.urls")),
+]

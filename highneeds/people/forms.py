@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from highneeds.engine import codes
+from highneeds.web.forms import GovukDateField
+
+from .validation import clean_child
+
+
+class ChildSearchForm(forms.Form):
+    q = forms.CharField(label="Name or UPN", required=False, max_length=100)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
+    establishment = forms.TypedChoiceField(label="Current setting", required=False, coerce=int, empty_value=None)
+    sen_status = forms.ChoiceField(label="SEN status", required=False,
+                                   choices=[("", "Any")] + [(k, v) for k, v in codes.SEN_STATUS.items() if k != "N"])
+
+    def __init__(self, *args, establishments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].choices = [("", "Any setting")] + [(e.pk, e.name) for e in establishments]
+
+
+def _coded(table, blank=None):
+    return ([("", blank)] if blank else []) + [(k, f"{v} ({k})") for k, v in table.items()]
+
+
+class ChildForm(forms.Form):
+    """A child's core record. Validation is the shared `clean_child`, so the form, API and CSV agree."""
+
+    first_name = forms.CharField(label="First name", max_length=100, required=False)
+    last_name = forms.CharField(label="Last name", max_length=100, required=False)
+    preferred_name = forms.CharField(label="Preferred name (optional)", max_length=100, required=False)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
+    sex = forms.ChoiceField(label="Sex", choices=list(codes.SEX.items()), required=False)
+    ethnicity = forms.ChoiceField(label="Ethnicity", choices=_coded(codes.ETHNICITY), required=False, initial="NOBT")
+    postcode = forms.CharField(label="Home postcode", max_length=16, required=False)
+    upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False)
+    uln = forms.CharField(label="Unique learner number (ULN)", max_length=20, required=False)
+    nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
+    responsible_la = forms.CharField(label="Responsible LA number", max_length=3, required=False)
+    preferred_language = forms.CharField(label="Preferred language", max_length=60, required=False, initial="English")
+    preferred_contact = forms.ChoiceField(label="Preferred contact", choices=list(codes.PREFERRED_CONTACT.items()), required=False)
+    ncy_override = forms.IntegerField(label="Year group taught in, if out of year group (optional)", required=False,
+                                      min_value=-3, max_value=14)
+    ncy_override_reason = forms.CharField(label="Reason for teaching out of year group", max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.child_data = clean_child({k: v for k, v in data.items() if k not in self.errors})
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, messages[0])
+        return data

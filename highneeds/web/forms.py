@@ -1,0 +1,58 @@
+"""Form pieces that follow the GOV.UK Design System patterns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django import forms
+
+
+@dataclass
+class DateParts:
+    day: str = ""
+    month: str = ""
+    year: str = ""
+
+
+class GovukDateWidget(forms.Widget):
+    """Three boxes named <name>-day, <name>-month and <name>-year, as govukDateInput renders them."""
+
+    is_date_input = True
+
+    def value_from_datadict(self, data, files, name):
+        parts = [str(data.get(f"{name}-{p}", "")).strip() for p in ("day", "month", "year")]
+        return None if not any(parts) else parts
+
+    def value_omitted_from_data(self, data, files, name):
+        return not any(f"{name}-{p}" in data for p in ("day", "month", "year"))
+
+    @staticmethod
+    def parts(value) -> DateParts:
+        if isinstance(value, date):
+            return DateParts(str(value.day), str(value.month), str(value.year))
+        if isinstance(value, (list, tuple)) and len(value) == 3:
+            return DateParts(*value)
+        return DateParts()
+
+
+class GovukDateField(forms.Field):
+    widget = GovukDateWidget
+
+    def to_python(self, value):
+        if value in (None, "", []):
+            return None
+        if isinstance(value, date):
+            return value
+        day, month, year = value
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise forms.ValidationError(f"{self.label or 'Date'} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{self.label or 'Date'} must be a real date, in numbers")
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{self.label or 'Date'} must be a real date") from None

@@ -1,0 +1,24 @@
+"""The service navigation each person sees, built from what their permissions allow."""
+
+from __future__ import annotations
+
+ITEMS = [
+    # (text, path, permission)
+    ("Home", "/", "web.home"),
+    ("Find a child", "/children/", "people.search_children"),
+    ("Establishments", "/establishments/", "establishments.view"),
+    ("Local area figures", "/insight/", "insight.view_aggregates"),
+    ("Council settings", "/settings/", "council.change_settings"),
+    ("Users", "/users/", "accounts.manage_users"),
+]
+
+
+def nav_items(request) -> list[dict]:
+    user = request.user
+    path = request.path
+    items = []
+    for text, href, perm in ITEMS:
+        if user.has_perm(perm):
+            active = path == "/" if href == "/" else path.startswith(href)
+            items.append({"text": text, "href": href, "active": active})
+    return items if len(items) > 1 else []

@@ -1,0 +1,102 @@
+"""Sign-in, sign-out, the home page for each role, and the error pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from highneeds.accounts import services as accounts
+from highneeds.accounts.roles import Role
+from highneeds.casework.models import AssessmentRequest
+from highneeds.people.queries import current_settings, visible_children
+
+from .access import public, requires
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(label="Username", max_length=150,
+                               error_messages={"required": "Enter your username"})
+    password = forms.CharField(label="Password", widget=forms.PasswordInput,
+                               error_messages={"required": "Enter your password"})
+
+
+@public
+def sign_in(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if user is None:
+            # One message for both unknown user and wrong password, so usernames cannot be probed.
+            form.add_error("username", "Enter a correct username and password")
+        else:
+            accounts.sign_in(request=request, user=user)
+            return redirect(next_url)
+    return render(request, "web/sign_in.html", {"form": form, "next": next_url, "page_title": "Sign in",
+                                                "error_title": bool(form.errors)})
+
+
+@require_POST
+@requires("web.home")
+def sign_out(request):
+    accounts.sign_out(request=request)
+    return redirect("sign-in")
+
+
+@public
+def accessibility(request):
+    return render(request, "web/accessibility.html", {"page_title": "Accessibility statement"})
+
+
+@public
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@requires("web.home")
+def home(request):
+    user = request.user
+    context = {"page_title": "Home", "role": user.role}
+    if user.role in (Role.CASEWORKER, Role.MANAGER):
+        mine = list(visible_children(user).filter(lead_caseworker=user).order_by("last_name", "first_name")[:10])
+        context["my_children"] = mine
+        context["my_children_count"] = visible_children(user).filter(lead_caseworker=user).count()
+        context["settings_by_child"] = current_settings(mine)
+        context["open_requests"] = AssessmentRequest.objects.filter(caseworker=user, status__in=["pending", "assess"]).count()
+        if user.role == Role.MANAGER:
+            context["caseloads"] = (
+                user.__class__.objects.filter(role__in=[Role.CASEWORKER, Role.MANAGER], is_active=True)
+                .annotate(children=Count("lead_for"), open_requests=Count("requests", filter=Q(requests__status__in=["pending", "assess"])))
+                .order_by("last_name", "username")
+            )
+    elif user.role in (Role.SENCO, Role.PROFESSIONAL, Role.PANEL_MEMBER, Role.PARENT, Role.YOUNG_PERSON):
+        children = list(visible_children(user).order_by("last_name", "first_name")[:50])
+        context["children"] = children
+        context["settings_by_child"] = current_settings(children)
+    return render(request, "web/home.html", context)
+
+
+def _error(template: str, status: int, title: str):
+    def view(request, exception=None):
+        return render(request, template, {"page_title": title}, status=status)
+
+    return view
+
+
+permission_denied = _error("web/403.html", 403, "You do not have access to this page")
+page_not_found = _error("web/404.html", 404, "Page not found")
+
+
+def server_error(request):
+    return render(request, "web/500.html", {"page_title": "Sorry, there is a problem with the service"}, status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "web/403_csrf.html", {"page_title": "Your form expired"}, status=403)
