@@ -43,10 +43,11 @@ def sign_in(request):
                                                 "error_title": bool(form.errors)})
 
 
+@public
 @require_POST
-@requires("web.home")
 def sign_out(request):
-    accounts.sign_out(request=request)
+    if request.user.is_authenticated:
+        accounts.sign_out(request=request)
     return redirect("sign-in")
 
 

@@ -1,0 +1,125 @@
+"""Table-driven proof of who can see which child, by rule, by queryset and over HTTP."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from highneeds.accounts.roles import SYSTEM, Role
+from highneeds.people import services
+from highneeds.people.queries import visible_children
+
+PASSWORD = "correct horse battery staple"
+
+# role -> the children (by key) that role may open
+EXPECTED = {
+    "caseworker": {"at_school", "invited", "yp17", "yp15"},
+    "manager": {"at_school", "invited", "yp17", "yp15"},
+    "finance": {"at_school", "invited", "yp17", "yp15"},
+    "senco": {"at_school"},
+    "professional": {"invited"},
+    "panel_member": {"invited"},
+    "parent": {"at_school"},
+    "young_person": {"yp17"},
+    "young_person_15": set(),
+    "strategic_lead": set(),
+    "admin": set(),
+    "professional_expired": set(),
+}
+
+
+@pytest.fixture
+def world(make_user, make_child, make_establishment):
+    today = date.today()
+    school, other = make_establishment(name="Our School"), make_establishment(name="Other School")
+    children = {
+        "at_school": make_child(establishment=school, dob=today.replace(year=today.year - 10) - timedelta(days=3)),
+        "invited": make_child(establishment=other),
+        "yp17": make_child(sen_status="E", needs=("SEMH",), dob=today.replace(year=today.year - 17) - timedelta(days=3)),
+        "yp15": make_child(sen_status="E", needs=("SEMH",), dob=today.replace(year=today.year - 15) - timedelta(days=3)),
+    }
+    users = {role: make_user(role) for role in ("caseworker", "manager", "finance", "professional", "panel_member",
+                                                "parent", "strategic_lead", "admin")}
+    users["senco"] = make_user("senco", establishment=school)
+    users["young_person"] = make_user("young_person", child=children["yp17"])
+    users["young_person_15"] = make_user("young_person", child=children["yp15"])
+    users["professional_expired"] = make_user("professional")
+    services.add_parent(actor=SYSTEM, child=children["at_school"], first_name="Pat", last_name="Testworth",
+                        user=users["parent"])
+    for role in ("professional", "panel_member"):
+        services.grant_access(actor=SYSTEM, child=children["invited"], user=users[role], reason="Advice for assessment")
+    services.grant_access(actor=SYSTEM, child=children["invited"], user=users["professional_expired"], reason="Old",
+                          expires_on=today - timedelta(days=1))
+    revoked = services.grant_access(actor=SYSTEM, child=children["yp15"], user=users["professional_expired"], reason="x")
+    services.revoke_access(actor=SYSTEM, grant=revoked)
+    return users, children
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+def test_rule_and_queryset_agree_with_the_matrix(world, who):
+    users, children = world
+    user = users[who]
+    by_rule = {key for key, child in children.items() if user.has_perm("people.view_child", child)}
+    by_query = {key for key, child in children.items() if visible_children(user).filter(pk=child.pk).exists()}
+    assert by_rule == EXPECTED[who]
+    assert by_query == EXPECTED[who]
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+def test_http_record_access_matches_the_matrix(client, world, who):
+    users, children = world
+    client.post("/sign-in/", {"username": users[who].username, "password": PASSWORD})
+    for key, child in children.items():
+        status = client.get(f"/children/{child.pk}/").status_code
+        assert status == (200 if key in EXPECTED[who] else 403), (who, key, status)
+
+
+@pytest.mark.parametrize("who,path,allowed", [
+    ("strategic_lead", "/insight/", True),
+    ("strategic_lead", "/children/?q=a", False),
+    ("admin", "/children/?q=a", False),
+    ("admin", "/settings/", True),
+    ("admin", "/users/", True),
+    ("manager", "/users/", False),
+    ("caseworker", "/insight/", False),
+    ("finance", "/insight/", True),
+    ("parent", "/insight/", False),
+    ("parent", "/establishments/", True),
+    ("senco", "/children/new/", False),
+    ("caseworker", "/children/new/", True),
+])
+def test_page_permissions(client, world, who, path, allowed):
+    users, _ = world
+    client.post("/sign-in/", {"username": users[who].username, "password": PASSWORD})
+    assert client.get(path).status_code == (200 if allowed else 403)
+
+
+def test_access_log_is_for_managers_only(client, world):
+    users, children = world
+    child = children["at_school"]
+    for who, status in (("manager", 200), ("caseworker", 403), ("senco", 403), ("parent", 403)):
+        client.post("/sign-in/", {"username": users[who].username, "password": PASSWORD})
+        assert client.get(f"/children/{child.pk}/access-log/").status_code == status, who
+        client.logout()
+
+
+def test_search_results_are_filtered_to_what_the_user_may_see(client, world):
+    users, children = world
+    client.post("/sign-in/", {"username": users["senco"].username, "password": PASSWORD})
+    body = client.get("/children/", {"q": "Samplefield"}).content.decode()
+    assert "1 child found" in body
+    assert children["at_school"].full_name in body and children["invited"].full_name not in body
+
+
+def test_lead_member_never_sees_a_name_on_the_figures_page(client, world):
+    users, children = world
+    client.post("/sign-in/", {"username": users["strategic_lead"].username, "password": PASSWORD})
+    body = client.get("/insight/").content.decode()
+    assert all(child.first_name not in body for child in children.values())
+
+
+def test_deactivated_user_loses_access(world):
+    users, children = world
+    users["caseworker"].is_active = False
+    assert not users["caseworker"].has_perm("people.view_child", children["at_school"])
+    assert not visible_children(users["caseworker"]).exists()
