@@ -54,3 +54,42 @@ class ChildForm(forms.Form):
                 if field not in self.errors:
                     self.add_error(field if field in self.fields else None, messages[0])
         return data
+
+
+NEED_CHOICES = [("", "None")] + [(k, f"{v} ({k})") for k, v in codes.NEED_CODES.items()]
+
+
+class SenStatusForm(forms.Form):
+    sen_status = forms.ChoiceField(label="SEN status", choices=list(codes.SEN_STATUS.items()))
+    effective = GovukDateField(label="From")
+    need_1 = forms.ChoiceField(label="Primary need", choices=NEED_CHOICES, required=False)
+    need_2 = forms.ChoiceField(label="Secondary need", choices=NEED_CHOICES, required=False)
+    need_3 = forms.ChoiceField(label="Other need", choices=NEED_CHOICES, required=False)
+
+    def needs(self) -> list[str]:
+        return [self.cleaned_data[f"need_{i}"] for i in (1, 2, 3) if self.cleaned_data.get(f"need_{i}")]
+
+
+class FlagForm(forms.Form):
+    flag = forms.ChoiceField(label="Circumstance", choices=list(codes.COHORT_FLAGS.items()))
+    start_date = GovukDateField(label="From")
+    end_date = GovukDateField(label="Until (if it has ended)", required=False)
+    responsible_la = forms.CharField(label="Responsible LA number (looked-after children)", max_length=3, required=False)
+    note = forms.CharField(label="Note (optional)", max_length=250, required=False)
+
+
+class PlacementForm(forms.Form):
+    urn = forms.IntegerField(label="Setting URN", help_text="Find it in the establishment directory")
+    placement_type = forms.ChoiceField(label="Type of placement", choices=list(codes.PLACEMENT_TYPES.items()))
+    start_date = GovukDateField(label="Start date")
+
+
+class ParentForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    relationship = forms.CharField(label="Relationship to the child", max_length=60, initial="Parent")
+    parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False, initial=True)
+    email = forms.EmailField(label="Email address", required=False)
+    phone = forms.CharField(label="Phone number", max_length=30, required=False)
+    preferred_contact = forms.ChoiceField(label="Preferred contact", choices=list(codes.PREFERRED_CONTACT.items()))
+    preferred_language = forms.CharField(label="Preferred language", max_length=60, initial="English")

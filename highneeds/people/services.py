@@ -81,6 +81,15 @@ def set_needs(*, actor, child: Child, need_codes: list[str], on: date | None = N
 
 
 @service
+def record_sen_status_and_needs(*, actor, child: Child, status: str, on: date, need_codes: list[str]) -> Child:
+    """The usual caseworker step: a status change and the needs that go with it, together or not at all."""
+    if status != child.sen_status:
+        set_sen_status(actor=actor, child=child, status=status, on=on)
+    set_needs(actor=actor, child=child, need_codes=need_codes if status != "N" else [], on=on)
+    return child
+
+
+@service
 def add_flag(*, actor, child: Child, flag: str, start_date: date, end_date: date | None = None,
              responsible_la: str = "", note: str = "") -> CohortFlag:
     require(actor, "people.change_child", child)

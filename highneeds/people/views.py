@@ -13,7 +13,7 @@ from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
 
 from . import queries, services
-from .forms import ChildForm, ChildSearchForm
+from .forms import ChildForm, ChildSearchForm, FlagForm, ParentForm, PlacementForm, SenStatusForm
 
 PAGE_SIZE = 25
 _UPN = re.compile(r"^[A-Za-z]\d{11}[0-9A-Za-z]$")
@@ -111,3 +111,70 @@ def _council_la() -> str:
     from highneeds.council.models import CouncilSettings
 
     return CouncilSettings.current().old_la_code
+
+
+def _child_form_page(request, child_id, form_class, title, write, initial=None, template="people/child_form.html"):
+    """A small form about one child: on success write through a service and go back to the record."""
+    child = queries.open_child_record(request.user, child_id, what="child.view_for_edit")
+    if not request.user.has_perm("people.change_child", child):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("people.change_child")
+    form = form_class(request.POST or None, initial=initial(child) if initial else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = write(child, form)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors[0])
+        else:
+            messages.success(request, message)
+            return redirect("child", child.pk)
+    return render(request, template, {"page_title": title.format(name=child.full_name), "form": form, "child": child,
+                                      "error_title": bool(form.errors)})
+
+
+@requires("people.change_child")
+def sen_status(request, child_id: int):
+    def initial(child):
+        ranked = list(child.needs.values_list("code", flat=True))
+        return {"sen_status": child.sen_status, **{f"need_{i}": code for i, code in enumerate(ranked[:3], 1)}}
+
+    def write(child, form):
+        services.record_sen_status_and_needs(actor=request.user, child=child, status=form.cleaned_data["sen_status"],
+                                             on=form.cleaned_data["effective"], need_codes=form.needs())
+        return "SEN status and needs saved"
+
+    return _child_form_page(request, child_id, SenStatusForm, "SEN status and needs for {name}", write, initial)
+
+
+@requires("people.change_child")
+def add_flag(request, child_id: int):
+    def write(child, form):
+        services.add_flag(actor=request.user, child=child, **form.cleaned_data)
+        return "Circumstance recorded"
+
+    return _child_form_page(request, child_id, FlagForm, "Record a circumstance for {name}", write)
+
+
+@requires("people.change_child")
+def add_placement(request, child_id: int):
+    def write(child, form):
+        establishment = Establishment.objects.filter(urn=form.cleaned_data["urn"]).first()
+        if establishment is None:
+            raise ValidationError({"urn": "No establishment has this URN"})
+        services.add_placement(actor=request.user, child=child, establishment=establishment,
+                               placement_type=form.cleaned_data["placement_type"],
+                               start_date=form.cleaned_data["start_date"])
+        return f"Placement at {establishment.name} recorded"
+
+    return _child_form_page(request, child_id, PlacementForm, "Record a placement for {name}", write)
+
+
+@requires("people.change_child")
+def add_parent(request, child_id: int):
+    def write(child, form):
+        services.add_parent(actor=request.user, child=child, **form.cleaned_data)
+        return "Parent or carer added"
+
+    return _child_form_page(request, child_id, ParentForm, "Add a parent or carer for {name}", write)

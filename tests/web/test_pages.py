@@ -106,3 +106,37 @@ def test_pages_render_for_roles_allowed(client, make_user, path):
     role = {"/insight/": "strategic_lead", "/settings/": "admin", "/users/": "admin"}.get(path, "manager")
     sign_in(client, make_user(role))
     assert client.get(path).status_code == 200
+
+
+def test_caseworker_records_status_needs_flag_placement_and_parent(client, make_user, make_child, make_establishment):
+    child = make_child(sen_status="N", needs=())
+    school = make_establishment(name="Newplace Special", establishment_type="SP_LA", urn=123456)
+    sign_in(client, make_user("caseworker"))
+    date_fields = {"effective-day": "1", "effective-month": "9", "effective-year": "2023"}
+    response = client.post(f"/children/{child.pk}/sen-status/", {"sen_status": "E", "need_1": "NSA", **date_fields})
+    assert "NSA (no specialist assessment) can only be used for a child on SEN support" in response.content.decode()
+    response = client.post(f"/children/{child.pk}/sen-status/", {"sen_status": "E", "need_1": "ASD", "need_2": "SLCN",
+                                                                  **date_fields})
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert child.sen_status == "E" and list(child.needs.values_list("code", flat=True)) == ["ASD", "SLCN"]
+    response = client.post(f"/children/{child.pk}/placements/new/", {"urn": "999999", "placement_type": "ON_ROLL",
+                                                                      "start_date-day": "1", "start_date-month": "9",
+                                                                      "start_date-year": "2023"})
+    assert "No establishment has this URN" in response.content.decode()
+    client.post(f"/children/{child.pk}/placements/new/", {"urn": "123456", "placement_type": "ON_ROLL",
+                                                          "start_date-day": "1", "start_date-month": "9",
+                                                          "start_date-year": "2023"})
+    assert child.placements.get().establishment == school
+    response = client.post(f"/children/{child.pk}/circumstances/new/", {"flag": "LAC", "start_date-day": "2",
+                                                                         "start_date-month": "3", "start_date-year": "2022"})
+    assert "Give the LA responsible for a looked-after child" in response.content.decode()
+    client.post(f"/children/{child.pk}/circumstances/new/", {"flag": "LAC", "responsible_la": "999", "start_date-day": "2",
+                                                             "start_date-month": "3", "start_date-year": "2022"})
+    assert child.flags.get().flag == "LAC"
+    client.post(f"/children/{child.pk}/parents/new/", {"first_name": "Sam", "last_name": "Testworth", "relationship": "Mother",
+                                                       "parental_responsibility": "on", "preferred_contact": "EMAIL",
+                                                       "preferred_language": "Polish"})
+    assert child.parents.get().preferred_language == "Polish"
+    body = client.get(f"/children/{child.pk}/").content.decode()
+    assert "Newplace Special" in body and "Looked after" in body and "Sam Testworth" in body
