@@ -13,6 +13,36 @@ os.environ.setdefault("HIGHNEEDS_TESTING", "1")
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_database_baseline(request):
+    """Let tests on a flushed (transactional) database work with the append-only audit table.
+
+    Transactional tests, live-server browser tests among them, empty every table afterwards, which also empties
+    what data migrations created. Re-apply the audit app's migration 0002 (chain head row, append-only triggers)
+    before each such test, and drop its triggers after, before pytest-django's flush, which they would refuse.
+    The cache is cleared because the council's settings are cached in it.
+    """
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.cache import cache
+    from django.db import connection
+
+    append_only = import_module("highneeds.audit.migrations.0002_append_only")
+    with connection.schema_editor() as editor:
+        append_only.backwards(apps, editor)
+        append_only.forwards(apps, editor)
+    cache.clear()
+    yield
+    with connection.schema_editor() as editor:
+        append_only.backwards(apps, editor)
+    cache.clear()
+
+
 @pytest.fixture
 def make_establishment(db):
     from highneeds.accounts.roles import SYSTEM
