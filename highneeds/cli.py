@@ -1,6 +1,8 @@
 """The `highneeds` command: Django's management commands with the project's settings preset.
 
-    highneeds migrate | demo-data | audit verify | import-establishments FILE | serve-demo | ...
+    highneeds migrate | demo-data | audit verify | import-establishments FILE | deadlines | ...
+
+Command names may be typed with hyphens: `highneeds demo-data` runs the `demo_data` command.
 """
 
 from __future__ import annotations
@@ -11,9 +13,15 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "highneeds.settings")
-    from django.core.management import execute_from_command_line
+    import django
+    from django.core.management import execute_from_command_line, get_commands
 
-    execute_from_command_line(["highneeds", *(argv if argv is not None else sys.argv[1:])])
+    args = list(argv if argv is not None else sys.argv[1:])
+    if args and "-" in args[0] and not args[0].startswith("-"):
+        django.setup()
+        if args[0] not in get_commands() and args[0].replace("-", "_") in get_commands():
+            args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["highneeds", *args])
 
 
 if __name__ == "__main__":
