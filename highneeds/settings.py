@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "highneeds.people",
     "highneeds.establishments",
     "highneeds.casework",
+    "highneeds.panels",
+    "highneeds.letters",
     "highneeds.web",
     "highneeds.insight",
     "highneeds.imports",
