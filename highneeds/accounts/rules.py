@@ -28,6 +28,8 @@ is_manager = _role(Role.MANAGER)
 is_finance = _role(Role.FINANCE)
 is_senco = _role(Role.SENCO)
 is_invited_role = _role(Role.PROFESSIONAL, Role.PANEL_MEMBER)
+is_role_panel = _role(Role.PANEL_MEMBER)
+is_professional = _role(Role.PROFESSIONAL)
 is_parent = _role(Role.PARENT)
 is_young_person = _role(Role.YOUNG_PERSON)
 is_strategic = _role(Role.STRATEGIC_LEAD)
@@ -89,6 +91,16 @@ PERMISSIONS = {
     "establishments.change": is_manager | is_admin,
     # aggregates only: no named child
     "insight.view_aggregates": is_strategic | is_manager | is_finance,
+    # casework
+    "casework.view_queue": is_casework,
+    "casework.manage": is_casework,
+    "casework.reassign": is_manager,
+    "casework.give_advice": is_professional,
+    "letters.edit_templates": is_manager | is_admin,
+    # panels
+    "panels.view": is_casework | is_role_panel,
+    "panels.manage": is_manager,
+    "panels.record_recommendation": is_casework | is_role_panel,
     # administration
     "accounts.manage_users": is_admin,
     "accounts.use_api": is_anyone,

@@ -35,14 +35,30 @@ class CouncilSettings(models.Model):
     )
     contact_email = models.EmailField(default="send@example.gov.uk")
     privacy_url = models.CharField(max_length=200, blank=True)
+    # Statutory clock settings where the law leaves a choice (highneeds.engine.clock.ClockRules).
+    clock_rules = models.JSONField(default=dict, blank=True)
+    # Where families get impartial information, advice and support, and mediation (printed on notices).
+    iass_contact = models.CharField("SENDIASS contact", max_length=250,
+                                    default="Exampleshire SENDIASS, 01234 567890, sendiass@example.org.uk")
+    mediation_contact = models.CharField("Mediation adviser contact", max_length=250,
+                                         default="Example Mediation Service, 01234 567891, mediation@example.org.uk")
 
     class Meta:
         verbose_name_plural = "council settings"
+
+    def rules(self):
+        from highneeds.engine.clock import ClockRules
+
+        return ClockRules.from_mapping(self.clock_rules or {})
 
     def clean(self):
         if self.brand_colour and contrast_with_white(self.brand_colour) < 4.5:
             raise ValidationError({"brand_colour": "White text on this colour would be hard to read: choose a darker colour "
                                                    "(contrast must be at least 4.5 to 1)"})
+        try:
+            self.rules()
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"clock_rules": str(exc)}) from None
 
     def save(self, *args, **kwargs):
         self.pk = 1
