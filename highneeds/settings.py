@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "highneeds.casework",
     "highneeds.panels",
     "highneeds.letters",
+    "highneeds.portal",
     "highneeds.web",
     "highneeds.insight",
     "highneeds.imports",

@@ -1,0 +1,452 @@
+"""The EHC needs assessment pipeline. Each step records a dated event in the clock's vocabulary,
+re-runs the statutory clock for the case, generates the letter the law expects, and tells the family.
+
+Impossible orders of events are refused: the clock validates the case with the new event before
+anything is saved, and its message becomes the error shown to the caseworker.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from highneeds.audit import log
+from highneeds.audit.service import require, service
+from highneeds.council.models import CouncilSettings
+from highneeds.engine import clock
+from highneeds.letters.services import generate_letter
+from highneeds.people import services as people
+from highneeds.people.models import Child
+from highneeds.people.validation import clean_child
+
+from . import notify
+from .models import (
+    ADVISER_TYPES,
+    EXCEPTION_TYPES,
+    AdviceRequest,
+    AssessmentRequest,
+    CaseEvent,
+    ClockException,
+    Decision,
+    Representation,
+    SchoolConsultation,
+)
+
+# ---------------------------------------------------------------------------------------------
+# The clock
+
+
+def case_for_clock(request: AssessmentRequest, extra_event: dict | None = None, extra_exception: dict | None = None) -> dict:
+    """The case in the JSON shape the clock (and `highneeds deadlines`) reads."""
+    events = [{"type": e.event_type, "date": e.occurred_on.isoformat(), **(e.detail or {})}
+              for e in request.events.exclude(event_type="request_received").order_by("occurred_on", "id")]
+    if extra_event:
+        events.append(extra_event)
+    exceptions = [_exception_json(x) for x in request.exceptions.all()]
+    if extra_exception:
+        exceptions.append(extra_exception)
+    case = {"request_received": request.received_on.isoformat(), "events": events, "exceptions": exceptions}
+    if request.responsible_from:
+        case["responsible_from"] = request.responsible_from.isoformat()
+    return case
+
+
+def _exception_json(x: ClockException) -> dict:
+    if x.code == "MISSED_APPT":
+        return {"type": x.code, "date": x.date_from.isoformat(), "adviser": x.adviser}
+    out = {"type": x.code, "from": x.date_from.isoformat()}
+    if x.date_to:
+        out["to"] = x.date_to.isoformat()
+    if x.code in ("SCHOOL_CLOSURE", "EY_CLOSURE"):
+        out["adviser"] = x.adviser
+    return out
+
+
+def run_clock(request: AssessmentRequest, *, today: date | None = None, **extra) -> clock.CaseResult:
+    try:
+        return clock.compute_case(case_for_clock(request, **extra), rules=CouncilSettings.current().rules(),
+                                  today=today or date.today())
+    except clock.ClockInputError as exc:
+        raise ValidationError({"__all__": [str(m) for m in exc.args[0]] if exc.args and isinstance(exc.args[0], list)
+                                           else str(exc)}) from None
+
+
+def _refresh(request: AssessmentRequest) -> None:
+    """Cache the clock's answer on the request: the full deadlines and the next one to act on."""
+    result = run_clock(request)
+    request.deadlines = [s.as_json() for s in result.deadlines]
+    pending = sorted((s for s in result.deadlines if s.done is None and s.status in ("pending", "overdue")),
+                     key=lambda s: s.due)
+    if request.is_open and pending:
+        request.next_step, request.next_due = pending[0].step, pending[0].due
+    else:
+        request.next_step, request.next_due = "", None
+    request.save(update_fields=["deadlines", "next_step", "next_due", "status", "closed_on"])
+
+
+def _event(request: AssessmentRequest, event_type: str, on: date, **detail) -> CaseEvent:
+    """Validate the case with this event added, then store it."""
+    run_clock(request, extra_event={"type": event_type, "date": on.isoformat(), **detail})
+    return CaseEvent.objects.create(child=request.child, request=request, event_type=event_type, occurred_on=on,
+                                    detail=detail)
+
+
+def _due(request: AssessmentRequest) -> dict[str, date]:
+    return {d["step"]: date.fromisoformat(d["due"]) for d in request.deadlines}
+
+
+def _letter_to_family(actor, request, code: str, **context):
+    """One letter per family contact (or to the person who asked, where the family has no record yet)."""
+    child = request.child
+    recipients = [p.full_name for p in child.parents.filter(parental_responsibility=True)] or \
+        [request.requester_name or f"{child.full_name}'s parent or carer"]
+    base = {"child": child, "request": request, "council": CouncilSettings.current(), "due": _due(request)}
+    letters = [generate_letter(actor=actor, code=code, child=child, request=request, recipient=name,
+                               context={**base, **context, "recipient": name}) for name in recipients]
+    notify.family(request, letters[0].subject)
+    return letters
+
+
+def _require_open(request: AssessmentRequest, *allowed: str) -> None:
+    if request.status not in allowed:
+        raise ValidationError({"__all__": f"This request is {request.get_status_display().lower()}; that step is not "
+                                          f"possible now"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests
+
+
+def find_duplicate(child: Child) -> AssessmentRequest | None:
+    return child.requests.filter(status__in=AssessmentRequest.OPEN).order_by("received_on").first()
+
+
+@service
+def submit_request(*, actor, child: Child, received_on: date, source: str, reason: str = "", requester_name: str = "",
+                   requester_relationship: str = "", requester_email: str = "", requester_phone: str = "",
+                   caseworker=None, responsible_from: date | None = None, submitted_via: str = "staff") -> AssessmentRequest:
+    """Record a request. A second request while one is open is linked to it as a duplicate, not started."""
+    if submitted_via != "portal":
+        require(actor, "casework.manage")
+    if received_on > date.today():
+        raise ValidationError({"received_on": "The date received cannot be in the future"})
+    if responsible_from and responsible_from < received_on:
+        raise ValidationError({"responsible_from": "Only give this if the council became responsible after the request"})
+    duplicate = find_duplicate(child)
+    request = AssessmentRequest.objects.create(
+        child=child, received_on=received_on, source=source, reason=reason, requester_name=requester_name,
+        requester_relationship=requester_relationship, requester_email=requester_email, requester_phone=requester_phone,
+        caseworker=caseworker or (duplicate.caseworker if duplicate else child.lead_caseworker),
+        responsible_from=responsible_from, submitted_via=submitted_via,
+        duplicate_of=duplicate, status="withdrawn" if duplicate else "pending",
+        closed_on=received_on if duplicate else None,
+    )
+    CaseEvent.objects.create(child=child, request=request, event_type="request_received", occurred_on=received_on,
+                             detail={"source": source, "via": submitted_via})
+    log.record(actor=actor, action="request.duplicate" if duplicate else "request.create", obj=request, child=child,
+               after={"received_on": received_on, "source": source, "via": submitted_via,
+                      "duplicate_of": duplicate.pk if duplicate else None})
+    if duplicate:
+        return request
+    _refresh(request)
+    _letter_to_family(actor, request, "request_acknowledgement",
+                      caseworker_line=(f"Your caseworker is {request.caseworker.get_full_name()}."
+                                       if request.caseworker else "We will tell you who your caseworker is."))
+    return request
+
+
+@service
+def submit_portal_request(*, child_data: dict, parent_data: dict, received_on: date, reason: str,
+                          requester_relationship: str) -> AssessmentRequest:
+    """A family's request made online without an account. The child is matched on name and date of birth
+    (never revealed to the person asking); otherwise a new record is made for the SEND team to check."""
+    from highneeds.accounts.roles import SystemActor
+
+    actor = SystemActor("portal")
+    cleaned = clean_child({**child_data, "responsible_la": CouncilSettings.current().old_la_code})
+    match = Child.objects.filter(first_name__iexact=cleaned["first_name"], last_name__iexact=cleaned["last_name"],
+                                 date_of_birth=cleaned["date_of_birth"]).first()
+    child = match or people.create_child(actor=actor, data=cleaned)
+    if not match:
+        people.add_parent(actor=actor, child=child, **parent_data)
+    return submit_request(actor=actor, child=child, received_on=received_on, source="1", reason=reason,
+                          requester_name=f"{parent_data['first_name']} {parent_data['last_name']}",
+                          requester_relationship=requester_relationship,
+                          requester_email=parent_data.get("email", ""), requester_phone=parent_data.get("phone", ""),
+                          submitted_via="portal")
+
+
+@service
+def assign(*, actor, requests: list[AssessmentRequest], caseworker) -> int:
+    """Bulk reassignment by a manager."""
+    require(actor, "casework.reassign")
+    if caseworker.role not in ("caseworker", "manager") or not caseworker.is_active:
+        raise ValidationError({"caseworker": "Choose an active caseworker"})
+    for request in requests:
+        before = request.caseworker_id
+        request.caseworker = caseworker
+        request.save(update_fields=["caseworker"])
+        log.record(actor=actor, action="request.assign", obj=request, child=request.child_id,
+                   before={"caseworker": before}, after={"caseworker": caseworker.pk})
+    return len(requests)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions
+
+
+def _decide(actor, request, kind, outcome, decided_on, reasons, recommendation, departure_reasons) -> Decision:
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Give the reasons for the decision"})
+    if decided_on > date.today():
+        raise ValidationError({"decided_on": "The decision date cannot be in the future"})
+    if recommendation is not None:
+        follows = {("assess", "assess"): True, ("assess", "not_assess"): False,
+                   ("issue", "issue"): True, ("issue", "not_issue"): False}.get((kind, recommendation.outcome))
+        if follows is not None and follows != outcome and not departure_reasons.strip():
+            raise ValidationError({"departure_reasons": "Say why the decision differs from the panel's recommendation"})
+    if request.decisions.filter(kind=kind).exists():
+        raise ValidationError({"__all__": "This decision has already been recorded"})
+    return Decision.objects.create(request=request, kind=kind, outcome=outcome, decided_on=decided_on, reasons=reasons,
+                                   decided_by=actor if getattr(actor, "pk", None) else None,
+                                   recommendation=recommendation, departure_reasons=departure_reasons)
+
+
+@service
+def decide_whether_to_assess(*, actor, request: AssessmentRequest, assess: bool, decided_on: date, reasons: str,
+                             recommendation=None, departure_reasons: str = "") -> Decision:
+    require(actor, "casework.manage")
+    _require_open(request, "pending")
+    decision = _decide(actor, request, "assess", assess, decided_on, reasons, recommendation, departure_reasons)
+    _event(request, "decision_to_assess", decided_on, outcome="assess" if assess else "not_assess")
+    if not assess:
+        request.status, request.closed_on = "not_assess", decided_on
+    else:
+        request.status = "assess"
+    _refresh(request)
+    log.record(actor=actor, action="request.decide_assess", obj=decision, child=request.child_id,
+               after={"assess": assess, "reasons": reasons, "recommendation": getattr(recommendation, "pk", None),
+                      "departure_reasons": departure_reasons})
+    _letter_to_family(actor, request, "decision_to_assess_yes" if assess else "decision_to_assess_no", decision=decision)
+    return decision
+
+
+@service
+def request_advice(*, actor, request: AssessmentRequest, adviser_type: str, requested_on: date, adviser=None,
+                   adviser_name: str = "") -> AdviceRequest:
+    require(actor, "casework.manage")
+    _require_open(request, "assess", "draft")
+    if adviser_type not in ADVISER_TYPES:
+        raise ValidationError({"adviser_type": f"{adviser_type} is not a kind of advice"})
+    if request.advice_requests.filter(adviser_type=adviser_type).exists():
+        raise ValidationError({"adviser_type": "Advice of this kind has already been asked for"})
+    if adviser is not None and adviser.role != "professional":
+        raise ValidationError({"adviser": "Advice can only be asked of a professional's account"})
+    _event(request, "advice_requested", requested_on, adviser=adviser_type)
+    _refresh(request)
+    advice = AdviceRequest.objects.create(request=request, adviser_type=adviser_type, adviser=adviser,
+                                          adviser_name=adviser_name or (adviser.get_full_name() if adviser else ""),
+                                          requested_on=requested_on, due_on=_due(request).get(f"advice:{adviser_type}"))
+    if adviser is not None:
+        people.grant_access(actor=actor, child=request.child, user=adviser,
+                            reason=f"Advice for {request.reference}", expires_on=date.today() + timedelta(days=365))
+    log.record(actor=actor, action="advice.request", obj=advice, child=request.child_id,
+               after={"adviser_type": adviser_type, "adviser": getattr(adviser, "pk", None), "due_on": advice.due_on})
+    generate_letter(actor=actor, code="advice_request", child=request.child, request=request,
+                    recipient=advice.adviser_name or advice.label, family_can_see=False,
+                    context={"child": request.child, "advice": advice, "recipient": advice.adviser_name or advice.label,
+                             "council": CouncilSettings.current()})
+    notify.adviser(advice, f"Advice requested for an EHC needs assessment, due {advice.due_on:%-d %B %Y}")
+    return advice
+
+
+@service
+def submit_advice(*, actor, advice: AdviceRequest, text: str, received_on: date | None = None) -> AdviceRequest:
+    """An adviser gives advice through the portal (or a caseworker records advice that came another way)."""
+    if getattr(actor, "pk", None) and actor.pk == advice.adviser_id:
+        require(actor, "casework.give_advice")
+        require(actor, "people.view_child", advice.request.child)
+    else:
+        require(actor, "casework.manage")
+    if advice.received_on:
+        raise ValidationError({"__all__": "This advice has already been given"})
+    if not text.strip():
+        raise ValidationError({"text": "Enter your advice"})
+    received_on = received_on or date.today()
+    _event(advice.request, "advice_received", received_on, adviser=advice.adviser_type)
+    advice.advice, advice.received_on = text, received_on
+    advice.save(update_fields=["advice", "received_on"])
+    _refresh(advice.request)
+    log.record(actor=actor, action="advice.submit", obj=advice, child=advice.request.child_id,
+               after={"received_on": received_on, "length": len(text)})
+    return advice
+
+
+@service
+def record_exception(*, actor, request: AssessmentRequest, code: str, date_from: date, date_to: date | None,
+                     reason: str, evidence: str = "", adviser: str = "") -> ClockException:
+    require(actor, "casework.manage")
+    if code not in EXCEPTION_TYPES:
+        raise ValidationError({"code": f"{code} is not a permitted exception"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the exception applies"})
+    exception = ClockException(request=request, code=code, date_from=date_from, date_to=date_to, reason=reason,
+                               evidence=evidence, adviser=adviser,
+                               recorded_by=actor if getattr(actor, "pk", None) else None)
+    run_clock(request, extra_exception=_exception_json(exception))
+    exception.save()
+    _refresh(request)
+    log.record(actor=actor, action="request.exception", obj=exception, child=request.child_id,
+               after={"code": code, "from": date_from, "to": date_to, "reason": reason})
+    return exception
+
+
+@service
+def decide_whether_to_issue(*, actor, request: AssessmentRequest, issue: bool, decided_on: date, reasons: str,
+                            recommendation=None, departure_reasons: str = "") -> Decision:
+    require(actor, "casework.manage")
+    _require_open(request, "assess")
+    decision = _decide(actor, request, "issue", issue, decided_on, reasons, recommendation, departure_reasons)
+    if not issue:
+        _event(request, "decision_not_to_issue", decided_on)
+        request.status, request.closed_on = "not_issued", decided_on
+    _refresh(request)
+    log.record(actor=actor, action="request.decide_issue", obj=decision, child=request.child_id,
+               after={"issue": issue, "reasons": reasons, "recommendation": getattr(recommendation, "pk", None),
+                      "departure_reasons": departure_reasons})
+    if not issue:
+        _letter_to_family(actor, request, "decision_not_to_issue", decision=decision)
+    return decision
+
+
+@service
+def send_draft_plan(*, actor, request: AssessmentRequest, sent_on: date) -> CaseEvent:
+    require(actor, "casework.manage")
+    _require_open(request, "assess")
+    if not request.decisions.filter(kind="issue", outcome=True).exists():
+        raise ValidationError({"__all__": "Record the decision to issue a plan before sending the draft"})
+    event = _event(request, "draft_plan_sent", sent_on)
+    request.status = "draft"
+    _refresh(request)
+    log.record(actor=actor, action="request.draft_sent", obj=event, child=request.child_id, after={"sent_on": sent_on})
+    _letter_to_family(actor, request, "draft_plan", last_representation_day=sent_on + timedelta(days=14))
+    return event
+
+
+@service
+def record_representation(*, actor, request: AssessmentRequest, received_on: date, text: str = "",
+                          preferred_establishment=None, meeting_requested: bool = False) -> Representation:
+    """The family's views on the draft, a setting they ask to be named, and whether they want a meeting."""
+    family = request.child.parents.filter(user_id=getattr(actor, "pk", None)).exists()
+    if not family:
+        require(actor, "casework.manage")
+    _require_open(request, "draft")
+    if not (text.strip() or preferred_establishment or meeting_requested):
+        raise ValidationError({"text": "Tell us your views, the setting you would like, or that you want a meeting"})
+    rep = Representation.objects.create(request=request, received_on=received_on, text=text,
+                                        preferred_establishment=preferred_establishment,
+                                        meeting_requested=meeting_requested,
+                                        submitted_by=actor if getattr(actor, "pk", None) else None)
+    log.record(actor=actor, action="request.representation", obj=rep, child=request.child_id,
+               after={"preferred_establishment": getattr(preferred_establishment, "pk", None),
+                      "meeting_requested": meeting_requested})
+    notify.caseworker(request, "The family has responded to the draft plan")
+    return rep
+
+
+@service
+def consult_school(*, actor, request: AssessmentRequest, establishment, sent_on: date) -> SchoolConsultation:
+    require(actor, "casework.manage")
+    _require_open(request, "assess", "draft")
+    key = str(establishment.urn or establishment.pk)
+    _event(request, "school_consultation_sent", sent_on, urn=key)
+    consultation = SchoolConsultation.objects.create(request=request, establishment=establishment, sent_on=sent_on)
+    _refresh(request)
+    log.record(actor=actor, action="request.consult_school", obj=consultation, child=request.child_id,
+               after={"establishment": establishment.pk, "sent_on": sent_on})
+    generate_letter(actor=actor, code="school_consultation", child=request.child, request=request,
+                    recipient=establishment.name, family_can_see=False,
+                    context={"child": request.child, "establishment": establishment, "recipient": establishment.name,
+                             "reply_by": _due(request).get(f"school_consultation:{key}"),
+                             "council": CouncilSettings.current()})
+    return consultation
+
+
+@service
+def record_consultation_response(*, actor, consultation: SchoolConsultation, response_on: date, response: str,
+                                 notes: str = "") -> SchoolConsultation:
+    require(actor, "casework.manage")
+    if response not in dict(SchoolConsultation.RESPONSES) or not response:
+        raise ValidationError({"response": "Choose the school's reply"})
+    key = str(consultation.establishment.urn or consultation.establishment.pk)
+    _event(consultation.request, "school_consultation_response", response_on, urn=key)
+    consultation.response_on, consultation.response, consultation.notes = response_on, response, notes
+    consultation.save(update_fields=["response_on", "response", "notes"])
+    _refresh(consultation.request)
+    log.record(actor=actor, action="request.consultation_response", obj=consultation,
+               child=consultation.request.child_id, after={"response": response, "response_on": response_on})
+    return consultation
+
+
+@service
+def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, establishment=None) -> CaseEvent:
+    """Finalise. Refused before the representation period has run (reg 13(1)): the clock says when."""
+    require(actor, "casework.manage")
+    _require_open(request, "draft")
+    earliest = _due(request).get("earliest_finalisation")
+    if earliest and issued_on < earliest:
+        raise ValidationError({"issued_on": f"The family has until {earliest - timedelta(days=1):%-d %B %Y} to comment "
+                                            f"on the draft: the plan can be finalised from {earliest:%-d %B %Y}"})
+    event = _event(request, "final_plan_issued", issued_on,
+                   **({"urn": str(establishment.urn or establishment.pk)} if establishment else {}))
+    request.status, request.closed_on = "plan_issued", issued_on
+    _refresh(request)
+    child = request.child
+    if child.sen_status != "E":
+        people.set_sen_status(actor=actor, child=child, status="E", on=issued_on)
+    if establishment is not None and not child.placements.filter(establishment=establishment, end_date__isnull=True).exists():
+        people.add_placement(actor=actor, child=child, establishment=establishment, placement_type="ON_ROLL",
+                             start_date=max(issued_on, date.today()))
+    log.record(actor=actor, action="request.final_plan", obj=event, child=child.pk,
+               after={"issued_on": issued_on, "establishment": getattr(establishment, "pk", None)})
+    _letter_to_family(actor, request, "final_plan", establishment=establishment)
+    return event
+
+
+@service
+def withdraw_request(*, actor, request: AssessmentRequest, withdrawn_on: date, reason: str) -> AssessmentRequest:
+    require(actor, "casework.manage")
+    _require_open(request, *AssessmentRequest.OPEN)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the request was withdrawn"})
+    _event(request, "request_withdrawn", withdrawn_on, reason=reason)
+    request.status, request.closed_on = "withdrawn", withdrawn_on
+    _refresh(request)
+    log.record(actor=actor, action="request.withdraw", obj=request, child=request.child_id,
+               after={"withdrawn_on": withdrawn_on, "reason": reason})
+    _letter_to_family(actor, request, "request_withdrawn", withdrawn_on=withdrawn_on, reason=reason)
+    return request
+
+
+def open_requests_due_for_chasing(on: date, days_before: int = 7):
+    """Advice not yet given, due within `days_before` days, not chased in the last week."""
+    return (AdviceRequest.objects.select_related("request__child", "adviser")
+            .filter(received_on__isnull=True, due_on__isnull=False, due_on__lte=on + timedelta(days=days_before),
+                    request__status__in=AssessmentRequest.OPEN)
+            .filter(Q(chased_on__isnull=True) | Q(chased_on__lte=on - timedelta(days=7))))
+
+
+@service
+def chase_advice(*, actor, advice: AdviceRequest, on: date) -> AdviceRequest:
+    """Send a reminder before the due date (the `send-chasers` command runs this daily)."""
+    generate_letter(actor=actor, code="advice_chaser", child=advice.request.child, request=advice.request,
+                    recipient=advice.adviser_name or advice.label, family_can_see=False,
+                    context={"child": advice.request.child, "advice": advice,
+                             "recipient": advice.adviser_name or advice.label, "council": CouncilSettings.current()})
+    advice.chased_on = on
+    advice.save(update_fields=["chased_on"])
+    log.record(actor=actor, action="advice.chase", obj=advice, child=advice.request.child_id, after={"on": on})
+    notify.adviser(advice, f"Reminder: advice due {advice.due_on:%-d %B %Y}")
+    return advice
