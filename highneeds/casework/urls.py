@@ -1,1 +1,10 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("new/", views.new_request, name="case-new"),
+    path("<int:request_id>/", views.case_page, name="case"),
+    path("<int:request_id>/letters/<int:letter_id>/", views.letter, name="case-letter"),
+    *[path(f"<int:request_id>/{slug}/", views.step, {"slug": slug}, name=f"case-{slug}") for slug in views.STEPS],
+]

@@ -25,6 +25,11 @@ def format_date(value, fmt: str = "%-d %B %Y") -> str:
         return value.strftime(fmt + ", %H:%M")
     if isinstance(value, date):
         return value.strftime(fmt)
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime(fmt)
+        except ValueError:
+            pass
     return str(value)
 
 

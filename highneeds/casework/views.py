@@ -1,0 +1,213 @@
+"""The caseworker's case page and the forms for each step of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from highneeds.establishments.models import Establishment
+from highneeds.letters.models import Letter
+from highneeds.people.queries import open_child_record
+from highneeds.web.access import requires
+
+from . import forms, services
+from .models import AssessmentRequest
+from .plain import STEP_LABELS, status_tag
+
+PLAIN_STATUS = {"met": "Met", "missed": "Missed", "pending": "Due", "overdue": "Overdue", "excepted": "Exception applies"}
+
+
+def _case(request, request_id: int, what: str = "case.view") -> AssessmentRequest:
+    case = get_object_or_404(AssessmentRequest.objects.select_related("child", "caseworker"), pk=request_id)
+    open_child_record(request.user, case.child_id, what=what)  # object rule and audited read
+    return case
+
+
+@requires("casework.manage")
+def case_page(request, request_id: int):
+    case = _case(request, request_id)
+    return render(request, "casework/case.html", {
+        "page_title": f"{case.child.full_name}: {case.reference}",
+        "case": case,
+        "deadlines": [{**d, "label": STEP_LABELS(d["step"]), "tag": status_tag(d["status"]),
+                       "status_text": PLAIN_STATUS[d["status"]]} for d in case.deadlines],
+        "advice": list(case.advice_requests.select_related("adviser")),
+        "decisions": list(case.decisions.select_related("recommendation__item__meeting__panel")),
+        "consultations": list(case.consultations.select_related("establishment")),
+        "representations": list(case.representations.select_related("preferred_establishment")),
+        "exceptions": list(case.exceptions.all()),
+        "letters": list(case.letters.all()),
+        "events": list(case.events.all()),
+        "actions": [s for s in STEPS.values() if case.status in s.allowed and s.shown(case)],
+        "duplicates": list(case.duplicates.all()),
+    })
+
+
+@requires("casework.manage")
+def new_request(request):
+    child = open_child_record(request.user, int(request.GET.get("child") or request.POST.get("child") or 0),
+                              what="case.new_request")
+    form = forms.RequestForm(request.POST or None, initial={"caseworker": request.user.pk, "source": "1"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.submit_request(
+                actor=request.user, child=child, received_on=data["received_on"], source=data["source"],
+                reason=data["reason"], requester_name=data["requester_name"],
+                requester_relationship=data["requester_relationship"], requester_email=data["requester_email"],
+                caseworker=data["caseworker"], responsible_from=data["responsible_from"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            if case.duplicate_of:
+                messages.success(request, f"{child.full_name} already has an open request ({case.duplicate_of.reference}): "
+                                          f"this one is recorded and linked to it")
+                return redirect("case", case.duplicate_of.pk)
+            messages.success(request, f"Request {case.reference} recorded")
+            return redirect("case", case.pk)
+    return render(request, "casework/step.html", {"page_title": "Record a request for an EHC needs assessment",
+                                                  "form": form, "child": child, "hidden": {"child": child.pk},
+                                                  "error_title": bool(form.errors)})
+
+
+@requires("casework.manage")
+def letter(request, request_id: int, letter_id: int):
+    case = _case(request, request_id, what="case.view_letter")
+    found = get_object_or_404(Letter, pk=letter_id, request=case)
+    return render(request, "casework/letter.html", {"page_title": found.subject, "case": case, "letter": found})
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps: one table drives the action links on the case page and the form pages.
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form: type
+    allowed: tuple[str, ...]
+    save: Callable
+    form_kwargs: Callable = lambda case: {}
+    initial: Callable = lambda case: {}
+    shown: Callable = lambda case: True
+
+
+def _establishment(urn):
+    if urn is None:
+        return None
+    found = Establishment.objects.filter(urn=urn).first()
+    if found is None:
+        raise ValidationError({"urn": "No establishment has this URN"})
+    return found
+
+
+def _recommendations(case):
+    from highneeds.panels.models import Recommendation
+
+    return Recommendation.objects.filter(item__request=case).select_related("item__meeting__panel")
+
+
+def _decide(kind):
+    def save(user, case, d):
+        recommendation = _recommendations(case).filter(pk=d["recommendation"]).first() if d["recommendation"] else None
+        call = services.decide_whether_to_assess if kind == "assess" else services.decide_whether_to_issue
+        call(actor=user, request=case, decided_on=d["decided_on"], reasons=d["reasons"],
+             recommendation=recommendation, departure_reasons=d["departure_reasons"],
+             **{"assess" if kind == "assess" else "issue": d["outcome"] == "yes"})
+        return "Decision recorded"
+
+    return save
+
+
+def _advice_received(user, case, d):
+    advice = case.advice_requests.get(pk=d["advice"])
+    services.submit_advice(actor=user, advice=advice, text=d["text"], received_on=d["received_on"])
+    return f"{advice.label} advice recorded"
+
+
+def _representation(user, case, d):
+    services.record_representation(actor=user, request=case, received_on=d["received_on"], text=d["text"],
+                                   preferred_establishment=_establishment(d["urn"]),
+                                   meeting_requested=d["meeting_requested"])
+    return "The family's response is recorded"
+
+
+def _consultation_response(user, case, d):
+    consultation = case.consultations.get(pk=d["consultation"])
+    services.record_consultation_response(actor=user, consultation=consultation, response_on=d["on"],
+                                          response=d["response"], notes=d["notes"])
+    return "Reply recorded"
+
+
+STEPS = {s.slug: s for s in (
+    Step("decide-assess", "Record the decision whether to assess", forms.DecisionForm, ("pending",), _decide("assess"),
+         form_kwargs=lambda case: {"recommendations": _recommendations(case),
+                                   "question": "Will the council carry out an EHC needs assessment?"}),
+    Step("ask-advice", "Ask for advice", forms.AdviceRequestForm, ("assess", "draft"),
+         lambda user, case, d: services.request_advice(actor=user, request=case, **d) and "Advice requested"),
+    Step("advice-received", "Record advice received another way", forms.AdviceReceivedForm, ("assess", "draft"),
+         _advice_received,
+         form_kwargs=lambda case: {"advice_requests": case.advice_requests.filter(received_on__isnull=True)},
+         shown=lambda case: case.advice_requests.filter(received_on__isnull=True).exists()),
+    Step("decide-issue", "Record the decision whether to issue a plan", forms.DecisionForm, ("assess",),
+         _decide("issue"),
+         form_kwargs=lambda case: {"recommendations": _recommendations(case),
+                                   "question": "Will the council issue an EHC plan?"},
+         shown=lambda case: not case.decisions.filter(kind="issue").exists()),
+    Step("draft", "Send the draft plan", forms.DateForm, ("assess",),
+         lambda user, case, d: services.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent",
+         shown=lambda case: case.decisions.filter(kind="issue", outcome=True).exists()),
+    Step("consult", "Consult a school or college about being named", forms.SchoolForm, ("assess", "draft"),
+         lambda user, case, d: services.consult_school(actor=user, request=case, establishment=_establishment(d["urn"]),
+                                                       sent_on=d["on"]) and "Consultation sent"),
+    Step("consultation-reply", "Record a school or college's reply", forms.ConsultationResponseForm, ("assess", "draft"),
+         _consultation_response,
+         form_kwargs=lambda case: {"consultations": case.consultations.filter(response="").select_related("establishment")},
+         shown=lambda case: case.consultations.filter(response="").exists()),
+    Step("representation", "Record the family's response to the draft", forms.RepresentationForm, ("draft",),
+         _representation),
+    Step("final", "Issue the final plan", forms.FinalPlanForm, ("draft",),
+         lambda user, case, d: services.issue_final_plan(actor=user, request=case, issued_on=d["on"],
+                                                         establishment=_establishment(d["urn"])) and "Final plan issued"),
+    Step("exception", "Record a permitted exception", forms.ExceptionForm, AssessmentRequest.OPEN,
+         lambda user, case, d: services.record_exception(actor=user, request=case, **d) and "Exception recorded"),
+    Step("withdraw", "Withdraw the request", forms.WithdrawForm, AssessmentRequest.OPEN,
+         lambda user, case, d: services.withdraw_request(actor=user, request=case, withdrawn_on=d["on"],
+                                                         reason=d["reason"]) and "Request withdrawn"),
+)}
+
+
+@requires("casework.manage")
+def step(request, request_id: int, slug: str):
+    case = _case(request, request_id, what="case.view_for_edit")
+    spec = STEPS.get(slug)
+    if spec is None:
+        raise PermissionDenied("unknown step")
+    if case.status not in spec.allowed or not spec.shown(case):
+        messages.success(request, "That step is not open for this request now")
+        return redirect("case", case.pk)
+    form = spec.form(request.POST or None, initial=spec.initial(case), **spec.form_kwargs(case))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if "outcome" in data and data.get("recommendation") is None:
+            data["recommendation"] = None
+        try:
+            message = spec.save(request.user, case, data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("case", case.pk)
+    return render(request, "casework/step.html", {"page_title": spec.title, "form": form, "case": case,
+                                                  "child": case.child, "error_title": bool(form.errors)})
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
