@@ -8,6 +8,7 @@ ITEMS = [
     ("Find a child", "/children/", "people.search_children"),
     ("Establishments", "/establishments/", "establishments.view"),
     ("Local area figures", "/insight/", "insight.view_aggregates"),
+    ("Letters", "/letters/", "letters.edit_templates"),
     ("Council settings", "/settings/", "council.change_settings"),
     ("Users", "/users/", "accounts.manage_users"),
 ]
