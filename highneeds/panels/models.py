@@ -37,6 +37,14 @@ class Panel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def recommendation_choices(self) -> list[tuple[str, str]]:
+        return RECOMMENDATIONS[self.panel_type]
+
+    @property
+    def quorum_agency_labels(self) -> list[str]:
+        return [AGENCIES.get(a, a) for a in self.quorum_agencies or []]
+
 
 class PanelMember(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
@@ -47,6 +55,9 @@ class PanelMember(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["panel", "user"], name="one_membership_per_panel")]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username} ({self.get_agency_display()})"
 
 
 class PanelMeeting(models.Model):
@@ -88,3 +99,6 @@ class Recommendation(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     # Who was there and able to vote, kept as it was on the day.
     quorate_members = models.JSONField(default=list)
+
+    def get_outcome_label(self) -> str:
+        return dict(RECOMMENDATIONS.get(self.item.meeting.panel.panel_type, [])).get(self.outcome, self.outcome)

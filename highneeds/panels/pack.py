@@ -1,0 +1,106 @@
+"""The panel pack: a tagged, accessible PDF (PDF/UA-1) for one meeting, made with WeasyPrint.
+
+A cover page (the panel, the date, its members by agency, the agenda), then a section per case: the child's
+name, age, year group, needs and current setting; the request's stage and statutory deadlines; a summary of
+each piece of advice received; and what the panel is asked to decide. It names children: the view serving it
+checks who may see the meeting and audits each download against each child.
+
+WeasyPrint is imported only when a pack is made, so the rest of the service runs without its system libraries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.template.loader import render_to_string
+
+from highneeds.council.models import CouncilSettings
+from highneeds.engine import codes
+
+from . import queries
+from .models import AGENCIES, PanelMeeting
+
+ADVICE_SUMMARY_CHARS = 1500
+
+
+class PdfUnavailable(RuntimeError):
+    pass
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the Pango/HarfBuzz libraries are missing
+        raise PdfUnavailable(
+            "Panel packs need WeasyPrint and its system libraries: pip install 'weasyprint>=62' and, on Debian, "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+            f" ({exc.__class__.__name__}: {exc})") from exc
+    return weasyprint
+
+
+def _step_label(step: str) -> str:
+    try:
+        from highneeds.casework.plain import STEP_LABELS
+    except ImportError:
+        return step.replace("_", " ").replace(":", ": ").capitalize()
+    return STEP_LABELS(step)
+
+
+_STATUS_WORDS = {"met": "Met", "missed": "Missed", "pending": "Due", "overdue": "Overdue",
+                 "excepted": "Exception applies"}
+
+
+def _summary(text: str) -> tuple[str, bool]:
+    text = (text or "").strip()
+    if len(text) <= ADVICE_SUMMARY_CHARS:
+        return text, False
+    cut = text[:ADVICE_SUMMARY_CHARS].rsplit(" ", 1)[0]
+    return cut + " …", True
+
+
+def pack_context(meeting: PanelMeeting, today: date | None = None) -> dict:
+    today = today or date.today()
+    panel = meeting.panel
+    members = list(panel.members.filter(is_active=True).select_related("user").order_by("agency", "user__last_name"))
+    by_agency = [(label, [m for m in members if m.agency == code]) for code, label in AGENCIES.items()]
+    cases = []
+    for item in meeting.items.select_related("request__child").prefetch_related("conflicts__member__user"):
+        request = item.request
+        child = request.child
+        placements = list(child.placements.filter(end_date__isnull=True).select_related("establishment"))
+        advice = []
+        for a in request.advice_requests.filter(received_on__isnull=False):
+            text, cut = _summary(a.advice)
+            advice.append({"label": a.label, "from": a.adviser_name, "received_on": a.received_on, "text": text,
+                           "cut": cut})
+        cases.append({
+            "item": item,
+            "request": request,
+            "child": child,
+            "age": child.age(meeting.meets_on),
+            "year_group": child.year_group_label(meeting.meets_on),
+            "sen_status": child.get_sen_status_display(),
+            "needs": [n.label for n in child.needs.all()],
+            "settings": [f"{p.establishment.name} ({p.get_placement_type_display()})" for p in placements],
+            "deadlines": [{"label": _step_label(d["step"]), "due": date.fromisoformat(d["due"]),
+                           "done": date.fromisoformat(d["done"]) if d.get("done") else None,
+                           "status": _STATUS_WORDS.get(d["status"], d["status"])} for d in request.deadlines or []],
+            "advice": advice,
+            "advice_asked": [a.label for a in request.advice_requests.filter(received_on__isnull=True)],
+            "question": item.summary or queries.QUESTIONS[panel.panel_type],
+            "options": [label for _, label in panel.recommendation_choices],
+            "conflicts": list(item.conflicts.all()),
+            "source": codes.REQUEST_SOURCES.get(request.source, request.source),
+        })
+    return {"meeting": meeting, "panel": panel, "by_agency": by_agency, "cases": cases,
+            "council": CouncilSettings.current(), "made_on": today}
+
+
+def render_html(meeting: PanelMeeting) -> str:
+    return render_to_string("panels/pack.html", pack_context(meeting))
+
+
+def render_pack(meeting: PanelMeeting) -> bytes:
+    weasyprint = _weasyprint()
+    html = render_html(meeting)
+    return weasyprint.HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
