@@ -13,6 +13,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "highneeds.settings")
+    _secret_key_for_commands()
     import django
     from django.core.management import execute_from_command_line, get_commands
 
@@ -22,6 +23,18 @@ def main(argv: list[str] | None = None) -> None:
         if args[0] not in get_commands() and args[0].replace("-", "_") in get_commands():
             args[0] = args[0].replace("-", "_")
     execute_from_command_line(["highneeds", *args])
+
+
+def _secret_key_for_commands() -> None:
+    """Commands sign nothing that outlives them, so they need no configured key: use the demo's
+    key file when there is one, else a throwaway key. The web server still requires a real one."""
+    if os.environ.get("HIGHNEEDS_SECRET_KEY") or os.environ.get("HIGHNEEDS_DEBUG") == "1":
+        return
+    from pathlib import Path
+    import secrets
+
+    key_file = Path(os.environ.get("HIGHNEEDS_VAR_DIR", Path(__file__).resolve().parent.parent / "var")) / "secret_key"
+    os.environ["HIGHNEEDS_SECRET_KEY"] = key_file.read_text().strip() if key_file.exists() else secrets.token_urlsafe(50)
 
 
 if __name__ == "__main__":

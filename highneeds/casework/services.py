@@ -69,15 +69,16 @@ def run_clock(request: AssessmentRequest, *, today: date | None = None, **extra)
         return clock.compute_case(case_for_clock(request, **extra), rules=CouncilSettings.current().rules(),
                                   today=today or date.today())
     except clock.ClockInputError as exc:
-        raise ValidationError({"__all__": [str(m) for m in exc.args[0]] if exc.args and isinstance(exc.args[0], list)
-                                           else str(exc)}) from None
+        raise ValidationError({"__all__": exc.errors}) from None
 
 
 def _refresh(request: AssessmentRequest) -> None:
     """Cache the clock's answer on the request: the full deadlines and the next one to act on."""
     result = run_clock(request)
     request.deadlines = [s.as_json() for s in result.deadlines]
-    pending = sorted((s for s in result.deadlines if s.done is None and s.status in ("pending", "overdue")),
+    # The earliest lawful finalisation date is a lower bound, not something to act by.
+    pending = sorted((s for s in result.deadlines
+                      if s.done is None and s.status in ("pending", "overdue") and s.bound != "earliest"),
                      key=lambda s: s.due)
     if request.is_open and pending:
         request.next_step, request.next_due = pending[0].step, pending[0].due

@@ -5,7 +5,11 @@ from __future__ import annotations
 ITEMS = [
     # (text, path, permission)
     ("Home", "/", "web.home"),
+    ("Work queue", "/cases/", "casework.view_queue"),
     ("Find a child", "/children/", "people.search_children"),
+    ("Your requests", "/portal/requests/", "portal.follow_requests"),
+    ("Advice requests", "/portal/advice/", "casework.give_advice"),
+    ("Panels", "/panels/", "panels.view"),
     ("Establishments", "/establishments/", "establishments.view"),
     ("Local area figures", "/insight/", "insight.view_aggregates"),
     ("Letters", "/letters/", "letters.edit_templates"),
