@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
-
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 
-from .defaults import DEFAULT_TEMPLATES
 from .models import Letter, LetterTemplate
-
-# Templates are edited by staff, so they run sandboxed and fail loudly on a misspelt field.
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
-_ENV.filters["govuk_date"] = lambda value: value.strftime("%-d %B %Y") if value else ""
-
-
-def template_for(code: str) -> LetterTemplate:
-    found = LetterTemplate.objects.filter(code=code).first()
-    if found:
-        return found
-    default = DEFAULT_TEMPLATES[code]
-    return LetterTemplate(code=code, name=default["name"], subject=default["subject"], body=default["body"])
-
-
-def render(code: str, context: dict) -> tuple[str, str]:
-    template = template_for(code)
-    try:
-        return _ENV.from_string(template.subject).render(context), _ENV.from_string(template.body).render(context)
-    except TemplateError as exc:
-        raise ValidationError({"body": f"The '{template.name}' template could not be filled in: {exc}"}) from None
+from .rendering import check_syntax, render, template_for
 
 
 @service
@@ -50,11 +26,8 @@ def save_template(*, actor, code: str, subject: str, body: str) -> LetterTemplat
     require(actor, "letters.edit_templates")
     template = template_for(code)
     before = {"subject": template.subject, "body": template.body}
-    for text, field in ((subject, "subject"), (body, "body")):
-        try:
-            _ENV.parse(text)
-        except TemplateError as exc:
-            raise ValidationError({field: f"Check the template: {exc}"}) from None
+    check_syntax(subject, "subject")
+    check_syntax(body, "body")
     template.subject, template.body = subject, body
     template.updated_by = actor if getattr(actor, "pk", None) else None
     template.save()

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from highneeds.web.access import requires
 
 from . import services
+from .rendering import template_for
 from .defaults import DEFAULT_TEMPLATES
 
 
@@ -17,7 +18,7 @@ class TemplateForm(forms.Form):
 
 @requires("letters.edit_templates")
 def template_list(request):
-    templates = [services.template_for(code) for code in DEFAULT_TEMPLATES]
+    templates = [template_for(code) for code in DEFAULT_TEMPLATES]
     return render(request, "letters/list.html", {"page_title": "Letters and notices", "templates": templates})
 
 
@@ -25,7 +26,7 @@ def template_list(request):
 def template_edit(request, code: str):
     if code not in DEFAULT_TEMPLATES:
         raise Http404
-    template = services.template_for(code)
+    template = template_for(code)
     form = TemplateForm(request.POST or None, initial={"subject": template.subject, "body": template.body})
     if request.method == "POST" and form.is_valid():
         try:
