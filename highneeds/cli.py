@@ -20,9 +20,15 @@ def main(argv: list[str] | None = None) -> None:
     args = list(argv if argv is not None else sys.argv[1:])
     if args and "-" in args[0] and not args[0].startswith("-"):
         django.setup()
-        if args[0] not in get_commands() and args[0].replace("-", "_") in get_commands():
-            args[0] = args[0].replace("-", "_")
+        args[0] = command_name(args[0], get_commands())
     execute_from_command_line(["highneeds", *args])
+
+
+def command_name(typed: str, known) -> str:
+    """`demo-data` finds the `demo_data` command; a name that exists as typed is kept."""
+    if typed not in known and typed.replace("-", "_") in known:
+        return typed.replace("-", "_")
+    return typed
 
 
 def _secret_key_for_commands() -> None:
