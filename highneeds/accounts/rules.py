@@ -96,6 +96,8 @@ PERMISSIONS = {
     "casework.manage": is_casework,
     "casework.reassign": is_manager,
     "casework.give_advice": is_professional,
+    # families following their own requests in the portal (which child: the people.view_child rule)
+    "portal.follow_requests": is_parent | is_young_person,
     "letters.edit_templates": is_manager | is_admin,
     # panels
     "panels.view": is_casework | is_role_panel,

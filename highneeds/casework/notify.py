@@ -21,8 +21,12 @@ def _send(addresses: list[str], subject: str, body: str) -> None:
 def family(request, what_changed: str) -> None:
     child = request.child
     addresses = [p.email for p in child.parents.filter(parental_responsibility=True)] + [request.requester_email]
-    _send(addresses, f"Update on {child.first_name}'s EHC needs assessment",
-          f"{what_changed}.\n\n{PORTAL_LINE}\n\n{CouncilSettings.current().name}")
+    _send(addresses, *_family_message(child, what_changed))
+
+
+def _family_message(child, what_changed: str) -> tuple[str, str]:
+    return (f"Update on {child.first_name}'s EHC needs assessment",
+            f"{what_changed}.\n\n{PORTAL_LINE}\n\n{CouncilSettings.current().name}")
 
 
 def adviser(advice, what_changed: str) -> None:
@@ -33,3 +37,9 @@ def adviser(advice, what_changed: str) -> None:
 def caseworker(request, what_changed: str) -> None:
     if request.caseworker and request.caseworker.email:
         _send([request.caseworker.email], f"{request.reference}: {what_changed}", f"{what_changed}.")
+
+
+def requester(request, what_changed: str) -> None:
+    """Only the person who asked, in the same words as any family update, so that a request linked
+    to one already open looks no different to them from a new one."""
+    _send([request.requester_email], *_family_message(request.child, what_changed))

@@ -16,12 +16,15 @@ from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.council.models import CouncilSettings
 from highneeds.engine import clock
+from highneeds.letters.rendering import render_subject
 from highneeds.letters.services import generate_letter
 from highneeds.people import services as people
 from highneeds.people.models import Child
 from highneeds.people.validation import clean_child
 
 from . import notify
+from .clock import exception_json, run_clock
+from .queries import find_duplicate
 from .models import (
     ADVISER_TYPES,
     EXCEPTION_TYPES,
@@ -36,40 +39,6 @@ from .models import (
 
 # ---------------------------------------------------------------------------------------------
 # The clock
-
-
-def case_for_clock(request: AssessmentRequest, extra_event: dict | None = None, extra_exception: dict | None = None) -> dict:
-    """The case in the JSON shape the clock (and `highneeds deadlines`) reads."""
-    events = [{"type": e.event_type, "date": e.occurred_on.isoformat(), **(e.detail or {})}
-              for e in request.events.exclude(event_type="request_received").order_by("occurred_on", "id")]
-    if extra_event:
-        events.append(extra_event)
-    exceptions = [_exception_json(x) for x in request.exceptions.all()]
-    if extra_exception:
-        exceptions.append(extra_exception)
-    case = {"request_received": request.received_on.isoformat(), "events": events, "exceptions": exceptions}
-    if request.responsible_from:
-        case["responsible_from"] = request.responsible_from.isoformat()
-    return case
-
-
-def _exception_json(x: ClockException) -> dict:
-    if x.code == "MISSED_APPT":
-        return {"type": x.code, "date": x.date_from.isoformat(), "adviser": x.adviser}
-    out = {"type": x.code, "from": x.date_from.isoformat()}
-    if x.date_to:
-        out["to"] = x.date_to.isoformat()
-    if x.code in ("SCHOOL_CLOSURE", "EY_CLOSURE"):
-        out["adviser"] = x.adviser
-    return out
-
-
-def run_clock(request: AssessmentRequest, *, today: date | None = None, **extra) -> clock.CaseResult:
-    try:
-        return clock.compute_case(case_for_clock(request, **extra), rules=CouncilSettings.current().rules(),
-                                  today=today or date.today())
-    except clock.ClockInputError as exc:
-        raise ValidationError({"__all__": exc.errors}) from None
 
 
 def _refresh(request: AssessmentRequest) -> None:
@@ -120,10 +89,6 @@ def _require_open(request: AssessmentRequest, *allowed: str) -> None:
 # Requests
 
 
-def find_duplicate(child: Child) -> AssessmentRequest | None:
-    return child.requests.filter(status__in=AssessmentRequest.OPEN).order_by("received_on").first()
-
-
 @service
 def submit_request(*, actor, child: Child, received_on: date, source: str, reason: str = "", requester_name: str = "",
                    requester_relationship: str = "", requester_email: str = "", requester_phone: str = "",
@@ -150,6 +115,8 @@ def submit_request(*, actor, child: Child, received_on: date, source: str, reaso
                after={"received_on": received_on, "source": source, "via": submitted_via,
                       "duplicate_of": duplicate.pk if duplicate else None})
     if duplicate:
+        if submitted_via == "portal":
+            notify.requester(request, render_subject("request_acknowledgement", child=child))
         return request
     _refresh(request)
     _letter_to_family(actor, request, "request_acknowledgement",
@@ -296,7 +263,7 @@ def record_exception(*, actor, request: AssessmentRequest, code: str, date_from:
     exception = ClockException(request=request, code=code, date_from=date_from, date_to=date_to, reason=reason,
                                evidence=evidence, adviser=adviser,
                                recorded_by=actor if getattr(actor, "pk", None) else None)
-    run_clock(request, extra_exception=_exception_json(exception))
+    run_clock(request, extra_exception=exception_json(exception))
     exception.save()
     _refresh(request)
     log.record(actor=actor, action="request.exception", obj=exception, child=request.child_id,
@@ -340,7 +307,7 @@ def send_draft_plan(*, actor, request: AssessmentRequest, sent_on: date) -> Case
 def record_representation(*, actor, request: AssessmentRequest, received_on: date, text: str = "",
                           preferred_establishment=None, meeting_requested: bool = False) -> Representation:
     """The family's views on the draft, a setting they ask to be named, and whether they want a meeting."""
-    family = request.child.parents.filter(user_id=getattr(actor, "pk", None)).exists()
+    family = getattr(actor, "role", None) in ("parent", "young_person") and actor.has_perm("people.view_child", request.child)
     if not family:
         require(actor, "casework.manage")
     _require_open(request, "draft")
@@ -429,14 +396,6 @@ def withdraw_request(*, actor, request: AssessmentRequest, withdrawn_on: date, r
                after={"withdrawn_on": withdrawn_on, "reason": reason})
     _letter_to_family(actor, request, "request_withdrawn", withdrawn_on=withdrawn_on, reason=reason)
     return request
-
-
-def open_requests_due_for_chasing(on: date, days_before: int = 7):
-    """Advice not yet given, due within `days_before` days, not chased in the last week."""
-    return (AdviceRequest.objects.select_related("request__child", "adviser")
-            .filter(received_on__isnull=True, due_on__isnull=False, due_on__lte=on + timedelta(days=days_before),
-                    request__status__in=AssessmentRequest.OPEN)
-            .filter(Q(chased_on__isnull=True) | Q(chased_on__lte=on - timedelta(days=7))))
 
 
 @service

@@ -1,5 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import timeliness, views
 
-urlpatterns = [path("", views.overview, name="insight")]
+urlpatterns = [path("", views.overview, name="insight"),
+               path("timeliness/", timeliness.timeliness_page, name="insight-timeliness")]

@@ -30,6 +30,14 @@ def render(code: str, context: dict) -> tuple[str, str]:
         raise ValidationError({"body": f"The '{template.name}' template could not be filled in: {exc}"}) from None
 
 
+def render_subject(code: str, **context) -> str:
+    """Just the subject line, as the letter would have it."""
+    try:
+        return ENV.from_string(template_for(code).subject).render(context)
+    except TemplateError:
+        return DEFAULT_TEMPLATES[code]["name"]
+
+
 def check_syntax(text: str, field: str) -> None:
     try:
         ENV.parse(text)

@@ -143,3 +143,37 @@ def test_withdrawal_closes_the_clock(case):
     request.refresh_from_db()
     assert request.status == "withdrawn" and request.next_due is None
     assert AssessmentRequest.objects.filter(status__in=AssessmentRequest.OPEN).count() == 0
+
+
+def test_portal_duplicate_sends_the_same_email_as_a_new_request(make_child, django_capture_on_commit_callbacks):
+    child = make_child(first_name="Sky", last_name="Testworth")
+
+    def ask(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            cw.submit_portal_request(
+                child_data={"first_name": "Sky", "last_name": "Testworth", "date_of_birth": child.date_of_birth, "sex": "F"},
+                parent_data={"first_name": "Jo", "last_name": "Testworth", "email": email},
+                received_on=date.today(), reason="x", requester_relationship="Mother")
+        return [(m.subject, m.body) for m in mail.outbox if email in m.to]
+
+    first, second = ask("first@example.org"), ask("second@example.org")
+    assert first and first == second
+
+
+def test_young_person_responds_to_their_own_draft(make_child, make_user):
+    from highneeds.accounts.roles import SYSTEM
+
+    today = date.today()
+    child = make_child(dob=today.replace(year=today.year - 17) - timedelta(days=2))
+    yp = make_user("young_person", child=child)
+    request = cw.submit_request(actor=SYSTEM, child=child, received_on=today - timedelta(days=100), source="1")
+    cw.decide_whether_to_assess(actor=SYSTEM, request=request, assess=True, decided_on=today - timedelta(days=60), reasons="x")
+    cw.decide_whether_to_issue(actor=SYSTEM, request=request, issue=True, decided_on=today - timedelta(days=5), reasons="x")
+    cw.send_draft_plan(actor=SYSTEM, request=request, sent_on=today - timedelta(days=2))
+    rep = cw.record_representation(actor=yp, request=request, received_on=today, text="I want college")
+    assert rep.submitted_by == yp
+    stranger = make_user("young_person", child=make_child(dob=today.replace(year=today.year - 18)))
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        cw.record_representation(actor=stranger, request=request, received_on=today, text="x")

@@ -1,0 +1,46 @@
+"""The bridge between a request's records and the statutory clock engine."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+
+from highneeds.council.models import CouncilSettings
+from highneeds.engine import clock
+
+from .models import AssessmentRequest, ClockException
+
+
+def case_for_clock(request: AssessmentRequest, extra_event: dict | None = None, extra_exception: dict | None = None) -> dict:
+    """The case in the JSON shape the clock (and `highneeds deadlines`) reads."""
+    events = [{"type": e.event_type, "date": e.occurred_on.isoformat(), **(e.detail or {})}
+              for e in request.events.exclude(event_type="request_received").order_by("occurred_on", "id")]
+    if extra_event:
+        events.append(extra_event)
+    exceptions = [exception_json(x) for x in request.exceptions.all()]
+    if extra_exception:
+        exceptions.append(extra_exception)
+    case = {"request_received": request.received_on.isoformat(), "events": events, "exceptions": exceptions}
+    if request.responsible_from:
+        case["responsible_from"] = request.responsible_from.isoformat()
+    return case
+
+
+def exception_json(x: ClockException) -> dict:
+    if x.code == "MISSED_APPT":
+        return {"type": x.code, "date": x.date_from.isoformat(), "adviser": x.adviser}
+    out = {"type": x.code, "from": x.date_from.isoformat()}
+    if x.date_to:
+        out["to"] = x.date_to.isoformat()
+    if x.code in ("SCHOOL_CLOSURE", "EY_CLOSURE"):
+        out["adviser"] = x.adviser
+    return out
+
+
+def run_clock(request: AssessmentRequest, *, today: date | None = None, **extra) -> clock.CaseResult:
+    try:
+        return clock.compute_case(case_for_clock(request, **extra), rules=CouncilSettings.current().rules(),
+                                  today=today or date.today())
+    except clock.ClockInputError as exc:
+        raise ValidationError({"__all__": exc.errors}) from None

@@ -1,0 +1,55 @@
+"""Reads for the portal, always through the object rule, with reads of a child's record audited.
+
+A family sees the requests for children whose record they may open (`people.view_child`: a parent with
+parental responsibility, or a young person aged 16 or over, their own). An adviser sees the advice asked
+of them, for children they are still invited to (an expired or revoked invitation hides the request).
+A request or advice that does not exist and one the user may not see get the same answer (403).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
+
+from highneeds.casework.models import AdviceRequest, AssessmentRequest
+from highneeds.people.queries import open_child_record, visible_children
+
+FOLLOW_REQUESTS = "portal.follow_requests"
+
+
+def family_requests(user) -> QuerySet[AssessmentRequest]:
+    """Requests for the user's own children, newest first. Duplicates are shown as the request they joined."""
+    if not user.has_perm(FOLLOW_REQUESTS):
+        raise PermissionDenied(FOLLOW_REQUESTS)
+    return (AssessmentRequest.objects.filter(child__in=visible_children(user), duplicate_of__isnull=True)
+            .select_related("child", "caseworker").order_by("child__first_name", "child_id", "-received_on", "-id"))
+
+
+def open_family_request(user, request_id: int, what: str = "portal.view") -> AssessmentRequest:
+    """One request for the family's progress page; the read of the child's record is audited."""
+    if not user.has_perm(FOLLOW_REQUESTS):
+        raise PermissionDenied(FOLLOW_REQUESTS)
+    found = AssessmentRequest.objects.filter(pk=request_id).select_related("caseworker").first()
+    if found is None:
+        raise PermissionDenied("people.view_child")
+    found.child = open_child_record(user, found.child_id, what=what)
+    return found
+
+
+def my_advice_requests(user) -> QuerySet[AdviceRequest]:
+    """Advice asked of this adviser: still to give first (soonest due first), then given."""
+    if not user.has_perm("casework.give_advice"):
+        raise PermissionDenied("casework.give_advice")
+    return (AdviceRequest.objects.filter(adviser=user, request__child__in=visible_children(user))
+            .select_related("request__child")
+            .order_by(F("received_on").asc(nulls_first=True), F("due_on").asc(nulls_last=True), "id"))
+
+
+def open_advice_request(user, advice_id: int) -> AdviceRequest:
+    if not user.has_perm("casework.give_advice"):
+        raise PermissionDenied("casework.give_advice")
+    found = AdviceRequest.objects.filter(pk=advice_id, adviser=user).select_related("request").first()
+    if found is None:
+        raise PermissionDenied("casework.give_advice")
+    found.request.child = open_child_record(user, found.request.child_id, what="portal.advice.view")
+    return found
