@@ -23,7 +23,7 @@ from highneeds.people.models import Child
 from highneeds.people.validation import clean_child
 
 from . import notify
-from .clock import exception_json, run_clock
+from .clock import apply_result, exception_json, results_for, run_clock
 from .queries import find_duplicate
 from .models import (
     ADVISER_TYPES,
@@ -42,18 +42,33 @@ from .models import (
 
 
 def _refresh(request: AssessmentRequest) -> None:
-    """Cache the clock's answer on the request: the full deadlines and the next one to act on."""
-    result = run_clock(request)
-    request.deadlines = [s.as_json() for s in result.deadlines]
-    # The earliest lawful finalisation date is a lower bound, not something to act by.
-    pending = sorted((s for s in result.deadlines
-                      if s.done is None and s.status in ("pending", "overdue") and s.bound != "earliest"),
-                     key=lambda s: s.due)
-    if request.is_open and pending:
-        request.next_step, request.next_due = pending[0].step, pending[0].due
-    else:
-        request.next_step, request.next_due = "", None
+    apply_result(request, run_clock(request))
     request.save(update_fields=["deadlines", "next_step", "next_due", "status", "closed_on"])
+
+
+@service
+def recalculate_clocks(*, actor, requests, today: date | None = None, batch_size: int = 2000,
+                       progress=None) -> dict[str, int]:
+    """Re-run the clock for many requests (nightly, so 'pending' turns 'overdue' as days pass, and
+    after loading history). Cases the clock cannot read are counted and listed in the audit event."""
+    require(actor, "casework.manage")
+    ids = list(requests.values_list("pk", flat=True))
+    done, broken = 0, []
+    for start in range(0, len(ids), batch_size):
+        batch = list(AssessmentRequest.objects.filter(pk__in=ids[start:start + batch_size])
+                     .prefetch_related("events", "exceptions"))
+        for request, result in zip(batch, results_for(batch, today)):
+            if result.errors:
+                broken.append(request.pk)
+            else:
+                apply_result(request, result)
+        AssessmentRequest.objects.bulk_update([r for r in batch if r.pk not in broken],
+                                              ["deadlines", "next_step", "next_due"], batch_size=500)
+        done += len(batch)
+        log.record(actor=actor, action="clock.recalculate", after={"requests": len(batch), "unreadable": broken[-50:]})
+        if progress:
+            progress(done)
+    return {"recalculated": done - len(broken), "unreadable": len(broken)}
 
 
 def _event(request: AssessmentRequest, event_type: str, on: date, **detail) -> CaseEvent:

@@ -177,3 +177,16 @@ def test_young_person_responds_to_their_own_draft(make_child, make_user):
 
     with pytest.raises(PermissionDenied):
         cw.record_representation(actor=stranger, request=request, received_on=today, text="x")
+
+
+def test_recalculate_clocks_turns_pending_into_overdue_as_days_pass(case):
+    from django.core.management import call_command
+
+    request, worker = case
+    step = next(d for d in request.deadlines if d["step"] == "decide_whether_to_assess")
+    assert step["status"] == "overdue"  # received in January 2024, judged today
+    call_command("recalculate_clocks", "--today", "2024-01-20", stdout=__import__("io").StringIO())
+    request.refresh_from_db()
+    step = next(d for d in request.deadlines if d["step"] == "decide_whether_to_assess")
+    assert step["status"] == "pending" and request.next_due == date(2024, 2, 21)
+    assert AuditEvent.objects.filter(action="clock.recalculate").exists()
