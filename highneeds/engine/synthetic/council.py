@@ -51,8 +51,8 @@ EVENT_TYPES = ("request_received", "decision_to_assess", "advice_requested", "ad
                "review_decision", "plan_ceased", "request_withdrawn")
 EV = {e: i for i, e in enumerate(EVENT_TYPES)}
 DETAILS = ({}, {"outcome": "assess"}, {"outcome": "not_assess"}, {"outcome": "maintain"}, {"outcome": "amend"},
-           {"outcome": "cease"}, {"route": "transfer_from_statement"}, {"from": "Educational psychologist"},
-           {"from": "Health"}, {"from": "Social care"}, {"reason": "2", "reason_label": "Needs met without a plan"})
+           {"outcome": "cease"}, {"route": "transfer_from_statement"}, {"adviser": "educational_psychology"},
+           {"adviser": "health"}, {"adviser": "social_care"}, {"reason": "2", "reason_label": "Needs met without a plan"})
 D_NONE, D_ASSESS, D_NOT_ASSESS, D_MAINTAIN, D_AMEND, D_CEASE, D_TRANSFER, D_EP, D_HEALTH, D_SOCIAL, D_NEEDS_MET = range(11)
 CONTACTS = ("EMAIL", "PHONE", "POST", "TEXT")
 LEADS = (None, "caseworker", "manager")

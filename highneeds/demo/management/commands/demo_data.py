@@ -104,6 +104,12 @@ class Command(BaseCommand):
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
 
+        if not options["national"]:
+            from highneeds.demo import extras
+
+            prepared = extras.prepare(SYSTEM)
+            out.print(f"Statutory clocks brought up to date for {prepared['recalculated']:,} open requests"
+                      + (f"; {prepared['agenda']} cases on next week's panel agenda" if "agenda" in prepared else ""))
         elapsed = time.perf_counter() - started
         out.print(f"\n[bold]{result.council_name}[/bold]: generated and loaded in {elapsed:.1f} s "
                   f"(seed {options['seed']}, scale {options['scale']:g})")
@@ -136,7 +142,7 @@ class Command(BaseCommand):
         for user in DEMO_USERS:
             table.add_row(user.username, Role.LABELS[user.role], links.get(user.username, user.note))
         out.print(table)
-        out.print(f"Open {DEMO_URL} after `highneeds runserver` and sign in with a username above.")
+        out.print(f"Open {DEMO_URL} (scripts/demo serves it) and sign in with a username above.")
 
     def _print_checks(self, out, result, census_year: int = 2022):
         from rich.table import Table

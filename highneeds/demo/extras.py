@@ -1,0 +1,38 @@
+"""After the synthetic council is loaded: bring each open case's statutory clock up to date and set up
+a multi-agency panel with a meeting next week, so the work queue and the panel pages have something
+real to show."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from highneeds.accounts.models import User
+from highneeds.casework import services as casework
+from highneeds.casework.models import AssessmentRequest
+from highneeds.panels import services as panels
+from highneeds.panels.models import Panel
+
+PANEL_NAME = "Decision to assess panel"
+
+
+def prepare(actor, progress=None) -> dict[str, int]:
+    counts = casework.recalculate_clocks(actor=actor, requests=AssessmentRequest.objects.filter(
+        status__in=AssessmentRequest.OPEN), progress=progress)
+    if Panel.objects.filter(name=PANEL_NAME).exists():
+        return counts
+    members = {u.username: u for u in User.objects.filter(username__in=["panel", "manager", "caseworker"])}
+    if len(members) < 3:
+        return counts
+    panel = panels.create_panel(actor=actor, name=PANEL_NAME, panel_type="assess", quorum=3,
+                                quorum_agencies=["education", "health"])
+    panels.add_member(actor=actor, panel=panel, user=members["manager"], agency="education", is_chair=True)
+    panels.add_member(actor=actor, panel=panel, user=members["panel"], agency="health")
+    panels.add_member(actor=actor, panel=panel, user=members["caseworker"], agency="social_care")
+    meeting = panels.schedule_meeting(actor=actor, panel=panel, meets_on=date.today() + timedelta(days=7),
+                                      location="Council offices, room 2")
+    waiting = AssessmentRequest.objects.filter(status="pending").order_by("next_due", "received_on")[:5]
+    for request in waiting:
+        panels.add_to_agenda(actor=actor, meeting=meeting, request=request,
+                             summary="Should the council carry out an EHC needs assessment?")
+    counts["agenda"] = len(waiting)
+    return counts
