@@ -140,3 +140,23 @@ def test_caseworker_records_status_needs_flag_placement_and_parent(client, make_
     assert child.parents.get().preferred_language == "Polish"
     body = client.get(f"/children/{child.pk}/").content.decode()
     assert "Newplace Special" in body and "Looked after" in body and "Sam Testworth" in body
+
+
+def test_admin_sets_branding_and_clock_rules(client, make_user):
+    from highneeds.audit.models import AuditEvent
+    from highneeds.council.models import CouncilSettings
+
+    sign_in(client, make_user("admin"))
+    data = {"name": "Testshire Council", "service_name": "SEND", "old_la_code": "383", "new_la_code": "",
+            "brand_colour": "#ffff00", "contact_email": "send@testshire.gov.uk", "privacy_url": "",
+            "iass_contact": "IASS", "mediation_contact": "Mediation", "receipt_is_day_one": "on",
+            "advice_receipt_lag_days": "2", "draft_service_lag_days": "0", "school_consultation_days": "15"}
+    response = client.post("/settings/", data)
+    assert "hard to read" in response.content.decode()
+    data["brand_colour"] = "#003366"
+    assert client.post("/settings/", data).status_code == 302
+    council = CouncilSettings.current()
+    assert council.name == "Testshire Council" and council.rules().receipt_is_day_one is True
+    assert council.rules().advice_receipt_lag_days == 2
+    assert AuditEvent.objects.filter(action="council.settings.update").exists()
+    assert "Testshire Council" in client.get("/").content.decode()
