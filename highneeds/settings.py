@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "highneeds.panels",
     "highneeds.letters",
     "highneeds.portal",
+    "highneeds.planning",
     "highneeds.web",
     "highneeds.insight",
     "highneeds.imports",

@@ -1,0 +1,1 @@
+"""Planning: forecasts, scenarios and sufficiency (the engine is highneeds.engine.forecast)."""
