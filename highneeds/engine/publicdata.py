@@ -78,10 +78,12 @@ NEED_CODES_SEN_SUPPORT = (*NEED_CODES_EHCP, "NSA")
 # plans or SEN support (sen_needs_all_plans.csv is header-only; lait and the SEN-in-England files
 # carry none; cin_by_sen_provision_la_raw.csv covers children in need only and does not split EHC
 # plans from SEN support). They are approximate national shares for pupils in schools in England
-# around January 2022, rounded by hand to the nearest half per cent from the DfE "Special
-# educational needs in England" series: illustrative, not a published table. Check them against
-# the publication before quoting them; drop in a sen_needs_all_plans.csv with rows to use real,
-# LA-level shares instead.
+# around January 2022, written down to the nearest half per cent: illustrative, NOT copied from a
+# published table. They agree with the headlines of DfE's "Special educational needs in England"
+# 2021/22 release (autism the primary need of almost a third of pupils with a plan; speech,
+# language and communication the commonest need on SEN support), but check every figure against
+# the publication before quoting it. Supply a sen_needs_all_plans.csv with rows to use real,
+# LA-level shares for EHC plans instead.
 FALLBACK_NEED_MIX: dict[str, dict[str, float]] = {
     "E": {"ASD": 30.0, "SLCN": 15.0, "SEMH": 14.0, "SLD": 12.0, "MLD": 11.0, "SPLD": 4.0, "PD": 4.0,
           "PMLD": 3.5, "OTH": 3.0, "HI": 2.0, "VI": 1.0, "MSI": 0.5},

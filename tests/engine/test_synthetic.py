@@ -264,3 +264,14 @@ def test_a_national_run_shares_one_nhs_pool(targets, shared):
     assert len(np.unique(upns)) == len(upns)
     combined = syn.calibration.combine([syn.calibration.checks(c) for c in councils])
     assert combined[0].generated == sum(c.targets["ehcp_total"] for c in councils)
+
+
+@needs_data
+def test_plans_started_in_the_last_year_match_the_las_new_plans(wakefield, targets):
+    t = targets.for_la("384")
+    starts = wakefield.sen_periods
+    current_plans = (starts["status"] == 2) & (starts["end"] == NONE)
+    recent = (starts["start"][current_plans] > gen.R - 365).mean()
+    assert abs(recent - t.new_plans_per_year / t.ehcp_total) < 0.02  # 431 new plans in 2021 / 2,704
+    transfers = (wakefield.events["detail"] == gen.D_TRANSFER).sum()
+    assert 0 < transfers < current_plans.sum() / 2  # older plans began as statements
