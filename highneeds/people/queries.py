@@ -71,9 +71,10 @@ def search_children(user, criteria: ChildSearch) -> QuerySet[Child]:
     if criteria.date_of_birth:
         found = found.filter(date_of_birth=criteria.date_of_birth)
     if criteria.establishment_id:
-        found = found.filter(
-            Exists(Placement.objects.filter(child=OuterRef("pk"), establishment_id=criteria.establishment_id, end_date__isnull=True))
-        )
+        # An IN over the setting's current placements uses the (establishment, end_date) index; a
+        # correlated EXISTS made SQLite walk every child first.
+        found = found.filter(pk__in=Placement.objects.filter(
+            establishment_id=criteria.establishment_id, end_date__isnull=True).values("child_id"))
     if criteria.sen_status:
         found = found.filter(sen_status=criteria.sen_status)
     return found.order_by("last_name", "first_name", "id")
