@@ -15,19 +15,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from highneeds.casework.management.arguments import today_argument
 from django.core.management.base import BaseCommand, CommandError
 
 from highneeds.engine.calendar import ENGLAND_AND_WALES, HolidayCalendar
 from highneeds.engine.clock import ClockInputError, ClockRules, compute_case, compute_many
 
-
-def _date_arg(value: str) -> date:
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--today: {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -50,7 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, input="-", receipt_is_day_one=False, rules=None, bank_holidays=None,
                compact=False, **options):
-        today_date = _date_arg(today) if today else None
+        today_date = today_argument(today) if today else None
         settings = {}
         if rules:
             try:

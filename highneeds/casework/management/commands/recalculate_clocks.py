@@ -1,12 +1,11 @@
 """`highneeds recalculate-clocks`: re-run the statutory clock for requests (nightly, or after a load)."""
 
-from datetime import date
-
 from django.core.management.base import BaseCommand
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from highneeds.accounts.roles import SystemActor
 from highneeds.casework import services
+from highneeds.casework.management.arguments import today_argument
 from highneeds.casework.models import AssessmentRequest
 
 
@@ -15,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="closed requests too")
-        parser.add_argument("--today", type=date.fromisoformat, help="judge overdue as of this date (YYYY-MM-DD)")
+        parser.add_argument("--today", type=today_argument, help="judge overdue as of this date (YYYY-MM-DD)")
 
     def handle(self, *args, all=False, today=None, **options):
         requests = AssessmentRequest.objects.all() if all else AssessmentRequest.objects.filter(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from highneeds.casework.management.arguments import today_argument
 from django.core.management.base import BaseCommand, CommandError
 
 from highneeds.accounts.roles import SystemActor
@@ -20,14 +21,6 @@ from highneeds.casework import queries, services
 
 ACTOR = SystemActor("send-chasers")
 
-
-def _date(value: str) -> date:
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--today: {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -42,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, days_before=7, today=None, dry_run=False, **options):
         if days_before < 0 or days_before > 42:
             raise CommandError("--days-before must be from 0 to 42")
-        on = _date(today) if today else date.today()
+        on = today_argument(today) if today else date.today()
         due = list(queries.open_requests_due_for_chasing(on, days_before).order_by("due_on", "id"))
         sent = 0
         for advice in due:
