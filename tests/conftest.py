@@ -14,6 +14,16 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The council's settings are cached; a test's rolled-back settings must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_database_baseline(request):
     """Let tests on a flushed (transactional) database work with the append-only audit table.
 
