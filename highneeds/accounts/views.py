@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
 
 from . import services
 from .models import User
@@ -46,8 +47,7 @@ def user_create(request):
                                      role=data["role"], first_name=data["first_name"], last_name=data["last_name"],
                                      email=data["email"], establishment=establishment, agency=data["agency"])
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors[0])
+                add_errors(form, exc)
             else:
                 messages.success(request, f"User {data['username']} created")
                 return redirect("users")

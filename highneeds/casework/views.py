@@ -13,6 +13,7 @@ from highneeds.establishments.models import Establishment
 from highneeds.letters.models import Letter
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
 
 from . import forms, services
 from .models import AssessmentRequest
@@ -61,7 +62,7 @@ def new_request(request):
                 requester_relationship=data["requester_relationship"], requester_email=data["requester_email"],
                 caseworker=data["caseworker"], responsible_from=data["responsible_from"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             if case.duplicate_of:
                 messages.success(request, f"{child.full_name} already has an open request ({case.duplicate_of.reference}): "
@@ -199,15 +200,10 @@ def step(request, request_id: int, slug: str):
         try:
             message = spec.save(request.user, case, data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect("case", case.pk)
     return render(request, "casework/step.html", {"page_title": spec.title, "form": form, "case": case,
                                                   "child": case.child, "error_title": bool(form.errors)})
 
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)

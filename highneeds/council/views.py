@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
 
 from .models import CouncilSettings
 from .services import update_council_settings
@@ -49,8 +50,7 @@ def edit(request):
         try:
             update_council_settings(actor=request.user, **form.changes())
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors[0])
+            add_errors(form, exc)
         else:
             messages.success(request, "Council settings saved")
             return redirect("council-settings")

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
 
 from . import services
 from .rendering import template_for
@@ -32,8 +33,7 @@ def template_edit(request, code: str):
         try:
             services.save_template(actor=request.user, code=code, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors[0])
+            add_errors(form, exc)
         else:
             messages.success(request, f"'{template.name}' saved: new letters will use it")
             return redirect("letter-templates")

@@ -20,16 +20,13 @@ from django.views.decorators.http import require_POST
 from highneeds.audit import log
 from highneeds.casework.models import AssessmentRequest
 from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
 
 from . import forms, queries, reports, services
 from .models import AGENCIES, AgendaItem, PanelMember
 
 _REFERENCE = re.compile(r"^\s*EHC-(\d{4})-0*(\d+)\s*$", re.I)
 
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors[0])
 
 
 def _case_url(request_id: int) -> str | None:
@@ -68,7 +65,7 @@ def panel_create(request):
             panel = services.create_panel(actor=request.user, name=d["name"], panel_type=d["panel_type"],
                                           quorum=d["quorum"], quorum_agencies=d["quorum_agencies"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"{panel.name} set up. Now add its members.")
             return redirect("panel", panel.pk)
@@ -104,7 +101,7 @@ def member_add(request, panel_id: int):
             member = services.add_member(actor=request.user, panel=panel, user=user, agency=d["agency"],
                                          is_chair=d["is_chair"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"{member} added to the panel")
             return redirect("panel", panel.pk)
@@ -140,7 +137,7 @@ def meeting_create(request, panel_id: int):
             meeting = services.schedule_meeting(actor=request.user, panel=panel, meets_on=form.cleaned_data["meets_on"],
                                                 location=form.cleaned_data["location"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Meeting on {meeting.meets_on:%-d %B %Y} scheduled. "
                                       "Now add cases to its agenda.")
@@ -254,7 +251,7 @@ def attendance(request, meeting_id: int):
         try:
             services.record_attendance(actor=request.user, meeting=meeting, present=chosen)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Attendance saved: {len(chosen)} present")
             return redirect(reverse("panel-meeting", args=[meeting.pk]) + "#attendance")
@@ -279,7 +276,7 @@ def conflict(request, item_id: int):
         try:
             services.declare_conflict(actor=request.user, item=item, member=member, note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Conflict of interest recorded for {member}")
             return redirect(reverse("panel-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
@@ -296,7 +293,7 @@ def recommendation(request, item_id: int):
             services.record_recommendation(actor=request.user, item=item, outcome=form.cleaned_data["outcome"],
                                            reasons=form.cleaned_data["reasons"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Recommendation recorded for {item.request.reference}")
             return redirect(reverse("panel-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
@@ -397,7 +394,7 @@ def decision(request, item_id: int):
                                              decided_on=d["decided_on"], reasons=d["reasons"],
                                              departure_reasons=d["departure_reasons"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"The council's decision on {item.request.reference} is recorded")
             return redirect(reverse("panel-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")

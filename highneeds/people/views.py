@@ -11,6 +11,7 @@ from highneeds.audit.models import AuditEvent
 from highneeds.engine import codes
 from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
 
 from . import queries, services
 from .forms import ChildForm, ChildSearchForm, FlagForm, ParentForm, PlacementForm, SenStatusForm
@@ -102,8 +103,7 @@ def _save(form, write):
     try:
         return write(form.child_data)
     except ValidationError as exc:  # e.g. a UPN already on another record
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors[0])
+        add_errors(form, exc)
         return None
 
 
@@ -125,8 +125,7 @@ def _child_form_page(request, child_id, form_class, title, write, initial=None, 
         try:
             message = write(child, form)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors[0])
+            add_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect("child", child.pk)

@@ -14,6 +14,7 @@ from highneeds.casework.models import ADVISER_TYPES
 from highneeds.letters.models import Letter
 from highneeds.people.models import ParentCarer
 from highneeds.people.queries import current_settings
+from highneeds.web.forms import add_errors
 from highneeds.web.access import public, requires
 
 from . import forms, progress, queries, ratelimit
@@ -112,8 +113,7 @@ def respond(request, request_id: int):
                                            text=d["text"].strip(), preferred_establishment=d["school"],
                                            meeting_requested=d["meeting"])
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors[0])
+            add_errors(form, exc)
         else:
             messages.success(request, "Thank you: we have your response to the draft plan")
             return redirect("portal-request-progress", found.pk)
@@ -160,8 +160,7 @@ def give_advice(request, advice_id: int):
             try:
                 services.submit_advice(actor=request.user, advice=advice, text=form.cleaned_data["text"].strip())
             except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors[0])
+                add_errors(form, exc)
             else:
                 messages.success(request, f"Your advice about {child.full_name} has been sent to the SEND team")
                 return redirect("portal-advice")

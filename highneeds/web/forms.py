@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 @dataclass
@@ -56,3 +57,10 @@ class GovukDateField(forms.Field):
             return date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(f"{self.label or 'Date'} must be a real date") from None
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside the field it names, else at the top."""
+    for field, messages in exc.message_dict.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
