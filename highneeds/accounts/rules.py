@@ -103,6 +103,24 @@ PERMISSIONS = {
     "panels.view": is_casework | is_role_panel,
     "panels.manage": is_manager,
     "panels.record_recommendation": is_casework | is_role_panel,
+    # EHC plans: the document (which child: the people.view_child rule, checked with it)
+    "plans.view_plan": can_view_child,
+    "plans.edit_plan": is_casework,
+    "plans.issue_plan": is_casework,
+    # families write section A and comment on drafts; invited professionals and the setting contribute
+    "plans.contribute": (is_parent & my_child) | (is_young_person & own_record_16_plus)
+    | (is_invited_role & invited_to_child) | (is_senco & child_at_my_setting),
+    # annual reviews, phase transfer, reassessment
+    "reviews.view_tracker": is_casework,
+    "reviews.manage": is_casework,
+    "reviews.contribute": (is_senco & child_at_my_setting) | (is_invited_role & invited_to_child)
+    | (is_parent & my_child) | (is_young_person & own_record_16_plus),
+    # cessation, mediation, tribunal appeals, complaints and Ombudsman cases
+    "disputes.view": is_casework,
+    "disputes.manage": is_casework,
+    # forecasts and DSG scenarios: aggregates only
+    "planning.view_forecast": is_finance | is_strategic | is_manager,
+    "planning.edit_scenarios": is_finance | is_manager,
     # administration
     "accounts.manage_users": is_admin,
     "accounts.use_api": is_anyone,

@@ -16,5 +16,9 @@ urlpatterns = [
     path("cases/", include("highneeds.casework.urls")),
     path("panels/", include("highneeds.panels.urls")),
     path("letters/", include("highneeds.letters.urls")),
+    path("plans/", include("highneeds.plans.urls")),
+    path("reviews/", include("highneeds.reviews.urls")),
+    path("disputes/", include("highneeds.disputes.urls")),
+    path("planning/", include("highneeds.planning.urls")),
     path("", include("highneeds.portal.urls")),
 ]
