@@ -14,6 +14,7 @@ so they are audited as any other change is.
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from highneeds.people.services import grant_access
 
 DEMO_PASSWORD = "highneeds-demo-2022"
 DEMO_EMAIL_DOMAIN = "demo.invalid"  # reserved: mail to it can never be delivered
-DEMO_URL = "http://127.0.0.1:8000"
+DEMO_URL = f"http://127.0.0.1:{os.environ.get('HIGHNEEDS_PORT', '8000')}"  # scripts/demo sets the port
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The EHC plan forecast engine: cut-off, CSV contract, quantiles, England, determinism, cohort stepping."""
+"""The EHC plan forecast engine: cut-off, CSV contract, quantiles, England, determinism, cohort stepping,
+and the backtest on the real public data (the model must beat every baseline at every horizon)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra.numpy import arrays
 
-from highneeds.engine.forecast import CSV_COLUMNS, backtest, forecast_public, load_history, step_cohort
+from highneeds.engine.forecast import CSV_COLUMNS, backtest, forecast_public, load_history, step_cohort, verdict
+from highneeds.engine.forecast.cohort import (aged_groups, calibrate, group_sums, national_drift, point_forecast,
+                                              to_single_years)
+from highneeds.engine.forecast.data import within_group_profile
 from highneeds.engine.forecast.data import POPULATION_FILE
 from highneeds.engine import publicdata
 
@@ -20,7 +24,7 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 NEEDED = [publicdata.CASELOAD_FILE, publicdata.AGE_FILE_DASHBOARD, POPULATION_FILE, publicdata.LA_HISTORY_FILE]
 SIMS = 60
 
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="the shared public data folder is not present")
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"the shared public data folder {DATA} is not present")
 
 
 def _copy(target: Path) -> Path:
@@ -71,6 +75,7 @@ def forecast_2021(folders):
     return forecast_public(folders[0], 2021, 4, simulations=SIMS, seed=3)
 
 
+@needs_data
 def test_rows_after_the_base_year_change_nothing(folders, forecast_2021):
     clean, poisoned = folders
     assert forecast_public(poisoned, 2021, 4, simulations=SIMS, seed=3).equals(forecast_2021)
@@ -86,12 +91,14 @@ def test_rows_after_the_base_year_change_nothing(folders, forecast_2021):
         forecast_public(clean, 2022, 2, simulations=SIMS, seed=1))
 
 
+@needs_data
 def test_history_stops_at_the_base_year(folders):
     h = load_history(folders[1], 2020)
     assert h.years[-1] == 2020
     assert np.nanmax(h.totals) < 100_000
 
 
+@needs_data
 def test_csv_columns_and_one_row_per_la_and_england_per_year(folders, forecast_2021, tmp_path):
     frame = forecast_2021
     assert tuple(frame.columns) == CSV_COLUMNS
@@ -107,12 +114,14 @@ def test_csv_columns_and_one_row_per_la_and_england_per_year(folders, forecast_2
     assert out.read_text().splitlines()[0] == ",".join(CSV_COLUMNS)
 
 
+@needs_data
 def test_quantiles_are_ordered_and_positive(forecast_2021):
     f = forecast_2021
     assert (f["ehcps_p10"] <= f["ehcps_p50"]).all() and (f["ehcps_p50"] <= f["ehcps_p90"]).all()
     assert (f["ehcps_p10"] >= 0).all()
 
 
+@needs_data
 def test_england_is_the_simulated_sum_of_las(forecast_2021):
     """England's quantiles come from the sum over LAs in each simulation: its P50 is close to the sum of
     LA P50s (medians do not add exactly) and its band is narrower than the sum of LA bands."""
@@ -125,11 +134,13 @@ def test_england_is_the_simulated_sum_of_las(forecast_2021):
         assert eng["ehcps_p90"] - eng["ehcps_p10"] <= (las["ehcps_p90"] - las["ehcps_p10"]).sum()
 
 
+@needs_data
 def test_deterministic_by_seed(folders, forecast_2021):
     assert forecast_public(folders[0], 2021, 4, simulations=SIMS, seed=3).equals(forecast_2021)
     assert not forecast_public(folders[0], 2021, 4, simulations=SIMS, seed=4).equals(forecast_2021)
 
 
+@needs_data
 def test_population_growth_assumption_moves_the_forecast(folders):
     low = forecast_public(folders[0], 2021, 3, simulations=SIMS, seed=0, population_growth=-0.05)
     high = forecast_public(folders[0], 2021, 3, simulations=SIMS, seed=0, population_growth=0.05)
@@ -137,12 +148,81 @@ def test_population_growth_assumption_moves_the_forecast(folders):
     assert (low.filter(eng)["ehcps_p50"] < high.filter(eng)["ehcps_p50"]).all()
 
 
+@needs_data
 def test_backtest_reports_every_method_and_horizon(folders):
     result = backtest(folders[0], [2019, 2020], simulations=SIMS)
     table = result["by_horizon"]
     assert set(table["method"].to_list()) == {"model", "last value", "linear trend (3)", "damped ES"}
     assert sorted(set(table["horizon"].to_list())) == [1, 2, 3]
     assert 0.0 <= result["coverage_all"] <= 1.0
+
+
+@needs_data
+def test_later_activity_rows_change_nothing(folders, forecast_2021, tmp_path):
+    """Calendar-year activity (new plans, requests) from 2021 on is not published by January 2021:
+    whatever such rows say, the forecast from base 2021 is the same."""
+    folder = _copy(tmp_path / "activity")
+    activity = ((publicdata.NEWPLANS_FILE, "new_ehc_plans"), (publicdata.REQUESTS_FILE, "requests_received_in_year"))
+    for rel, column in activity:
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame = pl.read_csv(DATA / rel, infer_schema=False)
+        frame.with_columns(pl.lit("999999").alias(column)).write_csv(target)
+    assert forecast_public(folder, 2021, 4, simulations=SIMS, seed=3).equals(forecast_2021)
+
+
+@needs_data
+def test_the_pool_is_out_of_sample_and_shrinkage_is_one_weight_for_all(folders):
+    h = load_history(folders[0], 2019)
+    cal = calibrate(h)
+    # One-year-ahead errors for every January from 2012 (the under-20 groups start in 2010) to the base.
+    assert cal.pool_kind == "out-of-sample"
+    assert list(cal.pool_years) == list(range(2012, 2020))
+    assert cal.local.shape[1] == len(cal.national) == len(cal.pool_years)
+    assert 0.0 <= cal.shrinkage < 1.0 and (cal.multiplier >= 0).all()
+    # National rates are a property of England, not of an LA: every LA with the same multiplier joins alike.
+    assert cal.rates.shape == (5,) and cal.rates.sum() > 0
+    # The pool of base 2019 is the start of the pool of base 2021: the same earlier Januaries, fitted on
+    # what was published then (only the set of LAs differs: those publishing in the base year).
+    later = calibrate(load_history(folders[0], 2021))
+    np.testing.assert_allclose(later.national[:len(cal.national)], cal.national, atol=0.002)
+
+
+@needs_data
+def test_p50_is_near_the_point_forecast_and_bands_widen_with_horizon(folders):
+    h = load_history(folders[0], 2021)
+    f = forecast_public(folders[0], 2021, 6, simulations=400, seed=0)
+    las = f.filter(pl.col("geographic_level") == "Local authority").sort("old_la_code", "year")
+    width = (las["ehcps_p90"] / las["ehcps_p10"]).log().to_numpy().reshape(-1, 6)
+    assert (np.median(width[:, 1:], axis=0) > np.median(width[:, :-1], axis=0)).all()
+    point = point_forecast(h, 6)
+    p50 = las["ehcps_p50"].to_numpy().reshape(-1, 6)
+    assert np.median(np.abs(np.log(p50 / point[np.argsort(h.las["old_la_code"].to_list())]))) < 0.1
+
+
+def test_national_drift_is_wider_with_fewer_pool_years():
+    rng = np.random.default_rng(0)
+    errors = np.array([0.01, -0.01, 0.02, 0.0, 0.03])
+    few = national_drift(errors[:3], 20000, np.random.default_rng(1))
+    many = national_drift(np.tile(errors, 4), 20000, np.random.default_rng(1))
+    assert np.subtract(*np.quantile(few, [0.9, 0.1])) > np.subtract(*np.quantile(many, [0.9, 0.1]))
+    two = national_drift(errors[:2], 100, rng)
+    assert set(np.unique(two)) <= set(errors[:2])  # too few to fit a spread: resampled as they are
+
+
+@needs_data
+def test_backtest_on_the_real_data_beats_every_baseline_with_honest_bands():
+    """The issue's contract, on ../shared/data as it is: base years 2016-2021 to January 2022, the model
+    beats the best of the three baselines on MAPE and on MASE at every horizon, and P10-P90 holds the
+    actual in roughly 80% of LA-years, at every horizon too (fewer simulations than the docs' table)."""
+    result = backtest(DATA, simulations=300, seed=0)
+    assert result["base_years"] == [2016, 2017, 2018, 2019, 2020, 2021] and result["latest"] == 2022
+    beats = verdict(result)
+    assert sorted(beats) == [1, 2, 3, 4, 5, 6]
+    assert all(v["mape"] and v["mase"] for v in beats.values()), beats
+    assert 0.72 <= result["coverage_all"] <= 0.88
+    for horizon, coverage in zip(result["coverage"]["horizon"].to_list(), result["coverage"]["coverage"].to_list()):
+        assert 0.68 <= coverage <= 0.9, (horizon, coverage)
 
 
 counts = arrays(np.float64, st.tuples(st.integers(1, 4), st.just(26)),
@@ -164,3 +244,14 @@ def test_cohort_step_conserves_all_but_the_25_year_olds(counts):
     np.testing.assert_allclose(after.sum(axis=1), counts.sum(axis=1) - counts[:, 25], rtol=1e-12, atol=1e-6)
     np.testing.assert_array_equal(after[:, 1:], counts[:, :-1])
     assert (after[:, 0] == 0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(groups=arrays(np.float64, st.tuples(st.integers(1, 4), st.just(5)),
+                     elements=st.floats(0, 1e5, allow_nan=False, allow_infinity=False)),
+       population=arrays(np.float64, (26,), elements=st.floats(0, 1e4, allow_nan=False, allow_infinity=False)))
+def test_ageing_groups_equals_ageing_single_years(groups, population):
+    """The fast group-level ageing used in simulation is the single-year cohort step summed back."""
+    profile = within_group_profile(population)
+    expected = group_sums(step_cohort(to_single_years(groups, profile)))
+    np.testing.assert_allclose(aged_groups(groups, profile), expected, rtol=1e-9, atol=1e-6)

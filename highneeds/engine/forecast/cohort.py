@@ -6,16 +6,20 @@ Per LA and per year:
 1. the caseload by age group (the finest public LA breakdown) is split into single years of age
    by the LA's own population profile within each group (ONS mid-2023);
 2. everyone ages one year (:func:`step_cohort`); those aged 25 leave (the age-25 limit);
-3. each age group then gains the LA's net joiners (new plans minus plans ceasing or moving away,
-   net of moves between groups beyond ageing): the LA's own mean over the last ``WINDOW``
-   Januaries up to the base year, as published minus as aged on;
+3. each age group gains net joiners (new plans minus plans ceasing or moving away, net of moves
+   between groups beyond ageing) in proportion to the plans the LA held the January before, at
+   the **national** rate for that age group over the last ``WINDOW`` Januaries (all LAs pooled),
+   times the LA's own excess rate shrunk towards 1 by empirical Bayes (one weight for all LAs);
 4. net joiners scale with the user's population growth assumption.
 
-Uncertainty: each simulation multiplies each LA's caseload by a log shock every year,
-bootstrapped from the pooled out-of-sample one-year-ahead errors the same model made for every
-LA in earlier Januaries (the under-20 groups go back to 2010). A pool January is drawn for all
-LAs together (shared national shocks), then an LA's error from it; shocks persist year to year
-(AR(1), ``PERSISTENCE``). Nothing is tuned to an individual LA.
+Uncertainty: simulations perturb each LA's caseload every year with errors bootstrapped from the
+pooled out-of-sample one-year-ahead errors the same model made, fitted afresh at every earlier
+January from the data then published (the under-20 groups go back to January 2010). Each error
+is split into a national part (that January's mean over LAs) and a local part. The national part
+is a drift held for the whole path (a missed national rate stays missed), drawn from the Student
+t predictive distribution of the pool's national errors; the local part follows a random donor
+LA's own sequence of errors January after January (a block bootstrap, so runs persist as they
+did), scaled to the LA's size. Nothing is tuned to an individual LA.
 """
 
 from __future__ import annotations
@@ -27,8 +31,9 @@ import numpy as np
 from .data import AGE_GROUP_NAMES, GROUP_OF_AGE, History
 
 N_GROUPS = len(AGE_GROUP_NAMES)
-WINDOW = 4  # Januaries of history averaged for the net joiners (chosen on the backtest)
-PERSISTENCE: float | None = 0.6  # yearly persistence of shocks (chosen on the backtest; None: estimate)
+# Januaries of national rates averaged: the same two yearly changes the strongest baseline
+# (linear trend over three snapshots) sees. A rule fixed before looking at the backtest's years.
+WINDOW = 2
 MAX_AGE = 25
 
 
@@ -61,16 +66,32 @@ def group_sums(single: np.ndarray) -> np.ndarray:
     return out
 
 
+TOP_AGES = np.array([int(np.flatnonzero(GROUP_OF_AGE == g).max()) for g in range(N_GROUPS)])  # 4, 10, 15, 19, 25
+
+
 def aged_groups(groups: np.ndarray, profile: np.ndarray) -> np.ndarray:
-    """Age-group counts a year on, before any joiners or leavers."""
-    return group_sums(step_cohort(to_single_years(groups, profile)))
+    """Age-group counts a year on, before any joiners or leavers.
+
+    The same as splitting into single years, :func:`step_cohort` and summing back, done on the
+    groups: each group's oldest single age moves up to the next group (out of the last at 25).
+    """
+    g = np.maximum(groups, 0.0)
+    moving = g * profile[..., TOP_AGES]
+    out = g - moving
+    out[..., 1:] += moving[..., :-1]
+    return out
 
 
 @dataclass(frozen=True)
 class Calibration:
-    flows: np.ndarray        # (L, 5) net joiners per year into each age group (joining minus leaving)
-    pool: list[np.ndarray]   # per pool January, every LA's log error of the one-year-ahead forecast
-    persistence: float       # yearly persistence of shocks
+    rates: np.ndarray        # (5,) national net joiners into each age group per plan held the January before
+    multiplier: np.ndarray   # (L,) each LA's net joiner rate relative to national, shrunk (empirical Bayes)
+    shrinkage: float         # weight kept on an LA's own excess rate (0: national rate for all)
+    flows: np.ndarray        # (L, 5) net joiners expected in the first forecast year (rates x multiplier x plans)
+    pool_years: np.ndarray   # (P,) the Januaries whose one-year-ahead errors form the pool
+    national: np.ndarray     # (P,) each pool January's national error (mean log error over LAs)
+    local: np.ndarray        # (donor LAs, P) local log errors per plans held ^ size_power (0 where missing)
+    size_power: float        # local errors scale with plans held ^ size_power
     pool_kind: str           # "out-of-sample" or "none (too little history)"
     window: int
 
@@ -90,40 +111,126 @@ def net_joiners(h: History) -> np.ndarray:
     return n
 
 
-def _mean_flows(n: np.ndarray, upto: int, window: int) -> np.ndarray:
+def plans_held(groups: np.ndarray) -> np.ndarray:
+    """Plans held by LA (sum of the groups published; the under-20 groups only before 2015), NaN if unknown."""
+    return np.where(np.isnan(groups[..., :4]).any(axis=-1), np.nan, np.nansum(groups, axis=-1))
+
+
+def _yearly_rates(h: History, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """National r[t, g] (net joiners per plan held the January before, NaN where unknown) and each LA's
+    own total rate j[l, t] (NaN unless all five groups are known)."""
+    held = plans_held(h.groups)
+    T = len(h.years)
+    r = np.full((T, N_GROUPS), np.nan)
+    j = np.full((len(h.las), T), np.nan)
+    for t in range(1, T):
+        base = held[:, t - 1]
+        for g in range(N_GROUPS):
+            ok = ~np.isnan(n[:, t, g]) & ~np.isnan(base)
+            if ok.any() and base[ok].sum() > 0:
+                r[t, g] = n[ok, t, g].sum() / base[ok].sum()
+        full = ~np.isnan(n[:, t]).any(axis=1) & (np.nan_to_num(base) > 0)
+        j[full, t] = n[full, t].sum(axis=1) / base[full]
+    return r, j
+
+
+def _fit(r: np.ndarray, j: np.ndarray, upto: int, window: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Rates, LA multipliers and shrinkage weight from the Januaries up to index ``upto`` only."""
     cols = list(range(max(1, upto - window + 1), upto + 1))
-    if not cols:
-        return np.zeros((n.shape[0], n.shape[2]))
-    known = ~np.isnan(n[:, cols])
-    total = np.where(known, n[:, cols], 0.0).sum(axis=1)
-    return np.where(known.any(axis=1), total / np.maximum(known.sum(axis=1), 1), 0.0)
+    # Januaries with every age group published (the EHC plan era) take precedence over older ones,
+    # whose rates cover the under-20 groups only (statements ended at 19).
+    complete = [t for t in cols if not np.isnan(r[t]).any()]
+    cols = complete or cols
+    known = ~np.isnan(r[cols])
+    rates = np.where(known, r[cols], 0.0).sum(axis=0) / np.maximum(known.sum(axis=0), 1)  # never known: 0
+    # Empirical Bayes (method of moments): an LA's excess over the national rate in the window is
+    # signal plus year-to-year noise; keep the share of it that is signal, the same weight for all.
+    full = [t for t in range(1, upto + 1) if not np.isnan(r[t]).any() and not np.isnan(j[:, t]).all()]
+    L = j.shape[0]
+    if len(full) < 2:
+        return rates, np.ones(L), 0.0
+    dev = j[:, full] - r[full].sum(axis=1)[None]
+    recent_dev = dev[:, [i for i, t in enumerate(full) if t in cols]]
+    k = recent_dev.shape[1]
+    if k == 0:
+        return rates, np.ones(L), 0.0
+    has = ~np.isnan(recent_dev).all(axis=1) & (np.sum(~np.isnan(dev), axis=1) >= 2)
+    if has.sum() < 10:
+        return rates, np.ones(L), 0.0
+    excess = np.nanmean(recent_dev[has], axis=1)
+    noise = np.nanmean(np.nanvar(dev[has], axis=1, ddof=1)) / k
+    signal = max(float(np.var(excess)) - noise, 0.0)
+    weight = signal / (signal + noise) if signal + noise > 0 else 0.0
+    total_rate = rates.sum()
+    multiplier = np.ones(L)
+    if total_rate > 0:  # excess measured from the average LA, so the multipliers average 1
+        multiplier[has] = np.maximum(1.0 + weight * (excess - excess.mean()) / total_rate, 0.0)
+    return rates, multiplier, weight
+
+
+def _step(state: np.ndarray, profile: np.ndarray, rates: np.ndarray, multiplier: np.ndarray,
+          scale: float = 1.0) -> np.ndarray:
+    """One year: age the caseload on, add net joiners in proportion to the plans held."""
+    held = state.sum(axis=-1, keepdims=True)
+    return np.maximum(aged_groups(state, profile) + rates * (multiplier[..., None] * held) * scale, 0.0)
 
 
 def calibrate(h: History, window: int = WINDOW) -> Calibration:
-    """Net joiners per LA and age group, and the pool of out-of-sample one-year errors."""
+    """National net joiner rates, LA multipliers, and the pool of out-of-sample one-year errors.
+
+    For every January t before the base, the model is fitted on the Januaries up to t-1 only and
+    its forecast of t compared with what was published (on the age groups published in both).
+    """
     n = net_joiners(h)
+    r, j = _yearly_rates(h, n)
     T = len(h.years)
-    pool, err = [], np.full((len(h.las), T), np.nan)
-    for t in range(1 + window, T):  # the forecast of January t made at t-1, for every earlier t
-        f = _mean_flows(n, t - 1, window)
+    err = np.full((len(h.las), T), np.nan)
+    for t in range(2, T):  # the forecast of January t made at t-1 from data up to t-1, for every earlier t
+        rates, mult, _ = _fit(r, j, t - 1, window)
         prev = h.groups[:, t - 1]
         known = ~np.isnan(n[:, t]) & ~np.isnan(h.groups[:, t])  # groups published in both Januaries
-        pred = np.where(known, aged_groups(np.nan_to_num(prev), h.profile) + f, 0.0).sum(axis=1)
+        held = plans_held(prev)
+        pred = aged_groups(np.nan_to_num(prev), h.profile) + rates * (mult * np.nan_to_num(held))[:, None]
+        pred = np.where(known, np.maximum(pred, 0.0), 0.0).sum(axis=1)
         actual = np.where(known, h.groups[:, t], 0.0).sum(axis=1)
         ok = known[:, :4].all(axis=1) & (actual > 0) & (pred > 0)
         err[ok, t] = np.log(actual[ok] / pred[ok])
-        if ok.any():
-            pool.append(err[ok, t])
-    kind = "out-of-sample"
-    if not pool:
-        kind, pool = "none (too little history)", [np.zeros(1)]
-    persistence = PERSISTENCE
-    if persistence is None:
-        a, b = err[:, 1:], err[:, :-1]
-        both = ~np.isnan(a) & ~np.isnan(b)
-        persistence = float(np.clip(np.corrcoef(a[both], b[both])[0, 1], 0.0, 0.95)) if both.sum() > 20 else 0.0
-    return Calibration(flows=_mean_flows(n, T - 1, window), pool=pool, persistence=persistence, pool_kind=kind,
-                       window=window)
+    cols = [t for t in range(T) if not np.isnan(err[:, t]).all()]
+    rows = err[:, cols]
+    held_before = plans_held(h.groups)[:, [t - 1 for t in cols]]
+    keep = ~np.isnan(rows).all(axis=1)
+    rows, held_before = rows[keep], held_before[keep]
+    if not cols or not keep.any():  # too little history: no spread at all, and said so
+        kind, national, local, size_power = "none (too little history)", np.zeros(1), np.zeros((1, 1)), 0.0
+    else:
+        kind = "out-of-sample"
+        national = np.nanmean(rows, axis=0)
+        local = rows - national
+        # Smaller LAs have proportionally larger local errors: |local| ~ plans held ^ size_power, one
+        # power for all LAs fitted on the pool (log-log least squares). Local errors are stored per
+        # plans held ^ size_power and rescaled to each LA's size when simulated.
+        fit = ~np.isnan(local) & (np.abs(np.nan_to_num(local)) > 1e-9) & (np.nan_to_num(held_before) > 0)
+        size_power = (float(np.polyfit(np.log(held_before[fit]), np.log(np.abs(local[fit])), 1)[0])
+                      if fit.sum() > 20 else 0.0)
+        denom = np.where(np.nan_to_num(held_before) > 0, held_before, 1.0) ** size_power
+        local = np.where(np.isnan(local), 0.0, local) / denom  # an LA's missing January: national error only
+    rates, mult, weight = _fit(r, j, T - 1, window)
+    held = np.nan_to_num(plans_held(h.groups[:, -1]))
+    return Calibration(rates=rates, multiplier=mult, shrinkage=weight, flows=rates * (mult * held)[:, None],
+                       pool_years=h.years[cols], national=national, local=local, size_power=size_power,
+                       pool_kind=kind, window=window)
+
+
+def point_forecast(h: History, years: int, calibration: Calibration | None = None,
+                   population_growth: float = 0.0) -> np.ndarray:
+    """The model's path without shocks: total EHC plans (LAs, years)."""
+    cal = calibration or calibrate(h)
+    state = np.nan_to_num(h.groups[:, -1])
+    out = np.empty((len(h.las), years))
+    for step in range(years):
+        state = _step(state, h.profile, cal.rates, cal.multiplier, (1.0 + population_growth) ** (step + 1))
+        out[:, step] = state.sum(axis=1)
+    return out
 
 
 def simulate(h: History, years: int, simulations: int = 1000, seed: int = 0, population_growth: float = 0.0,
@@ -136,25 +243,35 @@ def simulate(h: History, years: int, simulations: int = 1000, seed: int = 0, pop
     cal = calibration or calibrate(h, window)
     rng = np.random.default_rng(seed)
     L = len(h.las)
+    P = len(cal.national)
+    held = np.nan_to_num(plans_held(h.groups[:, -1]))
+    la_scale = np.where(held > 0, held, 1.0) ** cal.size_power
+    start = rng.integers(P, size=simulations)
+    donor = rng.integers(cal.local.shape[0], size=(simulations, L))
+    drift = national_drift(cal.national, simulations, rng)
     state = np.broadcast_to(np.nan_to_num(h.groups[:, -1]), (simulations, L, N_GROUPS)).copy()
-    lengths = np.array([len(p) for p in cal.pool])
-    padded = np.zeros((len(cal.pool), lengths.max()))
-    for i, p in enumerate(cal.pool):
-        padded[i, :len(p)] = p
-    phi = cal.persistence
-    shock = np.zeros((simulations, L))
     out = np.empty((simulations, L, years))
     profile = h.profile[None]
     for step in range(years):
-        # One pool January for all LAs in a simulation-year (shared national shocks), then an LA's error.
-        year_pick = rng.integers(len(cal.pool), size=simulations)
-        la_pick = (rng.random((simulations, L)) * lengths[year_pick][:, None]).astype(np.int64)
-        draw = padded[year_pick[:, None], la_pick]
-        shock = phi * shock + np.sqrt(1.0 - phi ** 2) * draw if step else draw
-        joiners = cal.flows * (1.0 + population_growth) ** (step + 1)
-        state = np.maximum(aged_groups(state, profile) + joiners, 0.0) * np.exp(shock)[..., None]
+        shock = drift[:, None] + cal.local[donor, ((start + step) % P)[:, None]] * la_scale
+        state = _step(state, profile, cal.rates, cal.multiplier, (1.0 + population_growth) ** (step + 1))
+        state = state * np.exp(shock)[..., None]
         out[:, :, step] = state.sum(axis=2)
     return out
+
+
+def national_drift(national: np.ndarray, simulations: int, rng: np.random.Generator) -> np.ndarray:
+    """One yearly national log error per simulation, held for its whole path.
+
+    The predictive distribution of a new draw given the pool's P national errors (mean m, standard
+    deviation s): m + s * sqrt(1 + 1/P) * t(P - 1). With few pool Januaries the Student t widens
+    the band, as it should; with fewer than three, the pool values themselves are resampled.
+    """
+    P = len(national)
+    if P < 3:
+        return national[rng.integers(P, size=simulations)]
+    spread = national.std(ddof=1) * np.sqrt(1.0 + 1.0 / P)
+    return national.mean() + spread * rng.standard_t(P - 1, size=simulations)
 
 
 def quantiles(sims: np.ndarray) -> np.ndarray:

@@ -86,6 +86,22 @@ def backtest(data_dir: Path | str, base_years: list[int] | None = None, *, simul
                                                     mase=pl.col("ase").mean()).sort("horizon", "method")
     cov = detail.filter(pl.col("method") == "model").group_by("horizon").agg(
         n=pl.len(), coverage=pl.col("inside").mean()).sort("horizon")
-    total = detail.filter(pl.col("method") == "model")["inside"].mean()
-    return {"by_horizon": by_h, "coverage": cov, "coverage_all": float(total), "detail": detail,
-            "base_years": base_years, "latest": latest}
+    model_rows = detail.filter(pl.col("method") == "model")
+    by_base = model_rows.group_by("base_year").agg(n=pl.len(), coverage=pl.col("inside").mean()).sort("base_year")
+    return {"by_horizon": by_h, "coverage": cov, "coverage_all": float(model_rows["inside"].mean()),
+            "coverage_by_base_year": by_base, "detail": detail, "base_years": base_years, "latest": latest}
+
+
+BASELINES = ("last value", "linear trend (3)", "damped ES")
+
+
+def verdict(result: dict) -> dict[int, dict[str, bool]]:
+    """Per horizon: does the model beat the best baseline on MAPE, and on MASE?"""
+    by_h = result["by_horizon"]
+    out = {}
+    for h in sorted(set(by_h["horizon"].to_list())):
+        rows = by_h.filter(pl.col("horizon") == h)
+        model = rows.filter(pl.col("method") == "model").row(0, named=True)
+        base = rows.filter(pl.col("method").is_in(BASELINES))
+        out[h] = {"mape": model["mape"] < base["mape"].min(), "mase": model["mase"] < base["mase"].min()}
+    return out

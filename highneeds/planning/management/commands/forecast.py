@@ -72,7 +72,17 @@ def format_backtest(result) -> str:
             r = row.filter(row["method"] == m)
             n = r["n"][0]
             cells += [f"{r['mape'][0]:.1f}", f"{r['mase'][0]:.2f}"]
-        lines.append(f"| {h} | {n} | " + " | ".join(cells) + f" | {cov[h]:.0%} |")
+        lines.append(f"| {h} | {n} | " + " | ".join(cells) + f" | {cov[h]:.1%} |")
     lines.append(f"\nBase years {', '.join(map(str, result['base_years']))}; actuals to January {result['latest']}; "
                  f"P10-P90 held the actual in {result['coverage_all']:.1%} of LA-years.")
+    by_base = result["coverage_by_base_year"]
+    lines.append("Coverage by base year: " + ", ".join(
+        f"{b} {c:.1%}" for b, c in zip(by_base["base_year"].to_list(), by_base["coverage"].to_list())) + ".")
+    from highneeds.engine.forecast import verdict
+
+    beats = verdict(result)
+    for measure in ("mape", "mase"):
+        lost = [h for h, v in beats.items() if not v[measure]]
+        lines.append(f"Model beats the best baseline on {measure.upper()} at "
+                     + ("every horizon." if not lost else f"horizons other than {', '.join(map(str, lost))}."))
     return "\n".join(lines)
