@@ -1,6 +1,7 @@
-"""Benchmark: the statutory clock for 100,000 synthetic cases (target: under 5 seconds).
+"""Benchmark: the statutory clock for 100,000 synthetic assessment cases (target: under 5 seconds)
+and 100,000 plans in force (reviews, phase transfers, reassessments, mediation, appeals).
 
-    python benchmarks/clock.py [--cases N] [--seed S]
+    python benchmarks/clock.py [--cases N] [--plan-cases N] [--seed S] [--repeat R]
 
 Times the whole path a batch job takes (JSON-shaped case data in, `CaseResult`s out: validating
 every event column-wise, then the vectorised evaluation), best of --repeat runs, and shows the
@@ -119,19 +120,82 @@ def synthetic_cases(n: int, seed: int = 2024, today: date = date(2025, 6, 30)) -
     return cases
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--repeat", type=int, default=3, help="time this many runs and report each and the best")
-    args = parser.parse_args(argv)
-    today = date(2025, 6, 30)
+def synthetic_plan_cases(n: int, seed: int = 2024, today: date = date(2025, 6, 30)) -> list[dict]:
+    """Plans in force (no assessment on record): yearly review cycles (arranging, invitations,
+    advice, meeting, report, decision, sometimes amendments), phase transfers, reassessments,
+    decision notices with mediation and appeals, and some plans ceased."""
+    rng = random.Random(seed + 1)
+    first = date(2016, 1, 1).toordinal()
+    span = today.toordinal() - first - 60
+    cases = []
+    for i in range(n):
+        made = date.fromordinal(first + rng.randrange(span))
+        events: list[dict] = [{"type": "final_plan_issued", "date": made.isoformat()}]
+        case: dict = {"id": f"p{i}", "date_of_birth": (made - timedelta(days=rng.randint(700, 6000))).isoformat(),
+                      "events": events}
+        last = made
+        anchor = made
 
-    t0 = time.perf_counter()
-    cases = synthetic_cases(args.cases, args.seed, today)
-    generated = time.perf_counter() - t0
+        def add(type_: str, on: date, **fields) -> bool:
+            nonlocal last
+            if on > today:
+                return False
+            events.append({"type": type_, "date": on.isoformat(), **fields})
+            last = max(last, on)
+            return True
+
+        cycle = 0
+        while True:
+            meeting = anchor + timedelta(days=rng.randint(300, 390))
+            if not add("review_meeting_arranged", meeting - timedelta(days=rng.randint(20, 50)),
+                       meeting_on=meeting.isoformat()):
+                break
+            add("review_invitations_sent", meeting - timedelta(days=rng.randint(8, 30)))
+            add("review_advice_circulated", meeting - timedelta(days=rng.randint(5, 20)))
+            if not add("annual_review_meeting", meeting):
+                break
+            anchor = meeting
+            add("review_report_sent", meeting + timedelta(days=rng.randint(3, 20)))
+            outcome = rng.choices(("maintain", "amend", "cease"), (0.55, 0.4, 0.05))[0]
+            decided = meeting + timedelta(days=rng.randint(7, 40))
+            if not add("review_decision", decided, outcome=outcome):
+                break
+            if outcome == "amend" and add("amendments_proposed", decided):
+                add("amended_plan_issued", decided + timedelta(days=rng.randint(20, 70)))
+            if outcome == "cease":
+                key = f"cease-{cycle}"
+                add("decision_notice_sent", decided, decision=key, matter="cessation")
+                if rng.random() < 0.3 and add("mediation_requested", decided + timedelta(days=rng.randint(5, 40)),
+                                              decision=key):
+                    if add("mediation_held", last + timedelta(days=rng.randint(10, 40)), decision=key):
+                        add("mediation_certificate_issued", last + timedelta(days=rng.randint(0, 5)), decision=key)
+                if rng.random() < 0.2:
+                    add("appeal_lodged", last + timedelta(days=rng.randint(10, 50)), decision=key)
+                else:
+                    add("plan_ceased", last + timedelta(days=rng.randint(70, 120)))
+                break
+            if rng.random() < 0.12:
+                transfer_on = date(meeting.year + 1, 9, 1)
+                add("phase_transfer_identified", meeting + timedelta(days=1), transfer_on=transfer_on.isoformat(),
+                    transfer=rng.choice(("school", "school", "secondary_to_post16", "post16")))
+                add("phase_transfer_amended", date(transfer_on.year, 2, rng.randint(1, 28)))
+            if rng.random() < 0.04:
+                asked = meeting + timedelta(days=rng.randint(50, 100))
+                if add("reassessment_requested", asked):
+                    outcome = "reassess" if rng.random() < 0.6 else "refuse"
+                    if add("reassessment_decision", asked + timedelta(days=rng.randint(5, 25)), outcome=outcome) \
+                            and outcome == "reassess":
+                        add("reassessed_plan_issued", last + timedelta(days=rng.randint(60, 110)))
+            cycle += 1
+        events.sort(key=lambda e: e["date"])
+        cases.append(case)
+    return cases
+
+
+def time_batch(label: str, cases: list[dict], today: date, repeat: int) -> float:
+    """Time compute_many on the batch (best of `repeat`), print the figures, return the best wall time."""
     runs = []
-    for _ in range(max(1, args.repeat)):
+    for _ in range(max(1, repeat)):
         t1 = time.perf_counter()
         c1 = time.process_time()
         results = compute_many(cases, rules=ClockRules(), today=today)
@@ -154,17 +218,40 @@ def main(argv: list[str] | None = None) -> None:
 
     errors = sum(1 for r in results if r.errors)
     steps = sum(len(r.deadlines) for r in results)
+    events = sum(len(c.get("events") or ()) for c in cases)
     statuses = Counter(s.status for r in results for s in r.deadlines)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"generated {len(cases):,} synthetic cases in {generated:.2f} s (not counted)")
-    print(f"clock for {len(cases):,} cases ({steps:,} steps, {errors} with input errors): {wall:.2f} s wall, "
-          f"{cpu:.2f} s CPU, best of {len(runs)} ({wall / len(cases) * 1e6:.1f} µs a case)")
+    print(f"{label}: clock for {len(cases):,} cases ({events:,} events, {steps:,} steps, {errors} with input errors): "
+          f"{wall:.2f} s wall, {cpu:.2f} s CPU, best of {len(runs)} ({wall / len(cases) * 1e6:.1f} µs a case)")
     print("  every run (wall s): " + ", ".join(f"{w:.2f}" for w, _ in runs))
     print(f"  validating: {t3b - t3a:.2f} s column-wise ({len(positions):,} cases accepted), {t3 - t3b:.2f} s one at a "
           f"time for the {len(one_by_one):,} handed back; evaluating: {t4 - t3:.2f} s")
     print("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items())))
-    print(f"  machine: {os.cpu_count()} CPUs, load average {load:.1f} while running")
-    print("PASS: under 5 s" if wall < 5 else "SLOW: over the 5 s target")
+    return wall
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--plan-cases", type=int, default=100_000, help="plans in force (0 to skip)")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--repeat", type=int, default=3, help="time this many runs and report each and the best")
+    args = parser.parse_args(argv)
+    today = date(2025, 6, 30)
+
+    t0 = time.perf_counter()
+    cases = synthetic_cases(args.cases, args.seed, today)
+    plans = synthetic_plan_cases(args.plan_cases, args.seed, today)
+    generated = time.perf_counter() - t0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"generated {len(cases):,} assessment and {len(plans):,} plan-life synthetic cases in {generated:.2f} s "
+          f"(not counted)")
+    walls = [time_batch("assessments", cases, today, args.repeat)]
+    if plans:
+        walls.append(time_batch("plan's life", plans, today, args.repeat))
+    print(f"  machine: {os.cpu_count()} CPUs, load average {load:.1f} when starting")
+    # The 5 s target is for the assessment batch; plans in force carry about four times as many
+    # events a case (a review cycle a year), so their figure is printed for comparison per event.
+    print("PASS: assessments under 5 s" if walls[0] < 5 else "SLOW: assessments over the 5 s target")
 
 
 if __name__ == "__main__":

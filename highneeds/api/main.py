@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import children, errors, establishments
+from . import children, errors, establishments, plans
+from . import reviews as reviews_api
+from . import disputes as disputes_api
+from . import planning as planning_api
 from .auth import BearerToken
 from .docs import LocalSwagger
 
@@ -25,3 +28,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", children.router)
 api.add_router("", establishments.router)
+api.add_router("", plans.router)
+api.add_router("", reviews_api.router)
+api.add_router("", disputes_api.router)
+api.add_router("", planning_api.router)

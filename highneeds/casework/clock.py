@@ -42,7 +42,8 @@ def exception_json(x: ClockException) -> dict:
 
 def run_clock(request: AssessmentRequest, *, today: date | None = None, **extra) -> clock.CaseResult:
     try:
-        return clock.compute_case(case_for_clock(request, **extra), rules=CouncilSettings.current().rules(),
+        council = CouncilSettings.current()
+        return clock.compute_case(case_for_clock(request, **extra), rules=council.rules(), calendar=council.calendar(),
                                   today=today or date.today())
     except clock.ClockInputError as exc:
         raise ValidationError({"__all__": exc.errors}) from None
@@ -51,9 +52,10 @@ def run_clock(request: AssessmentRequest, *, today: date | None = None, **extra)
 def apply_result(request: AssessmentRequest, result: clock.CaseResult) -> None:
     """Cache the clock's answer on the request (unsaved): the deadlines and the next one to act on."""
     request.deadlines = [s.as_json() for s in result.deadlines]
-    # The earliest lawful finalisation date is a lower bound, not something to act by.
+    # The earliest lawful finalisation date is a lower bound, and an appeal window is the family's:
+    # neither is something the council acts by.
     pending = sorted((s for s in result.deadlines
-                      if s.done is None and s.status in ("pending", "overdue") and s.bound != "earliest"),
+                      if s.done is None and s.status in ("pending", "overdue") and s.bound == "latest"),
                      key=lambda s: s.due)
     if request.is_open and pending:
         request.next_step, request.next_due = pending[0].step, pending[0].due
@@ -63,5 +65,6 @@ def apply_result(request: AssessmentRequest, result: clock.CaseResult) -> None:
 
 def results_for(requests: list[AssessmentRequest], today: date | None = None) -> list[clock.CaseResult]:
     """The clock for many requests at once (their events and exceptions prefetched)."""
-    return clock.compute_many([case_for_clock(r) for r in requests], rules=CouncilSettings.current().rules(),
-                              today=today or date.today())
+    council = CouncilSettings.current()
+    return clock.compute_many([case_for_clock(r) for r in requests], rules=council.rules(),
+                              calendar=council.calendar(), today=today or date.today())

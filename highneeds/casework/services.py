@@ -313,8 +313,16 @@ def send_draft_plan(*, actor, request: AssessmentRequest, sent_on: date) -> Case
     event = _event(request, "draft_plan_sent", sent_on)
     request.status = "draft"
     _refresh(request)
-    log.record(actor=actor, action="request.draft_sent", obj=event, child=request.child_id, after={"sent_on": sent_on})
-    _letter_to_family(actor, request, "draft_plan", last_representation_day=sent_on + timedelta(days=14))
+    # The plan document: the draft being written, or a new one prefilled from the advice; section I blank.
+    from highneeds.plans import services as plans
+    from highneeds.plans.queries import family_plan_path
+
+    draft = plans.draft_for_request(actor=actor, request=request)
+    plans.send_draft(actor=actor, version=draft, sent_on=sent_on, letter=False)
+    log.record(actor=actor, action="request.draft_sent", obj=event, child=request.child_id,
+               after={"sent_on": sent_on, "plan_version": draft.pk})
+    _letter_to_family(actor, request, "draft_plan", last_representation_day=sent_on + timedelta(days=14),
+                      plan_url=family_plan_path(request.child))
     return event
 
 
@@ -387,6 +395,12 @@ def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, esta
     request.status, request.closed_on = "plan_issued", issued_on
     _refresh(request)
     child = request.child
+    # The plan document: the draft becomes the final plan, fixed for good, with section I the named setting.
+    from highneeds.plans import services as plans
+
+    draft = plans.draft_for_request(actor=actor, request=request)
+    plans.issue_version(actor=actor, version=draft, issued_on=issued_on, establishment=establishment, letter=False,
+                        require_placement=False)
     if child.sen_status != "E":
         people.set_sen_status(actor=actor, child=child, status="E", on=issued_on)
     if establishment is not None and not child.placements.filter(establishment=establishment, end_date__isnull=True).exists():

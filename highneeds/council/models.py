@@ -37,6 +37,9 @@ class CouncilSettings(models.Model):
     privacy_url = models.CharField(max_length=200, blank=True)
     # Statutory clock settings where the law leaves a choice (highneeds.engine.clock.ClockRules).
     clock_rules = models.JSONField(default=dict, blank=True)
+    # Whole years of England and Wales bank holidays added by `highneeds bank-holidays import`
+    # ({"2031": [["2031-01-01", "New Year's Day"], ...]}); each replaces the built-in list's year.
+    bank_holidays = models.JSONField(default=dict, blank=True)
     # Where families get impartial information, advice and support, and mediation (printed on notices).
     iass_contact = models.CharField("SENDIASS contact", max_length=250,
                                     default="Exampleshire SENDIASS, 01234 567890, sendiass@example.org.uk")
@@ -50,6 +53,12 @@ class CouncilSettings(models.Model):
         from highneeds.engine.clock import ClockRules
 
         return ClockRules.from_mapping(self.clock_rules or {})
+
+    def calendar(self):
+        """The built-in England and Wales bank holidays with the years this council imported."""
+        from highneeds.engine.calendar import ENGLAND_AND_WALES, with_years
+
+        return with_years(ENGLAND_AND_WALES, self.bank_holidays or {})
 
     def clean(self):
         if self.brand_colour and contrast_with_white(self.brand_colour) < 4.5:

@@ -10,6 +10,9 @@ from .models import CouncilSettings
 from .services import update_council_settings
 
 
+_WEEKS = {"required": False, "min_value": 1, "max_value": 26}  # empty keeps the current value
+
+
 class CouncilSettingsForm(forms.ModelForm):
     # The statutory clock's choices where the law is not settled (docs/statutory-clock.md).
     receipt_is_day_one = forms.BooleanField(
@@ -20,7 +23,27 @@ class CouncilSettingsForm(forms.ModelForm):
                                                 initial=0)
     school_consultation_days = forms.IntegerField(label="Days a school has to reply to a consultation", min_value=1,
                                                   max_value=60, initial=15)
-    CLOCK_FIELDS = ("receipt_is_day_one", "advice_receipt_lag_days", "draft_service_lag_days", "school_consultation_days")
+    # The plan's life: the regulations' week counts (the DfE consulted on changing them) and guidance.
+    review_notice_weeks = forms.IntegerField(label="Weeks' notice of an annual review meeting", **_WEEKS, initial=2)
+    review_advice_weeks = forms.IntegerField(label="Weeks before the meeting to circulate advice", **_WEEKS, initial=2)
+    review_report_weeks = forms.IntegerField(label="Weeks after the meeting to send the review report", **_WEEKS,
+                                             initial=2)
+    review_decision_weeks = forms.IntegerField(label="Weeks after the meeting to notify the review decision",
+                                               **_WEEKS, initial=4)
+    amended_plan_weeks = forms.IntegerField(label="Weeks from proposed amendments to the final amended plan",
+                                            **_WEEKS, initial=8)
+    under5_review_months = forms.TypedChoiceField(
+        label="Review plans of children under 5 every", required=False, coerce=int, empty_value=None,
+        choices=[("", "12 months, like everyone else"), (3, "3 months"), (4, "4 months"), (5, "5 months"),
+                 (6, "6 months")])
+    reassessment_decision_days = forms.IntegerField(label="Days to decide whether to reassess", required=False,
+                                                    min_value=1, max_value=60, initial=15)
+    phase_transfer_day_before = forms.BooleanField(
+        label="Read 'before 15 February' (31 March) as 14 February (30 March) for phase transfers", required=False)
+    CLOCK_FIELDS = ("receipt_is_day_one", "advice_receipt_lag_days", "draft_service_lag_days",
+                    "school_consultation_days", "review_notice_weeks", "review_advice_weeks", "review_report_weeks",
+                    "review_decision_weeks", "amended_plan_weeks", "under5_review_months", "reassessment_decision_days",
+                    "phase_transfer_day_before")
 
     class Meta:
         model = CouncilSettings
@@ -34,11 +57,15 @@ class CouncilSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, value in self.instance.rules().as_dict().items():
-            self.fields[name].initial = value
+            if name in self.fields:
+                self.fields[name].initial = value
 
     def changes(self) -> dict:
         data = {f: self.cleaned_data[f] for f in self.Meta.fields}
-        data["clock_rules"] = {f: self.cleaned_data[f] for f in self.CLOCK_FIELDS}
+        current = self.instance.rules().as_dict()
+        # A number left empty keeps the current value (under-5s: empty means off).
+        data["clock_rules"] = {f: current[f] if self.cleaned_data[f] is None and f != "under5_review_months"
+                               else self.cleaned_data[f] for f in self.CLOCK_FIELDS}
         return data
 
 

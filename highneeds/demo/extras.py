@@ -5,6 +5,7 @@ real to show."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from importlib import import_module
 
 from highneeds.accounts.models import User
 from highneeds.casework import services as casework
@@ -15,9 +16,28 @@ from highneeds.panels.models import Panel
 PANEL_NAME = "Decision to assess panel"
 
 
+# Each domain app may add its own demo records in `highneeds/<app>/demo.py`:
+# `prepare(actor, progress=None) -> dict[str, int]`, run in this order after the casework clocks.
+DEMO_APPS = ("plans", "reviews", "disputes", "planning")
+
+
 def prepare(actor, progress=None) -> dict[str, int]:
     counts = casework.recalculate_clocks(actor=actor, requests=AssessmentRequest.objects.filter(
         status__in=AssessmentRequest.OPEN), progress=progress)
+    counts.update(_prepare_panel(actor))
+    for app in DEMO_APPS:
+        try:
+            module = import_module(f"highneeds.{app}.demo")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"highneeds.{app}.demo":
+                raise
+            continue
+        counts.update(module.prepare(actor, progress=progress))
+    return counts
+
+
+def _prepare_panel(actor) -> dict[str, int]:
+    counts: dict[str, int] = {}
     if Panel.objects.filter(name=PANEL_NAME).exists():
         return counts
     members = {u.username: u for u in User.objects.filter(username__in=["panel", "manager", "caseworker"])}

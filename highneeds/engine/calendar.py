@@ -37,6 +37,8 @@ __all__ = [
     "add_months",
     "add_months_ordinals",
     "ordinals_to_datetime64",
+    "read_govuk_years",
+    "with_years",
     "datetime64_to_ordinals",
 ]
 
@@ -462,3 +464,48 @@ class HolidayCalendar:
 
 
 ENGLAND_AND_WALES = HolidayCalendar.from_table(BANK_HOLIDAYS_ENGLAND_AND_WALES)
+
+# England and Wales have 8 bank holidays in an ordinary year; fewer means a partial list.
+MIN_HOLIDAYS_A_YEAR = 8
+
+
+def read_govuk_years(data: Any, division: str = "england-and-wales") -> dict[int, list[tuple[str, str]]]:
+    """Whole years of bank holidays from gov.uk's ``bank-holidays.json`` (already parsed JSON),
+    ``{year: [(iso date, title), ...]}``, sorted. Strict: raises ValueError naming the problem
+    (missing division, a bad date, a year too short to be complete) rather than keep part of it.
+    """
+    if not isinstance(data, Mapping):
+        raise ValueError("expected a JSON object like gov.uk's bank-holidays.json "
+                         '({"england-and-wales": {"division": ..., "events": [...]}, ...})')
+    if division not in data:
+        found = ", ".join(sorted(str(k) for k in data)) or "nothing"
+        raise ValueError(f"no '{division}' division in the file (found: {found})")
+    part = data[division]
+    if not isinstance(part, Mapping) or not isinstance(part.get("events"), list):
+        raise ValueError(f"'{division}' must be an object with a list of 'events'")
+    if not part["events"]:
+        raise ValueError(f"'{division}' has no events")
+    years: dict[int, dict[str, str]] = {}
+    for n, row in enumerate(part["events"]):
+        where = f"{division}.events[{n}]"
+        if not isinstance(row, Mapping):
+            raise ValueError(f"{where}: expected an object with 'date' and 'title'")
+        d = _parse_iso(row.get("date"), f"{where}.date")
+        title = row.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError(f"{where}: 'title' is missing")
+        if d.weekday() >= 5:
+            raise ValueError(f"{where}: {d.isoformat()} is a {d.strftime('%A')}; bank holidays fall on weekdays")
+        years.setdefault(d.year, {})[d.isoformat()] = title.strip()
+    short = [f"{y} has {len(days)}" for y, days in sorted(years.items()) if len(days) < MIN_HOLIDAYS_A_YEAR]
+    if short:
+        raise ValueError(f"{'; '.join(short)} date(s): England and Wales have at least {MIN_HOLIDAYS_A_YEAR} bank "
+                         "holidays a year, so the file looks incomplete")
+    return {y: sorted(days.items()) for y, days in sorted(years.items())}
+
+
+def with_years(base: HolidayCalendar, years: Mapping[int | str, Iterable[tuple[str, str] | list]]) -> HolidayCalendar:
+    """`base` with whole years replaced or added (as stored by `highneeds bank-holidays import`)."""
+    rows = [(str(iso), str(title)) for days in years.values() for iso, title in days]
+    numbers = [int(y) for y in years]
+    return base.extended(rows, replace_years=numbers, covers=numbers) if numbers else base

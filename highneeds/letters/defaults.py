@@ -107,7 +107,8 @@ setting how they can meet {{ child.first_name }}'s needs from their own resource
 
 We have sent you a draft education, health and care plan for {{ child.full_name }}. Section I (the school or other
 institution) is left blank in a draft.
-
+{% if plan_url is defined %}You can read the draft and comment on each section in the family portal: {{ plan_url }}
+{% endif %}
 You have until {{ last_representation_day|govuk_date }} (15 days, beginning with the day the draft was sent) to:
 - tell us your views on the draft, and ask for changes
 - ask for a particular school, college or other institution to be named in the plan
@@ -150,3 +151,27 @@ You can ask for an assessment again at any time.
 {{ council.name }}""",
     },
 }
+
+APPEAL_RIGHTS = _APPEAL_RIGHTS  # for the other apps' notices of appealable decisions
+
+# Each domain app ships its own letters in `highneeds/<app>/letter_templates.py` as `TEMPLATES`.
+LETTER_APPS = ("plans", "reviews", "disputes")
+
+
+def _add_app_templates() -> None:
+    from importlib import import_module
+
+    for app in LETTER_APPS:
+        try:
+            module = import_module(f"highneeds.{app}.letter_templates")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"highneeds.{app}.letter_templates":
+                raise
+            continue
+        clash = DEFAULT_TEMPLATES.keys() & module.TEMPLATES.keys()
+        if clash:
+            raise RuntimeError(f"letter codes defined twice: {sorted(clash)}")
+        DEFAULT_TEMPLATES.update(module.TEMPLATES)
+
+
+_add_app_templates()

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("child/<int:child_id>/", views.child_plan, name="child"),
+    path("child/<int:child_id>/start/", views.start_plan, name="start"),
+    path("<int:plan_id>/amend/", views.amend, name="amend"),
+    path("version/<int:version_id>/", views.version_page, name="version"),
+    path("version/<int:version_id>/plan.pdf", views.version_pdf, name="pdf"),
+    path("version/<int:version_id>/profile/", views.profile, name="profile"),
+    path("version/<int:version_id>/profile.pdf", views.profile_pdf, name="profile-pdf"),
+    path("version/<int:version_id>/edit/<str:section>/", views.edit_section, name="edit"),
+    path("version/<int:version_id>/media/", views.upload_media, name="upload"),
+    path("version/<int:version_id>/quality/", views.quality, name="quality"),
+    path("version/<int:version_id>/advice/", views.advice, name="advice"),
+    path("version/<int:version_id>/send/", views.send, name="send"),
+    path("version/<int:version_id>/issue/", views.issue, name="issue"),
+    path("compare/<int:a>/<int:b>/", views.compare, name="compare"),
+    path("media/<int:media_id>/", views.media_file, name="media"),
+]

@@ -132,5 +132,23 @@ class RepresentationForm(forms.Form):
 
 
 class AdviceForm(forms.Form):
-    text = forms.CharField(label="Your advice", max_length=ADVICE_MAX, widget=forms.Textarea,
-                           error_messages={"required": "Enter your advice"})
+    """Advice by the plan's sections, so each part can go where it belongs (B, E, F, C/D)."""
+
+    text = forms.CharField(label="Summary of your advice", max_length=ADVICE_MAX, widget=forms.Textarea,
+                           required=False)
+    needs = forms.CharField(label="Needs: what the child or young person's special educational needs are",
+                            max_length=ADVICE_MAX, widget=forms.Textarea, required=False)
+    outcomes = forms.CharField(label="Outcomes: what they should achieve, and by when", max_length=ADVICE_MAX,
+                               widget=forms.Textarea, required=False)
+    provision = forms.CharField(label="Provision: what support is needed, who gives it, how often and for how long",
+                                max_length=ADVICE_MAX, widget=forms.Textarea, required=False)
+    health_social_care = forms.CharField(label="Health and social care needs and provision", max_length=ADVICE_MAX,
+                                         widget=forms.Textarea, required=False)
+
+    PARTS = ("needs", "outcomes", "provision", "health_social_care")
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any((data.get(k) or "").strip() for k in ("text", *self.PARTS)):
+            self.add_error("text", "Enter your advice")
+        return data

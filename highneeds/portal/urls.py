@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 urlpatterns = [
     path("request-an-assessment/", views.request_assessment, name="portal-request"),
@@ -9,6 +9,12 @@ urlpatterns = [
     path("portal/requests/<int:request_id>/", views.request_progress, name="portal-request-progress"),
     path("portal/requests/<int:request_id>/respond/", views.respond, name="portal-respond"),
     path("portal/requests/<int:request_id>/letters/<int:letter_id>/", views.family_letter, name="portal-letter"),
+    path("portal/plans/", plan_views.plans, name="portal-plans"),
+    path("portal/plans/<int:child_id>/", plan_views.plan, name="portal-plan"),
+    path("portal/plans/<int:child_id>/letters/<int:letter_id>/", plan_views.plan_letter, name="portal-plan-letter"),
+    path("portal/plans/version/<int:version_id>/about/", plan_views.about_me, name="portal-plan-about"),
+    path("portal/plans/version/<int:version_id>/media/", plan_views.add_media, name="portal-plan-media"),
+    path("portal/plans/version/<int:version_id>/comment/", plan_views.comment, name="portal-plan-comment"),
     path("portal/advice/", views.my_advice, name="portal-advice"),
     path("portal/advice/<int:advice_id>/", views.give_advice, name="portal-advice-give"),
 ]

@@ -13,6 +13,8 @@ from highneeds.casework import services
 from highneeds.casework.models import ADVISER_TYPES
 from highneeds.letters.models import Letter
 from highneeds.people.models import ParentCarer
+from highneeds.plans import services as plan_services
+from highneeds.plans.models import Contribution
 from highneeds.people.queries import current_settings
 from highneeds.web.forms import add_errors
 from highneeds.web.access import public, requires
@@ -158,7 +160,9 @@ def give_advice(request, advice_id: int):
             return redirect("portal-advice-give", advice.pk)
         if form.is_valid():
             try:
-                services.submit_advice(actor=request.user, advice=advice, text=form.cleaned_data["text"].strip())
+                d = form.cleaned_data
+                plan_services.give_structured_advice(actor=request.user, advice=advice, summary=d["text"],
+                                                     parts={k: d[k] for k in form.PARTS})
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -169,4 +173,6 @@ def give_advice(request, advice_id: int):
         "label": ADVISER_TYPES.get(advice.adviser_type, advice.adviser_type), "form": form,
         "setting": current_settings([child]).get(child.pk, ""), "needs": list(child.needs.all()),
         "error_title": bool(form and form.errors), "advice_max": forms.ADVICE_MAX,
+        "given": Contribution.objects.filter(advice_request=advice, kind="advice").first(),
+        "parts": plan_services.ADVICE_PARTS,
     })

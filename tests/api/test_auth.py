@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,13 @@ from highneeds.api.permissions import endpoints
 
 from .conftest import API
 
-PATHS = ["/children", "/children/1", "/establishments", "/establishments/1"]
+PATHS = [
+    "/children", "/children/1", "/establishments", "/establishments/1",
+    "/children/1/plan", "/plan-versions/1", "/plan-versions/1/quality",
+    "/reviews", "/phase-transfers", "/reassessments",
+    "/children/1/disagreements",
+    "/planning/scenarios", "/planning/scenarios/1",
+]
 
 
 def assert_401(response):
@@ -28,7 +35,7 @@ def assert_401(response):
 
 
 def test_paths_cover_every_endpoint():
-    served = {e.path.replace("{child_id}", "1").replace("{establishment_id}", "1") for e in endpoints()}
+    served = {re.sub(r"\{\w+_id\}", "1", e.path) for e in endpoints()}
     assert served == {API + p for p in PATHS}
 
 

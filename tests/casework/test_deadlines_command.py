@@ -137,3 +137,80 @@ def test_the_highneeds_entry_point_end_to_end():
     assert bad.returncode == 1 and bad.stdout == ""
     assert bad.stderr.splitlines() == ["events[0]: unknown event type 'x'",
                                        "request_received (or responsible_from, for a child who moves in) is required"]
+
+
+# -- the plan's life ---------------------------------------------------------------------------------
+
+PLAN_LIFE = {
+    "date_of_birth": "2012-05-01",
+    "events": [
+        {"type": "final_plan_issued", "date": "2023-01-31"},
+        {"type": "review_meeting_arranged", "date": "2023-12-01", "meeting_on": "2024-01-20"},
+        {"type": "review_invitations_sent", "date": "2023-12-10"},
+        {"type": "review_advice_circulated", "date": "2024-01-05"},
+        {"type": "annual_review_meeting", "date": "2024-01-20"},
+        {"type": "review_report_sent", "date": "2024-01-30"},
+        {"type": "review_decision", "date": "2024-02-10", "outcome": "amend"},
+        {"type": "amendments_proposed", "date": "2024-02-10"},
+        {"type": "amended_plan_issued", "date": "2024-04-01"},
+        {"type": "phase_transfer_identified", "date": "2024-03-01", "transfer_on": "2025-09-01",
+         "transfer": "secondary_to_post16"},
+        {"type": "reassessment_requested", "date": "2024-05-01"},
+        {"type": "reassessment_decision", "date": "2024-05-10", "outcome": "reassess"},
+        {"type": "decision_notice_sent", "date": "2024-05-10", "decision": "reassess-content", "matter": "section_f"},
+        {"type": "mediation_requested", "date": "2024-05-20", "decision": "reassess-content"},
+        {"type": "mediation_held", "date": "2024-06-12", "decision": "reassess-content"},
+        {"type": "mediation_certificate_issued", "date": "2024-06-14", "decision": "reassess-content"},
+        {"type": "appeal_lodged", "date": "2024-07-01", "decision": "reassess-content"},
+    ],
+}
+
+
+def test_every_plan_life_step(monkeypatch):
+    code, out, err = run(monkeypatch, PLAN_LIFE, "--today", "2024-07-15")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["clock_start"] is None
+    got = {(d["step"], d["start"]): (d["due"], d["done"], d["status"]) for d in data["deadlines"]}
+    assert got == {
+        ("review_due", "2023-01-31"): ("2024-01-31", "2024-01-20", "met"),
+        ("review_due", "2024-01-20"): ("2025-01-20", None, "pending"),
+        ("review_invitations", "2023-12-01"): ("2024-01-06", "2023-12-10", "met"),
+        ("review_advice", "2023-12-01"): ("2024-01-06", "2024-01-05", "met"),
+        ("review_report", "2024-01-20"): ("2024-02-03", "2024-01-30", "met"),
+        ("review_decision", "2024-01-20"): ("2024-02-17", "2024-02-10", "met"),
+        ("amended_plan", "2024-02-10"): ("2024-04-06", "2024-04-01", "met"),
+        ("phase_transfer", "2024-03-01"): ("2025-03-31", None, "pending"),
+        ("reassessment_decision", "2024-05-01"): ("2024-05-16", "2024-05-10", "met"),
+        ("reassessed_plan", "2024-05-10"): ("2024-08-16", None, "pending"),
+        ("mediation_arranged:reassess-content", "2024-05-20"): ("2024-06-19", "2024-06-12", "met"),
+        ("mediation_certificate:reassess-content", "2024-06-12"): ("2024-06-17", "2024-06-14", "met"),
+        # later of 10 May + 2 months (10 July) and 14 June + 1 month (14 July)
+        ("appeal_deadline:reassess-content", "2024-05-10"): ("2024-07-14", "2024-07-01", "met"),
+    }
+
+
+def test_plan_settings_from_a_rules_file(monkeypatch, tmp_path):
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"review_decision_weeks": 6, "under5_review_months": 6}))
+    case = {"date_of_birth": "2022-01-01", "events": [{"type": "final_plan_issued", "date": "2024-01-10"},
+                                                      {"type": "annual_review_meeting", "date": "2024-07-01"}]}
+    _, out, _ = run(monkeypatch, case, "--rules", str(rules))
+    due = {(d["step"], d["start"]): d["due"] for d in json.loads(out)["deadlines"]}
+    assert due[("review_decision", "2024-07-01")] == "2024-08-12"
+    assert due[("review_due", "2024-01-10")] == "2024-07-10" and due[("review_due", "2024-07-01")] == "2025-01-01"
+
+
+def test_an_impossible_plan_order_names_the_event(monkeypatch):
+    bad = {"events": [{"type": "final_plan_issued", "date": "2023-01-31"},
+                      {"type": "review_decision", "date": "2023-06-01", "outcome": "maintain"},
+                      {"type": "plan_ceased", "date": "2023-07-31"},
+                      {"type": "amended_plan_issued", "date": "2023-08-01"}]}
+    code, out, err = run(monkeypatch, bad)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "events[1]: review_decision on 2023-06-01 needs an annual_review_meeting before it",
+        "events[3]: amended_plan_issued on 2023-08-01 is after plan_ceased on 2023-07-31 (events[2]); "
+        "nothing may follow it",
+        "events[3]: amended_plan_issued on 2023-08-01 needs an amendments_proposed before it",
+    ]

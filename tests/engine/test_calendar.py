@@ -229,3 +229,44 @@ def test_month_ends_and_leap_years():
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
     assert add_months(date(2024, 8, 31), 2) == date(2024, 10, 31)
     assert add_months(date(2024, 12, 15), 2) == date(2025, 2, 15)
+
+
+# -- gov.uk's file, read strictly, and whole years added (highneeds bank-holidays import) -----------
+
+def _govuk_year(year: int) -> list[dict]:
+    """The standing rules' dates for a year, in gov.uk's event shape."""
+    return [{"title": "Bank holiday", "date": d.isoformat(), "notes": "", "bunting": True}
+            for d in sorted(standing_rules(year))]
+
+
+def test_read_govuk_years_and_with_years():
+    from highneeds.engine.calendar import read_govuk_years, with_years
+
+    data = {"england-and-wales": {"division": "england-and-wales", "events": _govuk_year(2031) + _govuk_year(2032)},
+            "scotland": {"division": "scotland", "events": []}}
+    years = read_govuk_years(data)
+    assert sorted(years) == [2031, 2032] and all(len(days) >= 8 for days in years.values())
+    calendar = with_years(ENGLAND_AND_WALES, {str(y): days for y, days in years.items()})
+    assert calendar.covers(2031) and calendar.covers(2032) and calendar.covers(2012)
+    assert calendar.holidays_in(2031) == sorted(standing_rules(2031))
+    assert with_years(ENGLAND_AND_WALES, {}) is ENGLAND_AND_WALES
+    # a stored year replaces the built-in one: a moved holiday is taken out
+    moved = [(d.isoformat(), "x") for d in sorted(standing_rules(2028)) if d != date(2028, 5, 29)] + [("2028-06-02", "x")]
+    replaced = with_years(ENGLAND_AND_WALES, {"2028": moved})
+    assert date(2028, 5, 29) not in replaced.holidays and date(2028, 6, 2) in replaced.holidays
+
+
+@pytest.mark.parametrize("data, message", [
+    ([], "expected a JSON object"),
+    ({"scotland": {}}, "no 'england-and-wales' division in the file (found: scotland)"),
+    ({"england-and-wales": {"events": []}}, "'england-and-wales' has no events"),
+    ({"england-and-wales": {"events": [{"date": "2031-13-01", "title": "x"}]}},
+     "england-and-wales.events[0].date: '2031-13-01' is not a valid date"),
+    ({"england-and-wales": {"events": [{"date": "2031-01-01", "title": "x"}]}}, "2031 has 1 date(s)"),
+])
+def test_read_govuk_years_refuses_a_malformed_file(data, message):
+    from highneeds.engine.calendar import read_govuk_years
+
+    with pytest.raises(ValueError) as exc:
+        read_govuk_years(data)
+    assert message in str(exc.value)

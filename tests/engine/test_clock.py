@@ -335,7 +335,7 @@ def test_overlapping_exceptions_are_all_named_in_canonical_order():
 BAD_INPUTS = [
     (case(ev("assessment_started", "2024-02-01")), "events[0]: unknown event type 'assessment_started'"),
     (case(ev("annual_review_meeting", "2024-02-01")),
-     "events[0]: event type 'annual_review_meeting' is not handled by the statutory clock yet"),
+     "events[0]: annual_review_meeting on 2024-02-01 needs a final_plan_issued before it"),
     (case(ev("decision_to_assess", "2024-02-30", outcome="assess")), "events[0].date: '2024-02-30' is not a valid date"),
     (case(ev("decision_to_assess", "14/02/2024", outcome="assess")),
      "events[0].date: '14/02/2024' is not a date in the form YYYY-MM-DD"),
@@ -362,7 +362,7 @@ BAD_INPUTS = [
      "events[2]: draft_plan_sent on 2024-03-02 is after request_withdrawn on 2024-03-01"),
     ({"events": []}, "request_received (or responsible_from, for a child who moves in) is required"),
     (case(ASSESS, colour="blue"),
-     "unknown field 'colour' (expected id, request_received, responsible_from, events, exceptions)"),
+     "unknown field 'colour' (expected id, request_received, responsible_from, date_of_birth, events, exceptions)"),
     (case(exceptions=[{"type": "HOLIDAY", "from": "2024-01-01"}]),
      "exceptions[0]: unknown exception type 'HOLIDAY' (expected one of " + ", ".join(EXCEPTION_CODES) + ")"),
     (case(exceptions=[{"type": "PERSONAL_CIRCS", "from": "2024-02-01", "to": "2024-01-01"}]),
@@ -478,7 +478,11 @@ def test_step_table_is_consistent_with_the_vocabulary():
     names = [r.name for r in STEP_RULES]
     assert len(names) == len(set(names))
     assert names == ["decide_whether_to_assess", "advice", "notify_not_issue", "school_consultation",
-                     "earliest_finalisation", "final_plan"]
+                     "earliest_finalisation", "final_plan",
+                     # the plan's life (tests/engine/test_clock_plan_life.py)
+                     "review_due", "review_invitations", "review_advice", "review_report", "review_decision",
+                     "amended_plan", "phase_transfer", "reassessment_decision", "reassessed_plan",
+                     "mediation_arranged", "mediation_certificate", "appeal_deadline"]
     for rule in STEP_RULES:
         assert rule.starts == CLOCK or rule.starts in EVENT_SPECS
         assert rule.done_by in EVENT_SPECS

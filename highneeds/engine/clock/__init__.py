@@ -3,6 +3,9 @@
     from highneeds.engine.clock import compute_case, compute_many, ClockRules
     result = compute_case({"request_received": "2024-01-10", "events": [...], "exceptions": [...]})
     result.as_json()  # {"clock_start": ..., "withdrawn": ..., "deadlines": [{"step", "due", ...}]}
+    # a plan's life on its own: reviews, phase transfer, reassessment, mediation, appeals
+    compute_case({"date_of_birth": "2019-05-01", "events": [{"type": "final_plan_issued", ...}, ...]},
+                 rules=ClockRules(under5_review_months=6), calendar=council_calendar)
 
 The steps are a table (`steps.STEP_RULES`), the accepted events and exceptions are tables
 (`vocabulary`), and the evaluator works on whole populations at once (`compute_many`).

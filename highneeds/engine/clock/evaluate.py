@@ -19,12 +19,14 @@ from highneeds.engine.clock.fast import Columns, parse_columns
 from highneeds.engine.clock.parse import ClockInputError, ParsedCase, parse_case
 from highneeds.engine.clock.rules import ClockRules
 from highneeds.engine.clock.steps import (
+    AFTER,
     BEGINNING_WITH,
     DAYS,
     EARLIEST,
     MONTHS,
     STEP_RULES,
     WEEKS,
+    WINDOW,
     WORKING_DAYS,
     StepRule,
 )
@@ -36,9 +38,9 @@ _BOUND_BY_NAME = {rule.name: rule.limit.bound for rule in STEP_RULES}
 
 class StepResult(NamedTuple):
     """One step of one case. For a LATEST step, `due` is the last day to act; for an EARLIEST step
-    (earliest_finalisation) it is the first lawful day. `exceptions`: permitted exceptions recorded
-    for the case that apply to this limit and overlap its window: start to due, or to done if that
-    was earlier."""
+    (earliest_finalisation) it is the first lawful day; for a WINDOW (appeal_deadline) it is the
+    family's last day. `exceptions`: permitted exceptions recorded for the case that apply to this
+    limit and overlap its window: start to due, or to done if that was earlier."""
 
     step: str
     due: date
@@ -49,8 +51,14 @@ class StepResult(NamedTuple):
 
     @property
     def bound(self) -> str:
-        """"latest" (a deadline: act on or before `due`) or "earliest" (act on or after `due`)."""
+        """"latest" (a deadline: act on or before `due`), "earliest" (act on or after `due`) or
+        "window" (the family's deadline, not the council's: never overdue)."""
         return _BOUND_BY_NAME[self.step.partition(":")[0]]
+
+    @property
+    def done_on(self) -> date | None:
+        """The day the step was done (the same as `done`)."""
+        return self.done
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -100,7 +108,12 @@ def _period_end(rule: StepRule, starts: np.ndarray, rules: ClockRules, calendar:
     """Last day of the limit's period for each start (ordinals)."""
     limit = rule.limit
     amount = limit.amount_for(rules)
-    start_is_day_one = limit.counting == BEGINNING_WITH or rules.receipt_is_day_one
+    if limit.counting == AFTER:
+        start_is_day_one = False
+    else:
+        start_is_day_one = limit.counting == BEGINNING_WITH or rules.receipt_is_day_one
+    if limit.before:
+        raise ValueError(f"{rule.name}: a limit counted back needs its anchor date (plan.py)")
     if limit.unit in (WEEKS, DAYS):
         days = amount * 7 if limit.unit == WEEKS else amount
         return starts + (days - 1 if start_is_day_one else days)
@@ -114,7 +127,7 @@ def _period_end(rule: StepRule, starts: np.ndarray, rules: ClockRules, calendar:
 
 def columns_from_parsed(parsed: list[ParsedCase]) -> Columns:
     """Flatten cases read one at a time by `parse_case` into the evaluator's columns."""
-    flat: list[tuple[int, str | None, int, int]] = []
+    flat: list[tuple[int, str | None, int, int, int]] = []
     first: list[int] = []
     ex_rows: list[tuple[int, int, int, int, int]] = []
     for ci, pc in enumerate(parsed):
@@ -125,7 +138,7 @@ def columns_from_parsed(parsed: list[ParsedCase]) -> Columns:
             for bit, lo, hi, tgt in pc.exceptions:
                 ex_rows.append((ci, bit, lo, hi, base + tgt if tgt >= 0 else -1))
     first.append(len(flat))
-    rule_col, key_col, start_col, done_col = (list(c) for c in zip(*flat)) if flat else ([], [], [], [])
+    rule_col, key_col, start_col, done_col, due_col = (list(c) for c in zip(*flat)) if flat else ([], [], [], [], [])
     names = [rule.name for rule in STEP_RULES]
     keyed = [rule.keyed for rule in STEP_RULES]
     ex = [np.array(c, dtype=np.int64) for c in zip(*ex_rows)] if ex_rows else [np.zeros(0, dtype=np.int64)] * 5
@@ -136,6 +149,7 @@ def columns_from_parsed(parsed: list[ParsedCase]) -> Columns:
         name=[f"{names[r]}:{k}" if keyed[r] else names[r] for r, k in zip(rule_col, key_col)],
         start=np.array(start_col, dtype=np.int64),
         done=np.array(done_col, dtype=np.int64),
+        given_due=np.array(due_col, dtype=np.int64),
         ex_case=ex[0], ex_bit=ex[1], ex_lo=ex[2], ex_hi=ex[3], ex_tgt=ex[4],
     )
 
@@ -146,7 +160,7 @@ def concat_columns(a: Columns, b: Columns) -> Columns:
         ids=a.ids + b.ids, clock_start=a.clock_start + b.clock_start, withdrawn=a.withdrawn + b.withdrawn,
         first=a.first[:-1] + [f + shift for f in b.first],
         rule=np.concatenate([a.rule, b.rule]), name=a.name + b.name, start=np.concatenate([a.start, b.start]),
-        done=np.concatenate([a.done, b.done]),
+        done=np.concatenate([a.done, b.done]), given_due=np.concatenate([a.given_due, b.given_due]),
         ex_case=np.concatenate([a.ex_case, b.ex_case + len(a.ids)]), ex_bit=np.concatenate([a.ex_bit, b.ex_bit]),
         ex_lo=np.concatenate([a.ex_lo, b.ex_lo]), ex_hi=np.concatenate([a.ex_hi, b.ex_hi]),
         ex_tgt=np.concatenate([a.ex_tgt, np.where(b.ex_tgt >= 0, b.ex_tgt + shift, -1)]),
@@ -159,11 +173,14 @@ def evaluate_columns(cols: Columns, rules: ClockRules, calendar: HolidayCalendar
     total = len(rule_arr)
 
     # Due dates: one vector operation per rule (a handful of rules, any number of cases).
-    due = np.empty(total, dtype=np.int64)
+    # Plan-life steps whose due date is not a plain limit from the start come with it (plan.py).
+    due = cols.given_due.copy()
     earliest_rule = np.array([rule.limit.bound == EARLIEST for rule in STEP_RULES])
+    window_rule = np.array([rule.limit.bound == WINDOW for rule in STEP_RULES])
     allowed_bits = np.array([rule.exception_bits for rule in STEP_RULES], dtype=np.int64)
+    to_compute = due == 0
     for r, rule in enumerate(STEP_RULES):
-        mask = rule_arr == r
+        mask = (rule_arr == r) & to_compute
         if mask.any():
             end = _period_end(rule, start[mask], rules, calendar)
             due[mask] = end + 1 if rule.limit.bound == EARLIEST else end
@@ -201,6 +218,13 @@ def evaluate_columns(cols: Columns, rules: ClockRules, calendar: HolidayCalendar
         past = ~has_done & ~earliest & (due < today)
         status[past & has_exc] = _EXCEPTED
         status[past & ~has_exc] = _OVERDUE
+    # The family's window (appeal_deadline): an appeal in time or a window that closed with no
+    # appeal is "met" (nothing is owed), a late appeal "missed" (it needs the tribunal's
+    # permission); never "overdue" or "excepted": it is not the council's deadline.
+    window = window_rule[rule_arr] if total else np.zeros(0, dtype=bool)
+    if window.any():
+        status[window & (status == _OVERDUE)] = _MET
+        status[window & late] = _MISSED
 
     # Back to per-case results: convert each distinct date once, build the tuples in C.
     due_list, start_list, done_list = due.tolist(), start.tolist(), done.tolist()

@@ -1,5 +1,6 @@
 """The columnar fast path of `compute_many`: validate many cases and build their step instances
-with numpy, reading the same tables (`EVENT_SPECS`, `STEP_RULES`) as `parse.parse_case`.
+with numpy, reading the same tables (`EVENT_SPECS`, `STEP_RULES`) as `parse.parse_case`, for
+assessments and for the plan's life (the pairings of `plan.py`, column-wise, at the end).
 
 `parse_case` stays the reference: any case this path does not accept is handed back to be parsed
 one at a time, which also writes the error messages. Exception records (a few per hundred cases)
@@ -15,11 +16,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from highneeds.engine.calendar import add_months_ordinals, datetime64_to_ordinals, ordinals_to_datetime64
 from highneeds.engine.clock.parse import _DATE_CACHE, _TOP_LEVEL, _parse_date, read_exceptions
 from highneeds.engine.clock.rules import ClockRules
-from highneeds.engine.clock.steps import CLOCK, STEP_RULES
+from highneeds.engine.clock.steps import ASSESSMENT_RULES, CLOCK, MONTHS, PLAN_RULES, STEP_RULES
 from highneeds.engine.clock.vocabulary import EVENT_SPECS
 
+RULES = tuple((r, STEP_RULES[r]) for r in ASSESSMENT_RULES)
 TYPES = tuple(EVENT_SPECS)
 TYPE_CODE = {t: n for n, t in enumerate(TYPES)}
 NONE = np.iinfo(np.int64).max  # "no such event" in the first-date tables
@@ -27,8 +30,12 @@ NONE = np.iinfo(np.int64).max  # "no such event" in the first-date tables
 # (field, value) conditions used by `Need.where` and `When`, each with the event type it reads.
 _CONDITIONS: tuple[tuple[str, str, str], ...] = tuple(sorted(
     {(need.event, *need.where) for spec in EVENT_SPECS.values() for need in spec.needs if need.where}
-    | {(w.event, w.field, w.value) for rule in STEP_RULES for w in rule.not_applicable_when if w.field}))
+    | {(w.event, w.field, w.value) for _, rule in RULES for w in rule.not_applicable_when if w.field}))
 _COND_INDEX = {c: n for n, c in enumerate(_CONDITIONS)}
+_PLAN_CODES = [n for n, t in enumerate(TYPES) if EVENT_SPECS[t].stage == "plan"]
+_ASSESSMENT_ONLY = [n for n, t in enumerate(TYPES) if EVENT_SPECS[t].stage == "assessment" and t != "final_plan_issued"]
+_TERMINAL_PLAN = [n for n, t in enumerate(TYPES) if EVENT_SPECS[t].terminal and t != "request_withdrawn"]
+DAY_SPAN = 1 << 22  # more than any date ordinal: composite keys are group * DAY_SPAN + date
 
 
 
@@ -36,10 +43,15 @@ def _check_tables() -> None:
     """The fast path relies on these properties of today's tables; a new row that breaks one must
     extend this module (the equivalence test would fail too)."""
     problems = []
-    for event, _field, _value in _CONDITIONS:
-        if not EVENT_SPECS[event].once or EVENT_SPECS[event].key_fields:
-            problems.append(f"condition on {event}: must be an unkeyed, at-most-once event")
-    for rule in STEP_RULES:
+    for _, rule in RULES:
+        for w in rule.not_applicable_when:
+            if w.field and (not EVENT_SPECS[w.event].once or EVENT_SPECS[w.event].key_fields):
+                problems.append(f"condition on {w.event}: must be an unkeyed, at-most-once event")
+    for r in PLAN_RULES:
+        rule = STEP_RULES[r]
+        if rule.pairing not in _PAIRINGS or (rule.due_rule and rule.due_rule not in _DUE_RULES):
+            problems.append(f"{rule.name}: pairing {rule.pairing!r} / due rule {rule.due_rule!r} not handled here")
+    for _, rule in RULES:
         if rule.starts == CLOCK and EVENT_SPECS[rule.done_by].key_fields:
             problems.append(f"{rule.name}: a clock-start step must be done by an unkeyed event")
         if rule.keyed and not EVENT_SPECS[rule.starts].key_fields:
@@ -49,8 +61,6 @@ def _check_tables() -> None:
     if problems:
         raise RuntimeError("clock fast path: " + "; ".join(problems))
 
-
-_check_tables()
 
 
 @dataclass
@@ -65,6 +75,7 @@ class Columns:
     name: list[str]  # the step's name in the output ("final_plan", "advice:health")
     start: np.ndarray
     done: np.ndarray
+    given_due: np.ndarray  # 0: computed from the rule's limit; else the due date plan.py computed
     # exceptions: case (position in this batch), bit, first day, last day, target instance or -1
     ex_case: np.ndarray
     ex_bit: np.ndarray
@@ -124,6 +135,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     extend = events.extend
     top = _TOP_LEVEL
     with_exceptions: list[tuple[int, list]] = []  # (position among accepted, records)
+    births: list[Any] = []
     for ci, raw in enumerate(cases):
         if type(raw) is not dict or not top.issuperset(raw):
             fallback.append(ci)
@@ -144,6 +156,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         ids.append(raw.get("id"))
         requests.append(raw.get("request_received"))
         responsibles.append(raw.get("responsible_from"))
+        births.append(raw.get("date_of_birth"))
         counts.append(len(evs))
         extend(evs)
 
@@ -242,7 +255,16 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     bad |= has_rr_event & given_request & (request != rr_event)
     request = np.where(given_request, request, np.where(has_rr_event, rr_event, 0))
     clock_start = np.maximum(request, responsible)
-    bad |= clock_start == 0
+    # A case with no clock start is a plan's life (or a decision's appeal) on its own: it needs an
+    # event of the plan's life and may not have assessment events.
+    has_plan_event = (first[:, _PLAN_CODES] != NONE).any(axis=1)
+    plan_only = (clock_start == 0) & ~given_request & ~given_responsible & ~has_rr_event \
+        & (has_plan_event | (first[:, TYPE_CODE["final_plan_issued"]] != NONE))
+    bad |= (clock_start == 0) & ~plan_only
+    bad |= plan_only & (first[:, _ASSESSMENT_ONLY] != NONE).any(axis=1)
+    plan_on = plan_only | has_plan_event
+    dob = _date_column(births)
+    bad |= np.array([v is not None for v in births], dtype=bool) & (dob == 0)
 
     wd = first[:, TYPE_CODE["request_withdrawn"]]
     withdrawn = np.where(wd == NONE, 0, wd)
@@ -255,6 +277,8 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         late |= c_date > today
     w = withdrawn[c_case]
     late |= (w > 0) & (c_date > w)
+    for t in _TERMINAL_PLAN:
+        late |= c_date > first[c_case, t]  # NONE when the case has no such event
     bad[c_case[late]] = True
     for t, spec in enumerate(EVENT_SPECS.values()):
         if not spec.needs and not spec.conflicts:
@@ -264,25 +288,29 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
             continue
         s_case, s_date, s_key = c_case[sel], c_date[sel], c_key[sel]
         for need in spec.needs:
+            if need.only_with_clock:
+                sel_need = clock_start[s_case] > 0
+            else:
+                sel_need = slice(None)
             if need.where is not None:
                 found = cond_dates[s_case, _COND_INDEX[(need.event, *need.where)]]
             elif need.same_key:
                 found = lookup(s_case, TYPE_CODE[need.event], s_key)
             else:
                 found = first[s_case, TYPE_CODE[need.event]]
-            bad[s_case[(found == NONE) | (found > s_date)]] = True
+            bad[s_case[sel_need][((found == NONE) | (found > s_date))[sel_need]]] = True
         for other in spec.conflicts:
             bad[s_case[first[s_case, TYPE_CODE[other]] != NONE]] = True
 
     # -- step instances, straight from the table -----------------------------------------------
     parts = []
     all_cases = np.arange(n, dtype=np.int64)
-    for r, rule in enumerate(STEP_RULES):
+    for r, rule in RULES:
         if rule.starts == CLOCK:
-            i_case = all_cases
-            i_start = clock_start
-            i_key = np.full(n, -1, dtype=np.int64)
-            i_done = first[:, TYPE_CODE[rule.done_by]]
+            i_case = np.flatnonzero(clock_start > 0)
+            i_start = clock_start[i_case]
+            i_key = np.full(len(i_case), -1, dtype=np.int64)
+            i_done = first[i_case, TYPE_CODE[rule.done_by]]
         else:
             t = TYPE_CODE[rule.starts]
             sel = np.flatnonzero(ok & (tcode == t))
@@ -306,13 +334,25 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         i_done = np.where(has_done, i_done, 0)
         bad[i_case[has_done & (i_done < i_start)]] = True
         parts.append((i_case[keep], np.full(int(keep.sum()), r, dtype=np.int64), i_start[keep], i_done[keep],
-                      i_key[keep]))
+                      i_key[keep], np.zeros(int(keep.sum()), dtype=np.int64)))
+
+    if plan_on.any():
+        tables = _PlanTables(events, ev_case, tcode, date, key_id, ok, extra, by_type, first, lookup, rules, dob)
+        ended = (withdrawn > 0) | (first[:, TYPE_CODE["plan_ceased"]] != NONE)
+        for r in PLAN_RULES:
+            rule = STEP_RULES[r]
+            i_case, i_start, i_done, i_key, i_due = _PAIRINGS[rule.pairing](tables, rule)
+            keep = plan_on[i_case] & ((i_done > 0) | ~ended[i_case])
+            bad[i_case[(i_done > 0) & (i_done < i_start)]] = True
+            parts.append((i_case[keep], np.full(int(keep.sum()), r, dtype=np.int64), i_start[keep], i_done[keep],
+                          i_key[keep], i_due[keep]))
 
     i_case = np.concatenate([p[0] for p in parts])
     i_rule = np.concatenate([p[1] for p in parts])
     i_start = np.concatenate([p[2] for p in parts])
     i_done = np.concatenate([p[3] for p in parts])
     i_key = np.concatenate([p[4] for p in parts])
+    i_due = np.concatenate([p[5] for p in parts])
 
     # Order as parse_case does: by case, rule, start, then key name.
     key_strings = list(key_index)  # in id order (dicts keep insertion order)
@@ -320,6 +360,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     key_rank = np.where(i_key >= 0, rank_of[np.maximum(i_key, 0)] if len(rank_of) else 0, -1)
     order = np.lexsort((key_rank, i_start, i_rule, i_case))
     i_case, i_rule, i_start, i_done, i_key = i_case[order], i_rule[order], i_start[order], i_done[order], i_key[order]
+    i_due = i_due[order]
 
     # Exception records: few, so read one case at a time with parse_case's own reader.
     ex_rows: list[tuple[int, int, int, int, int]] = []  # case, bit, first, last, target step within the case
@@ -353,6 +394,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     good = ~bad
     keep = good[i_case]
     i_case, i_rule, i_start, i_done, i_key = i_case[keep], i_rule[keep], i_start[keep], i_done[keep], i_key[keep]
+    i_due = i_due[keep]
     good_idx = np.flatnonzero(good)
     renumber = np.full(n, -1, dtype=np.int64)
     renumber[good_idx] = np.arange(len(good_idx))
@@ -378,7 +420,163 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         name=_step_names(i_rule, i_key, key_strings),
         start=i_start,
         done=i_done,
+        given_due=i_due,
         **ex,
     )
     fallback.extend(accepted[k] for k in np.flatnonzero(bad).tolist())
     return [accepted[k] for k in good_list], cols, sorted(fallback)
+
+
+# -- the plan's life, column-wise (the same pairings as plan.py, for whole populations) ----------
+class _PlanTables:
+    """The validated events of a batch, with the lookups the plan-life pairings need."""
+
+    def __init__(self, events, ev_case, tcode, date, key_id, ok, extra, by_type, first, lookup, rules, dob):
+        self.events, self.ev_case, self.tcode, self.date, self.key_id = events, ev_case, tcode, date, key_id
+        self.ok, self.extra, self.by_type, self.first, self.lookup = ok, extra, by_type, first, lookup
+        self.rules, self.dob = rules, dob
+        self._sorted: dict[str, np.ndarray] = {}
+
+    def of(self, etype: str) -> np.ndarray:
+        """Indices of the valid events of a type, by case, date, then input order."""
+        got = self._sorted.get(etype)
+        if got is None:
+            idx = self.by_type[TYPE_CODE[etype]]
+            idx = idx[self.ok[idx]]
+            got = idx[np.lexsort((idx, self.date[idx], self.ev_case[idx]))]
+            self._sorted[etype] = got
+        return got
+
+    def extra_date(self, etype: str, field: str, idx: np.ndarray) -> np.ndarray:
+        t = TYPE_CODE[etype]
+        return self.extra[(t, field)][np.searchsorted(self.by_type[t], idx)]
+
+    def values(self, idx: np.ndarray, field: str) -> list[Any]:
+        events = self.events
+        return [events[k].get(field) for k in idx.tolist()]
+
+
+def _no_key(n: int) -> np.ndarray:
+    return np.full(n, -1, dtype=np.int64)
+
+
+def _first_at_or_after(keys: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted composite `keys` (group * DAY_SPAN + date), the first key >= each `want` in the
+    same group: (found?, its date)."""
+    if not len(keys):
+        return np.zeros(len(want), dtype=bool), np.zeros(len(want), dtype=np.int64)
+    pos = np.searchsorted(keys, want, "left")
+    cand = keys[np.minimum(pos, len(keys) - 1)]
+    found = (pos < len(keys)) & (cand // DAY_SPAN == want // DAY_SPAN)
+    return found, cand % DAY_SPAN
+
+
+def _chain(T: _PlanTables, rule) -> tuple[np.ndarray, ...]:
+    made, meets = T.of(rule.starts), T.of(rule.done_by)
+    c0, s0 = T.ev_case[made], T.date[made]
+    d0 = T.first[c0, TYPE_CODE[rule.done_by]]
+    d0 = np.where(d0 == NONE, 0, d0)
+    c1, s1 = T.ev_case[meets], T.date[meets]
+    same = np.r_[c1[1:] == c1[:-1], False] if len(c1) else np.zeros(0, dtype=bool)
+    d1 = np.where(same, np.r_[s1[1:], 0], 0) if len(c1) else np.zeros(0, dtype=np.int64)
+    case, start, done = np.r_[c0, c1], np.r_[s0, s1], np.r_[d0, d1]
+    return case, start, done, _no_key(len(case)), _DUE_RULES[rule.due_rule](T, rule, case, start, None)
+
+
+def _next(T: _PlanTables, rule) -> tuple[np.ndarray, ...]:
+    S = T.of(rule.starts)
+    if rule.start_where is not None:
+        field, value = rule.start_where
+        S = S[np.array([v == value for v in T.values(S, field)], dtype=bool)] if len(S) else S
+    case, start = T.ev_case[S], T.date[S]
+    same = np.r_[case[1:] == case[:-1], False] if len(S) else np.zeros(0, dtype=bool)
+    until = np.where(same, np.r_[start[1:], 0], NONE) if len(S) else np.zeros(0, dtype=np.int64)
+    D = T.of(rule.done_by)
+    found, when = _first_at_or_after(T.ev_case[D] * DAY_SPAN + T.date[D], case * DAY_SPAN + start)
+    done = np.where(found & (when < until), when, 0)
+    due = _DUE_RULES[rule.due_rule](T, rule, case, start, S) if rule.due_rule else np.zeros(len(S), dtype=np.int64)
+    return case, start, done, _no_key(len(S)), due
+
+
+def _cycle(T: _PlanTables, rule) -> tuple[np.ndarray, ...]:
+    A, M, D = T.of(rule.starts), T.of(rule.cycle_event), T.of(rule.done_by)
+    meeting_keys = T.ev_case[M] * DAY_SPAN + T.date[M]
+    per_case = int(np.bincount(T.ev_case[M]).max()) + 2 if len(M) else 2
+
+    def group_of(idx: np.ndarray) -> np.ndarray:
+        """(case, review cycle): cycle k is after meeting k-1, up to and including meeting k."""
+        c = T.ev_case[idx]
+        k = np.searchsorted(meeting_keys, c * DAY_SPAN + T.date[idx], "left") \
+            - np.searchsorted(meeting_keys, c * DAY_SPAN, "left")
+        return c * per_case + k
+
+    group = group_of(A)
+    if not len(A):
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z, z, z
+    head = np.r_[True, group[1:] != group[:-1]]
+    tail = np.r_[group[1:] != group[:-1], True]
+    g, start = group[head], T.date[A][head]
+    latest = A[tail]  # the latest arrangement in the cycle gives the meeting date
+    found, when = _first_at_or_after(group_of(D) * DAY_SPAN + T.date[D], g * DAY_SPAN + start)
+    done = np.where(found, when, 0)
+    anchor = T.extra_date(rule.starts, rule.anchor_field, latest)
+    weeks = rule.limit.amount_for(T.rules)
+    return T.ev_case[A][head], start, done, _no_key(len(g)), anchor - 7 * weeks
+
+
+def _first(T: _PlanTables, rule) -> tuple[np.ndarray, ...]:
+    idx = np.concatenate([T.of(t) for t in (rule.starts, *rule.also_starts)])
+    if not len(idx):
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z, z, z
+    idx = idx[np.lexsort((idx, T.date[idx], T.key_id[idx], T.ev_case[idx]))]
+    c, k = T.ev_case[idx], T.key_id[idx]
+    head = np.r_[True, (c[1:] != c[:-1]) | (k[1:] != k[:-1])]
+    S = idx[head]
+    case, key, start = T.ev_case[S], T.key_id[S], T.date[S]
+    done = T.lookup(case, TYPE_CODE[rule.done_by], key)
+    keep = np.ones(len(S), dtype=bool)
+    for t in rule.dropped_by_key:
+        keep &= (done != NONE) | (T.lookup(case, TYPE_CODE[t], key) == NONE)
+    done = np.where(done == NONE, 0, done)
+    case, key, start, done, S = case[keep], key[keep], start[keep], done[keep], S[keep]
+    due = _DUE_RULES[rule.due_rule](T, rule, case, start, S, key) if rule.due_rule else np.zeros(len(S), np.int64)
+    return case, start, done, key, due
+
+
+def _review_interval(T: _PlanTables, rule, case, start, S) -> np.ndarray:
+    months = np.full(len(start), rule.limit.amount_for(T.rules), dtype=np.int64)
+    if T.rules.under5_review_months:
+        born = T.dob[case]
+        fifth = add_months_ordinals(np.where(born > 0, born, start), 60)
+        months[(born > 0) & (start < fifth)] = T.rules.under5_review_months
+    return add_months_ordinals(start, months) if len(start) else start.copy()
+
+
+def _phase_transfer(T: _PlanTables, rule, case, start, S) -> np.ndarray:
+    if not len(S):
+        return np.zeros(0, dtype=np.int64)
+    transfer_on = T.extra_date(rule.starts, "transfer_on", S)
+    kinds = np.array(T.values(S, "transfer"), dtype=object)
+    month_start = ordinals_to_datetime64(transfer_on).astype("datetime64[Y]").astype("datetime64[M]")
+    feb_15 = datetime64_to_ordinals((month_start + 1).astype("datetime64[D]")) + 14
+    mar_31 = datetime64_to_ordinals((month_start + 3).astype("datetime64[D]")) - 1
+    fixed = np.where(kinds == "secondary_to_post16", mar_31, feb_15) - int(T.rules.phase_transfer_day_before)
+    assert rule.limit.unit == MONTHS and rule.limit.before
+    return np.where(kinds == "post16", add_months_ordinals(transfer_on, -rule.limit.amount), fixed)
+
+
+def _appeal(T: _PlanTables, rule, case, start, S, key) -> np.ndarray:
+    if not len(start):
+        return np.zeros(0, dtype=np.int64)
+    due = add_months_ordinals(start, rule.limit.amount)
+    certificate = T.lookup(case, TYPE_CODE["mediation_certificate_issued"], key)
+    has = certificate != NONE
+    after = add_months_ordinals(np.where(has, certificate, start), 1)
+    return np.where(has, np.maximum(due, after), due)
+
+
+_PAIRINGS = {"chain": _chain, "next": _next, "cycle": _cycle, "first": _first}
+_DUE_RULES = {"review_interval": _review_interval, "phase_transfer": _phase_transfer, "appeal": _appeal}
+_check_tables()

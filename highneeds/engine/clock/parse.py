@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any, Mapping
 
 from highneeds.engine.clock.rules import ClockRules
-from highneeds.engine.clock.steps import CLOCK, STEP_RULES
+from highneeds.engine.clock.steps import ASSESSMENT_RULES, CLOCK, STEP_RULES
+from highneeds.engine.clock.plan import plan_instances
 from highneeds.engine.clock.vocabulary import (
     EVENT_SPECS,
     EXCEPTION_BIT,
@@ -22,7 +23,7 @@ from highneeds.engine.clock.vocabulary import (
 )
 
 OPEN_END = date.max.toordinal()
-TOP_LEVEL_FIELDS = ("id", "request_received", "responsible_from", "events", "exceptions")
+TOP_LEVEL_FIELDS = ("id", "request_received", "responsible_from", "date_of_birth", "events", "exceptions")
 
 
 class ClockInputError(ValueError):
@@ -36,10 +37,10 @@ class ClockInputError(ValueError):
 @dataclass(slots=True)
 class ParsedCase:
     id: Any
-    clock_start: int
+    clock_start: int  # 0 for a plan with no assessment on record
     withdrawn: int  # ordinal, 0 if not withdrawn
-    # (rule index, key or None, start ordinal, done ordinal or 0)
-    instances: list[tuple[int, str | None, int, int]]
+    # (rule index, key or None, start ordinal, done ordinal or 0, due ordinal or 0 = from the rule's limit)
+    instances: list[tuple[int, str | None, int, int, int]]
     # (exception bit, first day, last day, target instance index within the case or -1 for any)
     exceptions: list[tuple[int, int, int, int]]
 
@@ -194,8 +195,16 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     if v is not None:
         responsible = _parse_date(v, "responsible_from", errors)
     clock_start = request if request > responsible else responsible
+    plan_only = False
     if not clock_start and raw.get("request_received") is None and v is None and rec is None:
-        errors.append("request_received (or responsible_from, for a child who moves in) is required")
+        if "final_plan_issued" in by_type or by_type.keys() & _PLAN_TYPES:
+            plan_only = True  # a plan's life (or a decision's appeal) without its assessment on record
+        else:
+            errors.append("request_received (or responsible_from, for a child who moves in) is required")
+    dob = 0
+    v = raw.get("date_of_birth")
+    if v is not None:
+        dob = _parse_date(v, "date_of_birth", errors)
 
     # -- relations between events -------------------------------------------------------------
     rec = first.get("request_withdrawn")
@@ -205,16 +214,31 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     else:
         latest_allowed = OPEN_END
 
+    terminals = [(rec[2], rec[0], rec[1]) for t in _TERMINAL if t != "request_withdrawn" for rec in by_type.get(t, ())]
     for i, etype, d, key, ev, info in records:
         if d < clock_start and etype != "request_received":
             errors.append(f"events[{i}]: {etype} on {iso(d)} is before the clock starts on {iso(clock_start)}")
+        if plan_only and info[0].stage == "assessment" and etype != "final_plan_issued":
+            errors.append(f"events[{i}]: {etype} is part of an assessment: the case needs request_received "
+                          f"(or responsible_from)")
+        for t_date, t_index, t_type in terminals:
+            if d > t_date:
+                errors.append(f"events[{i}]: {etype} on {iso(d)} is after {t_type} on {iso(t_date)} "
+                              f"(events[{t_index}]); nothing may follow it")
         if d > latest_allowed:
             if today and d > today:
                 errors.append(f"events[{i}]: {etype} on {iso(d)} is after today ({iso(today)})")
             if withdrawn and d > withdrawn:
                 errors.append(f"events[{i}]: {etype} on {iso(d)} is after request_withdrawn on {iso(withdrawn)}")
         for need in info[3]:
+            if need.only_with_clock and not clock_start:
+                continue
             found = first.get((need.event, key) if need.same_key else need.event)
+            if need.where is not None and found is not None and not EVENT_SPECS[need.event].once:
+                # a repeatable event: any earlier one with the value will do
+                match = [x for x in by_type[need.event] if x[4].get(need.where[0]) == need.where[1]
+                         and (not need.same_key or x[3] == key)]
+                found = min(match, key=_by_date) if match else found
             if found is None or (need.where is not None and found[4].get(need.where[0]) != need.where[1]):
                 errors.append(_missing_need(i, etype, d, key, need, found))
             elif found[2] > d:
@@ -228,9 +252,11 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
         raise ClockInputError(errors)
 
     # -- step instances, straight from the table -----------------------------------------------
-    instances: list[tuple[int, str | None, int, int]] = []
-    for r, name, from_clock, starts, done_by, keyed, start_field, lag_setting, unless in _PLAN:
+    instances: list[tuple[int, str | None, int, int, int]] = []
+    for r, name, from_clock, starts, done_by, keyed, start_field, lag_setting, unless in _ASSESSMENT_STEPS:
         if from_clock:
+            if not clock_start:
+                continue
             anchors = ((clock_start, None),)
         else:
             recs = by_type.get(starts)
@@ -268,7 +294,15 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
                     step_name = f"{name}:{key}" if keyed else name
                     errors.append(f"events[{done_rec[0]}]: {done_by} on {iso(done)} is before "
                                   f"{step_name} starts on {iso(start)}")
-            instances.append((r, key, start, done))
+            instances.append((r, key, start, done, 0))
+    # The plan's life is followed for a plan on its own, or once any of its events is recorded: an
+    # assessment that ends with the final plan is shown as the assessment alone (docs).
+    if plan_only or by_type.keys() & _PLAN_TYPES:
+        ceased = first.get("plan_ceased")
+        for inst in plan_instances(by_type, extra_dates, rules, dob, errors):
+            if not inst[3] and (withdrawn or ceased is not None):
+                continue  # undone when the plan ended: no longer owed
+            instances.append(inst)
 
     # -- exceptions ----------------------------------------------------------------------------
     exceptions: list[tuple[int, int, int, int]] = []
@@ -291,6 +325,10 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     return ParsedCase(raw.get("id"), clock_start, withdrawn, instances, exceptions)
 
 
+def _by_date(rec: tuple) -> tuple[int, int]:
+    return rec[2], rec[0]
+
+
 # The tables, unpacked once for the per-case loop.
 _TOP_LEVEL = frozenset(TOP_LEVEL_FIELDS)
 # type -> (spec, key fields, always check fields, needs, conflicts, at most one, optional date fields)
@@ -299,11 +337,13 @@ _SPEC_INFO: dict[str, tuple] = {
         spec.date_fields)
     for t, spec in EVENT_SPECS.items()
 }
-_PLAN = tuple(
+_ASSESSMENT_STEPS = tuple(
     (r, rule.name, rule.starts == CLOCK, rule.starts, rule.done_by, rule.keyed, rule.start_field,
      rule.start_lag_setting, tuple((w.event, w.field, w.value) for w in rule.not_applicable_when))
-    for r, rule in enumerate(STEP_RULES)
+    for r, rule in enumerate(STEP_RULES) if r in ASSESSMENT_RULES
 )
+_PLAN_TYPES = frozenset(t for t, spec in EVENT_SPECS.items() if spec.stage == "plan")
+_TERMINAL = tuple(t for t, spec in EVENT_SPECS.items() if spec.terminal)
 
 
 def _by_start(anchor: tuple[int, str | None]) -> int:

@@ -1,7 +1,8 @@
 """What the clock accepts: event types, the permitted exceptions, and statuses.
 
-Tables, not code paths: the next steps (annual review, phase transfer, reassessment, mediation,
-appeals) add rows here and in `steps.py`.
+Tables, not code paths. Two stages share the vocabulary: the **assessment** (request to final
+plan, `steps.STEP_RULES` with `pairing="first"`) and the **plan's life** (annual reviews, phase
+transfer, reassessment, mediation and appeals: the rows marked `stage="plan"`).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class Need:
     event: str
     same_key: bool = False
     where: tuple[str, str] | None = None  # (field, value) the earlier event must have
+    only_with_clock: bool = False  # checked only when the case has a clock start (an assessment)
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,26 @@ class EventSpec:
     needs: tuple[Need, ...] = ()
     conflicts: tuple[str, ...] = ()  # event types that cannot be in the same case
     terminal: bool = False  # nothing may be dated after it
+    stage: str = "assessment"  # "assessment" (needs a clock start) or "plan" (the plan's life)
 
 
 _ASSESSING = Need("decision_to_assess", where=("outcome", "assess"))
+_PLAN = Need("final_plan_issued")
+_DECISION = ("decision",)  # the key of mediation and appeal events: which decision notice
+
+
+def _plan_event(type_: str, **kw) -> EventSpec:
+    """An event of the plan's life: repeatable unless said otherwise, after the plan is made."""
+    kw.setdefault("once", False)
+    kw.setdefault("needs", (_PLAN,))
+    return EventSpec(type_, stage="plan", **kw)
+
+
+def _dispute_event(type_: str, *needs: Need) -> EventSpec:
+    """Mediation and appeal events, one per decision notice (`decision` names it)."""
+    return EventSpec(type_, key_fields=_DECISION, stage="plan",
+                     needs=(Need("decision_notice_sent", same_key=True), *needs))
+
 
 EVENT_SPECS: dict[str, EventSpec] = {
     s.type: s
@@ -97,10 +116,43 @@ EVENT_SPECS: dict[str, EventSpec] = {
         EventSpec("school_consultation_response", key_fields=("urn", "school"),
                   needs=(Need("school_consultation_sent", same_key=True),)),
         EventSpec("draft_plan_sent", date_fields=("served",), needs=(_ASSESSING,)),
-        EventSpec("final_plan_issued", needs=(Need("draft_plan_sent"),)),
+        # A plan made before highneeds (or imported) has no assessment: the draft is required
+        # only when the case has a clock start.
+        EventSpec("final_plan_issued", needs=(Need("draft_plan_sent", only_with_clock=True),)),
         EventSpec("request_withdrawn", terminal=True),
+        # -- the plan's life: annual reviews ---------------------------------------------------
+        _plan_event("review_meeting_arranged", required=("meeting_on",), date_fields=("meeting_on",)),
+        _plan_event("review_invitations_sent"),
+        _plan_event("review_advice_circulated"),
+        _plan_event("annual_review_meeting"),
+        _plan_event("review_report_sent", needs=(Need("annual_review_meeting"),)),
+        _plan_event("review_decision", required=("outcome",), choices={"outcome": ("maintain", "amend", "cease")},
+                    needs=(Need("annual_review_meeting"),)),
+        _plan_event("amendments_proposed"),
+        _plan_event("amended_plan_issued", needs=(Need("amendments_proposed"),)),
+        # -- phase transfer --------------------------------------------------------------------
+        _plan_event("phase_transfer_identified", required=("transfer_on", "transfer"), date_fields=("transfer_on",),
+                    choices={"transfer": ("school", "secondary_to_post16", "post16")}),
+        _plan_event("phase_transfer_amended", needs=(Need("phase_transfer_identified"),)),
+        # -- reassessment ----------------------------------------------------------------------
+        _plan_event("reassessment_requested"),
+        _plan_event("reassessment_decision", required=("outcome",), choices={"outcome": ("reassess", "refuse")},
+                    needs=(Need("reassessment_requested"),)),
+        _plan_event("reassessed_plan_issued", needs=(Need("reassessment_decision", where=("outcome", "reassess")),)),
+        # -- disagreement: one set per appealable decision (no plan needed: a refusal to assess
+        #    is appealable too) --------------------------------------------------------------
+        EventSpec("decision_notice_sent", key_fields=_DECISION, stage="plan"),
+        _dispute_event("mediation_requested"),
+        _dispute_event("mediation_declined"),
+        _dispute_event("mediation_held", Need("mediation_requested", same_key=True)),
+        _dispute_event("mediation_certificate_issued"),
+        _dispute_event("appeal_lodged"),
+        # -- the end of the plan ---------------------------------------------------------------
+        EventSpec("plan_ceased", needs=(_PLAN,), terminal=True, stage="plan"),
     )
 }
+ASSESSMENT_TYPES = frozenset(t for t, s in EVENT_SPECS.items() if s.stage == "assessment")
+PLAN_TYPES = frozenset(t for t, s in EVENT_SPECS.items() if s.stage == "plan")
 
-# In the casework vocabulary but handled by a later version of the clock: refused, not ignored.
-NOT_YET_HANDLED = frozenset({"annual_review_meeting", "review_decision", "plan_ceased"})
+# Event types in the casework vocabulary that the clock does not handle: refused, not ignored.
+NOT_YET_HANDLED: frozenset[str] = frozenset()

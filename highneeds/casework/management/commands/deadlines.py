@@ -3,7 +3,8 @@
     echo '{"request_received": "2024-01-10", "events": [...], "exceptions": [...]}' \
         | highneeds deadlines --today 2024-06-01
 
-All the logic is in `highneeds.engine.clock`; this only reads, calls and writes. A JSON list of
+All the logic is in `highneeds.engine.clock`; this only reads, calls and writes. It covers the
+assessment and the plan's life (reviews, phase transfer, reassessment, mediation, appeals). A JSON list of
 cases gives {"cases": [...]}. Bad input: every problem on standard error, one a line, naming where
 it is (``events[3]: ...``), and exit status 1. The format is in docs/statutory-clock.md.
 """
@@ -39,26 +40,35 @@ class Command(BaseCommand):
                             help="JSON object of clock settings (see ClockRules in docs/statutory-clock.md)")
         parser.add_argument("--bank-holidays", metavar="FILE",
                             help="extra bank holidays (gov.uk bank-holidays.json or a list of dates)")
+        parser.add_argument("--council", action="store_true",
+                            help="start from the council's clock settings and stored bank holidays (reads the "
+                                 "database); --rules and --bank-holidays apply on top")
         parser.add_argument("--compact", action="store_true", help="one line of JSON instead of indented")
 
     def handle(self, *args, today=None, input="-", receipt_is_day_one=False, rules=None, bank_holidays=None,
-               compact=False, **options):
+               compact=False, council=False, **options):
         today_date = today_argument(today) if today else None
         settings = {}
+        calendar: HolidayCalendar = ENGLAND_AND_WALES
+        if council:
+            from highneeds.council.models import CouncilSettings
+
+            current = CouncilSettings.current()
+            settings, calendar = dict(current.clock_rules or {}), current.calendar()
         if rules:
             try:
-                settings = json.loads(Path(rules).read_text(encoding="utf-8"))
+                given = json.loads(Path(rules).read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"--rules: cannot read {rules}: {exc}") from None
-            if not isinstance(settings, dict):
+            if not isinstance(given, dict):
                 raise CommandError("--rules: expected a JSON object of settings")
+            settings.update(given)
         if receipt_is_day_one:
             settings["receipt_is_day_one"] = True
         try:
             clock_rules = ClockRules.from_mapping(settings)
         except (TypeError, ValueError) as exc:
             raise CommandError(f"--rules: {exc}") from None
-        calendar: HolidayCalendar = ENGLAND_AND_WALES
         if bank_holidays:
             try:
                 calendar = calendar.extended_from_json(Path(bank_holidays))

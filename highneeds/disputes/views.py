@@ -1,0 +1,326 @@
+"""Disagreements pages: the overview of what is due, a child's disagreements, and a form per step.
+
+Every step is a row in a table (as on the casework case page): the child page lists the steps open
+for each record, and one view per kind of record shows and saves the step's form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from highneeds.establishments.models import Establishment
+from highneeds.letters.models import Letter
+from highneeds.people.models import Child
+from highneeds.people.queries import ChildSearch, open_child_record, search_children
+from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
+
+from . import clock, forms, queries, services
+from .models import Appeal, Cessation, Complaint, DecisionNotice, DisputeSettings, TribunalOrder
+from .plain import STATUS_TEXT, step_label, status_tag
+
+
+def _child(request, child_id: int, what: str = "disputes.view") -> Child:
+    if not Child.objects.filter(pk=child_id).exists():
+        raise Http404("child")
+    try:
+        return open_child_record(request.user, child_id, what=what)
+    except PermissionDenied:
+        raise Http404("child") from None
+
+
+@requires("disputes.view")
+def overview(request):
+    today = date.today()
+    name = request.GET.get("name", "").strip()[:100]
+    found = list(search_children(request.user, ChildSearch(name=name))[:20]) if name else None
+    return render(request, "disputes/overview.html", {"page_title": "Disagreements", "name": name, "found": found,
+                                                      **queries.overview(today)})
+
+
+@requires("disputes.view")
+def child_page(request, child_id: int):
+    child = _child(request, child_id)
+    found = queries.child_disputes(child)
+    from highneeds.plans.queries import current_plan
+
+    plan = current_plan(child)
+    return render(request, "disputes/child.html", {
+        "page_title": f"{child.full_name}: disagreements",
+        "child": child,
+        "plan": plan,
+        **found,
+        "notice_rows": [_notice_row(n) for n in found["notices"]],
+        "cessation_rows": [(c, queries.cessation_effective(c), _actions(CESSATION_STEPS, c)) for c in found["cessations"]],
+        "complaint_rows": [(c, _actions(COMPLAINT_STEPS, c)) for c in found["complaints"]],
+        "appeal_actions": {a.pk: _actions(APPEAL_STEPS, a) for a in found["appeals"]},
+        "letters": list(child.letters.filter(template_code__startswith="cessation_")),
+        "can_start_cessation": plan is not None and plan.status == "final"
+        and not any(c.is_open for c in found["cessations"] if c.plan_id == plan.pk),
+        "today": date.today(),
+    })
+
+
+def _notice_row(notice: DecisionNotice) -> dict:
+    # Statuses move from due to overdue as days pass: ask the clock afresh rather than show the cached answer.
+    try:
+        clock.apply_result(notice, clock.run_clock(notice))
+    except ValidationError:
+        pass  # keep the last answer the clock gave when the record was saved
+    return {
+        "notice": notice,
+        "mediation": getattr(notice, "mediation", None),
+        "contact_by": queries.adviser_contact_by(notice),
+        "deadlines": [{**d, "label": step_label(d["step"]), "tag": status_tag(d["status"]),
+                       "status_text": STATUS_TEXT.get(d["status"], d["status"])} for d in notice.deadlines],
+        "actions": _actions(NOTICE_STEPS, notice),
+        "icbs_by": queries.icbs_told_by(notice.mediation) if getattr(notice, "mediation", None) else None,
+    }
+
+
+@requires("disputes.view")
+def letter(request, child_id: int, letter_id: int):
+    child = _child(request, child_id, what="disputes.view_letter")
+    found = get_object_or_404(Letter, pk=letter_id, child=child, template_code__startswith="cessation_")
+    return render(request, "disputes/letter.html", {"page_title": found.subject, "child": child, "letter": found})
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form: type
+    save: Callable
+    shown: Callable = lambda obj: True
+    form_kwargs: Callable = lambda obj: {}
+    initial: Callable = lambda obj: {}
+
+
+def _actions(steps: dict, obj) -> list[Step]:
+    return [s for s in steps.values() if s.shown(obj)]
+
+
+def _stage(notice) -> str | None:
+    mediation = getattr(notice, "mediation", None)
+    return mediation.stage if mediation else None
+
+
+def _establishment(urn):
+    if urn is None:
+        return None
+    found = Establishment.objects.filter(urn=urn).first()
+    if found is None:
+        raise ValidationError({"urn": "No establishment has this URN"})
+    return found
+
+
+def _yes_no(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+NOTICE_STEPS = {s.slug: s for s in (
+    Step("contact", "Record the family's contact with the mediation adviser", forms.ContactForm,
+         lambda u, n, d: services.record_adviser_contact(actor=u, notice=n, **d) and "Contact recorded",
+         shown=lambda n: _stage(n) is None),
+    Step("declined", "Record that the family do not want mediation", forms.DeclinedForm,
+         lambda u, n, d: services.record_mediation_declined(actor=u, notice=n, **d) and "Recorded: mediation declined",
+         shown=lambda n: _stage(n) == "contacted"),
+    Step("requested", "Record the family's request for mediation", forms.MediationRequestForm,
+         lambda u, n, d: services.record_mediation_request(actor=u, notice=n, **d) and "Request for mediation recorded",
+         shown=lambda n: _stage(n) == "contacted"),
+    Step("icbs", "Record that each ICB was told", forms.IcbForm,
+         lambda u, n, d: services.record_icbs_told(actor=u, notice=n, **d) and "Recorded",
+         shown=lambda n: _stage(n) in ("requested", "arranged") and n.mediation.health_only
+         and not n.mediation.icbs_told_on),
+    Step("arranged", "Record that mediation is arranged", forms.ArrangedForm,
+         lambda u, n, d: services.record_mediation_arranged(actor=u, notice=n, **d) and "Mediation arranged",
+         shown=lambda n: _stage(n) == "requested"),
+    Step("held", "Record the mediation's outcome", forms.HeldForm,
+         lambda u, n, d: services.record_mediation_held(actor=u, notice=n, **d) and "Mediation outcome recorded",
+         shown=lambda n: _stage(n) in ("requested", "arranged")),
+    Step("certificate", "Record the mediation certificate", forms.CertificateForm,
+         lambda u, n, d: services.record_certificate(actor=u, notice=n, **d) and "Certificate recorded",
+         shown=lambda n: _stage(n) in ("declined", "requested", "arranged", "held")),
+    Step("appeal", "Record an appeal to the tribunal", forms.AppealForm,
+         lambda u, n, d: services.lodge_appeal(actor=u, notice=n, **d) and "Appeal recorded",
+         shown=lambda n: not any(not a.decided for a in n.appeals.all()),
+         form_kwargs=lambda n: {"notice": n}),
+)}
+
+
+def _order(u, a, d):
+    services.add_order(actor=u, appeal=a, **d)
+    return "Order recorded"
+
+
+APPEAL_STEPS = {s.slug: s for s in (
+    Step("response", "Record the council's response to the appeal", forms.ResponseForm,
+         lambda u, a, d: services.record_appeal_response(actor=u, appeal=a, **d) and "Response recorded",
+         shown=lambda a: not a.decided and not a.response_sent_on),
+    Step("hearing", "Record the hearing date", forms.HearingForm,
+         lambda u, a, d: services.set_hearing(actor=u, appeal=a, **d) and "Hearing date recorded",
+         shown=lambda a: not a.decided),
+    Step("outcome", "Record the appeal's outcome", forms.OutcomeForm,
+         lambda u, a, d: services.record_appeal_outcome(actor=u, appeal=a, **d) and "Outcome recorded",
+         shown=lambda a: not a.decided),
+    Step("order", "Record an order", forms.OrderForm, _order,
+         shown=lambda a: a.outcome in ("allowed", "allowed_part", "conceded")),
+)}
+
+ORDER_STEPS = {s.slug: s for s in (
+    Step("comply", "Record compliance with the order", forms.ComplianceForm,
+         lambda u, o, d: services.record_compliance(actor=u, order=o, **d) and "Compliance recorded",
+         shown=lambda o: not o.complied_on),
+)}
+
+COMPLAINT_STEPS = {s.slug: s for s in (
+    Step("respond", "Record the response", forms.ComplaintResponseForm,
+         lambda u, c, d: services.record_complaint_response(actor=u, complaint=c, **d) and "Response recorded",
+         shown=lambda c: not c.responded_on),
+    Step("escalate", "Record escalation to the next stage", forms.EscalateForm,
+         lambda u, c, d: services.escalate_complaint(actor=u, complaint=c, **d) and "Next stage recorded",
+         shown=lambda c: c.stage != "ombudsman" and not hasattr(c, "escalated_to")),
+)}
+
+
+def _consult(u, c, d):
+    services.record_cessation_consultation(actor=u, cessation=c, who=d["who"], consulted_on=d["consulted_on"],
+                                           setting=_establishment(d["urn"]))
+    return "Consultation recorded"
+
+
+def _decide(u, c, d):
+    services.decide_cessation(actor=u, cessation=c, decided_on=d["decided_on"], cease=d["outcome"] == "yes",
+                              reasons=d["reasons"], takes_effect_on=d["takes_effect_on"],
+                              outcomes_achieved=_yes_no(d["outcomes_achieved"]))
+    return "Decision recorded"
+
+
+CESSATION_STEPS = {s.slug: s for s in (
+    Step("consult", "Record a consultation", forms.ConsultForm, _consult, shown=lambda c: c.status == "consulting"),
+    Step("response", "Record a response to the consultation", forms.ConsultResponseForm,
+         lambda u, c, d: services.record_cessation_response(actor=u, cessation=c, **d) and "Response recorded",
+         shown=lambda c: c.status == "consulting" and bool(c.family_consulted_on or c.setting_consulted_on)),
+    Step("decide", "Record the decision", forms.CessationDecisionForm, _decide,
+         shown=lambda c: c.status == "consulting" and bool(c.family_consulted_on)),
+    Step("no-appeal", "Record that the family will not appeal", forms.NoAppealForm,
+         lambda u, c, d: services.confirm_no_appeal(actor=u, cessation=c, **d) and "Recorded",
+         shown=lambda c: c.status == "notice_sent" and not c.no_appeal_confirmed_on),
+    Step("apply", "Cease the plan now", forms.ApplyForm,
+         lambda u, c, d: services.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
+         shown=lambda c: c.status == "notice_sent"),
+    Step("withdraw", "Withdraw the cessation", forms.WithdrawForm,
+         lambda u, c, d: services.withdraw_cessation(actor=u, cessation=c, **d) and "Cessation withdrawn",
+         shown=lambda c: c.is_open),
+)}
+
+
+def _run_step(request, spec: Step, obj, child: Child, caption: str):
+    form = spec.form(request.POST or None, initial=spec.initial(obj), **spec.form_kwargs(obj))
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = spec.save(request.user, obj, dict(form.cleaned_data))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("disputes:child", child.pk)
+    return render(request, "disputes/step.html", {"page_title": spec.title, "form": form, "child": child,
+                                                  "caption": caption})
+
+
+def _step_view(model, steps: dict, child_of: Callable, caption: Callable, related=()):
+    @requires("disputes.manage")
+    def view(request, pk: int, slug: str):
+        obj = model.objects.select_related(*related).filter(pk=pk).first()
+        spec = steps.get(slug)
+        if obj is None or spec is None:
+            raise Http404("not found")
+        child = _child(request, child_of(obj), what="disputes.view_for_edit")
+        if not spec.shown(obj):
+            messages.success(request, "That step is not open now")
+            return redirect("disputes:child", child.pk)
+        return _run_step(request, spec, obj, child, caption(obj))
+
+    return view
+
+
+notice_step = _step_view(DecisionNotice, NOTICE_STEPS, lambda n: n.child_id, str, related=("mediation",))
+appeal_step = _step_view(Appeal, APPEAL_STEPS, lambda a: a.child_id,
+                         lambda a: f"Appeal {a.tribunal_reference or ''} against {a.notice}".replace("  ", " "),
+                         related=("notice",))
+order_step = _step_view(TribunalOrder, ORDER_STEPS, lambda o: o.appeal.child_id, lambda o: o.get_kind_display(),
+                        related=("appeal",))
+complaint_step = _step_view(Complaint, COMPLAINT_STEPS, lambda c: c.child_id,
+                            lambda c: f"{c.get_stage_display()} complaint, received {c.received_on:%-d %B %Y}")
+cessation_step = _step_view(Cessation, CESSATION_STEPS, lambda c: c.child_id,
+                            lambda c: f"Cessation proposed {c.proposed_on:%-d %B %Y}", related=("notice", "plan"))
+
+
+# ---------------------------------------------------------------------------------------------
+# New records on a child
+
+
+def _new(request, child_id: int, title: str, form_class, save: Callable, **form_kwargs):
+    child = _child(request, child_id, what="disputes.view_for_edit")
+    spec = Step("new", title, form_class, save, form_kwargs=lambda _: form_kwargs)
+    return _run_step(request, spec, child, child, child.full_name)
+
+
+@requires("disputes.manage")
+def new_notice(request, child_id: int):
+    def save(u, child, d):
+        letter_id = d.pop("letter", None)
+        letter = Letter.objects.filter(pk=letter_id, child=child).first() if letter_id else None
+        services.record_decision_notice(actor=u, child=child, letter=letter, **d)
+        return "Decision notice recorded"
+
+    letters = Letter.objects.filter(child_id=child_id, family_can_see=True).order_by("-created_at")[:50]
+    return _new(request, child_id, "Record a notice of an appealable decision", forms.NoticeForm, save,
+                letters=list(letters))
+
+
+@requires("disputes.manage")
+def new_complaint(request, child_id: int):
+    return _new(request, child_id, "Record a complaint or Ombudsman case", forms.ComplaintForm,
+                lambda u, child, d: services.record_complaint(actor=u, child=child, **d) and "Complaint recorded")
+
+
+@requires("disputes.manage")
+def new_cessation(request, child_id: int):
+    def save(u, child, d):
+        from highneeds.plans.queries import current_plan
+
+        plan = current_plan(child)
+        if plan is None:
+            raise ValidationError({"__all__": f"{child.full_name} has no plan in force"})
+        services.start_cessation(actor=u, plan=plan, **d)
+        return "Cessation proposed: consult the family and the setting next"
+
+    return _new(request, child_id, "Propose to cease the plan", forms.CessationForm, save)
+
+
+@requires("disputes.manage")
+def settings_page(request):
+    current = DisputeSettings.current()
+    form = forms.SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(actor=request.user, values=form.values())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Settings saved")
+            return redirect("disputes:overview")
+    return render(request, "disputes/settings.html", {"page_title": "Disagreement time limits", "form": form})

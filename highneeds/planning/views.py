@@ -1,0 +1,293 @@
+"""Forecast pages: the baseline, saved scenarios, comparison, goal seek and exports. Aggregates only:
+no child is named anywhere here. Finance, strategic leads (and the lead member) and managers may look
+(`planning.view_forecast`); finance and managers may save scenarios (`planning.edit_scenarios`)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
+
+from . import engine_bridge as eb
+from . import exports, forms, presenting, services
+from .casework_counts import default_base_year
+from .models import Scenario
+
+
+def unsaved_baseline() -> Scenario:
+    """What the overview shows before anyone saves a baseline: casework, no levers, ten years."""
+    return Scenario(name="Baseline (not saved)", base="casework", base_year=default_base_year(), years=10)
+
+
+def _scenario(pk: int) -> Scenario:
+    return get_object_or_404(Scenario, pk=pk)
+
+
+def _can_edit(request) -> bool:
+    return request.user.has_perm("planning.edit_scenarios")
+
+
+def _notes(scenario: Scenario) -> list[str]:
+    """What the calibration had to assume (shown under "How these figures are worked out")."""
+    return list(eb.calibrated(scenario.base, scenario.la_code, scenario.base_year).notes)
+
+
+def _forecast_error(request, exc: Exception) -> HttpResponse:
+    return render(request, "planning/unavailable.html", {"page_title": "The forecast cannot be shown",
+                                                         "problem": str(exc)}, status=200)
+
+
+@requires("planning.view_forecast")
+def overview(request):
+    scenario = Scenario.objects.filter(is_baseline=True).first() or unsaved_baseline()
+    try:
+        projection = eb.projection_for(scenario)
+    except (LookupError, ValueError) as exc:
+        return _forecast_error(request, exc)
+    return render(request, "planning/overview.html", {
+        "page_title": "Forecast of EHC plans and high needs spend", "scenario": scenario,
+        "rows": presenting.rows(projection), "charts": presenting.scenario_charts(projection, name=scenario.name),
+        "headline": presenting.headline(projection), "settings": presenting.by_setting(projection),
+        "years": presenting.years(projection), "can_edit": _can_edit(request),
+        "notes": _notes(scenario),
+    })
+
+
+@requires("planning.view_forecast")
+def scenario_list(request):
+    return render(request, "planning/scenarios.html", {
+        "page_title": "Scenarios", "scenarios": list(Scenario.objects.select_related("updated_by")),
+        "can_edit": _can_edit(request),
+    })
+
+
+def _levers_from(form, rows):
+    """The engine's Levers from a valid scenario form and its new places rows."""
+    data = form.cleaned_data
+    ramps = {}
+    for key, *_ in forms.RAMP_LEVERS:
+        value = data.get(f"{key}_value")
+        ramps[key] = None if value in (None, 0) else eb.engine_levers.Ramp(
+            value=value / 100, start_year=data[f"{key}_start"], ramp_years=data.get(f"{key}_ramp") or 0)
+    places = [eb.engine_levers.NewPlaces(places=r.cleaned_data["places"], need=r.cleaned_data["need"],
+                                  phase=r.cleaned_data["phase"], cost_per_place=float(r.cleaned_data["cost_per_place"]),
+                                  opening_year=r.cleaned_data["opening_year"],
+                                  diverts_from=r.cleaned_data.get("diverts_from") or "independent_special")
+              for r in rows if not r.is_empty()]
+    return eb.engine_levers.Levers(**ramps, new_places=places, population_growth=(data.get("population_growth") or 0) / 100,
+                                   allocation_growth=(data.get("allocation_growth") or 0) / 100,
+                                   cost_growth=(data.get("cost_growth") or 0) / 100)
+
+
+def _scenario_data(form, rows) -> dict:
+    data = form.cleaned_data
+    return {
+        "name": data["name"], "description": data["description"], "base": data["base"], "la_code": data["la_code"],
+        "base_year": data["base_year"], "years": data["years"], "levers": _levers_from(form, rows).to_dict(),
+        "unit_costs": {s: data[f"cost_{s}"] for s in eb.settings() if data.get(f"cost_{s}") is not None},
+        "hnb_allocation": data.get("hnb_allocation"), "opening_balance": data.get("opening_balance"),
+        "population_growth": (data.get("population_growth") or 0) / 100,
+        "allocation_growth": (data.get("allocation_growth") or 0) / 100, "is_baseline": data["is_baseline"],
+    }
+
+
+def _initial(scenario: Scenario) -> tuple[dict, list[dict]]:
+    levers = eb.levers_from_dict(scenario.levers)
+    initial = {"name": scenario.name, "description": scenario.description, "base": scenario.base,
+               "la_code": scenario.la_code, "base_year": scenario.base_year, "years": scenario.years,
+               "population_growth": round(scenario.population_growth * 100, 3),
+               "allocation_growth": round(scenario.allocation_growth * 100, 3),
+               "cost_growth": round(levers.cost_growth * 100, 3),
+               "hnb_allocation": scenario.hnb_allocation, "opening_balance": scenario.opening_balance,
+               "is_baseline": scenario.is_baseline}
+    for key, *_ in forms.RAMP_LEVERS:
+        ramp = getattr(levers, key)
+        if ramp is not None:
+            initial.update({f"{key}_value": round(ramp.value * 100, 3), f"{key}_start": ramp.start_year,
+                            f"{key}_ramp": ramp.ramp_years})
+    for setting, cost in (scenario.unit_costs or {}).items():
+        initial[f"cost_{setting}"] = cost
+    rows = [{"places": p.places, "need": p.need, "phase": p.phase, "cost_per_place": int(p.cost_per_place),
+             "opening_year": p.opening_year, "diverts_from": p.diverts_from} for p in levers.new_places]
+    return initial, rows
+
+
+def _edit(request, scenario: Scenario | None):
+    if scenario is None:
+        initial, saved_rows = {"base": "casework", "base_year": default_base_year(), "years": 10}, []
+    else:
+        initial, saved_rows = _initial(scenario)
+    posted = request.method == "POST"
+    form = forms.ScenarioForm(request.POST or None, initial=initial)
+    rows = forms.place_rows(request.POST if posted else None, initial=saved_rows)
+    if posted and "add_row" not in request.POST:
+        valid = form.is_valid() & all([r.is_valid() for r in rows])
+        if valid:
+            try:
+                if scenario is None:
+                    scenario = services.create_scenario(actor=request.user, data=_scenario_data(form, rows))
+                else:
+                    scenario = services.update_scenario(actor=request.user, scenario=scenario,
+                                                        data=_scenario_data(form, rows))
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"Scenario ‘{scenario.name}’ saved")
+                return redirect("planning:scenario", scenario.pk)
+    errors = [(f"#{form[name].auto_id}" if name != "__all__" else None, errs[0]) for name, errs in form.errors.items()]
+    for row in rows:
+        errors += [(f"#{row[name].auto_id}", errs[0]) for name, errs in row.errors.items() if name != "__all__"]
+    return render(request, "planning/edit.html", {
+        "page_title": "Change the scenario" if scenario else "New scenario", "form": form, "rows": rows,
+        "scenario": scenario, "errors": errors, "error_title": bool(errors),
+    })
+
+
+@requires("planning.edit_scenarios")
+def scenario_new(request):
+    return _edit(request, None)
+
+
+@requires("planning.edit_scenarios")
+def scenario_edit(request, pk: int):
+    return _edit(request, _scenario(pk))
+
+
+@requires("planning.view_forecast")
+def scenario_page(request, pk: int):
+    scenario = _scenario(pk)
+    try:
+        projection = eb.projection_for(scenario)
+        baseline = eb.baseline_for(scenario)
+    except (LookupError, ValueError) as exc:
+        return _forecast_error(request, exc)
+    headline = presenting.headline(projection, baseline)
+    base_rows = presenting.rows(baseline)
+    table = [{"row": r, "baseline_cumulative": b.p50("cumulative"), "baseline_in_year": b.p50("in_year"),
+              "avoided": a} for r, b, a in zip(presenting.rows(projection), base_rows, headline["avoided"])]
+    return render(request, "planning/scenario.html", {
+        "page_title": scenario.name, "scenario": scenario, "table": table, "headline": headline,
+        "charts": presenting.scenario_charts(projection, baseline, name=scenario.name),
+        "settings": presenting.by_setting(projection), "needs": presenting.by_need(projection),
+        "years": presenting.years(projection), "levers": exports.lever_lines(scenario),
+        "can_edit": _can_edit(request), "notes": _notes(scenario),
+    })
+
+
+@requires("planning.edit_scenarios")
+@require_POST
+def scenario_duplicate(request, pk: int):
+    copy = services.duplicate_scenario(actor=request.user, scenario=_scenario(pk))
+    messages.success(request, f"Scenario copied as ‘{copy.name}’")
+    return redirect("planning:edit", copy.pk)
+
+
+@requires("planning.edit_scenarios")
+def scenario_delete(request, pk: int):
+    scenario = _scenario(pk)
+    if request.method == "POST":
+        services.delete_scenario(actor=request.user, scenario=scenario)
+        messages.success(request, f"Scenario ‘{scenario.name}’ deleted")
+        return redirect("planning:scenarios")
+    return render(request, "planning/delete.html", {"page_title": f"Delete ‘{scenario.name}’?", "scenario": scenario})
+
+
+@requires("planning.view_forecast")
+def goal_seek(request, pk: int):
+    scenario = _scenario(pk)
+    form = forms.GoalSeekForm(request.POST or None, scenario=scenario,
+                              initial={"target_year": min(scenario.base_year + 5, scenario.base_year + scenario.years)})
+    result = saved = None
+    if request.method == "POST" and form.is_valid():
+        save_as = (request.POST.get("save_as") or "").strip() if "save" in request.POST else ""
+        if save_as and not _can_edit(request):
+            raise PermissionDenied("planning.edit_scenarios")
+        try:
+            result, saved = services.run_goal_seek(actor=request.user, scenario=scenario,
+                                                   lever=form.cleaned_data["lever"],
+                                                   target_year=form.cleaned_data["target_year"], save_as=save_as)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if saved:
+                messages.success(request, f"Saved as scenario ‘{saved.name}’")
+                return redirect("planning:scenario", saved.pk)
+    lever = form.cleaned_data.get("lever") if form.is_bound and form.is_valid() else None
+    return render(request, "planning/goal_seek.html", {
+        "page_title": "Goal seek", "scenario": scenario, "form": form, "result": result, "lever": lever,
+        "shown": exports.describe_value(lever, result.value) if result is not None and result.reached else "",
+        "can_edit": _can_edit(request), "error_title": bool(form.errors),
+    })
+
+
+def _chosen(request) -> tuple[forms.CompareForm, list[Scenario]]:
+    choices = [(str(s.pk), s.name) for s in Scenario.objects.all()]
+    form = forms.CompareForm(request.GET if "scenarios" in request.GET else None, choices=choices)
+    if form.is_bound and form.is_valid():
+        found = {s.pk: s for s in Scenario.objects.filter(pk__in=form.cleaned_data["scenarios"])}
+        return form, [found[pk] for pk in form.cleaned_data["scenarios"] if pk in found]
+    return form, []
+
+
+def _named(scenarios: list[Scenario]) -> list[tuple]:
+    return [(s.name, eb.projection_for(s), eb.baseline_for(s)) for s in scenarios]
+
+
+@requires("planning.view_forecast")
+def compare(request):
+    form, chosen = _chosen(request)
+    table = None
+    if chosen:
+        try:
+            table = presenting.comparison(_named(chosen))
+        except (LookupError, ValueError) as exc:
+            return _forecast_error(request, exc)
+    query = "&".join(f"scenarios={s.pk}" for s in chosen)
+    return render(request, "planning/compare.html", {
+        "page_title": "Compare scenarios", "form": form, "chosen": chosen, "table": table, "query": query,
+        "error_title": bool(form.errors),
+    })
+
+
+@requires("planning.view_forecast")
+def export_scenario(request, pk: int, fmt: str):
+    scenario = _scenario(pk)
+    return _export(request, [scenario], fmt, exports.slug(scenario.name))
+
+
+@requires("planning.view_forecast")
+def export_comparison(request, fmt: str):
+    _form, chosen = _chosen(request)
+    if not chosen:
+        raise Http404("Choose 2 to 4 scenarios to compare")
+    return _export(request, chosen, fmt, "scenario-comparison")
+
+
+def _export(request, scenarios: list[Scenario], fmt: str, name: str) -> HttpResponse:
+    named = [(s, eb.projection_for(s), eb.baseline_for(s)) for s in scenarios]
+    services.record_export(actor=request.user, scenarios=scenarios, fmt=fmt)
+    if fmt == "xlsx":
+        response = HttpResponse(exports.workbook_bytes(named),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    elif fmt == "csv":
+        response = HttpResponse(exports.csv_text(named), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404("Unknown format")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@requires("planning.view_forecast")
+def neighbours(request):
+    from . import neighbours as nb
+
+    try:
+        found = nb.comparison()
+    except (LookupError, ValueError) as exc:
+        return _forecast_error(request, exc)
+    return render(request, "planning/neighbours.html", {"page_title": "Compare with statistical neighbours", **found})

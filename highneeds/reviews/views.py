@@ -1,0 +1,427 @@
+"""The review tracker, a child's review history, the pages for each step, and the family's pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from highneeds.casework.plain import STEP_LABELS, status_tag
+from highneeds.establishments.models import Establishment
+from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
+
+from . import forms, queries, services
+from .models import INVITEE_ROLES, PHASES, AnnualReview
+
+PLAIN_STATUS = {"met": "Met", "missed": "Missed", "pending": "Due", "overdue": "Overdue", "excepted": "Exception applies",
+                "window": "Open"}
+MANAGE = "reviews.manage"
+
+
+def _deadlines(record) -> list[dict]:
+    return [{**d, "due": date.fromisoformat(d["due"]), "done": date.fromisoformat(d["done"]) if d["done"] else None,
+             "label": STEP_LABELS(d["step"]), "tag": status_tag(d["status"]),
+             "status_text": PLAIN_STATUS.get(d["status"], d["status"])} for d in record.deadlines]
+
+
+def _establishment(urn):
+    if not urn:
+        return None
+    found = Establishment.objects.filter(urn=urn).first()
+    if found is None:
+        raise ValidationError({"urn": "No school or college has this URN"})
+    return found
+
+
+def _version_url(version) -> str | None:
+    """The plans app's page for a version, when it has one."""
+    if version is None:
+        return None
+    for name in ("plans:version", "plans:document"):
+        try:
+            return reverse(name, args=[version.pk])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The tracker
+
+
+def _row(record, today: date, days: int) -> dict:
+    rag = queries.rag_of(record.next_due, today, days)
+    return {"record": record, "rag": rag, "rag_label": queries.RAG_LABELS[rag], "rag_tag": queries.RAG_TAGS[rag],
+            "next_step": STEP_LABELS(record.next_step) if record.next_step else "Nothing statutory due",
+            "days_left": None if record.next_due is None else (record.next_due - today).days}
+
+
+@requires("reviews.view_tracker")
+def tracker(request):
+    today = date.today()
+    show = request.GET.get("show", "reviews")
+    show = show if show in queries.SHOW else "reviews"
+    chosen_list = request.GET.get("list", "")
+    chosen_list = chosen_list if chosen_list in queries.REVIEW_LISTS and show == "reviews" else ""
+    form = forms.TrackerFilterForm(request.GET if set(request.GET) - {"show", "list", "page"} else None,
+                                   user=request.user)
+    criteria = queries.TrackerFilter(show=show, list=chosen_list, **form.values())
+    page, counts = queries.tracker_page(request.user, criteria, request.GET.get("page"), today=today)
+    days = queries.TRANSFER_AT_RISK_DAYS if show == "transfers" else queries.AT_RISK_DAYS
+    lists = {}
+    if show == "reviews":  # the counts of all open reviews already hold the lists' sizes
+        lists = counts if not chosen_list else queries.review_list_counts(request.user, criteria, today=today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    filters = query.copy()
+    for key in ("show", "list", "rag"):
+        filters.pop(key, None)
+    return render(request, "reviews/tracker.html", {
+        "page_title": "Reviews and phase transfers", "form": form, "page": page, "counts": counts, "show": show,
+        "shows": queries.SHOW, "list": chosen_list, "lists": queries.REVIEW_LISTS, "list_counts": lists,
+        "rows": [_row(r, today, days) for r in page.object_list], "query": query.urlencode(),
+        "filters": filters.urlencode(), "rag_labels": queries.RAG_LABELS, "days": days, "today": today,
+        "transfer_on": queries.next_transfer_date(today), "phases": PHASES, "error_title": bool(form.errors),
+    })
+
+
+@requires("reviews.view_tracker")
+def child_history(request, child_id: int):
+    history = queries.child_history(request.user, child_id)
+    return render(request, "reviews/child.html", {
+        "page_title": f"{history['child'].full_name}: reviews", **history, "today": date.today(),
+    })
+
+
+@requires(MANAGE)
+@require_POST
+def schedule(request, child_id: int):
+    history = queries.child_history(request.user, child_id)
+    if history["plan"] is None:
+        raise Http404("plan")
+    try:
+        review = services.schedule_review(actor=request.user, plan=history["plan"])
+    except ValidationError as exc:
+        messages.error(request, "; ".join(m for ms in exc.message_dict.values() for m in ms))
+        return redirect("reviews:child", child_id)
+    messages.success(request, "Review opened")
+    return redirect("reviews:review", review.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps: one table per kind of record drives the action links and the form pages.
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form: type
+    shown: Callable
+    save: Callable
+    form_kwargs: Callable = lambda record: {}
+    initial: Callable = lambda record: {}
+
+
+def _arrange(user, review, d):
+    names = [n.strip() for n in d["names"].splitlines() if n.strip()]
+    invitees = [{"role": role, "name": names[n] if n < len(names) else ""} for n, role in enumerate(d["invitees"])]
+    services.arrange_meeting(actor=user, review=review, meeting_on=d["meeting_on"], arranged_on=d["arranged_on"],
+                             invitees=invitees, in_setting=d["in_setting"] == "yes")
+    return "Meeting arranged"
+
+
+def _considered(d) -> dict:
+    return {"step_down_considered": forms.yes_no(d.get("step_down_considered")),
+            "step_down_reason": d.get("step_down_reason") or None,
+            "cessation_considered": forms.yes_no(d.get("cessation_considered")),
+            "cessation_reason": d.get("cessation_reason") or None}
+
+
+def _meeting(user, review, d):
+    services.record_meeting(actor=user, review=review, held_on=d["held_on"], attendees=d["attendees"],
+                            child_views=d["child_views"], family_views=d["family_views"],
+                            professional_views=d["professional_views"], outcomes_met=d["outcomes_met"],
+                            recommended_amendments=d["recommended_amendments"], disagreements=d["disagreements"],
+                            adulthood_considered=d["adulthood_considered"], adulthood_notes=d["adulthood_notes"],
+                            **_considered(d))
+    return "Meeting recorded"
+
+
+def _decide(user, review, d):
+    services.decide(actor=user, review=review, decision=d["decision"], decided_on=d["decided_on"],
+                    reasons=d["reasons"], cease_reason=d["cease_reason"], **_considered(d))
+    return {"maintain": "Decision recorded: the plan is kept as it is; the notice is ready",
+            "amend": "Decision recorded and the proposed amendments sent with it",
+            "cease": "Decision recorded: the cessation has started"}[d["decision"]]
+
+
+def _yes_no_initial(value) -> str:
+    return {True: "yes", False: "no"}.get(value, "")
+
+
+REVIEW_STEPS = {s.slug: s for s in (
+    Step("arrange", "Arrange the review meeting", forms.ArrangeForm, lambda r: r.stage in ("due", "arranged"), _arrange,
+         initial=lambda r: {"in_setting": "yes" if r.establishment_id else "no", "arranged_on": date.today(),
+                            "invitees": ["parent", "setting", "la_officer", "health", "social_care"]
+                            if r.establishment_id else ["parent", "la_officer", "health", "social_care"]}),
+    Step("invite", "Send the invitations and ask for advice", forms.DateForm,
+         lambda r: r.stage == "arranged" and not r.invitations_sent_on,
+         lambda user, r, d: services.send_invitations(actor=user, review=r, sent_on=d["on"]) and "Invitations sent",
+         form_kwargs=lambda r: {"label": "Date the invitations were sent"}, initial=lambda r: {"on": date.today()}),
+    Step("advice", "Record that the advice was circulated", forms.DateForm,
+         lambda r: r.stage == "arranged" and r.invitations_sent_on and not r.advice_circulated_on,
+         lambda user, r, d: services.circulate_advice(actor=user, review=r, circulated_on=d["on"]) and (
+             "Advice circulation recorded" if (r.meeting_on - d["on"]).days >= services.NOTICE_DAYS else
+             "Advice circulation recorded: it was less than 2 weeks before the meeting, so the step is missed"),
+         form_kwargs=lambda r: {"label": "Date the advice was sent to everyone invited"}),
+    Step("meeting", "Record the review meeting", forms.MeetingForm, lambda r: r.stage == "arranged", _meeting,
+         initial=lambda r: {"held_on": r.meeting_on}),
+    Step("report", "Record that the review report was sent", forms.DateForm,
+         lambda r: r.stage == "held" and not r.report_sent_on,
+         lambda user, r, d: services.send_report(actor=user, review=r, sent_on=d["on"]) and "Report recorded",
+         form_kwargs=lambda r: {"label": "Date the report was sent to everyone invited"}),
+    Step("decide", "Record the council's decision", forms.DecisionForm, lambda r: r.stage == "held", _decide,
+         initial=lambda r: {"step_down_considered": _yes_no_initial(r.step_down_considered),
+                            "step_down_reason": r.step_down_reason,
+                            "cessation_considered": _yes_no_initial(r.cessation_considered),
+                            "cessation_reason": r.cessation_reason}),
+    Step("issue", "Issue the amended plan", forms.IssueForm, lambda r: r.stage == "amending",
+         lambda user, r, d: services.issue_amended_plan(actor=user, review=r, issued_on=d["on"],
+                                                        establishment=_establishment(d["urn"])) and "Amended plan issued"),
+)}
+
+
+def _step_page(request, record, spec, back: str, context: dict):
+    form = spec.form(request.POST or None, initial=spec.initial(record), **spec.form_kwargs(record))
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = spec.save(request.user, record, dict(form.cleaned_data))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(back)
+    return render(request, "reviews/step.html", {"page_title": spec.title, "form": form, "back": back,
+                                                 "error_title": bool(form.errors), **context})
+
+
+@requires(MANAGE)
+def review_page(request, review_id: int):
+    review = queries.open_review(request.user, review_id)
+    return render(request, "reviews/review.html", {
+        "page_title": f"{review.child.full_name}: annual review", "review": review, "child": review.child,
+        "deadlines": _deadlines(review), "contributions": list(review.contributions.all()),
+        "actions": [s for s in REVIEW_STEPS.values() if s.shown(review)], "invitee_roles": INVITEE_ROLES,
+        "amendment_url": _version_url(review.amendment), "today": date.today(),
+        "cease_reason": queries.cease_reasons().get(review.cease_reason, ""),
+    })
+
+
+@requires(MANAGE)
+def review_step(request, review_id: int, slug: str):
+    review = queries.open_review(request.user, review_id, what="review.view_for_edit")
+    spec = REVIEW_STEPS.get(slug)
+    if spec is None:
+        raise Http404("step")
+    if not spec.shown(review):
+        messages.success(request, "That step is not open for this review now")
+        return redirect("reviews:review", review.pk)
+    return _step_page(request, review, spec, reverse("reviews:review", args=[review.pk]),
+                      {"child": review.child, "caption": f"Annual review due {review.due_on:%-d %B %Y}"
+                       if review.due_on else "Annual review", "year_group": review.child.year_group()})
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase transfers
+
+
+def _preferences(user, transfer, d):
+    chosen = [_establishment(d[k]) for k in ("first", "second", "third")]
+    services.record_preferences(actor=user, transfer=transfer, establishments=chosen, gathered_on=d["on"])
+    return "Preferences recorded"
+
+
+def _reply(user, transfer, d):
+    consultation = transfer.consultations.get(pk=d["consultation"])
+    services.record_consultation_reply(actor=user, consultation=consultation, reply_on=d["on"], outcome=d["outcome"],
+                                       notes=d["notes"])
+    return "Reply recorded"
+
+
+def _transfer_open(t) -> bool:
+    return t.stage not in ("amended", "cancelled")
+
+
+TRANSFER_STEPS = {s.slug: s for s in (
+    Step("preferences", "Record the family's preferences", forms.PreferencesForm, _transfer_open, _preferences),
+    Step("consult", "Consult a school or college", forms.SettingForm, _transfer_open,
+         lambda user, t, d: services.consult_setting(actor=user, transfer=t, establishment=_establishment(d["urn"]),
+                                                     sent_on=d["on"]) and "Consultation recorded"),
+    Step("reply", "Record a setting's reply", forms.ReplyForm,
+         lambda t: _transfer_open(t) and t.consultations.filter(outcome="").exists(), _reply,
+         form_kwargs=lambda t: {"consultations": t.consultations.filter(outcome="").select_related("establishment")}),
+    Step("amend", "Amend the plan naming the new setting", forms.SettingForm, _transfer_open,
+         lambda user, t, d: services.amend_for_transfer(actor=user, transfer=t, establishment=_establishment(d["urn"]),
+                                                        amended_on=d["on"]) and "Plan amended"),
+)}
+
+
+@requires(MANAGE)
+def transfer_page(request, transfer_id: int):
+    transfer = queries.open_transfer(request.user, transfer_id)
+    return render(request, "reviews/transfer.html", {
+        "page_title": f"{transfer.child.full_name}: phase transfer", "transfer": transfer, "child": transfer.child,
+        "deadlines": _deadlines(transfer),
+        "preferences": list(transfer.preferences.select_related("establishment")),
+        "consultations": list(transfer.consultations.select_related("establishment")),
+        "actions": [s for s in TRANSFER_STEPS.values() if s.shown(transfer)],
+    })
+
+
+@requires(MANAGE)
+def transfer_step(request, transfer_id: int, slug: str):
+    transfer = queries.open_transfer(request.user, transfer_id, what="phase_transfer.view_for_edit")
+    spec = TRANSFER_STEPS.get(slug)
+    if spec is None:
+        raise Http404("step")
+    if not spec.shown(transfer):
+        messages.success(request, "That step is not open for this transfer now")
+        return redirect("reviews:transfer", transfer.pk)
+    return _step_page(request, transfer, spec, reverse("reviews:transfer", args=[transfer.pk]),
+                      {"child": transfer.child, "caption": f"Moving {transfer.transfer_on:%-d %B %Y}"})
+
+
+@requires(MANAGE)
+def add_transfer(request, child_id: int):
+    history = queries.child_history(request.user, child_id)
+    if history["plan"] is None:
+        raise Http404("plan")
+    spec = Step("add", "Record a phase transfer", forms.TransferForm, lambda p: True,
+                lambda user, plan, d: services.add_phase_transfer(actor=user, plan=plan, transfer_on=d["transfer_on"],
+                                                                  kind=d["kind"]) and "Phase transfer recorded")
+    return _step_page(request, history["plan"], spec, reverse("reviews:child", args=[child_id]),
+                      {"child": history["child"], "caption": "Phase transfer"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Reassessments
+
+
+REASSESSMENT_STEPS = {s.slug: s for s in (
+    Step("decide", "Record the decision whether to reassess", forms.ReassessmentDecisionForm,
+         lambda r: r.stage == "deciding",
+         lambda user, r, d: services.decide_reassessment(actor=user, reassessment=r, decision=d["decision"],
+                                                         decided_on=d["decided_on"], reasons=d["reasons"])
+         and "Decision recorded; the notice is ready"),
+    Step("issue", "Issue the plan after reassessment", forms.IssueForm, lambda r: r.stage == "reassessing",
+         lambda user, r, d: services.issue_reassessed_plan(actor=user, reassessment=r, issued_on=d["on"],
+                                                           establishment=_establishment(d["urn"])) and "Plan issued"),
+)}
+
+
+@requires(MANAGE)
+def reassessment_page(request, item_id: int):
+    item = queries.open_reassessment(request.user, item_id)
+    return render(request, "reviews/reassessment.html", {
+        "page_title": f"{item.child.full_name}: request to reassess", "item": item, "child": item.child,
+        "deadlines": _deadlines(item), "last_assessed": queries.last_assessed(item.plan),
+        "refusal_allowed": queries.within_refusal_window(item.plan, item.received_on),
+        "actions": [s for s in REASSESSMENT_STEPS.values() if s.shown(item)],
+    })
+
+
+@requires(MANAGE)
+def reassessment_step(request, item_id: int, slug: str):
+    item = queries.open_reassessment(request.user, item_id, what="reassessment.view_for_edit")
+    spec = REASSESSMENT_STEPS.get(slug)
+    if spec is None:
+        raise Http404("step")
+    if not spec.shown(item):
+        messages.success(request, "That step is not open now")
+        return redirect("reviews:reassessment", item.pk)
+    return _step_page(request, item, spec, reverse("reviews:reassessment", args=[item.pk]),
+                      {"child": item.child, "caption": f"Request received {item.received_on:%-d %B %Y}"})
+
+
+@requires(MANAGE)
+def add_reassessment(request, child_id: int):
+    history = queries.child_history(request.user, child_id)
+    if history["plan"] is None:
+        raise Http404("plan")
+    spec = Step("add", "Record a request to reassess", forms.ReassessmentRequestForm, lambda p: True,
+                lambda user, plan, d: services.request_reassessment(actor=user, plan=plan, **d) and "Request recorded")
+    return _step_page(request, history["plan"], spec, reverse("reviews:child", args=[child_id]),
+                      {"child": history["child"], "caption": "Reassessment"})
+
+
+# ---------------------------------------------------------------------------------------------
+# The family
+
+
+def _family_stage(review: AnnualReview) -> str:
+    if review.decision == "amend" and review.stage == "amending":
+        return "We have proposed changes to the plan: tell us what you think"
+    if review.decision:
+        return {"maintain": "Decided: the plan stays as it is", "amend": "Decided: the plan has been amended",
+                "cease": "Decided: we propose to stop the plan"}[review.decision]
+    if review.held_on:
+        return "The meeting has taken place: we are deciding what happens next"
+    if review.meeting_on:
+        return "The review meeting is arranged"
+    return "The review is due"
+
+
+@requires(queries.FAMILY)
+def family_reviews(request):
+    reviews = queries.family_reviews(request.user)
+    return render(request, "reviews/family_list.html", {
+        "page_title": "Annual reviews", "rows": [{"review": r, "stage": _family_stage(r)} for r in reviews]})
+
+
+@requires(queries.FAMILY)
+def family_review(request, review_id: int):
+    review = queries.open_family_review(request.user, review_id)
+    version = review.amendment
+    from highneeds.plans.queries import comment_last_day, comment_window_open
+
+    today = date.today()
+    letters = [review.decision_letter] if review.decision_letter and review.decision_letter.family_can_see else []
+    return render(request, "reviews/family_review.html", {
+        "page_title": f"{review.child.first_name}'s annual review", "review": review, "child": review.child,
+        "stage": _family_stage(review), "letters": letters, "version": version,
+        "version_url": _version_url(version), "last_day": comment_last_day(version) if version else None,
+        "window_open": bool(version and comment_window_open(version, today)),
+        "can_contribute": review.stage in ("due", "arranged") and request.user.has_perm("reviews.contribute",
+                                                                                       review.child),
+        "contributions": list(review.contributions.filter(author=request.user)),
+        "cease_reason": queries.cease_reasons().get(review.cease_reason, ""),
+    })
+
+
+@requires("people.open_records")
+def contribute(request, review_id: int):
+    """Views before the meeting: the family, the setting or an invited professional (reviews.contribute)."""
+    review = queries.open_review_to_contribute(request.user, review_id)
+    form = forms.ContributionForm(request.POST or None)
+    back = (reverse("reviews:family-review", args=[review.pk]) if request.user.has_perm(queries.FAMILY)
+            else reverse("home"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribute(actor=request.user, review=review, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your views will be shared at the review meeting")
+            return redirect(back)
+    return render(request, "reviews/contribute.html", {
+        "page_title": f"Your views for {review.child.first_name}'s annual review", "form": form, "review": review,
+        "back": back, "error_title": bool(form.errors)})
