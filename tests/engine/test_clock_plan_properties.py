@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from highneeds.engine.calendar import ENGLAND_AND_WALES, add_months
+from highneeds.engine.calendar import ENGLAND_AND_WALES, CalendarCoverageError, add_months
 from highneeds.engine.clock import STATUSES, ClockInputError, ClockRules, compute_case, compute_many
 
 TODAY_MAX = date(2030, 6, 30)
@@ -254,9 +254,14 @@ def mutated_plans(draw):
                 max_size=30),
        maybe_today, any_rules)
 def test_columnar_fast_path_agrees_for_plans(cases, today, rules):
-    fast = compute_many(cases, today=today, rules=rules, fast=True)
-    slow = compute_many(cases, today=today, rules=rules, fast=False)
-    assert fast == slow
+    def run(fast):
+        # Working days past the known bank holidays (2030) must fail the same way on both paths.
+        try:
+            return compute_many(cases, today=today, rules=rules, fast=fast)
+        except CalendarCoverageError:
+            return CalendarCoverageError
+
+    assert run(True) == run(False)
 
 
 fuzz_scalar = st.one_of(st.none(), st.integers(-3, 3), st.sampled_from(
