@@ -10,26 +10,10 @@ Prints figures; it is not a pass/fail test.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
-import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def _pages(pdf: bytes) -> str:
-    try:
-        import io
-
-        import pypdf
-    except ImportError:
-        return "?"
-    return str(len(pypdf.PdfReader(io.BytesIO(pdf)).pages))
+from _common import measure, pdf_pages, scratch_sqlite
 
 
 def main() -> None:
@@ -39,19 +23,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    scratch = tempfile.mkdtemp(prefix="hn-pack-bench-")
-    os.environ["HIGHNEEDS_DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ["HIGHNEEDS_VAR_DIR"] = scratch
-    os.environ["HIGHNEEDS_DEBUG"] = "1"
-    os.environ.setdefault("HIGHNEEDS_LOG_LEVEL", "ERROR")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "highneeds.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
+    scratch_sqlite("hn-pack-bench-")
     from highneeds.accounts.roles import SYSTEM
     from highneeds.accounts.services import create_user
     from highneeds.casework import services as cw
@@ -90,16 +62,10 @@ def main() -> None:
         for _ in range(size):
             made += 1
             ps.add_to_agenda(actor=SYSTEM, meeting=meeting, request=case(made))
-        html_ms, pdf_ms, pdf = [], [], b""
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            pack.render_html(meeting)
-            html_ms.append(1000 * (time.perf_counter() - started))
-            started = time.perf_counter()
-            pdf = pack.render_pack(meeting)
-            pdf_ms.append(1000 * (time.perf_counter() - started))
-        pages = _pages(pdf)
-        print(f"{size:>6} {statistics.median(html_ms):>9.0f} {statistics.median(pdf_ms):>9.0f} {pages:>6} "
+        html_s, _ = measure(lambda: pack.render_html(meeting), args.repeat)
+        pdf_s, pdf = measure(lambda: pack.render_pack(meeting), args.repeat)
+        pages = pdf_pages(pdf)
+        print(f"{size:>6} {1000 * statistics.median(html_s):>9.0f} {1000 * statistics.median(pdf_s):>9.0f} {pages:>6} "
               f"{len(pdf) / 1024:>7.0f}")
 
 

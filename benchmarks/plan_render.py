@@ -12,17 +12,9 @@ It is not a pass/fail test. --profile prints where the PDF time goes (cProfile, 
 from __future__ import annotations
 
 import argparse
-import io
-import os
-import statistics
-import sys
-import tempfile
-import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import measure, pdf_pages, percentiles, scratch_sqlite
 
 SENTENCES = [
     "{name} finds it hard to follow spoken instructions with more than two parts, especially in a busy room.",
@@ -83,19 +75,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
 
-    scratch = tempfile.mkdtemp(prefix="hn-plan-bench-")
-    os.environ["HIGHNEEDS_DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
-    os.environ["HIGHNEEDS_VAR_DIR"] = scratch
-    os.environ["HIGHNEEDS_DEBUG"] = "1"
-    os.environ.setdefault("HIGHNEEDS_LOG_LEVEL", "ERROR")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "highneeds.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
+    scratch_sqlite("hn-plan-bench-")
     from highneeds.accounts.roles import SYSTEM
     from highneeds.casework import services as cw
     from highneeds.people import services as people
@@ -119,30 +99,17 @@ def main() -> None:
     version.sections = long_sections("Benchmark", args.needs)
     version.save()
 
-    def timed(fn) -> tuple[list[float], object]:
-        out, result = [], None
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            result = fn()
-            out.append(1000 * (time.perf_counter() - started))
-        return out, result
-
-    def p95(values: list[float]) -> float:
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
     rendering.render_pdf(version)  # warm-up: fonts loaded and cached by fontconfig/WeasyPrint
-    html_ms, html = timed(lambda: rendering.render_document(version))
-    pdf_ms, pdf = timed(lambda: rendering.render_pdf(version))
-    import pypdf
-
-    pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    html_s, html = measure(lambda: rendering.render_document(version), args.repeat)
+    pdf_s, pdf = measure(lambda: rendering.render_pdf(version), args.repeat)
+    (html_p50, html_p95), (pdf_p50, pdf_p95) = percentiles(html_s), percentiles(pdf_s)
+    pages = int(pdf_pages(pdf))
     print(f"plan: {args.needs} needs, {len(version.sections['E']['outcomes'])} outcomes, "
           f"{len(version.sections['F']['items'])} provision items, {len(html) / 1024:.0f} KB of HTML")
     print(f"{'':10} {'median ms':>10} {'p95 ms':>8} {'target':>8}")
-    print(f"{'HTML':10} {statistics.median(html_ms):>10.1f} {p95(html_ms):>8.1f} {'<100':>8}")
-    print(f"{'PDF':10} {statistics.median(pdf_ms):>10.0f} {p95(pdf_ms):>8.0f} {'<1000':>8}")
-    print(f"PDF: {pages} pages, {len(pdf) / 1024:.0f} KB, {statistics.median(pdf_ms) / pages:.0f} ms a page; "
+    print(f"{'HTML':10} {html_p50:>10.1f} {html_p95:>8.1f} {'<100':>8}")
+    print(f"{'PDF':10} {pdf_p50:>10.0f} {pdf_p95:>8.0f} {'<1000':>8}")
+    print(f"PDF: {pages} pages, {len(pdf) / 1024:.0f} KB, {pdf_p50 / pages:.0f} ms a page; "
           f"{args.repeat} runs after one warm-up")
     if args.profile:
         import cProfile

@@ -20,18 +20,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-import work_queue  # noqa: E402  (the same scratch-database plumbing)
+from _common import percentiles, run_on_databases
 
 
 def build(n_plans: int, n_workers: int, seed: int) -> dict:
@@ -116,11 +109,6 @@ def build(n_plans: int, n_workers: int, seed: int) -> dict:
     return {"seconds": time.perf_counter() - t0, "workers": workers, "transfers": transfers,
             "reviews": AnnualReview.objects.count(), "open": AnnualReview.objects.filter(
                 stage__in=AnnualReview.OPEN_STAGES).count()}
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, statistics.quantiles(ordered, n=100, method="inclusive")[94] * 1000
 
 
 def timed(fn, repeat: int, warmup: int = 3) -> tuple[float, float, float]:
@@ -209,33 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     if args._run:
         run(args)
         return
-    status = 0
-    with tempfile.TemporaryDirectory(prefix="highneeds-bench-") as tmp:
-        print("== SQLite ==", flush=True)
-        status |= _child(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", tmp, argv)
-        pg = os.environ.get("HIGHNEEDS_BENCH_PG_URL")
-        if pg:
-            print("\n== PostgreSQL ==", flush=True)
-            status |= _pg(pg, tmp, argv)
-        else:
-            print("\n(set HIGHNEEDS_BENCH_PG_URL=postgres://user:pw@host:port/db to time PostgreSQL too)")
-    sys.exit(status)
-
-
-def _child(url: str, tmp: str, argv: list[str]) -> int:
-    import subprocess
-
-    return subprocess.call([sys.executable, __file__, "--_run", *argv], env=work_queue.child_env(url, tmp), cwd=ROOT)
-
-
-def _pg(base_url: str, tmp: str, argv: list[str]) -> int:
-    # work_queue.with_postgres re-runs *its* file: point it at this one.
-    original = work_queue.run_in_child
-    work_queue.run_in_child = lambda url, var_dir, args: _child(url, var_dir, args)
-    try:
-        return work_queue.with_postgres(base_url, tmp, argv)
-    finally:
-        work_queue.run_in_child = original
+    sys.exit(run_on_databases(__file__, argv))
 
 
 if __name__ == "__main__":

@@ -26,32 +26,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    q = statistics.quantiles(ordered, n=100, method="inclusive") if len(ordered) > 1 else [ordered[0]] * 99
-    return statistics.median(ordered) * 1000, q[94] * 1000
+from _common import KEEP_ENV, measure, percentiles, run_on_databases
 
 
 def timed(prepare, fn, repeat: int) -> tuple[float, float]:
-    samples = []
-    for i in range(repeat):
-        prepare(i)
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return percentiles(samples)
+    return percentiles(measure(fn, repeat, prepare=prepare)[0])
 
 
 def run(args) -> None:
@@ -128,39 +110,6 @@ def run(args) -> None:
     print(f"\nlever change p95: {p95:.0f} ms (target under 1,000 ms): {'met' if p95 < 1000 else 'NOT met'}")
 
 
-# ---------------------------------------------------------------------------------------------
-# Databases (as benchmarks/work_queue.py)
-
-
-def child_env(database_url: str, var_dir: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HIGHNEEDS_") or k in (
-        "HIGHNEEDS_BENCH_PG_URL", "HIGHNEEDS_SHARED_DATA")}
-    env.update({"HIGHNEEDS_DATABASE_URL": database_url, "HIGHNEEDS_VAR_DIR": var_dir,
-                "HIGHNEEDS_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40, "HIGHNEEDS_DEBUG": "0",
-                "HIGHNEEDS_LOG_LEVEL": "ERROR", "HIGHNEEDS_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-                "DJANGO_SETTINGS_MODULE": "highneeds.settings"})
-    return env
-
-
-def run_in_child(database_url: str, var_dir: str, argv: list[str]) -> int:
-    return subprocess.call([sys.executable, __file__, "--_run", *argv], env=child_env(database_url, var_dir), cwd=ROOT)
-
-
-def with_postgres(base_url: str, var_dir: str, argv: list[str]) -> int:
-    import psycopg
-
-    name = f"highneeds_bench_{os.getpid()}"
-    parsed = urlparse(base_url)
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return run_in_child(urlunparse(parsed._replace(path=f"/{name}")), var_dir, argv)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -171,18 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     if args._run:
         run(args)
         return
-    passthrough = [a for a in argv if a != "--_run"]
-    status = 0
-    with tempfile.TemporaryDirectory(prefix="highneeds-bench-") as tmp:
-        print("== SQLite ==", flush=True)
-        status |= run_in_child(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", tmp, passthrough)
-        pg = os.environ.get("HIGHNEEDS_BENCH_PG_URL")
-        if pg:
-            print("\n== PostgreSQL ==", flush=True)
-            status |= with_postgres(pg, tmp, passthrough)
-        else:
-            print("\n(set HIGHNEEDS_BENCH_PG_URL=postgres://user:pw@host:port/db to time PostgreSQL too)")
-    sys.exit(status)
+    sys.exit(run_on_databases(__file__, argv, keep=(*KEEP_ENV, "HIGHNEEDS_SHARED_DATA")))
 
 
 if __name__ == "__main__":

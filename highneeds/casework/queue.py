@@ -40,9 +40,10 @@ ALL, UNASSIGNED = "all", "unassigned"  # a manager's choice of whose queue to se
 OPEN_STATUSES = [(code, label) for code, label in AssessmentRequest.STATUSES if code in AssessmentRequest.OPEN]
 
 
-def rag_q(rag: str, today: date) -> Q:
-    """The filter for one RAG status: the same thresholds as `rag_of`."""
-    horizon = today + timedelta(days=AT_RISK_DAYS)
+def rag_q(rag: str, today: date, days: int = AT_RISK_DAYS) -> Q:
+    """The filter for one RAG status: the same thresholds as `rag_of` (at risk: due within `days`). Also used by
+    the review tracker."""
+    horizon = today + timedelta(days=days)
     if rag == OVERDUE:
         return Q(next_due__lt=today)
     if rag == AT_RISK:
@@ -52,8 +53,8 @@ def rag_q(rag: str, today: date) -> Q:
     raise ValueError(f"unknown RAG status {rag!r}")
 
 
-def rag_of(next_due: date | None, today: date) -> str:
-    if next_due is None or next_due > today + timedelta(days=AT_RISK_DAYS):
+def rag_of(next_due: date | None, today: date, days: int = AT_RISK_DAYS) -> str:
+    if next_due is None or next_due > today + timedelta(days=days):
         return ON_TRACK
     return OVERDUE if next_due < today else AT_RISK
 

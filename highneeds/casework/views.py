@@ -8,12 +8,14 @@ from typing import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from highneeds.establishments.models import Establishment
 from highneeds.letters.models import Letter
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
+from highneeds.web.steps import step_form_page
 
 from . import forms, services
 from .models import AssessmentRequest
@@ -192,18 +194,11 @@ def step(request, request_id: int, slug: str):
     if case.status not in spec.allowed or not spec.shown(case):
         messages.success(request, "That step is not open for this request now")
         return redirect("case", case.pk)
-    form = spec.form(request.POST or None, initial=spec.initial(case), **spec.form_kwargs(case))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        if "outcome" in data and data.get("recommendation") is None:
-            data["recommendation"] = None
-        try:
-            message = spec.save(request.user, case, data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("case", case.pk)
-    return render(request, "casework/step.html", {"page_title": spec.title, "form": form, "case": case,
-                                                  "child": case.child, "error_title": bool(form.errors)})
+    return step_form_page(request, spec, case, done=reverse("case", args=[case.pk]), template="casework/step.html",
+                          context={"case": case, "child": case.child}, prepare=_prepare_step_data)
+
+
+def _prepare_step_data(data: dict) -> None:
+    if "outcome" in data and data.get("recommendation") is None:
+        data["recommendation"] = None
 

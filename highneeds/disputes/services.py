@@ -118,15 +118,21 @@ def record_adviser_contact(*, actor, notice: DecisionNotice, contacted_on: date)
                             "within_2_months": contacted_on <= queries.adviser_contact_by(notice)})
 
 
+def _after_contact(notice: DecisionNotice, field: str, on: date | None, missing: str) -> Mediation:
+    """The mediation after the family contacted the adviser, checking the date of what they said next."""
+    mediation = _mediation(notice, "contacted")
+    if on is None:
+        raise ValidationError({field: missing})
+    _not_future(field, on)
+    _not_before(field, on, mediation.adviser_contacted_on, "the family contacted the adviser")
+    return mediation
+
+
 @service
 def record_mediation_declined(*, actor, notice: DecisionNotice, declined_on: date) -> Mediation:
     """The family told the adviser they do not want mediation: a certificate is due within 3 working days."""
     require(actor, PERM)
-    mediation = _mediation(notice, "contacted")
-    if declined_on is None:
-        raise ValidationError({"declined_on": "Enter the date"})
-    _not_future("declined_on", declined_on)
-    _not_before("declined_on", declined_on, mediation.adviser_contacted_on, "the family contacted the adviser")
+    mediation = _after_contact(notice, "declined_on", declined_on, "Enter the date")
     mediation.stage, mediation.declined_on = "declined", declined_on
     return _save_mediation(actor, mediation, "disputes.mediation.declined", {"declined_on": declined_on})
 
@@ -137,11 +143,7 @@ def record_mediation_request(*, actor, notice: DecisionNotice, requested_on: dat
     """The family told the council they want mediation, and on what: mediation is arranged within 30 days
     (by the ICB when only health provision is in dispute; the council tells each ICB first)."""
     require(actor, PERM)
-    mediation = _mediation(notice, "contacted")
-    if requested_on is None:
-        raise ValidationError({"requested_on": "Enter the date the council was told"})
-    _not_future("requested_on", requested_on)
-    _not_before("requested_on", requested_on, mediation.adviser_contacted_on, "the family contacted the adviser")
+    mediation = _after_contact(notice, "requested_on", requested_on, "Enter the date the council was told")
     if not issues.strip():
         raise ValidationError({"issues": "Say what the family want to mediate about"})
     if health_only and not health_in_dispute:

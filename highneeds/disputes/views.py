@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from highneeds.establishments.models import Establishment
 from highneeds.letters.models import Letter
@@ -21,6 +22,7 @@ from highneeds.people.models import Child
 from highneeds.people.queries import ChildSearch, open_child_record, search_children
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
+from highneeds.web.steps import step_form_page
 
 from . import clock, forms, queries, services
 from .models import Appeal, Cessation, Complaint, DecisionNotice, DisputeSettings, TribunalOrder
@@ -227,17 +229,8 @@ CESSATION_STEPS = {s.slug: s for s in (
 
 
 def _run_step(request, spec: Step, obj, child: Child, caption: str):
-    form = spec.form(request.POST or None, initial=spec.initial(obj), **spec.form_kwargs(obj))
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = spec.save(request.user, obj, dict(form.cleaned_data))
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("disputes:child", child.pk)
-    return render(request, "disputes/step.html", {"page_title": spec.title, "form": form, "child": child,
-                                                  "caption": caption})
+    return step_form_page(request, spec, obj, done=reverse("disputes:child", args=[child.pk]),
+                          template="disputes/step.html", context={"child": child, "caption": caption})
 
 
 def _step_view(model, steps: dict, child_of: Callable, caption: Callable, related=()):

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 
 from highneeds.council.models import CouncilSettings
 from highneeds.engine import codes
+from highneeds.web import pdf
 
 from . import queries
 from .models import AGENCIES, PanelMeeting
@@ -23,19 +24,11 @@ from .models import AGENCIES, PanelMeeting
 ADVICE_SUMMARY_CHARS = 1500
 
 
-class PdfUnavailable(RuntimeError):
-    pass
+PdfUnavailable = pdf.PdfUnavailable
 
 
 def _weasyprint():
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: the Pango/HarfBuzz libraries are missing
-        raise PdfUnavailable(
-            "Panel packs need WeasyPrint and its system libraries: pip install 'weasyprint>=62' and, on Debian, "
-            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-            f" ({exc.__class__.__name__}: {exc})") from exc
-    return weasyprint
+    return pdf.load_weasyprint("Panel packs")
 
 
 def _step_label(step: str) -> str:
@@ -102,5 +95,4 @@ def render_html(meeting: PanelMeeting) -> str:
 
 def render_pack(meeting: PanelMeeting) -> bytes:
     weasyprint = _weasyprint()
-    html = render_html(meeting)
-    return weasyprint.HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf.write_pdf(weasyprint, render_html(meeting))

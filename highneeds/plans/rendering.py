@@ -14,24 +14,17 @@ from django.template.loader import render_to_string
 
 from highneeds.council.models import CouncilSettings
 from highneeds.engine import planquality
+from highneeds.web import pdf
 
 from . import queries, sections as S
 from .models import PlanVersion
 
 
-class PdfUnavailable(RuntimeError):
-    pass
+PdfUnavailable = pdf.PdfUnavailable
 
 
 def _weasyprint():
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: the Pango/HarfBuzz libraries are missing
-        raise PdfUnavailable(
-            "Plan PDFs need WeasyPrint and its system libraries: pip install 'weasyprint>=62' and, on Debian, "
-            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-            f" ({exc.__class__.__name__}: {exc})") from exc
-    return weasyprint
+    return pdf.load_weasyprint("Plan PDFs")
 
 
 def _links(ids: list[str], labeller, sections: dict) -> str:
@@ -75,8 +68,7 @@ def render_document(version: PlanVersion, **kw) -> str:
 
 def render_pdf(version: PlanVersion) -> bytes:
     weasyprint = _weasyprint()
-    html = render_document(version)
-    return weasyprint.HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf.write_pdf(weasyprint, render_document(version))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -117,7 +109,7 @@ def render_profile(version: PlanVersion) -> str:
 
 def render_profile_pdf(version: PlanVersion) -> bytes:
     weasyprint = _weasyprint()
-    return weasyprint.HTML(string=render_profile(version), base_url=None).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf.write_pdf(weasyprint, render_profile(version))
 
 
 def quality(version: PlanVersion) -> planquality.Report:

@@ -240,6 +240,13 @@ def edit_section(request, version_id: int, section: str):
 @require_POST
 def upload_media(request, version_id: int):
     version = queries.open_version(request.user, version_id, what="plan.edit")
+    add_posted_media(request, version, success="Photo or video added to section A")
+    return redirect("plans:edit", version.pk, "A")
+
+
+def add_posted_media(request, version, *, success: str) -> None:
+    """Add the photo or video posted with MediaForm to section A of a version, flashing `success` or the errors.
+    Used by the caseworker's section A page and the family's."""
     form = forms.MediaForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -250,8 +257,7 @@ def upload_media(request, version_id: int):
     if form.errors:
         messages.error(request, " ".join(e for es in form.errors.values() for e in es))
     else:
-        messages.success(request, "Photo or video added to section A")
-    return redirect("plans:edit", version.pk, "A")
+        messages.success(request, success)
 
 
 @requires("plans.edit_plan")

@@ -20,6 +20,7 @@ from highneeds.plans import forms as plan_forms, queries as plan_queries, servic
 from highneeds.plans.models import Contribution, PlanVersion
 from highneeds.plans.letter_templates import TEMPLATES as PLAN_LETTERS
 from highneeds.plans.sections import TITLES
+from highneeds.plans.views import add_posted_media
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
@@ -101,17 +102,7 @@ def add_media(request, version_id: int):
     version = _version_for_family(request.user, version_id, "portal.plan.section_a", being_written=True)
     if request.method != "POST":
         return redirect("portal-plan-about", version.pk)
-    form = plan_forms.MediaForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            plan_services.add_media(actor=request.user, version=version, upload=form.cleaned_data["upload"],
-                                    caption=form.cleaned_data["caption"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-    if form.errors:
-        messages.error(request, " ".join(e for es in form.errors.values() for e in es))
-    else:
-        messages.success(request, "Your photo or video has been added")
+    add_posted_media(request, version, success="Your photo or video has been added")
     return redirect("portal-plan-about", version.pk)
 
 

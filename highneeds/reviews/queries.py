@@ -14,7 +14,7 @@ is a plain indexed query; the RAG status is judged from `next_due` against today
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,20 +23,19 @@ from django.http import Http404
 
 from highneeds.accounts.models import User
 from highneeds.audit import log
+# The RAG status and its thresholds are the work queue's (reviews, reassessments: at risk within 10 days).
+from highneeds.casework.queue import (  # noqa: F401  (re-exported for the views and templates)
+    AT_RISK, AT_RISK_DAYS, ON_TRACK, OVERDUE, RAG_LABELS, RAG_TAGS, rag_of, rag_q)
 from highneeds.accounts.roles import Role
 from highneeds.people.queries import open_child_record, visible_children
 
 from . import phase
 from .models import PHASES, AnnualReview, PhaseTransfer, Reassessment
 
-AT_RISK_DAYS = 10
 TRANSFER_AT_RISK_DAYS = 42
 PAGE_SIZE = 25
 TRACKER = "reviews.view_tracker"
 
-OVERDUE, AT_RISK, ON_TRACK = "overdue", "at_risk", "on_track"
-RAG_LABELS = {OVERDUE: "Overdue", AT_RISK: "At risk", ON_TRACK: "On track"}
-RAG_TAGS = {OVERDUE: "govuk-tag--red", AT_RISK: "govuk-tag--orange", ON_TRACK: "govuk-tag--green"}
 ALL, UNASSIGNED = "all", "unassigned"
 
 # The review lists: which stages each shows.
@@ -49,23 +48,6 @@ ROW_FIELDS = {AnnualReview: ("due_on", "meeting_on", "held_on", "decision"),
               PhaseTransfer: ("kind", "transfer_on", "from_year", "to_year", "deadline"),
               Reassessment: ("received_on", "decision")}
 SHOW = {"reviews": "Annual reviews", "transfers": "Phase transfers", "reassessments": "Reassessments"}
-
-
-def rag_q(rag: str, today: date, days: int = AT_RISK_DAYS) -> Q:
-    horizon = today + timedelta(days=days)
-    if rag == OVERDUE:
-        return Q(next_due__lt=today)
-    if rag == AT_RISK:
-        return Q(next_due__gte=today, next_due__lte=horizon)
-    if rag == ON_TRACK:
-        return Q(next_due__gt=horizon) | Q(next_due__isnull=True)
-    raise ValueError(f"unknown RAG status {rag!r}")
-
-
-def rag_of(next_due: date | None, today: date, days: int = AT_RISK_DAYS) -> str:
-    if next_due is None or next_due > today + timedelta(days=days):
-        return ON_TRACK
-    return OVERDUE if next_due < today else AT_RISK
 
 
 def caseworkers() -> QuerySet[User]:

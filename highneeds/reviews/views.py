@@ -17,6 +17,7 @@ from highneeds.casework.plain import STEP_LABELS, status_tag
 from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
+from highneeds.web.steps import step_form_page
 
 from . import forms, queries, services
 from .models import INVITEE_ROLES, PHASES, AnnualReview
@@ -201,17 +202,29 @@ REVIEW_STEPS = {s.slug: s for s in (
 
 
 def _step_page(request, record, spec, back: str, context: dict):
-    form = spec.form(request.POST or None, initial=spec.initial(record), **spec.form_kwargs(record))
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = spec.save(request.user, record, dict(form.cleaned_data))
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(back)
-    return render(request, "reviews/step.html", {"page_title": spec.title, "form": form, "back": back,
-                                                 "error_title": bool(form.errors), **context})
+    return step_form_page(request, spec, record, done=back, template="reviews/step.html",
+                          context={"back": back, **context})
+
+
+def _record_step(request, record, steps: dict, slug: str, page: str, not_open: str, context: dict):
+    """Step `slug` of a review, transfer or reassessment: 404 if there is no such step, back to the record's
+    `page` (flashing `not_open`) if the step is not open now, else the step's form."""
+    spec = steps.get(slug)
+    if spec is None:
+        raise Http404("step")
+    if not spec.shown(record):
+        messages.success(request, not_open)
+        return redirect(page, record.pk)
+    return _step_page(request, record, spec, reverse(page, args=[record.pk]), context)
+
+
+def _plan_step(request, child_id: int, spec, caption: str):
+    """A step that adds a record to the child's plan (a phase transfer, a request to reassess)."""
+    history = queries.child_history(request.user, child_id)
+    if history["plan"] is None:
+        raise Http404("plan")
+    return _step_page(request, history["plan"], spec, reverse("reviews:child", args=[child_id]),
+                      {"child": history["child"], "caption": caption})
 
 
 @requires(MANAGE)
@@ -229,15 +242,10 @@ def review_page(request, review_id: int):
 @requires(MANAGE)
 def review_step(request, review_id: int, slug: str):
     review = queries.open_review(request.user, review_id, what="review.view_for_edit")
-    spec = REVIEW_STEPS.get(slug)
-    if spec is None:
-        raise Http404("step")
-    if not spec.shown(review):
-        messages.success(request, "That step is not open for this review now")
-        return redirect("reviews:review", review.pk)
-    return _step_page(request, review, spec, reverse("reviews:review", args=[review.pk]),
-                      {"child": review.child, "caption": f"Annual review due {review.due_on:%-d %B %Y}"
-                       if review.due_on else "Annual review", "year_group": review.child.year_group()})
+    return _record_step(request, review, REVIEW_STEPS, slug, "reviews:review",
+                        "That step is not open for this review now",
+                        {"child": review.child, "caption": f"Annual review due {review.due_on:%-d %B %Y}"
+                         if review.due_on else "Annual review", "year_group": review.child.year_group()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,26 +298,17 @@ def transfer_page(request, transfer_id: int):
 @requires(MANAGE)
 def transfer_step(request, transfer_id: int, slug: str):
     transfer = queries.open_transfer(request.user, transfer_id, what="phase_transfer.view_for_edit")
-    spec = TRANSFER_STEPS.get(slug)
-    if spec is None:
-        raise Http404("step")
-    if not spec.shown(transfer):
-        messages.success(request, "That step is not open for this transfer now")
-        return redirect("reviews:transfer", transfer.pk)
-    return _step_page(request, transfer, spec, reverse("reviews:transfer", args=[transfer.pk]),
-                      {"child": transfer.child, "caption": f"Moving {transfer.transfer_on:%-d %B %Y}"})
+    return _record_step(request, transfer, TRANSFER_STEPS, slug, "reviews:transfer",
+                        "That step is not open for this transfer now",
+                        {"child": transfer.child, "caption": f"Moving {transfer.transfer_on:%-d %B %Y}"})
 
 
 @requires(MANAGE)
 def add_transfer(request, child_id: int):
-    history = queries.child_history(request.user, child_id)
-    if history["plan"] is None:
-        raise Http404("plan")
     spec = Step("add", "Record a phase transfer", forms.TransferForm, lambda p: True,
                 lambda user, plan, d: services.add_phase_transfer(actor=user, plan=plan, transfer_on=d["transfer_on"],
                                                                   kind=d["kind"]) and "Phase transfer recorded")
-    return _step_page(request, history["plan"], spec, reverse("reviews:child", args=[child_id]),
-                      {"child": history["child"], "caption": "Phase transfer"})
+    return _plan_step(request, child_id, spec, "Phase transfer")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -342,25 +341,15 @@ def reassessment_page(request, item_id: int):
 @requires(MANAGE)
 def reassessment_step(request, item_id: int, slug: str):
     item = queries.open_reassessment(request.user, item_id, what="reassessment.view_for_edit")
-    spec = REASSESSMENT_STEPS.get(slug)
-    if spec is None:
-        raise Http404("step")
-    if not spec.shown(item):
-        messages.success(request, "That step is not open now")
-        return redirect("reviews:reassessment", item.pk)
-    return _step_page(request, item, spec, reverse("reviews:reassessment", args=[item.pk]),
-                      {"child": item.child, "caption": f"Request received {item.received_on:%-d %B %Y}"})
+    return _record_step(request, item, REASSESSMENT_STEPS, slug, "reviews:reassessment", "That step is not open now",
+                        {"child": item.child, "caption": f"Request received {item.received_on:%-d %B %Y}"})
 
 
 @requires(MANAGE)
 def add_reassessment(request, child_id: int):
-    history = queries.child_history(request.user, child_id)
-    if history["plan"] is None:
-        raise Http404("plan")
     spec = Step("add", "Record a request to reassess", forms.ReassessmentRequestForm, lambda p: True,
                 lambda user, plan, d: services.request_reassessment(actor=user, plan=plan, **d) and "Request recorded")
-    return _step_page(request, history["plan"], spec, reverse("reviews:child", args=[child_id]),
-                      {"child": history["child"], "caption": "Reassessment"})
+    return _plan_step(request, child_id, spec, "Reassessment")
 
 
 # ---------------------------------------------------------------------------------------------

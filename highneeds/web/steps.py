@@ -1,0 +1,32 @@
+"""The form page of one step of a record (a request, a review, a cessation...), driven by a table of steps.
+
+A step names its form, how to build it (`form_kwargs`, `initial`) and how to save it (`save(user, record, data)`,
+returning the message to show). Each app keeps its own table and its own rules for when a step is open.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from .forms import add_errors
+
+
+def step_form_page(request, spec, record, *, done: str, template: str, context: dict, prepare=None):
+    """Show spec's form for record; on a valid POST save it, flash its message and redirect to `done`. A
+    ValidationError from the save is shown on the form. `prepare(data)` may adjust the cleaned data first."""
+    form = spec.form(request.POST or None, initial=spec.initial(record), **spec.form_kwargs(record))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if prepare is not None:
+            prepare(data)
+        try:
+            message = spec.save(request.user, record, data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(done)
+    return render(request, template, {"page_title": spec.title, "form": form, "error_title": bool(form.errors),
+                                      **context})
