@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
-
-from highneeds.council.models import CouncilSettings
+from highneeds.council import clock as council_clock
 from highneeds.engine import clock
 
 from .models import AssessmentRequest, ClockException
@@ -41,12 +39,7 @@ def exception_json(x: ClockException) -> dict:
 
 
 def run_clock(request: AssessmentRequest, *, today: date | None = None, **extra) -> clock.CaseResult:
-    try:
-        council = CouncilSettings.current()
-        return clock.compute_case(case_for_clock(request, **extra), rules=council.rules(), calendar=council.calendar(),
-                                  today=today or date.today())
-    except clock.ClockInputError as exc:
-        raise ValidationError({"__all__": exc.errors}) from None
+    return council_clock.compute_case(case_for_clock(request, **extra), today)
 
 
 def apply_result(request: AssessmentRequest, result: clock.CaseResult) -> None:
@@ -65,6 +58,4 @@ def apply_result(request: AssessmentRequest, result: clock.CaseResult) -> None:
 
 def results_for(requests: list[AssessmentRequest], today: date | None = None) -> list[clock.CaseResult]:
     """The clock for many requests at once (their events and exceptions prefetched)."""
-    council = CouncilSettings.current()
-    return clock.compute_many([case_for_clock(r) for r in requests], rules=council.rules(),
-                              calendar=council.calendar(), today=today or date.today())
+    return council_clock.compute_many([case_for_clock(r) for r in requests], today)

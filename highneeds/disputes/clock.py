@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
-
-from highneeds.council.models import CouncilSettings
-from highneeds.engine import clock
+from highneeds.council import clock as council_clock
 
 from .models import DecisionNotice
 
@@ -37,22 +34,12 @@ def case_for_clock(notice: DecisionNotice, extra_event: dict | None = None) -> d
     if extra_event:
         events.append({**extra_event, "decision": key})
     events.sort(key=lambda e: e["date"])
-    # The clock wants a start for every case (an assessment's request, or a plan). A notice stands on its
-    # own, so its own date is given as the start: nothing is dated before it, and only the notice's steps
-    # are kept from the answer (apply_result).
-    return {"id": notice.pk, "request_received": notice.sent_on.isoformat(), "events": events, "exceptions": []}
+    # A notice stands on its own: the clock takes a case with no request and no plan.
+    return {"id": notice.pk, "events": events, "exceptions": []}
 
 
 def run_clock(notice: DecisionNotice, *, today: date | None = None, extra_event: dict | None = None):
-    try:
-        council = CouncilSettings.current()
-        result = clock.compute_case(case_for_clock(notice, extra_event), rules=council.rules(),
-                                    calendar=council.calendar(), today=today or date.today())
-    except clock.ClockInputError as exc:
-        raise ValidationError({"__all__": list(exc.errors)}) from None
-    if result.errors:
-        raise ValidationError({"__all__": list(result.errors)})
-    return result
+    return council_clock.compute_case(case_for_clock(notice, extra_event), today)
 
 
 def apply_result(notice: DecisionNotice, result) -> None:

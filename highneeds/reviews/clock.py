@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
-
-from highneeds.council.models import CouncilSettings
+from highneeds.council import clock as council_clock
 from highneeds.engine import clock
 
 from .models import AnnualReview, PhaseTransfer, Reassessment
@@ -91,18 +89,14 @@ def steps_for(record) -> tuple[str, ...]:
 
 def run(record, *, previous_meeting: date | None = None, today: date | None = None) -> clock.CaseResult:
     """The clock for one record; a case the clock cannot read becomes a ValidationError for the form."""
-    result = clock.compute_case(case_for(record, previous_meeting), rules=CouncilSettings.current().rules(),
-                                today=today or date.today())
-    if result.errors:
-        raise ValidationError({"__all__": list(result.errors)})
-    return result
+    return council_clock.compute_case(case_for(record, previous_meeting), today)
 
 
 def run_many(records: list, previous_meetings: list[date | None] | None = None, today: date | None = None) -> list:
     """The clock for many records at once (`previous_meetings`: for reviews, in the same order)."""
     previous_meetings = previous_meetings or [None] * len(records)
     cases = [case_for(r, p) for r, p in zip(records, previous_meetings)]
-    return clock.compute_many(cases, rules=CouncilSettings.current().rules(), today=today or date.today())
+    return council_clock.compute_many(cases, today)
 
 
 def apply(record, result: clock.CaseResult) -> None:
