@@ -120,3 +120,10 @@ class FinalPlanForm(forms.Form):
 class WithdrawForm(forms.Form):
     on = GovukDateField(label="Date withdrawn")
     reason = forms.CharField(label="Reason", max_length=500)
+
+
+class MatchForm(forms.Form):
+    outcome = forms.ChoiceField(label="Is this the child we already know?", choices=YES_NO,
+                                error_messages={"required": "Say whether this is the same child"})
+    reason = forms.CharField(label="If not, why not (for example, a different address or parents)", required=False,
+                             widget=forms.Textarea, max_length=2000)

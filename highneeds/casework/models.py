@@ -77,6 +77,13 @@ class AssessmentRequest(models.Model):
     # A child who moves in: the clock starts when the council becomes responsible (CFA s24).
     responsible_from = models.DateField(null=True, blank=True)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    # A request made online without an account is never attached to a child we already know: it gets a new
+    # record, and a child with the same name and date of birth is held here until a caseworker decides.
+    MATCH_STATUSES = [("", "No possible match"), ("possible", "Possible match to check"),
+                      ("confirmed", "Match confirmed"), ("rejected", "Not the same child")]
+    possible_match = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    match_status = models.CharField(max_length=10, choices=MATCH_STATUSES, blank=True, default="", db_index=True)
     # The clock's latest answer, kept by the services.
     next_step = models.CharField(max_length=80, blank=True)
     next_due = models.DateField(null=True, blank=True, db_index=True)

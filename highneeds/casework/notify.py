@@ -11,17 +11,19 @@ PORTAL_LINE = "Sign in to see the details and what happens next."
 
 
 def _send(addresses: list[str], subject: str, body: str) -> None:
-    addresses = sorted({a for a in addresses if a})
-    if not addresses:
-        return
+    """One message to each address: people never see who else was told, or their address."""
     council = CouncilSettings.current()
-    transaction.on_commit(lambda: send_mail(subject, body, council.contact_email, addresses, fail_silently=True))
+    for address in sorted({a for a in addresses if a}):
+        transaction.on_commit(lambda to=address: send_mail(subject, body, council.contact_email, [to],
+                                                           fail_silently=True))
 
 
 def family(request, what_changed: str) -> None:
+    """Those with parental responsibility on the child's record. Not the person who asked (unless they are
+    on the record): an online requester hears only the acknowledgement of their own submission, as the parent
+    on the record made from it, and never the council's decisions about a child we already knew."""
     child = request.child
-    addresses = [p.email for p in child.parents.filter(parental_responsibility=True)] + [request.requester_email]
-    _send(addresses, *_family_message(child, what_changed))
+    _send([p.email for p in child.parents.filter(parental_responsibility=True)], *_family_message(child, what_changed))
 
 
 def _family_message(child, what_changed: str) -> tuple[str, str]:
@@ -37,9 +39,3 @@ def adviser(advice, what_changed: str) -> None:
 def caseworker(request, what_changed: str) -> None:
     if request.caseworker and request.caseworker.email:
         _send([request.caseworker.email], f"{request.reference}: {what_changed}", f"{what_changed}.")
-
-
-def requester(request, what_changed: str) -> None:
-    """Only the person who asked, in the same words as any family update, so that a request linked
-    to one already open looks no different to them from a new one."""
-    _send([request.requester_email], *_family_message(request.child, what_changed))

@@ -16,7 +16,7 @@ from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.council.models import CouncilSettings
 from highneeds.engine import clock
-from highneeds.letters.rendering import render_subject
+from highneeds.letters import context as letter_context
 from highneeds.letters.services import generate_letter
 from highneeds.people import services as people
 from highneeds.people.models import Child
@@ -82,19 +82,28 @@ def _due(request: AssessmentRequest) -> dict[str, date]:
     return {d["step"]: date.fromisoformat(d["due"]) for d in request.deadlines}
 
 
-def _letter_to_family(actor, request, code: str, **context):
-    """One letter per family contact (or to the person who asked, where the family has no record yet)."""
+def _letter_to_family(actor, request, code: str, **fields):
+    """One letter per family contact (or to the person who asked, where the family has no record yet).
+    `fields` are the letter's own plain fields (letters.fields); the child, council and request are added."""
     child = request.child
     recipients = [p.full_name for p in child.parents.filter(parental_responsibility=True)] or \
         [request.requester_name or f"{child.full_name}'s parent or carer"]
-    base = {"child": child, "request": request, "council": CouncilSettings.current(), "due": _due(request)}
+    shared = {"request": {"reference": request.reference, "received_on": request.received_on}, **fields}
     letters = [generate_letter(actor=actor, code=code, child=child, request=request, recipient=name,
-                               context={**base, **context, "recipient": name}) for name in recipients]
+                               context={**letter_context.base(child, name), **shared}) for name in recipients]
     notify.family(request, letters[0].subject)
     return letters
 
 
+def _advice_fields(advice: AdviceRequest) -> dict:
+    return {**letter_context.base(advice.request.child, advice.adviser_name or advice.label),
+            "advice": {"label": advice.label, "due_on": advice.due_on}}
+
+
 def _require_open(request: AssessmentRequest, *allowed: str) -> None:
+    if request.match_status == "possible":
+        raise ValidationError({"__all__": "This request may be about a child we already know: confirm or reject "
+                                          "the possible match first"})
     if request.status not in allowed:
         raise ValidationError({"__all__": f"This request is {request.get_status_display().lower()}; that step is not "
                                           f"possible now"})
@@ -130,11 +139,10 @@ def submit_request(*, actor, child: Child, received_on: date, source: str, reaso
                after={"received_on": received_on, "source": source, "via": submitted_via,
                       "duplicate_of": duplicate.pk if duplicate else None})
     if duplicate:
-        if submitted_via == "portal":
-            notify.requester(request, render_subject("request_acknowledgement", child=child))
         return request
     _refresh(request)
     _letter_to_family(actor, request, "request_acknowledgement",
+                      due={"decide_whether_to_assess": _due(request).get("decide_whether_to_assess")},
                       caseworker_line=(f"Your caseworker is {request.caseworker.get_full_name()}."
                                        if request.caseworker else "We will tell you who your caseworker is."))
     return request
@@ -143,22 +151,86 @@ def submit_request(*, actor, child: Child, received_on: date, source: str, reaso
 @service
 def submit_portal_request(*, child_data: dict, parent_data: dict, received_on: date, reason: str,
                           requester_relationship: str) -> AssessmentRequest:
-    """A family's request made online without an account. The child is matched on name and date of birth
-    (never revealed to the person asking); otherwise a new record is made for the SEND team to check."""
+    """A family's request made online without an account. Whoever asks gets a new record with themself as the
+    parent, and hears only about their own submission. It is never attached to a child we already know: a
+    child with the same name and date of birth is held as a possible match for a caseworker to confirm or
+    reject (`confirm_match`, `reject_match`), and nothing is said to anyone about the known child meanwhile."""
     from highneeds.accounts.roles import SystemActor
 
     actor = SystemActor("portal")
     cleaned = clean_child({**child_data, "responsible_la": CouncilSettings.current().old_la_code})
     match = Child.objects.filter(first_name__iexact=cleaned["first_name"], last_name__iexact=cleaned["last_name"],
-                                 date_of_birth=cleaned["date_of_birth"]).first()
-    child = match or people.create_child(actor=actor, data=cleaned)
-    if not match:
-        people.add_parent(actor=actor, child=child, **parent_data)
-    return submit_request(actor=actor, child=child, received_on=received_on, source="1", reason=reason,
-                          requester_name=f"{parent_data['first_name']} {parent_data['last_name']}",
-                          requester_relationship=requester_relationship,
-                          requester_email=parent_data.get("email", ""), requester_phone=parent_data.get("phone", ""),
-                          submitted_via="portal")
+                                 date_of_birth=cleaned["date_of_birth"]).order_by("pk").first()
+    child = people.create_child(actor=actor, data=cleaned)
+    people.add_parent(actor=actor, child=child, **parent_data)
+    request = submit_request(actor=actor, child=child, received_on=received_on, source="1", reason=reason,
+                             requester_name=f"{parent_data['first_name']} {parent_data['last_name']}",
+                             requester_relationship=requester_relationship,
+                             requester_email=parent_data.get("email", ""), requester_phone=parent_data.get("phone", ""),
+                             submitted_via="portal")
+    if match is not None:
+        request.possible_match, request.match_status = match, "possible"
+        request.save(update_fields=["possible_match", "match_status"])
+        log.record(actor=actor, action="request.possible_match", obj=request, child=child,
+                   after={"possible_match": match.pk})
+    return request
+
+
+def _require_match_to_check(request: AssessmentRequest) -> Child:
+    if request.match_status != "possible" or request.possible_match is None:
+        raise ValidationError({"__all__": "There is no possible match to check on this request"})
+    return request.possible_match
+
+
+@service
+def confirm_match(*, actor, request: AssessmentRequest) -> AssessmentRequest:
+    """The caseworker has checked that an online request is about a child we already know. The request
+    moves to that child's record (or, if they already have an open request, is linked to it as a duplicate);
+    the requester's letters go with it, seen by staff only; the family on the record is sent the
+    acknowledgement. The person who asked is not added to the record: they may not be family."""
+    require(actor, "casework.manage")
+    match = _require_match_to_check(request)
+    require(actor, "people.view_child", match)
+    provisional = request.child
+    letters = list(request.letters.all())
+    request.letters.update(child=match, family_can_see=False)
+    request.events.update(child=match)
+    duplicate = find_duplicate(match)
+    request.child, request.match_status = match, "confirmed"
+    if duplicate:
+        request.duplicate_of, request.status, request.closed_on = duplicate, "withdrawn", request.received_on
+        request.caseworker = duplicate.caseworker
+    request.save(update_fields=["child", "match_status", "duplicate_of", "status", "closed_on", "caseworker"])
+    log.record(actor=actor, action="request.match_confirm", obj=request, child=match,
+               before={"child": provisional.pk}, after={"child": match.pk, "letters_moved": [x.pk for x in letters],
+                                                        "duplicate_of": getattr(duplicate, "pk", None)})
+    # The record made from the online form held only what the requester typed: it goes, and the audit log
+    # keeps what it was.
+    log.record(actor=actor, action="child.delete_provisional", obj=provisional, child=provisional,
+               before={"first_name": provisional.first_name, "last_name": provisional.last_name,
+                       "date_of_birth": provisional.date_of_birth, "merged_into": match.pk})
+    provisional.delete()
+    if not duplicate:
+        _refresh(request)
+        _letter_to_family(actor, request, "request_acknowledgement",
+                          due={"decide_whether_to_assess": _due(request).get("decide_whether_to_assess")},
+                          caseworker_line=(f"Your caseworker is {request.caseworker.get_full_name()}."
+                                           if request.caseworker else "We will tell you who your caseworker is."))
+    return request
+
+
+@service
+def reject_match(*, actor, request: AssessmentRequest, reason: str) -> AssessmentRequest:
+    """Not the same child: the request carries on with its own new record."""
+    require(actor, "casework.manage")
+    match = _require_match_to_check(request)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this is not the same child"})
+    request.match_status = "rejected"
+    request.save(update_fields=["match_status"])
+    log.record(actor=actor, action="request.match_reject", obj=request, child=request.child,
+               after={"possible_match": match.pk, "reason": reason})
+    return request
 
 
 @service
@@ -212,7 +284,11 @@ def decide_whether_to_assess(*, actor, request: AssessmentRequest, assess: bool,
     log.record(actor=actor, action="request.decide_assess", obj=decision, child=request.child_id,
                after={"assess": assess, "reasons": reasons, "recommendation": getattr(recommendation, "pk", None),
                       "departure_reasons": departure_reasons})
-    _letter_to_family(actor, request, "decision_to_assess_yes" if assess else "decision_to_assess_no", decision=decision)
+    if assess:
+        _letter_to_family(actor, request, "decision_to_assess_yes", decision={"reasons": reasons},
+                          due={"final_plan": _due(request).get("final_plan")})
+    else:
+        _letter_to_family(actor, request, "decision_to_assess_no", decision={"reasons": reasons})
     return decision
 
 
@@ -239,8 +315,7 @@ def request_advice(*, actor, request: AssessmentRequest, adviser_type: str, requ
                after={"adviser_type": adviser_type, "adviser": getattr(adviser, "pk", None), "due_on": advice.due_on})
     generate_letter(actor=actor, code="advice_request", child=request.child, request=request,
                     recipient=advice.adviser_name or advice.label, family_can_see=False,
-                    context={"child": request.child, "advice": advice, "recipient": advice.adviser_name or advice.label,
-                             "council": CouncilSettings.current()})
+                    context=_advice_fields(advice))
     notify.adviser(advice, f"Advice requested for an EHC needs assessment, due {advice.due_on:%-d %B %Y}")
     return advice
 
@@ -300,7 +375,7 @@ def decide_whether_to_issue(*, actor, request: AssessmentRequest, issue: bool, d
                after={"issue": issue, "reasons": reasons, "recommendation": getattr(recommendation, "pk", None),
                       "departure_reasons": departure_reasons})
     if not issue:
-        _letter_to_family(actor, request, "decision_not_to_issue", decision=decision)
+        _letter_to_family(actor, request, "decision_not_to_issue", decision={"reasons": reasons})
     return decision
 
 
@@ -359,9 +434,9 @@ def consult_school(*, actor, request: AssessmentRequest, establishment, sent_on:
                after={"establishment": establishment.pk, "sent_on": sent_on})
     generate_letter(actor=actor, code="school_consultation", child=request.child, request=request,
                     recipient=establishment.name, family_can_see=False,
-                    context={"child": request.child, "establishment": establishment, "recipient": establishment.name,
-                             "reply_by": _due(request).get(f"school_consultation:{key}"),
-                             "council": CouncilSettings.current()})
+                    context={**letter_context.base(request.child, establishment.name),
+                             "establishment": letter_context.establishment(establishment),
+                             "reply_by": _due(request).get(f"school_consultation:{key}")})
     return consultation
 
 
@@ -408,7 +483,7 @@ def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, esta
                              start_date=max(issued_on, date.today()))
     log.record(actor=actor, action="request.final_plan", obj=event, child=child.pk,
                after={"issued_on": issued_on, "establishment": getattr(establishment, "pk", None)})
-    _letter_to_family(actor, request, "final_plan", establishment=establishment)
+    _letter_to_family(actor, request, "final_plan", establishment=letter_context.establishment(establishment))
     return event
 
 
@@ -432,8 +507,7 @@ def chase_advice(*, actor, advice: AdviceRequest, on: date) -> AdviceRequest:
     """Send a reminder before the due date (the `send-chasers` command runs this daily)."""
     generate_letter(actor=actor, code="advice_chaser", child=advice.request.child, request=advice.request,
                     recipient=advice.adviser_name or advice.label, family_can_see=False,
-                    context={"child": advice.request.child, "advice": advice,
-                             "recipient": advice.adviser_name or advice.label, "council": CouncilSettings.current()})
+                    context=_advice_fields(advice))
     advice.chased_on = on
     advice.save(update_fields=["chased_on"])
     log.record(actor=actor, action="advice.chase", obj=advice, child=advice.request.child_id, after={"on": on})

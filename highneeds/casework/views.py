@@ -147,7 +147,36 @@ def _consultation_response(user, case, d):
     return "Reply recorded"
 
 
+def _match(user, case, d):
+    if d["outcome"] == "yes":
+        services.confirm_match(actor=user, request=case)
+        return f"Request {case.reference} is now on {case.child.full_name}'s record"
+    services.reject_match(actor=user, request=case, reason=d["reason"])
+    return "Recorded as a different child: the request carries on with its own record"
+
+
+def _comparison(user, case) -> list[dict]:
+    """What the requester typed beside the record it may match (an audited read of that record)."""
+    known = open_child_record(user, case.possible_match_id, what="case.check_match")
+    submitted = case.child
+
+    def parents(child):
+        return ", ".join(p.full_name for p in child.parents.all()) or "None recorded"
+
+    return [
+        {"label": "Name", "submitted": submitted.full_name, "known": known.full_name},
+        {"label": "Date of birth", "submitted": submitted.date_of_birth, "known": known.date_of_birth},
+        {"label": "Postcode", "submitted": submitted.postcode or "Not given", "known": known.postcode or "Not recorded"},
+        {"label": "Parents or carers", "submitted": f"{case.requester_name} ({case.requester_relationship})",
+         "known": parents(known)},
+        {"label": "Open requests", "submitted": case.reference,
+         "known": ", ".join(r.reference for r in known.requests.filter(status__in=AssessmentRequest.OPEN)) or "None"},
+    ]
+
+
 STEPS = {s.slug: s for s in (
+    Step("match", "Check the possible match", forms.MatchForm, AssessmentRequest.OPEN, _match,
+         shown=lambda case: case.match_status == "possible"),
     Step("decide-assess", "Record the decision whether to assess", forms.DecisionForm, ("pending",), _decide("assess"),
          form_kwargs=lambda case: {"recommendations": _recommendations(case),
                                    "question": "Will the council carry out an EHC needs assessment?"}),
@@ -195,7 +224,9 @@ def step(request, request_id: int, slug: str):
         messages.success(request, "That step is not open for this request now")
         return redirect("case", case.pk)
     return step_form_page(request, spec, case, done=reverse("case", args=[case.pk]), template="casework/step.html",
-                          context={"case": case, "child": case.child}, prepare=_prepare_step_data)
+                          context={"case": case, "child": case.child,
+                                   "comparison": _comparison(request.user, case) if slug == "match" else None},
+                          prepare=_prepare_step_data)
 
 
 def _prepare_step_data(data: dict) -> None:

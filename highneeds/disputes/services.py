@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
-from highneeds.council.models import CouncilSettings
+from highneeds.letters import context as letter_context
 from highneeds.letters.services import generate_letter
 
 from . import clock, queries
@@ -441,8 +441,12 @@ def escalate_complaint(*, actor, complaint: Complaint, received_on: date, refere
 # Cessation
 
 
-def _letter_context(cessation: Cessation, **extra) -> dict:
-    return {"child": cessation.child, "council": CouncilSettings.current(), "cessation": cessation,
+def _letter_context(cessation: Cessation, *, recipient: str, **extra) -> dict:
+    """The cessation letters' plain fields (letters.fields)."""
+    return {**letter_context.base(cessation.child, recipient),
+            "cessation": {"reason_detail": cessation.reason_detail, "decision_reasons": cessation.decision_reasons,
+                          "takes_effect_on": cessation.takes_effect_on,
+                          "setting": letter_context.establishment(cessation.setting)},
             "reason": CEASE_REASONS.get(cessation.reason, cessation.reason), **extra}
 
 

@@ -107,7 +107,7 @@ setting how they can meet {{ child.first_name }}'s needs from their own resource
 
 We have sent you a draft education, health and care plan for {{ child.full_name }}. Section I (the school or other
 institution) is left blank in a draft.
-{% if plan_url is defined %}You can read the draft and comment on each section in the family portal: {{ plan_url }}
+{% if plan_url %}You can read the draft and comment on each section in the family portal: {{ plan_url }}
 {% endif %}
 You have until {{ last_representation_day|govuk_date }} (15 days, beginning with the day the draft was sent) to:
 - tell us your views on the draft, and ask for changes

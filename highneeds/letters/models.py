@@ -35,3 +35,18 @@ class Letter(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class LetterTemplateVersion(models.Model):
+    """Every saved text of a template, so a council can see what changed and restore an earlier one."""
+
+    code = models.SlugField(max_length=60, db_index=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    saved_at = models.DateTimeField(auto_now_add=True)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    restored_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]

@@ -1,17 +1,23 @@
-"""Generate letters and notices from editable templates and keep them on the record."""
+"""Generate letters and notices from editable templates and keep them on the record.
+
+A letter is stored as it was filled in (subject and body) and never filled in again: changing a
+template changes new letters only.
+"""
 
 from __future__ import annotations
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 
-from .models import Letter, LetterTemplate
-from .rendering import check_syntax, render, template_for
+from .defaults import DEFAULT_TEMPLATES
+from .models import Letter, LetterTemplate, LetterTemplateVersion
+from .rendering import render, template_for, trial_fill
 
 
 @service
 def generate_letter(*, actor, code: str, child, request=None, recipient: str, context: dict,
                     family_can_see: bool = True) -> Letter:
+    """`context` is the plain dictionary of the template's fields (see letters.fields), built by the caller."""
     subject, body = render(code, context)
     letter = Letter.objects.create(child=child, request=request, template_code=code, subject=subject, body=body,
                                    recipient=recipient, created_by=actor if getattr(actor, "pk", None) else None,
@@ -21,16 +27,46 @@ def generate_letter(*, actor, code: str, child, request=None, recipient: str, co
     return letter
 
 
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _store(actor, code: str, subject: str, body: str, action: str, restored_from=None) -> LetterTemplate:
+    trial_fill(code, subject, body)  # refuses misspelt fields, runaway loops and anything not allowed
+    template = template_for(code)
+    before = {"subject": template.subject, "body": template.body}
+    template.subject, template.body, template.updated_by = subject, body, _user(actor)
+    template.save()
+    version = LetterTemplateVersion.objects.create(code=code, subject=subject, body=body, saved_by=_user(actor),
+                                                   restored_from=restored_from)
+    log.record(actor=actor, action=action, obj=template, before=before,
+               after={"subject": subject, "body": body, "version": version.pk,
+                      "restored_from": getattr(restored_from, "pk", None)})
+    return template
+
+
 @service
 def save_template(*, actor, code: str, subject: str, body: str) -> LetterTemplate:
     require(actor, "letters.edit_templates")
-    template = template_for(code)
-    before = {"subject": template.subject, "body": template.body}
-    check_syntax(subject, "subject")
-    check_syntax(body, "body")
-    template.subject, template.body = subject, body
-    template.updated_by = actor if getattr(actor, "pk", None) else None
-    template.save()
-    log.record(actor=actor, action="letter.template.update", obj=template, before=before,
-               after={"subject": subject, "body": body})
-    return template
+    return _store(actor, code, subject, body, "letter.template.update")
+
+
+@service
+def restore_version(*, actor, code: str, version_id: int | None) -> LetterTemplate:
+    """Make an earlier saved text (or, with no version, the text as supplied) the one in use.
+    It is checked again, since the fields a letter may use can have changed since it was saved."""
+    require(actor, "letters.edit_templates")
+    if version_id is None:
+        supplied = DEFAULT_TEMPLATES[code]
+        return _store(actor, code, supplied["subject"], supplied["body"], "letter.template.restore")
+    version = LetterTemplateVersion.objects.get(code=code, pk=version_id)
+    return _store(actor, code, version.subject, version.body, "letter.template.restore", restored_from=version)
+
+
+@service
+def preview_template(*, actor, code: str, subject: str, body: str) -> tuple[str, str]:
+    """Fill in a (possibly unsaved) template with the synthetic child. Audited: who tried what text."""
+    require(actor, "letters.edit_templates")
+    log.record(actor=actor, action="letter.template.preview", after={"template": code, "subject": subject,
+                                                                     "body": body})
+    return trial_fill(code, subject, body)

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
-from highneeds.council.models import CouncilSettings
+from highneeds.letters import context as letter_context
 from highneeds.letters.services import generate_letter
 
 from . import queries, sections as S
@@ -75,11 +75,13 @@ def _family_recipients(child) -> list[str]:
     return names or [f"{child.full_name}'s parent or carer"]
 
 
-def _letters(actor, plan: Plan, code: str, **context) -> list:
+def _letters(actor, plan: Plan, code: str, **fields) -> list:
+    """One letter per family recipient; `fields` are the letter's own plain fields (letters.fields)."""
     child = plan.child
-    base = {"child": child, "plan": plan, "council": CouncilSettings.current(), "plan_url": queries.family_plan_path(child)}
+    shared = {"plan_url": queries.family_plan_path(child), **fields}
     return [generate_letter(actor=actor, code=code, child=child, request=plan.request, recipient=name,
-                            context={**base, **context, "recipient": name}) for name in _family_recipients(child)]
+                            context={**letter_context.base(child, name), **shared})
+            for name in _family_recipients(child)]
 
 
 def _save(version: PlanVersion, *fields: str) -> None:
@@ -380,8 +382,7 @@ def send_draft(*, actor, version: PlanVersion, sent_on: date, letter: bool = Tru
     log.record(actor=actor, action="plan.draft.send", obj=version, child=version.plan.child_id,
                after={"sent_on": sent_on})
     if letter:
-        _letters(actor, version.plan, "plan_draft_sent", version=version,
-                 last_day=queries.comment_last_day(version))
+        _letters(actor, version.plan, "plan_draft_sent", last_day=queries.comment_last_day(version))
     return version
 
 
@@ -419,8 +420,7 @@ def send_proposed_amendments(*, actor, version: PlanVersion, sent_on: date) -> P
     _save(version, "state", "sent_on")
     log.record(actor=actor, action="plan.amendment.send", obj=version, child=version.plan.child_id,
                after={"sent_on": sent_on})
-    _letters(actor, version.plan, "plan_proposed_amendments", version=version,
-             last_day=queries.comment_last_day(version))
+    _letters(actor, version.plan, "plan_proposed_amendments", last_day=queries.comment_last_day(version))
     return version
 
 
@@ -462,8 +462,9 @@ def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment
                after={"kind": version.kind, "issued_on": issued_on, "establishment": getattr(establishment, "pk", None),
                       "superseded": getattr(previous, "pk", None)})
     if letter:
-        _letters(actor, plan, "plan_amended_final" if amended else "plan_final_issued", version=version,
-                 establishment=establishment)
+        _letters(actor, plan, "plan_amended_final" if amended else "plan_final_issued",
+                 version={"sections": {"I": {"name": (sections.get("I") or {}).get("name", "")}}},
+                 establishment=letter_context.establishment(establishment))
     return version
 
 

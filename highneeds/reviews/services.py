@@ -14,7 +14,7 @@ from django.db.models import Max
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
-from highneeds.council.models import CouncilSettings
+from highneeds.letters import context as letter_context
 from highneeds.letters.services import generate_letter
 from highneeds.people.models import Child, Placement
 
@@ -98,11 +98,15 @@ def _family_names(child: Child) -> list[str]:
     return names
 
 
-def _letters(actor, child: Child, code: str, **context):
-    """One letter per family member with parental responsibility (and the young person, 16 or over)."""
-    base = {"child": child, "council": CouncilSettings.current()}
+def _letters(actor, child: Child, code: str, **fields):
+    """One letter per family member with parental responsibility (and the young person, 16 or over).
+    `fields` are the letter's own plain fields (letters.fields)."""
     return [generate_letter(actor=actor, code=code, child=child, recipient=name,
-                            context={**base, **context, "recipient": name}) for name in _family_names(child)]
+                            context={**letter_context.base(child, name), **fields}) for name in _family_names(child)]
+
+
+def _review_fields(review) -> dict:
+    return {"meeting_on": review.meeting_on, "held_on": review.held_on, "decision_reasons": review.decision_reasons}
 
 
 def _plans():
@@ -229,7 +233,7 @@ def send_invitations(*, actor, review: AnnualReview, sent_on: date, request_advi
     if request_advice:
         review.advice_requested_on = sent_on
     _refresh(review, "invitations_sent_on", "advice_requested_on")
-    _letters(actor, review.child, "review_invitation", review=review)
+    _letters(actor, review.child, "review_invitation", review=_review_fields(review))
     log.record(actor=actor, action="review.invite", obj=review, child=review.child_id,
                after={"sent_on": sent_on, "notice_days": notice, "advice_requested": request_advice})
     return review
@@ -391,7 +395,7 @@ def decide(*, actor, review: AnnualReview, decision: str, decided_on: date, reas
         review.amendment, review.amendments_sent_on, review.stage = version, version.sent_on, "amending"
     else:
         review.stage, review.closed_on = "closed", decided_on
-    letters = _letters(actor, child, f"review_decision_{decision}", review=review,
+    letters = _letters(actor, child, f"review_decision_{decision}", review=_review_fields(review),
                        last_representation_day=decided_on + timedelta(days=REPRESENTATION_DAYS - 1),
                        cease_reason_label=queries.cease_reasons().get(review.cease_reason, ""))
     review.decision_letter = letters[0]
@@ -619,7 +623,9 @@ def decide_reassessment(*, actor, reassessment: Reassessment, decision: str, dec
     reassessment.stage = "reassessing" if decision == "reassess" else "refused"
     if decision == "refuse":
         reassessment.closed_on = decided_on
-    letters = _letters(actor, reassessment.child, f"reassessment_{decision}", reassessment=reassessment,
+    letters = _letters(actor, reassessment.child, f"reassessment_{decision}",
+                       reassessment={"received_on": reassessment.received_on,
+                                     "decision_reasons": reassessment.decision_reasons},
                        recent=queries.within_refusal_window(reassessment.plan, decided_on))
     reassessment.decision_letter = letters[0]
     _refresh(reassessment, "decision", "decided_on", "decision_reasons", "stage", "decision_letter")

@@ -13,7 +13,7 @@ def test_manager_edits_a_template_and_new_letters_use_it(client, make_user, make
     assert "Request received" in client.get("/letters/").content.decode()
     response = client.post("/letters/request_acknowledgement/", {"subject": "Thanks for {{ child.first_name }}",
                                                                   "body": "Ref {{ request.reference }} {{ nonsense"})
-    assert "Check the template" in response.content.decode()
+    assert "Check the letter, line 1" in response.content.decode()
     client.post("/letters/request_acknowledgement/", {"subject": "Thanks for {{ child.first_name }}",
                                                       "body": "Ref {{ request.reference }}"})
     assert AuditEvent.objects.filter(action="letter.template.update").exists()

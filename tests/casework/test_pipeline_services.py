@@ -128,13 +128,14 @@ def test_family_is_emailed_what_changed(case, django_capture_on_commit_callbacks
     assert any("pat@example.org" in m.to for m in mail.outbox)
 
 
-def test_portal_request_without_account_matches_existing_child_silently(make_child):
+def test_portal_request_without_account_is_held_as_a_possible_match(make_child):
     child = make_child(first_name="Rowan", last_name="Testworth")
     request = cw.submit_portal_request(
         child_data={"first_name": "rowan", "last_name": "TESTWORTH", "date_of_birth": child.date_of_birth, "sex": "F"},
         parent_data={"first_name": "Jo", "last_name": "Testworth", "email": "jo@example.org"},
         received_on=date.today(), reason="Struggling at school", requester_relationship="Mother")
-    assert request.child == child and request.submitted_via == "portal"
+    assert request.child != child and request.submitted_via == "portal"
+    assert request.possible_match == child and request.match_status == "possible"
 
 
 def test_withdrawal_closes_the_clock(case):
