@@ -163,6 +163,15 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get("HIGHNEEDS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# "default" is each process's own memory (cached council settings, forecast bases). "shared" is seen by every
+# web process: the public form's rate limit counts there (portal.ratelimit). It is the database cache, whose
+# table a migration makes; a large site can point it at Redis instead.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "highneeds_shared_cache"},
+}
+PORTAL_RATE_LIMIT_CACHE = "shared"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

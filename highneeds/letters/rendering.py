@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -64,11 +64,15 @@ class LetterEnvironment(SandboxedEnvironment):
 
     def getattr(self, obj, attribute):
         """`child.full_name` reads the key of a plain dict; Python attributes are never reachable."""
+        if isinstance(obj, Undefined):  # `chlid.name`: report the misspelt `chlid`, not `name`
+            return obj
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
         return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj, argument):
+        if isinstance(obj, Undefined):
+            return obj
         if isinstance(obj, dict) and isinstance(argument, str):
             return self.getattr(obj, argument)
         if isinstance(obj, (list, tuple, str)) and isinstance(argument, (int, slice)):

@@ -8,8 +8,10 @@ from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
 from . import services
-from .rendering import template_for
 from .defaults import DEFAULT_TEMPLATES
+from .fields import FIELDS, listing
+from .models import LetterTemplateVersion
+from .rendering import template_for
 
 
 class TemplateForm(forms.Form):
@@ -23,19 +25,57 @@ def template_list(request):
     return render(request, "letters/list.html", {"page_title": "Letters and notices", "templates": templates})
 
 
+def _history(code: str) -> list[dict]:
+    return [{"id": v.pk, "saved_at": v.saved_at, "subject": v.subject, "body": v.body,
+             "by": (v.saved_by.get_full_name() or v.saved_by.username) if v.saved_by else "System",
+             "restored": bool(v.restored_from_id)}
+            for v in LetterTemplateVersion.objects.filter(code=code).select_related("saved_by")[:50]]
+
+
 @requires("letters.edit_templates")
 def template_edit(request, code: str):
+    """Edit a template. "Preview" fills in the text as typed with a synthetic child, without saving."""
     if code not in DEFAULT_TEMPLATES:
         raise Http404
     template = template_for(code)
     form = TemplateForm(request.POST or None, initial={"subject": template.subject, "body": template.body})
+    preview = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_template(actor=request.user, code=code, **form.cleaned_data)
+            if "preview" in request.POST:
+                preview = services.preview_template(actor=request.user, code=code, **form.cleaned_data)
+            else:
+                services.save_template(actor=request.user, code=code, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"'{template.name}' saved: new letters will use it")
-            return redirect("letter-templates")
-    return render(request, "letters/edit.html", {"page_title": f"Edit: {template.name}", "form": form,
-                                                 "template": template, "error_title": bool(form.errors)})
+            if preview is None:
+                messages.success(request, f"'{template.name}' saved: new letters will use it")
+                return redirect("letter-templates")
+    return render(request, "letters/edit.html", {
+        "page_title": f"Edit: {template.name}", "form": form,
+        "template": {"code": code, "name": template.name}, "fields": listing(FIELDS[code]),
+        "preview": {"subject": preview[0], "body": preview[1]} if preview else None,
+        "history": _history(code), "error_title": bool(form.errors)})
+
+
+@requires("letters.edit_templates")
+def template_restore(request, code: str):
+    """POST only: make an earlier version (or the text as supplied) the one in use."""
+    if code not in DEFAULT_TEMPLATES or request.method != "POST":
+        raise Http404
+    version = request.POST.get("version", "")
+    if version == "supplied":
+        version_id = None
+    elif version.isdigit() and len(version) < 18 and \
+            LetterTemplateVersion.objects.filter(code=code, pk=int(version)).exists():
+        version_id = int(version)
+    else:  # another template's version, or nonsense
+        raise Http404
+    try:
+        services.restore_version(actor=request.user, code=code, version_id=version_id)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(m for ms in exc.message_dict.values() for m in ms))
+        return redirect("letter-template", code)
+    messages.success(request, "Restored: new letters will use this version")
+    return redirect("letter-template", code)

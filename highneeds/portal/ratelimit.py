@@ -1,22 +1,26 @@
-"""A simple fixed-window rate limit in Django's cache, per client address and per session.
+"""A fixed-window rate limit kept in a cache shared by every web process, per client address and per session.
 
 Used by the public request form, which anyone can post to without an account. Each POST counts
 (valid or not, so the form cannot be used to probe at speed). When either the address or the session
 has used up its allowance in the current window, the form answers 429 with a Retry-After header.
 
 Limits: `PORTAL_RATE_LIMIT` in Django settings, as (attempts, window in seconds); default
-(`DEFAULT_LIMIT`) 10 attempts an hour. The cache must be shared by every web process for the limit
-to hold across them (a database or Redis cache in production; the default local-memory cache is per
-process). The address is REMOTE_ADDR: behind a reverse proxy, have the proxy or server set it to the
-client's address, since a client can forge X-Forwarded-For.
+(`DEFAULT_LIMIT`) 10 attempts an hour. The counts live in the cache named by `PORTAL_RATE_LIMIT_CACHE`
+(default "shared": Django's database cache, table `highneeds_shared_cache`, made by a migration), never
+in one process's memory, so the limit holds however many workers run. Counting claims numbered slots
+with `cache.add`, which is atomic in the database, Redis and memcached caches, so two workers counting
+at once cannot both see the same number (a database cache's `incr` is a read then a write, and would).
+The address is REMOTE_ADDR: behind a reverse proxy, have the proxy or server set it to the client's
+address, since a client can forge X-Forwarded-For.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 DEFAULT_LIMIT = (10, 60 * 60)
 
@@ -32,13 +36,19 @@ def limits() -> tuple[int, int]:
     return int(attempts), int(window)
 
 
-def _count(key: str, window: int) -> int:
-    cache.add(key, 0, timeout=window)  # starts the window; does nothing if it has started
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
+def store():
+    return caches[getattr(settings, "PORTAL_RATE_LIMIT_CACHE", "shared")]
+
+
+def _count(key: str, attempts: int, window: int, now: float | None = None) -> int:
+    """Count one attempt in this window; the number returned is exact up to attempts + 1."""
+    shared = store()
+    bucket = f"{key}:{int((time.time() if now is None else now) // window)}"
+    n = (shared.get(bucket) or 0) + 1  # a hint where to start: slots below it are taken
+    while n <= attempts and not shared.add(f"{bucket}:{n}", 1, timeout=window):
+        n += 1
+    shared.set(bucket, n, timeout=window)
+    return n
 
 
 def hit(request, scope: str) -> Verdict:
@@ -48,5 +58,6 @@ def hit(request, scope: str) -> Verdict:
         request.session.save()  # an anonymous visitor gets a session key to count against
     keys = [f"ratelimit:{scope}:ip:{request.META.get('REMOTE_ADDR', '')}",
             f"ratelimit:{scope}:session:{request.session.session_key}"]
-    over = [key for key in keys if _count(key, window) > attempts]
-    return Verdict(allowed=not over, retry_after=window if over else 0)
+    now = time.time()
+    over = [key for key in keys if _count(key, attempts, window, now) > attempts]
+    return Verdict(allowed=not over, retry_after=window - int(now % window) if over else 0)
