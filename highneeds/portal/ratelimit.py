@@ -44,7 +44,7 @@ def _count(key: str, attempts: int, window: int, now: float | None = None) -> in
     """Count one attempt in this window; the number returned is exact up to attempts + 1."""
     shared = store()
     bucket = f"{key}:{int((time.time() if now is None else now) // window)}"
-    n = (shared.get(bucket) or 0) + 1  # a hint where to start: slots below it are taken
+    n = min((shared.get(bucket) or 0) + 1, attempts + 1)  # a hint where to start: slots below it are taken
     while n <= attempts and not shared.add(f"{bucket}:{n}", 1, timeout=window):
         n += 1
     shared.set(bucket, n, timeout=window)

@@ -21,7 +21,7 @@ URL = "/request-an-assessment/"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()  # the rate limit counts in the cache
+    cache.clear()  # the rate limit counts in the shared cache (rolled back with each test)
     yield
     cache.clear()
 
@@ -185,7 +185,7 @@ def test_rate_limited_per_session(db, settings):
     for _ in range(3):
         assert client.post(URL, answers(reason="")).status_code == 200  # invalid attempts count too
     response = client.post(URL, answers())
-    assert response.status_code == 429 and response["Retry-After"] == "3600"
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 3600  # until the window ends
     assert "too many times" in response.content.decode()
     assert not AssessmentRequest.objects.exists()
     assert Client(REMOTE_ADDR="198.51.100.8").post(URL, answers()).status_code == 302  # others are unaffected
