@@ -177,8 +177,10 @@ def _describe(exc: BaseException) -> str:
     return f"line {line}: {message}" if line else message
 
 
+@functools.lru_cache(maxsize=256)
 def compile_template(text: str):
-    """Parse, refuse statements other than if and for, and compile."""
+    """Parse, refuse statements other than if and for, and compile (cached by text: compiling is most of the
+    cost of a letter, and a compiled template holds no data)."""
     ast = ENV.parse(text)
     for node in ast.iter_child_nodes():
         _allowed(node)
@@ -198,7 +200,8 @@ def _tracer(deadline: float):
 
     def local(frame, event, arg):
         if time.monotonic() > deadline:
-            raise LetterError(f"it took longer than {MAX_SECONDS:g} seconds to fill in (a loop that runs away?)")
+            raise LetterError(f"it took longer than {MAX_SECONDS:g} second{'' if MAX_SECONDS == 1 else 's'} "
+                             "to fill in (a loop that runs away?)")
         return local
 
     def on_call(frame, event, arg):
