@@ -254,11 +254,24 @@ def fill_pair(code: str, subject: str, body: str, context: dict) -> tuple[str, s
     return subject_line, results[1]
 
 
-def render(code: str, context: dict) -> tuple[str, str]:
-    """The letter's subject and body, from the template in use, filled from checked plain data."""
+def render(code: str, context: dict, *, supplied: bool = False) -> tuple[str, str]:
+    """The letter's subject and body, from the template in use (or, with `supplied`, the text as supplied),
+    filled from checked plain data."""
     check_context(code, context)
-    template = template_for(code)
+    template = LetterTemplate(**DEFAULT_TEMPLATES[code]) if supplied else template_for(code)
     return fill_pair(code, template.subject, template.body, context)
+
+
+def broken(code: str) -> str:
+    """Why the council's saved text of this letter no longer fills in ('' when it does, or is not edited)."""
+    template = LetterTemplate.objects.filter(code=code).first()
+    if template is None:
+        return ""
+    try:
+        trial_fill(code, template.subject, template.body)
+    except ValidationError as exc:
+        return "; ".join(m for ms in exc.message_dict.values() for m in ms)
+    return ""
 
 
 def sample_context(code: str) -> dict:

@@ -6,6 +6,8 @@ template changes new letters only.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 
@@ -17,8 +19,16 @@ from .rendering import render, template_for, trial_fill
 @service
 def generate_letter(*, actor, code: str, child, request=None, recipient: str, context: dict,
                     family_can_see: bool = True) -> Letter:
-    """`context` is the plain dictionary of the template's fields (see letters.fields), built by the caller."""
-    subject, body = render(code, context)
+    """`context` is the plain dictionary of the template's fields (see letters.fields), built by the caller.
+    A council's saved text that no longer fills in (saved before these checks, or planted in the database)
+    does not stop the statutory step: the letter goes out in the text as supplied, and that is audited and
+    shown on the Letters page until someone fixes the template."""
+    try:
+        subject, body = render(code, context)
+    except ValidationError as problem:
+        subject, body = render(code, context, supplied=True)
+        log.record(actor=actor, action="letter.template.fallback", child=child,
+                   after={"template": code, "problem": "; ".join(problem.messages)})
     letter = Letter.objects.create(child=child, request=request, template_code=code, subject=subject, body=body,
                                    recipient=recipient, created_by=actor if getattr(actor, "pk", None) else None,
                                    family_can_see=family_can_see)

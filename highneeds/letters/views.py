@@ -11,7 +11,7 @@ from . import services
 from .defaults import DEFAULT_TEMPLATES
 from .fields import FIELDS, listing
 from .models import LetterTemplateVersion
-from .rendering import template_for
+from .rendering import broken, template_for
 
 
 class TemplateForm(forms.Form):
@@ -21,7 +21,8 @@ class TemplateForm(forms.Form):
 
 @requires("letters.edit_templates")
 def template_list(request):
-    templates = [template_for(code) for code in DEFAULT_TEMPLATES]
+    templates = [{"code": t.code, "name": t.name, "edited_on": t.updated_at if t.pk else None,
+                  "problem": broken(t.code)} for t in (template_for(code) for code in DEFAULT_TEMPLATES)]
     return render(request, "letters/list.html", {"page_title": "Letters and notices", "templates": templates})
 
 
@@ -38,6 +39,7 @@ def template_edit(request, code: str):
     if code not in DEFAULT_TEMPLATES:
         raise Http404
     template = template_for(code)
+    problem = broken(code)
     form = TemplateForm(request.POST or None, initial={"subject": template.subject, "body": template.body})
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -56,7 +58,7 @@ def template_edit(request, code: str):
         "page_title": f"Edit: {template.name}", "form": form,
         "template": {"code": code, "name": template.name}, "fields": listing(FIELDS[code]),
         "preview": {"subject": preview[0], "body": preview[1]} if preview else None,
-        "history": _history(code), "error_title": bool(form.errors)})
+        "history": _history(code), "problem": problem, "error_title": bool(form.errors)})
 
 
 @requires("letters.edit_templates")

@@ -67,3 +67,12 @@ def test_only_managers_and_administrators_edit(client, make_user):
         _signed_in(client, make_user, role)
         assert client.get(URL).status_code == 403
         assert client.post(f"{URL}restore/", {"version": "supplied"}).status_code == 403
+
+
+def test_a_template_that_no_longer_fills_in_is_flagged(client, make_user):
+    LetterTemplate.objects.create(code="request_withdrawn", name="Request withdrawn", subject="Old",
+                                  body="Dear {{ recipient }}\n{{ request.caseworker.email }}")
+    _signed_in(client, make_user)
+    assert "Needs fixing" in client.get("/letters/").content.decode()
+    page = client.get(URL).content.decode()
+    assert "no longer fills in" in page and "line 2" in page

@@ -50,11 +50,17 @@ def test_a_planted_exploit_reaches_nothing_when_a_letter_is_sent(exploit, victim
     worker = make_user("caseworker", first_name="Casey", last_name="Worker")
     target = make_user("caseworker")
     _plant("request_acknowledgement", "Hello", exploit)
-    with pytest.raises(ValidationError):
-        submit_request(actor=worker, child=make_child(), received_on=date(2024, 3, 1), source="1", caseworker=worker)
+    request = submit_request(actor=worker, child=make_child(), received_on=date(2024, 3, 1), source="1",
+                             caseworker=worker)
     assert User.objects.get(pk=target.pk).role == "caseworker"  # objects.raw("UPDATE ...") did not run
     assert not Letter.objects.filter(body__contains="9434765919").exists()
     assert not Letter.objects.filter(body__contains="Victim").exists()
+    assert not Letter.objects.filter(body__contains="argon2").exists()
+    # The step still happens: the letter goes out in the text as supplied, audited, and the page says so.
+    letter = Letter.objects.get(request=request)
+    assert letter.body.startswith("Dear ") and request.reference in letter.body
+    assert AuditEvent.objects.filter(action="letter.template.fallback", child_id=request.child_id).exists()
+    assert "line 1" in rendering.broken("request_acknowledgement")
 
 
 def test_an_administrator_cannot_exfiltrate_through_the_subject(victim, make_user, make_child):
@@ -64,10 +70,9 @@ def test_an_administrator_cannot_exfiltrate_through_the_subject(victim, make_use
         save_template(actor=admin, code="request_acknowledgement", subject=subject, body="Dear {{ recipient }}")
     assert "subject" in refused.value.message_dict
     _plant("request_acknowledgement", subject, "Dear {{ recipient }}")
-    with pytest.raises(ValidationError):
-        submit_request(actor=admin if admin.has_perm("casework.manage") else make_user("manager"),
-                       child=make_child(), received_on=date(2024, 3, 1), source="1")
+    request = submit_request(actor=make_user("manager"), child=make_child(), received_on=date(2024, 3, 1), source="1")
     assert not Letter.objects.filter(subject__contains="Victim").exists()
+    assert Letter.objects.get(request=request).subject.startswith("We have received a request")
 
 
 @pytest.mark.parametrize("text, expected", [
