@@ -195,10 +195,12 @@ def _allowed(node) -> None:
         _allowed(child)
 
 
-def _tracer(deadline: float):
-    """Stops a template that runs too long, checked on every line the template executes (loops included)."""
+def _tracer(deadline: float, position: list[int]):
+    """Stops a template that runs too long, checked on every line the template executes (loops included),
+    and keeps the (compiled) line it is on in `position`."""
 
     def local(frame, event, arg):
+        position[0] = frame.f_lineno
         if time.monotonic() > deadline:
             raise LetterError(f"it took longer than {MAX_SECONDS:g} second{'' if MAX_SECONDS == 1 else 's'} "
                              "to fill in (a loop that runs away?)")
@@ -215,13 +217,14 @@ def fill(text: str, context: dict) -> str:
     template = compile_template(text)
     previous = sys.gettrace()
     deadline = time.monotonic() + MAX_SECONDS
-    chunks, size = [], 0
-    sys.settrace(_tracer(deadline))
+    chunks, size, position = [], 0, [0]
+    sys.settrace(_tracer(deadline, position))
     try:
         for chunk in template.generate(context):
             size += len(chunk)
             if size > MAX_OUTPUT:
-                raise LetterError(f"it makes more than {MAX_OUTPUT:,} characters")
+                line = template.get_corresponding_lineno(position[0])
+                raise LetterError(f"line {line}: it makes more than {MAX_OUTPUT:,} characters")
             chunks.append(chunk)
     except RecursionError as exc:
         raise LetterError(_describe(exc)) from None

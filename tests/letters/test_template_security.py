@@ -90,7 +90,7 @@ def test_an_administrator_cannot_exfiltrate_through_the_subject(victim, make_use
     ("{{ 9 ** 99999999 }}", "too large"),
     ("{{ child.full_name|center(1000000) }}", "No filter named 'center'"),
     ("{{ child.full_name|truncate(99999999) }}", "too large"),
-    ("{% for i in range(100000) %}xxxxxxxxxx{% endfor %}", "more than 100,000 characters"),
+    ("a\n{% for i in range(100000) %}\nxxxxxxxxxx{% endfor %}", "line 2: it makes more than 100,000 characters"),  # the loop
     ("{{ recipient }\n", "line 1"),
 ])
 def test_template_limits_name_the_problem(text, expected):
