@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from .defaults import DEFAULT_TEMPLATES
@@ -32,6 +33,8 @@ MAX_SECONDS = 1.0  # to fill in one subject or body
 MAX_FILTER_NUMBER = 1_000  # a number given to a filter (truncate(300), wordwrap(79), round(2))
 PLAIN = (str, int, float, Decimal, bool, date, datetime, type(None))  # datetime is a date; listed for clarity
 ALLOWED_STATEMENTS = (nodes.Output, nodes.If, nodes.For)
+LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0",
+                             "previtem", "nextitem"})
 SAFE_FILTERS = ("abs", "capitalize", "count", "d", "default", "first", "float", "int", "join", "last", "length",
                 "list", "lower", "max", "min", "replace", "reverse", "round", "sort", "string", "sum", "title",
                 "trim", "truncate", "unique", "upper", "wordcount", "wordwrap")
@@ -60,7 +63,7 @@ def govuk_date(value) -> str:
 
 
 class LetterEnvironment(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def getattr(self, obj, attribute):
         """`child.full_name` reads the key of a plain dict; Python attributes are never reachable."""
@@ -68,6 +71,8 @@ class LetterEnvironment(SandboxedEnvironment):
             return obj
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
+        if isinstance(obj, LoopContext) and attribute in LOOP_ATTRIBUTES:  # {{ loop.index }}, {% if loop.last %}
+            return getattr(obj, attribute)
         return self.undefined(obj=obj, name=attribute)
 
     def getitem(self, obj, argument):
@@ -92,6 +97,9 @@ class LetterEnvironment(SandboxedEnvironment):
             raise SecurityError("'%' formatting is not allowed in letters")
         if operator == "**" and (not isinstance(right, (int, float)) or abs(right) > 64):
             raise LetterError("the power is too large")
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
+                and len(left) + len(right) > MAX_OUTPUT:
+            raise LetterError("that makes text longer than a letter may be")
         if operator == "*":
             sequence, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
             if isinstance(sequence, (str, list, tuple)) and isinstance(times, int) \

@@ -86,6 +86,8 @@ def test_an_administrator_cannot_exfiltrate_through_the_subject(victim, make_use
     ("a\n{% macro m() %}{% endmacro %}", "line 2: 'macro' is not allowed"),
     ("{% include 'base.html' %}", "not allowed"),
     ("{{ 'x' * 1000000 }}", "longer than a letter"),
+    ("{{ 'x' * 99999 + 'x' * 99999 }}", "longer than a letter"),
+    ("{% for n in [1, 2] %}{{ loop.cycle('a', 'b') }}{% endfor %}", "cannot call"),
     ("{{ '%999999999d' % 1 }}", "not allowed"),
     ("{{ 9 ** 99999999 }}", "too large"),
     ("{{ child.full_name|center(1000000) }}", "No filter named 'center'"),
@@ -168,3 +170,11 @@ def test_no_python_attribute_of_a_plain_value_is_reachable(value, name):
     with pytest.raises(Exception) as refused:
         rendering.fill(f"{{{{ value.{name} }}}}", {"value": value})
     assert "undefined" in str(refused.value) or "no attribute" in str(refused.value)
+
+
+def test_loop_variables_work_and_nothing_else_of_the_loop_is_reachable():
+    text = "{% for n in ['a', 'b', 'c'] %}{{ loop.index }}{{ n }}{{ ',' if not loop.last }}{% endfor %}"
+    assert rendering.fill(text, {}) == "1a,2b,3c"
+    with pytest.raises(Exception, match="no attribute '_iterator'"):
+        rendering.fill("{% for n in [1] %}{{ loop._iterator }}{% endfor %}", {})
+
