@@ -45,7 +45,9 @@ def case_page(request, request_id: int):
         "exceptions": list(case.exceptions.all()),
         "letters": list(case.letters.all()),
         "events": list(case.events.all()),
-        "actions": [s for s in STEPS.values() if case.status in s.allowed and s.shown(case)],
+        # An unchecked possible match comes first: the other steps are refused until it is decided.
+        "actions": [STEPS["match"]] if case.match_status == "possible" else
+                   [s for s in STEPS.values() if case.status in s.allowed and s.shown(case)],
         "duplicates": list(case.duplicates.all()),
     })
 

@@ -162,3 +162,16 @@ def test_another_familys_request_id_is_refused_on_the_match_page(real_child, mak
     assert client.post(f"/cases/{request.pk}/match/", {"outcome": "yes"}).status_code == 403
     request.refresh_from_db()
     assert request.match_status == "possible"
+
+
+def test_the_case_page_offers_only_the_match_check_until_it_is_decided(real_child, worker, client,
+                                                                      django_capture_on_commit_callbacks):
+    request = _stranger_asks(django_capture_on_commit_callbacks)
+    client.force_login(worker)
+    page = client.get(f"/cases/{request.pk}/").content.decode()
+    assert "Check the possible match" in page and "Record the decision whether to assess" not in page
+    assert client.get(f"/cases/{request.pk}/decide-assess/").status_code == 200  # the form shows; saving is refused
+    response = client.post(f"/cases/{request.pk}/decide-assess/", {"outcome": "yes", "decided_on-day": "1",
+                                                                   "decided_on-month": "1", "decided_on-year": "2026",
+                                                                   "reasons": "x"})
+    assert "possible match first" in response.content.decode()
