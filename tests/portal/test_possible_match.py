@@ -175,3 +175,9 @@ def test_the_case_page_offers_only_the_match_check_until_it_is_decided(real_chil
                                                                    "decided_on-month": "1", "decided_on-year": "2026",
                                                                    "reasons": "x"})
     assert "possible match first" in response.content.decode()
+
+
+def test_the_work_queue_marks_a_possible_match(real_child, make_user, client, django_capture_on_commit_callbacks):
+    _stranger_asks(django_capture_on_commit_callbacks)
+    client.force_login(make_user("manager"))
+    assert "Possible match" in client.get("/cases/").content.decode()
