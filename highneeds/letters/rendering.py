@@ -45,9 +45,12 @@ class LetterError(TemplateError):
 
 
 def _capped(name: str, func):
+    """The filter with its arguments (not the value filtered: `{{ 25000|round }}` is fine) and result capped."""
+    first_argument = 2 if getattr(func, "jinja_pass_arg", None) else 1  # after the environment or context
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        for value in (*args, *kwargs.values()):
+        for value in (*args[first_argument:], *kwargs.values()):
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_FILTER_NUMBER:
                 raise LetterError(f"the number given to '{name}' is too large (at most {MAX_FILTER_NUMBER})")
         result = func(*args, **kwargs)

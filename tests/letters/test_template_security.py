@@ -178,3 +178,8 @@ def test_loop_variables_work_and_nothing_else_of_the_loop_is_reachable():
     with pytest.raises(Exception, match="no attribute '_iterator'"):
         rendering.fill("{% for n in [1] %}{{ loop._iterator }}{% endfor %}", {})
 
+
+def test_large_numbers_in_the_data_are_fine_only_filter_arguments_are_capped():
+    assert rendering.fill("{{ n|round|int }} {{ [n, 5]|max }} {{ t|truncate(20) }}",
+                          {"n": 25000.4, "t": "x" * 50}) == "25000 25000.4 xxxxxxxxxxxxxxxxx..."
+
