@@ -23,7 +23,7 @@ def make_plan(db, make_child, make_establishment):
         words = sections.blank()
         words["I"] = {"name": establishment.name if establishment else "Mainstream school", "type": "Mainstream"}
         # What every issued plan says: a described need in B and specific, quantified provision in F.
-        words["B"]["needs"] = [{"id": "b1", "area": "cognition", "code": "SLD", "text": "Reads well below age"}]
+        words["B"]["needs"] = [{"id": "b1", "area": "cognition_learning", "code": "SLD", "text": "Reads well below age"}]
         words["F"]["items"] = [{"id": "f1", "what": "Structured reading programme", "who": "Specialist teacher",
                                 "expertise": "", "frequency": "Daily", "duration": "20 minutes", "group_size": "1:1",
                                 "needs": ["b1"], "outcomes": []}]
