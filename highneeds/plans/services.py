@@ -431,7 +431,6 @@ def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment
     changed; the previously issued version is superseded."""
     plan = version.plan
     require(actor, "plans.issue_plan", plan.child)
-    _editable(version)
     if issued_on > date.today():
         raise ValidationError({"issued_on": "The issue date cannot be in the future"})
     errors = queries.issue_errors(version, issued_on, establishment, setting_type)

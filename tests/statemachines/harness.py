@@ -182,3 +182,22 @@ def check_plans(child) -> None:
                 assert version.issued_on >= version.sent_on + timedelta(days=REPRESENTATION_DAYS)
     if not any(p.status == "final" for p in plans) and any(p.status == "ceased" for p in plans):
         assert child.sen_status != "E", "every plan ceased but the child still has EHC plan status"
+
+
+def make_plan_in_force(users: dict, school, issued_on: date):
+    """A child with a plan in force that says what it must (a plan made before highneeds, loaded directly)."""
+    from highneeds.plans import sections
+    from highneeds.plans.models import Plan, PlanVersion
+
+    child = make_child(users, school=school, sen_status="E")
+    words = sections.blank()
+    words["B"]["needs"] = [dict(n) for n in NEED_B]
+    words["F"]["items"] = [dict(i) for i in COMPLETE_F]
+    words["I"] = {"name": school.name, "type": school.type_label}
+    plan = Plan.objects.create(child=child, status="final", first_issued_on=issued_on)
+    version = PlanVersion.objects.create(plan=plan, number=1, kind="final", state="issued", sections=words,
+                                         issued_on=issued_on, establishment=school)
+    from highneeds.audit import log
+
+    log.record(actor=SYSTEM, action="plan.issue", obj=version, child=child, after={"loaded": True})
+    return plan
