@@ -156,14 +156,14 @@ PLAN = Machine(
         "amend": Step("Amend the plan", ("final",)),
         "review": Step("Review the plan", ("final",)),
         "reassess": Step("Reassess", ("final",)),
-        "cease": Step("Cease the plan", ("draft", "final"), ("ceased",), "plan_ceased"),
+        "cease": Step("Cease the plan", ("final",), ("ceased",), "plan_ceased"),
     },
 )
 
 ANNUAL_REVIEW = Machine(
     "annual_review", "this review",
     states={"due": "Meeting to arrange", "arranged": "Meeting arranged", "held": "Meeting held",
-            "decided": "Decision made", "amending": "Waiting for the amended plan", "closed": "Finished"},
+            "amending": "Waiting for the amended plan", "closed": "Finished"},
     steps={
         "schedule": Step("Open the next review", (NEW,), ("due",)),
         "arrange_meeting": Step("Arrange the meeting", ("due", "arranged"), ("arranged",), "review_meeting_arranged"),
@@ -179,8 +179,7 @@ ANNUAL_REVIEW = Machine(
 
 PHASE_TRANSFER = Machine(
     "phase_transfer", "this transfer",
-    states={"preferences": "Gathering preferences", "consulting": "Consulting settings", "amended": "Plan amended",
-            "cancelled": "No longer moving"},
+    states={"preferences": "Gathering preferences", "consulting": "Consulting settings", "amended": "Plan amended"},
     steps={
         "identify": Step("List the transfer", (NEW,), ("preferences",), "phase_transfer_identified"),
         "record_preferences": Step("Record the family's preferences", ("preferences", "consulting")),
@@ -189,7 +188,7 @@ PHASE_TRANSFER = Machine(
         "amend_for_transfer": Step("Amend the plan naming the new setting", ("preferences", "consulting"),
                                    ("amended",), "phase_transfer_amended"),
     },
-    hints={"amended": "This transfer is finished", "cancelled": "This transfer is finished"},
+    hints={"amended": "This transfer is finished"},
 )
 
 REASSESSMENT = Machine(
