@@ -73,13 +73,14 @@ def test_caseworker_takes_a_request_to_a_final_plan(page, live_server, signed_in
     page.get_by_label("URN of the setting named in section I (leave blank to name a type only)").fill("888002")
     save(page)
     expect(page.get_by_role("alert")).to_contain_text("can be finalised from")
+    fill_date(page, "Date the final plan is issued", received + timedelta(days=112))
+    save(page)
     expect(page.get_by_role("alert")).to_contain_text("Section B must describe at least one special educational need")
     # The caseworker writes the plan (its pages have their own journey, test_plan_journeys.py).
     from highneeds.plans.queries import current_plan
     from tests.conftest import fill_plan_version
 
     fill_plan_version(current_plan(child).versions.get(), signed_in_user)
-    fill_date(page, "Date the final plan is issued", received + timedelta(days=112))
     save(page)
 
     expect(page.get_by_text("Final plan issued").first).to_be_visible()
