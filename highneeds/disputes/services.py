@@ -244,7 +244,7 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
         response_due = queries.working_days_after(lodged_on, DisputeSettings.current().appeal_response_working_days)
     _not_before("response_due", response_due, lodged_on, "the appeal was registered")
     latest = notice.appeals.order_by("-lodged_on", "-id").first()
-    enforce(APPEAL, appeal_state(latest) if latest else NEW, "lodge_appeal")
+    enforce(APPEAL, queries.appeal_state(latest) if latest else NEW, "lodge_appeal")
     first = not notice.appeals.exists()
     if first:
         clock.run_clock(notice, extra_event={"type": "appeal_lodged", "date": lodged_on.isoformat()})
@@ -261,15 +261,8 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
     return appeal
 
 
-def appeal_state(appeal: Appeal) -> str:
-    """The appeal machine's state: waiting for the tribunal, decided, or decided for the family (orders follow)."""
-    if not appeal.decided:
-        return "open"
-    return "upheld" if appeal.outcome in ("allowed", "allowed_part", "conceded") else "decided"
-
-
 def _appeal_step(appeal: Appeal, step: str) -> None:
-    enforce(APPEAL, appeal_state(appeal), step)
+    enforce(APPEAL, queries.appeal_state(appeal), step)
 
 
 @service

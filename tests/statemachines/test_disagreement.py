@@ -9,6 +9,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
+from highneeds.disputes import queries
 from highneeds.disputes import services as ds
 from highneeds.disputes.models import Appeal, Cessation, DecisionNotice, Mediation
 from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
@@ -22,7 +23,7 @@ OUTCOMES = st.sampled_from(("dismissed", "allowed", "conceded", "withdrawn"))
 
 def appeal_state(notice_pk) -> str:
     appeal = Appeal.objects.filter(notice_id=notice_pk).order_by("-lodged_on", "-id").first()
-    return ds.appeal_state(appeal) if appeal else NEW
+    return queries.appeal_state(appeal) if appeal else NEW
 
 
 class Disagreement(ProcessMachine):
@@ -79,11 +80,11 @@ class Disagreement(ProcessMachine):
         appeals = list(Appeal.objects.filter(notice_id=self.notice_pk))
         assert sum(not a.decided for a in appeals) <= 1, "two open appeals against one decision"
         for appeal in appeals:
-            REACHED.add(f"appeal:{ds.appeal_state(appeal)}")
+            REACHED.add(f"appeal:{queries.appeal_state(appeal)}")
             assert appeal.decided == (appeal.outcome_on is not None)
             assert appeal.lodged_on >= self._notice().sent_on
             for order in appeal.orders.all():
-                assert ds.appeal_state(appeal) == "upheld", "an order on an appeal not allowed or conceded"
+                assert queries.appeal_state(appeal) == "upheld", "an order on an appeal not allowed or conceded"
                 assert order.kind.startswith("concede_") == (appeal.outcome == "conceded")
 
 
