@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from highneeds.engine.clock.machines import APPEAL, MEDIATION, NEW
+from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
 from highneeds.establishments.models import Establishment
 from highneeds.letters.models import Letter
 from highneeds.people.models import Child
@@ -137,6 +137,10 @@ def _mediation_may(notice, step: str) -> bool:
     return (_stage(notice) or NEW) in MEDIATION.steps[step].sources
 
 
+def _cessation_may(cessation, step: str) -> bool:
+    return cessation.status in CESSATION.steps[step].sources
+
+
 def _appeal_may(appeal, step: str) -> bool:
     return queries.appeal_state(appeal) in APPEAL.steps[step].sources
 
@@ -220,21 +224,21 @@ def _decide(u, c, d):
 
 
 CESSATION_STEPS = {s.slug: s for s in (
-    Step("consult", "Record a consultation", forms.ConsultForm, _consult, shown=lambda c: c.status == "consulting"),
+    Step("consult", "Record a consultation", forms.ConsultForm, _consult, shown=lambda c: _cessation_may(c, "record_cessation_consultation")),
     Step("response", "Record a response to the consultation", forms.ConsultResponseForm,
          lambda u, c, d: services.record_cessation_response(actor=u, cessation=c, **d) and "Response recorded",
-         shown=lambda c: c.status == "consulting" and bool(c.family_consulted_on or c.setting_consulted_on)),
+         shown=lambda c: _cessation_may(c, "record_cessation_response") and bool(c.family_consulted_on or c.setting_consulted_on)),
     Step("decide", "Record the decision", forms.CessationDecisionForm, _decide,
-         shown=lambda c: c.status == "consulting" and bool(c.family_consulted_on)),
+         shown=lambda c: _cessation_may(c, "decide_cessation") and bool(c.family_consulted_on)),
     Step("no-appeal", "Record that the family will not appeal", forms.NoAppealForm,
          lambda u, c, d: services.confirm_no_appeal(actor=u, cessation=c, **d) and "Recorded",
-         shown=lambda c: c.status == "notice_sent" and not c.no_appeal_confirmed_on),
+         shown=lambda c: _cessation_may(c, "confirm_no_appeal") and not c.no_appeal_confirmed_on),
     Step("apply", "Cease the plan now", forms.ApplyForm,
          lambda u, c, d: services.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
-         shown=lambda c: c.status == "notice_sent"),
+         shown=lambda c: _cessation_may(c, "apply_cessation")),
     Step("withdraw", "Withdraw the cessation", forms.WithdrawForm,
          lambda u, c, d: services.withdraw_cessation(actor=u, cessation=c, **d) and "Cessation withdrawn",
-         shown=lambda c: c.is_open),
+         shown=lambda c: _cessation_may(c, "withdraw_cessation")),
 )}
 
 
