@@ -623,8 +623,7 @@ def apply_cessation(*, actor, cessation: Cessation, ceased_on: date) -> Cessatio
     require(actor, PERM)
     if ceased_on is None:
         raise ValidationError({"ceased_on": "Enter the date the plan ceases"})
-    if cessation.status != "held":  # held: the appeal window's own message (below) says why
-        _cessation_step(cessation, "apply_cessation")
+    _cessation_step(cessation, "apply_cessation")
     effective = queries.cessation_effective(cessation)
     if effective.on is None:
         raise ValidationError({"__all__": effective.why})

@@ -261,7 +261,11 @@ class Cease(Disagreement):
             assert Appeal.objects.filter(notice_id=cessation.notice_id, outcome="").exists()
         if cessation.status == "ceased":
             assert plan.child.sen_status != "E" and plan.ceased_on == cessation.ceased_on
-            appeals = list(Appeal.objects.filter(notice_id=cessation.notice_id))
+            # The appeals lodged before it ceased (a late appeal may follow; it cannot undo the past step).
+            if not hasattr(self, "appeals_when_ceased"):
+                self.appeals_when_ceased = set(Appeal.objects.filter(notice_id=cessation.notice_id)
+                                               .values_list("pk", flat=True))
+            appeals = list(Appeal.objects.filter(pk__in=self.appeals_when_ceased))
             assert all(a.outcome in ("dismissed", "withdrawn") for a in appeals)
             deadline = cessation.notice.due("appeal_deadline")
             assert appeals or cessation.no_appeal_confirmed_on or cessation.ceased_on > deadline

@@ -222,6 +222,7 @@ CESSATION = Machine(
         "apply_cessation": Step("Cease the plan", ("notice_sent",), ("ceased",), "plan_ceased"),
         "withdraw_cessation": Step("Withdraw the cessation", ("consulting", "notice_sent", "held"), ("withdrawn",)),
     },
+    hints={"held": "An appeal against the cessation is lodged: the plan stays in force until it is decided"},
 )
 
 MEDIATION = Machine(
