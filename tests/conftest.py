@@ -115,3 +115,57 @@ def make_user(db):
                            **fields)
 
     return make
+
+
+def fill_plan_version(version, actor):
+    """Write what every issued plan must say (a described need in B linked to an outcome in E and to specific,
+    quantified provision in F) into a version being written, through the plans services."""
+    from highneeds.plans import services as plans
+
+    needs = version.sections["B"]["needs"] or [{"id": "b1", "area": "", "code": "", "text": ""}]
+    for n in needs:
+        n["text"] = n["text"] or "Finds it hard to express needs in class"
+    plans.save_items(actor=actor, version=version, section="B", items=needs)
+    ids = [n["id"] for n in needs]
+    plans.save_items(actor=actor, version=version, section="E", items=[
+        {"id": "e1", "text": "Uses 3-word sentences in class", "by_when": "July 2026",
+         "measure": "Speech and language therapist's termly assessment", "needs": ids}])
+    plans.save_items(actor=actor, version=version, section="F", items=[
+        {"id": "f1", "what": "Speech and language therapy programme", "who": "Speech and language therapist",
+         "expertise": "HCPC registered", "frequency": "Weekly", "duration": "30 minutes a session for the school year",
+         "group_size": "1:1", "needs": ids, "outcomes": ["e1"]}])
+    version.refresh_from_db()
+    return version
+
+
+@pytest.fixture
+def fill_plan():
+    return fill_plan_version
+
+
+def issue_plan_through_assessment(worker, child, establishment, issued_on=None):
+    """A final plan made the lawful way: request, decision to assess, advice, decision to issue, draft sent,
+    the family's 15 days, then issued. Returns the issued version."""
+    from datetime import timedelta
+
+    from highneeds.casework import services as cw
+    from highneeds.plans.queries import current_plan
+
+    issued_on = issued_on or date.today()
+    start = issued_on - timedelta(days=120)
+    request = cw.submit_request(actor=worker, child=child, received_on=start, source="1", caseworker=worker)
+    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=start + timedelta(days=20),
+                                reasons="Needs beyond SEN support")
+    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
+                               requested_on=start + timedelta(days=21), adviser_name="Educational psychology")
+    cw.submit_advice(actor=worker, advice=advice, text="Needs speech and language therapy",
+                     received_on=start + timedelta(days=50))
+    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=start + timedelta(days=60),
+                               reasons="Provision needed")
+    cw.send_draft_plan(actor=worker, request=request, sent_on=start + timedelta(days=70))
+    plan = current_plan(child)
+    fill_plan_version(plan.versions.get(state="sent"), worker)
+    cw.issue_final_plan(actor=worker, request=request, issued_on=issued_on, establishment=establishment)
+    from highneeds.plans.models import PlanVersion
+
+    return PlanVersion.objects.select_related("plan").get(plan_id=plan.pk, state="issued")

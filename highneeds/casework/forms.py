@@ -115,6 +115,8 @@ class FinalPlanForm(forms.Form):
     on = GovukDateField(label="Date the final plan is issued")
     urn = forms.IntegerField(label="URN of the setting named in section I (leave blank to name a type only)",
                              required=False)
+    setting_type = forms.CharField(label="Or the type of setting to name in section I", required=False,
+                                   max_length=200, help_text="For example, education otherwise than at school")
 
 
 class WithdrawForm(forms.Form):

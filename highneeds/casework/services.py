@@ -10,23 +10,24 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
+from highneeds.council.machines import enforce
 from highneeds.council.models import CouncilSettings
-from highneeds.engine import clock
 from highneeds.letters import context as letter_context
+from highneeds.engine.clock.machines import ASSESSMENT, REPRESENTATION_DAYS, missing_predecessors
 from highneeds.letters.services import generate_letter
 from highneeds.people import services as people
 from highneeds.people.models import Child
 from highneeds.people.validation import clean_child
 
 from . import notify
-from .clock import apply_result, exception_json, results_for, run_clock
+from .clock import apply_result, case_for_clock, exception_json, results_for, run_clock
 from .queries import find_duplicate
 from .models import (
     ADVISER_TYPES,
+    EVENT_TYPES,
     EXCEPTION_TYPES,
     AdviceRequest,
     AssessmentRequest,
@@ -100,13 +101,13 @@ def _advice_fields(advice: AdviceRequest) -> dict:
             "advice": {"label": advice.label, "due_on": advice.due_on}}
 
 
-def _require_open(request: AssessmentRequest, *allowed: str) -> None:
+def _step(request: AssessmentRequest, step: str) -> None:
+    """Refuse a step the assessment's state machine does not allow from the request's status, and every
+    step while an online request may be about a child we already know."""
     if request.match_status == "possible":
         raise ValidationError({"__all__": "This request may be about a child we already know: confirm or reject "
                                           "the possible match first"})
-    if request.status not in allowed:
-        raise ValidationError({"__all__": f"This request is {request.get_status_display().lower()}; that step is not "
-                                          f"possible now"})
+    enforce(ASSESSMENT, request.status, step)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,7 +274,7 @@ def _decide(actor, request, kind, outcome, decided_on, reasons, recommendation, 
 def decide_whether_to_assess(*, actor, request: AssessmentRequest, assess: bool, decided_on: date, reasons: str,
                              recommendation=None, departure_reasons: str = "") -> Decision:
     require(actor, "casework.manage")
-    _require_open(request, "pending")
+    _step(request, "decide_whether_to_assess")
     decision = _decide(actor, request, "assess", assess, decided_on, reasons, recommendation, departure_reasons)
     _event(request, "decision_to_assess", decided_on, outcome="assess" if assess else "not_assess")
     if not assess:
@@ -296,7 +297,7 @@ def decide_whether_to_assess(*, actor, request: AssessmentRequest, assess: bool,
 def request_advice(*, actor, request: AssessmentRequest, adviser_type: str, requested_on: date, adviser=None,
                    adviser_name: str = "") -> AdviceRequest:
     require(actor, "casework.manage")
-    _require_open(request, "assess", "draft")
+    _step(request, "request_advice")
     if adviser_type not in ADVISER_TYPES:
         raise ValidationError({"adviser_type": f"{adviser_type} is not a kind of advice"})
     if request.advice_requests.filter(adviser_type=adviser_type).exists():
@@ -328,6 +329,7 @@ def submit_advice(*, actor, advice: AdviceRequest, text: str, received_on: date 
         require(actor, "people.view_child", advice.request.child)
     else:
         require(actor, "casework.manage")
+    _step(advice.request, "submit_advice")
     if advice.received_on:
         raise ValidationError({"__all__": "This advice has already been given"})
     if not text.strip():
@@ -346,6 +348,7 @@ def submit_advice(*, actor, advice: AdviceRequest, text: str, received_on: date 
 def record_exception(*, actor, request: AssessmentRequest, code: str, date_from: date, date_to: date | None,
                      reason: str, evidence: str = "", adviser: str = "") -> ClockException:
     require(actor, "casework.manage")
+    _step(request, "record_exception")
     if code not in EXCEPTION_TYPES:
         raise ValidationError({"code": f"{code} is not a permitted exception"})
     if not reason.strip():
@@ -365,7 +368,7 @@ def record_exception(*, actor, request: AssessmentRequest, code: str, date_from:
 def decide_whether_to_issue(*, actor, request: AssessmentRequest, issue: bool, decided_on: date, reasons: str,
                             recommendation=None, departure_reasons: str = "") -> Decision:
     require(actor, "casework.manage")
-    _require_open(request, "assess")
+    _step(request, "decide_whether_to_issue")
     decision = _decide(actor, request, "issue", issue, decided_on, reasons, recommendation, departure_reasons)
     if not issue:
         _event(request, "decision_not_to_issue", decided_on)
@@ -382,7 +385,7 @@ def decide_whether_to_issue(*, actor, request: AssessmentRequest, issue: bool, d
 @service
 def send_draft_plan(*, actor, request: AssessmentRequest, sent_on: date) -> CaseEvent:
     require(actor, "casework.manage")
-    _require_open(request, "assess")
+    _step(request, "send_draft_plan")
     if not request.decisions.filter(kind="issue", outcome=True).exists():
         raise ValidationError({"__all__": "Record the decision to issue a plan before sending the draft"})
     event = _event(request, "draft_plan_sent", sent_on)
@@ -396,7 +399,7 @@ def send_draft_plan(*, actor, request: AssessmentRequest, sent_on: date) -> Case
     plans.send_draft(actor=actor, version=draft, sent_on=sent_on, letter=False)
     log.record(actor=actor, action="request.draft_sent", obj=event, child=request.child_id,
                after={"sent_on": sent_on, "plan_version": draft.pk})
-    _letter_to_family(actor, request, "draft_plan", last_representation_day=sent_on + timedelta(days=14),
+    _letter_to_family(actor, request, "draft_plan", last_representation_day=sent_on + timedelta(days=REPRESENTATION_DAYS - 1),
                       plan_url=family_plan_path(request.child))
     return event
 
@@ -408,7 +411,7 @@ def record_representation(*, actor, request: AssessmentRequest, received_on: dat
     family = getattr(actor, "role", None) in ("parent", "young_person") and actor.has_perm("people.view_child", request.child)
     if not family:
         require(actor, "casework.manage")
-    _require_open(request, "draft")
+    _step(request, "record_representation")
     if not (text.strip() or preferred_establishment or meeting_requested):
         raise ValidationError({"text": "Tell us your views, the setting you would like, or that you want a meeting"})
     rep = Representation.objects.create(request=request, received_on=received_on, text=text,
@@ -425,7 +428,7 @@ def record_representation(*, actor, request: AssessmentRequest, received_on: dat
 @service
 def consult_school(*, actor, request: AssessmentRequest, establishment, sent_on: date) -> SchoolConsultation:
     require(actor, "casework.manage")
-    _require_open(request, "assess", "draft")
+    _step(request, "consult_school")
     key = str(establishment.urn or establishment.pk)
     _event(request, "school_consultation_sent", sent_on, urn=key)
     consultation = SchoolConsultation.objects.create(request=request, establishment=establishment, sent_on=sent_on)
@@ -444,6 +447,7 @@ def consult_school(*, actor, request: AssessmentRequest, establishment, sent_on:
 def record_consultation_response(*, actor, consultation: SchoolConsultation, response_on: date, response: str,
                                  notes: str = "") -> SchoolConsultation:
     require(actor, "casework.manage")
+    _step(consultation.request, "record_consultation_response")
     if response not in dict(SchoolConsultation.RESPONSES) or not response:
         raise ValidationError({"response": "Choose the school's reply"})
     key = str(consultation.establishment.urn or consultation.establishment.pk)
@@ -456,15 +460,48 @@ def record_consultation_response(*, actor, consultation: SchoolConsultation, res
     return consultation
 
 
-@service
-def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, establishment=None) -> CaseEvent:
-    """Finalise. Refused before the representation period has run (reg 13(1)): the clock says when."""
-    require(actor, "casework.manage")
-    _require_open(request, "draft")
+def _issue_errors(request: AssessmentRequest, issued_on: date, establishment, setting_type: str):
+    """Everything a final plan needs before it is issued, checked before anything is written: the decision to
+    issue, the clock's predecessors (the draft sent), the family's 15 days, advice on file, and the plan's
+    own content (plans.queries.issue_errors)."""
+    from highneeds.plans import queries as plan_queries
+
+    errors: dict[str, list[str]] = {}
+    if not request.decisions.filter(kind="issue", outcome=True).exists():
+        errors.setdefault("__all__", []).append("Record the decision to issue a plan before issuing it")
+    history = case_for_clock(request)["events"]
+    for missing in missing_predecessors("final_plan_issued", history):
+        errors.setdefault("__all__", []).append(f"The case has no {EVENT_TYPES.get(missing.split()[0], missing).lower()}"
+                                                f" event: a final plan cannot be issued without it")
     earliest = _due(request).get("earliest_finalisation")
     if earliest and issued_on < earliest:
-        raise ValidationError({"issued_on": f"The family has until {earliest - timedelta(days=1):%-d %B %Y} to comment "
-                                            f"on the draft: the plan can be finalised from {earliest:%-d %B %Y}"})
+        errors.setdefault("issued_on", []).append(
+            f"The family has until {earliest - timedelta(days=1):%-d %B %Y} to comment on the draft: the plan can be "
+            f"finalised from {earliest:%-d %B %Y}")
+    if not request.advice_requests.filter(received_on__isnull=False).exists():
+        errors.setdefault("__all__", []).append("No advice is on file: record the advice received before issuing "
+                                                "the plan (regulation 6)")
+    plan = plan_queries.current_plan(request.child)
+    draft = plan_queries.editable_version(plan) if plan else None
+    if draft is None or draft.kind != "draft":
+        errors.setdefault("__all__", []).append("There is no draft plan to issue")
+    else:
+        for name, messages in plan_queries.issue_errors(draft, max(issued_on, earliest or issued_on), establishment,
+                                                        setting_type).items():
+            errors.setdefault("urn" if name == "establishment" else name, []).extend(messages)
+    return errors, draft
+
+
+@service
+def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, establishment=None,
+                     setting_type: str = "") -> CaseEvent:
+    """Finalise. Refused unless every legal predecessor is on the case and the plan says what it must; then the
+    case, the plan, the child's SEN status and the history move together (one transaction)."""
+    require(actor, "casework.manage")
+    _step(request, "issue_final_plan")
+    errors, draft = _issue_errors(request, issued_on, establishment, setting_type)
+    if errors:
+        raise ValidationError(errors)
     event = _event(request, "final_plan_issued", issued_on,
                    **({"urn": str(establishment.urn or establishment.pk)} if establishment else {}))
     request.status, request.closed_on = "plan_issued", issued_on
@@ -473,9 +510,8 @@ def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, esta
     # The plan document: the draft becomes the final plan, fixed for good, with section I the named setting.
     from highneeds.plans import services as plans
 
-    draft = plans.draft_for_request(actor=actor, request=request)
-    plans.issue_version(actor=actor, version=draft, issued_on=issued_on, establishment=establishment, letter=False,
-                        require_placement=False)
+    plans.issue_version(actor=actor, version=draft, issued_on=issued_on, establishment=establishment,
+                        setting_type=setting_type, letter=False)
     if child.sen_status != "E":
         people.set_sen_status(actor=actor, child=child, status="E", on=issued_on)
     if establishment is not None and not child.placements.filter(establishment=establishment, end_date__isnull=True).exists():
@@ -490,7 +526,7 @@ def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, esta
 @service
 def withdraw_request(*, actor, request: AssessmentRequest, withdrawn_on: date, reason: str) -> AssessmentRequest:
     require(actor, "casework.manage")
-    _require_open(request, *AssessmentRequest.OPEN)
+    _step(request, "withdraw_request")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the request was withdrawn"})
     _event(request, "request_withdrawn", withdrawn_on, reason=reason)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from highneeds.engine.clock.machines import ASSESSMENT
 from highneeds.establishments.models import Establishment
 from highneeds.letters.models import Letter
 from highneeds.people.queries import open_child_record
@@ -176,41 +177,47 @@ def _comparison(user, case) -> list[dict]:
     ]
 
 
+def _from(step: str) -> tuple[str, ...]:
+    """The statuses a step is offered in: the assessment machine's, so the page and the service agree."""
+    return ASSESSMENT.steps[step].sources
+
+
 STEPS = {s.slug: s for s in (
     Step("match", "Check the possible match", forms.MatchForm, AssessmentRequest.OPEN, _match,
          shown=lambda case: case.match_status == "possible"),
-    Step("decide-assess", "Record the decision whether to assess", forms.DecisionForm, ("pending",), _decide("assess"),
+    Step("decide-assess", "Record the decision whether to assess", forms.DecisionForm, _from("decide_whether_to_assess"), _decide("assess"),
          form_kwargs=lambda case: {"recommendations": _recommendations(case),
                                    "question": "Will the council carry out an EHC needs assessment?"}),
-    Step("ask-advice", "Ask for advice", forms.AdviceRequestForm, ("assess", "draft"),
+    Step("ask-advice", "Ask for advice", forms.AdviceRequestForm, _from("request_advice"),
          lambda user, case, d: services.request_advice(actor=user, request=case, **d) and "Advice requested"),
-    Step("advice-received", "Record advice received another way", forms.AdviceReceivedForm, ("assess", "draft"),
+    Step("advice-received", "Record advice received another way", forms.AdviceReceivedForm, _from("submit_advice"),
          _advice_received,
          form_kwargs=lambda case: {"advice_requests": case.advice_requests.filter(received_on__isnull=True)},
          shown=lambda case: case.advice_requests.filter(received_on__isnull=True).exists()),
-    Step("decide-issue", "Record the decision whether to issue a plan", forms.DecisionForm, ("assess",),
+    Step("decide-issue", "Record the decision whether to issue a plan", forms.DecisionForm, _from("decide_whether_to_issue"),
          _decide("issue"),
          form_kwargs=lambda case: {"recommendations": _recommendations(case),
                                    "question": "Will the council issue an EHC plan?"},
          shown=lambda case: not case.decisions.filter(kind="issue").exists()),
-    Step("draft", "Send the draft plan", forms.DateForm, ("assess",),
+    Step("draft", "Send the draft plan", forms.DateForm, _from("send_draft_plan"),
          lambda user, case, d: services.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent",
          shown=lambda case: case.decisions.filter(kind="issue", outcome=True).exists()),
-    Step("consult", "Consult a school or college about being named", forms.SchoolForm, ("assess", "draft"),
+    Step("consult", "Consult a school or college about being named", forms.SchoolForm, _from("consult_school"),
          lambda user, case, d: services.consult_school(actor=user, request=case, establishment=_establishment(d["urn"]),
                                                        sent_on=d["on"]) and "Consultation sent"),
-    Step("consultation-reply", "Record a school or college's reply", forms.ConsultationResponseForm, ("assess", "draft"),
+    Step("consultation-reply", "Record a school or college's reply", forms.ConsultationResponseForm, _from("record_consultation_response"),
          _consultation_response,
          form_kwargs=lambda case: {"consultations": case.consultations.filter(response="").select_related("establishment")},
          shown=lambda case: case.consultations.filter(response="").exists()),
-    Step("representation", "Record the family's response to the draft", forms.RepresentationForm, ("draft",),
+    Step("representation", "Record the family's response to the draft", forms.RepresentationForm, _from("record_representation"),
          _representation),
-    Step("final", "Issue the final plan", forms.FinalPlanForm, ("draft",),
+    Step("final", "Issue the final plan", forms.FinalPlanForm, _from("issue_final_plan"),
          lambda user, case, d: services.issue_final_plan(actor=user, request=case, issued_on=d["on"],
-                                                         establishment=_establishment(d["urn"])) and "Final plan issued"),
-    Step("exception", "Record a permitted exception", forms.ExceptionForm, AssessmentRequest.OPEN,
+                                                         establishment=_establishment(d["urn"]),
+                                                         setting_type=d["setting_type"]) and "Final plan issued"),
+    Step("exception", "Record a permitted exception", forms.ExceptionForm, _from("record_exception"),
          lambda user, case, d: services.record_exception(actor=user, request=case, **d) and "Exception recorded"),
-    Step("withdraw", "Withdraw the request", forms.WithdrawForm, AssessmentRequest.OPEN,
+    Step("withdraw", "Withdraw the request", forms.WithdrawForm, _from("withdraw_request"),
          lambda user, case, d: services.withdraw_request(actor=user, request=case, withdrawn_on=d["on"],
                                                          reason=d["reason"]) and "Request withdrawn"),
 )}

@@ -122,3 +122,10 @@ def overview(today: date, horizon_days: int = 28) -> dict:
         "cessations": [(c, cessation_effective(c)) for c in waiting],
         "complaints": complaints,
     }
+
+
+def appeal_state(appeal) -> str:
+    """The appeal machine's state: waiting for the tribunal, decided, or decided for the family (orders follow)."""
+    if not appeal.decided:
+        return "open"
+    return "upheld" if appeal.outcome in ("allowed", "allowed_part", "conceded") else "decided"

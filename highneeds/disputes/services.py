@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.letters import context as letter_context
+from highneeds.council.machines import enforce
+from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
 from highneeds.letters.services import generate_letter
 
 from . import clock, queries
@@ -80,13 +82,10 @@ def record_decision_notice(*, actor, child, matter: str, sent_on: date, letter=N
     return notice
 
 
-def _mediation(notice: DecisionNotice, *stages: str) -> Mediation:
+def _mediation(notice: DecisionNotice, step: str) -> Mediation | None:
+    """The notice's mediation, if the mediation machine allows `step` from its stage."""
     mediation = Mediation.objects.filter(notice=notice).first()
-    if mediation is None:
-        raise ValidationError({"__all__": "Record the family's contact with the mediation adviser first"})
-    if stages and mediation.stage not in stages:
-        raise ValidationError({"__all__": f"This mediation is at the stage '{mediation.get_stage_display().lower()}'; "
-                                          f"that step is not possible now"})
+    enforce(MEDIATION, mediation.stage if mediation else NEW, step)
     return mediation
 
 
@@ -110,17 +109,16 @@ def record_adviser_contact(*, actor, notice: DecisionNotice, contacted_on: date)
         raise ValidationError({"contacted_on": "Enter the date the family contacted the adviser"})
     _not_future("contacted_on", contacted_on)
     _not_before("contacted_on", contacted_on, notice.sent_on, "the notice was sent")
-    if Mediation.objects.filter(notice=notice).exists():
-        raise ValidationError({"__all__": "The family's contact with the adviser is already recorded"})
+    _mediation(notice, "record_adviser_contact")
     mediation = Mediation(notice=notice, adviser_contacted_on=contacted_on)
     return _save_mediation(actor, mediation, "disputes.mediation.contact",
                            {"contacted_on": contacted_on,
                             "within_2_months": contacted_on <= queries.adviser_contact_by(notice)})
 
 
-def _after_contact(notice: DecisionNotice, field: str, on: date | None, missing: str) -> Mediation:
+def _after_contact(notice: DecisionNotice, step: str, field: str, on: date | None, missing: str) -> Mediation:
     """The mediation after the family contacted the adviser, checking the date of what they said next."""
-    mediation = _mediation(notice, "contacted")
+    mediation = _mediation(notice, step)
     if on is None:
         raise ValidationError({field: missing})
     _not_future(field, on)
@@ -132,7 +130,7 @@ def _after_contact(notice: DecisionNotice, field: str, on: date | None, missing:
 def record_mediation_declined(*, actor, notice: DecisionNotice, declined_on: date) -> Mediation:
     """The family told the adviser they do not want mediation: a certificate is due within 3 working days."""
     require(actor, PERM)
-    mediation = _after_contact(notice, "declined_on", declined_on, "Enter the date")
+    mediation = _after_contact(notice, "record_mediation_declined", "declined_on", declined_on, "Enter the date")
     mediation.stage, mediation.declined_on = "declined", declined_on
     return _save_mediation(actor, mediation, "disputes.mediation.declined", {"declined_on": declined_on})
 
@@ -143,7 +141,8 @@ def record_mediation_request(*, actor, notice: DecisionNotice, requested_on: dat
     """The family told the council they want mediation, and on what: mediation is arranged within 30 days
     (by the ICB when only health provision is in dispute; the council tells each ICB first)."""
     require(actor, PERM)
-    mediation = _after_contact(notice, "requested_on", requested_on, "Enter the date the council was told")
+    mediation = _after_contact(notice, "record_mediation_request", "requested_on", requested_on,
+                               "Enter the date the council was told")
     if not issues.strip():
         raise ValidationError({"issues": "Say what the family want to mediate about"})
     if health_only and not health_in_dispute:
@@ -159,7 +158,7 @@ def record_mediation_request(*, actor, notice: DecisionNotice, requested_on: dat
 @service
 def record_icbs_told(*, actor, notice: DecisionNotice, told_on: date) -> Mediation:
     require(actor, PERM)
-    mediation = _mediation(notice, "requested", "arranged")
+    mediation = _mediation(notice, "record_icbs_told")
     if not mediation.health_only:
         raise ValidationError({"__all__": "Only health-only mediation is arranged by the ICB"})
     if told_on is None:
@@ -174,7 +173,7 @@ def record_icbs_told(*, actor, notice: DecisionNotice, told_on: date) -> Mediati
 def record_mediation_arranged(*, actor, notice: DecisionNotice, arranged_on: date, mediation_on: date,
                               mediator: str = "") -> Mediation:
     require(actor, PERM)
-    mediation = _mediation(notice, "requested")
+    mediation = _mediation(notice, "record_mediation_arranged")
     if arranged_on is None:
         raise ValidationError({"arranged_on": "Enter the date it was arranged"})
     if mediation_on is None:
@@ -192,7 +191,7 @@ def record_mediation_arranged(*, actor, notice: DecisionNotice, arranged_on: dat
 def record_mediation_held(*, actor, notice: DecisionNotice, held_on: date, outcome: str,
                           agreement: str = "") -> Mediation:
     require(actor, PERM)
-    mediation = _mediation(notice, "requested", "arranged")
+    mediation = _mediation(notice, "record_mediation_held")
     if held_on is None:
         raise ValidationError({"held_on": "Enter the date the mediation took place"})
     _not_future("held_on", held_on)
@@ -208,7 +207,7 @@ def record_certificate(*, actor, notice: DecisionNotice, issued_on: date) -> Med
     """The mediation certificate was issued (after declining, after mediation, or when mediation could
     not be arranged in time): the family may appeal up to 1 month from it, if that is later."""
     require(actor, PERM)
-    mediation = _mediation(notice, "declined", "requested", "arranged", "held")
+    mediation = _mediation(notice, "record_certificate")
     if issued_on is None:
         raise ValidationError({"issued_on": "Enter the date the certificate was issued"})
     _not_future("issued_on", issued_on)
@@ -244,8 +243,8 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
     if response_due is None:
         response_due = queries.working_days_after(lodged_on, DisputeSettings.current().appeal_response_working_days)
     _not_before("response_due", response_due, lodged_on, "the appeal was registered")
-    if notice.appeals.exclude(outcome__in=Appeal.DECIDED).exists():
-        raise ValidationError({"__all__": "An appeal against this decision is already open"})
+    latest = notice.appeals.order_by("-lodged_on", "-id").first()
+    enforce(APPEAL, queries.appeal_state(latest) if latest else NEW, "lodge_appeal")
     first = not notice.appeals.exists()
     if first:
         clock.run_clock(notice, extra_event={"type": "appeal_lodged", "date": lodged_on.isoformat()})
@@ -253,7 +252,8 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
                                    tribunal_reference=tribunal_reference, response_due=response_due,
                                    recorded_by=_actor_or_none(actor))
     clock.refresh(notice)
-    held = Cessation.objects.filter(notice=notice, status="notice_sent").update(status="held")
+    held = Cessation.objects.filter(notice=notice, status__in=CESSATION.steps["hold_for_appeal"].sources).update(
+        status="held")
     log.record(actor=actor, action="disputes.appeal.lodge", obj=appeal, child=notice.child_id,
                after={"matters": matters, "lodged_on": lodged_on, "response_due": response_due,
                       "late": bool(notice.due("appeal_deadline") and lodged_on > notice.due("appeal_deadline")),
@@ -261,15 +261,14 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
     return appeal
 
 
-def _open_appeal(appeal: Appeal) -> None:
-    if appeal.decided:
-        raise ValidationError({"__all__": "This appeal has been decided"})
+def _appeal_step(appeal: Appeal, step: str) -> None:
+    enforce(APPEAL, queries.appeal_state(appeal), step)
 
 
 @service
 def record_appeal_response(*, actor, appeal: Appeal, sent_on: date) -> Appeal:
     require(actor, PERM)
-    _open_appeal(appeal)
+    _appeal_step(appeal, "record_appeal_response")
     if sent_on is None:
         raise ValidationError({"sent_on": "Enter the date the response was sent"})
     _not_future("sent_on", sent_on)
@@ -284,7 +283,7 @@ def record_appeal_response(*, actor, appeal: Appeal, sent_on: date) -> Appeal:
 @service
 def set_hearing(*, actor, appeal: Appeal, hearing_on: date) -> Appeal:
     require(actor, PERM)
-    _open_appeal(appeal)
+    _appeal_step(appeal, "set_hearing")
     if hearing_on is None:
         raise ValidationError({"hearing_on": "Enter the hearing date"})
     _not_before("hearing_on", hearing_on, appeal.lodged_on, "the appeal was registered")
@@ -301,7 +300,7 @@ def record_appeal_outcome(*, actor, appeal: Appeal, outcome: str, outcome_on: da
     """The tribunal's decision, a concession or a withdrawal. For a cessation: dismissed or withdrawn lets
     the cessation take effect; allowed or conceded means the plan continues."""
     require(actor, PERM)
-    _open_appeal(appeal)
+    _appeal_step(appeal, "record_appeal_outcome")
     if outcome not in Appeal.DECIDED:
         raise ValidationError({"outcome": "Choose the outcome"})
     if outcome_on is None:
@@ -314,6 +313,7 @@ def record_appeal_outcome(*, actor, appeal: Appeal, outcome: str, outcome_on: da
     cessation = Cessation.objects.filter(notice=appeal.notice_id, status="held").first()
     if cessation is not None:
         cessation_status = "notice_sent" if outcome in ("dismissed", "withdrawn") else "overturned"
+        enforce(CESSATION, cessation.status, "appeal_decided", to=cessation_status)
         cessation.status = cessation_status
         cessation.save(update_fields=["status"])
     log.record(actor=actor, action="disputes.appeal.outcome", obj=appeal, child=appeal.child_id,
@@ -327,8 +327,7 @@ def add_order(*, actor, appeal: Appeal, kind: str, made_on: date, text: str = ""
     """An order of the tribunal (or what the council must do after conceding), with the date to comply by:
     given, or the configured period for this kind of order from the date it was made."""
     require(actor, PERM)
-    if appeal.outcome not in ("allowed", "allowed_part", "conceded"):
-        raise ValidationError({"__all__": "Record that the appeal was allowed or conceded before adding orders"})
+    _appeal_step(appeal, "add_order")
     if kind not in TribunalOrder.KINDS:
         raise ValidationError({"kind": "Choose the kind of order"})
     if made_on is None:
@@ -489,10 +488,8 @@ def start_cessation(*, actor, plan, proposed_on: date, reason: str, review=None,
     return cessation
 
 
-def _open_cessation(cessation: Cessation, *statuses: str) -> None:
-    if cessation.status not in statuses:
-        raise ValidationError({"__all__": f"This cessation is {cessation.get_status_display().lower()}; that step "
-                                          f"is not possible now"})
+def _cessation_step(cessation: Cessation, step: str) -> None:
+    enforce(CESSATION, cessation.status, step)
 
 
 @service
@@ -501,7 +498,7 @@ def record_cessation_consultation(*, actor, cessation: Cessation, who: str, cons
     """The family (parent or young person) or the head or principal of the setting was consulted.
     Consulting the family sends them the letter saying what is proposed and why."""
     require(actor, PERM)
-    _open_cessation(cessation, "consulting")
+    _cessation_step(cessation, "record_cessation_consultation")
     if who not in ("family", "setting"):
         raise ValidationError({"who": "Choose who was consulted"})
     if consulted_on is None:
@@ -529,7 +526,7 @@ def record_cessation_consultation(*, actor, cessation: Cessation, who: str, cons
 def record_cessation_response(*, actor, cessation: Cessation, who: str, response_on: date,
                               response: str) -> Cessation:
     require(actor, PERM)
-    _open_cessation(cessation, "consulting")
+    _cessation_step(cessation, "record_cessation_response")
     consulted = {"family": cessation.family_consulted_on, "setting": cessation.setting_consulted_on}.get(who)
     if who not in ("family", "setting"):
         raise ValidationError({"who": "Choose whose response this is"})
@@ -555,7 +552,7 @@ def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bo
     """The council's decision after consultation. To cease: a notice with appeal and mediation rights goes to
     the family and the setting, and the plan stays in force until the appeal window has passed."""
     require(actor, PERM)
-    _open_cessation(cessation, "consulting")
+    _cessation_step(cessation, "decide_cessation")
     if decided_on is None:
         raise ValidationError({"decided_on": "Enter the date of the decision"})
     _not_future("decided_on", decided_on)
@@ -609,7 +606,7 @@ def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bo
 def confirm_no_appeal(*, actor, cessation: Cessation, confirmed_on: date, note: str) -> Cessation:
     """The family confirmed they will not appeal: the cessation need not wait for the appeal deadline."""
     require(actor, PERM)
-    _open_cessation(cessation, "notice_sent")
+    _cessation_step(cessation, "confirm_no_appeal")
     if confirmed_on is None:
         raise ValidationError({"confirmed_on": "Enter the date"})
     _not_future("confirmed_on", confirmed_on)
@@ -630,6 +627,7 @@ def apply_cessation(*, actor, cessation: Cessation, ceased_on: date) -> Cessatio
     require(actor, PERM)
     if ceased_on is None:
         raise ValidationError({"ceased_on": "Enter the date the plan ceases"})
+    _cessation_step(cessation, "apply_cessation")
     effective = queries.cessation_effective(cessation)
     if effective.on is None:
         raise ValidationError({"__all__": effective.why})
@@ -650,7 +648,7 @@ def apply_cessation(*, actor, cessation: Cessation, ceased_on: date) -> Cessatio
 @service
 def withdraw_cessation(*, actor, cessation: Cessation, withdrawn_on: date, reason: str) -> Cessation:
     require(actor, PERM)
-    _open_cessation(cessation, "consulting", "notice_sent", "held")
+    _cessation_step(cessation, "withdraw_cessation")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason"})
     if withdrawn_on is None:

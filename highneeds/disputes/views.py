@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
 from highneeds.establishments.models import Establishment
 from highneeds.letters.models import Letter
 from highneeds.people.models import Child
@@ -131,29 +132,42 @@ def _yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
+def _mediation_may(notice, step: str) -> bool:
+    """Whether the page offers a step: the mediation's state machine decides, as the service does."""
+    return (_stage(notice) or NEW) in MEDIATION.steps[step].sources
+
+
+def _cessation_may(cessation, step: str) -> bool:
+    return cessation.status in CESSATION.steps[step].sources
+
+
+def _appeal_may(appeal, step: str) -> bool:
+    return queries.appeal_state(appeal) in APPEAL.steps[step].sources
+
+
 NOTICE_STEPS = {s.slug: s for s in (
     Step("contact", "Record the family's contact with the mediation adviser", forms.ContactForm,
          lambda u, n, d: services.record_adviser_contact(actor=u, notice=n, **d) and "Contact recorded",
-         shown=lambda n: _stage(n) is None),
+         shown=lambda n: _mediation_may(n, "record_adviser_contact")),
     Step("declined", "Record that the family do not want mediation", forms.DeclinedForm,
          lambda u, n, d: services.record_mediation_declined(actor=u, notice=n, **d) and "Recorded: mediation declined",
-         shown=lambda n: _stage(n) == "contacted"),
+         shown=lambda n: _mediation_may(n, "record_mediation_declined")),
     Step("requested", "Record the family's request for mediation", forms.MediationRequestForm,
          lambda u, n, d: services.record_mediation_request(actor=u, notice=n, **d) and "Request for mediation recorded",
-         shown=lambda n: _stage(n) == "contacted"),
+         shown=lambda n: _mediation_may(n, "record_mediation_request")),
     Step("icbs", "Record that each ICB was told", forms.IcbForm,
          lambda u, n, d: services.record_icbs_told(actor=u, notice=n, **d) and "Recorded",
-         shown=lambda n: _stage(n) in ("requested", "arranged") and n.mediation.health_only
+         shown=lambda n: _mediation_may(n, "record_icbs_told") and n.mediation.health_only
          and not n.mediation.icbs_told_on),
     Step("arranged", "Record that mediation is arranged", forms.ArrangedForm,
          lambda u, n, d: services.record_mediation_arranged(actor=u, notice=n, **d) and "Mediation arranged",
-         shown=lambda n: _stage(n) == "requested"),
+         shown=lambda n: _mediation_may(n, "record_mediation_arranged")),
     Step("held", "Record the mediation's outcome", forms.HeldForm,
          lambda u, n, d: services.record_mediation_held(actor=u, notice=n, **d) and "Mediation outcome recorded",
-         shown=lambda n: _stage(n) in ("requested", "arranged")),
+         shown=lambda n: _mediation_may(n, "record_mediation_held")),
     Step("certificate", "Record the mediation certificate", forms.CertificateForm,
          lambda u, n, d: services.record_certificate(actor=u, notice=n, **d) and "Certificate recorded",
-         shown=lambda n: _stage(n) in ("declined", "requested", "arranged", "held")),
+         shown=lambda n: _mediation_may(n, "record_certificate")),
     Step("appeal", "Record an appeal to the tribunal", forms.AppealForm,
          lambda u, n, d: services.lodge_appeal(actor=u, notice=n, **d) and "Appeal recorded",
          shown=lambda n: not any(not a.decided for a in n.appeals.all()),
@@ -169,15 +183,15 @@ def _order(u, a, d):
 APPEAL_STEPS = {s.slug: s for s in (
     Step("response", "Record the council's response to the appeal", forms.ResponseForm,
          lambda u, a, d: services.record_appeal_response(actor=u, appeal=a, **d) and "Response recorded",
-         shown=lambda a: not a.decided and not a.response_sent_on),
+         shown=lambda a: _appeal_may(a, "record_appeal_response") and not a.response_sent_on),
     Step("hearing", "Record the hearing date", forms.HearingForm,
          lambda u, a, d: services.set_hearing(actor=u, appeal=a, **d) and "Hearing date recorded",
-         shown=lambda a: not a.decided),
+         shown=lambda a: _appeal_may(a, "set_hearing")),
     Step("outcome", "Record the appeal's outcome", forms.OutcomeForm,
          lambda u, a, d: services.record_appeal_outcome(actor=u, appeal=a, **d) and "Outcome recorded",
-         shown=lambda a: not a.decided),
+         shown=lambda a: _appeal_may(a, "record_appeal_outcome")),
     Step("order", "Record an order", forms.OrderForm, _order,
-         shown=lambda a: a.outcome in ("allowed", "allowed_part", "conceded")),
+         shown=lambda a: _appeal_may(a, "add_order")),
 )}
 
 ORDER_STEPS = {s.slug: s for s in (
@@ -210,21 +224,21 @@ def _decide(u, c, d):
 
 
 CESSATION_STEPS = {s.slug: s for s in (
-    Step("consult", "Record a consultation", forms.ConsultForm, _consult, shown=lambda c: c.status == "consulting"),
+    Step("consult", "Record a consultation", forms.ConsultForm, _consult, shown=lambda c: _cessation_may(c, "record_cessation_consultation")),
     Step("response", "Record a response to the consultation", forms.ConsultResponseForm,
          lambda u, c, d: services.record_cessation_response(actor=u, cessation=c, **d) and "Response recorded",
-         shown=lambda c: c.status == "consulting" and bool(c.family_consulted_on or c.setting_consulted_on)),
+         shown=lambda c: _cessation_may(c, "record_cessation_response") and bool(c.family_consulted_on or c.setting_consulted_on)),
     Step("decide", "Record the decision", forms.CessationDecisionForm, _decide,
-         shown=lambda c: c.status == "consulting" and bool(c.family_consulted_on)),
+         shown=lambda c: _cessation_may(c, "decide_cessation") and bool(c.family_consulted_on)),
     Step("no-appeal", "Record that the family will not appeal", forms.NoAppealForm,
          lambda u, c, d: services.confirm_no_appeal(actor=u, cessation=c, **d) and "Recorded",
-         shown=lambda c: c.status == "notice_sent" and not c.no_appeal_confirmed_on),
+         shown=lambda c: _cessation_may(c, "confirm_no_appeal") and not c.no_appeal_confirmed_on),
     Step("apply", "Cease the plan now", forms.ApplyForm,
          lambda u, c, d: services.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
-         shown=lambda c: c.status == "notice_sent"),
+         shown=lambda c: _cessation_may(c, "apply_cessation")),
     Step("withdraw", "Withdraw the cessation", forms.WithdrawForm,
          lambda u, c, d: services.withdraw_cessation(actor=u, cessation=c, **d) and "Cessation withdrawn",
-         shown=lambda c: c.is_open),
+         shown=lambda c: _cessation_may(c, "withdraw_cessation")),
 )}
 
 

@@ -215,6 +215,24 @@ def check(sections: dict, ncy: int | None = None) -> Report:
     return Report(rules=rules, findings=findings)
 
 
+# The rules a plan must pass before it is issued (the rest of the score is advice): a need described in B,
+# provision in F that is specific and quantified, and a named setting or type in I.
+ISSUE_RULES = ("provision_quantified", "no_hedge_words")
+
+
+def issue_blockers(sections: dict) -> list[Finding]:
+    """Why these sections cannot be issued as a final plan: [] when they can."""
+    blockers = []
+    if not any(str(n.get("text") or "").strip() for n in _items(sections, "B", "needs")):
+        blockers.append(Finding("needs_present", "B", "", "Section B must describe at least one special "
+                                                          "educational need"))
+    blockers += [f for f in check(sections).findings if f.rule in ISSUE_RULES]
+    if not any(str(v or "").strip() for v in (sections.get("I") or {}).values()):
+        blockers.append(Finding("placement_named", "I", "", "Section I must name the school or college, or the "
+                                                            "type of setting"))
+    return blockers
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The difference between two versions
 

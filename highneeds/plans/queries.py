@@ -15,14 +15,16 @@ from django.http import Http404
 
 from highneeds.audit import log
 from highneeds.casework.models import ADVISER_TYPES, AdviceRequest
+from highneeds.engine import planquality
+from highneeds.engine.clock.machines import PLAN_VERSION, REPRESENTATION_DAYS, StepRefused
 from highneeds.people.models import Child
 
 from .models import Contribution, Plan, PlanMedia, PlanVersion
 
 FAMILY_ROLES = ("parent", "young_person")
 # Families may comment on a draft or proposed amendments for 15 days, beginning with the day it was sent
-# (SEND Regulations 2014 reg 13(1) and 22(2)(d)): the last day is sent_on + 14.
-COMMENT_DAYS = 15
+# (SEND Regulations 2014 reg 13(1) and 22(2)(d)): the last day is sent_on + 14. The number is the clock's.
+COMMENT_DAYS = REPRESENTATION_DAYS
 
 
 def current_plan(child) -> Plan | None:
@@ -105,6 +107,34 @@ def family_children_with_plans(user):
 
 def comment_last_day(version: PlanVersion) -> date | None:
     return version.sent_on + timedelta(days=COMMENT_DAYS - 1) if version.sent_on else None
+
+
+def issue_errors(version: PlanVersion, issued_on: date, establishment=None, setting_type: str = "") -> dict:
+    """Why this version cannot be issued on `issued_on` ({field: [messages]}; empty when it can): its state
+    (sent to the family, unless a tribunal ordered the words), the family's 15 days, and the content every
+    issued plan must have (planquality.issue_blockers)."""
+    errors: dict[str, list[str]] = {}
+    step = "issue_as_ordered" if version.source == "tribunal_order" and version.kind != "draft" else "issue"
+    try:
+        PLAN_VERSION.check(version.state, step)
+    except StepRefused as refused:
+        errors["__all__"] = [str(refused)]
+        return errors
+    if version.sent_on and step == "issue" and issued_on < version.sent_on + timedelta(days=COMMENT_DAYS):
+        errors["issued_on"] = [f"The family have until {comment_last_day(version):%-d %B %Y} to comment: the plan "
+                               f"can be issued from {version.sent_on + timedelta(days=COMMENT_DAYS):%-d %B %Y}"]
+    for finding in planquality.issue_blockers(with_placement(version.sections, establishment, setting_type)):
+        errors.setdefault("establishment" if finding.section == "I" else "__all__", []).append(finding.message)
+    return errors
+
+
+def with_placement(sections: dict, establishment=None, setting_type: str = "") -> dict:
+    """The sections with section I as it will be issued: the named establishment, or a type of setting."""
+    if establishment is not None:
+        return {**sections, "I": {"name": establishment.name, "type": establishment.type_label}}
+    if setting_type.strip():
+        return {**sections, "I": {"name": "", "type": setting_type.strip()}}
+    return sections
 
 
 def comment_window_open(version: PlanVersion, today: date) -> bool:

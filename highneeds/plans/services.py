@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.letters import context as letter_context
+from highneeds.council.machines import enforce
+from highneeds.engine.clock.machines import PLAN, PLAN_VERSION
 from highneeds.letters.services import generate_letter
 
 from . import queries, sections as S
@@ -45,12 +47,7 @@ MAX_MEDIA_PER_PLAN = 12
 
 
 def _editable(version: PlanVersion) -> None:
-    if version.is_locked:
-        when = f" on {version.issued_on:%-d %B %Y}" if version.issued_on else ""
-        raise ValidationError({"__all__": f"Version {version.number} was issued{when}. Issued versions cannot be "
-                                          f"changed: start an amendment instead"})
-    if version.state == "withdrawn":
-        raise ValidationError({"__all__": "This version was withdrawn and cannot be changed"})
+    enforce(PLAN_VERSION, version.state, "edit")
 
 
 def _name(actor) -> str:
@@ -372,8 +369,8 @@ def send_draft(*, actor, version: PlanVersion, sent_on: date, letter: bool = Tru
     """Mark a draft as sent to the family (the casework step `send_draft_plan` calls this with letter=False,
     since it sends the statutory draft letter itself)."""
     require(actor, "plans.edit_plan", version.plan.child)
-    _editable(version)
-    if version.kind != "draft" or version.state != "editing":
+    enforce(PLAN_VERSION, version.state, "send")
+    if version.kind != "draft":
         raise ValidationError({"__all__": "Only a draft being written can be sent"})
     if any((version.sections.get("I") or {}).values()):
         raise ValidationError({"__all__": "Section I must be blank in a draft plan: clear it before sending"})
@@ -394,8 +391,7 @@ def start_amendment(*, actor, plan: Plan, source: str, started_on: date) -> Plan
 
     if source not in SOURCES:
         raise ValidationError({"source": "Choose why the plan is being amended"})
-    if plan.status != "final":
-        raise ValidationError({"__all__": "Only a plan in force can be amended"})
+    enforce(PLAN, plan.status, "amend")
     if queries.editable_version(plan) is not None:
         raise ValidationError({"__all__": "An amendment is already being written for this plan"})
     issued = queries.latest_issued(plan)
@@ -413,8 +409,8 @@ def start_amendment(*, actor, plan: Plan, source: str, started_on: date) -> Plan
 def send_proposed_amendments(*, actor, version: PlanVersion, sent_on: date) -> PlanVersion:
     """Send the proposed amendments with a copy of the plan; the family has 15 days to comment (reg 22(2))."""
     require(actor, "plans.edit_plan", version.plan.child)
-    _editable(version)
-    if version.kind != "proposed_amendment" or version.state != "editing":
+    enforce(PLAN_VERSION, version.state, "send")
+    if version.kind != "proposed_amendment":
         raise ValidationError({"__all__": "Only proposed amendments being written can be sent"})
     version.state, version.sent_on = "sent", sent_on
     _save(version, "state", "sent_on")
@@ -425,27 +421,37 @@ def send_proposed_amendments(*, actor, version: PlanVersion, sent_on: date) -> P
 
 
 @service
-def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment=None,
-                  letter: bool = True, require_placement: bool = True) -> PlanVersion:
-    """Issue a draft as the final plan, or proposed amendments as the amended final plan. Section I is the
-    named establishment (or the type alone; the casework step, which predates section I, passes
-    require_placement=False); section K keeps the advice as it stands today. Afterwards the
-    version cannot be changed; the previously issued version is superseded."""
+def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment=None, setting_type: str = "",
+                  letter: bool = True) -> PlanVersion:
+    """Issue a sent draft as the final plan, or sent proposed amendments as the amended final plan, once the
+    family's 15 days have run. Section I is the named establishment (or a type of setting); every issued plan
+    needs a need in B and specific, quantified provision in F (`queries.issue_errors`). A first final plan is
+    issued only by its assessment (`casework.issue_final_plan`), which moves the case, the child's SEN status
+    and the history with it. Section K keeps the advice as it stands today. Afterwards the version cannot be
+    changed; the previously issued version is superseded."""
     plan = version.plan
     require(actor, "plans.issue_plan", plan.child)
-    _editable(version)
     if issued_on > date.today():
         raise ValidationError({"issued_on": "The issue date cannot be in the future"})
-    sections = copy.deepcopy(version.sections)
-    if establishment is not None:
-        sections["I"] = {"name": establishment.name, "type": establishment.type_label}
-    elif require_placement and not any((sections.get("I") or {}).values()):
-        raise ValidationError({"establishment": "Name the school or college, or give the type of setting in "
-                                                "section I, before issuing"})
+    errors = queries.issue_errors(version, issued_on, establishment, setting_type)
+    if errors:
+        raise ValidationError(errors)
+    amended = version.kind == "proposed_amendment" or (version.kind != "draft" and plan.status == "final")
+    if version.kind == "draft":
+        # A draft (a new plan, or one replacing the plan after a re-assessment) ends an assessment: only the
+        # assessment's own step issues it, having recorded the issue in the case's history first.
+        enforce(PLAN, plan.status, "issue_first" if plan.status == "draft" else "reassess")
+        request = plan.request
+        if request is None or request.status != "plan_issued" or not request.events.filter(
+                event_type="final_plan_issued", occurred_on=issued_on).exists():
+            raise ValidationError({"__all__": "Issue the final plan: that step is taken from the assessment's case "
+                                              "page, after the decision to issue, the draft and the family's 15 days"})
+    else:
+        enforce(PLAN, plan.status, "amend")
+    sections = queries.with_placement(copy.deepcopy(version.sections), establishment, setting_type)
     sections["K"] = {"appendices": [{"title": a["title"], "from": a["from"], "text": a["text"],
                                      "given_on": a["given_on"].isoformat() if a["given_on"] else ""}
                                     for a in queries.appendices(version)]}
-    amended = version.kind == "proposed_amendment" or (version.kind != "draft" and plan.status == "final")
     previous = queries.latest_issued(plan)
     if previous is not None:
         previous.state = "superseded"
@@ -477,8 +483,7 @@ def mark_ceased(*, actor, plan: Plan, ceased_on: date, reason: str) -> Plan:
     require(actor, "plans.issue_plan", plan.child)
     if str(reason) not in CEASE_REASONS:
         raise ValidationError({"reason": "Choose a reason the plan ceased"})
-    if plan.status == "ceased":
-        raise ValidationError({"__all__": "This plan has already ceased"})
+    enforce(PLAN, plan.status, "cease")
     before = plan.status
     plan.status, plan.ceased_on, plan.cease_reason = "ceased", ceased_on, str(reason)
     plan.save(update_fields=["status", "ceased_on", "cease_reason"])

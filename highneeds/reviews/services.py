@@ -15,6 +15,8 @@ from django.db.models import Max
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.letters import context as letter_context
+from highneeds.council.machines import enforce
+from highneeds.engine.clock.machines import ANNUAL_REVIEW, PHASE_TRANSFER, PLAN, REASSESSMENT, REPRESENTATION_DAYS
 from highneeds.letters.services import generate_letter
 from highneeds.people.models import Child, Placement
 
@@ -32,7 +34,6 @@ from .models import (
 )
 
 NOTICE_DAYS = 14  # invitations and advice at least 2 weeks before the meeting (regs 20(3)-(4), 21(3)-(4))
-REPRESENTATION_DAYS = 15  # proposed amendments: at least 15 days for the family's views (reg 22(2)(c))
 REASSESSMENT_REFUSAL_MONTHS = 6  # may refuse if assessed within the previous 6 months (reg 24)
 
 
@@ -123,7 +124,8 @@ def _plans():
 def schedule_review(*, actor, plan, caseworker=None, today: date | None = None) -> AnnualReview:
     """Open the next annual review of a plan: 12 months from the plan, or from the last review meeting."""
     require(actor, "reviews.manage")
-    if plan.status != "final" or not plan.first_issued_on:
+    enforce(PLAN, plan.status, "review")
+    if not plan.first_issued_on:
         raise ValidationError({"__all__": "Only a plan in force can be reviewed"})
     if AnnualReview.objects.filter(plan=plan, stage__in=AnnualReview.OPEN_STAGES).exists():
         raise ValidationError({"__all__": "This plan already has a review under way"})
@@ -176,10 +178,8 @@ def schedule_due_reviews(*, actor, today: date | None = None, batch_size: int = 
 # Annual reviews: the meeting
 
 
-def _require_stage(review: AnnualReview, *stages: str) -> None:
-    if review.stage not in stages:
-        raise ValidationError({"__all__": f"This review is at the stage '{review.get_stage_display().lower()}': "
-                                          f"that step is not possible now"})
+def _step(review: AnnualReview, step: str) -> None:
+    enforce(ANNUAL_REVIEW, review.stage, step)
 
 
 @service
@@ -188,7 +188,7 @@ def arrange_meeting(*, actor, review: AnnualReview, meeting_on: date, arranged_o
     """Book the meeting and record who is to be invited (regulation 20(2), or 21(2) for a child not in a
     setting: then anyone else the council considers appropriate may be invited)."""
     require(actor, "reviews.manage", review.child)
-    _require_stage(review, "due", "arranged")
+    _step(review, "arrange_meeting")
     arranged_on = arranged_on or date.today()
     _not_future("arranged_on", arranged_on, "The date it was arranged")
     if meeting_on < arranged_on:
@@ -221,7 +221,7 @@ def send_invitations(*, actor, review: AnnualReview, sent_on: date, request_advi
     """Invite everyone with at least 2 weeks' notice and ask them for advice. Less notice is refused:
     rearrange the meeting instead (regulations 20(3) and 21(3))."""
     require(actor, "reviews.manage", review.child)
-    _require_stage(review, "arranged")
+    _step(review, "send_invitations")
     _not_future("sent_on", sent_on, "The date the invitations were sent")
     notice = (review.meeting_on - sent_on).days
     if notice < NOTICE_DAYS:
@@ -244,7 +244,7 @@ def circulate_advice(*, actor, review: AnnualReview, circulated_on: date) -> Ann
     """Record that the advice was sent to everyone invited. Late circulation is recorded as it happened
     (the clock marks the step missed); the page says so."""
     require(actor, "reviews.manage", review.child)
-    _require_stage(review, "arranged")
+    _step(review, "circulate_advice")
     _not_future("circulated_on", circulated_on, "The date the advice was circulated")
     if not review.invitations_sent_on:
         raise ValidationError({"circulated_on": "Send the invitations and ask for advice first"})
@@ -262,7 +262,7 @@ def circulate_advice(*, actor, review: AnnualReview, circulated_on: date) -> Ann
 def contribute(*, actor, review: AnnualReview, text: str, author_name: str = "") -> ReviewContribution:
     """Views given before the meeting by the family, the setting or an invited professional."""
     require(actor, "reviews.contribute", review.child)
-    if review.held_on or review.stage not in ("due", "arranged"):
+    if review.held_on or review.stage not in ANNUAL_REVIEW.steps["contribute"].sources:
         raise ValidationError({"text": "The review meeting has taken place: contact your caseworker instead"})
     text = text.strip()
     if not text:
@@ -304,7 +304,7 @@ def record_meeting(*, actor, review: AnnualReview, held_on: date, attendees: str
                    adulthood_notes: str = "", **considered) -> AnnualReview:
     """The meeting's record. From Year 9 the meeting must consider preparation for adulthood (reg 20(6))."""
     require(actor, "reviews.manage", review.child)
-    _require_stage(review, "arranged")
+    _step(review, "record_meeting")
     _not_future("held_on", held_on, "The meeting date")
     if not attendees.strip():
         raise ValidationError({"attendees": "Say who attended"})
@@ -338,7 +338,7 @@ def record_meeting(*, actor, review: AnnualReview, held_on: date, attendees: str
 def send_report(*, actor, review: AnnualReview, sent_on: date) -> AnnualReview:
     """The review report, sent to everyone invited within 2 weeks of the meeting."""
     require(actor, "reviews.manage", review.child)
-    _require_stage(review, "held")
+    _step(review, "send_report")
     _not_future("sent_on", sent_on, "The date the report was sent")
     if sent_on < review.held_on:
         raise ValidationError({"sent_on": "The report cannot be sent before the meeting"})
@@ -365,7 +365,7 @@ def decide(*, actor, review: AnnualReview, decision: str, decided_on: date, reas
     Whether stepping down to SEN support and ceasing were considered, and why not, must be recorded first.
     """
     require(actor, "reviews.manage", review.child)
-    _require_stage(review, "held")
+    _step(review, "decide")
     if decision not in DECISIONS:
         raise ValidationError({"decision": "Choose keep, amend or stop the plan"})
     _not_future("decided_on", decided_on, "The decision date")
@@ -415,7 +415,7 @@ def decide(*, actor, review: AnnualReview, decision: str, decided_on: date, reas
 def issue_amended_plan(*, actor, review: AnnualReview, issued_on: date, establishment=None) -> AnnualReview:
     """Issue the final amended plan: at least 15 days after the proposed amendments, within 8 weeks of them."""
     require(actor, "reviews.manage", review.child)
-    _require_stage(review, "amending")
+    _step(review, "issue_amended_plan")
     _not_future("issued_on", issued_on, "The date the plan was issued")
     if review.amendment_id is None:
         raise ValidationError({"__all__": "No proposed amendments are linked to this review (it was loaded from "
@@ -491,16 +491,15 @@ def add_phase_transfer(*, actor, plan, transfer_on: date, kind: str, identified_
     return transfer
 
 
-def _require_transfer_open(transfer: PhaseTransfer) -> None:
-    if transfer.stage in ("amended", "cancelled"):
-        raise ValidationError({"__all__": "This transfer is finished"})
+def _transfer_step(transfer: PhaseTransfer, step: str) -> None:
+    enforce(PHASE_TRANSFER, transfer.stage, step)
 
 
 @service
 def record_preferences(*, actor, transfer: PhaseTransfer, establishments: list, gathered_on: date) -> PhaseTransfer:
     """The family's preferred settings, most wanted first (replacing any recorded before)."""
     require(actor, "reviews.manage", transfer.child)
-    _require_transfer_open(transfer)
+    _transfer_step(transfer, "record_preferences")
     _not_future("gathered_on", gathered_on, "The date the preferences were given")
     chosen = [e for e in establishments if e is not None]
     if not chosen:
@@ -520,7 +519,7 @@ def record_preferences(*, actor, transfer: PhaseTransfer, establishments: list, 
 @service
 def consult_setting(*, actor, transfer: PhaseTransfer, establishment, sent_on: date) -> PhaseConsultation:
     require(actor, "reviews.manage", transfer.child)
-    _require_transfer_open(transfer)
+    _transfer_step(transfer, "consult_setting")
     _not_future("sent_on", sent_on, "The date the consultation was sent")
     if establishment is None:
         raise ValidationError({"urn": "Choose the setting to consult"})
@@ -538,6 +537,7 @@ def consult_setting(*, actor, transfer: PhaseTransfer, establishment, sent_on: d
 def record_consultation_reply(*, actor, consultation: PhaseConsultation, reply_on: date, outcome: str,
                               notes: str = "") -> PhaseConsultation:
     require(actor, "reviews.manage", consultation.transfer.child)
+    _transfer_step(consultation.transfer, "record_consultation_reply")
     _not_future("reply_on", reply_on, "The reply date")
     if outcome not in PhaseConsultation.OUTCOMES or not outcome:
         raise ValidationError({"outcome": "Choose the setting's reply"})
@@ -550,12 +550,14 @@ def record_consultation_reply(*, actor, consultation: PhaseConsultation, reply_o
     return consultation
 
 
-def _issue_new_version(actor, plan, source: str, on: date, establishment=None):
-    """Issue the plan's amendment being written (or a copy of the plan in force) through the plans app."""
+def _issue_new_version(actor, plan, on: date, establishment=None):
+    """Issue the plan's proposed amendments through the plans app: they must have been sent to the family, who
+    have 15 days to comment (the plan version's machine refuses anything else)."""
     plan_services, plan_queries = _plans()
     version = plan_queries.editable_version(plan)
-    if version is None:
-        version = plan_services.start_amendment(actor=actor, plan=plan, source=source, started_on=on)
+    if version is None or version.state != "sent":
+        raise ValidationError({"__all__": "Send the proposed amendments to the family from the plan's page first: "
+                                          f"they have {REPRESENTATION_DAYS} days to comment before the plan is issued"})
     return plan_services.issue_version(actor=actor, version=version, issued_on=on, establishment=establishment)
 
 
@@ -563,12 +565,12 @@ def _issue_new_version(actor, plan, source: str, on: date, establishment=None):
 def amend_for_transfer(*, actor, transfer: PhaseTransfer, establishment, amended_on: date) -> PhaseTransfer:
     """The plan amended naming the new setting (section I), by the phase transfer deadline."""
     require(actor, "reviews.manage", transfer.child)
-    _require_transfer_open(transfer)
+    _transfer_step(transfer, "amend_for_transfer")
     _not_future("amended_on", amended_on, "The date the plan was amended")
     if establishment is None:
         raise ValidationError({"urn": "Name the new school or college"})
     _check_with_clock(transfer, amended_on=amended_on)
-    version = _issue_new_version(actor, transfer.plan, "phase_transfer", amended_on, establishment)
+    version = _issue_new_version(actor, transfer.plan, amended_on, establishment)
     transfer.amended_on, transfer.new_establishment, transfer.version = amended_on, establishment, version
     transfer.stage, transfer.closed_on = "amended", amended_on
     _refresh(transfer, "amended_on", "new_establishment", "version", "stage")
@@ -588,8 +590,7 @@ def request_reassessment(*, actor, plan, received_on: date, requested_by: str, r
     _not_future("received_on", received_on, "The date received")
     if requested_by not in Reassessment.REQUESTERS:
         raise ValidationError({"requested_by": "Say who asked"})
-    if plan.status != "final":
-        raise ValidationError({"__all__": "Only a plan in force can be reassessed"})
+    enforce(PLAN, plan.status, "reassess")
     if Reassessment.objects.filter(plan=plan, stage__in=Reassessment.OPEN_STAGES).exists():
         raise ValidationError({"__all__": "A request to reassess is already open for this plan"})
     child = plan.child
@@ -608,8 +609,7 @@ def decide_reassessment(*, actor, reassessment: Reassessment, decision: str, dec
                         reasons: str) -> Reassessment:
     """Decide within 15 days. A refusal is appealable: its notice carries appeal and mediation rights."""
     require(actor, "reviews.manage", reassessment.child)
-    if reassessment.stage != "deciding":
-        raise ValidationError({"__all__": "The decision has been made"})
+    enforce(REASSESSMENT, reassessment.stage, "decide_reassessment")
     if decision not in ("reassess", "refuse"):
         raise ValidationError({"decision": "Choose whether to reassess"})
     _not_future("decided_on", decided_on, "The decision date")
@@ -638,13 +638,12 @@ def decide_reassessment(*, actor, reassessment: Reassessment, decision: str, dec
 def issue_reassessed_plan(*, actor, reassessment: Reassessment, issued_on: date, establishment=None) -> Reassessment:
     """The amended or replacement plan after reassessment: within 14 weeks of the decision to reassess."""
     require(actor, "reviews.manage", reassessment.child)
-    if reassessment.stage != "reassessing":
-        raise ValidationError({"__all__": "Only a reassessment under way can end with a new plan"})
+    enforce(REASSESSMENT, reassessment.stage, "issue_reassessed_plan")
     _not_future("issued_on", issued_on, "The date issued")
     if issued_on < reassessment.decided_on:
         raise ValidationError({"issued_on": "The plan cannot be issued before the decision to reassess"})
     _check_with_clock(reassessment, plan_issued_on=issued_on)
-    version = _issue_new_version(actor, reassessment.plan, "reassessment", issued_on, establishment)
+    version = _issue_new_version(actor, reassessment.plan, issued_on, establishment)
     reassessment.plan_issued_on, reassessment.version = issued_on, version
     reassessment.stage, reassessment.closed_on = "done", issued_on
     _refresh(reassessment, "plan_issued_on", "version", "stage")

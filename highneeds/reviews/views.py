@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.casework.plain import STEP_LABELS, status_tag
+from highneeds.engine.clock.machines import ANNUAL_REVIEW, PHASE_TRANSFER, REASSESSMENT
 from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
@@ -169,33 +170,38 @@ def _yes_no_initial(value) -> str:
     return {True: "yes", False: "no"}.get(value, "")
 
 
+def _may(machine, step: str, record) -> bool:
+    """Whether the page offers a step: the process's state machine decides, as the service does."""
+    return record.stage in machine.steps[step].sources
+
+
 REVIEW_STEPS = {s.slug: s for s in (
-    Step("arrange", "Arrange the review meeting", forms.ArrangeForm, lambda r: r.stage in ("due", "arranged"), _arrange,
+    Step("arrange", "Arrange the review meeting", forms.ArrangeForm, lambda r: _may(ANNUAL_REVIEW, "arrange_meeting", r), _arrange,
          initial=lambda r: {"in_setting": "yes" if r.establishment_id else "no", "arranged_on": date.today(),
                             "invitees": ["parent", "setting", "la_officer", "health", "social_care"]
                             if r.establishment_id else ["parent", "la_officer", "health", "social_care"]}),
     Step("invite", "Send the invitations and ask for advice", forms.DateForm,
-         lambda r: r.stage == "arranged" and not r.invitations_sent_on,
+         lambda r: _may(ANNUAL_REVIEW, "send_invitations", r) and not r.invitations_sent_on,
          lambda user, r, d: services.send_invitations(actor=user, review=r, sent_on=d["on"]) and "Invitations sent",
          form_kwargs=lambda r: {"label": "Date the invitations were sent"}, initial=lambda r: {"on": date.today()}),
     Step("advice", "Record that the advice was circulated", forms.DateForm,
-         lambda r: r.stage == "arranged" and r.invitations_sent_on and not r.advice_circulated_on,
+         lambda r: _may(ANNUAL_REVIEW, "circulate_advice", r) and r.invitations_sent_on and not r.advice_circulated_on,
          lambda user, r, d: services.circulate_advice(actor=user, review=r, circulated_on=d["on"]) and (
              "Advice circulation recorded" if (r.meeting_on - d["on"]).days >= services.NOTICE_DAYS else
              "Advice circulation recorded: it was less than 2 weeks before the meeting, so the step is missed"),
          form_kwargs=lambda r: {"label": "Date the advice was sent to everyone invited"}),
-    Step("meeting", "Record the review meeting", forms.MeetingForm, lambda r: r.stage == "arranged", _meeting,
+    Step("meeting", "Record the review meeting", forms.MeetingForm, lambda r: _may(ANNUAL_REVIEW, "record_meeting", r), _meeting,
          initial=lambda r: {"held_on": r.meeting_on}),
     Step("report", "Record that the review report was sent", forms.DateForm,
-         lambda r: r.stage == "held" and not r.report_sent_on,
+         lambda r: _may(ANNUAL_REVIEW, "send_report", r) and not r.report_sent_on,
          lambda user, r, d: services.send_report(actor=user, review=r, sent_on=d["on"]) and "Report recorded",
          form_kwargs=lambda r: {"label": "Date the report was sent to everyone invited"}),
-    Step("decide", "Record the council's decision", forms.DecisionForm, lambda r: r.stage == "held", _decide,
+    Step("decide", "Record the council's decision", forms.DecisionForm, lambda r: _may(ANNUAL_REVIEW, "decide", r), _decide,
          initial=lambda r: {"step_down_considered": _yes_no_initial(r.step_down_considered),
                             "step_down_reason": r.step_down_reason,
                             "cessation_considered": _yes_no_initial(r.cessation_considered),
                             "cessation_reason": r.cessation_reason}),
-    Step("issue", "Issue the amended plan", forms.IssueForm, lambda r: r.stage == "amending",
+    Step("issue", "Issue the amended plan", forms.IssueForm, lambda r: _may(ANNUAL_REVIEW, "issue_amended_plan", r),
          lambda user, r, d: services.issue_amended_plan(actor=user, review=r, issued_on=d["on"],
                                                         establishment=_establishment(d["urn"])) and "Amended plan issued"),
 )}
@@ -266,7 +272,7 @@ def _reply(user, transfer, d):
 
 
 def _transfer_open(t) -> bool:
-    return t.stage not in ("amended", "cancelled")
+    return _may(PHASE_TRANSFER, "amend_for_transfer", t)
 
 
 TRANSFER_STEPS = {s.slug: s for s in (
@@ -317,11 +323,11 @@ def add_transfer(request, child_id: int):
 
 REASSESSMENT_STEPS = {s.slug: s for s in (
     Step("decide", "Record the decision whether to reassess", forms.ReassessmentDecisionForm,
-         lambda r: r.stage == "deciding",
+         lambda r: _may(REASSESSMENT, "decide_reassessment", r),
          lambda user, r, d: services.decide_reassessment(actor=user, reassessment=r, decision=d["decision"],
                                                          decided_on=d["decided_on"], reasons=d["reasons"])
          and "Decision recorded; the notice is ready"),
-    Step("issue", "Issue the plan after reassessment", forms.IssueForm, lambda r: r.stage == "reassessing",
+    Step("issue", "Issue the plan after reassessment", forms.IssueForm, lambda r: _may(REASSESSMENT, "issue_reassessed_plan", r),
          lambda user, r, d: services.issue_reassessed_plan(actor=user, reassessment=r, issued_on=d["on"],
                                                            establishment=_establishment(d["urn"])) and "Plan issued"),
 )}

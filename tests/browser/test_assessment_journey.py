@@ -28,7 +28,7 @@ def test_caseworker_takes_a_request_to_a_final_plan(page, live_server, signed_in
     school = make_establishment(name="Brookside Special School", establishment_type="SP_LA", urn=888002)
     child = make_child(first_name="Jordan", last_name="Samplefield")
     received = TODAY - timedelta(days=120)
-    signed_in("caseworker")
+    signed_in_user = signed_in("caseworker")
 
     page.goto(f"{live_server.url}/children/{child.pk}/")
     page.get_by_role("link", name="Record a request for an EHC needs assessment").click()
@@ -74,6 +74,13 @@ def test_caseworker_takes_a_request_to_a_final_plan(page, live_server, signed_in
     save(page)
     expect(page.get_by_role("alert")).to_contain_text("can be finalised from")
     fill_date(page, "Date the final plan is issued", received + timedelta(days=112))
+    save(page)
+    expect(page.get_by_role("alert")).to_contain_text("Section B must describe at least one special educational need")
+    # The caseworker writes the plan (its pages have their own journey, test_plan_journeys.py).
+    from highneeds.plans.queries import current_plan
+    from tests.conftest import fill_plan_version
+
+    fill_plan_version(current_plan(child).versions.get(), signed_in_user)
     save(page)
 
     expect(page.get_by_text("Final plan issued").first).to_be_visible()

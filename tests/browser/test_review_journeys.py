@@ -30,6 +30,10 @@ def make_plan(child, establishment):
     plan = Plan.objects.create(child=child, status="final", first_issued_on=ago(400))
     words = sections.blank()
     words["I"] = {"name": establishment.name, "type": "Mainstream school"}
+    words["B"]["needs"] = [{"id": "b1", "area": "cognition_learning", "code": "MLD", "text": "Reads below age"}]
+    words["F"]["items"] = [{"id": "f1", "what": "Reading programme", "who": "Specialist teacher", "expertise": "",
+                            "frequency": "Daily", "duration": "20 minutes", "group_size": "1:1", "needs": ["b1"],
+                            "outcomes": []}]
     PlanVersion.objects.create(plan=plan, number=1, kind="final", state="issued", sections=words, issued_on=ago(400),
                                establishment=establishment)
     return plan

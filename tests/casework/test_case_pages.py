@@ -20,7 +20,7 @@ def worker_client(client, make_user):
     return client, worker
 
 
-def test_request_to_final_plan_through_the_pages(worker_client, make_child, make_establishment, make_user):
+def test_request_to_final_plan_through_the_pages(worker_client, make_child, make_establishment, make_user, fill_plan):
     client, worker = worker_client
     child = make_child()
     school = make_establishment(name="Example Special", establishment_type="SP_LA", urn=654321)
@@ -50,6 +50,12 @@ def test_request_to_final_plan_through_the_pages(worker_client, make_child, make
     client.post(f"/cases/{case.pk}/draft/", d("on", date(2024, 5, 1)))
     response = client.post(f"/cases/{case.pk}/final/", {"urn": "654321", **d("on", date(2024, 5, 10))})
     assert "can be finalised from 16 May 2024" in response.content.decode()
+    # An empty draft cannot become the final plan: the page says what is missing.
+    response = client.post(f"/cases/{case.pk}/final/", {"urn": "654321", **d("on", date(2024, 5, 28))})
+    assert "Section B must describe at least one special educational need" in response.content.decode()
+    from highneeds.plans.queries import current_plan
+
+    fill_plan(current_plan(child).versions.get(), worker)
     response = client.post(f"/cases/{case.pk}/final/", {"urn": "654321", **d("on", date(2024, 5, 28))})
     assert response.status_code == 302
     case.refresh_from_db()

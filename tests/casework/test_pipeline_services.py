@@ -42,7 +42,7 @@ def test_second_open_request_is_linked_as_duplicate(case):
     assert AuditEvent.objects.filter(action="request.duplicate", object_id=str(again.pk)).exists()
 
 
-def test_request_to_final_plan(case, make_user, make_establishment):
+def test_request_to_final_plan(case, make_user, make_establishment, fill_plan):
     request, worker = case
     ep = make_user("professional", email="ep@example.org")
     school = make_establishment(name="Special Example School", establishment_type="SP_LA", urn=777001)
@@ -59,6 +59,9 @@ def test_request_to_final_plan(case, make_user, make_establishment):
     cw.consult_school(actor=worker, request=request, establishment=school, sent_on=date(2024, 5, 2))
     with pytest.raises(ValidationError, match="from 16 May 2024"):
         cw.issue_final_plan(actor=worker, request=request, issued_on=date(2024, 5, 10), establishment=school)
+    from highneeds.plans.queries import current_plan
+
+    fill_plan(current_plan(request.child).versions.get(), worker)
     cw.issue_final_plan(actor=worker, request=request, issued_on=date(2024, 5, 28), establishment=school)
     request.refresh_from_db()
     assert request.status == "plan_issued" and request.next_due is None

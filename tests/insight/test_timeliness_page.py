@@ -24,8 +24,10 @@ def D(text: str) -> date:
 
 
 @pytest.fixture
-def casework(make_user, make_child):
+def casework(make_user, make_child, fill_plan):
     """Seven requests whose figures for 2024 are worked out by hand in the tests below."""
+    from highneeds.plans.queries import current_plan
+
     worker = make_user("caseworker")
 
     def request(received):
@@ -34,9 +36,14 @@ def casework(make_user, make_child):
 
     def plan(r, decided, issue_decided, draft, final):
         cw.decide_whether_to_assess(actor=worker, request=r, assess=True, decided_on=D(decided), reasons="x")
+        # A final plan needs advice on file and a plan that says what it must (the dates below do not depend on it).
+        advice = cw.request_advice(actor=worker, request=r, adviser_type="educational_psychology",
+                                   requested_on=D(decided), adviser_name="EP service")
+        cw.submit_advice(actor=worker, advice=advice, text="Advice", received_on=D(decided))
         cw.decide_whether_to_issue(actor=worker, request=r, issue=True, decided_on=D(issue_decided), reasons="x")
         cw.send_draft_plan(actor=worker, request=r, sent_on=D(draft))
-        cw.issue_final_plan(actor=worker, request=r, issued_on=D(final))
+        fill_plan(current_plan(r.child).versions.get(), worker)
+        cw.issue_final_plan(actor=worker, request=r, issued_on=D(final), setting_type="Mainstream school")
 
     made = {}
     # A: decision in 5 weeks; plan on day 139 of 140: both in time.

@@ -48,3 +48,21 @@ def drafted(assessed):
     plan = current_plan(assessed["child"])
     return {**assessed, "plan": plan, "version": plan.versions.get()}
 
+
+
+@pytest.fixture
+def issued(drafted, make_establishment, fill_plan):
+    """The drafted plan filled in and issued by its assessment, the family's 15 days having run."""
+    from highneeds.casework.models import CaseEvent
+
+    version = fill_plan(drafted["version"], drafted["worker"])
+    # The family's 15 days must have run before the casework step finalises: move the draft date back.
+    version.sent_on = TODAY - timedelta(days=20)
+    version.save(update_fields=["sent_on"])
+    CaseEvent.objects.filter(request=drafted["request"], event_type="draft_plan_sent").update(
+        occurred_on=TODAY - timedelta(days=20))
+    cw._refresh(drafted["request"])
+    school = make_establishment(name="Brookside Special School", establishment_type="SP_LA", urn=888001)
+    cw.issue_final_plan(actor=drafted["worker"], request=drafted["request"], issued_on=TODAY, establishment=school)
+    version.refresh_from_db()
+    return {**drafted, "version": version, "school": school}

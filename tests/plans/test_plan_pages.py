@@ -80,11 +80,10 @@ def test_quality_and_issue_pages_show_the_score(client, drafted):
     assert "Quality check" in page and "out of 100" in page and "cannot be changed" in page
 
 
-def test_issued_version_pages_and_difference(client, drafted, make_establishment):
-    worker = drafted["worker"]
-    plan, version = drafted["plan"], drafted["version"]
-    school = make_establishment(name="Brookside Special School")
-    plans.issue_version(actor=worker, version=version, issued_on=TODAY, establishment=school, letter=False)
+def test_issued_version_pages_and_difference(client, issued):
+    worker = issued["worker"]
+    plan, version = issued["plan"], issued["version"]
+    plan.refresh_from_db()
     amendment = plans.start_amendment(actor=worker, plan=plan, source="annual_review", started_on=TODAY)
     items = amendment.sections["F"]["items"]
     items[0]["frequency"] = "Twice weekly"

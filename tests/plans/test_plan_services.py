@@ -24,20 +24,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def _fill(version, actor):
     """Link every need to quantified provision and an outcome."""
-    needs = version.sections["B"]["needs"]
-    for n in needs:
-        n["text"] = n["text"] or "Finds it hard to express needs in class"
-    plans.save_items(actor=actor, version=version, section="B", items=needs)
-    ids = [n["id"] for n in needs]
-    plans.save_items(actor=actor, version=version, section="E", items=[
-        {"id": "e1", "text": "Uses 3-word sentences in class", "by_when": "July 2026",
-         "measure": "Speech and language therapist's termly assessment", "needs": ids}])
-    plans.save_items(actor=actor, version=version, section="F", items=[
-        {"id": "f1", "what": "Speech and language therapy programme", "who": "Speech and language therapist",
-         "expertise": "HCPC registered", "frequency": "Weekly", "duration": "30 minutes a session for the school year",
-         "group_size": "1:1", "needs": ids, "outcomes": ["e1"]}])
-    version.refresh_from_db()
-    return version
+    from tests.conftest import fill_plan_version
+
+    return fill_plan_version(version, actor)
 
 
 def test_sending_the_draft_makes_a_plan_prefilled_from_needs_and_structured_advice(drafted):
@@ -106,21 +95,10 @@ def test_links_to_needs_must_exist_and_removing_a_need_drops_links(drafted):
     assert version.sections["F"]["items"][0]["needs"] == [first["id"]]
 
 
-def test_issuing_fixes_the_version_names_section_i_and_stores_k(drafted, make_establishment):
-    school = make_establishment(name="Brookside Special School", establishment_type="SP_LA", urn=888001)
-    version = _fill(drafted["version"], drafted["worker"])
-    request = drafted["request"]
-    # The family's 15 days must have run before the casework step finalises: move the draft date back.
-    cw_request = request
-    version.sent_on = TODAY - timedelta(days=20)
-    version.save(update_fields=["sent_on"])
-    from highneeds.casework.models import CaseEvent
-    CaseEvent.objects.filter(request=cw_request, event_type="draft_plan_sent").update(
-        occurred_on=TODAY - timedelta(days=20))
-    cw._refresh(cw_request)
-    cw.issue_final_plan(actor=drafted["worker"], request=cw_request, issued_on=TODAY, establishment=school)
-    version.refresh_from_db()
+def test_issuing_fixes_the_version_names_section_i_and_stores_k(issued):
+    drafted, school, version = issued, issued["school"], issued["version"]
     plan = version.plan
+    plan.refresh_from_db()
     assert version.kind == "final" and version.state == "issued" and version.issued_on == TODAY
     assert version.sections["I"] == {"name": "Brookside Special School", "type": school.type_label}
     assert version.sections["K"]["appendices"][0]["from"] == "Edna Psych"
@@ -140,11 +118,9 @@ def test_issuing_fixes_the_version_names_section_i_and_stores_k(drafted, make_es
 
 
 def _issued_plan(worker, child, make_establishment):
-    plan = plans.create_plan(actor=worker, child=child)
-    version = _fill(plan.versions.get(), worker)
-    school = make_establishment()
-    return plans.issue_version(actor=worker, version=version, issued_on=TODAY - timedelta(days=30),
-                               establishment=school)
+    from tests.conftest import issue_plan_through_assessment
+
+    return issue_plan_through_assessment(worker, child, make_establishment(), TODAY - timedelta(days=30))
 
 
 def test_amendments_copy_the_plan_are_sent_with_15_days_and_supersede_when_issued(make_user, make_child,
@@ -154,7 +130,7 @@ def test_amendments_copy_the_plan_are_sent_with_15_days_and_supersede_when_issue
     child = make_child(sen_status="E", needs=("ASD",))
     people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Parent", user=parent)
     first = _issued_plan(worker, child, make_establishment)
-    assert Letter.objects.filter(child=child, template_code="plan_final_issued").exists()
+    assert Letter.objects.filter(child=child, template_code="final_plan").exists()
     amendment = plans.start_amendment(actor=worker, plan=first.plan, source="annual_review", started_on=TODAY)
     assert amendment.number == 2 and amendment.kind == "proposed_amendment"
     assert amendment.sections["F"] == first.sections["F"]
@@ -163,9 +139,9 @@ def test_amendments_copy_the_plan_are_sent_with_15_days_and_supersede_when_issue
     items = amendment.sections["F"]["items"]
     items[0]["frequency"] = "Twice weekly"
     plans.save_items(actor=worker, version=amendment, section="F", items=items)
-    plans.send_proposed_amendments(actor=worker, version=amendment, sent_on=TODAY)
+    plans.send_proposed_amendments(actor=worker, version=amendment, sent_on=TODAY - timedelta(days=20))
     letter = Letter.objects.get(child=child, template_code="plan_proposed_amendments")
-    assert (TODAY + timedelta(days=14)).strftime("%-d %B %Y") in letter.subject
+    assert (TODAY - timedelta(days=6)).strftime("%-d %B %Y") in letter.subject
     assert "/portal/plans/" in letter.body
     issued = plans.issue_version(actor=worker, version=amendment, issued_on=TODAY)
     first.refresh_from_db()

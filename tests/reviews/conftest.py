@@ -22,6 +22,11 @@ def make_plan(db, make_child, make_establishment):
         plan = Plan.objects.create(child=child, status="final", first_issued_on=issued_on)
         words = sections.blank()
         words["I"] = {"name": establishment.name if establishment else "Mainstream school", "type": "Mainstream"}
+        # What every issued plan says: a described need in B and specific, quantified provision in F.
+        words["B"]["needs"] = [{"id": "b1", "area": "cognition_learning", "code": "SLD", "text": "Reads well below age"}]
+        words["F"]["items"] = [{"id": "f1", "what": "Structured reading programme", "who": "Specialist teacher",
+                                "expertise": "", "frequency": "Daily", "duration": "20 minutes", "group_size": "1:1",
+                                "needs": ["b1"], "outcomes": []}]
         PlanVersion.objects.create(plan=plan, number=1, kind="final", state="issued", sections=words,
                                    issued_on=issued_on, establishment=establishment)
         return plan
@@ -48,3 +53,11 @@ def family(make_plan, make_user):
 
 def days(n: int) -> date:
     return date.today() + timedelta(days=n)
+
+
+def send_amendments(caseworker, plan, source: str, sent_on: date):
+    """Proposed amendments sent to the family (from the plan's page), so that a later step may issue them."""
+    from highneeds.plans import services as plans
+
+    version = plans.start_amendment(actor=caseworker, plan=plan, source=source, started_on=sent_on)
+    return plans.send_proposed_amendments(actor=caseworker, version=version, sent_on=sent_on)

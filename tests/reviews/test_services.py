@@ -14,7 +14,7 @@ from highneeds.letters.models import Letter
 from highneeds.reviews import services
 from highneeds.reviews.models import AnnualReview
 
-from .conftest import days
+from .conftest import days, send_amendments
 
 CONSIDERED = {"step_down_considered": True, "step_down_reason": "Needs still need the provision in F",
               "cessation_considered": False, "cessation_reason": "Outcomes not yet met"}
@@ -214,6 +214,9 @@ def test_a_transfer_ends_with_the_plan_naming_the_new_setting(caseworker, make_p
                                             sent_on=date.today())
     services.record_consultation_reply(actor=caseworker, consultation=consultation, reply_on=date.today(),
                                        outcome="can_meet")
+    with pytest.raises(ValidationError, match="Send the proposed amendments"):
+        services.amend_for_transfer(actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today())
+    send_amendments(caseworker, plan, "phase_transfer", days(-15))
     services.amend_for_transfer(actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today())
     transfer.refresh_from_db()
     assert transfer.stage == "amended" and transfer.version.establishment == first
@@ -233,6 +236,9 @@ def test_reassessment_decision_in_15_days_and_plan_in_14_weeks(caseworker, famil
                                  reasons="Needs have changed")
     assert item.next_step == "reassessed_plan" and item.next_due == days(-30) + timedelta(weeks=14)
     assert item.decision_letter.template_code == "reassessment_reassess"
+    send_amendments(caseworker, family["plan"], "reassessment", days(-20))
+    with pytest.raises(ValidationError, match="to comment"):
+        services.issue_reassessed_plan(actor=caseworker, reassessment=item, issued_on=days(-10))
     services.issue_reassessed_plan(actor=caseworker, reassessment=item, issued_on=date.today())
     assert item.stage == "done" and item.version.source == "reassessment" and item.version.state == "issued"
 

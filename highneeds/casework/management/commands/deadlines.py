@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from highneeds.casework.management.arguments import today_argument
