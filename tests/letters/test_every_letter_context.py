@@ -19,7 +19,9 @@ from highneeds.letters.defaults import DEFAULT_TEMPLATES
 from highneeds.letters.fields import FIELDS
 from highneeds.people import services as people
 from highneeds.plans import services as plans
+from highneeds.plans.queries import current_plan
 from highneeds.reviews import services as reviews
+from tests.conftest import fill_plan_version, issue_plan_through_assessment
 
 TODAY = date.today()
 PLAIN_LEAVES = (str, int, float, bool, type(None), date, datetime, Decimal)
@@ -52,23 +54,6 @@ def captured(monkeypatch):
     return seen
 
 
-def _fill(version, actor):
-    needs = version.sections["B"]["needs"]
-    for n in needs:
-        n["text"] = n["text"] or "Finds it hard to express needs in class"
-    plans.save_items(actor=actor, version=version, section="B", items=needs)
-    ids = [n["id"] for n in needs]
-    plans.save_items(actor=actor, version=version, section="E", items=[
-        {"id": "e1", "text": "Uses 3-word sentences in class", "by_when": "July 2026",
-         "measure": "Termly assessment", "needs": ids}])
-    plans.save_items(actor=actor, version=version, section="F", items=[
-        {"id": "f1", "what": "Speech and language therapy", "who": "Speech and language therapist",
-         "expertise": "HCPC registered", "frequency": "Weekly", "duration": "30 minutes a session",
-         "group_size": "1:1", "needs": ids, "outcomes": ["e1"]}])
-    version.refresh_from_db()
-    return version
-
-
 def _family(make_child, **fields):
     child = make_child(**fields)
     people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Samplefield", email="pat@example.org",
@@ -89,6 +74,7 @@ def _casework(worker, make_child, make_user, make_establishment):
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=days(-100), reasons="Provision")
     cw.send_draft_plan(actor=worker, request=request, sent_on=days(-90))
     cw.consult_school(actor=worker, request=request, establishment=school, sent_on=days(-89))
+    fill_plan_version(current_plan(request.child).versions.get(state="sent"), worker)
     cw.issue_final_plan(actor=worker, request=request, issued_on=days(-60), establishment=school)
 
     refused = cw.submit_request(actor=worker, child=_family(make_child), received_on=days(-60), source="1")
@@ -102,12 +88,12 @@ def _casework(worker, make_child, make_user, make_establishment):
 
 def _plans(worker, make_child, make_establishment):
     child = _family(make_child, sen_status="E", needs=("ASD",))
-    plan = plans.create_plan(actor=worker, child=child)
-    draft = _fill(plan.versions.get(), worker)
-    plans.send_draft(actor=worker, version=draft, sent_on=TODAY - timedelta(days=40))
-    first = plans.issue_version(actor=worker, version=draft, issued_on=days(-20), establishment=make_establishment())
-    amendment = plans.start_amendment(actor=worker, plan=first.plan, source="annual_review", started_on=TODAY)
-    plans.send_proposed_amendments(actor=worker, version=amendment, sent_on=TODAY)
+    first = issue_plan_through_assessment(worker, child, make_establishment(), issued_on=days(-40))
+    # A draft sent from the plan's own page (not an assessment's) carries its own letter.
+    other = plans.create_plan(actor=worker, child=_family(make_child, sen_status="K", needs=("SLCN",)))
+    plans.send_draft(actor=worker, version=fill_plan_version(other.versions.get(), worker), sent_on=days(-5))
+    amendment = plans.start_amendment(actor=worker, plan=first.plan, source="annual_review", started_on=days(-20))
+    plans.send_proposed_amendments(actor=worker, version=amendment, sent_on=days(-20))
     plans.issue_version(actor=worker, version=amendment, issued_on=TODAY)
 
 
@@ -169,7 +155,10 @@ def test_every_letter_is_filled_from_plain_data_built_by_its_sending_service(
     _reviews_and_disputes(worker, make_child, make_establishment)
 
     sent = {code for code, _ in captured}
-    assert sent == set(DEFAULT_TEMPLATES), f"no service was driven to send: {sorted(set(DEFAULT_TEMPLATES) - sent)}"
+    # A first final plan is issued only by its assessment's step, which sends "final_plan" instead (the state
+    # machines): this template is kept for councils that edited it, but no service can send it.
+    unsendable = {"plan_final_issued"}
+    assert sent == set(DEFAULT_TEMPLATES) - unsendable, f"no service was driven to send: {sorted(set(DEFAULT_TEMPLATES) - sent)}"
     problems = [p for code, context in captured for p in walk(context, code)]
     assert not problems, problems
     for code, context in captured:  # and only the documented fields
