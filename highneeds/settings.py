@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# API tokens expire after this many days unless `api-token create --days N` says otherwise (1-3660).
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("HIGHNEEDS_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "/sign-in/"
 CSRF_FAILURE_VIEW = "highneeds.web.views.csrf_failure"
 LOGIN_REDIRECT_URL = "/"

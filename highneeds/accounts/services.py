@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.conf import settings
 
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
@@ -51,9 +53,16 @@ def sign_out(*, request) -> None:
 
 @service
 def issue_api_token(*, actor, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
-    """Returns the token and its secret; the secret is never stored and cannot be shown again."""
+    """Returns the token and its secret; the secret is never stored and cannot be shown again.
+
+    Every token expires: without `expires_at`, after settings.API_TOKEN_DEFAULT_DAYS."""
     if actor != user:
         require(actor, "accounts.manage_users")
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
+    if expires_at <= now:
+        raise ValidationError({"expires_at": "A token must expire in the future"})
     key = ApiToken.new_key()
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key),
                                     expires_at=expires_at)
