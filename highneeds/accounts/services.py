@@ -5,11 +5,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from django.contrib.auth import login, logout
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
+from highneeds.people.validation import refuse_hidden_characters
 
 from .models import ApiToken, User
 from .roles import Role
@@ -27,7 +29,14 @@ def create_user(*, actor, username: str, password: str | None, role: str, first_
         raise ValidationError({"child": "A young person's account must be linked to their own record"})
     user = User(username=username, role=role, first_name=first_name, last_name=last_name, email=email,
                 establishment=establishment, child=child, agency=agency)
+    refuse_hidden_characters({"username": username, "first_name": first_name, "last_name": last_name,
+                              "agency": agency})
     if password:
+        # AUTH_PASSWORD_VALIDATORS: length, common passwords, all digits, too like the username or name.
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
         user.set_password(password)
     else:
         user.set_unusable_password()
