@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",  # sign-in throttling and lockout (after the auth app; our audit receivers run after its own)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",
     "highneeds.council",
     "highneeds.accounts",
@@ -93,10 +97,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "highneeds.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "highneeds.accounts.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "highneeds.urls"
@@ -113,6 +121,7 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username before any password check
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -131,6 +140,25 @@ AUTH_PASSWORD_VALIDATORS = [
 # API tokens expire after this many days unless `api-token create --days N` says otherwise (1-3660).
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("HIGHNEEDS_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "/sign-in/"
+# Sign-in throttling (django-axes, docs/security.md): after AXES_FAILURE_LIMIT wrong passwords for one username
+# (from any address), that username is locked for HIGHNEEDS_LOCKOUT_MINUTES or until a manager or administrator
+# unlocks it at /users/locked/. Every failure and lockout is an audit event.
+AXES_FAILURE_LIMIT = int(os.environ.get("HIGHNEEDS_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HIGHNEEDS_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the IP address as a lockout key too. Not here: behind a council's proxy every request can share
+# one address, and one person's typing would lock everyone out. A username lock cannot be dodged by changing
+# address, browser or cookies, which is what the warning is about (docs/security.md).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log already
+AXES_LOCKOUT_CALLABLE = "highneeds.web.views.locked_out"
+AXES_VERBOSE = False
+# A second factor (TOTP, django-otp) for everyone but families and young people: on by default when
+# HIGHNEEDS_SECURE=1, else off unless HIGHNEEDS_2FA=1 (the demo and tests sign in with a password only).
+# Anyone who has enrolled an authenticator is asked for a code whatever this says.
+TWO_FACTOR_REQUIRED = os.environ.get("HIGHNEEDS_2FA", "1" if os.environ.get("HIGHNEEDS_SECURE") == "1" else "0") == "1"
+OTP_TOTP_ISSUER = os.environ.get("HIGHNEEDS_2FA_ISSUER", "highneeds")
 CSRF_FAILURE_VIEW = "highneeds.web.views.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/sign-in/"

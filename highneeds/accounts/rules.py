@@ -124,6 +124,9 @@ PERMISSIONS = {
     # administration
     "accounts.manage_users": is_admin,
     "accounts.use_api": is_anyone,
+    # sign-in security: unlocking a locked-out username; setting up and giving one's own second factor
+    "accounts.unlock_sign_in": is_admin | is_manager,
+    "accounts.second_factor": is_anyone,
     "council.change_settings": is_admin,
     "audit.verify": is_admin | is_manager,
 }

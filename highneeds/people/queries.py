@@ -97,8 +97,12 @@ def open_child_record(user, child_id: int, what: str = "child.view") -> Child:
     """Fetch one child for display, enforcing the object rule and auditing the read."""
     child = Child.objects.filter(pk=child_id).first()
     if child is None or not user.has_perm("people.view_child", child):
-        # Same answer for "missing" and "not yours", so ids cannot be probed.
-        raise PermissionDenied("people.view_child")
+        # Same answer for "missing" and "not yours", so ids cannot be probed; audited either way, against the
+        # child when there is one (it shows in their access log).
+        log.record(actor=user, action="child.view_refused", child=child, after={"child_id": child_id, "what": what})
+        refused = PermissionDenied("people.view_child")
+        refused.audited = True  # the 403 page need not record it again
+        raise refused
     log.record_read(actor=user, child=child, what=what)
     return child
 
