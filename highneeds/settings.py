@@ -144,6 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # API tokens expire after this many days unless `api-token create --days N` says otherwise (1-3660).
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("HIGHNEEDS_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "/sign-in/"
+# Panel members see the children on a meeting's agenda until the end of the meeting day plus this many days (or
+# until the meeting is closed, or they declare a conflict of interest on the case, whichever is first).
+PANEL_ACCESS_DAYS_AFTER_MEETING = int(os.environ.get("HIGHNEEDS_PANEL_ACCESS_DAYS", "0"))
 # Sign-in throttling (django-axes, docs/security.md): after AXES_FAILURE_LIMIT wrong passwords for one username
 # (from any address), that username is locked for HIGHNEEDS_LOCKOUT_MINUTES or until a manager or administrator
 # unlocks it at /users/locked/. Every failure and lockout is an audit event.
