@@ -84,6 +84,12 @@ PERMISSIONS = {
     "people.view_child": can_view_child,
     "people.change_child": is_casework,
     "people.view_child_audit": is_manager,
+    # need to know (docs/security.md): safeguarding flags (people.models.SAFEGUARDING_FLAGS: child protection, child
+    # in need, looked after, youth justice) for the council's SEND casework staff only; the NHS number for them,
+    # the invited professional (health advice needs it) and the family, not for SENCOs, finance or panel members.
+    "people.view_safeguarding_flags": is_casework,
+    "people.view_nhs_number": is_casework | (is_professional & invited_to_child) | (is_parent & my_child)
+    | (is_young_person & own_record_16_plus),
     "people.grant_access": is_casework,
     "people.import_children": is_manager | is_admin,
     # establishments: the directory is for every signed-in user
