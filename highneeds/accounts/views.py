@@ -5,8 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
 from highneeds.establishments.models import Establishment
@@ -33,7 +35,21 @@ class NewUserForm(forms.Form):
 @requires("accounts.manage_users")
 def user_list(request):
     page = Paginator(User.objects.order_by("role", "username"), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/users.html", {"page_title": "Users", "page": page, "roles": Role.LABELS})
+    enrolled = set(TOTPDevice.objects.filter(user__in=list(page.object_list), confirmed=True)
+                   .values_list("user_id", flat=True))
+    return render(request, "accounts/users.html", {"page_title": "Users", "page": page, "roles": Role.LABELS,
+                                                   "enrolled": enrolled})
+
+
+@requires("accounts.manage_users")
+@require_POST
+def reset_authenticator(request, user_id: int):
+    """A lost phone: remove the user's authenticator; they set up a new one at their next sign-in."""
+    user = get_object_or_404(User, pk=user_id)
+    removed = services.reset_second_factor(actor=request.user, user=user)
+    messages.success(request, f"{user.username}'s authenticator was reset" if removed
+                     else f"{user.username} had no authenticator set up")
+    return redirect("users")
 
 
 @requires("accounts.manage_users")

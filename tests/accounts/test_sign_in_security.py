@@ -291,3 +291,17 @@ def test_signed_in_pages_and_the_api_are_never_cached(client, make_user, make_ch
     for path in ("/", f"/children/{child.pk}/", "/children/?q=a", "/establishments/", "/no-such-page/"):
         assert client.get(path)["Cache-Control"] == "no-store", path
     assert client.get("/api/v1/children")["Cache-Control"] == "no-store"
+
+
+def test_the_users_page_resets_an_authenticator_for_administrators_only(client, make_user):
+    user, admin = make_user("caseworker"), make_user("admin")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(make_user("manager"))
+    assert client.post(f"/users/{user.pk}/reset-authenticator/").status_code == 403
+    client.force_login(admin)
+    page = client.get("/users/").content.decode()
+    assert f"Reset<span class=\"govuk-visually-hidden\"> authenticator for {user.username}" in page
+    response = client.post(f"/users/{user.pk}/reset-authenticator/", follow=True)
+    assert f"{user.username}&#39;s authenticator was reset" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.get(f"/users/{user.pk}/reset-authenticator/").status_code == 405
