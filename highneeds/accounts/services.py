@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -109,6 +109,8 @@ def enrol_authenticator(*, actor, request, key: str, code: str) -> TOTPDevice:
     """Save the authenticator being set up once its first code proves the phone holds the key; the session then
     counts as verified. A wrong code saves nothing."""
     require(actor, "accounts.second_factor")
+    if two_factor.has_device(actor):  # someone with only the password must not add their own authenticator
+        raise PermissionDenied("accounts.second_factor")
     device = two_factor.unsaved_device(actor, key)
     device.save()
     if not device.verify_token(_digits(code)):

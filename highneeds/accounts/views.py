@@ -102,8 +102,10 @@ def verify_code(request):
 @requires("accounts.second_factor")
 def set_up_authenticator(request):
     """Scan the QR code (or type the secret), then prove it with a first code. The key waits in the session."""
-    if request.user.is_verified() or (two_factor.has_device(request.user) and not request.method == "POST"):
-        return redirect(safe_next_url(request) if request.user.is_verified() else reverse("sign-in-verify"))
+    if request.user.is_verified():
+        return redirect(safe_next_url(request))
+    if two_factor.has_device(request.user):  # a second authenticator only after a code from the first
+        return redirect(f"{reverse('sign-in-verify')}?{urlencode({'next': safe_next_url(request)})}")
     key = request.session.get("hn_totp_key") or random_hex(20)
     request.session["hn_totp_key"] = key
     form = CodeForm(request.POST or None)

@@ -305,3 +305,33 @@ def test_the_users_page_resets_an_authenticator_for_administrators_only(client, 
     assert f"{user.username}&#39;s authenticator was reset" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert client.get(f"/users/{user.pk}/reset-authenticator/").status_code == 405
+
+
+@override_settings(TWO_FACTOR_REQUIRED=True)
+def test_with_only_the_password_no_one_can_add_a_second_authenticator(client, make_user):
+    """Attacker: a session that still holds a set-up key from before the owner enrolled, then the password."""
+    user = make_user("caseworker")
+    sign_in(client, user.username)
+    client.get("/sign-in/authenticator/")
+    attacker_key = client.session["hn_totp_key"]
+    TOTPDevice.objects.create(user=user, name="owner's phone", confirmed=True)  # the owner enrols elsewhere
+    client.post("/sign-out/")
+    sign_in(client, user.username)
+    session = client.session
+    session["hn_totp_key"] = attacker_key
+    session.save()
+    response = client.post("/sign-in/authenticator/", {"code": code_for(attacker_key)})
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/code/")
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert client.get("/").status_code == 302
+
+
+def test_the_enrolment_service_refuses_a_second_device(rf, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    from highneeds.accounts.services import enrol_authenticator
+
+    user = make_user("caseworker")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    with pytest.raises(PermissionDenied):
+        enrol_authenticator(actor=user, request=rf.post("/"), key="00" * 20, code="123456")

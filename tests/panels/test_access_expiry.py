@@ -100,3 +100,13 @@ def test_a_past_meeting_invites_no_one(world, days_ago):
                               meets_on=timezone.localdate() - timedelta(days=days_ago))
     ps.add_to_agenda(actor=world.manager, meeting=old, request=world.request)
     assert not world.members["health"].user.has_perm("people.view_child", world.child)
+
+
+def test_no_invitation_a_panel_makes_is_open_ended(world, on_agenda, make_user):
+    """The class: whichever way a panel invites someone (agenda, a member joining later), the grant expires."""
+    from highneeds.people.models import CaseAccess
+
+    ps.add_member(actor=world.manager, panel=world.panel, user=make_user("panel_member"), agency="health")
+    grants = CaseAccess.objects.filter(reason__startswith=f"Panel {world.panel.pk} (")
+    assert grants.count() == 5
+    assert all(g.expires_on is not None and g.expires_on <= ps.access_ends(world.meeting) for g in grants)

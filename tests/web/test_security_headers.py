@@ -14,10 +14,13 @@ def policy(response) -> dict[str, list[str]]:
     return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
-def test_every_page_has_the_policy(client, make_user):
+def test_every_page_has_the_policy_and_no_signed_in_page_is_cached(client, make_user):
+    """The class for both headers: every route, as a signed-in user, whatever the status."""
     client.force_login(make_user("caseworker"))
     for path in sorted({p for p, _ in WEB}):
-        assert "default-src 'self'" in client.get(path)["Content-Security-Policy"], path
+        response = client.get(path)
+        assert "default-src 'self'" in response["Content-Security-Policy"], path
+        assert response["Cache-Control"] == "no-store", path
 
 
 @pytest.mark.parametrize("path", ["/sign-in/", "/accessibility/", "/no-such-page/"])
