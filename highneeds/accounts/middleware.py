@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.shortcuts import redirect
 
 from . import two_factor
@@ -23,16 +21,9 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if (user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES)
-                and two_factor.needs_code(user) and not user.is_verified()):
-            step = "sign-in-verify" if two_factor.has_device(user) else "two-factor-set-up"
-            return redirect(f"{_url(step)}?{urlencode({'next': request.get_full_path()})}")
+                and not user.is_verified() and two_factor.needs_code(user)):
+            return redirect(two_factor.next_step(user, request.get_full_path()))
         return self.get_response(request)
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
 
 
 class NoStoreMiddleware:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 
@@ -25,6 +27,12 @@ def required_for(user) -> bool:
 
 def needs_code(user) -> bool:
     return required_for(user) or has_device(user)
+
+
+def next_step(user, next_url: str) -> str:
+    """Where a password-only session goes: the code page, or set-up for someone without an authenticator yet."""
+    step = "sign-in-verify" if has_device(user) else "two-factor-set-up"
+    return f"{reverse(step)}?{urlencode({'next': next_url})}"
 
 
 def unsaved_device(user, key: str) -> TOTPDevice:

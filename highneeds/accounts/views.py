@@ -1,12 +1,9 @@
-from urllib.parse import urlencode
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
@@ -88,7 +85,7 @@ class CodeForm(forms.Form):
 def verify_code(request):
     """The step after the password, for anyone with an authenticator (and staff when it is required)."""
     if not two_factor.has_device(request.user):
-        return redirect(f"{reverse('two-factor-set-up')}?{urlencode({'next': safe_next_url(request)})}")
+        return redirect(two_factor.next_step(request.user, safe_next_url(request)))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(actor=request.user, request=request, code=form.cleaned_data["code"]):
@@ -105,7 +102,7 @@ def set_up_authenticator(request):
     if request.user.is_verified():
         return redirect(safe_next_url(request))
     if two_factor.has_device(request.user):  # a second authenticator only after a code from the first
-        return redirect(f"{reverse('sign-in-verify')}?{urlencode({'next': safe_next_url(request)})}")
+        return redirect(two_factor.next_step(request.user, safe_next_url(request)))
     key = request.session.get("hn_totp_key") or random_hex(20)
     request.session["hn_totp_key"] = key
     form = CodeForm(request.POST or None)

@@ -38,13 +38,6 @@ from .models import (
 
 
 
-def access_ends(meeting: PanelMeeting) -> date:
-    """The last day a member may open the records of the children on a meeting's agenda: the meeting day, plus
-    settings.PANEL_ACCESS_DAYS_AFTER_MEETING (default 0). Closing the meeting, or declaring a conflict of interest
-    on a case, ends it at once."""
-    return meeting.meets_on + timedelta(days=settings.PANEL_ACCESS_DAYS_AFTER_MEETING)
-
-
 def _access_reason(item: AgendaItem) -> str:
     panel = item.meeting.panel
     return f"Panel {panel.pk} ({panel.name[:80]}): {item.request.reference}, meeting {item.meeting.meets_on:%-d %B %Y}"
@@ -60,7 +53,7 @@ def _grant(actor, item: AgendaItem, member: PanelMember) -> CaseAccess | None:
     user = member.user
     if queries.is_casework(user):  # casework staff see every child already
         return None
-    expires_on = access_ends(item.meeting)
+    expires_on = queries.access_ends(item.meeting)
     if expires_on < date.today():
         return None
     child = item.request.child

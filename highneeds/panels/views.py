@@ -415,7 +415,7 @@ def pack(request, meeting_id: int):
     from . import pack as packs
 
     meeting = queries.get_meeting(request.user, meeting_id)
-    if not queries.is_casework(request.user) and (services.access_ends(meeting) < date.today() or meeting.closed):
+    if not queries.is_casework(request.user) and (queries.access_ends(meeting) < date.today() or meeting.closed):
         # Members' invitations to these children have lapsed, and so has their copy of the papers.
         raise PermissionDenied("The panel pack is no longer available to members")
     # A member's pack holds only the cases whose child they may still see (not one they declared a conflict on).

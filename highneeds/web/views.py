@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.accounts import services as accounts
@@ -41,8 +38,7 @@ def sign_in(request):
         else:
             accounts.sign_in(request=request, user=user)
             if two_factor.needs_code(user):  # the password was right; the code comes next
-                step = "sign-in-verify" if two_factor.has_device(user) else "two-factor-set-up"
-                return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
+                return redirect(two_factor.next_step(user, next_url))
             return redirect(next_url)
     return render(request, "web/sign_in.html", {"form": form, "next": next_url, "page_title": "Sign in",
                                                 "error_title": bool(form.errors)})
@@ -107,6 +103,8 @@ def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer once a username is locked: say so plainly, and what to do."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "web/locked_out.html", {"page_title": "Sign-in locked", "minutes": minutes}, status=429)
+
+
 page_not_found = _error("web/404.html", 404, "Page not found")
 
 

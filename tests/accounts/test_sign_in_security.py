@@ -335,3 +335,12 @@ def test_the_enrolment_service_refuses_a_second_device(rf, make_user):
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     with pytest.raises(PermissionDenied):
         enrol_authenticator(actor=user, request=rf.post("/"), key="00" * 20, code="123456")
+
+
+def test_sign_ins_from_code_without_a_request_still_work_and_http_stays_locked(client, make_user, settings):
+    """django-axes refuses authenticate() without a request; the test client's login() (and a shell) has none."""
+    user = make_user("caseworker")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, user.username, "wrong")
+    assert sign_in(client, user.username).status_code == 429
+    assert client.login(username=user.username, password=PASSWORD)

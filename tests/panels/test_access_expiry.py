@@ -11,6 +11,7 @@ from django.utils import timezone
 from highneeds.audit.models import AuditEvent
 from highneeds.panels import pack
 from highneeds.panels import services as ps
+from highneeds.panels.queries import access_ends
 
 from .conftest import sign_in
 
@@ -109,4 +110,4 @@ def test_no_invitation_a_panel_makes_is_open_ended(world, on_agenda, make_user):
     ps.add_member(actor=world.manager, panel=world.panel, user=make_user("panel_member"), agency="health")
     grants = CaseAccess.objects.filter(reason__startswith=f"Panel {world.panel.pk} (")
     assert grants.count() == 5
-    assert all(g.expires_on is not None and g.expires_on <= ps.access_ends(world.meeting) for g in grants)
+    assert all(g.expires_on is not None and g.expires_on <= access_ends(world.meeting) for g in grants)
