@@ -21,6 +21,7 @@ from highneeds.accounts.rules import active_access_q
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.casework.models import AssessmentRequest
+from highneeds.engine import identifiers
 from highneeds.people import services as people
 from highneeds.people.models import CaseAccess
 
@@ -99,6 +100,8 @@ def create_panel(*, actor, name: str, panel_type: str, quorum: int = 3,
     errors = {}
     if not name.strip():
         errors["name"] = "Enter the panel's name"
+    elif identifiers.hidden_character(name) is not None:
+        errors["name"] = "Remove the hidden control or text-direction characters from the name"
     if panel_type not in PANEL_TYPES:
         errors["panel_type"] = "Choose what the panel decides"
     if not 1 <= int(quorum) <= 30:

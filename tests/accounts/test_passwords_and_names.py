@@ -83,3 +83,11 @@ def test_establishment_name_refuses_hidden_characters(make_establishment):
     with pytest.raises(ValidationError) as err:
         make_establishment(name=f"Oak{RLO}loohcS")
     assert "name" in err.value.message_dict
+
+
+def test_panel_names_refuse_hidden_characters(make_user):
+    from highneeds.panels.services import create_panel
+
+    with pytest.raises(ValidationError) as err:
+        create_panel(actor=make_user("manager"), name="Assessment\u2066 panel", panel_type="assess")
+    assert "name" in err.value.message_dict

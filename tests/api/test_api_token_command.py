@@ -44,6 +44,7 @@ def test_create_with_expiry(caseworker):
 @pytest.mark.parametrize("args, message", [
     (["create", "--user", "nobody", "--name", "x"], "No user"),
     (["create", "--user", "{user}", "--name", "  "], "--name"),
+    (["create", "--user", "{user}", "--name", "EMS\u202e sync"], "--name"),
     (["create", "--user", "{user}", "--name", "x", "--days", "0"], "--days"),
     (["create", "--user", "{user}", "--name", "x", "--days", "soon"], "--days"),
     (["revoke", "--id", "999"], "No token"),

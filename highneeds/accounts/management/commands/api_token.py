@@ -19,6 +19,7 @@ from django.utils import timezone
 from highneeds.accounts.models import ApiToken, User
 from highneeds.accounts.roles import SYSTEM
 from highneeds.accounts.services import issue_api_token, revoke_api_token
+from highneeds.engine.identifiers import hidden_character
 
 MAX_DAYS = 3660
 
@@ -78,6 +79,8 @@ class Command(BaseCommand):
         name = name.strip()
         if not name:
             raise CommandError("Give the token a --name that says what it is for")
+        if hidden_character(name) is not None:
+            raise CommandError("--name may not contain control or text-direction characters")
         if len(name) > ApiToken._meta.get_field("name").max_length:
             raise CommandError("--name is too long (80 characters at most)")
         expires_at = timezone.now() + timedelta(days=days or settings.API_TOKEN_DEFAULT_DAYS)
