@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -65,6 +68,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
+    "axes",  # sign-in throttling and lockout (after the auth app; our audit receivers run after its own)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",
     "highneeds.council",
     "highneeds.accounts",
@@ -87,16 +94,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "highneeds.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "highneeds.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "highneeds.accounts.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "highneeds.urls"
@@ -113,6 +125,7 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "highneeds.accounts.backends.LockoutBackend",  # first: refuses a locked-out username before any password check
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -128,7 +141,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# API tokens expire after this many days unless `api-token create --days N` says otherwise (1-3660).
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("HIGHNEEDS_API_TOKEN_DAYS", "90"))
 LOGIN_URL = "/sign-in/"
+# Panel members see the children on a meeting's agenda until the end of the meeting day plus this many days (or
+# until the meeting is closed, or they declare a conflict of interest on the case, whichever is first).
+PANEL_ACCESS_DAYS_AFTER_MEETING = int(os.environ.get("HIGHNEEDS_PANEL_ACCESS_DAYS", "0"))
+# Sign-in throttling (django-axes, docs/security.md): after AXES_FAILURE_LIMIT wrong passwords for one username
+# (from any address), that username is locked for HIGHNEEDS_LOCKOUT_MINUTES or until a manager or administrator
+# unlocks it at /users/locked/. Every failure and lockout is an audit event.
+AXES_FAILURE_LIMIT = int(os.environ.get("HIGHNEEDS_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HIGHNEEDS_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the IP address as a lockout key too. Not here: behind a council's proxy every request can share
+# one address, and one person's typing would lock everyone out. A username lock cannot be dodged by changing
+# address, browser or cookies, which is what the warning is about (docs/security.md).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the audit log already
+AXES_LOCKOUT_CALLABLE = "highneeds.web.views.locked_out"
+AXES_VERBOSE = False
+# A second factor (TOTP, django-otp) for everyone but families and young people: on by default when
+# HIGHNEEDS_SECURE=1, else off unless HIGHNEEDS_2FA=1 (the demo and tests sign in with a password only).
+# Anyone who has enrolled an authenticator is asked for a code whatever this says.
+TWO_FACTOR_REQUIRED = os.environ.get("HIGHNEEDS_2FA", "1" if os.environ.get("HIGHNEEDS_SECURE") == "1" else "0") == "1"
+OTP_TOTP_ISSUER = os.environ.get("HIGHNEEDS_2FA_ISSUER", "highneeds")
 CSRF_FAILURE_VIEW = "highneeds.web.views.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/sign-in/"
@@ -147,6 +184,23 @@ SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from this site or carrying the page's nonce; style
+# attributes are allowed (GOV.UK components and the server-drawn SVG charts use them; they cannot run script).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

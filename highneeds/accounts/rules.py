@@ -84,6 +84,12 @@ PERMISSIONS = {
     "people.view_child": can_view_child,
     "people.change_child": is_casework,
     "people.view_child_audit": is_manager,
+    # need to know (docs/security.md): safeguarding flags (people.models.SAFEGUARDING_FLAGS: child protection, child
+    # in need, looked after, youth justice) for the council's SEND casework staff only; the NHS number for them,
+    # the invited professional (health advice needs it) and the family, not for SENCOs, finance or panel members.
+    "people.view_safeguarding_flags": is_casework,
+    "people.view_nhs_number": is_casework | (is_professional & invited_to_child) | (is_parent & my_child)
+    | (is_young_person & own_record_16_plus),
     "people.grant_access": is_casework,
     "people.import_children": is_manager | is_admin,
     # establishments: the directory is for every signed-in user
@@ -124,6 +130,9 @@ PERMISSIONS = {
     # administration
     "accounts.manage_users": is_admin,
     "accounts.use_api": is_anyone,
+    # sign-in security: unlocking a locked-out username; setting up and giving one's own second factor
+    "accounts.unlock_sign_in": is_admin | is_manager,
+    "accounts.second_factor": is_anyone,
     "council.change_settings": is_admin,
     "audit.verify": is_admin | is_manager,
 }

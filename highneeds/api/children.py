@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from highneeds.audit import log
 from highneeds.engine import codes
 from highneeds.people.models import ChildNeed, Placement
-from highneeds.people.queries import ChildSearch, open_child_record, search_children
+from highneeds.people.queries import ChildSearch, flags_for, nhs_number_for, open_child_record, search_children
 
 from .errors import DETAIL_ERRORS, LIST_ERRORS
 from .pagination import PagePagination
@@ -94,11 +94,14 @@ def child_detail(request, child_id: int = Path(..., ge=1, le=MAX_ID)):
         child = open_child_record(request.auth, child_id, what="child.view_api")
     except PermissionDenied:
         raise Http404("child") from None
-    return summarise(child)
+    return summarise(child, viewer=request.auth)
 
 
-def summarise(child, today: date | None = None) -> dict:
+def summarise(child, today: date | None = None, viewer=None) -> dict:
+    """`viewer`: leave out what they need not know (safeguarding flags, the NHS number); None means show all."""
     today = today or date.today()
+    flags = flags_for(viewer, child) if viewer is not None else child.flags.all()
+    nhs_number = nhs_number_for(viewer, child) if viewer is not None else child.nhs_number
     placements = [
         {
             "id": p.pk,
@@ -119,7 +122,7 @@ def summarise(child, today: date | None = None) -> dict:
         "age": child.age(today),
         "year_group": child.year_group_label(today),
         "sex": child.sex,
-        "identifiers": {"upn": child.upn, "uln": child.uln, "nhs_number": child.nhs_number},
+        "identifiers": {"upn": child.upn, "uln": child.uln, "nhs_number": nhs_number},
         "responsible_la": child.responsible_la,
         "sen_status": child.sen_status,
         "sen_status_label": codes.SEN_STATUS.get(child.sen_status, child.sen_status),
@@ -136,7 +139,7 @@ def summarise(child, today: date | None = None) -> dict:
                 "end_date": f.end_date,
                 "current": f.start_date <= today and (f.end_date is None or f.end_date >= today),
             }
-            for f in child.flags.order_by("-start_date", "-pk")
+            for f in flags.order_by("-start_date", "-pk")
         ],
         "parents": [
             {"first_name": p.first_name, "last_name": p.last_name, "preferred_contact": p.preferred_contact}

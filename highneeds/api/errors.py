@@ -79,6 +79,11 @@ def install(api) -> None:
     @api.exception_handler(AuthorizationError)
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
+        user = getattr(request, "auth", None)
+        if user is not None and not getattr(exc, "audited", False):  # refused attempts are audited with the user
+            from highneeds.accounts.services import record_refused_access
+
+            record_refused_access(actor=user, request=request, permission=str(exc))
         return respond(request, 403, _MESSAGES[403])
 
     @api.exception_handler(Http404)

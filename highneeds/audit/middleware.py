@@ -3,7 +3,9 @@ import uuid
 
 from .context import request_id
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# fullmatch, not match with "$": "$" also matches before a trailing newline, which would let
+# "abcdefgh\n" (or any header-splitting payload ending in one) into the audit log.
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestIdMiddleware:
@@ -14,7 +16,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        rid = incoming if _SAFE_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = rid
         token = request_id.set(rid)
         try:

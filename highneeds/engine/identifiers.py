@@ -1,4 +1,4 @@
-"""Validation of the identifiers a child carries: UPN, ULN, NHS number and postcode.
+"""Validation of the identifiers a child carries: UPN, ULN, NHS number and postcode; and of names.
 
 Each validator returns the normalised value or raises ValueError with a message fit to show
 beside the field.
@@ -7,6 +7,7 @@ beside the field.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # DfE UPN check-letter alphabet: 23 letters, I, O and S left out so they are not misread.
 UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
@@ -94,3 +95,33 @@ def validate_postcode(value: str) -> str:
     if not match:
         raise ValueError("Enter a full UK postcode, like LS1 4AP")
     return f"{match.group(1)} {match.group(2)}"
+
+
+# Zero-width joiner and non-joiner are format characters that some scripts' names need.
+_ALLOWED_FORMAT = {"\u200c", "\u200d"}
+
+
+def hidden_character(value: str) -> str | None:
+    """The first character a name must not hold, or None.
+
+    Refused: control characters (Cc: NUL, tab, newline, escape...), format characters (Cf) such as the
+    bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069) that make "Sam" display as another name
+    or reorder a letter, line and paragraph separators, surrogates and unassigned code points."""
+    for char in value:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp") or (category == "Cf" and char not in _ALLOWED_FORMAT):
+            return char
+    return None
+
+
+def validate_name_text(value: str) -> str:
+    """A name (of a person, setting or organisation) without hidden or direction-changing characters."""
+    char = hidden_character(value)
+    if char is not None:
+        raise ValueError(f"Remove the hidden character U+{ord(char):04X} ({_char_name(char)}): "
+                         "names may not contain control or text-direction characters")
+    return value
+
+
+def _char_name(char: str) -> str:
+    return unicodedata.name(char, "control character").lower()

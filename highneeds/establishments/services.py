@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
-from highneeds.engine import codes
+from highneeds.engine import codes, identifiers
 
 from .models import Establishment
 
@@ -14,6 +14,11 @@ def clean_establishment(data: dict) -> dict:
     errors = {}
     if not str(data.get("name") or "").strip():
         errors["name"] = "Enter the establishment's name"
+    else:
+        try:
+            identifiers.validate_name_text(str(data["name"]))
+        except ValueError as exc:
+            errors["name"] = str(exc)
     if data.get("establishment_type") not in codes.ESTABLISHMENT_TYPES:
         errors["establishment_type"] = f"{data.get('establishment_type')!r} is not an establishment type"
     if data.get("phase", "NA") not in codes.PHASES:

@@ -51,13 +51,16 @@ def _summary(text: str) -> tuple[str, bool]:
     return cut + " …", True
 
 
-def pack_context(meeting: PanelMeeting, today: date | None = None) -> dict:
+def pack_context(meeting: PanelMeeting, today: date | None = None, items=None) -> dict:
+    """`items`: the agenda items to include (default all; a member's pack leaves out cases they may not see)."""
     today = today or date.today()
     panel = meeting.panel
     members = list(panel.members.filter(is_active=True).select_related("user").order_by("agency", "user__last_name"))
     by_agency = [(label, [m for m in members if m.agency == code]) for code, label in AGENCIES.items()]
     cases = []
-    for item in meeting.items.select_related("request__child").prefetch_related("conflicts__member__user"):
+    if items is None:
+        items = meeting.items.select_related("request__child").prefetch_related("conflicts__member__user")
+    for item in items:
         request = item.request
         child = request.child
         placements = list(child.placements.filter(end_date__isnull=True).select_related("establishment"))
@@ -89,10 +92,10 @@ def pack_context(meeting: PanelMeeting, today: date | None = None) -> dict:
             "council": CouncilSettings.current(), "made_on": today}
 
 
-def render_html(meeting: PanelMeeting) -> str:
-    return render_to_string("panels/pack.html", pack_context(meeting))
+def render_html(meeting: PanelMeeting, items=None) -> str:
+    return render_to_string("panels/pack.html", pack_context(meeting, items=items))
 
 
-def render_pack(meeting: PanelMeeting) -> bytes:
+def render_pack(meeting: PanelMeeting, items=None) -> bytes:
     weasyprint = _weasyprint()
-    return pdf.write_pdf(weasyprint, render_html(meeting))
+    return pdf.write_pdf(weasyprint, render_html(meeting, items=items))

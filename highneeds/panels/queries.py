@@ -7,7 +7,9 @@ are an active member of. Nobody else sees any. Missing and not-yours get the sam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
@@ -197,3 +199,10 @@ def departs(recommendation, decision) -> bool | None:
         return None
     recommended = RECOMMENDS.get(recommendation.outcome)
     return None if recommended is None else recommended != decision.outcome
+
+
+def access_ends(meeting: PanelMeeting) -> date:
+    """The last day a member may open the records of the children on a meeting's agenda: the meeting day, plus
+    settings.PANEL_ACCESS_DAYS_AFTER_MEETING (default 0). Closing the meeting, or declaring a conflict of interest
+    on a case, ends it at once (panels.services)."""
+    return meeting.meets_on + timedelta(days=settings.PANEL_ACCESS_DAYS_AFTER_MEETING)

@@ -1,7 +1,8 @@
 """Writes for panels: every function is an audited, permission-checked service.
 
 Adding a case to an agenda invites the panel's members to that child's record (a `CaseAccess` that expires
-some weeks after the meeting), so a panel member sees only the children on their own agendas.
+after the meeting, and ends at once on a conflict of interest or when the meeting is closed), so a panel member
+sees only the children on their own agendas, and only while the panel needs them to.
 The council's decision is not the panel's: `record_council_decision` hands it to the casework services,
 which keep it apart from the recommendation and refuse a departing decision without reasons.
 """
@@ -10,14 +11,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
+from highneeds.accounts.roles import SYSTEM
 from highneeds.accounts.rules import active_access_q
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.casework.models import AssessmentRequest
+from highneeds.engine import identifiers
 from highneeds.people import services as people
 from highneeds.people.models import CaseAccess
 
@@ -33,9 +37,6 @@ from .models import (
     Recommendation,
 )
 
-# How long after the meeting a member may still open the records of the children on its agenda: time to
-# answer the council's questions and see the decision through, then the invitation lapses by itself.
-ACCESS_WEEKS_AFTER_MEETING = 6
 
 
 def _access_reason(item: AgendaItem) -> str:
@@ -53,7 +54,7 @@ def _grant(actor, item: AgendaItem, member: PanelMember) -> CaseAccess | None:
     user = member.user
     if queries.is_casework(user):  # casework staff see every child already
         return None
-    expires_on = item.meeting.meets_on + timedelta(weeks=ACCESS_WEEKS_AFTER_MEETING)
+    expires_on = queries.access_ends(item.meeting)
     if expires_on < date.today():
         return None
     child = item.request.child
@@ -99,6 +100,8 @@ def create_panel(*, actor, name: str, panel_type: str, quorum: int = 3,
     errors = {}
     if not name.strip():
         errors["name"] = "Enter the panel's name"
+    elif identifiers.hidden_character(name) is not None:
+        errors["name"] = "Remove the hidden control or text-direction characters from the name"
     if panel_type not in PANEL_TYPES:
         errors["panel_type"] = "Choose what the panel decides"
     if not 1 <= int(quorum) <= 30:
@@ -136,7 +139,7 @@ def add_member(*, actor, panel: Panel, user, agency: str, is_chair: bool = False
         member = PanelMember.objects.create(panel=panel, user=user, agency=agency, is_chair=is_chair)
     log.record(actor=actor, action="panel.member.add", obj=member, before=before,
                after={"panel": panel.pk, "user": user.pk, "agency": agency, "is_chair": is_chair})
-    horizon = date.today() - timedelta(weeks=ACCESS_WEEKS_AFTER_MEETING)
+    horizon = date.today() - timedelta(days=settings.PANEL_ACCESS_DAYS_AFTER_MEETING)
     items = AgendaItem.objects.filter(meeting__panel=panel, meeting__meets_on__gte=horizon, meeting__closed=False,
                                       request__status__in=AssessmentRequest.OPEN).select_related(
         "meeting__panel", "request__child")
@@ -252,8 +255,12 @@ def declare_conflict(*, actor, item: AgendaItem, member: PanelMember, note: str)
     if item.conflicts.filter(member=member).exists():
         raise ValidationError({"member": "This member has already declared a conflict on this case"})
     conflict = ConflictOfInterest.objects.create(item=item, member=member, note=note.strip()[:250])
+    # A member with a conflict stops seeing the child's record (and this case in the pack) at once. The system
+    # revokes it: the declaring member or chair may declare, but holds no power over invitations.
+    revoked = _revoke(SYSTEM, CaseAccess.objects.filter(active_access_q(), user=member.user,
+                                                       child=item.request.child_id, reason=_access_reason(item)))
     log.record(actor=actor, action="panel.conflict.declare", obj=conflict, child=item.request.child_id,
-               after={"item": item.pk, "member": member.pk, "note": conflict.note})
+               after={"item": item.pk, "member": member.pk, "note": conflict.note, "access_revoked": revoked})
     return conflict
 
 
@@ -325,8 +332,11 @@ def close_meeting(*, actor, meeting: PanelMeeting) -> PanelMeeting:
     _open_meeting(meeting)
     meeting.closed = True
     meeting.save(update_fields=["closed"])
+    # The panel has done its work: members' invitations to these children end now, not at the end of the day.
+    reasons = [_access_reason(item) for item in meeting.items.select_related("meeting__panel", "request")]
+    revoked = _revoke(actor, CaseAccess.objects.filter(active_access_q(), reason__in=reasons))
     log.record(actor=actor, action="panel.meeting.close", obj=meeting, before={"closed": False},
-               after={"closed": True, "closed_at": timezone.now()})
+               after={"closed": True, "closed_at": timezone.now(), "access_revoked": revoked})
     return meeting
 
 

@@ -108,8 +108,9 @@ def member_add(request, panel_id: int):
     return render(request, "panels/simple_form.html", {
         "page_title": "Add a member", "caption": panel.name, "form": form, "back": reverse("panel", args=[panel.pk]),
         "button": "Add member", "error_title": bool(form.errors),
-        "intro": "Members see the records of the children on this panel's agendas, until "
-                 f"{services.ACCESS_WEEKS_AFTER_MEETING} weeks after each meeting."})
+        "intro": "Members see the records of the children on this panel's agendas until the meeting is closed "
+                 "(at the latest the end of the meeting day), and not a child on whose case they declare a conflict "
+                 "of interest."})
 
 
 @requires("panels.manage")
@@ -414,13 +415,14 @@ def pack(request, meeting_id: int):
     from . import pack as packs
 
     meeting = queries.get_meeting(request.user, meeting_id)
-    if not queries.is_casework(request.user) and (
-            meeting.meets_on + timedelta(weeks=services.ACCESS_WEEKS_AFTER_MEETING) < date.today()):
+    if not queries.is_casework(request.user) and (queries.access_ends(meeting) < date.today() or meeting.closed):
         # Members' invitations to these children have lapsed, and so has their copy of the papers.
         raise PermissionDenied("The panel pack is no longer available to members")
-    items = list(meeting.items.select_related("request__child"))
+    # A member's pack holds only the cases whose child they may still see (not one they declared a conflict on).
+    items = [item for item in meeting.items.select_related("request__child")
+             if request.user.has_perm("people.view_child", item.request.child)]
     try:
-        pdf = packs.render_pack(meeting)
+        pdf = packs.render_pack(meeting, items=items)
     except packs.PdfUnavailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     _audit_meeting_read(request.user, meeting, items, "panel.pack.download")

@@ -121,6 +121,10 @@ class ChildNeed(models.Model):
         return codes.NEED_CODES[self.code]
 
 
+# Circumstances that say a child is at risk or in care: shown only to those who need to know (accounts/rules.py).
+SAFEGUARDING_FLAGS = frozenset({"CPP", "CIN", "LAC", "YJ"})
+
+
 class CohortFlag(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="flags")
     flag = models.CharField(max_length=16, choices=codes.choices(codes.COHORT_FLAGS))

@@ -12,7 +12,7 @@ from highneeds.accounts.roles import Role
 from highneeds.accounts.rules import active_access_q
 from highneeds.audit import log
 
-from .models import CaseAccess, Child, ParentCarer, Placement
+from .models import SAFEGUARDING_FLAGS, CaseAccess, Child, ParentCarer, Placement
 
 
 def visible_children(user) -> QuerySet[Child]:
@@ -97,14 +97,31 @@ def open_child_record(user, child_id: int, what: str = "child.view") -> Child:
     """Fetch one child for display, enforcing the object rule and auditing the read."""
     child = Child.objects.filter(pk=child_id).first()
     if child is None or not user.has_perm("people.view_child", child):
-        # Same answer for "missing" and "not yours", so ids cannot be probed.
-        raise PermissionDenied("people.view_child")
+        # Same answer for "missing" and "not yours", so ids cannot be probed; audited either way, against the
+        # child when there is one (it shows in their access log).
+        log.record(actor=user, action="child.view_refused", child=child, after={"child_id": child_id, "what": what})
+        refused = PermissionDenied("people.view_child")
+        refused.audited = True  # the 403 page need not record it again
+        raise refused
     log.record_read(actor=user, child=child, what=what)
     return child
 
 
-def timeline(child: Child) -> list[dict]:
-    """Everything dated on a child's record, newest first."""
+def flags_for(user, child: Child):
+    """The child's circumstances this user may see: safeguarding flags only on a need to know."""
+    flags = child.flags.all()
+    if not user.has_perm("people.view_safeguarding_flags", child):
+        flags = flags.exclude(flag__in=SAFEGUARDING_FLAGS)
+    return flags
+
+
+def nhs_number_for(user, child: Child) -> str | None:
+    """The NHS number if this user needs it, else None (shown as "not shown" where a page says so)."""
+    return child.nhs_number if user.has_perm("people.view_nhs_number", child) else None
+
+
+def timeline(child: Child, user=None) -> list[dict]:
+    """Everything dated on a child's record, newest first (flags filtered for `user` when given)."""
     items: list[dict] = []
     for period in child.sen_periods.all():
         items.append({"date": period.start_date, "kind": "SEN status", "text": f"{period.get_status_display()} began"})
@@ -115,7 +132,7 @@ def timeline(child: Child) -> list[dict]:
                       "text": f"Started at {placement.establishment.name} ({placement.get_placement_type_display()})"})
         if placement.end_date:
             items.append({"date": placement.end_date, "kind": "Placement", "text": f"Left {placement.establishment.name}"})
-    for flag in child.flags.all():
+    for flag in (flags_for(user, child) if user is not None else child.flags.all()):
         items.append({"date": flag.start_date, "kind": "Flag", "text": f"{flag.label} from this date"})
         if flag.end_date:
             items.append({"date": flag.end_date, "kind": "Flag", "text": f"{flag.label} ended"})

@@ -12,7 +12,7 @@ from highneeds.audit.service import require, service
 from highneeds.engine import codes
 
 from .models import CaseAccess, Child, ChildNeed, CohortFlag, ParentCarer, Placement, SenStatusPeriod
-from .validation import check_needs, clean_child
+from .validation import check_needs, clean_child, refuse_hidden_characters
 
 
 @service
@@ -155,6 +155,8 @@ def end_placement(*, actor, placement: Placement, end_date: date) -> Placement:
 def add_parent(*, actor, child: Child, **fields) -> ParentCarer:
     require(actor, "people.change_child", child)
     parent = ParentCarer(child=child, **fields)
+    refuse_hidden_characters({f: getattr(parent, f) for f in ("first_name", "last_name", "relationship",
+                                                              "preferred_language", "address")})
     parent.full_clean()
     parent.save()
     log.record(actor=actor, action="child.parent.add", obj=parent, child=child,

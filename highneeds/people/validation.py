@@ -52,7 +52,7 @@ def clean_child(data: dict, *, today: date | None = None, partial: bool = False)
             errors[field] = str(exc)
 
     def name(value):
-        value = str(value).strip()
+        value = identifiers.validate_name_text(str(value).strip())
         if len(value) > 100:
             raise ValueError("Must be 100 characters or fewer")
         return value
@@ -109,6 +109,19 @@ def clean_child(data: dict, *, today: date | None = None, partial: bool = False)
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def refuse_hidden_characters(values: dict) -> None:
+    """Names anywhere (parents, users, settings, organisations): ValidationError naming each field that holds a
+    control or text-direction character. Children's names are checked by clean_child."""
+    errors = {}
+    for field, value in values.items():
+        try:
+            identifiers.validate_name_text(str(value or ""))
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_needs(need_codes: list[str], sen_status: str) -> list[str]:

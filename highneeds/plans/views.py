@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -124,6 +126,7 @@ def version_pdf(request, version_id: int):
 
 
 @requires(READ)
+@csp_update({"style-src": [UNSAFE_INLINE]})  # a standalone print page whose <style> is rendered without a request
 def profile(request, version_id: int):
     version = queries.open_version(request.user, version_id, what="plan.profile")
     return HttpResponse(rendering.render_profile(version))

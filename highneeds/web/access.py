@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def requires(perm: str):
@@ -32,3 +33,10 @@ def public(view):
     view = login_not_required(view)
     view.is_public = True
     return view
+
+
+def safe_next_url(request) -> str:
+    """Where to go after signing in: the `next` address if it is on this site, else home."""
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return target if safe else "/"

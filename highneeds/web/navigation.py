@@ -18,6 +18,7 @@ ITEMS = [
     ("Letters", "/letters/", "letters.edit_templates"),
     ("Council settings", "/settings/", "council.change_settings"),
     ("Users", "/users/", "accounts.manage_users"),
+    ("Locked sign-ins", "/users/locked/", "accounts.unlock_sign_in"),
 ]
 
 
@@ -29,4 +30,8 @@ def nav_items(request) -> list[dict]:
         if user.has_perm(perm):
             active = path == "/" if href == "/" else path.startswith(href)
             items.append({"text": text, "href": href, "active": active})
+    # Only the most specific match is current (/users/locked/ is "Locked sign-ins", not also "Users").
+    current = max((i for i in items if i["active"]), key=lambda i: len(i["href"]), default=None)
+    for item in items:
+        item["active"] = item is current
     return items if len(items) > 1 else []

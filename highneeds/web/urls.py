@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-in/", include("highneeds.accounts.signin_urls")),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from highneeds.accounts import services as accounts
+from highneeds.accounts import two_factor
 from highneeds.accounts.roles import Role
 from highneeds.casework.models import AssessmentRequest
 from highneeds.people.queries import current_settings, visible_children
 
-from .access import public, requires
+from .access import public, requires, safe_next_url
 
 
 class SignInForm(forms.Form):
@@ -27,9 +28,7 @@ class SignInForm(forms.Form):
 
 @public
 def sign_in(request):
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        next_url = "/"
+    next_url = safe_next_url(request)
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
@@ -38,6 +37,8 @@ def sign_in(request):
             form.add_error("username", "Enter a correct username and password")
         else:
             accounts.sign_in(request=request, user=user)
+            if two_factor.needs_code(user):  # the password was right; the code comes next
+                return redirect(two_factor.next_step(user, next_url))
             return redirect(next_url)
     return render(request, "web/sign_in.html", {"form": form, "next": next_url, "page_title": "Sign in",
                                                 "error_title": bool(form.errors)})
@@ -91,7 +92,19 @@ def _error(template: str, status: int, title: str):
     return view
 
 
-permission_denied = _error("web/403.html", 403, "You do not have access to this page")
+def permission_denied(request, exception=None):
+    """403, audited with the user: who tried to open what (docs/security.md)."""
+    if request.user.is_authenticated and not getattr(exception, "audited", False):
+        accounts.record_refused_access(actor=request.user, request=request, permission=str(exception or ""))
+    return render(request, "web/403.html", {"page_title": "You do not have access to this page"}, status=403)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a username is locked: say so plainly, and what to do."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "web/locked_out.html", {"page_title": "Sign-in locked", "minutes": minutes}, status=429)
+
+
 page_not_found = _error("web/404.html", 404, "Page not found")
 
 

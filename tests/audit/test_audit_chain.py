@@ -123,3 +123,28 @@ def test_every_public_function_in_a_services_module_is_an_audited_service():
             if not getattr(func, "is_service", False):
                 missing.append(f"{module.__name__}.{name}")
     assert missing == []
+
+
+def test_request_id_with_a_trailing_newline_is_replaced(client, db):
+    """Regression: the id check used `$`, which also matches before a final newline."""
+    response = client.get("/health/", headers={"X-Request-ID": "abcdefgh12\n"})
+    assert response["X-Request-ID"] != "abcdefgh12\n" and "\n" not in response["X-Request-ID"]
+
+
+@pytest.mark.parametrize("incoming", ["short", "x" * 65, "abc def ghi", "abcdefgh\r\nSet-Cookie: a=b", "abcdefgh\n",
+                                      "ab\u202ecdefghij", "ab\x00cdefghij", "<script>alert(1)</script>", "é" * 10])
+def test_only_well_formed_request_ids_reach_the_audit_log(client, make_user, incoming):
+    from highneeds.audit.middleware import _SAFE_ID
+
+    user = make_user("caseworker")
+    client.post("/sign-in/", {"username": user.username, "password": "correct horse battery staple"},
+                headers={"X-Request-ID": incoming})
+    event = AuditEvent.objects.filter(action="auth.sign_in").latest("seq")
+    assert event.request_id != incoming and _SAFE_ID.fullmatch(event.request_id)
+
+
+def test_a_well_formed_request_id_is_kept(client, make_user):
+    user = make_user("caseworker")
+    client.post("/sign-in/", {"username": user.username, "password": "correct horse battery staple"},
+                headers={"X-Request-ID": "proxy-1234.abcd_EF"})
+    assert AuditEvent.objects.filter(action="auth.sign_in").latest("seq").request_id == "proxy-1234.abcd_EF"

@@ -109,3 +109,31 @@ def test_age_is_whole_years(dob, on):
     if on >= dob:
         assert age >= 0
         assert (date(dob.year + age, dob.month, 28 if (dob.month, dob.day) == (2, 29) else dob.day) <= on)
+
+
+# --- names: no control or text-direction characters ---------------------------------------------------------
+
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)]
+CONTROLS = [chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))]
+name_text = st.text(alphabet=st.characters(categories=("L", "M", "Zs", "Pd", "Po")), max_size=30)
+
+
+@pytest.mark.parametrize("char", BIDI_CONTROLS + CONTROLS + ["\u2028", "\u2029", "\ufeff", "\u200b"])
+def test_every_control_and_bidi_character_is_refused(char):
+    with pytest.raises(ValueError, match=f"U\\+{ord(char):04X}"):
+        ids.validate_name_text(f"Sam{char}Smith")
+
+
+@given(name_text, name_text, st.sampled_from(BIDI_CONTROLS + CONTROLS))
+def test_a_hidden_character_anywhere_in_a_name_is_found(before, after, hidden):
+    assert ids.hidden_character(before + hidden + after) is not None
+
+
+@given(name_text)
+def test_ordinary_names_in_any_script_pass_unchanged(name):
+    assert ids.validate_name_text(name) == name
+
+
+@pytest.mark.parametrize("name", ["Zoë O'Brien-Ng", "محمد", "Nguyễn Thị", "सिद्धार्थ", "क्‍ष", "می‌خواهم"])
+def test_real_names_with_accents_and_joiners_pass(name):
+    assert ids.validate_name_text(name) == name

@@ -79,6 +79,7 @@ def test_children_are_created_with_status_needs_setting_and_an_audit_event_each(
 BAD_CHILD_CELLS = [
     # (column, bad value, words in the message)
     ("first_name", "", "This is required"),
+    ("last_name", "Smith\u2067", "text-direction"),
     ("date_of_birth", "2014-02-30", "not a real date"),
     ("date_of_birth", "3rd May", "Enter a date like"),
     ("date_of_birth", "2030-01-01", "in the past"),

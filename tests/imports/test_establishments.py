@@ -182,6 +182,7 @@ BAD_GIAS_CELLS = [
     (13, "EstablishmentName", "", "Enter the establishment's name"),
     (14, "EstablishmentName", "x" * 201, "200 characters or fewer"),
     (15, "Section41Approved (name)", "Maybe", "section 41 status"),
+    (16, "EstablishmentName", "Oak\x1b[2J School", "text-direction"),  # GIAS files are cp1252: no bidi
 ]
 
 

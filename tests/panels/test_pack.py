@@ -76,7 +76,7 @@ def test_members_lose_the_pack_when_their_access_lapses(client, world, on_agenda
     from datetime import timedelta
 
     old = ps.schedule_meeting(actor=world.manager, panel=world.panel,
-                              meets_on=date.today() - timedelta(weeks=ps.ACCESS_WEEKS_AFTER_MEETING, days=1))
+                              meets_on=date.today() - timedelta(days=1))
     sign_in(client, world.members["health"].user)
     assert client.get(f"/panels/meetings/{old.pk}/pack.pdf").status_code == 403
     assert client.get(f"/panels/meetings/{world.meeting.pk}/pack.pdf").status_code == 200

@@ -14,6 +14,7 @@ from highneeds.casework.models import Decision
 from highneeds.panels import queries
 from highneeds.panels import services as ps
 from highneeds.panels.models import Recommendation
+from highneeds.panels.queries import access_ends
 
 
 def present(world, *agencies):
@@ -73,7 +74,7 @@ def test_agenda_invites_members_to_the_child_until_weeks_after_the_meeting(world
     assert member_user.has_perm("people.view_child", world.child)
     assert not member_user.has_perm("people.view_child", other_child)
     grant = world.child.access_grants.get(user=member_user)
-    assert grant.expires_on == world.meeting.meets_on + timedelta(weeks=ps.ACCESS_WEEKS_AFTER_MEETING)
+    assert grant.expires_on == access_ends(world.meeting)
     assert item.request.reference in grant.reason
     assert AuditEvent.objects.filter(action="child.access.grant", child_id=world.child.pk).count() == 4
     # A member who joins later is invited to the cases already on the agenda.
@@ -207,6 +208,6 @@ def test_taking_a_case_off_one_agenda_keeps_the_invitation_for_another(world, on
     member = world.members["health"].user
     assert member.has_perm("people.view_child", world.child)
     assert world.child.access_grants.get(user=member, revoked_at__isnull=True).expires_on == (
-        later.meets_on + timedelta(weeks=ps.ACCESS_WEEKS_AFTER_MEETING))
+        access_ends(later))
     ps.remove_from_agenda(actor=world.manager, item=second)
     assert not member.has_perm("people.view_child", world.child)

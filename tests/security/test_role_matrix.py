@@ -123,3 +123,74 @@ def test_deactivated_user_loses_access(world):
     users["caseworker"].is_active = False
     assert not users["caseworker"].has_perm("people.view_child", children["at_school"])
     assert not visible_children(users["caseworker"]).exists()
+
+
+# --- need to know: safeguarding flags and NHS numbers (docs/security.md) ----------------------------------------
+
+# who may open the child "at_school" or "invited", and whether they see its safeguarding flag and NHS number
+NEED_TO_KNOW = {
+    # role: (child key, sees safeguarding flags, sees NHS number)
+    "caseworker": ("at_school", True, True),
+    "manager": ("at_school", True, True),
+    "finance": ("at_school", False, False),
+    "senco": ("at_school", False, False),
+    "panel_member": ("invited", False, False),
+    "professional": ("invited", False, True),
+    "parent": ("at_school", False, True),
+}
+NHS = "9434765919"
+
+
+@pytest.fixture
+def flagged(world):
+    users, children = world
+    for key in ("at_school", "invited"):
+        services.update_child(actor=SYSTEM, child=children[key], changes={"nhs_number": NHS if key == "at_school"
+                                                                          else "9434765870"})
+        services.add_flag(actor=SYSTEM, child=children[key], flag="CPP", start_date=date(2024, 1, 1))
+        services.add_flag(actor=SYSTEM, child=children[key], flag="YOUNG_CARER", start_date=date(2024, 1, 1))
+    return users, children
+
+
+@pytest.mark.parametrize("who", sorted(NEED_TO_KNOW))
+def test_safeguarding_flags_and_nhs_numbers_are_need_to_know_on_the_record_page(client, flagged, who):
+    users, children = flagged
+    key, sees_flags, sees_nhs = NEED_TO_KNOW[who]
+    child = children[key]
+    client.force_login(users[who])
+    body = client.get(f"/children/{child.pk}/").content.decode()
+    assert "Young carer" in body  # other circumstances stay visible
+    assert ("Child protection plan" in body) == sees_flags, who
+    assert (child.nhs_number in body) == sees_nhs, who
+    assert ("Not shown to your role" in body) == (not sees_nhs)
+
+
+@pytest.mark.parametrize("who", sorted(NEED_TO_KNOW))
+def test_safeguarding_flags_and_nhs_numbers_are_need_to_know_in_the_api(client, flagged, who):
+    from highneeds.accounts.services import issue_api_token
+
+    users, children = flagged
+    key, sees_flags, sees_nhs = NEED_TO_KNOW[who]
+    child = children[key]
+    _, token = issue_api_token(actor=SYSTEM, user=users[who], name="t")
+    body = client.get(f"/api/v1/children/{child.pk}", headers={"Authorization": f"Bearer {token}"}).json()
+    flags = {f["flag"] for f in body["cohort_flags"]}
+    assert "YOUNG_CARER" in flags
+    assert ("CPP" in flags) == sees_flags, who
+    assert (body["identifiers"]["nhs_number"] == child.nhs_number) == sees_nhs, who
+    if not sees_nhs:
+        assert body["identifiers"]["nhs_number"] is None
+
+
+def test_the_need_to_know_rules_cover_every_role_that_opens_records():
+    """The class: a role that can open a child's record must have a decided row in NEED_TO_KNOW (young people see
+    their own record and are covered by the rule through own_record_16_plus)."""
+    openers = {r for r in Role.LABELS if r not in (Role.STRATEGIC_LEAD, Role.ADMIN, Role.YOUNG_PERSON)}
+    assert openers == set(NEED_TO_KNOW)
+
+
+def test_the_timeline_leaves_out_safeguarding_flags_too(client, flagged):
+    users, children = flagged
+    client.force_login(users["senco"])
+    body = client.get(f"/children/{children['at_school'].pk}/").content.decode()
+    assert "Child protection plan from this date" not in body and "Young carer from this date" in body

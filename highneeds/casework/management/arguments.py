@@ -1,6 +1,12 @@
+import argparse
 from datetime import date
 
 from django.core.management.base import CommandError
+
+
+class BadArgument(CommandError, argparse.ArgumentTypeError):
+    """A bad option value. Raised by an argparse `type=` converter, argparse reports it as one usage line (a bare
+    CommandError would escape argparse as a traceback); raised from `handle`, it is an ordinary CommandError."""
 
 
 def today_argument(value: str) -> date:
@@ -10,4 +16,4 @@ def today_argument(value: str) -> date:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--today: {value!r} is not a date in the form YYYY-MM-DD") from None
+        raise BadArgument(f"--today: {value!r} is not a date in the form YYYY-MM-DD") from None

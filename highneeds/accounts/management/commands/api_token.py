@@ -1,13 +1,16 @@
 """Issue, revoke and list API tokens from the command line (acting as the system).
 
-    highneeds api-token create --user USERNAME --name NAME [--days N]   prints the secret, once
+    highneeds api-token create --user USERNAME --name NAME [--days N]   prints the secret, once (default 90 days)
     highneeds api-token revoke --id N
     highneeds api-token list [--user USERNAME]                          never prints secrets
 """
 
 from __future__ import annotations
 
+import argparse
 from datetime import timedelta
+
+from django.conf import settings
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -16,17 +19,20 @@ from django.utils import timezone
 from highneeds.accounts.models import ApiToken, User
 from highneeds.accounts.roles import SYSTEM
 from highneeds.accounts.services import issue_api_token, revoke_api_token
+from highneeds.engine.identifiers import hidden_character
 
 MAX_DAYS = 3660
 
 
 def _positive_days(value: str) -> int:
+    # argparse turns ArgumentTypeError into a one-line usage error; a CommandError raised here would escape
+    # argparse as a traceback on the command line.
     try:
         days = int(value)
     except ValueError:
-        raise CommandError(f"--days must be a whole number of days, not {value!r}") from None
+        raise argparse.ArgumentTypeError(f"--days must be a whole number of days, not {value!r}") from None
     if not 1 <= days <= MAX_DAYS:
-        raise CommandError(f"--days must be between 1 and {MAX_DAYS}")
+        raise argparse.ArgumentTypeError(f"--days must be between 1 and {MAX_DAYS}")
     return days
 
 
@@ -52,7 +58,7 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="Issue a token and print its secret once")
         create.add_argument("--user", required=True, help="Username the token acts as")
         create.add_argument("--name", required=True, help="What the token is for, e.g. 'Capita One nightly sync'")
-        create.add_argument("--days", type=_positive_days, help="Expire after this many days (default: never)")
+        create.add_argument("--days", type=_positive_days, help="Expire after this many days (default: settings.API_TOKEN_DEFAULT_DAYS, 90)")
         revoke = actions.add_parser("revoke", help="Revoke a token so it no longer works")
         revoke.add_argument("--id", type=int, required=True, dest="token_id", help="The token's id (see list)")
         listing = actions.add_parser("list", help="List tokens (never their secrets)")
@@ -73,12 +79,13 @@ class Command(BaseCommand):
         name = name.strip()
         if not name:
             raise CommandError("Give the token a --name that says what it is for")
+        if hidden_character(name) is not None:
+            raise CommandError("--name may not contain control or text-direction characters")
         if len(name) > ApiToken._meta.get_field("name").max_length:
             raise CommandError("--name is too long (80 characters at most)")
-        expires_at = timezone.now() + timedelta(days=days) if days else None
+        expires_at = timezone.now() + timedelta(days=days or settings.API_TOKEN_DEFAULT_DAYS)
         token, secret = issue_api_token(actor=SYSTEM, user=account, name=name, expires_at=expires_at)
-        self.stdout.write(f"Token {token.pk} for {account.username} ({name}), "
-                          f"{'expires ' + _when(expires_at) if expires_at else 'does not expire'}.")
+        self.stdout.write(f"Token {token.pk} for {account.username} ({name}), expires {_when(expires_at)}.")
         self.stdout.write("Secret (shown once; it cannot be recovered, only revoked and replaced):")
         self.stdout.write(secret)
 
