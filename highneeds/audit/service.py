@@ -29,6 +29,8 @@ class _Call:
     name: str
     writes: set[str] = field(default_factory=set)
     audited: int = 0
+    pending: list = field(default_factory=list)  # audit events to append as the transaction's last step
+    append: object = None  # audit.log.append (passed in: this module must not import the log)
 
     def watch(self, execute, sql, params, many, context):
         match = _WRITE.match(sql)
@@ -44,10 +46,15 @@ def in_service() -> bool:
     return _current.get() is not None
 
 
-def mark_audited(count: int) -> None:
+def defer_audit(events: list, append) -> bool:
+    """Hold audit events for the chain append at the end of the running service; False outside one."""
     call = _current.get()
-    if call is not None:
-        call.audited += count
+    if call is None:
+        return False
+    call.pending.extend(events)
+    call.audited += len(events)
+    call.append = append
+    return True
 
 
 def service(func):
@@ -62,6 +69,8 @@ def service(func):
                 result = func(*args, **kwargs)
                 if call.writes and not call.audited:
                     raise AuditMissing(f"{call.name} wrote to {sorted(call.writes)} without an audit event")
+                if call.pending:
+                    call.append(call.pending)
             return result
         finally:
             _current.reset(token)
