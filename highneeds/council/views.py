@@ -48,7 +48,7 @@ class CouncilSettingsForm(forms.ModelForm):
     class Meta:
         model = CouncilSettings
         fields = ["name", "service_name", "old_la_code", "new_la_code", "brand_colour", "contact_email", "privacy_url",
-                  "iass_contact", "mediation_contact"]
+                  "iass_contact", "mediation_contact", "disclosure_threshold", "disclosure_rounding"]
         labels = {"name": "Council name", "service_name": "Service name", "brand_colour": "Brand colour",
                   "contact_email": "Contact email", "privacy_url": "Privacy notice address",
                   "iass_contact": "SENDIASS contact (printed on notices)",
