@@ -37,6 +37,16 @@ def protect_list(policy: Policy, counts: list[int]) -> tuple[list[int | None], i
     return disclosure.protect_list(counts, policy)
 
 
+def modelled(policy: Policy, value: float) -> float | int | None:
+    """A modelled count (a forecast's middle projection): exact readers get it as it is; others get it to a whole
+    number, hidden when small and rounded, since a first-year projection by need or setting is close to the
+    children counted in casework."""
+    if is_exact(policy):
+        return value
+    n = round(value)
+    return None if policy.small(n) else policy.round(n)
+
+
 def shown(value: int | None) -> str:
     """A protected count as text."""
     return HIDDEN_TEXT if value is None else f"{value:,}"

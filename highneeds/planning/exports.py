@@ -96,8 +96,13 @@ def _sheet(wb, title: str, header: list[str], rows: list[list], formats: dict[in
     return ws
 
 
-def workbook(named: list[tuple]):
-    """named: [(scenario, projection, baseline)]."""
+def _whole(value: float) -> int:
+    return round(value)
+
+
+def workbook(named: list[tuple], count=_whole):
+    """named: [(scenario, projection, baseline)]. `count` shows a modelled count by setting or need (the reader's
+    disclosure control, insight/disclosure.py; None is written as "Not shown")."""
     wb = spreadsheets.new_workbook()
     summary = wb.active
     summary.title = "Summary"
@@ -136,8 +141,8 @@ def workbook(named: list[tuple]):
         ys = presenting.years(projection)
         by_setting, by_need = presenting.by_setting(projection), presenting.by_need(projection)
         for i, year in enumerate(ys):
-            settings_rows.append([scenario.name, year, *[round(s["values"][i]) for s in by_setting]])
-            need_rows.append([scenario.name, year, *[round(n["values"][i]) for n in by_need]])
+            settings_rows.append([scenario.name, year, *[_cell(count(s["values"][i])) for s in by_setting]])
+            need_rows.append([scenario.name, year, *[_cell(count(n["values"][i])) for n in by_need]])
         for line in lever_lines(scenario):
             lever_rows.append([scenario.name, line["lever"], line["value"], line["start"], line["ramp"], line["format"]])
 
@@ -160,8 +165,12 @@ def workbook(named: list[tuple]):
     return wb
 
 
-def workbook_bytes(named: list[tuple]) -> bytes:
-    return spreadsheets.workbook_bytes(workbook(named))
+def _cell(value):
+    return "Not shown" if value is None else round(value)
+
+
+def workbook_bytes(named: list[tuple], count=_whole) -> bytes:
+    return spreadsheets.workbook_bytes(workbook(named, count))
 
 
 def csv_rows(named: list[tuple]) -> list[dict]:
