@@ -60,6 +60,7 @@ def overview(request):
         "page_title": "Forecast of EHC plans and high needs spend", "scenario": scenario,
         "rows": presenting.rows(projection), "charts": presenting.scenario_charts(projection, name=scenario.name),
         "headline": presenting.headline(projection), "settings": _groups(request, presenting.by_setting(projection)),
+        "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
         "years": presenting.years(projection), "can_edit": _can_edit(request),
         "notes": _notes(scenario),
     })
@@ -182,6 +183,7 @@ def scenario_page(request, pk: int):
         "charts": presenting.scenario_charts(projection, baseline, name=scenario.name),
         "settings": _groups(request, presenting.by_setting(projection)),
         "needs": _groups(request, presenting.by_need(projection)),
+        "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
         "years": presenting.years(projection), "levers": exports.lever_lines(scenario),
         "can_edit": _can_edit(request), "notes": _notes(scenario),
     })
