@@ -1,7 +1,10 @@
 """The one way to change data: a service function that checks permission and audits, atomically.
 
 `@service` runs the function in a transaction, watches the SQL it sends, and refuses to commit
-when it wrote to a domain table without appending an audit event.
+when it wrote to a domain table without appending an audit event. The events it records are appended
+to the chain as the transaction's last step (audit.log.append), so the chain head is locked only
+briefly; a service must therefore not catch an error from a rolled-back inner savepoint and carry on
+(the events recorded inside it would still be appended).
 """
 
 from __future__ import annotations
