@@ -52,14 +52,14 @@ def shown(value: int | None) -> str:
     return HIDDEN_TEXT if value is None else f"{value:,}"
 
 
-def percent_text(part: int, whole: int, policy: Policy) -> str:
-    """A percentage as text; exact readers get one decimal place (DfE style)."""
+def percent_text(part: int, whole: int, policy: Policy, *, empty: str = "No cases", places: int = 1) -> str:
+    """A percentage as text; exact readers get `places` decimal places (1: DfE style, halves up)."""
     if not whole:
-        return "No cases"
+        return empty
     if is_exact(policy):
         from highneeds.engine.timeliness import percent
 
-        return f"{percent(part, whole):.1f}%"
+        return f"{percent(part, whole):.1f}%" if places == 1 else f"{round(100 * part / whole)}%"
     value = disclosure.percent(part, whole, policy)
     return HIDDEN_TEXT if value is None else f"{value:.0f}%"
 

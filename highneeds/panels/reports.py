@@ -77,12 +77,7 @@ class Report:
         return disclosure.shown(sdc.protect([[value]], self.policy).total)
 
     def rate(self, part: int, whole: int) -> str:
-        if not whole:
-            return "No decisions yet"
-        if disclosure.is_exact(self.policy):
-            return f"{round(100 * part / whole)}%"
-        value = sdc.percent(part, whole, self.policy)
-        return disclosure.HIDDEN_TEXT if value is None else f"{value:.0f}%"
+        return disclosure.percent_text(part, whole, self.policy, empty="No decisions yet", places=0)
 
     @property
     def shown_totals(self) -> list[tuple[str, int | None]]:
