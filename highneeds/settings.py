@@ -5,6 +5,7 @@ HIGHNEEDS_SECRET_KEY     required when HIGHNEEDS_DEBUG is off
 HIGHNEEDS_DEBUG          "1" for local development and the demo
 HIGHNEEDS_ALLOWED_HOSTS  comma-separated
 HIGHNEEDS_SECURE         "1" behind HTTPS: secure cookies, HSTS, redirect
+HIGHNEEDS_AUDIT_KEY      key for the audit chain's HMAC (or HIGHNEEDS_AUDIT_KEY_FILE, a file holding it)
 """
 
 from __future__ import annotations
@@ -38,8 +39,12 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,
-            # WAL lets the demo serve reads while a write is in progress.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
+            # For several server processes: WAL lets reads go on during a write; IMMEDIATE transactions take
+            # the write lock at BEGIN, so a writer waits (busy timeout, 20 s) instead of failing with
+            # "database is locked" when its read lock cannot be upgraded.
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                        "PRAGMA busy_timeout=20000;",
+                        "timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     if parsed.scheme in ("postgres", "postgresql"):
         return {
@@ -214,6 +219,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# The audit chain's HMAC key, from outside the database (highneeds/audit/key.py).
+AUDIT_KEY = os.environ.get("HIGHNEEDS_AUDIT_KEY", "")
+AUDIT_KEY_FILE = os.environ.get("HIGHNEEDS_AUDIT_KEY_FILE", "")
 
 EMAIL_BACKEND = os.environ.get("HIGHNEEDS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

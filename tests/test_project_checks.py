@@ -63,6 +63,7 @@ def test_deploy_checks_pass_in_production_settings(tmp_path):
             "HIGHNEEDS_SECURE": "1",
             "HIGHNEEDS_SECRET_KEY": secrets.token_urlsafe(64),
             "HIGHNEEDS_ALLOWED_HOSTS": "highneeds.example.gov.uk",
+            "HIGHNEEDS_AUDIT_KEY": secrets.token_urlsafe(48),
         },
     )
     assert result.returncode == 0, f"check --deploy failed:\n{output(result)}"

@@ -97,6 +97,8 @@ PERMISSIONS = {
     "establishments.change": is_manager | is_admin,
     # aggregates only: no named child
     "insight.view_aggregates": is_strategic | is_manager | is_finance,
+    # exact small counts on aggregate pages: only those who may open every child's record anyway
+    "insight.exact_figures": is_casework,
     # casework
     "casework.view_queue": is_casework,
     "casework.manage": is_casework,

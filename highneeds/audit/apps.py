@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "highneeds.audit"
     label = "audit"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy check)

@@ -1,12 +1,17 @@
-"""The append-only audit log, chained by hash so that any edit or deletion is detectable."""
+"""The append-only audit log, chained by keyed hash (HMAC-SHA256) so that any edit or deletion is detectable.
+
+The key is not in the database (audit/key.py): someone who can rewrite the table cannot recompute the chain."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
 from django.db import models
+
+from .key import audit_key
 
 
 class AuditError(Exception):
@@ -14,7 +19,8 @@ class AuditError(Exception):
 
 
 class ChainHead(models.Model):
-    """One row holding the end of the chain; locking it serialises appends on PostgreSQL."""
+    """One row holding the end of the chain. Appends lock it as the last step of their transaction
+    (audit/log.py), so the lock is held only from then until the commit."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
@@ -69,4 +75,4 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         canonical = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hmac.new(audit_key(), canonical.encode(), hashlib.sha256).hexdigest()

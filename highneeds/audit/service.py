@@ -1,7 +1,10 @@
 """The one way to change data: a service function that checks permission and audits, atomically.
 
 `@service` runs the function in a transaction, watches the SQL it sends, and refuses to commit
-when it wrote to a domain table without appending an audit event.
+when it wrote to a domain table without appending an audit event. The events it records are appended
+to the chain as the transaction's last step (audit.log.append), so the chain head is locked only
+briefly; a service must therefore not catch an error from a rolled-back inner savepoint and carry on
+(the events recorded inside it would still be appended).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class _Call:
     name: str
     writes: set[str] = field(default_factory=set)
     audited: int = 0
+    pending: list = field(default_factory=list)  # audit events to append as the transaction's last step
+    append: object = None  # audit.log.append (passed in: this module must not import the log)
 
     def watch(self, execute, sql, params, many, context):
         match = _WRITE.match(sql)
@@ -44,10 +49,15 @@ def in_service() -> bool:
     return _current.get() is not None
 
 
-def mark_audited(count: int) -> None:
+def defer_audit(events: list, append) -> bool:
+    """Hold audit events for the chain append at the end of the running service; False outside one."""
     call = _current.get()
-    if call is not None:
-        call.audited += count
+    if call is None:
+        return False
+    call.pending.extend(events)
+    call.audited += len(events)
+    call.append = append
+    return True
 
 
 def service(func):
@@ -62,6 +72,8 @@ def service(func):
                 result = func(*args, **kwargs)
                 if call.writes and not call.audited:
                     raise AuditMissing(f"{call.name} wrote to {sorted(call.writes)} without an audit event")
+                if call.pending:
+                    call.append(call.pending)
             return result
         finally:
             _current.reset(token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 _CACHE_KEY = "highneeds:council-settings"
@@ -45,6 +45,13 @@ class CouncilSettings(models.Model):
                                     default="Exampleshire SENDIASS, 01234 567890, sendiass@example.org.uk")
     mediation_contact = models.CharField("Mediation adviser contact", max_length=250,
                                          default="Example Mediation Service, 01234 567891, mediation@example.org.uk")
+
+    # Disclosure control for readers who may not open records (highneeds/engine/disclosure.py): counts from 1 to
+    # threshold-1 are hidden, and shown counts are rounded to the nearest multiple of disclosure_rounding.
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        "Hide counts smaller than", default=5, validators=[MinValueValidator(2), MaxValueValidator(50)])
+    disclosure_rounding = models.PositiveSmallIntegerField(
+        "Round counts to the nearest", default=5, choices=[(1, "1 (no rounding)"), (5, "5"), (10, "10")])
 
     class Meta:
         verbose_name_plural = "council settings"

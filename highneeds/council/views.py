@@ -40,6 +40,12 @@ class CouncilSettingsForm(forms.ModelForm):
                                                     min_value=1, max_value=60, initial=15)
     phase_transfer_day_before = forms.BooleanField(
         label="Read 'before 15 February' (31 March) as 14 February (30 March) for phase transfers", required=False)
+    # Small numbers on aggregate pages (insight/disclosure.py); empty keeps the current value.
+    disclosure_threshold = forms.IntegerField(label="Hide counts smaller than", required=False, min_value=2,
+                                              max_value=50)
+    disclosure_rounding = forms.TypedChoiceField(label="Round counts to the nearest", required=False, coerce=int,
+                                                 empty_value=None, choices=[(1, "1 (no rounding)"), (5, "5"), (10, "10")])
+    DISCLOSURE_FIELDS = ("disclosure_threshold", "disclosure_rounding")
     CLOCK_FIELDS = ("receipt_is_day_one", "advice_receipt_lag_days", "draft_service_lag_days",
                     "school_consultation_days", "review_notice_weeks", "review_advice_weeks", "review_report_weeks",
                     "review_decision_weeks", "amended_plan_weeks", "under5_review_months", "reassessment_decision_days",
@@ -59,9 +65,12 @@ class CouncilSettingsForm(forms.ModelForm):
         for name, value in self.instance.rules().as_dict().items():
             if name in self.fields:
                 self.fields[name].initial = value
+        for name in self.DISCLOSURE_FIELDS:
+            self.fields[name].initial = getattr(self.instance, name)
 
     def changes(self) -> dict:
         data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        data.update({f: self.cleaned_data[f] for f in self.DISCLOSURE_FIELDS if self.cleaned_data[f] is not None})
         current = self.instance.rules().as_dict()
         # A number left empty keeps the current value (under-5s: empty means off).
         data["clock_rules"] = {f: current[f] if self.cleaned_data[f] is None and f != "under5_review_months"

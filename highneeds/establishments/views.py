@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from highneeds.council.models import CouncilSettings
 from highneeds.engine import codes
+from highneeds.insight import disclosure
 from highneeds.web.access import requires
 
 from .models import Establishment
@@ -56,12 +57,15 @@ def directory(request):
 @requires("establishments.view")
 def detail(request, establishment_id: int):
     establishment = get_object_or_404(Establishment, pk=establishment_id)
-    # Aggregates only: counts are safe for every role, names are not.
+    # Aggregates only, and every role reaches this page: small counts are protected (insight/disclosure.py).
     on_roll = (establishment.placements.filter(end_date__isnull=True)
                .values("child__sen_status").annotate(n=Count("child_id", distinct=True)))
     counts = {row["child__sen_status"]: row["n"] for row in on_roll}
+    policy = disclosure.policy_for(request.user)
+    ehcp, support = disclosure.protect(policy, [[counts.get("E", 0), counts.get("K", 0)]]).cells[0]
     return render(request, "establishments/detail.html", {
         "page_title": establishment.name, "e": establishment, "codes": codes,
-        "ehcp_count": counts.get("E", 0), "support_count": counts.get("K", 0),
+        "ehcp_count": disclosure.shown(ehcp), "support_count": disclosure.shown(support),
+        "disclosure_note": disclosure.note(policy),
         "in_area": establishment.in_area(CouncilSettings.current().old_la_code),
     })

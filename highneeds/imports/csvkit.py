@@ -29,6 +29,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from highneeds import spreadsheets
+
 # A column with this name is never data: it is the one a rejects file adds, so that a corrected
 # rejects file can be imported again as it is.
 ERRORS_COLUMN = "errors"
@@ -385,7 +387,7 @@ def write_rejects(path: Path, source: CsvFile, bad: dict[int, list[RowError]]) -
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     written = 0
     with open(fd, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
+        writer = spreadsheets.csv_writer(out)
         writer.writerow(header)
         for number, cells in source.rows():
             if number not in bad:

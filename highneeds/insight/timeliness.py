@@ -10,15 +10,15 @@ the relevant steps to the engine's functions for the chosen period. No clock is 
 * Decisions whether to assess made within 6 weeks: requests placed in the period by the date received.
 * Decisions not to issue a plan made within 16 weeks: placed by the date of the decision.
 
-Aggregates only: no child is named. For people who cannot open children's records (strategic leads and
-the lead member) counts from 1 to 4 are shown as "fewer than 5", and a percentage whose group is that
-small is not shown, as on the local area figures page.
+Aggregates only: no child is named. Readers who may not open every child's record (strategic leads, the lead
+member, finance) get counts protected by insight/disclosure.py, over whole calendar quarters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django import forms
 from django.shortcuts import render
@@ -26,10 +26,11 @@ from django.shortcuts import render
 from highneeds.casework.models import AssessmentRequest
 from highneeds.council.models import CouncilSettings
 from highneeds.engine import timeliness as engine
+from highneeds.engine.disclosure import Policy
 from highneeds.web.access import requires
 from highneeds.web.forms import GovukDateField
 
-from .aggregates import SUPPRESS_BELOW
+from . import disclosure
 
 STEPS = ("final_plan", "decide_whether_to_assess", "notify_not_issue")
 
@@ -69,37 +70,42 @@ def figures(first: date, last: date, *, receipt_is_day_one: bool | None = None) 
 
 @dataclass(frozen=True)
 class Shown:
-    """One measure as displayed: counts (or "fewer than 5") and percentages (or None when not shown)."""
+    """One measure as this reader may see it (insight/disclosure.py). Its counts form a table whose rows are the
+    cases without and with an exception and whose columns are within the limit, late within a year, over a year
+    and otherwise late; protecting that whole table keeps a hidden count from being worked out by subtraction."""
 
     measure: engine.Timeliness
-    suppress: bool
+    policy: Policy
 
-    def n(self, value: int) -> int | str:
-        return "fewer than 5" if self.suppress and 0 < value < SUPPRESS_BELOW else value
+    @cached_property
+    def _table(self):
+        t = self.measure
+        including = [t.within, t.late_within_year, t.over_a_year]
+        excluding = [t.within_ex, t.late_within_year_ex, t.over_a_year_ex]
+        including.append(t.denominator - sum(including))
+        excluding.append(t.denominator_ex - sum(excluding))
+        exceptions = [a - b for a, b in zip(including, excluding)]
+        return disclosure.protect(self.policy, [excluding, exceptions])
 
-    def pct(self, within: int, denominator: int) -> str:
-        if not denominator:
-            return "No cases"
-        if self.suppress and denominator < SUPPRESS_BELOW:
-            return "Not shown (fewer than 5)"
-        return f"{engine.percent(within, denominator):.1f}%"
+    def _pct(self, part: int, whole: int) -> str:
+        return disclosure.percent_text(part, whole, self.policy)
 
     @property
     def including(self) -> dict:
-        t = self.measure
-        return {"denominator": self.n(t.denominator), "within": self.n(t.within),
-                "pct": self.pct(t.within, t.denominator),
-                "late": self.n(t.late_within_year), "late_pct": self.pct(t.late_within_year, t.denominator),
-                "over": self.n(t.over_a_year), "over_pct": self.pct(t.over_a_year, t.denominator)}
+        t, shown = self.measure, self._table.column_totals
+        return {"denominator": disclosure.shown(self._table.total), "within": disclosure.shown(shown[0]),
+                "pct": self._pct(t.within, t.denominator),
+                "late": disclosure.shown(shown[1]), "late_pct": self._pct(t.late_within_year, t.denominator),
+                "over": disclosure.shown(shown[2]), "over_pct": self._pct(t.over_a_year, t.denominator)}
 
     @property
     def excluding(self) -> dict:
-        t = self.measure
-        return {"denominator": self.n(t.denominator_ex), "within": self.n(t.within_ex),
-                "pct": self.pct(t.within_ex, t.denominator_ex),
-                "late": self.n(t.late_within_year_ex), "late_pct": self.pct(t.late_within_year_ex, t.denominator_ex),
-                "over": self.n(t.over_a_year_ex), "over_pct": self.pct(t.over_a_year_ex, t.denominator_ex),
-                "with_exceptions": self.n(t.with_exceptions)}
+        t, shown = self.measure, self._table.cells[0]
+        return {"denominator": disclosure.shown(self._table.row_totals[0]), "within": disclosure.shown(shown[0]),
+                "pct": self._pct(t.within_ex, t.denominator_ex),
+                "late": disclosure.shown(shown[1]), "late_pct": self._pct(t.late_within_year_ex, t.denominator_ex),
+                "over": disclosure.shown(shown[2]), "over_pct": self._pct(t.over_a_year_ex, t.denominator_ex),
+                "with_exceptions": disclosure.shown(self._table.row_totals[1])}
 
 
 class PeriodForm(forms.Form):
@@ -122,13 +128,16 @@ def timeliness_page(request):
         first, last = form.cleaned_data["start"], form.cleaned_data["end"]
     elif not form.is_bound:
         form = PeriodForm(initial={"start": first, "end": last})
+    # Named children are never shown. Readers who may not open every record get protected counts over whole
+    # quarters: two periods one day apart no longer differ by the one child decided on that day.
+    policy = disclosure.policy_for(request.user)
+    asked = (first, last)
+    first, last = disclosure.period_for(policy, first, last)
     results = figures(first, last)
-    # Named children are never shown; small counts are hidden from people who cannot open records.
-    suppress = not request.user.has_perm("people.search_children")
     years = [today.year - n for n in range(1, 4)]
     return render(request, "insight/timeliness.html", {
         "page_title": "Timeliness of EHC needs assessments", "form": form, "first": first, "last": last,
-        "plans": Shown(results["plans"], suppress), "decisions": Shown(results["decisions"], suppress),
-        "not_issue": Shown(results["not_issue"], suppress), "suppress": suppress, "years": years,
-        "error_title": bool(form.errors),
+        "plans": Shown(results["plans"], policy), "decisions": Shown(results["decisions"], policy),
+        "not_issue": Shown(results["not_issue"], policy), "note": disclosure.note(policy),
+        "widened": asked != (first, last), "years": years, "error_title": bool(form.errors),
     })

@@ -1,7 +1,8 @@
 """Panel outcomes: recommendations by panel and period, decisions that departed from them, and for each member
 agency its attendance, the cases it considered and how often a recommendation it was part of matched the
-council's decision. Aggregates only: no child is named, and counts under 5 can be suppressed for readers who
-may not open children's records.
+council's decision. Aggregates only: no child is named, and counts are protected for readers who may not open
+every child's record (insight/disclosure.py: small counts hidden, with any that would give them away, the rest
+rounded).
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from highneeds.casework.models import Decision
+from highneeds.engine import disclosure as sdc
+from highneeds.insight import disclosure
 
 from . import queries
 from .models import AGENCIES, PANEL_TYPES, RECOMMENDATIONS, Panel, PanelMeeting, PanelMember, Recommendation
-
-SUPPRESS_BELOW = 5
-SUPPRESSED = "fewer than 5"
 
 
 @dataclass
@@ -66,18 +66,38 @@ class Report:
     panels: list[PanelReport]
     agencies: list[AgencyRow]
     totals_by_outcome: list[tuple[str, int]]
-    suppress: bool = False
+    policy: sdc.Policy = disclosure.EXACT
 
-    def n(self, value: int):
-        """A count as it may be shown to this reader."""
-        return SUPPRESSED if self.suppress and 0 < value < SUPPRESS_BELOW else value
+    @property
+    def note(self) -> str:
+        return disclosure.note(self.policy)
+
+    def one(self, value: int) -> str:
+        """A count standing alone (no total is shown with it), as this reader may see it."""
+        return disclosure.shown(sdc.protect([[value]], self.policy).total)
 
     def rate(self, part: int, whole: int) -> str:
-        if not whole:
-            return "No decisions yet"
-        if self.suppress and whole < SUPPRESS_BELOW:
-            return "Not shown (fewer than 5 decisions)"
-        return f"{round(100 * part / whole)}%"
+        return disclosure.percent_text(part, whole, self.policy, empty="No decisions yet", places=0)
+
+    @property
+    def shown_totals(self) -> list[tuple[str, int | None]]:
+        values, _ = sdc.protect_list([n for _, n in self.totals_by_outcome], self.policy)
+        return [(label, v) for (label, _), v in zip(self.totals_by_outcome, values)]
+
+    def panel_rows(self, panel: PanelReport) -> list[dict]:
+        """Each period and the total as text. Two tables are protected, each with its totals: the outcomes (their
+        row total is the cases recommended on) and the decisions that did and did not depart."""
+        codes = [code for code, _ in panel.outcomes]
+        outcomes = sdc.protect([[p.by_outcome[c] for c in codes] for p in panel.periods], self.policy)
+        decided = sdc.protect([[p.departed, p.decided - p.departed] for p in panel.periods], self.policy)
+        rows = []
+        for i, p in enumerate(panel.periods):
+            rows.append({"label": p.label, "considered": outcomes.row_totals[i], "outcomes": outcomes.cells[i],
+                         "decided": decided.row_totals[i], "departed": decided.cells[i][0]})
+        rows.append({"label": panel.total.label, "considered": outcomes.total, "outcomes": outcomes.column_totals,
+                     "decided": decided.total, "departed": decided.column_totals[0]})
+        return [{**r, "considered": disclosure.shown(r["considered"]), "outcomes": [disclosure.shown(v) for v in r["outcomes"]],
+                 "decided": disclosure.shown(r["decided"]), "departed": disclosure.shown(r["departed"])} for r in rows]
 
 
 def period_key(day: date, period: str) -> tuple[int, int]:
@@ -113,7 +133,7 @@ def _decisions(recommendations: list[Recommendation]) -> dict[int, Decision]:
     return found
 
 
-def outcomes(*, date_from: date, date_to: date, period: str = "month", suppress: bool = False,
+def outcomes(*, date_from: date, date_to: date, period: str = "month", policy: sdc.Policy = disclosure.EXACT,
              panels: list[Panel] | None = None) -> Report:
     """Outcomes of meetings held from `date_from` to `date_to` inclusive."""
     recommendations = list(Recommendation.objects.filter(
@@ -179,24 +199,25 @@ def outcomes(*, date_from: date, date_to: date, period: str = "month", suppress:
     agency_rows = [row for row in agencies.values() if row.meetings_attended or row.items_considered]
 
     return Report(date_from=date_from, date_to=date_to, period=period, panels=panel_reports, agencies=agency_rows,
-                  totals_by_outcome=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])), suppress=suppress)
+                  totals_by_outcome=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])), policy=policy)
 
 
-def bar_chart(data: list[tuple[str, int]], *, title: str, suppress: bool = False) -> Markup:
-    """A plain horizontal bar chart as inline SVG. The same figures are always given in a table beside it."""
+def bar_chart(data: list[tuple[str, int | None]], *, title: str) -> Markup:
+    """A plain horizontal bar chart as inline SVG of counts already protected for the reader (None: not shown).
+    The same figures are always given in a table beside it."""
     if not data:
         return Markup("")
     bar_h, gap, label_w, bar_w = 24, 10, 210, 190
     height = len(data) * (bar_h + gap) + gap
-    top = max(v for _, v in data) or 1
+    top = max(v or 0 for _, v in data) or 1
     width = label_w + bar_w + 100
     parts = [f'<svg class="hn-chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" font-family="Arial, sans-serif" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="chart-title">{escape(title)}</title>']
     for i, (label, value) in enumerate(data):
         y = gap + i * (bar_h + gap)
-        shown = SUPPRESSED if suppress and 0 < value < SUPPRESS_BELOW else str(value)
-        bar = 0 if shown == SUPPRESSED else max(2, round(bar_w * value / top))
+        shown = disclosure.shown(value)
+        bar = 0 if value is None else max(2, round(bar_w * value / top))
         parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" font-size="16" '
                      f'fill="#0b0c0c">{escape(label)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{bar}" height="{bar_h}" fill="#1d70b8"></rect>')

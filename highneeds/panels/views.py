@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from highneeds.audit import log
 from highneeds.casework.models import AssessmentRequest
+from highneeds.insight import disclosure
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
@@ -446,10 +447,11 @@ def outcomes(request):
         date_from = form.cleaned_data["date_from"] or date_from
         date_to = form.cleaned_data["date_to"] or date_to
         period = form.cleaned_data["period"] or period
-    # Readers who may not open children's records see small counts suppressed, as on the area figures.
-    suppress = not request.user.has_perm("casework.manage")
-    report = reports.outcomes(date_from=date_from, date_to=date_to, period=period, suppress=suppress)
+    # Readers who may not open every record get protected counts over whole quarters, as on the area figures.
+    policy = disclosure.policy_for(request.user)
+    date_from, date_to = disclosure.period_for(policy, date_from, date_to)
+    report = reports.outcomes(date_from=date_from, date_to=date_to, period=period, policy=policy)
     return render(request, "panels/outcomes.html", {
         "page_title": "Panel outcomes", "form": form, "report": report, "error_title": bool(form.errors),
-        "chart": reports.bar_chart(report.totals_by_outcome, title="Recommendations by outcome", suppress=suppress),
+        "chart": reports.bar_chart(report.shown_totals, title="Recommendations by outcome"),
     })

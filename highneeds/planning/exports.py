@@ -6,15 +6,14 @@ workbook can be used in the council's own spreadsheets. Aggregates only: no chil
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from highneeds import spreadsheets
 from highneeds.engine import codes
 
 from . import engine_bridge as eb
@@ -97,9 +96,14 @@ def _sheet(wb, title: str, header: list[str], rows: list[list], formats: dict[in
     return ws
 
 
-def workbook(named: list[tuple]) -> Workbook:
-    """named: [(scenario, projection, baseline)]."""
-    wb = Workbook()
+def _whole(value: float) -> int:
+    return round(value)
+
+
+def workbook(named: list[tuple], count=_whole):
+    """named: [(scenario, projection, baseline)]. `count` shows a modelled count by setting or need (the reader's
+    disclosure control, insight/disclosure.py; None is written as "Not shown")."""
+    wb = spreadsheets.new_workbook()
     summary = wb.active
     summary.title = "Summary"
     summary.append(["DSG management plan: high needs forecast"])
@@ -137,8 +141,8 @@ def workbook(named: list[tuple]) -> Workbook:
         ys = presenting.years(projection)
         by_setting, by_need = presenting.by_setting(projection), presenting.by_need(projection)
         for i, year in enumerate(ys):
-            settings_rows.append([scenario.name, year, *[round(s["values"][i]) for s in by_setting]])
-            need_rows.append([scenario.name, year, *[round(n["values"][i]) for n in by_need]])
+            settings_rows.append([scenario.name, year, *[_cell(count(s["values"][i])) for s in by_setting]])
+            need_rows.append([scenario.name, year, *[_cell(count(n["values"][i])) for n in by_need]])
         for line in lever_lines(scenario):
             lever_rows.append([scenario.name, line["lever"], line["value"], line["start"], line["ramp"], line["format"]])
 
@@ -161,10 +165,12 @@ def workbook(named: list[tuple]) -> Workbook:
     return wb
 
 
-def workbook_bytes(named: list[tuple]) -> bytes:
-    out = io.BytesIO()
-    workbook(named).save(out)
-    return out.getvalue()
+def _cell(value):
+    return "Not shown" if value is None else round(value)
+
+
+def workbook_bytes(named: list[tuple], count=_whole) -> bytes:
+    return spreadsheets.workbook_bytes(workbook(named, count))
 
 
 def csv_rows(named: list[tuple]) -> list[dict]:
@@ -181,7 +187,7 @@ def csv_rows(named: list[tuple]) -> list[dict]:
 
 def csv_text(named: list[tuple]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = spreadsheets.csv_dict_writer(out, CSV_COLUMNS)
     writer.writeheader()
     writer.writerows(csv_rows(named))
     return out.getvalue()

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from highneeds.insight import disclosure
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
@@ -37,6 +38,12 @@ def _notes(scenario: Scenario) -> list[str]:
     return list(eb.calibrated(scenario.base, scenario.la_code, scenario.base_year).notes)
 
 
+def _groups(request, groups: list[dict]) -> list[dict]:
+    """Plans by setting or need as this reader may see them (insight/disclosure.py)."""
+    policy = disclosure.policy_for(request.user)
+    return [{**g, "values": [disclosure.modelled(policy, v) for v in g["values"]]} for g in groups]
+
+
 def _forecast_error(request, exc: Exception) -> HttpResponse:
     return render(request, "planning/unavailable.html", {"page_title": "The forecast cannot be shown",
                                                          "problem": str(exc)}, status=200)
@@ -52,7 +59,8 @@ def overview(request):
     return render(request, "planning/overview.html", {
         "page_title": "Forecast of EHC plans and high needs spend", "scenario": scenario,
         "rows": presenting.rows(projection), "charts": presenting.scenario_charts(projection, name=scenario.name),
-        "headline": presenting.headline(projection), "settings": presenting.by_setting(projection),
+        "headline": presenting.headline(projection), "settings": _groups(request, presenting.by_setting(projection)),
+        "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
         "years": presenting.years(projection), "can_edit": _can_edit(request),
         "notes": _notes(scenario),
     })
@@ -173,7 +181,9 @@ def scenario_page(request, pk: int):
     return render(request, "planning/scenario.html", {
         "page_title": scenario.name, "scenario": scenario, "table": table, "headline": headline,
         "charts": presenting.scenario_charts(projection, baseline, name=scenario.name),
-        "settings": presenting.by_setting(projection), "needs": presenting.by_need(projection),
+        "settings": _groups(request, presenting.by_setting(projection)),
+        "needs": _groups(request, presenting.by_need(projection)),
+        "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
         "years": presenting.years(projection), "levers": exports.lever_lines(scenario),
         "can_edit": _can_edit(request), "notes": _notes(scenario),
     })
@@ -272,7 +282,8 @@ def _export(request, scenarios: list[Scenario], fmt: str, name: str) -> HttpResp
     named = [(s, eb.projection_for(s), eb.baseline_for(s)) for s in scenarios]
     services.record_export(actor=request.user, scenarios=scenarios, fmt=fmt)
     if fmt == "xlsx":
-        response = HttpResponse(exports.workbook_bytes(named),
+        policy = disclosure.policy_for(request.user)
+        response = HttpResponse(exports.workbook_bytes(named, count=lambda v: disclosure.modelled(policy, v)),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     elif fmt == "csv":
         response = HttpResponse(exports.csv_text(named), content_type="text/csv; charset=utf-8")

@@ -161,3 +161,16 @@ def test_flag_repeats_rejects_every_row_sharing_a_key():
         "row 2, URN: The same URN is on rows 2, 4 (value 'X1')",
         "row 4, URN: The same URN is on rows 2, 4 (value 'X1')",
     ]
+
+
+def test_rejects_file_neutralises_formulas_from_the_imported_file(tmp_path):
+    """Finding 5: a cell such as =HYPERLINK(...) in a bad row must not come back as a live formula."""
+    data = b'name,age,town\r\n,=1+1,"=HYPERLINK(""http://evil.example"",""x"")"\r\n'
+    source = csvkit.read_csv(write_bytes(tmp_path, data), COLUMNS)
+    target = tmp_path / "rejects.csv"
+    with csvkit.settle(source, csvkit.check_rows(source, clean), skip_invalid=True, rejects_path=target):
+        pass
+    import csv
+
+    rows = list(csv.reader(target.open(encoding="utf-8-sig", newline="")))
+    assert rows[1][:3] == ["", "'=1+1", "'=HYPERLINK(\"http://evil.example\",\"x\")"]

