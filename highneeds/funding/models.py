@@ -139,6 +139,10 @@ class Commitment(models.Model):
     framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     band = models.ForeignKey(Band, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     costed_provision = models.JSONField(default=list, blank=True)
+    # The annual terms as the pricing engine worked them out when this version was made (docs/funding.md).
+    place_annual = models.DecimalField(default=0, **MONEY)
+    contribution_annual = models.DecimalField(default=0, **MONEY)
+    top_up_annual = models.DecimalField(default=0, **MONEY)
     annual_fee = models.DecimalField(default=0, **MONEY)
     residential_annual = models.DecimalField(default=0, **MONEY)
     transport_annual = models.DecimalField(default=0, **MONEY)

@@ -13,6 +13,8 @@ ITEMS = [
     ("Reviews", "/reviews/", "reviews.view_tracker"),
     ("Disagreements", "/disputes/", "disputes.view"),
     ("Forecasts", "/planning/", "planning.view_forecast"),
+    ("Funding", "/funding/", "funding.view_position"),
+    ("Funding statement", "/funding/statement/", "funding.own_statement"),
     ("Establishments", "/establishments/", "establishments.view"),
     ("Local area figures", "/insight/", "insight.view_aggregates"),
     ("Letters", "/letters/", "letters.edit_templates"),

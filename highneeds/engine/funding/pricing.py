@@ -259,8 +259,19 @@ def _band_top_up(reader: _Reader, setting_type: str, start: date | None, lookup:
     return (None if top_up is None else Decimal(top_up)), True
 
 
-def price(package: Mapping, lookup: FrameworkLookup | None = None) -> Pricing:
-    """Price a package (the JSON contract in docs/funding.md). Raises PricingInputError naming each bad field."""
+@dataclass(frozen=True)
+class Terms:
+    """A package's annual amounts (before pro-rating), what `attendance` scales, and its dates."""
+
+    setting_type: str
+    start: date
+    end: date | None
+    attendance: Decimal
+    annual: dict[str, Decimal]
+
+
+def terms(package: Mapping, lookup: FrameworkLookup | None = None, *, needs_year: bool = False) -> Terms:
+    """Check a package and work out its annual amounts. Raises PricingInputError naming each bad field."""
     if not isinstance(package, Mapping):
         raise PricingInputError(["package: must be a JSON object"])
     r = _Reader(package)
@@ -270,13 +281,13 @@ def price(package: Mapping, lookup: FrameworkLookup | None = None) -> Pricing:
     start, end = r.day("start", required=True), r.day("end", required=False)
     if start and end and end < start:
         r.fail("end", f"is before the start ({end.isoformat()} < {start.isoformat()})")
-    year = package.get("financial_year")
-    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2200:
-        r.fail("financial_year", f"must be a year such as 2026 (April 2026 to March 2027), not {year!r}")
-        year = None
-    elif start and (end is None or end >= start) and days_inside(start, end, year) == 0:
-        r.fail("start" if start > financial_year_bounds(year)[1] else "end",
-               f"the package falls outside financial year {year} (1 April {year} to 31 March {year + 1})")
+    if needs_year:
+        year = package.get("financial_year")
+        if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2200:
+            r.fail("financial_year", f"must be a year such as 2026 (April 2026 to March 2027), not {year!r}")
+        elif start and (end is None or end >= start) and days_inside(start, end, year) == 0:
+            r.fail("start" if start > financial_year_bounds(year)[1] else "end",
+                   f"the package falls outside financial year {year} (1 April {year} to 31 March {year + 1})")
     attendance = r.amount(package.get("attendance", 1), "attendance")
     if attendance is not None and not ZERO < attendance <= 1:
         r.fail("attendance", f"must be a fraction of full time above 0 and at most 1 (got {attendance})")
@@ -300,12 +311,24 @@ def price(package: Mapping, lookup: FrameworkLookup | None = None) -> Pricing:
             top_up = costed - contribution
     elif top_up is not None and setting_type == "mainstream":
         contribution = SCHOOL_CONTRIBUTION  # a band's top-up is paid above the school's first £6,000
-    top_up = top_up or ZERO
+    annual = {"place": PLACE_FUNDING[setting_type], "school_contribution": contribution, "top_up": top_up or ZERO,
+              "fee": fee, "residential": residential, "transport": transport}
+    return Terms(setting_type, start, end, attendance, annual)
 
-    days, year_days = days_inside(start, end, year), days_in_year(year)
-    annual = {"place": (PLACE_FUNDING[setting_type], Decimal(1)), "school_contribution": (contribution, Decimal(1)),
-              "top_up": (top_up, attendance), "fee": (fee, attendance), "residential": (residential, attendance),
-              "transport": (transport, Decimal(1))}
-    components = tuple(Component(name, prorate(annual[name][0], days, year_days, annual[name][1]), paid_by, hn)
-                       for name, paid_by, hn in COMPONENTS)
+
+# What attendance scales: top-up, fee and residential; never place funding, the school's part or transport.
+SCALED = frozenset({"top_up", "fee", "residential"})
+
+
+def price_terms(t: Terms, year: int, *, start: date | None = None, end: date | None = None) -> Pricing:
+    """Price annual terms for one financial year, optionally over a narrower window than the package's."""
+    days, year_days = days_inside(start or t.start, end if start else t.end, year), days_in_year(year)
+    components = tuple(
+        Component(name, prorate(t.annual[name], days, year_days, t.attendance if name in SCALED else Decimal(1)),
+                  paid_by, hn) for name, paid_by, hn in COMPONENTS)
     return Pricing(financial_year=year, days=days, components=components)
+
+
+def price(package: Mapping, lookup: FrameworkLookup | None = None) -> Pricing:
+    """Price a package (the JSON contract in docs/funding.md). Raises PricingInputError naming each bad field."""
+    return price_terms(terms(package, lookup, needs_year=True), package["financial_year"])

@@ -1,0 +1,62 @@
+"""Funding forms: a child's band, an actuals import, the DSG allocation."""
+
+from __future__ import annotations
+
+from django import forms
+
+from highneeds.web.forms import GovukDateField
+
+from .models import AreaOfNeed, Band, ChildBand, Framework
+
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
+
+
+class BandForm(forms.Form):
+    area = forms.TypedChoiceField(label="Area of need", coerce=int)
+    band = forms.TypedChoiceField(label="Band", coerce=int)
+    effective_from = GovukDateField(label="Date the band applies from")
+    evidence = forms.CharField(label="Evidence against the band's descriptors", max_length=4000)
+    decided_by = forms.ChoiceField(label="Who decided", choices=ChildBand.DECIDERS)
+    decision_reference = forms.CharField(label="Panel meeting or decision reference", required=False,
+                                         max_length=200)
+
+    def __init__(self, *args, framework: Framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.framework = framework
+        self.fields["area"].choices = [("", "Choose an area")] + [
+            (a.pk, a.name) for a in AreaOfNeed.objects.filter(framework=framework)]
+        self.fields["band"].choices = [("", "Choose a band")] + [
+            (b.pk, b.name) for b in Band.objects.filter(framework=framework)]
+        self.fields["area"].error_messages["required"] = "Choose the area of need"
+        self.fields["band"].error_messages["required"] = "Choose the band"
+        self.fields["effective_from"].error_messages["required"] = "Enter the date the band applies from"
+        self.fields["evidence"].error_messages["required"] = "Enter the evidence against the band's descriptors"
+        self.fields["decided_by"].error_messages["required"] = "Choose whether a panel or an officer decided"
+
+    def objects(self) -> tuple[AreaOfNeed, Band]:
+        return (AreaOfNeed.objects.get(pk=self.cleaned_data["area"], framework=self.framework),
+                Band.objects.select_related("framework").get(pk=self.cleaned_data["band"], framework=self.framework))
+
+
+class ActualsForm(forms.Form):
+    financial_year = forms.IntegerField(label="Financial year the payments belong to", min_value=2000,
+                                        max_value=2100, help_text="2026 means April 2026 to March 2027")
+    control_total = forms.DecimalField(label="Control total from the ledger, in pounds", **MONEY_FIELD)
+    file = forms.FileField(label="CSV file of payments")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financial_year"].error_messages["required"] = "Enter the financial year, like 2026"
+        self.fields["control_total"].error_messages.update(required="Enter the control total",
+                                                           invalid="Enter the control total as an amount, like 1234.56")
+        self.fields["file"].error_messages["required"] = "Choose a CSV file"
+
+
+class DsgForm(forms.Form):
+    financial_year = forms.IntegerField(label="Financial year", min_value=2000, max_value=2100)
+    high_needs_block = forms.DecimalField(label="High needs block allocation after deductions, in pounds",
+                                          min_value=0, **MONEY_FIELD)
+    opening_balance = forms.DecimalField(label="Cumulative DSG balance brought forward at 1 April, in pounds",
+                                         required=False, help_text="Negative for a deficit, like -12500000",
+                                         **MONEY_FIELD)
+    source = forms.CharField(label="Source of the figures", max_length=300)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funding"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("dsg/", views.dsg, name="dsg"),
+    path("dsg/set/", views.dsg_set, name="dsg-set"),
+    path("lines/<str:code>/", views.line, name="line"),
+    path("children/<int:child_id>/", views.child, name="child"),
+    path("frameworks/", views.frameworks, name="frameworks"),
+    path("frameworks/<int:pk>/", views.framework, name="framework"),
+    path("actuals/", views.actuals, name="actuals"),
+    path("statement/", views.own_statement, name="own-statement"),
+    path("settings/<int:establishment_id>/statement/", views.statement, name="statement"),
+]

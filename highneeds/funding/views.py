@@ -1,0 +1,227 @@
+"""Funding pages: budget monitoring (finance overview), a line's children, the DSG position (the S151 view), a
+child's bands and commitments, frameworks, the actuals import and settings' statements.
+
+Aggregates (overview, DSG position) are for finance, managers and lead members; named children only for
+finance and managers, and each child's record read is audited; a SENCO sees only their own setting's statement.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from highneeds.audit import log
+from highneeds.establishments.models import Establishment
+from highneeds.people.queries import open_child_record
+from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
+from highneeds.web.jinja import format_date
+
+from . import forms, presenting, queries, services, statements
+from .models import BudgetLine, Commitment, Framework
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else presenting.current_financial_year()
+
+
+@requires("funding.view_position")
+def overview(request):
+    year = _year(request)
+    figures = presenting.monitoring(year)
+    return render(request, "funding/overview.html", {
+        "page_title": f"High needs budget monitoring {figures['label']}", "m": figures,
+        "dsg": presenting.dsg_position(year, figures["raw"]["outturn"]),
+        "can_drill": request.user.has_perm("funding.view_children"),
+        "can_manage": request.user.has_perm("funding.manage_budget"),
+        "years": [year - 1, year + 1]})
+
+
+@requires("funding.view_position")
+def dsg(request):
+    year = _year(request)
+    figures = presenting.monitoring(year)
+    return render(request, "funding/dsg.html", {
+        "page_title": f"DSG position {figures['label']}", "m": figures,
+        "dsg": presenting.dsg_position(year, figures["raw"]["outturn"]),
+        "can_manage": request.user.has_perm("funding.manage_budget"), "form": forms.DsgForm(initial={
+            "financial_year": year})})
+
+
+@requires("funding.manage_budget")
+def dsg_set(request):
+    form = forms.DsgForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_dsg_allocation(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "The DSG figures were saved")
+            return redirect(f"{_url('funding:dsg')}?year={form.cleaned_data['financial_year']}")
+    return render(request, "funding/dsg_form.html", {"page_title": "Set the DSG allocation", "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _url(name, *args):
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+@requires("funding.view_children")
+def line(request, code: str):
+    year = _year(request)
+    budget_line = get_object_or_404(BudgetLine, code=code)
+    priced = queries.priced_commitments(year, Commitment.objects.filter(line=budget_line))
+    log.record(actor=request.user, action="funding.line_children_view",
+               after={"line": code, "financial_year": year, "children": len({p.commitment.child_id for p in priced})})
+    rows = [{"child_id": p.commitment.child_id, "child": p.commitment.child.full_name,
+             "setting": p.commitment.establishment.name if p.commitment.establishment else "",
+             "setting_type": p.commitment.get_setting_type_display(), "band": p.commitment.band.name
+             if p.commitment.band else "Costed", "source": p.commitment.get_source_display(),
+             "reference": p.commitment.source_reference, "version": p.commitment.version,
+             "from": format_date(p.start), "to": format_date(p.end),
+             "amount": presenting.gbp(p.pricing.high_needs_total)}
+            for p in sorted(priced, key=lambda p: (p.commitment.child.last_name, p.commitment.child_id, p.start))]
+    return render(request, "funding/line.html", {
+        "page_title": f"{budget_line.code} {budget_line.name} {presenting.fy_label(year)}", "line": budget_line.name,
+        "code": budget_line.code, "rows": rows, "label": presenting.fy_label(year), "year": year,
+        "total": presenting.gbp(sum((p.pricing.high_needs_total for p in priced), presenting.ZERO))})
+
+
+@requires("funding.view_children")
+def child(request, child_id: int):
+    record = open_child_record(request.user, child_id, what="funding.child_view")
+    frameworks = list(Framework.objects.all())
+    chosen = next((f for f in frameworks if str(f.pk) == request.GET.get("framework")), None) or next(
+        (f for f in frameworks if f.code == "mainstream-top-up"), frameworks[0] if frameworks else None)
+    form = forms.BandForm(request.POST or None, framework=chosen) if chosen else None
+    if request.method == "POST":
+        if not request.user.has_perm("funding.set_bands", record):
+            raise PermissionDenied("funding.set_bands")
+        if form.is_valid():
+            area, band = form.objects()
+            try:
+                services.set_child_band(actor=request.user, child=record, band=band, area=area,
+                                        effective_from=form.cleaned_data["effective_from"],
+                                        evidence=form.cleaned_data["evidence"],
+                                        decided_by=form.cleaned_data["decided_by"],
+                                        decision_reference=form.cleaned_data["decision_reference"])
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, f"{record.full_name}'s band is now {band.name} from "
+                                          f"{form.cleaned_data['effective_from']:%-d %B %Y}")
+                return redirect(f"{_url('funding:child', record.pk)}?framework={chosen.pk}")
+    year = _year(request)
+    priced = queries.priced_commitments(year, Commitment.objects.filter(child=record))
+    versions = Commitment.objects.filter(child=record).select_related("line", "band", "establishment").order_by(
+        "package", "-version")
+    return render(request, "funding/child.html", {
+        "page_title": f"Funding for {record.full_name}", "child_name": record.full_name, "child_id": record.pk,
+        "frameworks": [{"pk": f.pk, "name": str(f), "chosen": f == chosen} for f in frameworks],
+        "form": form, "can_set": request.user.has_perm("funding.set_bands", record),
+        "bands": [{"framework": str(b.framework), "area": b.area.name, "band": b.band.name,
+                   "from": b.effective_from, "decided": b.get_decided_by_display(), "reference": b.decision_reference,
+                   "evidence": b.evidence, "by": (b.recorded_by.get_full_name() or b.recorded_by.username)
+                   if b.recorded_by else "system"} for b in queries.band_history(record)],
+        "versions": [{"package": str(c.package)[:8], "version": c.version, "setting": c.establishment.name
+                      if c.establishment else "", "setting_type": c.get_setting_type_display(),
+                      "band": c.band.name if c.band else "Costed", "line": c.line.code, "start": c.start, "end": c.end,
+                      "from": c.effective_from, "reason": c.reason, "top_up": presenting.gbp(c.top_up_annual)}
+                     for c in versions],
+        "year_label": presenting.fy_label(year),
+        "priced": [{"version": p.commitment.version, "from": p.start, "to": p.end, "days": p.pricing.days,
+                    "amount": presenting.gbp(p.pricing.high_needs_total)} for p in priced],
+        "year_total": presenting.gbp(sum((p.pricing.high_needs_total for p in priced), presenting.ZERO)),
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@requires("funding.view_frameworks")
+def frameworks(request):
+    return render(request, "funding/frameworks.html", {
+        "page_title": "Banding and tariff frameworks",
+        "frameworks": [{"pk": f.pk, "name": f.name, "code": f.code, "version": f.version, "kind": f.get_kind_display(),
+                        "from": f.effective_from, "to": f.effective_to, "example": f.is_example,
+                        "bands": f.bands.count()} for f in Framework.objects.prefetch_related("bands")]})
+
+
+@requires("funding.view_frameworks")
+def framework(request, pk: int):
+    f = get_object_or_404(Framework, pk=pk)
+    return render(request, "funding/framework.html", {
+        "page_title": str(f), "f": {"name": f.name, "code": f.code, "version": f.version, "kind": f.get_kind_display(),
+                                    "description": f.description, "source": f.source, "example": f.is_example,
+                                    "from": f.effective_from, "to": f.effective_to},
+        "areas": [a.name for a in f.areas.all()],
+        "bands": [{"code": b.code, "name": b.name, "descriptors": b.descriptors, "provision": b.provision,
+                   "price": presenting.gbp(b.top_up) if b.top_up is not None else (
+                       ", ".join(f"{k}: {presenting.gbp(v)}" for k, v in b.prices.items()) if b.prices else
+                       "Not priced")} for b in f.bands.all()]})
+
+
+@requires("funding.manage_budget")
+def actuals(request):
+    form = forms.ActualsForm(request.POST or None, request.FILES or None,
+                             initial={"financial_year": presenting.current_financial_year()})
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_actuals(actor=request.user, financial_year=form.cleaned_data["financial_year"],
+                                            filename=upload.name, content=upload.read(),
+                                            control_total=form.cleaned_data["control_total"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                add_errors(form, exc)
+            else:
+                problems = exc.messages
+        else:
+            messages.success(request, f"Imported {batch.rows} payments totalling {presenting.gbp(batch.control_total)}")
+            return redirect(f"{_url('funding:overview')}?year={batch.financial_year}")
+    return render(request, "funding/actuals.html", {"page_title": "Import actual payments", "form": form,
+                                                    "problems": problems},
+                  status=400 if (form.errors or problems) else 200)
+
+
+@requires("funding.view_statements")
+def statement(request, establishment_id: int):
+    setting = get_object_or_404(Establishment, pk=establishment_id)
+    if not request.user.has_perm("funding.view_statement", setting):
+        raise PermissionDenied("funding.view_statement")
+    year = _year(request)
+    data = statements.statement(setting, year)
+    log.record(actor=request.user, action="funding.statement_view",
+               after={"establishment": setting.pk, "financial_year": year, "children": len(data["rows"])})
+    if request.GET.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["child_id", "child", "band", "term", "from", "to", "top_up_due"])
+        for row in data["rows"]:
+            for term in row["terms"]:
+                writer.writerow([row["child_id"], row["child"], row["band"], term["term"], term["from"], term["to"],
+                                 term["amount_raw"]])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="statement-{setting.pk}-{year}.csv"'
+        return response
+    return render(request, "funding/statement.html", {"page_title": f"Funding statement: {setting.name}",
+                                                      "s": data, "setting_id": setting.pk})
+
+
+@requires("funding.own_statement")
+def own_statement(request):
+    if not request.user.establishment_id:
+        raise PermissionDenied("funding.own_statement")
+    return redirect("funding:statement", request.user.establishment_id)
+
+
+def today():
+    return timezone.localdate()
