@@ -6,7 +6,7 @@ from django import forms
 
 from highneeds.web.forms import GovukDateField
 
-from .models import AreaOfNeed, Band, ChildBand, Framework
+from .models import SETTING_CHOICES, AreaOfNeed, Band, ChildBand, Commitment, Framework
 
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
@@ -60,3 +60,50 @@ class DsgForm(forms.Form):
                                          required=False, help_text="Negative for a deficit, like -12500000",
                                          **MONEY_FIELD)
     source = forms.CharField(label="Source of the figures", max_length=300)
+
+
+class CommitmentForm(forms.Form):
+    """An agreed package: where, how it was agreed, and what it costs (a band, or costed provision, or fees)."""
+
+    establishment = forms.TypedChoiceField(label="Setting", coerce=int, required=False, empty_value=None)
+    setting_type = forms.ChoiceField(label="Setting type", choices=[("", "Choose a setting type"), *SETTING_CHOICES])
+    source = forms.ChoiceField(label="Agreed by", choices=Commitment.SOURCES)
+    source_reference = forms.CharField(label="Decision reference", max_length=200, required=False,
+                                       help_text="The plan's section F and I, or the panel meeting and date")
+    band = forms.TypedChoiceField(label="Band", coerce=int, required=False, empty_value=None)
+    hours_per_week = forms.DecimalField(label="Staff hours a week", min_value=0, max_digits=6, decimal_places=2,
+                                        required=False)
+    hourly_rate = forms.DecimalField(label="Hourly rate, in pounds", min_value=0, max_digits=8, decimal_places=2,
+                                     required=False)
+    weeks_per_year = forms.DecimalField(label="Weeks a year", min_value=0, max_value=52, max_digits=4,
+                                        decimal_places=1, required=False)
+    other_annual = forms.DecimalField(label="Other costed provision a year, in pounds", min_value=0,
+                                      required=False, **MONEY_FIELD)
+    annual_fee = forms.DecimalField(label="Annual fee, in pounds", min_value=0, required=False, **MONEY_FIELD)
+    residential_annual = forms.DecimalField(label="Residential cost a year, in pounds", min_value=0, required=False,
+                                            **MONEY_FIELD)
+    transport_annual = forms.DecimalField(label="Home-to-school transport a year, in pounds", min_value=0,
+                                          required=False, **MONEY_FIELD)
+    attendance = forms.DecimalField(label="Attendance, as a percentage of full time", min_value=1, max_value=100,
+                                    max_digits=5, decimal_places=2, initial=100)
+    start = GovukDateField(label="Start date")
+    end = GovukDateField(label="End date", required=False)
+
+    def __init__(self, *args, establishments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment"].choices = [("", "No setting yet")] + [(e.pk, e.name) for e in establishments]
+        self.fields["band"].choices = [("", "No band: costed provision or fees")] + [
+            (b.pk, f"{b.framework.name}: {b.name}") for b in Band.objects.select_related("framework")
+            .exclude(framework__kind="ranges")]
+        self.fields["setting_type"].error_messages["required"] = "Choose the setting type"
+        self.fields["start"].error_messages["required"] = "Enter the start date"
+        self.fields["attendance"].error_messages["required"] = "Enter the attendance, 100 for full time"
+
+    def costed_provision(self) -> list[dict]:
+        d, items = self.cleaned_data, []
+        if d.get("hours_per_week") or d.get("hourly_rate"):
+            items.append({"kind": "staff_hours", "hours_per_week": d.get("hours_per_week") or 0,
+                          "rate": d.get("hourly_rate") or 0, "weeks_per_year": d.get("weeks_per_year") or 39})
+        if d.get("other_annual"):
+            items.append({"kind": "item", "annual_cost": d["other_annual"]})
+        return items

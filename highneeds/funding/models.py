@@ -129,9 +129,10 @@ class Commitment(models.Model):
                ("sen_support", "SEN support top-up")]
     package = models.UUIDField(db_index=True)
     version = models.PositiveIntegerField(default=1)
-    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="funding_commitments")
+    # A child's record removed (erasure, or the demo replaced) takes its packages with it.
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="funding_commitments")
     establishment = models.ForeignKey("establishments.Establishment", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="funding_commitments")
+                                      on_delete=models.SET_NULL, related_name="funding_commitments")
     setting_type = models.CharField(max_length=24, choices=SETTING_CHOICES)
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="commitments")
     source = models.CharField(max_length=12, choices=SOURCES)
@@ -200,8 +201,8 @@ class Actual(models.Model):
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="actuals")
     setting_type = models.CharField(max_length=24, choices=SETTING_CHOICES, blank=True)
     establishment = models.ForeignKey("establishments.Establishment", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+                                      on_delete=models.SET_NULL, related_name="+")
+    child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     amount = models.DecimalField(**MONEY)
     reference = models.CharField(max_length=100, blank=True)
 

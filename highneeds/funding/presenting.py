@@ -12,7 +12,7 @@ from django.utils import timezone
 from highneeds.engine.funding.pricing import SETTING_LABELS, financial_year_bounds
 
 from .models import Actual, Budget, BudgetLine, DsgAllocation
-from .queries import Priced, priced_commitments
+from .queries import monthly_pence, priced_table
 
 ZERO = Decimal(0)
 OVERRIDE_LAST_YEAR = 2027  # the statutory override runs to 31 March 2028, the end of 2027-28 (DOMAIN.md s.6)
@@ -44,20 +44,14 @@ def month_bounds(year: int, period: int) -> tuple[date, date]:
     return start, date.fromordinal(nxt.toordinal() - 1)
 
 
-def _monthly(p: Priced, year: int) -> list[Decimal]:
-    """A window's high needs cost spread over the months by days (for monitoring, not for payment)."""
-    total, days = p.pricing.high_needs_total, (p.end - p.start).days + 1
-    out = []
-    for period in range(1, 13):
-        lo, hi = month_bounds(year, period)
-        overlap = (min(hi, p.end) - max(lo, p.start)).days + 1
-        out.append(total * overlap / days if overlap > 0 else ZERO)
-    return out
+def _pounds(pence) -> Decimal:
+    return Decimal(int(round(pence))) / 100
 
 
 def monitoring(year: int) -> dict:
     """Budget, committed, paid and forecast outturn by line, by setting type and by month."""
-    priced = priced_commitments(year)
+    table = priced_table(year)
+    monthly = monthly_pence(table, year)
     paid = defaultdict(lambda: ZERO)
     paid_month = defaultdict(lambda: ZERO)
     last_period = 0
@@ -66,38 +60,34 @@ def monitoring(year: int) -> dict:
         paid_month[row["period"]] += row["total"]
         last_period = max(last_period, row["period"])
     budgets = {b.line_id: b.amount for b in Budget.objects.filter(financial_year=year)}
-    committed, remaining = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
-    month_committed = [ZERO] * 12
-    by_setting = defaultdict(lambda: {"children": set(), "committed": ZERO})
-    for p in priced:
-        c = p.commitment
-        months = _monthly(p, year)
-        committed[c.line_id] += p.pricing.high_needs_total
-        remaining[c.line_id] += sum(months[last_period:], ZERO)
-        for i, m in enumerate(months):
-            month_committed[i] += m
-        by_setting[c.setting_type]["children"].add(c.child_id)
-        by_setting[c.setting_type]["committed"] += p.pricing.high_needs_total
     lines, totals = [], defaultdict(lambda: ZERO)
     for line in BudgetLine.objects.all():
-        figures = {"budget": budgets.get(line.pk, ZERO), "committed": committed[line.pk], "paid": paid[line.pk]}
-        figures["outturn"] = figures["paid"] + remaining[line.pk]
+        mask = table["line_id"] == line.pk
+        figures = {"budget": budgets.get(line.pk, ZERO), "committed": _pounds(table["high_needs"][mask].sum()),
+                   "paid": paid[line.pk]}
+        figures["outturn"] = figures["paid"] + _pounds(monthly[mask, last_period:].sum())
         figures["variance"] = figures["outturn"] - figures["budget"]
         for k, v in figures.items():
             totals[k] += v
         lines.append({"code": line.code, "name": line.name, **{k: gbp(v) for k, v in figures.items()},
                       "overspend": figures["variance"] > 0})
+    settings = []
+    for setting_type in sorted(set(table["setting_type"])):
+        mask = table["setting_type"] == setting_type
+        settings.append({"setting": SETTING_LABELS[setting_type], "children": len(set(table["child_id"][mask])),
+                         "raw": _pounds(table["high_needs"][mask].sum())})
+    settings.sort(key=lambda s: -s["raw"])
+    month_committed = monthly.sum(axis=0) if len(table["lo"]) else [0] * 12
     budget_total = totals["budget"]
     return {
         "year": year, "label": fy_label(year), "lines": lines,
         "totals": {k: gbp(v) for k, v in totals.items()}, "raw": dict(totals),
         "last_period": MONTHS[last_period - 1] if last_period else None,
-        "settings": [{"setting": SETTING_LABELS[s], "children": len(v["children"]), "committed": gbp(v["committed"])}
-                     for s, v in sorted(by_setting.items(), key=lambda kv: -kv[1]["committed"])],
-        "months": [{"month": MONTHS[i], "budget": gbp(budget_total / 12), "committed": gbp(month_committed[i]),
-                    "paid": gbp(paid_month[i + 1]) if i + 1 <= last_period else "",
-                    } for i in range(12)],
-        "packages": len(priced),
+        "settings": [{"setting": s["setting"], "children": s["children"], "committed": gbp(s["raw"])}
+                     for s in settings],
+        "months": [{"month": MONTHS[i], "budget": gbp(budget_total / 12), "committed": gbp(_pounds(month_committed[i])),
+                    "paid": gbp(paid_month[i + 1]) if i + 1 <= last_period else ""} for i in range(12)],
+        "packages": len(table["lo"]),
     }
 
 

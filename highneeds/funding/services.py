@@ -192,7 +192,9 @@ def import_dsg_allocations(*, actor, la_code: str) -> int:
         raise ValidationError({"la_code": f"No published DSG allocations for LA {la_code}"})
     for r in rows:
         year = int(r["financial_year"][:4])
-        set_dsg_allocation(actor=actor, financial_year=year, high_needs_block=Decimal(r["high_needs_block_after"]),
+        scale = Decimal(1_000_000) if "million" in r["units"] else Decimal(1)  # 2019-20 is in £ millions
+        amount = (Decimal(r["high_needs_block_after"]) * scale).quantize(Decimal("1"))
+        set_dsg_allocation(actor=actor, financial_year=year, high_needs_block=amount,
                            opening_balance=getattr(DsgAllocation.objects.filter(financial_year=year).first(),
                                                    "opening_balance", None),
                            source=f"DfE DSG allocations {r['financial_year']}, high needs block after deductions "

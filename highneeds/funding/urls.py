@@ -9,6 +9,7 @@ urlpatterns = [
     path("dsg/set/", views.dsg_set, name="dsg-set"),
     path("lines/<str:code>/", views.line, name="line"),
     path("children/<int:child_id>/", views.child, name="child"),
+    path("children/<int:child_id>/commitments/new/", views.commitment_new, name="commitment-new"),
     path("frameworks/", views.frameworks, name="frameworks"),
     path("frameworks/<int:pk>/", views.framework, name="framework"),
     path("actuals/", views.actuals, name="actuals"),

@@ -24,7 +24,7 @@ from highneeds.web.forms import add_errors
 from highneeds.web.jinja import format_date
 
 from . import forms, presenting, queries, services, statements
-from .models import BudgetLine, Commitment, Framework
+from .models import Band, BudgetLine, Commitment, Framework
 
 
 def _year(request) -> int:
@@ -129,6 +129,7 @@ def child(request, child_id: int):
         "page_title": f"Funding for {record.full_name}", "child_name": record.full_name, "child_id": record.pk,
         "frameworks": [{"pk": f.pk, "name": str(f), "chosen": f == chosen} for f in frameworks],
         "form": form, "can_set": request.user.has_perm("funding.set_bands", record),
+        "can_commit": request.user.has_perm("funding.manage_commitments"),
         "bands": [{"framework": str(b.framework), "area": b.area.name, "band": b.band.name,
                    "from": b.effective_from, "decided": b.get_decided_by_display(), "reference": b.decision_reference,
                    "evidence": b.evidence, "by": (b.recorded_by.get_full_name() or b.recorded_by.username)
@@ -143,6 +144,40 @@ def child(request, child_id: int):
                     "amount": presenting.gbp(p.pricing.high_needs_total)} for p in priced],
         "year_total": presenting.gbp(sum((p.pricing.high_needs_total for p in priced), presenting.ZERO)),
     }, status=400 if form is not None and form.errors else 200)
+
+
+@requires("funding.manage_commitments")
+def commitment_new(request, child_id: int):
+    record = open_child_record(request.user, child_id, what="funding.child_view")
+    establishments = [p.establishment for p in record.placements.select_related("establishment")]
+    form = forms.CommitmentForm(request.POST or None, establishments=establishments)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        establishment = next((e for e in establishments if e.pk == d["establishment"]), None)
+        band = Band.objects.select_related("framework").filter(pk=d["band"]).first() if d["band"] else None
+        try:
+            services.create_commitment(
+                actor=request.user, child=record, establishment=establishment, setting_type=d["setting_type"],
+                source=d["source"], source_reference=d["source_reference"], band=band,
+                costed_provision=form.costed_provision(), annual_fee=d["annual_fee"] or 0,
+                residential_annual=d["residential_annual"] or 0, transport_annual=d["transport_annual"] or 0,
+                attendance=d["attendance"] / 100, start=d["start"], end=d["end"])
+        except ValidationError as exc:
+            add_errors(form, _commitment_errors(exc))
+        else:
+            messages.success(request, "The package was committed")
+            return redirect("funding:child", record.pk)
+    return render(request, "funding/commitment_form.html", {
+        "page_title": f"Commit a package for {record.full_name}", "form": form, "child_name": record.full_name,
+        "child_id": record.pk}, status=400 if form.errors else 200)
+
+
+def _commitment_errors(exc: ValidationError) -> ValidationError:
+    """The engine names `costed_provision`; the form shows it beside the hours."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    renamed = {("hours_per_week" if k == "costed_provision" else k): v for k, v in exc.message_dict.items()}
+    return ValidationError(renamed)
 
 
 @requires("funding.view_frameworks")

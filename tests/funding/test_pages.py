@@ -130,3 +130,21 @@ def test_frameworks_are_listed_and_marked_as_examples(client, make_user):
     as_role(client, make_user, "caseworker")
     page = text(client.get("/funding/frameworks/"))
     assert "Example" in page and "Mainstream top-up bands" in page and "Reform layers" in page
+
+
+def test_commit_a_package_from_the_form(client, make_user, make_child, make_establishment):
+    school = make_establishment(establishment_type="SP_INDEPENDENT", name="Hilltop Independent")
+    child = make_child(establishment=school)
+    as_role(client, make_user, "finance")
+    url = f"/funding/children/{child.pk}/commitments/new/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"setting_type": "independent_special", "source": "panel", "attendance": "100",
+                            "annual_fee": "-1", "start-day": "1", "start-month": "9", "start-year": "2026",
+                            "end-day": "1", "end-month": "1", "end-year": "2026"})
+    assert bad.status_code == 400 and not Commitment.objects.exists()
+    good = client.post(url, {"establishment": school.pk, "setting_type": "independent_special", "source": "panel",
+                             "source_reference": "Panel 3 July 2026", "attendance": "100", "annual_fee": "52000",
+                             "start-day": "1", "start-month": "9", "start-year": "2026"})
+    assert good.status_code == 302
+    commitment = Commitment.objects.get()
+    assert commitment.line.code == "1.2.3" and commitment.annual_fee == Decimal("52000")

@@ -140,3 +140,19 @@ def test_set_budget_and_import_published_dsg(make_user):
 def test_planning_seam_reports_committed_spend_by_setting(banded_child):
     assert queries.committed_by_setting(2026) == {"mainstream": {"children": 1, "high_needs": Decimal("1600.00")}}
     assert queries.committed_by_setting(2020) == {}
+
+
+def test_the_numpy_table_agrees_with_the_decimal_pricing_to_the_penny(banded_child, band_of, area_of, make_child):
+    child, school, first = banded_child
+    services.set_child_band(actor=SYSTEM, child=child, band=band_of("3"), area=area_of("CL"),
+                            effective_from=date(2026, 11, 17), evidence="More", decided_by="officer")
+    other = make_child()
+    services.create_commitment(actor=SYSTEM, child=other, setting_type="independent_special", start=date(2026, 1, 5),
+                               end=date(2027, 2, 11), source="panel", annual_fee="61234.57",
+                               residential_annual="9999.99", transport_annual="3333.33", attendance="0.6")
+    for year in (2025, 2026, 2027):
+        table = queries.priced_table(year)
+        priced = queries.priced_commitments(year)
+        assert len(table["lo"]) == len(priced)
+        assert int(table["high_needs"].sum()) == int(sum(p.pricing.high_needs_total for p in priced) * 100)
+        assert int(table["transport"].sum()) == int(sum(p.pricing.amount("transport") for p in priced) * 100)

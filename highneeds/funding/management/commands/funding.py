@@ -16,7 +16,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from highneeds.engine.funding.pricing import PricingInputError, price
 
@@ -96,12 +96,13 @@ class Command(BaseCommand):
         try:
             content = Path(file).read_bytes()
         except OSError as exc:
-            raise CommandError(f"{file}: {exc.strerror}") from None
+            self._fail([f"{file}: {exc.strerror}"])
         try:
             batch = services.import_actuals(actor=SYSTEM, financial_year=year, filename=Path(file).name,
                                             content=content, control_total=control_total)
         except ValidationError as exc:
-            self._fail(exc.messages)
+            self._fail([f"{k.replace('_', '-')}: {m}" for k, ms in exc.message_dict.items() for m in ms]
+                       if hasattr(exc, "error_dict") else exc.messages)
         self.stdout.write(f"Imported {batch.rows} payments totalling {batch.control_total} for {year}")
 
     def _fail(self, messages: list[str]) -> None:
