@@ -23,7 +23,7 @@ from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.jinja import format_date
 
-from . import forms, presenting, queries, services, statements
+from . import compare, forms, presenting, queries, services, statements
 from .models import Band, BudgetLine, Commitment, Framework
 
 
@@ -178,6 +178,17 @@ def _commitment_errors(exc: ValidationError) -> ValidationError:
         return exc
     renamed = {("hours_per_week" if k == "costed_provision" else k): v for k, v in exc.message_dict.items()}
     return ValidationError(renamed)
+
+
+@requires("funding.view_position")
+def compare_frameworks(request):
+    year = _year(request)
+    priced = [f for f in Framework.objects.exclude(kind="ranges")]
+    chosen = next((f for f in priced if str(f.pk) == request.GET.get("framework")), None)
+    return render(request, "funding/compare.html", {
+        "page_title": "Compare frameworks", "year": year, "label": presenting.fy_label(year),
+        "frameworks": [{"pk": f.pk, "name": str(f), "chosen": f == chosen} for f in priced],
+        "result": compare.compare(year, chosen) if chosen else None})
 
 
 @requires("funding.view_frameworks")

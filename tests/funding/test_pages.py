@@ -148,3 +148,17 @@ def test_commit_a_package_from_the_form(client, make_user, make_child, make_esta
     assert good.status_code == 302
     commitment = Commitment.objects.get()
     assert commitment.line.code == "1.2.3" and commitment.annual_fee == Decimal("52000")
+
+
+def test_compare_frameworks_reprices_banded_packages(client, make_user, banded_child, make_child,
+                                                     make_establishment):
+    from highneeds.funding.models import Framework
+
+    as_role(client, make_user, "strategic_lead")
+    special = Framework.objects.get(code="special-designation")
+    page = text(client.get(f"/funding/frameworks/compare/?year=2026&framework={special.pk}"))
+    # band 1 of 4 maps to the lowest designation (MLD, 11,412): 11,412 - 1,600 = 9,812 more
+    assert "£9,812" in page and "£1,600" in page and "£11,412" in page
+    national = Framework.objects.get(code="national-layers-2026")
+    page = text(client.get(f"/funding/frameworks/compare/?year=2026&framework={national.pk}"))
+    assert "does not price" in page and "£0" in page
