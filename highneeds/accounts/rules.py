@@ -138,6 +138,9 @@ PERMISSIONS = {
     "funding.view_statements": is_finance | is_manager | is_senco,
     "funding.view_statement": is_finance | is_manager | (is_senco & senco_of_setting),
     "funding.own_statement": is_senco,
+    "funding.apply_top_up": is_senco & child_at_my_setting,
+    "funding.apply_top_ups": is_senco,
+    "funding.decide_top_ups": is_finance | is_manager,
     # administration
     "accounts.manage_users": is_admin,
     "accounts.use_api": is_anyone,

@@ -107,3 +107,35 @@ class CommitmentForm(forms.Form):
         if d.get("other_annual"):
             items.append({"kind": "item", "annual_cost": d["other_annual"]})
         return items
+
+
+class TopUpApplicationForm(forms.Form):
+    child = forms.TypedChoiceField(label="Child", coerce=int)
+    area = forms.TypedChoiceField(label="Area of need", coerce=int)
+    band = forms.TypedChoiceField(label="Band asked for", coerce=int)
+    start = GovukDateField(label="Date the top-up should start")
+    evidence = forms.CharField(label="Evidence against the band's descriptors", max_length=4000)
+
+    def __init__(self, *args, children, framework: Framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.framework = framework
+        self.fields["child"].choices = [("", "Choose a child")] + [(c.pk, c.full_name) for c in children]
+        self.fields["area"].choices = [("", "Choose an area")] + [
+            (a.pk, a.name) for a in AreaOfNeed.objects.filter(framework=framework)]
+        self.fields["band"].choices = [("", "Choose a band")] + [
+            (b.pk, b.name) for b in Band.objects.filter(framework=framework, top_up__isnull=False)]
+        for name, message in (("child", "Choose the child"), ("area", "Choose the area of need"),
+                              ("band", "Choose the band"), ("start", "Enter the date the top-up should start"),
+                              ("evidence", "Enter the evidence against the band's descriptors")):
+            self.fields[name].error_messages["required"] = message
+
+
+class TopUpDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Panel decision", choices=[("agree", "Agreed"), ("refuse", "Refused")])
+    decision_reference = forms.CharField(label="Panel meeting and date", max_length=200)
+    reasons = forms.CharField(label="Reasons", max_length=4000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_messages["required"] = "Choose the panel's decision"
+        self.fields["decision_reference"].error_messages["required"] = "Enter the panel meeting and date"

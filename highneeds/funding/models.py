@@ -218,3 +218,28 @@ class DsgAllocation(models.Model):
     high_needs_block = models.DecimalField(**MONEY)
     opening_balance = models.DecimalField(null=True, blank=True, **MONEY)
     source = models.CharField(max_length=300)
+
+
+class TopUpApplication(models.Model):
+    """A setting asks for a top-up for a child on SEN support (no EHC plan), as Leeds' Funding for Inclusion; a panel
+    decides. Agreed, it becomes the child's band and a commitment on line 1.2.4, priced like any other package."""
+
+    STATUSES = [("submitted", "Waiting for panel"), ("agreed", "Agreed"), ("refused", "Refused")]
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="top_up_applications")
+    establishment = models.ForeignKey("establishments.Establishment", on_delete=models.CASCADE,
+                                      related_name="top_up_applications")
+    area = models.ForeignKey(AreaOfNeed, on_delete=models.PROTECT, related_name="+")
+    band = models.ForeignKey(Band, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField()
+    evidence = models.TextField()
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default="submitted")
+    decision_reference = models.CharField(max_length=200, blank=True)
+    decision_reasons = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    commitment = models.ForeignKey(Commitment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-applied_at", "-pk"]

@@ -21,7 +21,7 @@ from highneeds.people.models import Child
 
 from . import lines, queries
 from .models import (Actual, ActualsBatch, AreaOfNeed, Band, Budget, BudgetLine, ChildBand, Commitment,
-                     DsgAllocation)
+                     DsgAllocation, TopUpApplication)
 
 # What a commitment version carries forward when it is revised.
 TERMS = ("child_id", "establishment_id", "setting_type", "line_id", "source", "source_reference", "framework_id",
@@ -302,3 +302,63 @@ def export_commitments(*, actor, financial_year: int) -> str:
     log.record(actor=actor, action="funding.commitments_export",
                after={"financial_year": financial_year, "rows": len(priced)})
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Top-ups without an EHC plan: a setting applies, a panel decides
+
+
+@service
+def apply_for_top_up(*, actor, child: Child, establishment, area: AreaOfNeed, band: Band, start: date,
+                     evidence: str) -> TopUpApplication:
+    require(actor, "funding.apply_top_up", child)
+    errors = {}
+    if child.sen_status != "K":
+        errors["child"] = "Top-ups without a plan are for children on SEN support"
+    if not child.placements.filter(establishment=establishment, end_date__isnull=True).exists():
+        errors["child"] = "The child is not on this setting's roll"
+    if area.framework_id != band.framework_id:
+        errors["area"] = "The area of need is not in the band's framework"
+    if band.price_for_engine() is None:
+        errors["band"] = "Choose a priced band"
+    if not evidence.strip():
+        errors["evidence"] = "Enter the evidence against the band's descriptors"
+    if errors:
+        raise ValidationError(errors)
+    application = TopUpApplication.objects.create(child=child, establishment=establishment, area=area, band=band,
+                                                  start=start, evidence=evidence.strip(), applied_by=_user(actor))
+    log.record(actor=actor, action="funding.top_up_apply", obj=application, child=child,
+               after={"band": band.code, "area": area.code, "start": start, "establishment": establishment.pk})
+    return application
+
+
+@service
+def decide_top_up(*, actor, application: TopUpApplication, agree: bool, decision_reference: str,
+                  reasons: str = "") -> TopUpApplication:
+    """The panel's decision. Agreed: the band is recorded (decided by the panel) and the package committed."""
+    require(actor, "funding.decide_top_ups")
+    application = TopUpApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != "submitted":
+        raise ValidationError({"__all__": f"This application was already {application.get_status_display().lower()}"})
+    if not decision_reference.strip():
+        raise ValidationError({"decision_reference": "Enter the panel meeting and date"})
+    if not agree and not reasons.strip():
+        raise ValidationError({"reasons": "Say why the top-up was refused"})
+    from django.utils import timezone
+
+    application.status = "agreed" if agree else "refused"
+    application.decision_reference, application.decision_reasons = decision_reference.strip(), reasons.strip()
+    application.decided_by, application.decided_at = _user(actor), timezone.now()
+    if agree:
+        set_child_band(actor=actor, child=application.child, band=application.band, area=application.area,
+                       effective_from=application.start, evidence=application.evidence, decided_by="panel",
+                       decision_reference=application.decision_reference)
+        application.commitment = create_commitment(
+            actor=actor, child=application.child, establishment=application.establishment,
+            setting_type=lines.setting_type_for(application.establishment), start=application.start,
+            source="sen_support", band=application.band, source_reference=application.decision_reference,
+            reason="SEN support top-up agreed at panel")
+    application.save()
+    log.record(actor=actor, action="funding.top_up_decide", obj=application, child=application.child,
+               after={"status": application.status, "decision_reference": application.decision_reference})
+    return application

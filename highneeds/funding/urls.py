@@ -14,6 +14,9 @@ urlpatterns = [
     path("frameworks/compare/", views.compare_frameworks, name="compare"),
     path("frameworks/<int:pk>/", views.framework, name="framework"),
     path("actuals/", views.actuals, name="actuals"),
+    path("top-ups/", views.top_ups, name="top-ups"),
+    path("top-ups/apply/", views.top_up_apply, name="top-up-apply"),
+    path("top-ups/<int:pk>/", views.top_up_decide, name="top-up-decide"),
     path("statement/", views.own_statement, name="own-statement"),
     path("settings/<int:establishment_id>/statement/", views.statement, name="statement"),
 ]

@@ -15,6 +15,7 @@ ITEMS = [
     ("Forecasts", "/planning/", "planning.view_forecast"),
     ("Funding", "/funding/", "funding.view_position"),
     ("Funding statement", "/funding/statement/", "funding.own_statement"),
+    ("Apply for a top-up", "/funding/top-ups/apply/", "funding.apply_top_ups"),
     ("Establishments", "/establishments/", "establishments.view"),
     ("Local area figures", "/insight/", "insight.view_aggregates"),
     ("Letters", "/letters/", "letters.edit_templates"),

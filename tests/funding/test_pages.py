@@ -162,3 +162,37 @@ def test_compare_frameworks_reprices_banded_packages(client, make_user, banded_c
     national = Framework.objects.get(code="national-layers-2026")
     page = text(client.get(f"/funding/frameworks/compare/?year=2026&framework={national.pk}"))
     assert "does not price" in page and "£0" in page
+
+
+def test_senco_applies_for_a_top_up_and_the_panel_agrees(client, make_user, make_child, make_establishment,
+                                                         band_of, area_of):
+    from highneeds.funding.models import TopUpApplication
+
+    school = make_establishment()
+    pupil = make_child(establishment=school, sen_status="K")
+    elsewhere = make_child(establishment=make_establishment(), sen_status="K")
+    senco = as_role(client, make_user, "senco", establishment=school)
+    page = text(client.get("/funding/top-ups/apply/"))
+    assert pupil.full_name in page and elsewhere.full_name not in page
+    form = {"child": pupil.pk, "area": area_of("SEMH").pk, "band": band_of("2").pk, "start-day": "1",
+            "start-month": "1", "start-year": "2027", "evidence": "Daily dysregulation, Boxall profile attached"}
+    refused = client.post("/funding/top-ups/apply/", {**form, "child": elsewhere.pk})
+    assert refused.status_code == 400 and not TopUpApplication.objects.exists()
+    assert client.post("/funding/top-ups/apply/", form).status_code == 302
+    application = TopUpApplication.objects.get()
+    assert application.applied_by == senco
+    assert client.get(f"/funding/top-ups/{application.pk}/").status_code == 403
+    client.logout()
+    as_role(client, make_user, "finance")
+    assert pupil.full_name in text(client.get("/funding/top-ups/"))
+    missing = client.post(f"/funding/top-ups/{application.pk}/", {"decision": "refuse", "decision_reference": "P1"})
+    assert missing.status_code == 400 and "Say why" in text(missing)
+    agreed = client.post(f"/funding/top-ups/{application.pk}/", {"decision": "agree",
+                                                                "decision_reference": "High needs panel 10 Dec 2026"})
+    assert agreed.status_code == 302
+    commitment = Commitment.objects.get(child=pupil)
+    assert commitment.source == "sen_support" and commitment.line.code == "1.2.4"
+    assert commitment.top_up_annual == Decimal("3100.00")
+    assert ChildBand.objects.get(child=pupil).decided_by == "panel"
+    again = client.post(f"/funding/top-ups/{application.pk}/", {"decision": "agree", "decision_reference": "x"})
+    assert again.status_code in (200, 400) and Commitment.objects.filter(child=pupil).count() == 1
