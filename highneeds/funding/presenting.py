@@ -12,7 +12,7 @@ from django.utils import timezone
 from highneeds.engine.funding.pricing import SETTING_LABELS, financial_year_bounds
 
 from .models import Actual, Budget, BudgetLine, DsgAllocation
-from .queries import monthly_pence, priced_table
+from .queries import council_table, monthly_pence
 
 ZERO = Decimal(0)
 OVERRIDE_LAST_YEAR = 2027  # the statutory override runs to 31 March 2028, the end of 2027-28 (DOMAIN.md s.6)
@@ -50,7 +50,7 @@ def _pounds(pence) -> Decimal:
 
 def monitoring(year: int) -> dict:
     """Budget, committed, paid and forecast outturn by line, by setting type and by month."""
-    table = priced_table(year)
+    table = council_table(year)
     monthly = monthly_pence(table, year)
     paid = defaultdict(lambda: ZERO)
     paid_month = defaultdict(lambda: ZERO)

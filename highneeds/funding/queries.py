@@ -7,7 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import Q
+from django.db import connection
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 
 from highneeds.engine.funding import bulk
 from highneeds.engine.funding import pricing as pricing_engine
@@ -107,7 +109,7 @@ def committed_by_setting(year: int) -> dict[str, dict]:
     """The seam for planning: the council's own committed high needs spend and children by setting type for a
     financial year ({setting_type: {"children": n, "high_needs": Decimal}}), empty when nothing is committed.
     A forecast can start from these instead of public unit costs where they exist."""
-    table = priced_table(year)
+    table = council_table(year)
     out = {}
     for setting_type in sorted(set(table["setting_type"])):
         mask = table["setting_type"] == setting_type
@@ -125,30 +127,64 @@ TABLE_FIELDS = ("package", "version", "effective_from", "start", "end", "line_id
                 "transport_annual", "attendance")
 
 
+def _ordinal(value) -> int | None:
+    if value is None:
+        return None
+    return (value if isinstance(value, date) else date.fromisoformat(str(value)[:10])).toordinal()
+
+
+def _scaled(value, scale: int) -> int:
+    """A money or fraction column as whole pence (or basis points), exactly: Decimal on PostgreSQL, a number with at
+    most its field's decimal places on SQLite."""
+    return int(value * scale) if isinstance(value, (Decimal, int)) else int(round(float(value) * scale))
+
+
+def council_table(year: int) -> dict[str, np.ndarray]:
+    """priced_table for every commitment, cached. Commitments are append-only (a change is a new row), so the
+    number of rows, the newest id and the newest creation time identify what the table holds."""
+    state = Commitment.objects.aggregate(n=Count("id"), top=Max("id"), latest=Max("created_at"))
+    key = f"funding.table:{year}:{state['n']}:{state['top']}:{state['latest'].isoformat() if state['latest'] else ''}"
+    table = cache.get(key)
+    if table is None:
+        table = priced_table(year)
+        cache.set(key, table, CACHE_SECONDS)
+    return table
+
+
+CACHE_SECONDS = 3600
+
+
 def priced_table(year: int, queryset=None) -> dict[str, np.ndarray]:
     """Columns, one entry per version window in the year: line_id, setting_type, child_id, lo and hi (date
-    ordinals), and pence for place, school_contribution, top_up, fee, residential, transport, high_needs."""
+    ordinals), and pence for place, school_contribution, top_up, fee, residential, transport, high_needs.
+
+    Reads raw rows (the queryset's own SQL, without Django's per-value converters): this is the overview's hot path.
+    """
     first, last = pricing_engine.financial_year_bounds(year)
     qs = (queryset if queryset is not None else Commitment.objects.all()).filter(start__lte=last).filter(
         Q(end__isnull=True) | Q(end__gte=first))
-    rows = list(qs.order_by("package", "version").values_list(*TABLE_FIELDS))
+    sql, params = qs.order_by("package", "version").values_list(*TABLE_FIELDS).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    first_o, last_o = first.toordinal(), last.toordinal()
     kept, lo, hi = [], [], []
     for n, r in enumerate(rows):
         nxt = rows[n + 1] if n + 1 < len(rows) and rows[n + 1][0] == r[0] else None
-        a = max(r[3], r[2], first)
-        b = min(r[4] or last, last, (nxt[2] - timedelta(days=1)) if nxt else last)
+        a = max(_ordinal(r[3]), _ordinal(r[2]), first_o)
+        b = min(_ordinal(r[4]) or last_o, last_o, (_ordinal(nxt[2]) - 1) if nxt else last_o)
         if a <= b:
             kept.append(r)
-            lo.append(a.toordinal())
-            hi.append(b.toordinal())
+            lo.append(a)
+            hi.append(b)
     lo_a, hi_a = np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64)
     days = hi_a - lo_a + 1
     year_days = pricing_engine.days_in_year(year)
 
     def pence(i):
-        return np.array([int(r[i] * 100) for r in kept], dtype=np.int64)
+        return np.array([_scaled(r[i], 100) for r in kept], dtype=np.int64)
 
-    attendance = np.array([int(r[14] * 10_000) for r in kept], dtype=np.int64)
+    attendance = np.array([_scaled(r[14], 10_000) for r in kept], dtype=np.int64)
     out = {"line_id": np.array([r[5] for r in kept], dtype=np.int64),
            "setting_type": np.array([r[6] for r in kept], dtype=object),
            "child_id": np.array([r[7] for r in kept], dtype=np.int64), "lo": lo_a, "hi": hi_a}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -78,11 +79,23 @@ def _url(name, *args):
 
 @requires("funding.view_children")
 def line(request, code: str):
+    from django.core.paginator import Paginator
+
+    from highneeds.people.models import Child
+
     year = _year(request)
     budget_line = get_object_or_404(BudgetLine, code=code)
-    priced = queries.priced_commitments(year, Commitment.objects.filter(line=budget_line))
+    table = queries.council_table(year)
+    mask = table["line_id"] == budget_line.pk
+    child_ids = sorted(set(table["child_id"][mask].tolist()))
+    children = Child.objects.filter(pk__in=child_ids).order_by("last_name", "first_name", "pk").values_list(
+        "pk", flat=True)
+    page = Paginator(children, 100).get_page(request.GET.get("page"))
+    priced = queries.priced_commitments(year, Commitment.objects.filter(line=budget_line,
+                                                                        child_id__in=list(page.object_list)))
     log.record(actor=request.user, action="funding.line_children_view",
-               after={"line": code, "financial_year": year, "children": len({p.commitment.child_id for p in priced})})
+               after={"line": code, "financial_year": year, "page": page.number,
+                      "children": [p.commitment.child_id for p in priced]})
     rows = [{"child_id": p.commitment.child_id, "child": p.commitment.child.full_name,
              "setting": p.commitment.establishment.name if p.commitment.establishment else "",
              "setting_type": p.commitment.get_setting_type_display(), "band": p.commitment.band.name
@@ -90,11 +103,13 @@ def line(request, code: str):
              "reference": p.commitment.source_reference, "version": p.commitment.version,
              "from": format_date(p.start), "to": format_date(p.end),
              "amount": presenting.gbp(p.pricing.high_needs_total)}
-            for p in sorted(priced, key=lambda p: (p.commitment.child.last_name, p.commitment.child_id, p.start))]
+            for p in sorted(priced, key=lambda p: (p.commitment.child.last_name, p.commitment.child.first_name,
+                                                   p.commitment.child_id, p.start))]
     return render(request, "funding/line.html", {
         "page_title": f"{budget_line.code} {budget_line.name} {presenting.fy_label(year)}", "line": budget_line.name,
-        "code": budget_line.code, "rows": rows, "label": presenting.fy_label(year), "year": year,
-        "total": presenting.gbp(sum((p.pricing.high_needs_total for p in priced), presenting.ZERO))})
+        "code": budget_line.code, "rows": rows, "label": presenting.fy_label(year), "year": year, "page": page,
+        "children": len(child_ids), "query": f"year={year}",
+        "total": presenting.gbp(Decimal(int(table["high_needs"][mask].sum())) / 100)})
 
 
 @requires("funding.view_children")
