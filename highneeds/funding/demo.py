@@ -26,6 +26,7 @@ from .models import AreaOfNeed, Band, Budget, BudgetLine, ChildBand, Commitment,
 
 AREA_BY_NEED = {"SPLD": "CL", "MLD": "CL", "SLD": "CL", "PMLD": "CL", "SLCN": "CI", "ASD": "CI", "SEMH": "SEMH",
                 "HI": "SP", "VI": "SP", "MSI": "SP", "PD": "SP"}
+CENTRAL_SHARES = {"1.2.5": Decimal("0.5"), "1.2.6": Decimal("0.15"), "1.2.7": Decimal("0.35")}
 DESIGNATION_BY_NEED = {"MLD": "MLD", "SPLD": "MLD", "SEMH": "SEMH", "ASD": "ASD", "SLCN": "ASD", "SLD": "SLD",
                        "PMLD": "SLD", "MSI": "SLD"}
 
@@ -115,10 +116,14 @@ def _budgets_and_actuals(actor) -> dict[str, int]:
         committed = defaultdict(Decimal)
         for p in queries.priced_commitments(year):
             committed[p.commitment.line_id] += p.pricing.high_needs_total
+        packages = sum(committed.values(), Decimal(0)) * Decimal("0.96")
+        allocation = getattr(DsgAllocation.objects.filter(financial_year=year).first(), "high_needs_block", None)
+        central = max(Decimal(0), (allocation or packages) * Decimal("0.98") - packages)
         for line in BudgetLine.objects.all():
-            # a little under what is committed: the pressure a monitoring report shows
-            amount = (committed.get(line.pk, Decimal(0)) * Decimal("0.96")).quantize(Decimal("1000"))
-            services.set_budget(actor=actor, financial_year=year, line=line, amount=amount)
+            # packages: a little under what is committed (the pressure a monitoring report shows); central services
+            # share what is left of the allocation
+            amount = committed.get(line.pk, Decimal(0)) * Decimal("0.96") + central * CENTRAL_SHARES.get(line.code, 0)
+            services.set_budget(actor=actor, financial_year=year, line=line, amount=amount.quantize(Decimal("1000")))
         made["funding budgets"] = BudgetLine.objects.count()
     from highneeds.funding.models import ActualsBatch
 
@@ -134,6 +139,9 @@ def _budgets_and_actuals(actor) -> dict[str, int]:
                 if overlap > 0:
                     by_line[(p.commitment.line.code, period)] += (
                         p.pricing.high_needs_total * overlap / ((p.end - p.start).days + 1))
+        for budget in Budget.objects.filter(financial_year=year, line__code__in=CENTRAL_SHARES).select_related("line"):
+            for period in range(1, months_paid + 1):
+                by_line[(budget.line.code, period)] += budget.amount / 12
         for (code, period), amount in sorted(by_line.items()):
             amount = (amount * Decimal("1.02")).quantize(Decimal("0.01"))  # payments run a little ahead
             rows.append((period, code, amount))

@@ -17,6 +17,8 @@ BUDGET_LINES = [
     ("1.2.2", "Top-up funding: academies, free schools and colleges"),
     ("1.2.3", "Top-up and other funding: non-maintained and independent providers"),
     ("1.2.4", "Additional high needs targeted funding for mainstream schools and academies"),
+    ("1.2.5", "SEN support services"),
+    ("1.2.6", "Hospital education services"),
     ("1.2.7", "Other alternative provision services"),
 ]
 

@@ -65,7 +65,11 @@ def monitoring(year: int) -> dict:
         mask = table["line_id"] == line.pk
         figures = {"budget": budgets.get(line.pk, ZERO), "committed": _pounds(table["high_needs"][mask].sum()),
                    "paid": paid[line.pk]}
-        figures["outturn"] = figures["paid"] + _pounds(monthly[mask, last_period:].sum())
+        if mask.any():
+            remaining = _pounds(monthly[mask, last_period:].sum())
+        else:  # a line with no packages (central services, say): its budget for the months not yet paid
+            remaining = (figures["budget"] * (12 - last_period) / 12).quantize(Decimal("0.01"))
+        figures["outturn"] = figures["paid"] + remaining
         figures["variance"] = figures["outturn"] - figures["budget"]
         for k, v in figures.items():
             totals[k] += v
@@ -74,7 +78,7 @@ def monitoring(year: int) -> dict:
     settings = []
     for setting_type in sorted(set(table["setting_type"])):
         mask = table["setting_type"] == setting_type
-        settings.append({"setting": SETTING_LABELS[setting_type], "children": len(set(table["child_id"][mask])),
+        settings.append({"setting": SETTING_LABELS[setting_type], "children": f'{len(set(table["child_id"][mask])):,}',
                          "raw": _pounds(table["high_needs"][mask].sum())})
     settings.sort(key=lambda s: -s["raw"])
     month_committed = monthly.sum(axis=0) if len(table["lo"]) else [0] * 12
@@ -87,7 +91,7 @@ def monitoring(year: int) -> dict:
                      for s in settings],
         "months": [{"month": MONTHS[i], "budget": gbp(budget_total / 12), "committed": gbp(_pounds(month_committed[i])),
                     "paid": gbp(paid_month[i + 1]) if i + 1 <= last_period else ""} for i in range(12)],
-        "packages": len(table["lo"]),
+        "packages": len(table["lo"]), "packages_text": f'{len(table["lo"]):,}',
     }
 
 
