@@ -156,3 +156,17 @@ def test_the_numpy_table_agrees_with_the_decimal_pricing_to_the_penny(banded_chi
         assert len(table["lo"]) == len(priced)
         assert int(table["high_needs"].sum()) == int(sum(p.pricing.high_needs_total for p in priced) * 100)
         assert int(table["transport"].sum()) == int(sum(p.pricing.amount("transport") for p in priced) * 100)
+
+
+def test_a_line_with_no_packages_forecasts_its_budget_for_the_months_not_yet_paid(make_user):
+    from highneeds.funding import presenting
+
+    finance = make_user("finance")
+    services.set_budget(actor=finance, financial_year=2026, line=BudgetLine.objects.get(code="1.2.5"),
+                        amount=Decimal("120000"))
+    services.import_actuals(actor=finance, financial_year=2026, filename="c.csv",
+                            content=b"period,line,amount\n1,1.2.5,11000\n2,1.2.5,11000\n3,1.2.5,11000\n",
+                            control_total="33000")
+    line = next(row for row in presenting.monitoring(2026)["lines"] if row["code"] == "1.2.5")
+    assert line["paid"] == "£33,000" and line["outturn"] == "£123,000"  # 33,000 + 9 months of 10,000
+    assert line["variance"] == "£3,000"
