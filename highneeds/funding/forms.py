@@ -139,3 +139,14 @@ class TopUpDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["decision"].error_messages["required"] = "Choose the panel's decision"
         self.fields["decision_reference"].error_messages["required"] = "Enter the panel meeting and date"
+
+
+class EndPackageForm(forms.Form):
+    package = forms.UUIDField(widget=forms.HiddenInput)
+    end = GovukDateField(label="Last day of the package")
+    reason = forms.CharField(label="Why it ends", max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end"].error_messages["required"] = "Enter the last day of the package"
+        self.fields["reason"].error_messages["required"] = "Say why the package ends"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("lines/<str:code>/", views.line, name="line"),
     path("children/<int:child_id>/", views.child, name="child"),
     path("children/<int:child_id>/commitments/new/", views.commitment_new, name="commitment-new"),
+    path("children/<int:child_id>/commitments/end/", views.commitment_end, name="commitment-end"),
     path("frameworks/", views.frameworks, name="frameworks"),
     path("frameworks/compare/", views.compare_frameworks, name="compare"),
     path("frameworks/<int:pk>/", views.framework, name="framework"),

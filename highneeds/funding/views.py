@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -149,7 +150,7 @@ def child(request, child_id: int):
                    "from": b.effective_from, "decided": b.get_decided_by_display(), "reference": b.decision_reference,
                    "evidence": b.evidence, "by": (b.recorded_by.get_full_name() or b.recorded_by.username)
                    if b.recorded_by else "system"} for b in queries.band_history(record)],
-        "versions": [{"package": str(c.package)[:8], "version": c.version, "setting": c.establishment.name
+        "versions": [{"package": str(c.package)[:8], "uuid": str(c.package), "version": c.version, "setting": c.establishment.name
                       if c.establishment else "", "setting_type": c.get_setting_type_display(),
                       "band": c.band.name if c.band else "Costed", "line": c.line.code, "start": c.start, "end": c.end,
                       "from": c.effective_from, "reason": c.reason, "top_up": presenting.gbp(c.top_up_annual)}
@@ -185,6 +186,34 @@ def commitment_new(request, child_id: int):
     return render(request, "funding/commitment_form.html", {
         "page_title": f"Commit a package for {record.full_name}", "form": form, "child_name": record.full_name,
         "child_id": record.pk}, status=400 if form.errors else 200)
+
+
+@requires("funding.manage_commitments")
+def commitment_end(request, child_id: int):
+    """End a package (the placement ends): a new version with an end date, from the day after it."""
+    record = open_child_record(request.user, child_id, what="funding.child_view")
+    form = forms.EndPackageForm(request.POST or None, initial={"package": request.GET.get("package", "")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        latest = Commitment.objects.filter(child=record, package=d["package"]).order_by("-version").first()
+        if latest is None:
+            raise Http404("No such package for this child")
+        try:
+            if latest.end is not None and latest.end <= d["end"]:
+                raise ValidationError({"end": f"The package already ends on {format_date(latest.end)}"})
+            if d["end"] < latest.start:
+                raise ValidationError({"end": f"The package starts on {format_date(latest.start)}: it cannot end "
+                                              "before then"})
+            services.revise_commitment(actor=request.user, commitment=latest, reason=d["reason"], end=d["end"],
+                                       effective_from=max(latest.effective_from, d["end"] + timedelta(days=1)))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"The package ends on {format_date(d['end'])}")
+            return redirect("funding:child", record.pk)
+    return render(request, "funding/end_package.html", {
+        "page_title": "End a package", "form": form, "child_name": record.full_name, "child_id": record.pk},
+        status=400 if form.errors else 200)
 
 
 def _commitment_errors(exc: ValidationError) -> ValidationError:

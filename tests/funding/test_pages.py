@@ -196,3 +196,27 @@ def test_senco_applies_for_a_top_up_and_the_panel_agrees(client, make_user, make
     assert ChildBand.objects.get(child=pupil).decided_by == "panel"
     again = client.post(f"/funding/top-ups/{application.pk}/", {"decision": "agree", "decision_reference": "x"})
     assert again.status_code in (200, 400) and Commitment.objects.filter(child=pupil).count() == 1
+
+
+def test_end_a_package_makes_a_new_version_and_stops_the_money(client, make_user, banded_child):
+    child, _, first = banded_child
+    as_role(client, make_user, "finance")
+    page = text(client.get(f"/funding/children/{child.pk}/"))
+    assert f"/funding/children/{child.pk}/commitments/end/?package={first.package}" in page
+    url = f"/funding/children/{child.pk}/commitments/end/"
+    assert client.get(f"{url}?package={first.package}").status_code == 200
+    bad = client.post(url, {"package": str(first.package), "end-day": "1", "end-month": "1", "end-year": "2020",
+                            "reason": "Moved"})
+    assert bad.status_code == 400 and "cannot end before" in text(bad)
+    ok = client.post(url, {"package": str(first.package), "end-day": "30", "end-month": "9", "end-year": "2026",
+                           "reason": "Moved out of area"})
+    assert ok.status_code == 302
+    latest = Commitment.objects.filter(package=first.package).order_by("-version").first()
+    assert latest.version == 2 and latest.end == date(2026, 9, 30)
+    from highneeds.funding import queries
+
+    # 1 April to 30 September 2026: 183 days of 365 at 1,600
+    assert sum(p.pricing.high_needs_total for p in queries.priced_commitments(2026)) == Decimal("802.19")
+    other = client.post(url, {"package": "00000000-0000-0000-0000-000000000000", "end-day": "30", "end-month": "9",
+                              "end-year": "2026", "reason": "x"})
+    assert other.status_code == 404
