@@ -135,6 +135,7 @@ PERMISSIONS = {
     "funding.set_bands": is_finance | is_manager,
     "funding.view_position": is_finance | is_manager | is_strategic,
     "funding.view_frameworks": is_finance | is_manager | is_strategic | is_casework | is_role_panel,
+    "funding.edit_frameworks": is_finance | is_manager,
     "funding.view_statements": is_finance | is_manager | is_senco,
     "funding.view_statement": is_finance | is_manager | (is_senco & senco_of_setting),
     "funding.own_statement": is_senco,

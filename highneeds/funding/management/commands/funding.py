@@ -3,6 +3,8 @@
     echo '{"setting_type": "special", "start": "2026-09-01", "financial_year": 2026}' | highneeds funding price
     highneeds funding commitments export --year 2026 --out commitments.csv
     highneeds funding actuals import payments.csv --year 2026 --control-total 123456.78
+    highneeds funding framework export mainstream-top-up > mine.json     (edit, raise "version", then:)
+    highneeds funding framework import mine.json
 
 `price` reads one package (or a list) as JSON on standard input and writes its price as JSON (the contract in
 docs/funding.md). Bad input: each problem on standard error, one a line, naming the field; exit status 1 and
@@ -35,6 +37,10 @@ class Command(BaseCommand):
         c.add_argument("what", choices=["export"])
         c.add_argument("--year", type=int, required=True, help="financial year (2026: April 2026 to March 2027)")
         c.add_argument("--out", default="-", help="CSV file to write (default: standard output)")
+        f = sub.add_parser("framework", help="framework: export one as JSON, or import a new version")
+        f.add_argument("what", choices=["export", "import"])
+        f.add_argument("target", help="export: the framework's code; import: a JSON file")
+        f.add_argument("--version", type=int, help="export: this version (default the latest)")
         a = sub.add_parser("actuals", help="actuals: import a CSV of payments")
         a.add_argument("what", choices=["import"])
         a.add_argument("file", help="CSV: period, line, amount and optionally setting_type, urn, child_id, reference")
@@ -46,6 +52,8 @@ class Command(BaseCommand):
             return self._price(options["input"], options["compact"])
         if action == "commitments":
             return self._export(options["year"], options["out"])
+        if action == "framework":
+            return self._framework(options["what"], options["target"], options.get("version"))
         return self._import(options["file"], options["year"], options["control_total"])
 
     def _price(self, source: str, compact: bool) -> None:
@@ -104,6 +112,33 @@ class Command(BaseCommand):
             self._fail([f"{k.replace('_', '-')}: {m}" for k, ms in exc.message_dict.items() for m in ms]
                        if hasattr(exc, "error_dict") else exc.messages)
         self.stdout.write(f"Imported {batch.rows} payments totalling {batch.control_total} for {year}")
+
+    def _framework(self, what: str, target: str, version: int | None) -> None:
+        from django.core.exceptions import ValidationError
+
+        from highneeds.accounts.roles import SYSTEM
+        from highneeds.funding import services
+        from highneeds.funding.models import Framework
+
+        if what == "export":
+            found = Framework.objects.filter(code=target)
+            found = found.filter(version=version) if version else found.order_by("-version")
+            framework = found.first()
+            if framework is None:
+                self._fail([f"no framework {target!r}" + (f" version {version}" if version else "")])
+            self.stdout.write(json.dumps(services.framework_definition(framework), indent=2, ensure_ascii=False))
+            return
+        try:
+            definition = json.loads(Path(target).read_text(encoding="utf-8"))
+        except OSError as exc:
+            self._fail([f"{target}: {exc.strerror}"])
+        except ValueError as exc:
+            self._fail([f"{target} is not valid JSON: {exc}"])
+        try:
+            framework = services.install_framework(actor=SYSTEM, definition=definition)
+        except ValidationError as exc:
+            self._fail(exc.messages)
+        self.stdout.write(f"Installed {framework.code} version {framework.version} from {framework.effective_from}")
 
     def _fail(self, messages: list[str]) -> None:
         for message in messages:
