@@ -10,7 +10,6 @@ import csv
 import io
 import uuid
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch

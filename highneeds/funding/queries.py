@@ -207,3 +207,15 @@ def monthly_pence(table: dict[str, np.ndarray], year: int) -> np.ndarray:
     overlap = np.clip(np.minimum(hi, np.array(ends)) - np.maximum(lo, np.array(starts)) + 1, 0, None)
     days = (table["hi"] - table["lo"] + 1)[:, None]
     return table["high_needs"][:, None] * overlap / np.maximum(days, 1)
+
+
+def framework_definition(framework: Framework) -> dict:
+    """A framework version as JSON (to copy, change and install as the next version)."""
+    return {"code": framework.code, "version": framework.version, "name": framework.name, "kind": framework.kind,
+            "effective_from": framework.effective_from.isoformat(),
+            "effective_to": framework.effective_to.isoformat() if framework.effective_to else None,
+            "description": framework.description, "source": framework.source,
+            "areas": [{"code": a.code, "name": a.name} for a in framework.areas.all()],
+            "bands": [{"code": b.code, "name": b.name, "descriptors": b.descriptors, "provision": b.provision,
+                       "top_up": None if b.top_up is None else str(b.top_up), "prices": b.prices}
+                      for b in framework.bands.all()]}

@@ -382,6 +382,3 @@ def own_statement(request):
         raise PermissionDenied("funding.own_statement")
     return redirect("funding:statement", request.user.establishment_id)
 
-
-def today():
-    return timezone.localdate()

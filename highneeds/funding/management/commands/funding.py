@@ -121,12 +121,14 @@ class Command(BaseCommand):
         from highneeds.funding.models import Framework
 
         if what == "export":
+            from highneeds.funding.queries import framework_definition
+
             found = Framework.objects.filter(code=target)
             found = found.filter(version=version) if version else found.order_by("-version")
             framework = found.first()
             if framework is None:
                 self._fail([f"no framework {target!r}" + (f" version {version}" if version else "")])
-            self.stdout.write(json.dumps(services.framework_definition(framework), indent=2, ensure_ascii=False))
+            self.stdout.write(json.dumps(framework_definition(framework), indent=2, ensure_ascii=False))
             return
         try:
             definition = json.loads(Path(target).read_text(encoding="utf-8"))
