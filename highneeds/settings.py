@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "highneeds.letters",
     "highneeds.portal",
     "highneeds.planning",
+    "highneeds.funding",
     "highneeds.web",
     "highneeds.insight",
     "highneeds.imports",

@@ -67,6 +67,11 @@ def own_record_16_plus(user, child) -> bool:
     return child is not None and user.child_id == child.pk and child.age(date.today()) >= 16
 
 
+@rules.predicate
+def senco_of_setting(user, establishment) -> bool:
+    return establishment is not None and bool(user.establishment_id) and user.establishment_id == establishment.pk
+
+
 can_view_child = (
     is_casework
     | is_finance
@@ -129,6 +134,22 @@ PERMISSIONS = {
     # forecasts and DSG scenarios: aggregates only
     "planning.view_forecast": is_finance | is_strategic | is_manager,
     "planning.edit_scenarios": is_finance | is_manager,
+    # funding: finance officers (the S151 officer signs in as finance) and managers; lead members see
+    # aggregates only (the DSG position); a SENCO or head sees only their own setting's statement
+    "funding.view_finance": is_finance | is_manager,
+    "funding.view_children": is_finance | is_manager,
+    "funding.manage_commitments": is_finance | is_manager,
+    "funding.manage_budget": is_finance | is_manager,
+    "funding.set_bands": is_finance | is_manager,
+    "funding.view_position": is_finance | is_manager | is_strategic,
+    "funding.view_frameworks": is_finance | is_manager | is_strategic | is_casework | is_role_panel,
+    "funding.edit_frameworks": is_finance | is_manager,
+    "funding.view_statements": is_finance | is_manager | is_senco,
+    "funding.view_statement": is_finance | is_manager | (is_senco & senco_of_setting),
+    "funding.own_statement": is_senco,
+    "funding.apply_top_up": is_senco & child_at_my_setting,
+    "funding.apply_top_ups": is_senco,
+    "funding.decide_top_ups": is_finance | is_manager,
     # administration
     "accounts.manage_users": is_admin,
     "accounts.use_api": is_anyone,

@@ -8,6 +8,7 @@ from . import children, errors, establishments, plans
 from . import reviews as reviews_api
 from . import disputes as disputes_api
 from . import planning as planning_api
+from . import funding as funding_api
 from .auth import BearerToken
 from .docs import LocalSwagger
 
@@ -32,3 +33,4 @@ api.add_router("", plans.router)
 api.add_router("", reviews_api.router)
 api.add_router("", disputes_api.router)
 api.add_router("", planning_api.router)
+api.add_router("", funding_api.router)

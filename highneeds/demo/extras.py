@@ -18,7 +18,7 @@ PANEL_NAME = "Decision to assess panel"
 
 # Each domain app may add its own demo records in `highneeds/<app>/demo.py`:
 # `prepare(actor, progress=None) -> dict[str, int]`, run in this order after the casework clocks.
-DEMO_APPS = ("plans", "reviews", "disputes", "planning")
+DEMO_APPS = ("plans", "reviews", "disputes", "planning", "funding")
 
 
 def prepare(actor, progress=None) -> dict[str, int]:

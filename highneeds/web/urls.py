@@ -21,5 +21,6 @@ urlpatterns = [
     path("reviews/", include("highneeds.reviews.urls")),
     path("disputes/", include("highneeds.disputes.urls")),
     path("planning/", include("highneeds.planning.urls")),
+    path("funding/", include("highneeds.funding.urls")),
     path("", include("highneeds.portal.urls")),
 ]

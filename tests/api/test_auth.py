@@ -21,6 +21,7 @@ PATHS = [
     "/reviews", "/phase-transfers", "/reassessments",
     "/children/1/disagreements",
     "/planning/scenarios", "/planning/scenarios/1",
+    "/funding/frameworks", "/funding/position", "/funding/commitments", "/funding/establishments/1/statement",
 ]
 
 
