@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "highneeds.insight",
     "highneeds.imports",
     "highneeds.demo",
+    "highneeds.returns",
 ]
 
 MIDDLEWARE = [

@@ -121,6 +121,8 @@ PERMISSIONS = {
     # forecasts and DSG scenarios: aggregates only
     "planning.view_forecast": is_finance | is_strategic | is_manager,
     "planning.edit_scenarios": is_finance | is_manager,
+    # the SEN2 statutory return: builds, kept versions, validation and import (the SEND team's data work)
+    "returns.manage": is_manager,
     # administration
     "accounts.manage_users": is_admin,
     "accounts.use_api": is_anyone,
