@@ -34,7 +34,8 @@ def finish_build(*, actor, kept: KeptReturn, xml: bytes, summary: dict, issues: 
     """Keep the built file with what was found. Building a return reads every included child's record: the audit
     event lists them, so a subject access request can show who exported whose data."""
     require(actor, "returns.manage")
-    kept.xml, kept.summary, kept.issues, kept.gaps = xml, summary, issues, gaps
+    kept.xml, kept.issues, kept.gaps = xml, issues, gaps
+    kept.summary = {**summary, "child_ids": child_ids}  # Person[n] in the file is child_ids[n - 1]
     kept.errors = sum(i["severity"] == "error" for i in issues)
     kept.queries = len(issues) - kept.errors
     kept.state, kept.built_at, kept.done = "built", timezone.now(), kept.total

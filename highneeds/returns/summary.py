@@ -48,4 +48,4 @@ def previous_year(kept: KeptReturn) -> dict | None:
             .order_by("-submitted_at", "-built_at").first())
     if not last:
         return None
-    return {k: v for k, v in last.summary.items() if k != "previous"}
+    return {k: v for k, v in last.summary.items() if k not in ("previous", "child_ids")}

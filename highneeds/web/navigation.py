@@ -15,6 +15,7 @@ ITEMS = [
     ("Forecasts", "/planning/", "planning.view_forecast"),
     ("Establishments", "/establishments/", "establishments.view"),
     ("Local area figures", "/insight/", "insight.view_aggregates"),
+    ("SEN2 return", "/returns/sen2/", "returns.manage"),
     ("Letters", "/letters/", "letters.edit_templates"),
     ("Council settings", "/settings/", "council.change_settings"),
     ("Users", "/users/", "accounts.manage_users"),

@@ -20,5 +20,6 @@ urlpatterns = [
     path("reviews/", include("highneeds.reviews.urls")),
     path("disputes/", include("highneeds.disputes.urls")),
     path("planning/", include("highneeds.planning.urls")),
+    path("returns/sen2/", include("highneeds.returns.urls")),
     path("", include("highneeds.portal.urls")),
 ]
