@@ -72,21 +72,24 @@ def _values(qs_for_ids: Callable, ids: list[int], *fields):
 
 
 def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = None,
-          generated: datetime | None = None) -> Extract:
+          generated: datetime | None = None, only_responsible: bool = False) -> Extract:
+    """The return for `year`. `only_responsible` keeps the children whose responsible LA is `la` (a database
+    holding several councils, such as the national synthetic set); a council's own database needs no filter."""
     census = sen2_codes.census_date(year)
     start, end = sen2_codes.activity_period(year)
 
     # Plans in the return: in force on the census day, or ceased since the period began.
-    plans = list(Plan.objects.exclude(status="draft").filter(first_issued_on__isnull=False,
-                                                             first_issued_on__lte=census)
-                 .exclude(ceased_on__lt=start)
-                 .values("id", "child_id", "first_issued_on", "ceased_on", "cease_reason", "request_id"))
+    plans = Plan.objects.exclude(status="draft").filter(first_issued_on__isnull=False, first_issued_on__lte=census)
+    requests = AssessmentRequest.objects.filter(duplicate_of__isnull=True, received_on__lte=census)
+    if only_responsible:
+        plans, requests = plans.filter(child__responsible_la=la), requests.filter(child__responsible_la=la)
+    plans = list(plans.exclude(ceased_on__lt=start).values("id", "child_id", "first_issued_on", "ceased_on",
+                                                           "cease_reason", "request_id"))
     for p in plans:
         if p["ceased_on"] and p["ceased_on"] > census:  # ceased after the census day: still in force on it
             p["ceased_on"], p["cease_reason"] = None, ""
     # Requests: received in the period, earlier ones still open on the census day, and those behind a plan.
-    requests = list(AssessmentRequest.objects.filter(duplicate_of__isnull=True, received_on__lte=census)
-                    .values("id", "child_id", "received_on", "source", "status", "closed_on"))
+    requests = list(requests.values("id", "child_id", "received_on", "source", "status", "closed_on"))
     plan_requests = {p["request_id"] for p in plans if p["request_id"]}
     requests = [r for r in requests if start <= r["received_on"] <= end or r["id"] in plan_requests
                 or (r["received_on"] < start and (r["closed_on"] is None or r["closed_on"] > census))]
