@@ -123,7 +123,8 @@ def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = N
         lambda ids: Placement.objects.filter(child_id__in=ids, start_date__lte=census)
         .exclude(end_date__lt=census).order_by("-start_date", "-id"), child_ids,
         "child_id", "placement_type", "start_date", "end_date", "establishment__urn", "establishment__ukprn",
-        "establishment__has_sen_unit", "establishment__has_resourced_provision"))
+        "establishment__has_sen_unit", "establishment__has_resourced_provision", "establishment__name",
+        "establishment__establishment_type"))
     ehe = {f["child_id"] for f in _values(lambda ids: CohortFlag.objects.filter(
         child_id__in=ids, flag="EHE", start_date__lte=census).exclude(end_date__lt=census), child_ids, "child_id")}
     children = {c["id"]: c for c in _values(lambda ids: Child.objects.filter(pk__in=ids), child_ids,
@@ -282,6 +283,14 @@ def _active(child_id, plan, transfers, reviews, needs, placements, ehe, year, ga
         else:
             detail.urn = str(p["establishment__urn"] or "")
             detail.ukprn = "" if detail.urn else str(p["establishment__ukprn"] or "")
+            if not (detail.urn or detail.ukprn):
+                # No URN or UKPRN: SEN2's own codes for a setting GIAS does not list (EYP from 2023, OTH from 2025).
+                if p["establishment__establishment_type"] == "EARLY_YEARS":
+                    detail.sen_setting = "EYP"
+                elif year >= 2025:
+                    detail.sen_setting, detail.sen_setting_other = "OTH", p["establishment__name"][:100]
+                else:
+                    gap("5 Active plans", "URN", f"{p['establishment__name']} has no URN or UKPRN")
         if p["placement_type"] == "UNIT":
             detail.sen_unit = bool(p["establishment__has_sen_unit"])
             detail.resourced = bool(p["establishment__has_resourced_provision"]) and not detail.sen_unit

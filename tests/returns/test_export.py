@@ -77,3 +77,16 @@ def test_ceased_plan_carries_its_reason(council):
     assert (req.assessments[0].plans[0].cease_date, req.assessments[0].plans[0].cease_reason) == (
         date(2026, 7, 20), "3")
     assert req.active_plans == []
+
+
+def test_setting_without_urn_uses_sen2_setting_codes(council, make_establishment):
+    from highneeds.people import services as people
+    from highneeds.accounts.roles import SYSTEM
+
+    hospital = make_establishment(name="Hillside Hospital School", urn=None, establishment_type="OTHER")
+    people.add_placement(actor=SYSTEM, child=council["lacking"], establishment=hospital, placement_type="ON_ROLL",
+                         start_date=date(2025, 9, 1))
+    ex = extract.build(year=2027, la="384")
+    detail = _person(ex, council["lacking"]).requests[0].active_plans[0].placements[0]
+    assert (detail.urn, detail.sen_setting, detail.sen_setting_other) == ("", "OTH", "Hillside Hospital School")
+    assert "PlacementDetail" not in {g.item for g in ex.gaps if g.child_id == council["lacking"].pk}
