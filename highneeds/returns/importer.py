@@ -21,6 +21,7 @@ from django.db.models import Q
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.casework.models import AssessmentRequest, CaseEvent, ClockException
+from highneeds.casework.services import recalculate_clocks
 from highneeds.engine.sen2 import model as m
 from highneeds.engine.sen2.safexml import parse
 from highneeds.engine.sen2.validate import validate_tree
@@ -61,6 +62,8 @@ def import_return(*, actor, data: bytes, dry_run: bool = False) -> Report:
     loader = _Loader(actor, ret.header, report)
     for index, person in enumerate(ret.persons, 1):
         loader.person(person, f"Person {index}")
+    if loader.open_requests:  # the clock's deadlines for requests still open, as for any request entered here
+        recalculate_clocks(actor=actor, requests=AssessmentRequest.objects.filter(pk__in=loader.open_requests))
     log.record(actor=actor, action="sen2.import", after={"la": ret.header.la, "year": ret.header.year,
                                                         "created": dict(report.created), "dry_run": dry_run})
     if dry_run:
@@ -72,6 +75,7 @@ class _Loader:
     def __init__(self, actor, header: m.Header, report: Report):
         self.actor, self.header, self.report = actor, header, report
         self.establishments: dict[str, Establishment | None] = {}
+        self.open_requests: list[int] = []
 
     def establishment(self, detail: m.PlacementDetail) -> Establishment | None:
         key = f"urn:{detail.urn}" if detail.urn else f"ukprn:{detail.ukprn}"
@@ -94,10 +98,14 @@ class _Loader:
         child = Child.objects.filter(match).first()
         self._count("children", child is None)
         if child is None:
-            child = create_child(actor=self.actor, data={
-                "first_name": p.forename, "last_name": p.surname, "date_of_birth": p.birth_date.isoformat(),
-                "sex": p.sex, "ethnicity": p.ethnicity or "NOBT", "postcode": p.postcode, "upn": p.upn or None,
-                "uln": p.uln or None, "responsible_la": self.header.la})
+            try:
+                child = create_child(actor=self.actor, data={
+                    "first_name": p.forename, "last_name": p.surname, "date_of_birth": p.birth_date.isoformat(),
+                    "sex": p.sex, "ethnicity": p.ethnicity or "NOBT", "postcode": p.postcode, "upn": p.upn or None,
+                    "uln": p.uln or None, "responsible_la": self.header.la})
+            except ValidationError as exc:  # the same checks as the child's form: name the person and the item
+                raise ValidationError([f"{where} ({p.forename} {p.surname}): {field}: {msgs[0]}"
+                                       for field, msgs in exc.message_dict.items()]) from None
         for r in p.requests:
             self.request(child, r, where)
 
@@ -146,6 +154,8 @@ class _Loader:
             ClockException.objects.create(request=request, code="PERSONAL_CIRCS", date_from=r.received_date,
                                           reason="Imported from SEN2: Week20 = 1 (the return does not say which "
                                                  "exception applied)")
+        if request.is_open:
+            self.open_requests.append(request.pk)
         log.record(actor=self.actor, action="request.import", obj=request, child=child,
                    after={"received_on": r.received_date, "status": status, "events": len(events)})
         return request
@@ -155,10 +165,14 @@ class _Loader:
             self.report.skipped.append(f"{where}: a NamedPlan without a StartDate is not imported")
             return
         plan = Plan.objects.filter(child=child, first_issued_on=named.start_date).first()
+        ceased = bool(named.cease_date)
+        if plan is None and not ceased and Plan.objects.filter(child=child).exclude(status="ceased").exists():
+            self.report.skipped.append(f"{where}: the plan starting {named.start_date} is not imported: the child "
+                                       f"already has a plan in force here")
+            return
         self._count("plans", plan is None)
         if plan is not None:
             return
-        ceased = bool(named.cease_date)
         plan = Plan.objects.create(child=child, status="ceased" if ceased else "final",
                                    first_issued_on=named.start_date, ceased_on=named.cease_date,
                                    cease_reason=named.cease_reason, request=request)

@@ -3,6 +3,8 @@ Each is a @service: permission checked, audited, one transaction."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -21,7 +23,9 @@ def start_build(*, actor, year: int, la: str) -> KeptReturn:
         raise ValidationError({"year": f"Enter a return year from {FIRST_YEAR} to {LAST_YEAR}"})
     if not (la.isdigit() and len(la) == 3):
         raise ValidationError({"la": "Enter the council's 3-digit LA number, like 384"})
-    if KeptReturn.objects.filter(year=year, state__in=("queued", "building")).exists():
+    # A build that has not finished within the hour died with its process: it no longer blocks a new one.
+    if KeptReturn.objects.filter(year=year, state__in=("queued", "building"),
+                                 created_at__gte=timezone.now() - timedelta(hours=1)).exists():
         raise ValidationError({"year": f"A {year} return is already being built: wait for it to finish"})
     kept = KeptReturn.objects.create(year=year, la=la, created_by=actor if getattr(actor, "pk", None) else None)
     log.record(actor=actor, action="sen2.build.start", obj=kept, after={"year": year, "la": la})

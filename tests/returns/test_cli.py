@@ -124,3 +124,42 @@ def test_round_trip_import_then_export(db, tmp_path, make_establishment):
                   ap.review_meeting, ap.review_outcome) for ap in r.active_plans] for r in after.requests] == [
             [([(d.urn, d.rank, d.entry_date) for d in ap.placements], [(n.code, n.rank) for n in ap.needs],
               ap.review_meeting, ap.review_outcome) for ap in r.active_plans] for r in before.requests]
+
+
+def test_import_names_the_person_whose_record_is_refused(db, tmp_path, capsys):
+    from highneeds.people.models import Child
+
+    path = tmp_path / "bad_postcode.xml"
+    path.write_bytes(m.to_xml(variant(lambda r: setattr(r.persons[1], "postcode", "NOT A POSTCODE"))))
+    assert run("import", str(path)) == 1
+    err = capsys.readouterr().err
+    assert "Person 2 (Sam Sample): postcode" in err and "Traceback" not in err
+    assert Child.objects.count() == 0
+
+
+def test_imported_open_request_gets_its_clock(db, tmp_path):
+    from highneeds.casework.models import AssessmentRequest
+
+    ret = valid_return()
+    ret.persons[1].requests[0].outcome, ret.persons[1].requests[0].outcome_date = "", None
+    path = tmp_path / "open.xml"
+    path.write_bytes(m.to_xml(ret))
+    assert run("import", str(path)) == 0
+    request = AssessmentRequest.objects.get(status="pending")
+    assert request.submitted_via == "import" and request.next_due is not None and request.deadlines
+
+
+def test_a_second_live_plan_is_skipped_not_a_crash(db, tmp_path, capsys):
+    from datetime import date
+    from highneeds.plans.models import Plan
+
+    path = tmp_path / "in.xml"
+    path.write_bytes(m.to_xml(valid_return()))
+    assert run("import", str(path)) == 0
+    moved = variant(lambda r: setattr(r.persons[0].requests[0].assessments[0].plans[0], "start_date",
+                                      date(2026, 5, 2)))
+    path.write_bytes(m.to_xml(moved))
+    capsys.readouterr()
+    assert run("import", str(path)) == 0
+    assert "already has a plan in force" in capsys.readouterr().out
+    assert Plan.objects.count() == 1
