@@ -82,7 +82,8 @@ def bare_plans() -> None:
         plans = Plan.objects.bulk_create([Plan(child_id=c, status="final", first_issued_on=first.get(c, fallback))
                                           for c in chunk], batch_size=1000)
         PlanVersion.objects.bulk_create([PlanVersion(plan=p, number=1, kind="final", state="issued",
-                                                     issued_on=p.first_issued_on, establishment_id=where.get(p.child_id))
+                                                     issued_on=p.first_issued_on,
+                                                     establishment_id=where.get(p.child_id))
                                          for p in plans], batch_size=1000)
 
 

@@ -72,7 +72,8 @@ def detail(request, pk: int):
     figures = {k: v for k, v in kept.summary.items() if k not in ("child_ids",)}
     return render(request, "returns/detail.html", {
         "page_title": f"SEN2 {kept.year} return", "kept": {
-            "id": kept.pk, "year": kept.year, "la": kept.la, "state": kept.state, "state_label": kept.get_state_display(),
+            "id": kept.pk, "year": kept.year, "la": kept.la, "state": kept.state,
+            "state_label": kept.get_state_display(),
             "done": kept.done, "total": kept.total, "percent": kept.percent, "message": kept.message,
             "errors": kept.errors, "queries": kept.queries, "built_at": kept.built_at,
             "submitted_at": kept.submitted_at, "filename": kept.filename},

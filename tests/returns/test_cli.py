@@ -36,7 +36,8 @@ def test_validate_json_shape_and_exit_0(valid_file, capsys):
     path.write_bytes(m.to_xml(ret))
     assert run("validate", str(path), "--format", "json") == 0
     out = json.loads(capsys.readouterr().out)
-    assert out == [{"rule": "SEN2-131", "severity": "query", "xpath": "/Message/Persons/Person[1]/Requests/Assessment/Week20",
+    assert out == [{"rule": "SEN2-131", "severity": "query",
+                    "xpath": "/Message/Persons/Person[1]/Requests/Assessment/Week20",
                     "field": "Week20", "message": out[0]["message"]}]
 
 

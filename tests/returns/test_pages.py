@@ -70,7 +70,8 @@ def test_bad_input_is_named(db, client, officer, data, says):
     assert not KeptReturn.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.FINANCE, Role.STRATEGIC_LEAD, Role.PARENT, Role.PANEL_MEMBER, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.FINANCE, Role.STRATEGIC_LEAD, Role.PARENT, Role.PANEL_MEMBER,
+                                  Role.ADMIN])
 def test_other_roles_are_refused(db, client, make_user, role):
     kept = KeptReturn.objects.create(year=2027, la="384", state="built", xml=b"<Message/>")
     client.force_login(make_user(role))
