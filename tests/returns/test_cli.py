@@ -164,3 +164,23 @@ def test_a_second_live_plan_is_skipped_not_a_crash(db, tmp_path, capsys):
     assert run("import", str(path)) == 0
     assert "already has a plan in force" in capsys.readouterr().out
     assert Plan.objects.count() == 1
+
+
+def test_tables_from_casework(council, capsys):
+    assert run("tables", "--year", "2027", "--format", "json") == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["persons"] == 4 and figures["active_plans"] == 2 and figures["new_plans"] == 1
+    assert figures["requests"] == {"Decided not to assess": 1, "Decided to assess": 1, "Decision outstanding": 1,
+                                   "Requests received": 3}
+    # one plan issued, with an exception: within 20 weeks is 24 weeks here, so 0%; excluding exceptions, none left
+    assert figures["timeliness"]["issued"] == 1 and figures["timeliness"]["exceptions"] == 1
+    assert figures["timeliness"]["pct_including"] == 0.0 and figures["timeliness"]["pct_excluding"] is None
+
+
+def test_validate_with_another_years_rules(tmp_path, capsys):
+    path = tmp_path / "ds.xml"
+    path.write_bytes(m.to_xml(variant(lambda r: setattr(r.persons[0].requests[0].active_plans[0], "needs",
+                                                        [m.SENneed("DS", 1)]))))
+    assert run("validate", str(path)) == 0
+    assert run("validate", str(path), "--year", "2024") == 1
+    assert "SENtype 'DS' is not in the SENtype code list for 2024" in capsys.readouterr().out
