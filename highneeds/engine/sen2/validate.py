@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .model import read_header
-from .rules import ERROR, Context, Issue
+from .rules import _ITEMS, ERROR, Context, Issue
 from .rulesets import for_year
 from .safexml import SEN2FileError, parse
 
@@ -15,8 +15,11 @@ def validate_tree(root, year: int | None = None) -> list[Issue]:
         raise SEN2FileError("the header has no collection <Year>")
     ctx = Context(root, year, header.reference_date)
     issues = []
-    for rule in for_year(year).rules:
-        issues.extend(rule.run(ctx))
+    try:
+        for rule in for_year(year).rules:
+            issues.extend(rule.run(ctx))
+    finally:
+        _ITEMS.clear()
     return issues
 
 

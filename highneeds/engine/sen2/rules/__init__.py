@@ -51,8 +51,24 @@ class Rule:
             yield Issue(self.code, self.severity, ctx.path(el), fld, message)
 
 
+# Each element's item texts, read once per validation (lxml's findtext() compiles its path on every call, the
+# main cost of validating a large file). Holding the element keeps lxml's proxy, so identity keys stay valid.
+_ITEMS: dict = {}
+
+
 def text(el, name: str) -> str:
-    return (el.findtext(name) or "").strip()
+    items = _ITEMS.get(el)
+    if items is None:
+        items = {}
+        for child in el:
+            if child.tag not in items and isinstance(child.tag, str):
+                items[child.tag] = (child.text or "").strip()
+        _ITEMS[el] = items
+    return items.get(name, "")
+
+
+def children(el, tag: str) -> list:
+    return [child for child in el if child.tag == tag]
 
 
 def day(el, name: str) -> date | None:
@@ -69,6 +85,7 @@ class Context:
         self.year = year
         self.reference_date = reference_date
         self._tree = root.getroottree()
+        _ITEMS.clear()
 
     def path(self, el) -> str:
         return self._tree.getpath(el)
@@ -78,24 +95,25 @@ class Context:
 
     @cached_property
     def persons(self) -> list:
-        return self.root.findall("Persons/Person")
+        persons = self.root.find("Persons")
+        return children(persons, "Person") if persons is not None else []
 
     @cached_property
     def requests(self) -> list[tuple]:
         """(person, request) pairs."""
-        return [(p, r) for p in self.persons for r in p.findall("Requests")]
+        return [(p, r) for p in self.persons for r in children(p, "Requests")]
 
     @cached_property
     def assessments(self) -> list[tuple]:
         """(person, request, assessment)."""
-        return [(p, r, a) for p, r in self.requests for a in r.findall("Assessment")]
+        return [(p, r, a) for p, r in self.requests for a in children(r, "Assessment")]
 
     @cached_property
     def named_plans(self) -> list[tuple]:
         """(person, request, assessment, plan)."""
-        return [(p, r, a, n) for p, r, a in self.assessments for n in a.findall("NamedPlan")]
+        return [(p, r, a, n) for p, r, a in self.assessments for n in children(a, "NamedPlan")]
 
     @cached_property
     def active_plans(self) -> list[tuple]:
         """(person, request, active plan)."""
-        return [(p, r, ap) for p, r in self.requests for ap in r.findall("ActivePlans")]
+        return [(p, r, ap) for p, r in self.requests for ap in children(r, "ActivePlans")]

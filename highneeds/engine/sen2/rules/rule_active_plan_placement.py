@@ -1,11 +1,11 @@
 """Every active plan has at least one placement (a school or setting, or a SENsetting such as NIEO)."""
 
-from . import DFE, ERROR, Rule
+from . import DFE, ERROR, Rule, children
 
 
 def check(ctx):
     for _p, _r, plan in ctx.active_plans:
-        if plan.find("PlacementDetail") is None:
+        if not children(plan, "PlacementDetail"):
             yield plan, "PlacementDetail"
 
 

@@ -1,6 +1,6 @@
 """Coded items hold a code from their list for the collection year (lists in data/codes.json)."""
 
-from . import DFE, ERROR, Rule, text
+from . import DFE, ERROR, Rule, text, children
 
 # (which elements, item, code list)
 CODED = (
@@ -22,11 +22,11 @@ def _elements(ctx, which):
     if which == "persons":
         return ctx.persons
     if which == "plan_details":
-        return [d for *_, n in ctx.named_plans for d in n.findall("PlanDetail")]
+        return [d for *_, n in ctx.named_plans for d in children(n, "PlanDetail")]
     if which == "placement_details":
-        return [d for *_, ap in ctx.active_plans for d in ap.findall("PlacementDetail")]
+        return [d for *_, ap in ctx.active_plans for d in children(ap, "PlacementDetail")]
     if which == "needs":
-        return [d for *_, ap in ctx.active_plans for d in ap.findall("SENneed")]
+        return [d for *_, ap in ctx.active_plans for d in children(ap, "SENneed")]
     return [row[-1] for row in getattr(ctx, which)]
 
 

@@ -1,7 +1,7 @@
 """Dates follow the process: request received -> request outcome -> assessment outcome -> plan start -> cease,
 and nothing happens after the reference date."""
 
-from . import DFE, ERROR, Rule, day
+from . import DFE, ERROR, Rule, day, children
 
 
 def _pairs(ctx):
@@ -9,10 +9,10 @@ def _pairs(ctx):
         received = ("ReceivedDate", day(request, "ReceivedDate"), request)
         outcome = ("RequestOutcomeDate", day(request, "RequestOutcomeDate"), request)
         yield received, outcome
-        for assessment in request.findall("Assessment"):
+        for assessment in children(request, "Assessment"):
             assessed = ("AssessmentOutcomeDate", day(assessment, "AssessmentOutcomeDate"), assessment)
             yield outcome if outcome[1] else received, assessed
-            for plan in assessment.findall("NamedPlan"):
+            for plan in children(assessment, "NamedPlan"):
                 start = ("StartDate", day(plan, "StartDate"), plan)
                 yield assessed, start
                 yield start, ("CeaseDate", day(plan, "CeaseDate"), plan)

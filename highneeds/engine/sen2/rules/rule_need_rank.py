@@ -1,11 +1,11 @@
 """Each active plan has exactly one SEN need ranked 1 (primary), and no need code twice."""
 
-from . import DFE, ERROR, Rule, text
+from . import DFE, ERROR, Rule, text, children
 
 
 def check(ctx):
     for _p, _r, plan in ctx.active_plans:
-        needs = plan.findall("SENneed")
+        needs = children(plan, "SENneed")
         firsts = sum(text(n, "SENtypeRank") == "1" for n in needs)
         if firsts != 1:
             yield plan, "SENtypeRank", f"{firsts} SEN needs are ranked 1: exactly one (the primary need) must be"

@@ -1,11 +1,11 @@
 """Each active plan has exactly one placement ranked 1 (its main placement)."""
 
-from . import DFE, ERROR, Rule, text
+from . import DFE, ERROR, Rule, text, children
 
 
 def check(ctx):
     for _p, _r, plan in ctx.active_plans:
-        placements = plan.findall("PlacementDetail")
+        placements = children(plan, "PlacementDetail")
         if not placements:
             continue  # SEN2-141 reports a plan without a placement
         firsts = sum(text(d, "PlacementRank") == "1" for d in placements)

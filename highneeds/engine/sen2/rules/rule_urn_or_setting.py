@@ -1,14 +1,14 @@
 """A placement names a school or college (URN or UKPRN) or gives a SENsetting code, not both and not neither;
 SENsettingOther only with SENsetting OTH."""
 
-from . import DFE, ERROR, Rule, text
+from . import DFE, ERROR, Rule, text, children
 
 
 def _details(ctx):
     for *_, plan in ctx.named_plans:
-        yield from plan.findall("PlanDetail")
+        yield from children(plan, "PlanDetail")
     for *_, plan in ctx.active_plans:
-        yield from plan.findall("PlacementDetail")
+        yield from children(plan, "PlacementDetail")
 
 
 def check(ctx):

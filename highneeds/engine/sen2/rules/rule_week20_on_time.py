@@ -3,7 +3,7 @@ exception made no difference: check it was recorded against the right case."""
 
 from datetime import timedelta
 
-from . import OURS, QUERY, Rule, day, text
+from . import OURS, QUERY, Rule, day, text, children
 
 
 def check(ctx):
@@ -11,7 +11,7 @@ def check(ctx):
         if text(assessment, "Week20") != "1":
             continue
         received = day(request, "ReceivedDate")
-        start = min((s for s in (day(p, "StartDate") for p in assessment.findall("NamedPlan")) if s), default=None)
+        start = min((s for s in (day(p, "StartDate") for p in children(assessment, "NamedPlan")) if s), default=None)
         if received and start and start - received <= timedelta(weeks=20):
             yield assessment.find("Week20"), "Week20"
 
