@@ -87,13 +87,13 @@ def bare_plans() -> None:
                                          for p in plans], batch_size=1000)
 
 
-def one_return(year: int, la: str, only_responsible: bool = False) -> dict:
+def one_return(year: int, la: str, children: list[int] | None = None) -> dict:
     from highneeds.engine.sen2 import model as m
     from highneeds.engine.sen2.validate import validate_bytes
     from highneeds.returns import extract
 
     t0 = time.perf_counter()
-    ex = extract.build(year=year, la=la, only_responsible=only_responsible)
+    ex = extract.build(year=year, la=la, children=children)
     t1 = time.perf_counter()
     xml = m.to_xml(ex.ret)
     t2 = time.perf_counter()
@@ -136,12 +136,20 @@ def main() -> None:
             return
 
         loaded = load(None, args.national_scale)
-        las = sorted(set(Child.objects.exclude(responsible_la="").values_list("responsible_la", flat=True)))
         t = time.perf_counter()
+        from collections import defaultdict
+
+        from highneeds.casework.models import AssessmentRequest
+
+        by_la = defaultdict(set)  # one pass over plans and requests, not one scan per LA
+        for model in (Plan, AssessmentRequest):
+            for child_id, la in model.objects.values_list("child_id", "child__responsible_la").iterator(5000):
+                by_la[la].add(child_id)
+        las = sorted(by_la)
         totals = {"persons": 0, "active": 0, "issues": 0}
         slowest = (0.0, "")
         for la in las:
-            r = one_return(args.year, la, only_responsible=True)
+            r = one_return(args.year, la, children=list(by_la[la]))
             for k in totals:
                 totals[k] += r[k]
             slowest = max(slowest, (r["total"], la))

@@ -90,3 +90,15 @@ def test_setting_without_urn_uses_sen2_setting_codes(council, make_establishment
     detail = _person(ex, council["lacking"]).requests[0].active_plans[0].placements[0]
     assert (detail.urn, detail.sen_setting, detail.sen_setting_other) == ("", "OTH", "Hillside Hospital School")
     assert "PlacementDetail" not in {g.item for g in ex.gaps if g.child_id == council["lacking"].pk}
+
+
+def test_cut_to_one_council_by_responsible_la_or_children(council, make_child):
+    from highneeds.casework import services as cw
+    from highneeds.accounts.roles import SYSTEM
+
+    elsewhere = make_child(first_name="Eli", last_name="Away", responsible_la="380", dob=date(2016, 1, 1))
+    cw.submit_request(actor=SYSTEM, child=elsewhere, received_on=date(2026, 5, 5), source="1")
+    assert elsewhere.pk in extract.build(year=2027, la="384").child_ids  # one council's database: no cut
+    assert elsewhere.pk not in extract.build(year=2027, la="999", only_responsible=True).child_ids
+    assert extract.build(year=2027, la="380", only_responsible=True).child_ids == [elsewhere.pk]
+    assert extract.build(year=2027, la="380", children=[elsewhere.pk]).child_ids == [elsewhere.pk]
