@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
