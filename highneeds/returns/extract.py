@@ -244,7 +244,7 @@ def _request(r, events, issue_decisions, exceptions, disputes, plan, gap) -> m.R
         req.outcome, req.outcome_date = ("A" if assess else "N"), decision["occurred_on"]
     elif withdrawn:
         req.outcome, req.outcome_date = "W", withdrawn["occurred_on"]
-    if req.outcome != "A":
+    if req.outcome != "A" and plan is None:
         return req
     a = m.Assessment(mediation=d.get("not_issue_mediation", False), tribunal=d.get("not_issue_tribunal", False))
     not_issued, final = first.get("decision_not_to_issue"), first.get("final_plan_issued")

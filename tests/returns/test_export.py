@@ -102,3 +102,14 @@ def test_cut_to_one_council_by_responsible_la_or_children(council, make_child):
     assert elsewhere.pk not in extract.build(year=2027, la="999", only_responsible=True).child_ids
     assert extract.build(year=2027, la="380", only_responsible=True).child_ids == [elsewhere.pk]
     assert extract.build(year=2027, la="380", children=[elsewhere.pk]).child_ids == [elsewhere.pk]
+
+
+def test_a_plan_behind_a_request_with_no_recorded_decision_is_still_written(council):
+    from highneeds.casework.models import CaseEvent
+    from highneeds.plans.models import Plan
+
+    plan = Plan.objects.get(child=council["planned"])
+    CaseEvent.objects.filter(request=plan.request, event_type="decision_to_assess").delete()
+    ex = extract.build(year=2027, la="384")
+    req = _person(ex, council["planned"]).requests[0]
+    assert req.outcome == "" and req.assessments[0].plans[0].start_date == date(2026, 6, 20)
