@@ -123,7 +123,8 @@ def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = N
     versions = {}
     for v in _values(lambda ids: PlanVersion.objects.filter(plan_id__in=ids, state__in=("issued", "superseded"),
                                                            issued_on__lte=census).order_by("issued_on", "number"),
-                     plan_ids, "plan_id", "establishment__urn", "establishment__ukprn"):
+                     plan_ids, "plan_id", "establishment_id", "establishment__urn", "establishment__ukprn",
+                     "establishment__establishment_type", "establishment__name"):
         versions[v["plan_id"]] = v  # the latest issued version names the placement
     transfers = {t["plan_id"]: t["from_la"] for t in _values(lambda ids: TransferIn.objects.filter(plan_id__in=ids),
                                                              plan_ids, "plan_id", "from_la")}
@@ -182,10 +183,9 @@ def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = N
         for req, plan in pairs:
             named = req.assessments[0].plans[0]
             version = versions.get(plan["id"])
-            if version and (version["establishment__urn"] or version["establishment__ukprn"]):
-                named.details.append(m.PlacementDetail(urn=str(version["establishment__urn"] or ""),
-                                                       ukprn="" if version["establishment__urn"] else
-                                                       str(version["establishment__ukprn"] or ""), rank=1))
+            detail = m.PlacementDetail(rank=1)
+            if version and version["establishment_id"] and _where(detail, version, year):
+                named.details.append(detail)
             else:
                 gap("4 Named plan", "PlanDetail", "No school or setting is named in the issued plan")
             if plan["ceased_on"]:
@@ -291,17 +291,8 @@ def _active(child_id, plan, transfers, reviews, needs, placements, ehe, year, ga
         detail = m.PlacementDetail(rank=rank, entry_date=p["start_date"], leaving_date=p["end_date"])
         if p["placement_type"] == "EOTAS":
             detail.sen_setting = "OLA"
-        else:
-            detail.urn = str(p["establishment__urn"] or "")
-            detail.ukprn = "" if detail.urn else str(p["establishment__ukprn"] or "")
-            if not (detail.urn or detail.ukprn):
-                # No URN or UKPRN: SEN2's own codes for a setting GIAS does not list (EYP from 2023, OTH from 2025).
-                if p["establishment__establishment_type"] == "EARLY_YEARS":
-                    detail.sen_setting = "EYP"
-                elif year >= 2025:
-                    detail.sen_setting, detail.sen_setting_other = "OTH", p["establishment__name"][:100]
-                else:
-                    gap("5 Active plans", "URN", f"{p['establishment__name']} has no URN or UKPRN")
+        elif not _where(detail, p, year):
+            gap("5 Active plans", "URN", f"{p['establishment__name']} has no URN or UKPRN")
         if p["placement_type"] == "UNIT":
             detail.sen_unit = bool(p["establishment__has_sen_unit"])
             detail.resourced = bool(p["establishment__has_resourced_provision"]) and not detail.sen_unit
@@ -317,6 +308,22 @@ def _active(child_id, plan, transfers, reviews, needs, placements, ehe, year, ga
     if not any(n.rank == 1 for n in active.needs):
         gap("5 Active plans", "SENneed", "No primary (rank 1) SEN need is recorded")
     return active
+
+
+def _where(detail: m.PlacementDetail, row: dict, year: int) -> bool:
+    """Say where: the establishment's URN, else its UKPRN, else SEN2's code for a setting GIAS does not list (EYP an
+    early years provider, OTH from 2025 with the setting's name). False when none applies."""
+    detail.urn = str(row["establishment__urn"] or "")
+    detail.ukprn = "" if detail.urn else str(row["establishment__ukprn"] or "")
+    if detail.urn or detail.ukprn:
+        return True
+    if row["establishment__establishment_type"] == "EARLY_YEARS":
+        detail.sen_setting = "EYP"
+        return True
+    if year >= 2025:
+        detail.sen_setting, detail.sen_setting_other = "OTH", row["establishment__name"][:100]
+        return True
+    return False
 
 
 def _reviews(child_ids, census, events) -> dict[int, list[tuple[date, str]]]:

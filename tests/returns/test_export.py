@@ -86,10 +86,16 @@ def test_setting_without_urn_uses_sen2_setting_codes(council, make_establishment
     hospital = make_establishment(name="Hillside Hospital School", urn=None, establishment_type="OTHER")
     people.add_placement(actor=SYSTEM, child=council["lacking"], establishment=hospital, placement_type="ON_ROLL",
                          start_date=date(2025, 9, 1))
+    from highneeds.plans.models import Plan, PlanVersion
+    PlanVersion.objects.create(plan=Plan.objects.get(child=council["lacking"]), number=1, kind="final",
+                               state="issued", issued_on=date(2023, 3, 1), establishment=hospital)
     ex = extract.build(year=2027, la="384")
-    detail = _person(ex, council["lacking"]).requests[0].active_plans[0].placements[0]
+    req = _person(ex, council["lacking"]).requests[0]
+    detail = req.active_plans[0].placements[0]
     assert (detail.urn, detail.sen_setting, detail.sen_setting_other) == ("", "OTH", "Hillside Hospital School")
-    assert "PlacementDetail" not in {g.item for g in ex.gaps if g.child_id == council["lacking"].pk}
+    named = req.assessments[0].plans[0].details[0]
+    assert (named.sen_setting, named.sen_setting_other, named.rank) == ("OTH", "Hillside Hospital School", 1)
+    assert not {"PlacementDetail", "PlanDetail"} & {g.item for g in ex.gaps if g.child_id == council["lacking"].pk}
 
 
 def test_cut_to_one_council_by_responsible_la_or_children(council, make_child):
