@@ -16,7 +16,7 @@ from highneeds.council.models import CouncilSettings
 from highneeds.engine.sen2 import codes as sen2_codes
 from highneeds.web.access import requires
 
-from . import jobs, services
+from . import jobs, queries, services
 from .forms import BuildForm
 from .models import KeptReturn
 from .published import published
@@ -87,7 +87,7 @@ def download(request, pk: int):
     kept = _kept(pk)
     if not kept.xml:
         raise Http404
-    response = HttpResponse(bytes(kept.xml), content_type="application/xml")
+    response = HttpResponse(queries.download(request.user, kept), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{kept.filename}"'
     return response
 

@@ -41,6 +41,9 @@ def test_download_is_the_xml(council, client, officer):
     assert response["Content-Type"] == "application/xml"
     assert b"<Collection>SEN2</Collection>" in response.content
     assert f"SEN2_2027_384_{kept.pk}.xml" in response["Content-Disposition"]
+    from highneeds.audit.models import AuditEvent
+    event = AuditEvent.objects.filter(action="sen2.download").get()
+    assert event.actor_id == officer.pk and council["planned"].pk in event.after["children"]
 
 
 def test_submit_refused_with_errors_then_kept_when_clean(council, client, officer):
