@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "highneeds.insight",
     "highneeds.imports",
     "highneeds.demo",
+    "highneeds.returns",
 ]
 
 MIDDLEWARE = [

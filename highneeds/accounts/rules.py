@@ -150,6 +150,8 @@ PERMISSIONS = {
     "funding.apply_top_up": is_senco & child_at_my_setting,
     "funding.apply_top_ups": is_senco,
     "funding.decide_top_ups": is_finance | is_manager,
+    # the SEN2 statutory return: builds, kept versions, validation and import (the SEND team's data work)
+    "returns.manage": is_manager,
     # administration
     "accounts.manage_users": is_admin,
     "accounts.use_api": is_anyone,

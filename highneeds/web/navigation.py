@@ -18,6 +18,7 @@ ITEMS = [
     ("Apply for a top-up", "/funding/top-ups/apply/", "funding.apply_top_ups"),
     ("Establishments", "/establishments/", "establishments.view"),
     ("Local area figures", "/insight/", "insight.view_aggregates"),
+    ("SEN2 return", "/returns/sen2/", "returns.manage"),
     ("Letters", "/letters/", "letters.edit_templates"),
     ("Council settings", "/settings/", "council.change_settings"),
     ("Users", "/users/", "accounts.manage_users"),

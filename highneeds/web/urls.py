@@ -22,5 +22,6 @@ urlpatterns = [
     path("disputes/", include("highneeds.disputes.urls")),
     path("planning/", include("highneeds.planning.urls")),
     path("funding/", include("highneeds.funding.urls")),
+    path("returns/sen2/", include("highneeds.returns.urls")),
     path("", include("highneeds.portal.urls")),
 ]
