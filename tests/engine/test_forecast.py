@@ -4,6 +4,7 @@ and the backtest on the real public data (the model must beat every baseline at 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from highneeds.engine.forecast.data import within_group_profile
 from highneeds.engine.forecast.data import POPULATION_FILE
 from highneeds.engine import publicdata
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 NEEDED = [publicdata.CASELOAD_FILE, publicdata.AGE_FILE_DASHBOARD, POPULATION_FILE, publicdata.LA_HISTORY_FILE]
 SIMS = 60
 

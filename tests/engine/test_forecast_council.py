@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from highneeds.engine.forecast import council as fc
 from highneeds.engine.forecast.costs import SettingUnitCosts, cost_array
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 SIMS = 200
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="the shared public data folder is not present")
 

@@ -138,7 +138,7 @@ def test_scenario_page_shows_cost_avoided_against_the_levers_off(client, make_us
     page = text(client.get(f"/planning/scenarios/{scenario.pk}/"))
     avoided = eb.cost_avoided(eb.baseline_for(scenario), eb.projection_for(scenario))
     assert sum(avoided) > 0
-    total = re.search(r'id="cost-avoided-total">([^<]+)<', page).group(1)
+    total = re.search(r'id="cost-avoided-total"><span class="planning-money">([^<]+)<', page).group(1)
     assert total == money(sum(avoided))
     assert "Fewer requests for an EHC needs assessment" in page and "30.0%, from 2027" in page
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,21 @@ def forecast_public(data_dir: Path | str, base_year: int, years: int, *, simulat
         for i, (old, new, name) in enumerate(h.las.select("old_la_code", "new_la_code", "la_name").iter_rows()):
             rows.append(("Local authority", new or "", old, name, year, *(int(v) for v in la_q[:, i, j])))
     return pl.DataFrame(rows, schema=dict(zip(CSV_COLUMNS, (pl.String,) * 4 + (pl.Int64,) * 4)), orient="row")
+
+
+@functools.lru_cache(maxsize=4)
+def year_one(data_dir: Path | str, base_year: int, simulations: int = 1000, seed: int = 0
+             ) -> dict[str, tuple[float, float]]:
+    """old_la_code -> (published plans at January ``base_year``, P50 for January ``base_year + 1``).
+
+    The same first-year figure as :func:`forecast_public` with the same ``simulations`` and ``seed``
+    (the draws do not depend on the horizon): the council model is anchored to it.
+    """
+    h = load_history(data_dir, base_year)
+    sims = simulate(h, 1, simulations, seed)
+    p50 = np.quantile(sims[:, :, 0], 0.5, axis=0)
+    return {code: (float(t), float(m)) for code, t, m in zip(h.las["old_la_code"].to_list(), h.totals[:, -1], p50,
+                                                            strict=True)}
 
 
 def backtest(data_dir: Path | str, base_years: list[int] | None = None, *, simulations: int = 500,
