@@ -306,3 +306,59 @@ def test_ageing_groups_equals_ageing_single_years(groups, population):
     profile = within_group_profile(population)
     expected = group_sums(step_cohort(to_single_years(groups, profile)))
     np.testing.assert_allclose(aged_groups(groups, profile), expected, rtol=1e-9, atol=1e-6)
+
+
+def _synthetic(groups: np.ndarray, additions: np.ndarray | None, cease: float) -> tuple:
+    """A History of one January and a Calibration with given stock-flow inputs and no cohort joiners."""
+    import dataclasses
+
+    from highneeds.engine.forecast.cohort import Calibration
+    from highneeds.engine.forecast.data import History
+
+    L = len(groups)
+    h = History(base_year=2022, years=np.array([2022]), las=pl.DataFrame({"old_la_code": [f"{i:03d}" for i in range(L)]}),
+                groups=groups[:, None, :], totals=groups.sum(axis=1)[:, None],
+                profile=within_group_profile(np.ones((L, 26))), population=np.ones((L, 26)))
+    cal = Calibration(rates=np.zeros(5), multiplier=np.ones(L), shrinkage=0.0, flows=np.zeros((L, 5)),
+                      pool_years=np.array([2022]), national=np.zeros(1), local=np.zeros((1, 1)), size_power=0.0,
+                      pool_kind="test", window=2, cease=cease, additions=additions, add_shares=np.full(5, 0.2))
+    return h, cal, dataclasses
+
+
+groups5 = arrays(np.float64, st.tuples(st.integers(1, 4), st.just(5)), elements=st.floats(0, 1e4, allow_nan=False))
+
+
+@settings(max_examples=60, deadline=None)
+@given(groups=groups5, cease=st.floats(0, 1), data=st.data())
+def test_stock_flow_without_additions_only_shrinks_and_more_additions_never_lower(groups, cease, data):
+    adds = data.draw(arrays(np.float64, len(groups), elements=st.floats(0, 1e4, allow_nan=False)))
+    more = adds + data.draw(arrays(np.float64, len(groups), elements=st.floats(0, 1e4, allow_nan=False)))
+    h, cal, dc = _synthetic(groups, np.zeros(len(groups)), cease)
+    none = point_forecast(h, 4, cal)
+    # No additions: the cohort half adds nothing either (zero rates), so plans never grow.
+    assert (np.diff(np.concatenate([groups.sum(axis=1)[:, None], none], axis=1), axis=1) <= 1e-6).all()
+    low = point_forecast(h, 4, dc.replace(cal, additions=adds))
+    high = point_forecast(h, 4, dc.replace(cal, additions=more))
+    assert (high >= low - 1e-6).all() and (low >= 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(groups=groups5, cease=st.floats(0, 0.5))
+def test_combination_is_the_equal_weight_average_and_an_la_without_flows_takes_the_cohort(groups, cease):
+    from highneeds.engine.forecast.cohort import COMBINATION_WEIGHT
+
+    adds = np.full(len(groups), 100.0)
+    adds[0] = np.nan  # an LA publishing neither new plans nor requests
+    h, cal, dc = _synthetic(groups, adds, cease)
+    cal = dc.replace(cal, rates=np.full(5, 0.05))
+    both = point_forecast(h, 3, cal)
+    cohort = point_forecast(h, 3, dc.replace(cal, additions=None))
+    # The stock-flow path by hand: aged on (the 25-year-olds leave), cessations, then the additions.
+    state, flow = groups.copy(), []
+    for _ in range(3):
+        state = aged_groups(state, h.profile) * (1 - cease) + np.nan_to_num(adds)[:, None] * cal.add_shares
+        flow.append(state.sum(axis=1))
+    flow = np.array(flow).T
+    assert COMBINATION_WEIGHT == 0.5
+    np.testing.assert_allclose(both[0], cohort[0])
+    np.testing.assert_allclose(both[1:], 0.5 * cohort[1:] + 0.5 * flow[1:], rtol=1e-9, atol=1e-6)
