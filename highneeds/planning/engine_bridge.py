@@ -168,7 +168,11 @@ def calibrated(base: str, la_code: str, base_year: int):
 def year_one_growth(la_code: str, base_year: int) -> tuple[int, float] | None:
     """(January, growth) of the all-LA forecast's first year for an LA: from its latest published January up
     to ``base_year``; None when the LA publishes no caseload then."""
-    for year in range(base_year, base_year - 8, -1):
+    from highneeds.engine.publicdata import caseload
+
+    latest = max(int(p[:4]) + 1 for p in caseload(data_dir())["time_period"].unique().to_list())
+    start = min(base_year, latest)  # no January after the latest published is worth trying
+    for year in range(start, start - 8, -1):
         try:
             found = all_la.year_one(str(data_dir()), year).get(la_code)
         except (KeyError, ValueError, LookupError):

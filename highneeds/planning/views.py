@@ -254,6 +254,9 @@ def compare(request):
             table = presenting.comparison(_named(chosen))
         except (LookupError, ValueError) as exc:
             return _forecast_error(request, exc)
+        for total, scenario in zip(table["totals"], chosen, strict=True):  # each scenario's assumptions beside it
+            total.update(allocation_growth=scenario.allocation_growth, population_growth=scenario.population_growth,
+                         cost_growth=eb.levers_from_dict(scenario.levers).cost_growth)
     query = "&".join(f"scenarios={s.pk}" for s in chosen)
     return render(request, "planning/compare.html", {
         "page_title": "Compare scenarios", "form": form, "chosen": chosen, "table": table, "query": query,

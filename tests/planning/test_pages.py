@@ -199,11 +199,13 @@ def test_statistical_neighbours(client, make_user, small_council):
 
 
 def test_compare_two_scenarios(client, make_user, make_scenario):
-    a = make_scenario(name="Alpha")
+    a = make_scenario(name="Alpha", allocation_growth=0.045)
     b = make_scenario(name="Beta", levers={"more_step_down": {"value": 0.05, "start_year": 2027, "ramp_years": 0}})
     signed_in(client, make_user, "strategic_lead")
     page = text(client.get(f"/planning/compare/?scenarios={a.pk}&scenarios={b.pk}"))
     assert "Cost avoided" in page and "Alpha" in page and "Beta" in page and 'role="img"' in page
+    alpha = re.search(r'Alpha</th>(.*?)</tr>', page, re.S).group(1)
+    assert "4.5%" in alpha and "Allocation growth a year" in page  # each scenario's assumptions beside it
     assert "Choose 2 to 4 scenarios" in text(client.get(f"/planning/compare/?scenarios={a.pk}"))
     response = client.get(f"/planning/compare/export.xlsx?scenarios={a.pk}&scenarios={b.pk}")
     wb = load_workbook(io.BytesIO(response.content))
