@@ -98,10 +98,15 @@ def headline(projection, baseline=None) -> dict:
     return out
 
 
+HISTORY_SHOWN = 6  # Januaries of actual plans drawn before the forecast (the base January the last)
+
+
 def history(base) -> list[dict]:
-    """Actual plans at the Januaries before the forecast (the calibration's, the base January last)."""
-    return [{"year": int(y), "plans": float(v)} for y, v in sorted((base.history or {}).items())
-            if y <= base.base_year] if base is not None else []
+    """Actual plans at the last Januaries before the forecast (the calibration's, the base January last)."""
+    if base is None:
+        return []
+    known = sorted((y, v) for y, v in (base.history or {}).items() if y <= base.base_year)
+    return [{"year": int(y), "plans": float(v)} for y, v in known[-HISTORY_SHOWN:]]
 
 
 def plans_chart(projection, baseline=None, name: str = "Scenario", actual: list[dict] | None = None):

@@ -80,8 +80,13 @@ def test_without_a_baseline_the_defaults_are_not_zero(client, make_user, small_c
 
 @pytest.mark.django_db
 @needs_data
-def test_the_first_year_is_the_all_la_forecast(make_scenario):
+def test_the_first_year_is_the_all_la_forecast(client, make_user, make_scenario):
     public = make_scenario(name="Published", base="public", la_code="384", base_year=2022, years=3)
+    signed_in(client, make_user, "finance")
+    page = text(client.get(f"/planning/scenarios/{public.pk}/"))
+    table = re.search(r'id="history">(.*?)</table>', page, re.S).group(1)
+    assert re.findall(r'numeric">(\d{4})</th>', table) == [str(y) for y in range(2017, 2023)]
+    assert "2,704" in table  # January 2022 as published for Wakefield
     published, p50 = all_la.year_one(str(eb.data_dir()), 2022)["384"]
     projection = eb.projection_for(public)
     assert float(projection.plans[1, 0]) == pytest.approx(p50, rel=0.01)
