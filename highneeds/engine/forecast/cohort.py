@@ -1,25 +1,22 @@
-"""Cohort model of EHC plans by single year of age (0-25), calibrated from public aggregates.
+"""The all-LA model of EHC plans: a cohort component and a stock-flow component, averaged.
 
 Pure numpy. See docs/forecast-backtest.md for the method, the backtest and the honest limits.
-Per LA and per year:
+State: each LA's caseload by age group (the finest public LA breakdown), single years of age taken
+from the LA's ONS population profile within each group. Each year:
 
-1. the caseload by age group (the finest public LA breakdown) is split into single years of age
-   by the LA's own population profile within each group (ONS mid-2023);
-2. everyone ages one year (:func:`step_cohort`); those aged 25 leave (the age-25 limit);
-3. each age group gains net joiners (new plans minus plans ceasing or moving away, net of moves
-   between groups beyond ageing) in proportion to the plans the LA held the January before, at
-   the **national** rate for that age group over the last ``WINDOW`` Januaries (all LAs pooled),
-   times the LA's own excess rate shrunk towards 1 by empirical Bayes (one weight for all LAs);
-4. net joiners scale with the user's population growth assumption.
+* cohort: everyone ages one year (:func:`aged_groups`; those aged 25 leave, the age-25 limit) and
+  each age group gains net joiners in proportion to the plans held, at the **national** rate over
+  the last ``WINDOW`` Januaries, times the LA's excess rate shrunk by empirical Bayes (one weight
+  for all LAs, estimated on post-transfer Januaries only);
+* stock-flow: the caseload aged on, less England's share ceasing or moving away, plus the LA's new
+  plans of the last calendar year (requests x conversion where new plans are not published);
+* the P50 path is ``COMBINATION_WEIGHT`` x cohort + the rest x stock-flow (fixed, equal weights).
 
-Uncertainty: simulations perturb each LA's caseload every year with errors bootstrapped from the
-pooled out-of-sample one-year-ahead errors the same model made, fitted afresh at every earlier
-January from the data then published (the under-20 groups go back to January 2010). Each error
-is split into a national part (that January's mean over LAs) and a local part. The national part
-is a drift held for the whole path (a missed national rate stays missed), drawn from the Student
-t predictive distribution of the pool's national errors; the local part follows a random donor
-LA's own sequence of errors January after January (a block bootstrap, so runs persist as they
-did), scaled to the LA's size. Nothing is tuned to an individual LA.
+Uncertainty: the combined model is refitted at every earlier January from the data then published
+and its one-year errors pooled (post-transfer Januaries, from ``POST_TRANSFER``, when there are any).
+Each error is split into a national part (that January's mean over LAs), drawn as a drift held for
+the whole path, and a local part that follows a random donor LA's own sequence of errors (a block
+bootstrap), scaled to the LA's size. Nothing is tuned to an individual LA.
 """
 
 from __future__ import annotations
@@ -192,7 +189,7 @@ def _step(state: np.ndarray, profile: np.ndarray, rates: np.ndarray, multiplier:
 
 
 def _stock_flow_fit(h: History, flows: Flows | None, upto: int, window: int, first: int
-                    ) -> tuple[float, np.ndarray, np.ndarray]:
+                    ) -> tuple[float, np.ndarray]:
     """The stock-flow component at the January of index ``upto``, from what was published by then.
 
     Plans a year on = plans aged on a year (those aged 25 leave: the age structure) x (1 - cease) +
@@ -203,7 +200,7 @@ def _stock_flow_fit(h: History, flows: Flows | None, upto: int, window: int, fir
     ones (index >= ``first``) preferred: 1 - (plans at t - new plans of t-1) / plans at t-1 aged on.
     """
     L = len(h.las)
-    none = (0.0, np.full(L, np.nan), np.full(N_GROUPS, 1.0 / N_GROUPS))
+    none = (0.0, np.full(L, np.nan))  # no flows: every LA takes the cohort alone
     if flows is None:
         return none
     fy = {int(y): i for i, y in enumerate(flows.years)}
@@ -231,7 +228,7 @@ def _stock_flow_fit(h: History, flows: Flows | None, upto: int, window: int, fir
     both = ~np.isnan(new) & ~np.isnan(req)
     conversion = new[both].sum() / req[both].sum() if both.any() and req[both].sum() > 0 else np.nan
     additions = np.where(np.isnan(new), req * conversion, new)
-    return cease, additions, none[2]
+    return cease, additions
 
 
 def _paths(h: History, cal: Calibration, years: int, state: np.ndarray | None = None, upto: int | None = None,
@@ -270,12 +267,11 @@ def calibrate(h: History, window: int = WINDOW, flows: Flows | None = None) -> C
     err = np.full((len(h.las), T), np.nan)
     for t in range(2, T):  # the forecast of January t made at t-1 from data up to t-1, for every earlier t
         rates, mult, _ = _fit(r, j, t - 1, window, first)
-        cease, adds, shares = _stock_flow_fit(h, flows, t - 1, window, first)
-        shares = _shares(rates)
+        cease, adds = _stock_flow_fit(h, flows, t - 1, window, first)
         prev = h.groups[:, t - 1]
         if complete[:, t - 1].any() and complete[:, t].any():
             step = Calibration(rates, mult, 0.0, rates, h.years[:0], np.zeros(0), np.zeros((0, 0)), 0.0, "", window,
-                               cease, adds, shares)
+                               cease, adds, _shares(rates))
             pred = _paths(h, step, 1, np.where(np.isnan(prev), 0.0, prev))[:, 0]
             ok = complete[:, t - 1] & complete[:, t] & (pred > 0)
         else:  # before the 20-25 group was published: the cohort on the under-20 groups published in both
@@ -315,7 +311,7 @@ def calibrate(h: History, window: int = WINDOW, flows: Flows | None = None) -> C
         denom = np.where(np.nan_to_num(held_before) > 0, held_before, 1.0) ** size_power
         local = np.where(np.isnan(local), 0.0, local) / denom  # an LA's missing January: national error only
     rates, mult, weight = _fit(r, j, T - 1, window, first)
-    cease, adds, _ = _stock_flow_fit(h, flows, T - 1, window, first)
+    cease, adds = _stock_flow_fit(h, flows, T - 1, window, first)
     held = np.nan_to_num(plans_held(h.groups[:, -1]))
     return Calibration(rates=rates, multiplier=mult, shrinkage=weight, flows=rates * (mult * held)[:, None],
                        pool_years=h.years[cols], national=national, local=local, size_power=size_power,
