@@ -88,6 +88,10 @@ def backtest(data_dir: Path | str, base_years: list[int] | None = None, *, simul
     act_years, act_codes, act_totals = actual_totals(data_dir, latest)
     act_index = {c: i for i, c in enumerate(act_codes)}
     base_years = base_years or list(range(POST_TRANSFER - 1, latest))
+    late = [b for b in base_years if b >= latest]
+    if late:
+        raise ValueError(f"base year {late[0]} leaves no later January to test against: the latest in the data "
+                         f"is January {latest}")
     rows = []
     for base in base_years:
         horizon = latest - base

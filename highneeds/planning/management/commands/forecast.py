@@ -39,6 +39,10 @@ class Command(BaseCommand):
         data = data or getattr(settings, "SHARED_DATA_DIR", None)
         if not data or not Path(data).is_dir():
             raise CommandError("give --data, the folder of public data")
+        if simulations < 1:
+            raise CommandError(f"--simulations must be 1 or more, not {simulations}")
+        if action == "public" and opts["years"] < 1:
+            raise CommandError(f"--years must be 1 or more, not {opts['years']}")
         try:
             if action == "public":
                 started = time.perf_counter()
@@ -47,9 +51,13 @@ class Command(BaseCommand):
                 frame.write_csv(opts["out"])
                 self.stdout.write(f"{frame.height} rows to {opts['out']} in {time.perf_counter() - started:.1f} s")
                 return
-            bases = [int(y) for y in opts["base_years"].split(",") if y.strip()] or None
+            try:
+                bases = [int(y) for y in opts["base_years"].split(",") if y.strip()] or None
+            except ValueError:
+                raise CommandError(f"--base-years must be years separated by commas, not {opts['base_years']!r}") \
+                    from None
             result = backtest(data, bases, simulations=simulations, seed=seed)
-        except PublicDataError as exc:
+        except (PublicDataError, ValueError) as exc:  # PublicDataError names the file and row
             raise CommandError(str(exc)) from exc
         self.stdout.write(format_backtest(result))
         if opts.get("out"):
