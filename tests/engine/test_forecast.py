@@ -362,3 +362,15 @@ def test_combination_is_the_equal_weight_average_and_an_la_without_flows_takes_t
     assert COMBINATION_WEIGHT == 0.5
     np.testing.assert_allclose(both[0], cohort[0])
     np.testing.assert_allclose(both[1:], 0.5 * cohort[1:] + 0.5 * flow[1:], rtol=1e-9, atol=1e-6)
+
+
+@needs_data
+def test_year_one_is_the_public_forecasts_first_year(folders, forecast_2021):
+    """The council model is anchored to `year_one`: it must be the very figure `forecast public` writes."""
+    from highneeds.engine.forecast.run import year_one
+
+    first = year_one(str(folders[0]), 2021, simulations=SIMS, seed=3)
+    rows = forecast_2021.filter((pl.col("geographic_level") == "Local authority") & (pl.col("year") == 2022))
+    assert rows.height == len(first)
+    for code, p50 in rows.select("old_la_code", "ehcps_p50").iter_rows():
+        assert p50 == round(first[code][1])
