@@ -73,6 +73,7 @@ class CaseworkCounts:
     conversions: np.ndarray  # (years,)
     unplaced: int = 0  # plans at the base date with no open placement (counted as "other")
     notes: list[str] = field(default_factory=list)
+    history_totals: dict[int, int] = field(default_factory=dict)  # plans in force at each earlier January
 
     @property
     def total(self) -> int:
@@ -131,9 +132,13 @@ def casework_counts(base_year: int, history_years: int = HISTORY_YEARS) -> Casew
                              .values_list("received_on", "status")):
         requests[y_index[received.year]] += 1
         conversions[y_index[received.year]] += status == "plan_issued"
+    # Plans in force at each earlier January: the actual history the charts draw before the forecast.
+    history_totals = {y: SenStatusPeriod.objects.filter(status="E", start_date__lte=base_date(y)).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=base_date(y))).values("child_id").distinct().count()
+        for y in years}
     notes = []
     if unplaced:
         notes.append(f"{unplaced} plan{'s' if unplaced != 1 else ''} had no placement recorded on {on:%-d %B %Y}: "
                      f"counted as 'other'")
     return CaseworkCounts(base_year, tuple(needs), tuple(settings), counts, years, new_plans, ceased, requests,
-                          conversions, unplaced, notes)
+                          conversions, unplaced, notes, history_totals)

@@ -46,8 +46,9 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 
 def money(value: float) -> str:
-    """£ in millions to one decimal place, or to the nearest £1,000 below a million; minus for a deficit."""
-    sign = "-" if value < 0 else ""
+    """£ in millions to one decimal place, or to the nearest £1,000 below a million; a minus sign (U+2212,
+    which screen readers say as "minus") for a deficit."""
+    sign = "\u2212" if value < 0 else ""
     if abs(value) >= 1e6:
         return f"{sign}£{abs(value) / 1e6:,.1f}m"
     rounded = round(abs(value), -3)
@@ -99,8 +100,9 @@ def _frame(title: str, desc: str, years: list[int], lo: float, hi: float, fmt, b
 
 
 def line_chart(title: str, desc: str, years: list[int], series: list[Series], fmt=number) -> Markup:
-    """P50 lines, each with its P10-P90 band shaded where given."""
-    values = [v for s in series for v in (s.values + (s.low or []) + (s.high or []))]
+    """P50 lines, each with its P10-P90 band shaded where given. A value of None is a year the series does
+    not cover (actual history before the forecast, the forecast after it)."""
+    values = [v for s in series for v in (s.values + (s.low or []) + (s.high or [])) if v is not None]
     lo, hi = min(values + [0.0]), max(values + [0.0])
     body = []
     for k, s in enumerate(series):
@@ -109,13 +111,15 @@ def line_chart(title: str, desc: str, years: list[int], series: list[Series], fm
         def draw(x, y, s=s, colour=colour, dash=dash, marker=marker):
             out = []
             if s.low is not None and s.high is not None:
-                points = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.high)]
-                points += [f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(s.low)))]
+                high = [(i, v) for i, v in enumerate(s.high) if v is not None]
+                low = [(i, v) for i, v in enumerate(s.low) if v is not None]
+                points = [f"{x(i):.1f},{y(v):.1f}" for i, v in high + low[::-1]]
                 out.append(f'<polygon points="{" ".join(points)}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
-            line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(s.values))
+            shown = [(i, v) for i, v in enumerate(s.values) if v is not None]
+            line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in shown)
             out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="3"'
                        + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
-            out.extend(_marker(marker, x(i), y(v), colour) for i, v in enumerate(s.values))
+            out.extend(_marker(marker, x(i), y(v), colour) for i, v in shown)
             return "".join(out)
 
         body.append(draw)

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 
 from highneeds.council.models import CouncilSettings
-from highneeds.engine.forecast import inputs
+from highneeds.engine.forecast import inputs, run as all_la
 from highneeds.engine.forecast import levers as engine_levers
 
 from highneeds.engine.forecast import council as engine
@@ -33,7 +33,7 @@ GOAL_SEEK_SIMULATIONS = 200
 GOAL_SEEK_TOLERANCE = {"new_places": 1.0}
 SEED = 0
 CACHE_SECONDS = 60 * 60 * 24
-BASE_VERSION = "1"  # bump when calibration changes, so stale cached bases are not used
+BASE_VERSION = "2"  # bump when calibration changes, so stale cached bases are not used
 
 PHASE_LABELS = {"early_years": "Early years (2 to 4)", "primary": "Primary (4 to 10)",
                 "secondary": "Secondary (11 to 15)", "all_through": "All-through (4 to 18)",
@@ -50,6 +50,13 @@ GOAL_SEEK_LEVERS = {
 GOAL_SEEK_RANGES = {"fewer_requests": (0.0, 0.9), "lower_conversion": (0.0, 0.9), "more_step_down": (0.0, 0.5),
                     "tariff_change": (0.0, -0.5), "new_places": (0, 3000)}
 RAMPS = ("fewer_requests", "lower_conversion", "more_step_down", "tariff_change")
+# What a forecast assumes when no baseline is saved (each is shown beside every result and can be changed):
+# the high needs block grows 3% a year in cash, unit costs 2% a year (the Bank of England's inflation
+# target), and the 0-25 population as in the calibration years. Assumptions, not findings: docs/scenarios.md.
+DEFAULT_ASSUMPTIONS = {"allocation_growth": 0.03, "cost_growth": 0.02, "population_growth": 0.0}
+# Carried from the council's baseline into a new scenario, so its levers are measured on the same footing.
+CARRIED = ("base", "la_code", "base_year", "years", "unit_costs", "hnb_allocation", "opening_balance",
+           "allocation_growth", "population_growth")
 
 
 def settings() -> tuple[str, ...]:
@@ -78,6 +85,33 @@ def data_dir():
 
 def levers_from_dict(data: dict):
     return engine_levers.Levers.from_dict(data or {})
+
+
+def starting_point() -> dict:
+    """A new scenario's inputs: the saved baseline's assumptions (cost inflation included, no levers), else the
+    defaults. Without this a new scenario silently assumed 0% allocation growth and showed a worse deficit."""
+    from .models import Scenario
+
+    baseline = Scenario.objects.filter(is_baseline=True).first()
+    if baseline is None:
+        return {**DEFAULT_ASSUMPTIONS}
+    return {**{k: getattr(baseline, k) for k in CARRIED},
+            "cost_growth": levers_from_dict(baseline.levers).cost_growth}
+
+
+def council_baseline():
+    """The council's one forecast: the saved baseline, else casework with no levers, ten years and the default
+    assumptions (unsaved). The overview and the neighbours page both show this."""
+    from .casework_counts import default_base_year
+    from .models import Scenario
+
+    found = Scenario.objects.filter(is_baseline=True).first()
+    if found is not None:
+        return found
+    d = DEFAULT_ASSUMPTIONS
+    return Scenario(name="Baseline (not saved)", base="casework", base_year=default_base_year(), years=10,
+                    allocation_growth=d["allocation_growth"], population_growth=d["population_growth"],
+                    levers=engine_levers.Levers(cost_growth=d["cost_growth"]).to_dict())
 
 
 def without_safety_valve(levers):
@@ -131,9 +165,41 @@ def calibrated(base: str, la_code: str, base_year: int):
     return found
 
 
+def year_one_growth(la_code: str, base_year: int) -> tuple[int, float] | None:
+    """(January, growth) of the all-LA forecast's first year for an LA: from its latest published January up
+    to ``base_year``; None when the LA publishes no caseload then."""
+    from highneeds.engine.publicdata import caseload
+
+    latest = max(int(p[:4]) + 1 for p in caseload(data_dir())["time_period"].unique().to_list())
+    start = min(base_year, latest)  # no January after the latest published is worth trying
+    for year in range(start, start - 8, -1):
+        try:
+            found = all_la.year_one(str(data_dir()), year).get(la_code)
+        except (KeyError, ValueError, LookupError):
+            continue
+        if found and found[0] > 0:
+            return year, found[1] / found[0]
+    return None
+
+
+def _anchored(found, la_code: str):
+    """One forecast per council: the detailed model starts from the all-LA model's first year for the LA."""
+    growth = year_one_growth(la_code, found.base_year)
+    if growth is None:
+        found.notes.append("first year not anchored: no published caseload for this LA to forecast from")
+        return found
+    year, ratio = growth
+    anchored = engine.anchor_first_year(found, found.total * ratio, seed=SEED)
+    if year != found.base_year:
+        anchored.notes.append(f"first-year growth ({(ratio - 1) * 100:.1f}%) from the all-LA forecast made at "
+                              f"January {year}, the latest published")
+    return anchored
+
+
 def _calibrate(base: str, la_code: str, base_year: int):
     if base == "public":
-        return engine.calibrate_public(data_dir(), la_code, base_year)
+        found = engine.calibrate_public(data_dir(), la_code, base_year)
+        return _anchored(found, found.la_code)
     council = CouncilSettings.current()
     counts = casework_counts(base_year)
     snapshot = casework_snapshot(counts)
@@ -141,6 +207,7 @@ def _calibrate(base: str, la_code: str, base_year: int):
     public = _latest_public(council.old_la_code, base_year)
     found = engine.calibrate_casework(snapshot, population, base_year, council.old_la_code, council.name,
                                       public=public)
+    found = _anchored(found, council.old_la_code)
     found.notes = counts.notes + found.notes
     if public is not None:
         found = _latest_allocation(found, council.old_la_code, public.base_year)
@@ -172,7 +239,8 @@ def casework_snapshot(counts):
         new_plans={y: counts.new_plans[i] for i, y in enumerate(years)},
         ceased={y: counts.ceased[i] for i, y in enumerate(years)},
         requests={y: float(counts.requests[i]) for i, y in enumerate(years)},
-        conversions={y: float(counts.conversions[i]) for i, y in enumerate(years)})
+        conversions={y: float(counts.conversions[i]) for i, y in enumerate(years)},
+        history={y: float(v) for y, v in counts.history_totals.items()})
 
 
 def _latest_public(la_code: str, base_year: int):

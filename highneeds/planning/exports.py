@@ -43,8 +43,14 @@ def describe_value(lever: str | None, value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def lever_lines(scenario) -> list[dict]:
-    """The scenario's levers and assumptions in words and numbers (pages and the workbook)."""
+def _pounds(label: str, value: float) -> dict:
+    shown = ("\u2212" if value < 0 else "") + f"£{abs(value):,.0f}"
+    return {"lever": label, "value": float(value), "format": POUNDS, "shown": shown, "start": None, "ramp": None}
+
+
+def lever_lines(scenario, base=None) -> list[dict]:
+    """The scenario's levers and assumptions in words and numbers (pages and the workbook). With ``base`` (the
+    calibrated CouncilBase), the published money the forecast used where none was entered is listed too."""
     levers = eb.levers_from_dict(scenario.levers)
     lines = []
     for key, label in RAMP_LABELS.items():
@@ -67,10 +73,19 @@ def lever_lines(scenario) -> list[dict]:
         lines.append({"lever": "High needs block allocation in the base year (entered)",
                       "value": float(scenario.hnb_allocation), "format": POUNDS,
                       "shown": f"£{scenario.hnb_allocation:,.0f}", "start": None, "ramp": None})
+    elif base is not None:
+        lines.append(_pounds(f"High needs block allocation {base.base_year - 1}-{str(base.base_year)[2:]} (published)",
+                             base.hnb_allocation))
+        if base.next_allocation is not None:
+            lines.append(_pounds(f"High needs block allocation {base.base_year}-{str(base.base_year + 1)[2:]} "
+                                 "(published)", base.next_allocation))
     if scenario.opening_balance is not None:
         lines.append({"lever": "Cumulative DSG balance brought forward (entered)",
                       "value": float(scenario.opening_balance), "format": POUNDS,
                       "shown": f"£{scenario.opening_balance:,.0f}", "start": None, "ramp": None})
+    elif base is not None:
+        lines.append(_pounds(f"Cumulative DSG balance at 31 March {base.base_year} (published or 0 when unknown)",
+                             base.opening_balance))
     for setting, cost in sorted((scenario.unit_costs or {}).items()):
         lines.append({"lever": f"Cost of a plan a year, {eb.setting_label(setting).lower()} (entered)",
                       "value": float(cost), "format": POUNDS, "shown": f"£{float(cost):,.0f}", "start": None,
@@ -143,7 +158,7 @@ def workbook(named: list[tuple], count=_whole):
         for i, year in enumerate(ys):
             settings_rows.append([scenario.name, year, *[_cell(count(s["values"][i])) for s in by_setting]])
             need_rows.append([scenario.name, year, *[_cell(count(n["values"][i])) for n in by_need]])
-        for line in lever_lines(scenario):
+        for line in lever_lines(scenario, eb.calibrated(scenario.base, scenario.la_code, scenario.base_year)):
             lever_rows.append([scenario.name, line["lever"], line["value"], line["start"], line["ramp"], line["format"]])
 
     _sheet(wb, "DSG position", ["Scenario", "Year", "Financial year", "Allocation", "Spend P10", "Spend P50",

@@ -49,9 +49,27 @@ def _figures(code: str, name: str) -> dict:
             "growth": mid[-1] / plans - 1 if plans else 0.0}
 
 
+def _council_figures(name: str, forecast_year: int) -> dict:
+    """The council's own row: its baseline forecast (the overview's), not a second forecast from published
+    figures. Growth is to the same January as the neighbours' where the baseline reaches it."""
+    scenario = eb.council_baseline()
+    projection = eb.projection_for(scenario)
+    base = eb.calibrated(scenario.base, scenario.la_code, scenario.base_year)
+    ys = [int(y) for y in projection.years]
+    at = ys.index(forecast_year) if forecast_year in ys else min(len(ys) - 1, HORIZON - 1)
+    plans, mid = base.total, float(projection.plans[1, at])
+    population = eb.population_by_age(CouncilSettings.current().old_la_code)
+    return {"code": base.la_code, "name": name, "year": base.base_year, "plans": plans,
+            "per_10000": plans / population.sum() * 10_000, "forecast": mid, "forecast_year": ys[at],
+            "growth": mid / plans - 1 if plans else 0.0, "scenario": scenario.name}
+
+
 def comparison() -> dict:
     council = CouncilSettings.current()
-    key = f"planning:neighbours:{council.old_la_code}"
+    scenario = eb.council_baseline()
+    # The council's row follows its baseline, so the cache key follows everything that baseline depends on.
+    key = f"planning:neighbours:{council.old_la_code}:{eb._key(eb.run_inputs(scenario))}:" \
+          f"{eb.base_key(scenario.base, scenario.la_code, scenario.base_year)}"
     found = cache.get(key)
     if found is not None:
         return found
@@ -61,8 +79,7 @@ def comparison() -> dict:
     own = council.old_la_code
     if own not in names:
         raise LookupError(f"the council's LA number {own} is not among the published local authorities")
-    rows = [{**_figures(own, names[own]), "is_council": True}]
-    missing = []
+    rows, missing = [], []
     for neighbour in neighbour_names(names[own]):
         code = codes_by_name.get(publicdata._normalise_name(neighbour))
         try:
@@ -71,6 +88,8 @@ def comparison() -> dict:
             rows.append({**_figures(code, names[code]), "is_council": False})
         except (KeyError, ValueError, LookupError):
             missing.append(neighbour)
+    forecast_year = rows[0]["forecast_year"] if rows else _figures(own, names[own])["forecast_year"]
+    rows.insert(0, {**_council_figures(names[own], forecast_year), "is_council": True})
     others = [r for r in rows if not r["is_council"]]
     found = {
         "council_name": names[own], "rows": rows, "missing": missing,

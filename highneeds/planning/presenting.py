@@ -73,9 +73,16 @@ def by_need(projection) -> list[dict]:
 
 
 def first_balanced_year(projection) -> int | None:
-    """The first year whose P50 in-year position is not a deficit."""
+    """The first year from which the P50 in-year position is never again a deficit (to the forecast's end).
+
+    Not merely the first year without a deficit: a one-off surplus (an allocation published a year ahead,
+    say) followed by deficits is not balance, and reporting it made every scenario look balanced in the
+    same year whatever its levers did."""
     _lo, mid, _hi = band(projection, "in_year")
-    return next((y for y, v in zip(years(projection), mid) if v >= 0), None)
+    found = None
+    for y, v in zip(years(projection), mid):
+        found = (found or y) if v >= 0 else None
+    return found
 
 
 def headline(projection, baseline=None) -> dict:
@@ -91,9 +98,40 @@ def headline(projection, baseline=None) -> dict:
     return out
 
 
-def scenario_charts(projection, baseline=None, name: str = "Scenario") -> dict:
-    """The charts on a scenario page: plans and spend with their P10-P90 band, the in-year position as bars,
-    and the cumulative position; each with the baseline as a second line when given."""
+HISTORY_SHOWN = 6  # Januaries of actual plans drawn before the forecast (the base January the last)
+
+
+def history(base) -> list[dict]:
+    """Actual plans at the last Januaries before the forecast (the calibration's, the base January last)."""
+    if base is None:
+        return []
+    known = sorted((y, v) for y, v in (base.history or {}).items() if y <= base.base_year)
+    return [{"year": int(y), "plans": float(v)} for y, v in known[-HISTORY_SHOWN:]]
+
+
+def plans_chart(projection, baseline=None, name: str = "Scenario", actual: list[dict] | None = None):
+    """EHC plans: the actual history up to the base January, then the forecast with its P10-P90 band."""
+    ys = years(projection)
+    actual = actual or []
+    past = [a["year"] for a in actual if a["year"] < ys[0]]
+    pad = [None] * len(past)
+    lo, mid, hi = band(projection, "plans")
+    series = [charts.Series(name, pad + mid, pad + lo, pad + hi)]
+    if baseline is not None:
+        series.append(charts.Series("Without the levers", pad + band(baseline, "plans")[1]))
+    if actual:
+        series.append(charts.Series("Actual", [a["plans"] for a in actual if a["year"] < ys[0]] + [None] * len(ys)))
+    forecast = (f"median forecast of EHC plans from {mid[0]:,.0f} in {ys[0]} to {mid[-1]:,.0f} in {ys[-1]}, shaded "
+                "between the 10th and 90th percentiles. The tables below give every figure.")
+    desc = (f"Actual EHC plans from {actual[0]['plans']:,.0f} in January {actual[0]['year']} to "
+            f"{actual[-1]['plans']:,.0f} in {actual[-1]['year']}, then the {forecast}" if actual
+            else forecast[0].upper() + forecast[1:])
+    return charts.line_chart(f"EHC plans, {(past or ys)[0]} to {ys[-1]}", desc, past + ys, series, charts.number)
+
+
+def scenario_charts(projection, baseline=None, name: str = "Scenario", actual: list[dict] | None = None) -> dict:
+    """The charts on a scenario page: plans (after their actual history) and spend with their P10-P90 band,
+    the in-year position as bars, and the cumulative position; each with the baseline as a second line."""
     ys = years(projection)
 
     def series(what: str) -> list[charts.Series]:
@@ -110,15 +148,11 @@ def scenario_charts(projection, baseline=None, name: str = "Scenario") -> dict:
     _, spend, _ = band(projection, "spend")
     _, alloc, _ = band(projection, "allocation")
     _, cum, _ = band(projection, "cumulative")
-    _, plans, _ = band(projection, "plans")
     return {
         "legend": charts.legend(names),
+        "plans_legend": charts.legend(names + (["Actual"] if actual else [])),
         "spend_legend": charts.legend(spend_names),
-        "plans": charts.line_chart(
-            f"EHC plans, {span}",
-            f"Median forecast of EHC plans rising from {plans[0]:,.0f} in {ys[0]} to {plans[-1]:,.0f} in {ys[-1]}, "
-            f"shaded between the 10th and 90th percentiles. The table below gives every figure.",
-            ys, series("plans"), charts.number),
+        "plans": plans_chart(projection, baseline, name, actual),
         "spend": charts.line_chart(
             f"High needs spend, {span}",
             f"Median spend from {charts.money(spend[0])} to {charts.money(spend[-1])} against an allocation of "

@@ -37,10 +37,19 @@ def _clean(data: dict) -> dict:
     return data
 
 
+def _with_starting_point(data: dict) -> dict:
+    """Assumptions a caller left out (an API client, say) come from the baseline, never from 0."""
+    start = eb.starting_point()
+    filled = {**{k: v for k, v in start.items() if k in EDITABLE and k not in data}, **data}
+    levers = dict(filled.get("levers") or {})
+    levers.setdefault("cost_growth", start["cost_growth"])
+    return {**filled, "levers": levers}
+
+
 @service
 def create_scenario(*, actor, data: dict) -> Scenario:
     require(actor, "planning.edit_scenarios")
-    data = _clean(data)
+    data = _clean(_with_starting_point(data))
     if data.get("is_baseline"):
         Scenario.objects.filter(is_baseline=True).update(is_baseline=False)
     scenario = Scenario.objects.create(**data, created_by=_user(actor), updated_by=_user(actor))

@@ -20,11 +20,6 @@ from .casework_counts import default_base_year
 from .models import Scenario
 
 
-def unsaved_baseline() -> Scenario:
-    """What the overview shows before anyone saves a baseline: casework, no levers, ten years."""
-    return Scenario(name="Baseline (not saved)", base="casework", base_year=default_base_year(), years=10)
-
-
 def _scenario(pk: int) -> Scenario:
     return get_object_or_404(Scenario, pk=pk)
 
@@ -33,9 +28,12 @@ def _can_edit(request) -> bool:
     return request.user.has_perm("planning.edit_scenarios")
 
 
-def _notes(scenario: Scenario) -> list[str]:
-    """What the calibration had to assume (shown under "How these figures are worked out")."""
-    return list(eb.calibrated(scenario.base, scenario.la_code, scenario.base_year).notes)
+def _calibration(scenario: Scenario) -> dict:
+    """What every forecast page shows beside the result: the assumptions (levers, growth rates, the money used),
+    the actual history drawn before the forecast, and what the calibration had to assume."""
+    base = eb.calibrated(scenario.base, scenario.la_code, scenario.base_year)
+    return {"notes": list(base.notes), "actual": presenting.history(base),
+            "assumptions": exports.lever_lines(scenario, base)}
 
 
 def _groups(request, groups: list[dict]) -> list[dict]:
@@ -51,18 +49,19 @@ def _forecast_error(request, exc: Exception) -> HttpResponse:
 
 @requires("planning.view_forecast")
 def overview(request):
-    scenario = Scenario.objects.filter(is_baseline=True).first() or unsaved_baseline()
+    scenario = eb.council_baseline()
     try:
         projection = eb.projection_for(scenario)
+        about = _calibration(scenario)
     except (LookupError, ValueError) as exc:
         return _forecast_error(request, exc)
     return render(request, "planning/overview.html", {
         "page_title": "Forecast of EHC plans and high needs spend", "scenario": scenario,
-        "rows": presenting.rows(projection), "charts": presenting.scenario_charts(projection, name=scenario.name),
+        "rows": presenting.rows(projection),
+        "charts": presenting.scenario_charts(projection, name=scenario.name, actual=about["actual"]),
         "headline": presenting.headline(projection), "settings": _groups(request, presenting.by_setting(projection)),
         "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
-        "years": presenting.years(projection), "can_edit": _can_edit(request),
-        "notes": _notes(scenario),
+        "years": presenting.years(projection), "can_edit": _can_edit(request), **about,
     })
 
 
@@ -125,9 +124,17 @@ def _initial(scenario: Scenario) -> tuple[dict, list[dict]]:
     return initial, rows
 
 
+def _new_initial() -> dict:
+    """A new scenario starts from the baseline's assumptions (as percentages on the form)."""
+    start = {"base": "casework", "base_year": default_base_year(), "years": 10, **eb.starting_point()}
+    for key in ("allocation_growth", "population_growth", "cost_growth"):
+        start[key] = round(start[key] * 100, 3)
+    return start
+
+
 def _edit(request, scenario: Scenario | None):
     if scenario is None:
-        initial, saved_rows = {"base": "casework", "base_year": default_base_year(), "years": 10}, []
+        initial, saved_rows = _new_initial(), []
     else:
         initial, saved_rows = _initial(scenario)
     posted = request.method == "POST"
@@ -172,6 +179,7 @@ def scenario_page(request, pk: int):
     try:
         projection = eb.projection_for(scenario)
         baseline = eb.baseline_for(scenario)
+        about = _calibration(scenario)
     except (LookupError, ValueError) as exc:
         return _forecast_error(request, exc)
     headline = presenting.headline(projection, baseline)
@@ -180,12 +188,11 @@ def scenario_page(request, pk: int):
               "avoided": a} for r, b, a in zip(presenting.rows(projection), base_rows, headline["avoided"])]
     return render(request, "planning/scenario.html", {
         "page_title": scenario.name, "scenario": scenario, "table": table, "headline": headline,
-        "charts": presenting.scenario_charts(projection, baseline, name=scenario.name),
+        "charts": presenting.scenario_charts(projection, baseline, name=scenario.name, actual=about["actual"]),
         "settings": _groups(request, presenting.by_setting(projection)),
         "needs": _groups(request, presenting.by_need(projection)),
         "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
-        "years": presenting.years(projection), "levers": exports.lever_lines(scenario),
-        "can_edit": _can_edit(request), "notes": _notes(scenario),
+        "years": presenting.years(projection), "can_edit": _can_edit(request), **about,
     })
 
 
@@ -257,6 +264,9 @@ def compare(request):
             table = presenting.comparison(_named(chosen))
         except (LookupError, ValueError) as exc:
             return _forecast_error(request, exc)
+        for total, scenario in zip(table["totals"], chosen, strict=True):  # each scenario's assumptions beside it
+            total.update(allocation_growth=scenario.allocation_growth, population_growth=scenario.population_growth,
+                         cost_growth=eb.levers_from_dict(scenario.levers).cost_growth)
     query = "&".join(f"scenarios={s.pk}" for s in chosen)
     return render(request, "planning/compare.html", {
         "page_title": "Compare scenarios", "form": form, "chosen": chosen, "table": table, "query": query,

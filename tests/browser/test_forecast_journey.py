@@ -18,7 +18,7 @@ from highneeds.people.models import Child, ChildNeed, Placement, SenStatusPeriod
 from highneeds.planning.casework_counts import default_base_year
 from highneeds.planning import engine_bridge
 from highneeds.planning.models import Scenario
-from highneeds.planning.views import unsaved_baseline
+
 
 from .axe import assert_accessible
 
@@ -50,7 +50,7 @@ def test_finance_officer_builds_a_scenario_with_new_places(page, live_server, si
     build_council(make_establishment)
     base = default_base_year()  # January 2025 or 2026: the latest January the records reach
     # Reading the public data files the first time takes seconds: do it before the clock of a page load runs.
-    engine_bridge.projection_for(unsaved_baseline())
+    engine_bridge.projection_for(engine_bridge.council_baseline())
     signed_in("finance")
     page.get_by_role("link", name="Forecasts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Forecast of EHC plans and high needs spend")
@@ -60,6 +60,8 @@ def test_finance_officer_builds_a_scenario_with_new_places(page, live_server, si
 
     page.get_by_role("button", name="Create a scenario").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New scenario")
+    # A new scenario starts from the baseline's assumptions (here the defaults: no baseline is saved), not 0%.
+    expect(page.get_by_label("High needs block allocation growth a year (per cent)")).to_have_value("3.0")
     assert_accessible(page)
     # Saving without a name, and a places row half filled in: the errors name the field and the row.
     page.get_by_label("Number of places").fill("10")
@@ -114,5 +116,9 @@ def test_finance_officer_builds_a_scenario_with_new_places(page, live_server, si
     assert_accessible(page)
     page.get_by_role("link", name="Compare scenarios side by side").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Compare scenarios")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/planning/neighbours/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Compare with statistical neighbours")
+    expect(page.locator("#neighbours")).to_contain_text("This council")
     assert_accessible(page)
     assert page.problems == [], page.problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from highneeds.engine.forecast import council as fc
 from highneeds.engine.forecast.costs import SettingUnitCosts, cost_array
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 SIMS = 200
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="the shared public data folder is not present")
 
@@ -398,3 +399,29 @@ def test_contract_names_and_signatures():
                                                                      "hi"]
     assert {"value", "reached", "projection"} <= {f.name for f in dataclasses.fields(fc.GoalSeek)}
     assert hasattr(fc.UnitCosts, "annual_cost")
+
+
+@pytest.mark.parametrize("target_growth", [0.0, 0.08, 0.2])
+def test_anchor_first_year_meets_the_all_la_first_year(wakefield, target_growth):
+    """One forecast per council: anchored, the baseline's P50 plans a year on equal the target (the all-LA
+    model's first year), whatever it is; the later years keep the council model's shape."""
+    target = wakefield.total * (1 + target_growth)
+    anchored = fc.anchor_first_year(wakefield, target, seed=3)
+    proj = fc.project(anchored, fc.Levers(), years=3, simulations=SIMS, seed=3)
+    assert float(proj.plans[1, 0]) == pytest.approx(target, rel=0.01)
+    assert anchored.counts is wakefield.counts and any("all-LA forecast" in n for n in anchored.notes)
+    assert not any("all-LA forecast" in n for n in wakefield.notes)  # the calibrated base is left alone
+
+
+def test_anchor_first_year_stays_within_its_limits(wakefield):
+    low = fc.anchor_first_year(wakefield, 0.0, seed=3)
+    high = fc.anchor_first_year(wakefield, wakefield.total * 10, seed=3)
+    ratio_low = low.joiner_rate.sum() / wakefield.joiner_rate.sum()
+    ratio_high = high.joiner_rate.sum() / wakefield.joiner_rate.sum()
+    assert ratio_low == pytest.approx(0.25) and ratio_high == pytest.approx(4.0)
+
+
+def test_public_history_ends_at_the_base_total(wakefield):
+    years = sorted(wakefield.history)
+    assert years[-1] == wakefield.base_year and wakefield.history[years[-1]] == pytest.approx(wakefield.total)
+    assert len(years) >= 5 and all(v > 0 for v in wakefield.history.values())

@@ -64,3 +64,29 @@ def test_demo_scenarios_are_made_once(small_council):
     baseline, valve = Scenario.objects.get(is_baseline=True), Scenario.objects.get(name=demo.SAFETY_VALVE)
     assert baseline.name == demo.BASELINE
     assert valve.levers["new_places"][0]["places"] == 40 and valve.levers["fewer_requests"]["value"] == 0.10
+
+
+@pytest.mark.parametrize("args, message", [
+    (["backtest", "--base-years", "abc"], "--base-years must be years separated by commas"),
+    (["backtest", "--base-years", "2022"], "leaves no later January to test against"),
+    (["backtest", "--simulations", "0"], "--simulations must be 1 or more"),
+    (["public", "--base-year", "2022", "--years", "0", "--out", "x.csv"], "--years must be 1 or more"),
+    (["public", "--base-year", "2031", "--out", "x.csv"], "no EHCP caseload published for January 2031"),
+])
+def test_forecast_command_refuses_bad_input_in_one_line(args, message):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("forecast", *args, stdout=io.StringIO())
+
+
+def test_forecast_backtest_command_prints_the_tables_and_the_bar(tmp_path):
+    out = io.StringIO()
+    call_command("forecast", "backtest", "--base-years", "2020,2021", "--simulations", "50",
+                 "--out", str(tmp_path / "detail.csv"), stdout=out)
+    text = out.getvalue()
+    for heading in ("#### Base year 2020", "#### Base year 2021", "#### Pooled over the base years",
+                    "#### Model P10-P90 coverage", "paired bootstrap", "#### The bar (pooled)"):
+        assert heading in text, heading
+    assert "| 1 | damped trend |" in text and "above P90" in text
+    assert (tmp_path / "detail.csv").read_text().startswith("base_year,old_la_code,horizon,method")

@@ -138,7 +138,7 @@ def test_scenario_page_shows_cost_avoided_against_the_levers_off(client, make_us
     page = text(client.get(f"/planning/scenarios/{scenario.pk}/"))
     avoided = eb.cost_avoided(eb.baseline_for(scenario), eb.projection_for(scenario))
     assert sum(avoided) > 0
-    total = re.search(r'id="cost-avoided-total">([^<]+)<', page).group(1)
+    total = re.search(r'id="cost-avoided-total"><span class="planning-money">([^<]+)<', page).group(1)
     assert total == money(sum(avoided))
     assert "Fewer requests for an EHC needs assessment" in page and "30.0%, from 2027" in page
 
@@ -199,11 +199,13 @@ def test_statistical_neighbours(client, make_user, small_council):
 
 
 def test_compare_two_scenarios(client, make_user, make_scenario):
-    a = make_scenario(name="Alpha")
+    a = make_scenario(name="Alpha", allocation_growth=0.045)
     b = make_scenario(name="Beta", levers={"more_step_down": {"value": 0.05, "start_year": 2027, "ramp_years": 0}})
     signed_in(client, make_user, "strategic_lead")
     page = text(client.get(f"/planning/compare/?scenarios={a.pk}&scenarios={b.pk}"))
     assert "Cost avoided" in page and "Alpha" in page and "Beta" in page and 'role="img"' in page
+    alpha = re.search(r'Alpha</th>(.*?)</tr>', page, re.S).group(1)
+    assert "4.5%" in alpha and "Allocation growth a year" in page  # each scenario's assumptions beside it
     assert "Choose 2 to 4 scenarios" in text(client.get(f"/planning/compare/?scenarios={a.pk}"))
     response = client.get(f"/planning/compare/export.xlsx?scenarios={a.pk}&scenarios={b.pk}")
     wb = load_workbook(io.BytesIO(response.content))

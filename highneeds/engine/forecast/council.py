@@ -100,6 +100,7 @@ class CouncilBase:
     uncertainty: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_UNCERTAINTY))
     notes: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    history: dict[int, float] = field(default_factory=dict)  # actual plans at past Januaries (and the base)
 
     @property
     def total(self) -> float:
@@ -141,6 +142,7 @@ class CaseworkSnapshot:
     requests: dict[int, float] = field(default_factory=dict)
     conversions: dict[int, float] = field(default_factory=dict)
     new_plan_settings: dict[int, np.ndarray] = field(default_factory=dict)
+    history: dict[int, float] = field(default_factory=dict)  # plans in force at earlier Januaries (for charts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,7 +309,15 @@ def calibrate_public(data_dir: Path | str, la_code: str, base_year: int) -> Coun
         unit_costs=unit_costs,
         hnb_allocation=float(hnb), opening_balance=float(p.balance or 0.0), source="public",
         central_spend=float(central), next_allocation=p.allocations.get(base_year + 1), new_la_code=p.new_la_code,
-        uncertainty=uncertainty, notes=notes, sources=sources)
+        uncertainty=uncertainty, notes=notes, sources=sources, history=_public_history(p, counts))
+
+
+def _public_history(p, counts: np.ndarray) -> dict[int, float]:
+    """Published January totals (every age group known) up to the base, the base being the calibrated total."""
+    totals = p.age_groups_history.sum(axis=1)
+    out = {int(y): float(t) for y, t in zip(p.history_years, totals, strict=True) if not np.isnan(t)}
+    out[int(p.base_year)] = float(counts.sum())
+    return dict(sorted(out.items()))
 
 
 def _single_joiners(groups: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -459,7 +469,9 @@ def calibrate_casework(snapshot: CaseworkSnapshot, population_by_age, base_year:
         hnb_allocation=float(hnb_allocation), opening_balance=float(opening_balance), source="casework",
         central_spend=float(central), next_allocation=public.next_allocation if public is not None else None,
         new_la_code=public.new_la_code if public is not None else "", uncertainty=uncertainty, notes=notes,
-        sources={"counts": "highneeds casework", **({"money": "public calibration"} if public else {})})
+        sources={"counts": "highneeds casework", **({"money": "public calibration"} if public else {})},
+        history={**{int(y): float(v) for y, v in snapshot.history.items() if y < base_year},
+                 base_year: float(counts.sum())})
 
 
 # --------------------------------------------------------------------------------------------
@@ -721,6 +733,31 @@ def cost_avoided(baseline: Projection, scenario: Projection) -> list[float]:
 # --------------------------------------------------------------------------------------------
 # Goal seek
 # --------------------------------------------------------------------------------------------
+
+def anchor_first_year(base: CouncilBase, plans: float, *, simulations: int = 200, seed: int = 0,
+                      limits: tuple[float, float] = (0.25, 4.0)) -> CouncilBase:
+    """The same base with its joiners per head scaled so that the baseline's P50 plans in January
+    ``base_year + 1`` equal ``plans`` (the all-LA model's year one for this LA).
+
+    One forecast per council: the detailed model (settings, needs, money, levers) starts from the
+    same first-year total as the public all-LA forecast, and keeps its own shape after that. Plans
+    a year on are stayers plus joiners, so the scale is solved directly and refined once (noise
+    makes the P50 not exactly linear); it is held within ``limits``. Noted in ``notes``.
+    """
+    scale = 1.0
+    for _ in range(2):
+        trial = replace(base, joiner_rate=base.joiner_rate * scale)
+        proj = project(trial, Levers(), years=1, simulations=simulations, seed=seed)
+        total, joiners = float(proj.plans[1, 0]), float(proj.new_plans[1, 0])
+        if joiners <= 0:
+            break
+        scale *= max((plans - (total - joiners)) / joiners, 0.0)
+        scale = float(np.clip(scale, *limits))
+    note = (f"new plans scaled by {scale:.2f} so that January {base.base_year + 1} starts from the all-LA "
+            f"forecast of {plans:,.0f} plans (docs/forecast.md)")
+    return replace(base, joiner_rate=base.joiner_rate * scale, notes=[*base.notes, note],
+                   sources={**base.sources, "first year": "all-LA forecast (highneeds forecast public)"})
+
 
 RAMP_LEVERS = ("fewer_requests", "lower_conversion", "more_step_down", "tariff_change")
 

@@ -171,3 +171,59 @@ def actual_totals(data_dir: Path | str, last_year: int) -> tuple[np.ndarray, lis
     """For the backtest: every LA's published total per January up to ``last_year`` (codes, years, values)."""
     hist = load_history(data_dir, last_year)
     return hist.years, hist.las["old_la_code"].to_list(), hist.totals
+
+
+MI_FILE = "ehcp_sen2_2022/data/sen2_mi.csv"
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Calendar-year activity per LA as published by the base year (calendar years up to ``base_year - 1``).
+
+    ``new_plans`` and ``requests``: float arrays (LA, year) aligned with ``History.las``, NaN where not
+    published. ``years``: the calendar years (ascending). New plans made in calendar year y are in the
+    January y+1 caseload and not in January y's.
+    """
+
+    years: np.ndarray
+    new_plans: np.ndarray
+    requests: np.ndarray
+
+
+def load_flows(data_dir: Path | str, h: History) -> Flows:
+    """New EHC plans and requests for assessment by LA and calendar year, up to ``h.base_year - 1``.
+
+    Sources: the 2022 release's ``sen2_mi.csv`` (``NewallEHC``, ``InreqEHC``: calendar 2014-2021 here) and the
+    current release's ``newplans.csv`` / ``requests.csv`` (via :func:`publicdata.activity`), which win where
+    both give a year: a newer download extends the series without any change here.
+    """
+    last = h.base_year - 1
+    codes = h.las["old_la_code"].to_list()
+    index = {c: i for i, c in enumerate(codes)}
+    rows: dict[tuple[str, int], list] = {}
+    mi_path = Path(data_dir) / MI_FILE
+    if mi_path.is_file():
+        mi = pd_.read_table(data_dir, MI_FILE, ["time_period", "geographic_level", "old_la_code", "NewallEHC",
+                                                "InreqEHC"])
+        mi = pd_._check_la_codes(mi.filter(pl.col("geographic_level") == pd_.LA_LEVEL), MI_FILE)
+        mi = pd_.numbers(mi, ["NewallEHC", "InreqEHC"], MI_FILE)
+        for code, year, new, req in mi.select("old_la_code", "time_period", "NewallEHC", "InreqEHC").iter_rows():
+            rows[(code, int(year))] = [new, req]
+    current = (pd_.REQUESTS_FILE, pd_.NEWPLANS_FILE, pd_.TIMELINESS_FILE)
+    activity = pd_.activity(data_dir) if all((Path(data_dir) / f).is_file() for f in current) else None
+    for code, year, req, new in (activity.select("old_la_code", "year", "requests", "new_plans").iter_rows()
+                                 if activity is not None else ()):
+        old = rows.get((code, int(year)), [None, None])
+        rows[(code, int(year))] = [new if new is not None else old[0], req if req is not None else old[1]]
+    years = sorted({y for _c, y in rows if y <= last})  # neither file: no flows (the cohort alone is used)
+    years = np.arange(years[0], last + 1) if years else np.arange(last, last + 1)
+    yidx = {int(y): i for i, y in enumerate(years)}
+    new_plans = np.full((len(codes), len(years)), np.nan)
+    requests = np.full((len(codes), len(years)), np.nan)
+    for (code, year), (new, req) in rows.items():
+        if code in index and year in yidx:
+            if new is not None:
+                new_plans[index[code], yidx[year]] = new
+            if req is not None:
+                requests[index[code], yidx[year]] = req
+    return Flows(years=years, new_plans=new_plans, requests=requests)

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         public.add_argument("--population-growth", type=float, default=0.0,
                             help="yearly growth of the 0-25 population relative to the calibration years")
         backtest.add_argument("--base-years", default="",
-                              help="comma-separated base Januaries (default: 2016 to the year before the latest)")
+                              help="comma-separated base Januaries (default: the post-transfer ones, 2018 to the "
+                                   "year before the latest)")
         backtest.add_argument("--out", type=Path, default=None, help="write the per-LA detail to this CSV")
 
     def handle(self, *args, action, data, simulations, seed, **opts):
@@ -40,6 +41,10 @@ class Command(BaseCommand):
         data = data or getattr(settings, "SHARED_DATA_DIR", None)
         if not data or not Path(data).is_dir():
             raise CommandError("give --data, the folder of public data")
+        if simulations < 1:
+            raise CommandError(f"--simulations must be 1 or more, not {simulations}")
+        if action == "public" and opts["years"] < 1:
+            raise CommandError(f"--years must be 1 or more, not {opts['years']}")
         try:
             if action == "public":
                 started = time.perf_counter()
@@ -48,9 +53,13 @@ class Command(BaseCommand):
                 spreadsheets.write_frame_csv(frame, opts["out"])
                 self.stdout.write(f"{frame.height} rows to {opts['out']} in {time.perf_counter() - started:.1f} s")
                 return
-            bases = [int(y) for y in opts["base_years"].split(",") if y.strip()] or None
+            try:
+                bases = [int(y) for y in opts["base_years"].split(",") if y.strip()] or None
+            except ValueError:
+                raise CommandError(f"--base-years must be years separated by commas, not {opts['base_years']!r}") \
+                    from None
             result = backtest(data, bases, simulations=simulations, seed=seed)
-        except PublicDataError as exc:
+        except (PublicDataError, ValueError) as exc:  # PublicDataError names the file and row
             raise CommandError(str(exc)) from exc
         self.stdout.write(format_backtest(result))
         if opts.get("out"):
@@ -58,33 +67,54 @@ class Command(BaseCommand):
 
 
 def format_backtest(result) -> str:
-    """The backtest as a Markdown table: MAPE and MASE by horizon for each method, and coverage."""
-    by_h = result["by_horizon"]
-    methods = ["model", "last value", "linear trend (3)", "damped ES"]
-    horizons = sorted(set(by_h["horizon"].to_list()))
-    lines = ["| horizon | LA-years | " + " | ".join(f"{m} MAPE % | {m} MASE" for m in methods)
-             + " | model P10-P90 coverage |",
-             "|---|---|" + "---|" * (2 * len(methods) + 1)]
-    cov = dict(zip(result["coverage"]["horizon"].to_list(), result["coverage"]["coverage"].to_list()))
-    for h in horizons:
-        row = by_h.filter(by_h["horizon"] == h)
-        cells = []
-        n = 0
-        for m in methods:
-            r = row.filter(row["method"] == m)
-            n = r["n"][0]
-            cells += [f"{r['mape'][0]:.1f}", f"{r['mase'][0]:.2f}"]
-        lines.append(f"| {h} | {n} | " + " | ".join(cells) + f" | {cov[h]:.1%} |")
-    lines.append(f"\nBase years {', '.join(map(str, result['base_years']))}; actuals to January {result['latest']}; "
-                 f"P10-P90 held the actual in {result['coverage_all']:.1%} of LA-years.")
-    by_base = result["coverage_by_base_year"]
-    lines.append("Coverage by base year: " + ", ".join(
-        f"{b} {c:.1%}" for b, c in zip(by_base["base_year"].to_list(), by_base["coverage"].to_list())) + ".")
-    from highneeds.engine.forecast import verdict
+    """The backtest as Markdown: accuracy per base year and pooled, coverage with the misses on each side,
+    the paired bootstrap against the best baseline, and the issue's bar checked line by line."""
+    from highneeds.engine.forecast.run import BASELINES, POOLED, verdict
 
+    methods = ["model", *BASELINES]
+    metrics, coverage = result["metrics"], result["coverage"]
+    scopes = [str(b) for b in result["base_years"]] + [POOLED]
+    lines = [f"Base years {', '.join(map(str, result['base_years']))}; actuals to January {result['latest']}. "
+             "Errors are forecast minus actual, as a % of actual; bias is their mean (positive: too high).", ""]
+    for scope in scopes:
+        rows = metrics.filter(metrics["scope"] == scope)
+        if rows.is_empty():
+            continue
+        title = "Pooled over the base years" if scope == POOLED else f"Base year {scope}"
+        lines += [f"#### {title}", "", "| horizon | method | LA-years | MAPE % | median APE % | MASE | bias % |",
+                  "|---|---|---|---|---|---|---|"]
+        for h in sorted(set(rows["horizon"].to_list())):
+            for m in methods:
+                r = rows.filter((rows["horizon"] == h) & (rows["method"] == m))
+                if r.is_empty():
+                    continue
+                r = r.row(0, named=True)
+                lines.append(f"| {h} | {m} | {r['n']} | {r['mape']:.2f} | {r['mdape']:.2f} | {r['mase']:.2f} | "
+                             f"{r['bias']:+.2f} |")
+        lines.append("")
+    lines += ["#### Model P10-P90 coverage", "", "| base year | horizon | LA-years | coverage | above P90 | below P10 |",
+              "|---|---|---|---|---|---|"]
+    for scope in scopes:
+        for r in coverage.filter(coverage["scope"] == scope).iter_rows(named=True):
+            lines.append(f"| {scope} | {r['horizon']} | {r['n']} | {r['coverage']:.1%} | {r['above']:.1%} | "
+                         f"{r['below']:.1%} |")
+    lines += ["", "#### Model MAPE minus the best baseline's (pooled; paired bootstrap over LAs, 95% interval)", "",
+              "| horizon | best baseline | LA-years | difference (points) | 95% interval |", "|---|---|---|---|---|"]
+    for r in result["bootstrap"].iter_rows(named=True):
+        lines.append(f"| {r['horizon']} | {r['best_baseline']} | {r['n']} | {r['difference']:+.2f} | "
+                     f"{r['low']:+.2f} to {r['high']:+.2f} |")
+    lines += ["", "#### The bar (pooled)", ""]
     beats = verdict(result)
-    for measure in ("mape", "mase"):
-        lost = [h for h, v in beats.items() if not v[measure]]
-        lines.append(f"Model beats the best baseline on {measure.upper()} at "
-                     + ("every horizon." if not lost else f"horizons other than {', '.join(map(str, lost))}."))
+    pooled = metrics.filter((metrics["scope"] == POOLED) & (metrics["method"] == "model"))
+    cov = coverage.filter(coverage["scope"] == POOLED)
+    for h in (1, 2, 3):
+        if h in beats:
+            lines.append(f"- horizon {h}: MAPE {'beats' if beats[h]['mape'] else 'LOSES TO'} the best baseline")
+    bias1 = pooled.filter(pooled["horizon"] == 1)
+    if not bias1.is_empty():
+        b = bias1["bias"][0]
+        lines.append(f"- horizon 1 bias {b:+.2f} points: {'within' if abs(b) <= 1 else 'OUTSIDE'} ±1")
+    for r in cov.iter_rows(named=True):
+        ok = 0.75 <= r["coverage"] <= 0.85
+        lines.append(f"- horizon {r['horizon']} coverage {r['coverage']:.1%}: {'within' if ok else 'OUTSIDE'} 75-85%")
     return "\n".join(lines)
