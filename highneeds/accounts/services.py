@@ -1,28 +1,32 @@
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
 from django.contrib.auth import login, logout
-from django.core.exceptions import ValidationError
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 
-from .models import ApiToken, User
+from .models import ApiToken, OneTimeLink, User
 from .roles import Role
+
+# How long each kind of one-time link works. A council that wants others changes these.
+LINK_LIFETIME = {OneTimeLink.INVITE: timedelta(days=7), OneTimeLink.RESET: timedelta(hours=24),
+                 OneTimeLink.FAMILY: timedelta(days=14)}
+USER_FIELDS = ("first_name", "last_name", "email", "role", "establishment", "agency")
 
 
 @service
 def create_user(*, actor, username: str, password: str | None, role: str, first_name: str = "", last_name: str = "",
                 email: str = "", establishment=None, child=None, agency: str = "") -> User:
     require(actor, "accounts.manage_users")
-    if role not in Role.LABELS:
-        raise ValidationError({"role": f"{role} is not a role"})
-    if role == Role.SENCO and establishment is None:
-        raise ValidationError({"establishment": "A SENCO must be linked to their setting"})
-    if role == Role.YOUNG_PERSON and child is None:
-        raise ValidationError({"child": "A young person's account must be linked to their own record"})
+    _check_role_links(role, establishment, child)
     user = User(username=username, role=role, first_name=first_name, last_name=last_name, email=email,
                 establishment=establishment, child=child, agency=agency)
     if password:
@@ -80,3 +84,207 @@ def authenticate_token(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # bookkeeping, not a record change
     return token.user
+
+
+# ---------------------------------------------------------------------------------------------
+# One-time links (invitations, password resets, family invitations)
+
+
+def display_name(user) -> str:
+    """A person's name for screens and letters; the username only when no name is recorded."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def new_link(*, actor, purpose: str, email: str, user: User | None = None, child=None, parent=None) -> str:
+    """Store a link's hash and return its secret (to put in an email; it is never stored or shown again).
+    Earlier unused links for the same account or family member stop working. Called inside a service."""
+    if user is not None:
+        OneTimeLink.objects.filter(user=user, purpose=purpose, used_at__isnull=True, cancelled_at__isnull=True) \
+            .update(cancelled_at=timezone.now())
+    if child is not None:
+        OneTimeLink.objects.filter(child=child, parent=parent, purpose=purpose, used_at__isnull=True,
+                                   cancelled_at__isnull=True).update(cancelled_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    OneTimeLink.objects.create(purpose=purpose, token_hash=OneTimeLink.hash_token(token), user=user, child=child,
+                               parent=parent, email=email, created_by=actor if getattr(actor, "pk", None) else None,
+                               expires_at=timezone.now() + LINK_LIFETIME[purpose])
+    return token
+
+
+def find_link(token: str, purpose: str) -> OneTimeLink | None:
+    """The link behind a secret, if it is unused, not cancelled and not expired."""
+    found = OneTimeLink.objects.filter(token_hash=OneTimeLink.hash_token(token or ""), purpose=purpose,
+                                       used_at__isnull=True, cancelled_at__isnull=True,
+                                       expires_at__gt=timezone.now()).select_related("user").first()
+    if found is not None and found.user is not None and purpose != OneTimeLink.INVITE and not found.user.is_active:
+        return None
+    return found
+
+
+def send_link_email(email: str, subject: str, lines: list[str]) -> None:
+    """Sent after the change commits, so a rolled-back invitation never reaches anyone."""
+    from highneeds.council.models import CouncilSettings
+
+    council = CouncilSettings.current()
+    body = "\n\n".join([*lines, council.name])
+    transaction.on_commit(lambda: send_mail(subject, body, council.contact_email, [email], fail_silently=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Managing users
+
+
+def _check_role_links(role: str, establishment, child) -> None:
+    if role not in Role.LABELS:
+        raise ValidationError({"role": f"{role} is not a role"})
+    if role == Role.SENCO and establishment is None:
+        raise ValidationError({"establishment": "A SENCO must be linked to their setting"})
+    if role == Role.YOUNG_PERSON and child is None:
+        raise ValidationError({"child": "A young person's account must be linked to their own record"})
+
+
+@service
+def invite_user(*, actor, link_base: str, username: str, role: str, email: str, first_name: str = "",
+                last_name: str = "", establishment=None, agency: str = "") -> User:
+    """A new account with no password, and an email with a one-time link to set one."""
+    require(actor, "accounts.manage_users")
+    if not email:
+        raise ValidationError({"email": "Enter their email address, so the invitation can be sent"})
+    user = create_user(actor=actor, username=username, password=None, role=role, first_name=first_name,
+                       last_name=last_name, email=email, establishment=establishment, agency=agency)
+    token = new_link(actor=actor, purpose=OneTimeLink.INVITE, email=email, user=user)
+    log.record(actor=actor, action="user.invite", obj=user, after={"email": email})
+    council_link = f"{link_base.rstrip('/')}/account/set-password/{token}/"
+    send_link_email(email, "Your highneeds account", [
+        f"{display_name(actor)} has given you an account ({Role.LABELS[role]}). Your username is {username}.",
+        f"Choose your password here (the link works once, for {LINK_LIFETIME[OneTimeLink.INVITE].days} days):\n"
+        f"{council_link}"])
+    return user
+
+
+def _snapshot(user: User) -> dict:
+    return {f: getattr(user, f if f not in ("establishment",) else "establishment_id") for f in USER_FIELDS}
+
+
+@service
+def update_user(*, actor, user: User, first_name: str, last_name: str, email: str, role: str,
+                establishment=None, agency: str = "") -> User:
+    require(actor, "accounts.manage_users")
+    if role != user.role and getattr(actor, "pk", None) == user.pk:
+        raise ValidationError({"role": "You cannot change your own role: ask another administrator"})
+    _check_role_links(role, establishment, user.child if role == Role.YOUNG_PERSON else None)
+    before = _snapshot(user)
+    user.first_name, user.last_name, user.email, user.role, user.agency = first_name, last_name, email, role, agency
+    user.establishment = establishment if role == Role.SENCO else None
+    user.full_clean(exclude=["password"])
+    user.save()
+    after = _snapshot(user)
+    changed = {k for k in before if before[k] != after[k]}
+    if changed:
+        log.record(actor=actor, action="user.role_change" if "role" in changed else "user.update", obj=user,
+                   before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return user
+
+
+def end_sessions(user: User) -> int:
+    """Sign the person out everywhere now: delete every live session that belongs to them."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+def held_by(user: User) -> dict[str, int]:
+    """What a leaver still holds: open requests they are caseworker for and children they lead on."""
+    from highneeds.casework.models import AssessmentRequest
+    from highneeds.people.models import Child
+
+    return {"open_requests": AssessmentRequest.objects.filter(caseworker=user,
+                                                              status__in=AssessmentRequest.OPEN).count(),
+            "children_led": Child.objects.filter(lead_caseworker=user).count()}
+
+
+@service
+def deactivate_user(*, actor, user: User, reason: str = "") -> dict[str, int]:
+    """A leaver loses access at once: signed out everywhere, API tokens revoked, unused links cancelled.
+    Their cases stay theirs until a manager reassigns them; the caseload page lists them under the leaver
+    and the manager's home page counts them."""
+    require(actor, "accounts.deactivate_users")
+    if getattr(actor, "pk", None) == user.pk:
+        raise ValidationError({"user": "You cannot deactivate your own account"})
+    if user.role == Role.ADMIN and not actor.has_perm("accounts.manage_users"):
+        raise PermissionDenied("accounts.manage_users")
+    if not user.is_active:
+        raise ValidationError({"user": f"{display_name(user)} is already deactivated"})
+    now = timezone.now()
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    tokens = user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+    links = user.one_time_links.filter(used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    sessions = end_sessions(user)
+    held = held_by(user)
+    log.record(actor=actor, action="user.deactivate", obj=user, before={"is_active": True},
+               after={"is_active": False, "reason": reason, "sessions_ended": sessions, "tokens_revoked": tokens,
+                      "links_cancelled": links, **held})
+    return {**held, "sessions_ended": sessions, "tokens_revoked": tokens}
+
+
+@service
+def reactivate_user(*, actor, user: User) -> User:
+    """Access comes back, but not the old API tokens: the person asks for new ones."""
+    require(actor, "accounts.manage_users")
+    if user.is_active:
+        raise ValidationError({"user": f"{display_name(user)} is already active"})
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    log.record(actor=actor, action="user.reactivate", obj=user, before={"is_active": False}, after={"is_active": True})
+    return user
+
+
+@service
+def send_password_reset(*, actor, user: User, link_base: str) -> None:
+    """An administrator never sees or types the password: the person chooses it through a one-time link."""
+    require(actor, "accounts.manage_users")
+    if not user.is_active:
+        raise ValidationError({"user": "Reactivate the account before resetting its password"})
+    if not user.email:
+        raise ValidationError({"email": f"Add an email address for {display_name(user)} first"})
+    token = new_link(actor=actor, purpose=OneTimeLink.RESET, email=user.email, user=user)
+    log.record(actor=actor, action="user.password_reset_sent", obj=user, after={"email": user.email})
+    send_link_email(user.email, "Reset your highneeds password", [
+        f"{display_name(actor)} has asked for your password to be reset.",
+        f"Choose a new password here (the link works once, within "
+        f"{int(LINK_LIFETIME[OneTimeLink.RESET].total_seconds() // 3600)} hours):\n"
+        f"{link_base.rstrip('/')}/account/set-password/{token}/",
+        "Your old password works until you choose a new one. If you did not expect this, tell the SEND team."])
+
+
+@service
+def set_password_with_link(*, link: OneTimeLink, password: str) -> User:
+    """The person behind an invitation or reset link chooses their password (already validated by the form).
+    Every other session of theirs ends, so a stolen session dies with the old password."""
+    link = OneTimeLink.objects.select_for_update().get(pk=link.pk)
+    if link.used_at or link.cancelled_at or link.expires_at <= timezone.now() or link.user is None:
+        raise ValidationError({"password": "This link has already been used or has expired"})
+    user = link.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    end_sessions(user)
+    log.record(actor=user, action="user.password_set", obj=user, after={"by": link.purpose})
+    return user
+
+
+@service
+def change_own_password(*, actor, password: str) -> User:
+    """The form has checked the old password and the validators; the caller keeps this session signed in."""
+    require(actor, "web.home")
+    actor.set_password(password)
+    actor.save(update_fields=["password"])
+    log.record(actor=actor, action="user.password_change", obj=actor)
+    return actor

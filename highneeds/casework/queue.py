@@ -177,6 +177,12 @@ class Caseload:
         return self.caseworker.get_full_name() or self.caseworker.username
 
 
+def children_led_by(user, person) -> QuerySet:
+    """Children `person` is lead caseworker for, among those `user` may see: the home page's list and count
+    and the caseload page's "Children led" all read this."""
+    return visible_children(user).filter(lead_caseworker=person)
+
+
 def caseloads(user, *, today: date | None = None) -> list[Caseload]:
     """Open requests by stage and RAG status, and children led, per caseworker: three queries.
 
@@ -191,7 +197,7 @@ def caseloads(user, *, today: date | None = None) -> list[Caseload]:
     children = visible_children(user)
     if not everyone:
         requests = requests.filter(caseworker=user)
-        children = children.filter(lead_caseworker=user)
+        children = children_led_by(user, user)
     measures = {f"s_{code}": Count("id", filter=Q(status=code)) for code, _ in OPEN_STATUSES}
     measures.update({f"r_{rag}": Count("id", filter=rag_q(rag, today)) for rag in RAG_LABELS})
     rows = {row["caseworker"]: row for row in requests.values("caseworker").annotate(**measures).order_by()}

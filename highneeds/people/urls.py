@@ -1,5 +1,7 @@
 from django.urls import path
 
+from highneeds.accounts import family_views
+
 from . import views
 
 urlpatterns = [
@@ -12,4 +14,5 @@ urlpatterns = [
     path("<int:child_id>/circumstances/new/", views.add_flag, name="child-add-flag"),
     path("<int:child_id>/placements/new/", views.add_placement, name="child-add-placement"),
     path("<int:child_id>/parents/new/", views.add_parent, name="child-add-parent"),
+    path("<int:child_id>/portal-access/", family_views.access, name="child-portal-access"),
 ]

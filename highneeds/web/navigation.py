@@ -17,7 +17,8 @@ ITEMS = [
     ("Local area figures", "/insight/", "insight.view_aggregates"),
     ("Letters", "/letters/", "letters.edit_templates"),
     ("Council settings", "/settings/", "council.change_settings"),
-    ("Users", "/users/", "accounts.manage_users"),
+    ("Users", "/users/", "accounts.view_users"),
+    ("Audit log", "/audit/", "audit.view_log"),
 ]
 
 
