@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from highneeds.accounts import services as accounts
 from highneeds.accounts.roles import Role
 from highneeds.casework import queue as wq
-from highneeds.people.queries import current_settings
+from highneeds.people.queries import current_settings, visible_children
 
 from .access import public, requires
 
