@@ -21,7 +21,8 @@ from highneeds.people.models import Child, ParentCarer
 
 from .models import AccessReview, OneTimeLink, User
 from .roles import Role
-from .services import LINK_LIFETIME, display_name, end_sessions, new_link, send_link_email
+from .links import LINK_LIFETIME, end_sessions, new_link, send_link_email
+from .queries import display_name
 
 YOUNG_PERSON_AGE = 16  # from 16 a young person may have their own access (rules.own_record_16_plus)
 

@@ -12,7 +12,8 @@ from highneeds.people.models import ParentCarer
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import public, requires
 
-from . import family, services
+from . import family
+from .links import find_link
 from .models import AccessReview, OneTimeLink
 from .views import link_base
 
@@ -111,7 +112,7 @@ class JoinForm(SetPasswordForm):
 def join(request, token: str):
     """An invited parent or young person sets up their account: the link, sent to the email address on the
     child's record, is the proof that they are who the caseworker meant."""
-    link = services.find_link(token, OneTimeLink.FAMILY)
+    link = find_link(token, OneTimeLink.FAMILY)
     if link is None:
         return render(request, "accounts/link_expired.html", {"page_title": "This link has expired"})
     who = link.parent or link.child

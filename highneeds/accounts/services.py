@@ -1,24 +1,19 @@
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth import login, logout
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 
+from .links import LINK_LIFETIME, end_sessions, new_link, send_link_email
 from .models import ApiToken, OneTimeLink, User
+from .queries import display_name, held_by
 from .roles import Role
 
-# How long each kind of one-time link works. A council that wants others changes these.
-LINK_LIFETIME = {OneTimeLink.INVITE: timedelta(days=7), OneTimeLink.RESET: timedelta(hours=24),
-                 OneTimeLink.FAMILY: timedelta(days=14)}
 USER_FIELDS = ("first_name", "last_name", "email", "role", "establishment", "agency")
 
 
@@ -87,52 +82,6 @@ def authenticate_token(key: str) -> User | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# One-time links (invitations, password resets, family invitations)
-
-
-def display_name(user) -> str:
-    """A person's name for screens and letters; the username only when no name is recorded."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-def new_link(*, actor, purpose: str, email: str, user: User | None = None, child=None, parent=None) -> str:
-    """Store a link's hash and return its secret (to put in an email; it is never stored or shown again).
-    Earlier unused links for the same account or family member stop working. Called inside a service."""
-    if user is not None:
-        OneTimeLink.objects.filter(user=user, purpose=purpose, used_at__isnull=True, cancelled_at__isnull=True) \
-            .update(cancelled_at=timezone.now())
-    if child is not None:
-        OneTimeLink.objects.filter(child=child, parent=parent, purpose=purpose, used_at__isnull=True,
-                                   cancelled_at__isnull=True).update(cancelled_at=timezone.now())
-    token = secrets.token_urlsafe(32)
-    OneTimeLink.objects.create(purpose=purpose, token_hash=OneTimeLink.hash_token(token), user=user, child=child,
-                               parent=parent, email=email, created_by=actor if getattr(actor, "pk", None) else None,
-                               expires_at=timezone.now() + LINK_LIFETIME[purpose])
-    return token
-
-
-def find_link(token: str, purpose: str) -> OneTimeLink | None:
-    """The link behind a secret, if it is unused, not cancelled and not expired."""
-    found = OneTimeLink.objects.filter(token_hash=OneTimeLink.hash_token(token or ""), purpose=purpose,
-                                       used_at__isnull=True, cancelled_at__isnull=True,
-                                       expires_at__gt=timezone.now()).select_related("user").first()
-    if found is not None and found.user is not None and purpose != OneTimeLink.INVITE and not found.user.is_active:
-        return None
-    return found
-
-
-def send_link_email(email: str, subject: str, lines: list[str]) -> None:
-    """Sent after the change commits, so a rolled-back invitation never reaches anyone."""
-    from highneeds.council.models import CouncilSettings
-
-    council = CouncilSettings.current()
-    body = "\n\n".join([*lines, council.name])
-    transaction.on_commit(lambda: send_mail(subject, body, council.contact_email, [email], fail_silently=True))
-
-
-# ---------------------------------------------------------------------------------------------
 # Managing users
 
 
@@ -186,26 +135,6 @@ def update_user(*, actor, user: User, first_name: str, last_name: str, email: st
         log.record(actor=actor, action="user.role_change" if "role" in changed else "user.update", obj=user,
                    before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return user
-
-
-def end_sessions(user: User) -> int:
-    """Sign the person out everywhere now: delete every live session that belongs to them."""
-    ended = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            ended.append(session.session_key)
-    Session.objects.filter(session_key__in=ended).delete()
-    return len(ended)
-
-
-def held_by(user: User) -> dict[str, int]:
-    """What a leaver still holds: open requests they are caseworker for and children they lead on."""
-    from highneeds.casework.models import AssessmentRequest
-    from highneeds.people.models import Child
-
-    return {"open_requests": AssessmentRequest.objects.filter(caseworker=user,
-                                                              status__in=AssessmentRequest.OPEN).count(),
-            "children_led": Child.objects.filter(lead_caseworker=user).count()}
 
 
 @service

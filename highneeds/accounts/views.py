@@ -16,6 +16,8 @@ from highneeds.web.access import public, requires
 from highneeds.web.forms import add_errors
 
 from . import services
+from .links import find_link
+from .queries import display_name, held_by
 from .models import OneTimeLink, User
 from .roles import Role
 
@@ -58,7 +60,7 @@ class DeactivateForm(forms.Form):
 
 
 def _row(u: User) -> dict:
-    return {"pk": u.pk, "name": services.display_name(u), "username": u.username, "email": u.email,
+    return {"pk": u.pk, "name": display_name(u), "username": u.username, "email": u.email,
             "role": u.role_label + (f", {u.establishment.name}" if u.establishment_id else ""),
             "active": u.is_active, "last_login": u.last_login}
 
@@ -97,7 +99,7 @@ def user_create(request):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, f"{services.display_name(user)} has been invited: an email with a link to "
+                messages.success(request, f"{display_name(user)} has been invited: an email with a link to "
                                           f"choose a password has been sent to {user.email}")
                 return redirect("user", user.pk)
     return render(request, "accounts/user_create.html", {"page_title": "Invite a user", "form": form,
@@ -134,13 +136,13 @@ def user_detail(request, user_id: int):
                 except ValidationError as exc:
                     add_errors(form, exc)
                 else:
-                    messages.success(request, f"Details saved for {services.display_name(user)}")
+                    messages.success(request, f"Details saved for {display_name(user)}")
                     return redirect("user", user.pk)
     elif request.method == "POST":
         raise PermissionDenied("accounts.manage_users")
     return render(request, "accounts/user_detail.html", {
-        "page_title": services.display_name(user), "u": _row(user), "form": form, "can_manage": can_manage,
-        "can_deactivate": _may_deactivate(request.user, user), "held": services.held_by(user),
+        "page_title": display_name(user), "u": _row(user), "form": form, "can_manage": can_manage,
+        "can_deactivate": _may_deactivate(request.user, user), "held": held_by(user),
         "is_self": user.pk == request.user.pk, "error_title": bool(form and form.errors)})
 
 
@@ -153,7 +155,7 @@ def _may_deactivate(actor, user: User) -> bool:
 def user_deactivate(request, user_id: int):
     user = _user_or_404(user_id)
     if not _may_deactivate(request.user, user):
-        messages.error(request, f"{services.display_name(user)} cannot be deactivated by you")
+        messages.error(request, f"{display_name(user)} cannot be deactivated by you")
         return redirect("user", user.pk)
     form = DeactivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -162,14 +164,18 @@ def user_deactivate(request, user_id: int):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            held = done["open_requests"] + done["children_led"]
-            messages.success(request, f"{services.display_name(user)} can no longer sign in and has been signed out"
-                             + (f". Reassign their {done['open_requests']} open requests and "
-                                f"{done['children_led']} children from the caseload page" if held else ""))
+            messages.success(request, f"{display_name(user)} can no longer sign in and has been signed out"
+                             + _held_text(done))
             return redirect("user", user.pk)
     return render(request, "accounts/user_deactivate.html", {
-        "page_title": f"Deactivate {services.display_name(user)}", "u": _row(user), "form": form,
-        "held": services.held_by(user), "error_title": bool(form.errors)})
+        "page_title": f"Deactivate {display_name(user)}", "u": _row(user), "form": form,
+        "held": held_by(user), "error_title": bool(form.errors)})
+
+
+def _held_text(held: dict) -> str:
+    parts = [f"{n} {word if n == 1 else plural}" for n, word, plural in (
+        (held["open_requests"], "open request", "open requests"), (held["children_led"], "child", "children")) if n]
+    return f". Reassign their {' and '.join(parts)} from the caseload page" if parts else ""
 
 
 @requires("accounts.manage_users")
@@ -181,7 +187,7 @@ def user_reactivate(request, user_id: int):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"{services.display_name(user)} can sign in again. Send a password reset if they "
+        messages.success(request, f"{display_name(user)} can sign in again. Send a password reset if they "
                                   f"have forgotten their password")
     return redirect("user", user.pk)
 
@@ -218,7 +224,7 @@ def change_password(request):
 @public
 def set_password(request, token: str):
     """The page an invitation or reset link opens: the link itself is the proof of identity."""
-    link = services.find_link(token, OneTimeLink.INVITE) or services.find_link(token, OneTimeLink.RESET)
+    link = find_link(token, OneTimeLink.INVITE) or find_link(token, OneTimeLink.RESET)
     if link is None or link.user is None:
         return render(request, "accounts/link_expired.html", {"page_title": "This link has expired"})
     form = SetPasswordForm(link.user, request.POST or None)

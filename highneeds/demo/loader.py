@@ -479,6 +479,12 @@ def finish_demo(*, actor, run: _Run) -> LoadResult:
         result.users["youngperson"] = f"{child.full_name} (own record)"
     if run.parents_child is not None:
         result.users["parent"] = f"parent of {Child.objects.get(pk=run.parents_child).full_name}"
+        # The parent's account shows the name on the child's record, as the portal invitation would set it.
+        linked = ParentCarer.objects.filter(user=users["parent"]).first()
+        if linked is not None:
+            User.objects.filter(pk=users["parent"].pk).update(first_name=linked.first_name, last_name=linked.last_name)
+            log.record(actor=actor, action="user.update", obj=users["parent"],
+                       after={"first_name": linked.first_name, "last_name": linked.last_name})
     for username, kids, reason in (
             ("professional", run.professional, "Educational psychology advice for the EHC needs assessment"),
             ("panel", run.panel, "Panel decision whether to assess")):

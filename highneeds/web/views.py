@@ -75,6 +75,9 @@ def home(request):
         context["open_requests"] = sum(wq.rag_counts(user).values())
         if user.role == Role.MANAGER:
             context["caseloads"] = wq.caseloads(user)
+            leavers = [row for row in context["caseloads"] if row.held_by_leaver]
+            context["leavers"] = {"people": len(leavers), "open_requests": sum(r.open_requests for r in leavers),
+                                  "children": sum(r.children_led for r in leavers)}
     elif user.role in (Role.SENCO, Role.PROFESSIONAL, Role.PANEL_MEMBER, Role.PARENT, Role.YOUNG_PERSON):
         children = list(visible_children(user).order_by("last_name", "first_name")[:50])
         context["children"] = children

@@ -92,14 +92,15 @@ def test_a_leaver_loses_access_at_once_sessions_and_tokens_included(client, make
     assert "They hold <strong>1</strong> open request" in page
     assert "Say why" in client.post(f"/users/{leaver.pk}/deactivate/", {"reason": ""}).content.decode()
     response = client.post(f"/users/{leaver.pk}/deactivate/", {"reason": "Left the council"}, follow=True)
-    assert "Reassign their 1 open requests" in response.content.decode()
+    assert "Reassign their 1 open request from the caseload page" in response.content.decode()
     assert theirs.get("/cases/").status_code == 302  # their live session is gone
     assert services.authenticate_token(key) is None
     assert sign_in(theirs, leaver.username).status_code == 200
     event = AuditEvent.objects.get(action="user.deactivate")
     assert event.after["open_requests"] == 1 and event.after["sessions_ended"] == 1 and event.after["tokens_revoked"] == 1
     # flagged for reassignment: the caseload page lists the leaver's requests under their name
-    assert "Lee Ver" in client.get("/cases/caseload/").content.decode()
+    assert "Lee Ver (has left: reassign)" in client.get("/cases/caseload/").content.decode()
+    assert "1 person who has left still holds 1 open request and 0 children" in client.get("/").content.decode()
 
 
 def test_who_may_deactivate_whom(make_user):
