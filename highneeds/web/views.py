@@ -79,8 +79,10 @@ def home(request):
             context["leavers"] = {"people": len(leavers), "open_requests": sum(r.open_requests for r in leavers),
                                   "children": sum(r.children_led for r in leavers)}
     elif user.role in (Role.SENCO, Role.PROFESSIONAL, Role.PANEL_MEMBER, Role.PARENT, Role.YOUNG_PERSON):
-        children = list(visible_children(user).order_by("last_name", "first_name")[:50])
+        visible = visible_children(user)
+        children = list(visible.order_by("last_name", "first_name")[:50])
         context["children"] = children
+        context["children_count"] = visible.count() if len(children) == 50 else len(children)
         context["settings_by_child"] = current_settings(children)
     return render(request, "web/home.html", context)
 

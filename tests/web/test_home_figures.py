@@ -62,6 +62,25 @@ def test_home_counts_match_the_lists_they_summarise(client, demo):
     assert sum(r.children_led for r in rows) <= Child.objects.count()
 
 
+def test_other_homes_and_the_review_tracker_count_their_own_lists(client, demo):
+    from highneeds.people.queries import visible_children
+    from highneeds.reviews import queries as reviews
+
+    senco = User.objects.get(username="senco")
+    client.force_login(senco)
+    body = client.get("/").content.decode()
+    total = visible_children(senco).count()
+    shown = re.search(r"Showing the first 50 of <strong>(\d+)</strong>", body)
+    assert (int(shown.group(1)) if shown else body.count('class="govuk-table__row"') - 1) == total
+    manager = demo["manager"]
+    for show in ("reviews", "transfers", "reassessments"):
+        criteria = reviews.TrackerFilter(show=show)
+        counts = reviews.counts(manager, criteria)
+        assert sum(counts[r] for r in wq.RAG_LABELS) == reviews.rows(manager, criteria).count()
+        for rag in wq.RAG_LABELS:
+            assert counts[rag] == reviews.rows(manager, reviews.TrackerFilter(show=show, rag=rag)).count()
+
+
 def test_the_demo_is_dated_to_today(demo):
     manager = demo["manager"]
     counts = wq.rag_counts(manager, wq.QueueFilter(caseworker=wq.ALL))
