@@ -117,30 +117,58 @@ def _username_for(email: str) -> str:
                 if name not in taken)
 
 
+def existing_account(link: OneTimeLink) -> User | None:
+    """A parent who already has a portal account under the invited address (a second child, say): the
+    invitation adds this child to it instead of making a second account."""
+    if link.parent_id is None:
+        return None
+    return User.objects.filter(email__iexact=link.email, role=Role.PARENT, is_active=True).order_by("pk").first()
+
+
+def _open_link(link: OneTimeLink) -> OneTimeLink:
+    link = OneTimeLink.objects.select_for_update().select_related("parent", "child").get(pk=link.pk)
+    if link.used_at or link.cancelled_at or link.expires_at <= timezone.now():
+        raise ValidationError({"password": "This invitation has already been used or has expired"})
+    return link
+
+
+def _link_to_record(link: OneTimeLink, user: User) -> None:
+    if link.parent is not None:
+        link.parent.user = user
+        link.parent.save(update_fields=["user"])
+    link.user, link.used_at = user, timezone.now()
+    link.save(update_fields=["user", "used_at"])
+    log.record(actor=user, action="family.accept", obj=user, child=link.child,
+               after={"role": user.role, "parent": link.parent_id, "username": user.username})
+
+
 @service
 def accept_invitation(*, link: OneTimeLink, password: str, first_name: str = "", last_name: str = "") -> User:
     """The invited person sets their password: their account is made and linked to the child. The password
     has been checked by the form's validators."""
-    link = OneTimeLink.objects.select_for_update().select_related("parent", "child").get(pk=link.pk)
-    if link.used_at or link.cancelled_at or link.expires_at <= timezone.now():
-        raise ValidationError({"password": "This invitation has already been used or has expired"})
+    link = _open_link(link)
     parent, child = link.parent, link.child
-    if parent is not None:
-        first_name, last_name = first_name or parent.first_name, last_name or parent.last_name
+    if parent is None:
+        if User.objects.filter(child=child, is_active=True).exists():
+            raise ValidationError({"password": f"{child.first_name} already has their own account"})
+        User.objects.filter(child=child, is_active=False).update(child=None)  # a closed account frees the link
     user = User(username=_username_for(link.email), email=link.email, role=link.family_role,
-                first_name=first_name or (child.first_name if parent is None else ""),
-                last_name=last_name or (child.last_name if parent is None else ""),
-                child=child if parent is None else None)
+                first_name=first_name, last_name=last_name, child=child if parent is None else None)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    if parent is not None:
-        parent.user = user
-        parent.save(update_fields=["user"])
-    link.user, link.used_at = user, timezone.now()
-    link.save(update_fields=["user", "used_at"])
-    log.record(actor=user, action="family.accept", obj=user, child=child,
-               after={"role": user.role, "parent": link.parent_id, "username": user.username})
+    _link_to_record(link, user)
+    return user
+
+
+@service
+def add_child_to_account(*, link: OneTimeLink) -> User:
+    """A parent who already has an account accepts an invitation for another child: no new account."""
+    link = _open_link(link)
+    user = existing_account(link)
+    if user is None:
+        raise ValidationError({"password": "There is no account to add this child to"})
+    _link_to_record(link, user)
     return user
 
 

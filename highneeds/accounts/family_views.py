@@ -115,6 +115,21 @@ def join(request, token: str):
     link = find_link(token, OneTimeLink.FAMILY)
     if link is None:
         return render(request, "accounts/link_expired.html", {"page_title": "This link has expired"})
+    existing = family.existing_account(link)
+    whose = f"{link.child.first_name}'s" if link.parent_id else "your"
+    if existing is not None:
+        if request.method == "POST":
+            try:
+                family.add_child_to_account(link=link)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, f"{link.child.first_name} has been added to your account. Sign in as "
+                                          f"{existing.username} to see their records")
+                return redirect("sign-in")
+        return render(request, "accounts/join_existing.html", {
+            "page_title": f"Add {link.child.first_name} to your account", "username": existing.username,
+            "child_first_name": link.child.first_name})
     who = link.parent or link.child
     form = JoinForm(None, request.POST or None, initial={"first_name": who.first_name, "last_name": who.last_name})
     if request.method == "POST" and form.is_valid():
@@ -128,7 +143,6 @@ def join(request, token: str):
             messages.success(request, f"Your account is ready. Sign in with your username, {user.username}, and the "
                                       f"password you chose")
             return redirect("sign-in")
-    whose = f"{link.child.first_name}'s" if link.parent_id else "your"
     return render(request, "accounts/set_password.html", {
         "page_title": "Set up your family portal account", "form": form, "button": "Create account",
         "intro": f"You have been invited to see {whose} EHC needs assessment, plan, reviews and letters. Your "

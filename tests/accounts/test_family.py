@@ -129,3 +129,37 @@ def test_at_16_the_young_person_is_offered_access_and_the_parents_access_is_deci
     assert client.get(f"/children/{teen.pk}/").status_code == 200
     review = AuditEvent.objects.get(action="family.access_review")
     assert review.child_id == teen.pk and review.after["parents_ended"] == [parent.pk]
+
+
+def test_a_parent_with_an_account_adds_a_second_child_to_it(client, make_user, make_child,
+                                                            django_capture_on_commit_callbacks):
+    first, second = make_child(first_name="Ann"), make_child(first_name="Ben")
+    mum = make_user("parent", email="mum@example.org")
+    linked = add_parent(first)
+    linked.user = mum
+    linked.save()
+    parent = add_parent(second)
+    with django_capture_on_commit_callbacks(execute=True):
+        family.invite_parent(actor=make_user("caseworker"), parent=parent, link_base="http://testserver/")
+    path = re.search(r"http://testserver(/account/join/[\w-]+/)", mail.outbox[0].body).group(1)
+    assert f"the username <strong>{mum.username}</strong>" in client.get(path).content.decode()
+    client.post(path)
+    parent.refresh_from_db()
+    assert parent.user == mum and User.objects.filter(role="parent").count() == 1
+    sign_in(client, mum.username)
+    assert client.get(f"/children/{second.pk}/").status_code == 200
+
+
+def test_a_young_person_whose_old_account_was_closed_can_be_invited_again(make_user, make_child):
+    teen = make_child(first_name="Cal", dob=date(2008, 1, 10))
+    old = make_user("young_person", child=teen)
+    worker = make_user("caseworker")
+    from highneeds.accounts.services import deactivate_user
+
+    deactivate_user(actor=make_user("admin"), user=old)
+    family.invite_young_person(actor=worker, child=teen, email="cal@example.org", link_base="http://x/")
+    from highneeds.accounts.models import OneTimeLink
+
+    new = family.accept_invitation(link=OneTimeLink.objects.get(child=teen), password=NEW_PASSWORD)
+    old.refresh_from_db()
+    assert new.child_id == teen.pk and old.child_id is None
