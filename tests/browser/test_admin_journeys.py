@@ -56,12 +56,16 @@ def test_an_administrator_invites_a_user_who_sets_a_password(page, live_server, 
     page.goto(live_server.url + emailed_path(live_server))
     expect(page.get_by_text("Your username is rkhan")).to_be_visible()
     assert_accessible(page)
+    shot(page, "invited-user-set-password")
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set password").click()
     expect(page.get_by_text("Your password has been set")).to_be_visible()
     sign_in(page, live_server, "rkhan", NEW_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Rina Khan")
+    page.get_by_role("link", name="Change password").click()
+    assert_accessible(page)
+    shot(page, "caseworker-change-password")
     assert page.problems == [], page.problems
 
 
@@ -86,6 +90,10 @@ def test_a_manager_deactivates_a_leaver(page, live_server, signed_in, make_user,
     shot(page, "manager-leaver-deactivated")
     page.get_by_role("link", name="Reassign their open requests").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Work queue")
+    page.get_by_role("link", name="Home").click()
+    expect(page.get_by_text("1 person who has left still holds 1 open request")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "manager-home-leaver-flagged")
     leaver.refresh_from_db()
     assert not leaver.is_active
 
@@ -109,6 +117,7 @@ def test_a_caseworker_invites_a_parent_who_accepts(page, live_server, signed_in,
     page.goto(live_server.url + emailed_path(live_server))
     expect(page.get_by_text("Nia's EHC needs assessment")).to_be_visible()
     assert_accessible(page)
+    shot(page, "parent-join")
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Type the password again").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Create account").click()
@@ -144,3 +153,31 @@ def test_the_dpo_searches_the_audit_log(page, live_server, signed_in, make_user,
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("alert")).to_contain_text("must be a number")
     assert_accessible(page)
+
+
+def test_at_16_a_caseworker_invites_the_young_person_and_records_the_parents_access(
+        page, live_server, signed_in, make_user, make_child):
+    teen = make_child(first_name="Remy", last_name="Sixteen", dob=date(date.today().year - 17, 1, 5))
+    parent = people.add_parent(actor=SYSTEM, child=teen, first_name="Kim", last_name="Sixteen", relationship="Mother",
+                               email="kim@example.org", parental_responsibility=True)
+    parent.user = make_user("parent")
+    parent.save()
+    signed_in("caseworker", first_name="Cas", last_name="Worker")
+    page.goto(f"{live_server.url}/children/{teen.pk}/portal-access/")
+    expect(page.get_by_text("offer them their own access")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Invite Remy").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the young person's email address")
+    assert_accessible(page)
+    page.get_by_label("Their own email address").fill("remy@example.org")
+    page.get_by_role("button", name="Invite Remy").click()
+    expect(page.get_by_text("Invitation sent to remy@example.org")).to_be_visible()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose whether the parents keep access")
+    page.get_by_label(re.compile("Parents keep access")).check()
+    page.get_by_label("Note (optional)").fill("Remy wants Kim to stay involved")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Remy wants Kim to stay involved")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "caseworker-access-at-16")
+    assert page.problems == [], page.problems
