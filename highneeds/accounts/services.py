@@ -103,14 +103,17 @@ def invite_user(*, actor, link_base: str, username: str, role: str, email: str, 
         raise ValidationError({"email": "Enter their email address, so the invitation can be sent"})
     user = create_user(actor=actor, username=username, password=None, role=role, first_name=first_name,
                        last_name=last_name, email=email, establishment=establishment, agency=agency)
-    token = new_link(actor=actor, purpose=OneTimeLink.INVITE, email=email, user=user)
-    log.record(actor=actor, action="user.invite", obj=user, after={"email": email})
-    council_link = f"{link_base.rstrip('/')}/account/set-password/{token}/"
-    send_link_email(email, "Your highneeds account", [
-        f"{display_name(actor)} has given you an account ({Role.LABELS[role]}). Your username is {username}.",
-        f"Choose your password here (the link works once, for {LINK_LIFETIME[OneTimeLink.INVITE].days} days):\n"
-        f"{council_link}"])
+    _send_invitation(actor, user, link_base)
     return user
+
+
+def _send_invitation(actor, user: User, link_base: str) -> None:
+    token = new_link(actor=actor, purpose=OneTimeLink.INVITE, email=user.email, user=user)
+    log.record(actor=actor, action="user.invite", obj=user, after={"email": user.email})
+    send_link_email(user.email, "Your highneeds account", [
+        f"{display_name(actor)} has given you an account ({user.role_label}). Your username is {user.username}.",
+        f"Choose your password here (the link works once, for {LINK_LIFETIME[OneTimeLink.INVITE].days} days):\n"
+        f"{link_base.rstrip('/')}/account/set-password/{token}/"])
 
 
 def _snapshot(user: User) -> dict:
@@ -182,6 +185,9 @@ def send_password_reset(*, actor, user: User, link_base: str) -> None:
         raise ValidationError({"user": "Reactivate the account before resetting its password"})
     if not user.email:
         raise ValidationError({"email": f"Add an email address for {display_name(user)} first"})
+    if not user.has_usable_password():  # never chose one: a fresh invitation, in the invitation's words
+        _send_invitation(actor, user, link_base)
+        return
     token = new_link(actor=actor, purpose=OneTimeLink.RESET, email=user.email, user=user)
     log.record(actor=actor, action="user.password_reset_sent", obj=user, after={"email": user.email})
     send_link_email(user.email, "Reset your highneeds password", [

@@ -62,7 +62,8 @@ class DeactivateForm(forms.Form):
 def _row(u: User) -> dict:
     return {"pk": u.pk, "name": display_name(u), "username": u.username, "email": u.email,
             "role": u.role_label + (f", {u.establishment.name}" if u.establishment_id else ""),
-            "active": u.is_active, "last_login": u.last_login}
+            "active": u.is_active, "last_login": u.last_login,
+            "invited": u.is_active and not u.has_usable_password()}
 
 
 @requires("accounts.view_users")
@@ -201,7 +202,7 @@ def user_reset_password(request, user_id: int):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"A link to choose a new password has been sent to {user.email}")
+        messages.success(request, f"A link to choose a password has been sent to {user.email}")
     return redirect("user", user.pk)
 
 

@@ -149,3 +149,18 @@ def test_nonsense_and_unknown_ids_and_tokens(client, make_user):
     assert "This link has expired" in client.get("/account/set-password/" + "x" * 43 + "/").content.decode()
     assert "This link has expired" in client.get("/account/join/abc/").content.decode()
     assert client.get("/users/?role=nonsense&status=%00&q=" + "a" * 500).status_code == 200
+
+
+def test_an_invited_user_who_never_chose_a_password_gets_a_fresh_invitation(
+        client, make_user, django_capture_on_commit_callbacks):
+    admin = make_user("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.invite_user(actor=admin, link_base="http://testserver/", username="late", role="finance",
+                                    email="late@example.org", first_name="Lat", last_name="E")
+    sign_in(client, admin.username)
+    assert "Invited: has not chosen a password yet" in client.get(f"/users/{user.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/users/{user.pk}/reset-password/")
+    assert mail.outbox[-1].subject == "Your highneeds account"
+    assert "This link has expired" in client.get(link_in(mail.outbox[0])).content.decode()  # the old one is replaced
+    assert "Your username is" in client.get(link_in(mail.outbox[-1])).content.decode()
