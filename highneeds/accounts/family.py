@@ -126,7 +126,7 @@ def existing_account(link: OneTimeLink) -> User | None:
 
 
 def _open_link(link: OneTimeLink) -> OneTimeLink:
-    link = OneTimeLink.objects.select_for_update().select_related("parent", "child").get(pk=link.pk)
+    link = OneTimeLink.objects.select_for_update(of=("self",)).select_related("parent", "child").get(pk=link.pk)
     if link.used_at or link.cancelled_at or link.expires_at <= timezone.now():
         raise ValidationError({"password": "This invitation has already been used or has expired"})
     return link
