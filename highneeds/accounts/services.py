@@ -199,6 +199,22 @@ def send_password_reset(*, actor, user: User, link_base: str) -> None:
 
 
 @service
+def request_own_password_reset(*, email: str, link_base: str) -> None:
+    """Someone who has forgotten their password asks for a link by email address. Nothing is said about
+    whether an account has that address; only active accounts that have chosen a password get a link."""
+    found = [u for u in User.objects.filter(email__iexact=email.strip(), is_active=True) if u.has_usable_password()]
+    for user in found[:3]:  # one address may belong to a staff account and a family account
+        token = new_link(actor=user, purpose=OneTimeLink.RESET, email=user.email, user=user)
+        log.record(actor=user, action="user.password_reset_requested", obj=user)
+        send_link_email(user.email, "Reset your highneeds password", [
+            f"Someone asked for a link to reset the password of the account {user.username}.",
+            f"Choose a new password here (the link works once, within "
+            f"{int(LINK_LIFETIME[OneTimeLink.RESET].total_seconds() // 3600)} hours):\n"
+            f"{link_base.rstrip('/')}/account/set-password/{token}/",
+            "If it was not you, ignore this email: your password has not changed."])
+
+
+@service
 def set_password_with_link(*, link: OneTimeLink, password: str) -> User:
     """The person behind an invitation or reset link chooses their password (already validated by the form).
     Every other session of theirs ends, so a stolen session dies with the old password."""

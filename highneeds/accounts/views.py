@@ -222,6 +222,32 @@ def change_password(request):
                                                              "error_title": bool(form.errors)})
 
 
+class ForgottenForm(forms.Form):
+    email = forms.EmailField(label="Email address", error_messages={
+        "required": "Enter the email address of your account",
+        "invalid": "Enter an email address in the correct format, like name@example.org"})
+
+
+@public
+def forgotten_password(request):
+    from highneeds.portal import ratelimit
+
+    form = ForgottenForm(request.POST or None)
+    if request.method == "POST":
+        verdict = ratelimit.hit(request, "forgotten-password")
+        if not verdict.allowed:
+            response = render(request, "portal/too_many.html", {"page_title": "Too many attempts"}, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
+        if form.is_valid():
+            services.request_own_password_reset(email=form.cleaned_data["email"], link_base=link_base(request))
+            # The same answer whether or not the address is known, so addresses cannot be probed.
+            return render(request, "accounts/forgotten_sent.html", {"page_title": "Check your email",
+                                                                    "email": form.cleaned_data["email"]})
+    return render(request, "accounts/forgotten.html", {"page_title": "Reset your password", "form": form,
+                                                       "error_title": bool(form.errors)})
+
+
 @public
 def set_password(request, token: str):
     """The page an invitation or reset link opens: the link itself is the proof of identity."""

@@ -164,3 +164,27 @@ def test_an_invited_user_who_never_chose_a_password_gets_a_fresh_invitation(
     assert mail.outbox[-1].subject == "Your highneeds account"
     assert "This link has expired" in client.get(link_in(mail.outbox[0])).content.decode()  # the old one is replaced
     assert "Your username is" in client.get(link_in(mail.outbox[-1])).content.decode()
+
+
+def test_a_forgotten_password_link_says_nothing_about_which_addresses_exist(
+        client, make_user, django_capture_on_commit_callbacks):
+    user = make_user("parent", email="known@example.org")
+    assert "Forgotten your password?" in client.get("/sign-in/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/account/forgotten-password/", {"email": "KNOWN@example.org"})
+        unknown = client.post("/account/forgotten-password/", {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.content.decode().replace("KNOWN", "x") == unknown.content.decode().replace("nobody", "x")
+    assert [m.to for m in mail.outbox] == [["known@example.org"]]
+    assert client.post(link_in(mail.outbox[0]), {"new_password1": NEW_PASSWORD,
+                                                 "new_password2": NEW_PASSWORD}).status_code == 302
+    assert sign_in(client, user.username, NEW_PASSWORD).status_code == 302
+    body = client.post("/account/forgotten-password/", {"email": "not an email"}).content.decode()
+    assert "Enter an email address in the correct format" in body
+
+
+def test_forgotten_password_requests_are_rate_limited(client, db, settings):
+    settings.PORTAL_RATE_LIMIT = (2, 60)
+    statuses = [client.post("/account/forgotten-password/", {"email": "a@example.org"}).status_code
+                for _ in range(3)]
+    assert statuses == [200, 200, 429]
