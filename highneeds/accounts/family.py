@@ -65,6 +65,22 @@ def access_for(child: Child, today: date | None = None) -> FamilyAccess:
     return FamilyAccess(parents, young, age, review_due, reviews)
 
 
+def reviews_due(user, today: date | None = None):
+    """Young people aged 16 or over, among the children `user` may see, whose parents have portal access and
+    for whom no decision about that access has been recorded: the caseworker's list and its count."""
+    from highneeds.people.queries import visible_children
+
+    today = today or date.today()
+    try:
+        born_by = today.replace(year=today.year - YOUNG_PERSON_AGE)
+    except ValueError:  # 29 February
+        born_by = today.replace(year=today.year - YOUNG_PERSON_AGE, day=28)
+    with_parent_access = ParentCarer.objects.filter(user__isnull=False, user__is_active=True,
+                                                    parental_responsibility=True).values("child_id")
+    return (visible_children(user).filter(date_of_birth__lte=born_by, pk__in=with_parent_access)
+            .exclude(pk__in=AccessReview.objects.values("child_id")))
+
+
 @service
 def invite_parent(*, actor, parent: ParentCarer, link_base: str) -> str:
     """Email a one-time link to the address on the child's record. Returns the address it went to."""

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from highneeds.people.models import ParentCarer
@@ -100,6 +101,16 @@ def access(request, child_id: int):
         "page_title": f"Family portal access for {child.full_name}", "child": {"pk": child.pk, "name": child.full_name,
                                                                                 "first_name": child.first_name},
         "state": state, "forms": forms_, "error_title": bool(bound), "min_age": family.YOUNG_PERSON_AGE})
+
+
+@requires("accounts.invite_family")
+def reviews_due(request):
+    page = Paginator(family.reviews_due(request.user).order_by("date_of_birth", "last_name", "id"), 50) \
+        .get_page(request.GET.get("page"))
+    rows = [{"pk": c.pk, "name": c.full_name, "age": c.age(), "born": c.date_of_birth} for c in page.object_list]
+    return render(request, "accounts/reviews_due.html", {
+        "page_title": "Young people aged 16 or over: portal access to decide", "page": page, "rows": rows,
+        "min_age": family.YOUNG_PERSON_AGE})
 
 
 class JoinForm(SetPasswordForm):

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.search, name="child-search"),
     path("new/", views.create, name="child-create"),
+    path("portal-access-at-16/", family_views.reviews_due, name="portal-access-reviews"),
     path("<int:child_id>/", views.record, name="child"),
     path("<int:child_id>/change/", views.edit, name="child-edit"),
     path("<int:child_id>/access-log/", views.access_log, name="child-access-log"),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from highneeds.accounts import family
 from highneeds.accounts import services as accounts
 from highneeds.accounts.roles import Role
 from highneeds.casework import queue as wq
@@ -73,6 +74,7 @@ def home(request):
         context["my_children_count"] = led.count()
         context["settings_by_child"] = current_settings(mine)
         context["open_requests"] = sum(wq.rag_counts(user).values())
+        context["access_reviews_due"] = family.reviews_due(user).count()
         if user.role == Role.MANAGER:
             context["caseloads"] = wq.caseloads(user)
             leavers = [row for row in context["caseloads"] if row.held_by_leaver]

@@ -163,3 +163,21 @@ def test_a_young_person_whose_old_account_was_closed_can_be_invited_again(make_u
     new = family.accept_invitation(link=OneTimeLink.objects.get(child=teen), password=NEW_PASSWORD)
     old.refresh_from_db()
     assert new.child_id == teen.pk and old.child_id is None
+
+
+def test_the_caseworker_home_counts_the_young_people_whose_access_needs_a_decision(client, make_user, make_child):
+    teen, younger = make_child(first_name="Dee", dob=date(2008, 1, 10)), make_child(first_name="Eli")
+    for kid in (teen, younger):
+        parent = add_parent(kid)
+        parent.user = make_user("parent")
+        parent.save()
+    make_child(first_name="Fay", dob=date(2007, 2, 2))  # 16 or over, but no parent on the portal
+    worker = make_user("caseworker")
+    sign_in(client, worker.username)
+    assert "<strong>1</strong> young person has turned 16" in client.get("/").content.decode()
+    listed = client.get("/children/portal-access-at-16/").content.decode()
+    assert "Dee" in listed and "Eli" not in listed and "Fay" not in listed
+    assert list(family.reviews_due(worker)) == [teen]
+    family.record_access_review(actor=worker, child=teen, decision=AccessReview.KEEP)
+    assert not family.reviews_due(worker).exists()
+    assert "turned 16" not in client.get("/").content.decode()
