@@ -188,3 +188,19 @@ def test_forgotten_password_requests_are_rate_limited(client, db, settings):
     statuses = [client.post("/account/forgotten-password/", {"email": "a@example.org"}).status_code
                 for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_managers_and_others_cannot_edit_users_or_reach_family_access_they_lack(client, make_user, make_child,
+                                                                                make_establishment):
+    worker, child = make_user("caseworker"), make_child()
+    sign_in(client, make_user("manager").username)
+    assert client.post(f"/users/{worker.pk}/", {"first_name": "X", "last_name": "Y", "email": "x@example.org",
+                                                "role": "admin"}).status_code == 403
+    assert client.post(f"/users/{worker.pk}/reactivate/").status_code == 403
+    assert client.post(f"/users/{worker.pk}/reset-password/").status_code == 403
+    worker.refresh_from_db()
+    assert worker.role == "caseworker"
+    client.post("/sign-out/")
+    sign_in(client, make_user("senco", establishment=make_establishment()).username)
+    assert client.get(f"/children/{child.pk}/portal-access/").status_code == 403
+    assert client.get(f"/users/{worker.pk}/").status_code == 403
