@@ -106,11 +106,24 @@ _AREAS = {"child": "Child's record", "case": "Assessment request", "request": "A
           "api": "API", "access": "Access"}
 
 
+# The last word of an unlisted action, put in the past tense ("scenario create" -> "scenario created").
+_PAST = {"create": "created", "update": "updated", "delete": "deleted", "add": "added", "remove": "removed",
+         "start": "started", "send": "sent", "issue": "issued", "decide": "decided", "lodge": "lodged",
+         "import": "imported", "give": "given", "request": "requested", "close": "closed", "declare": "declared",
+         "schedule": "scheduled", "withdraw": "withdrawn", "apply": "applied", "consult": "consulted",
+         "duplicate": "duplicated", "copy": "copied", "identify": "identified", "save": "saved", "write": "written",
+         "invite": "invited", "arrange": "arranged", "circulate": "circulated", "complied": "complied with",
+         "recalculate": "recalculated", "cease": "ceased", "amend": "amended", "chase": "chased", "submit": "submitted"}
+
+
 def label(action: str) -> str:
     if action in ACTIONS:
         return ACTIONS[action]
     area, _, rest = action.partition(".")
-    words = rest.replace(".", " ").replace("_", " ").strip()
+    words = rest.replace(".", " ").replace("_", " ").split()
+    if words and words[-1] in _PAST:
+        words[-1] = _PAST[words[-1]]
+    words = " ".join(words)
     area_name = _AREAS.get(area, area.replace("_", " ").capitalize())
     return f"{area_name}: {words}" if words else area_name
 
