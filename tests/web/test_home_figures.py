@@ -35,7 +35,7 @@ def home_numbers(client, user) -> tuple[int, int, str]:
     client.force_login(user)
     body = client.get("/").content.decode()
     led = int(re.search(r"lead caseworker for <strong>([\d,]+)</strong>", body).group(1).replace(",", ""))
-    open_ = int(re.search(r"You have <strong>([\d,]+)</strong> open", body).group(1).replace(",", ""))
+    open_ = int(re.search(r"You have <a[^>]*><strong>([\d,]+)</strong> open", body).group(1).replace(",", ""))
     return led, open_, body
 
 
