@@ -154,6 +154,13 @@ PERMISSIONS = {
     "returns.manage": is_manager,
     # administration
     "accounts.manage_users": is_admin,
+    # managers see the team and can switch off a leaver's access at once (not an administrator's)
+    "accounts.view_users": is_admin | is_manager,
+    "accounts.deactivate_users": is_admin | is_manager,
+    # caseworkers invite a child's parents, or the young person, to the portal (which child: people.view_child)
+    "accounts.invite_family": is_casework,
+    # the data protection officer's audit screen: give the DPO an administrator account
+    "audit.view_log": is_admin,
     "accounts.use_api": is_anyone,
     # sign-in security: unlocking a locked-out username; setting up and giving one's own second factor
     "accounts.unlock_sign_in": is_admin | is_manager,

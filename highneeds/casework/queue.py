@@ -174,7 +174,18 @@ class Caseload:
     def name(self) -> str:
         if self.caseworker is None:
             return "Not assigned"
-        return self.caseworker.get_full_name() or self.caseworker.username
+        name = self.caseworker.get_full_name() or self.caseworker.username
+        return name if self.caseworker.is_active else f"{name} (has left: reassign)"
+
+    @property
+    def held_by_leaver(self) -> bool:
+        return self.caseworker is not None and not self.caseworker.is_active
+
+
+def children_led_by(user, person) -> QuerySet:
+    """Children `person` is lead caseworker for, among those `user` may see: the home page's list and count
+    and the caseload page's "Children led" all read this."""
+    return visible_children(user).filter(lead_caseworker=person)
 
 
 def caseloads(user, *, today: date | None = None) -> list[Caseload]:
@@ -191,7 +202,7 @@ def caseloads(user, *, today: date | None = None) -> list[Caseload]:
     children = visible_children(user)
     if not everyone:
         requests = requests.filter(caseworker=user)
-        children = children.filter(lead_caseworker=user)
+        children = children_led_by(user, user)
     measures = {f"s_{code}": Count("id", filter=Q(status=code)) for code, _ in OPEN_STATUSES}
     measures.update({f"r_{rag}": Count("id", filter=rag_q(rag, today)) for rag in RAG_LABELS})
     rows = {row["caseworker"]: row for row in requests.values("caseworker").annotate(**measures).order_by()}
@@ -209,8 +220,8 @@ def caseloads(user, *, today: date | None = None) -> list[Caseload]:
 
     out = [make(person) for person in people]
     known = {p.pk for p in people}
-    # Requests held by someone no longer active (or no longer a caseworker) still need a home.
-    for pk in sorted(k for k in rows if k is not None and k not in known):
+    # Requests and children held by someone no longer active (or no longer a caseworker) still need a home.
+    for pk in sorted(k for k in set(rows) | set(led) if k is not None and k not in known):
         out.append(make(User.objects.get(pk=pk)))
     if everyone:
         out.append(make(None))

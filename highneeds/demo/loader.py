@@ -479,6 +479,12 @@ def finish_demo(*, actor, run: _Run) -> LoadResult:
         result.users["youngperson"] = f"{child.full_name} (own record)"
     if run.parents_child is not None:
         result.users["parent"] = f"parent of {Child.objects.get(pk=run.parents_child).full_name}"
+        # The parent's account shows the name on the child's record, as the portal invitation would set it.
+        linked = ParentCarer.objects.filter(user=users["parent"]).first()
+        if linked is not None:
+            User.objects.filter(pk=users["parent"].pk).update(first_name=linked.first_name, last_name=linked.last_name)
+            log.record(actor=actor, action="user.update", obj=users["parent"],
+                       after={"first_name": linked.first_name, "last_name": linked.last_name})
     for username, kids, reason in (
             ("professional", run.professional, "Educational psychology advice for the EHC needs assessment"),
             ("panel", run.panel, "Panel decision whether to assess")):
@@ -496,7 +502,7 @@ def finish_demo(*, actor, run: _Run) -> LoadResult:
 
 def load_demo(*, actor, councils: Iterable[Council], shared: SharedEstablishments, council_name: str, la_code: str,
               new_la_code: str = "", flush: bool = False, expected_councils: int = 1, batch_size: int = 20000,
-              progress: Progress | None = None, shift_years: int = 0) -> LoadResult:
+              progress: Progress | None = None, shift_years: int = 0, shift_days: int | None = None) -> LoadResult:
     """Write generated councils (an iterable, consumed one at a time) with demo users and settings.
 
     Each step is a service (permission checked, audited). One council loads in one transaction,
@@ -506,14 +512,15 @@ def load_demo(*, actor, councils: Iterable[Council], shared: SharedEstablishment
     batch, from the audit log's record of it.
 
     `shift_years` (a multiple of 4) moves every date, births included, forward: the same council
-    with census day in a later January, so a demo's open cases are not years overdue.
+    with census day in a later January, so a demo's open cases are not years overdue. `shift_days`, when
+    given, is used instead (`render.shift_days_to(today)`: census day becomes today).
     """
     started = time.perf_counter()
     tell = progress or (lambda label, done, total: None)
     with transaction.atomic() if expected_councils == 1 else nullcontext():
         run = begin_demo(actor=actor, shared=shared, council_name=council_name, la_code=la_code,
                          new_la_code=new_la_code, flush=flush, batch_size=batch_size,
-                         shift_days=render.shift_days_for(shift_years))
+                         shift_days=render.shift_days_for(shift_years) if shift_days is None else shift_days)
         for index, council in enumerate(councils):
             total, done = sum(council.counts().values()), [0]
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from highneeds.audit import labels
 from highneeds.audit.models import AuditEvent
 from highneeds.engine import codes
 from highneeds.establishments.models import Establishment
@@ -72,7 +73,8 @@ def access_log(request, child_id: int):
     events = AuditEvent.objects.filter(child_id=child.pk).order_by("-seq")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "people/access_log.html", {"page_title": f"Who has seen or changed {child.full_name}'s record",
-                                                      "child": child, "page": page})
+                                                      "child": child, "page": page,
+                                                      "rows": labels.describe(page.object_list)})
 
 
 @requires("people.change_child")

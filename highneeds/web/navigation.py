@@ -21,8 +21,9 @@ ITEMS = [
     ("SEN2 return", "/returns/sen2/", "returns.manage"),
     ("Letters", "/letters/", "letters.edit_templates"),
     ("Council settings", "/settings/", "council.change_settings"),
-    ("Users", "/users/", "accounts.manage_users"),
+    ("Users", "/users/", "accounts.view_users"),
     ("Locked sign-ins", "/users/locked/", "accounts.unlock_sign_in"),
+    ("Audit log", "/audit/", "audit.view_log"),
 ]
 
 

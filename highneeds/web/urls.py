@@ -14,6 +14,8 @@ urlpatterns = [
     path("insight/", include("highneeds.insight.urls")),
     path("settings/", include("highneeds.council.urls")),
     path("users/", include("highneeds.accounts.urls")),
+    path("account/", include("highneeds.accounts.account_urls")),
+    path("audit/", include("highneeds.audit.urls")),
     path("cases/", include("highneeds.casework.urls")),
     path("panels/", include("highneeds.panels.urls")),
     path("letters/", include("highneeds.letters.urls")),

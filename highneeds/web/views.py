@@ -5,15 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from highneeds.accounts import family
 from highneeds.accounts import services as accounts
 from highneeds.accounts import two_factor
 from highneeds.accounts.roles import Role
-from highneeds.casework.models import AssessmentRequest
+from highneeds.casework import queue as wq
 from highneeds.people.queries import current_settings, visible_children
 
 from .access import public, requires, safe_next_url
@@ -67,20 +67,25 @@ def home(request):
     user = request.user
     context = {"page_title": "Home", "role": user.role}
     if user.role in (Role.CASEWORKER, Role.MANAGER):
-        mine = list(visible_children(user).filter(lead_caseworker=user).order_by("last_name", "first_name")[:10])
+        # Every figure here comes from the same query function as the page that lists it (the work queue,
+        # the caseload page), so the two can never disagree.
+        led = wq.children_led_by(user, user)
+        mine = list(led.order_by("last_name", "first_name")[:10])
         context["my_children"] = mine
-        context["my_children_count"] = visible_children(user).filter(lead_caseworker=user).count()
+        context["my_children_count"] = led.count()
         context["settings_by_child"] = current_settings(mine)
-        context["open_requests"] = AssessmentRequest.objects.filter(caseworker=user, status__in=["pending", "assess"]).count()
+        context["open_requests"] = sum(wq.rag_counts(user).values())
+        context["access_reviews_due"] = family.reviews_due(user).count()
         if user.role == Role.MANAGER:
-            context["caseloads"] = (
-                user.__class__.objects.filter(role__in=[Role.CASEWORKER, Role.MANAGER], is_active=True)
-                .annotate(children=Count("lead_for"), open_requests=Count("requests", filter=Q(requests__status__in=["pending", "assess"])))
-                .order_by("last_name", "username")
-            )
+            context["caseloads"] = wq.caseloads(user)
+            leavers = [row for row in context["caseloads"] if row.held_by_leaver]
+            context["leavers"] = {"people": len(leavers), "open_requests": sum(r.open_requests for r in leavers),
+                                  "children": sum(r.children_led for r in leavers)}
     elif user.role in (Role.SENCO, Role.PROFESSIONAL, Role.PANEL_MEMBER, Role.PARENT, Role.YOUNG_PERSON):
-        children = list(visible_children(user).order_by("last_name", "first_name")[:50])
+        visible = visible_children(user)
+        children = list(visible.order_by("last_name", "first_name")[:50])
         context["children"] = children
+        context["children_count"] = visible.count() if len(children) == 50 else len(children)
         context["settings_by_child"] = current_settings(children)
     return render(request, "web/home.html", context)
 

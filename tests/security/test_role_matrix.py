@@ -80,7 +80,12 @@ def test_http_record_access_matches_the_matrix(client, world, who):
     ("admin", "/children/?q=a", False),
     ("admin", "/settings/", True),
     ("admin", "/users/", True),
-    ("manager", "/users/", False),
+    ("manager", "/users/", True),  # managers see the team and deactivate leavers
+    ("manager", "/users/new/", False),  # but only administrators invite and edit users
+    ("caseworker", "/users/", False),
+    ("admin", "/audit/", True),
+    ("manager", "/audit/", False),
+    ("caseworker", "/audit/", False),
     ("caseworker", "/insight/", False),
     ("finance", "/insight/", True),
     ("parent", "/insight/", False),

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import names
 from .council import (CONTACTS, DETAILS, EVENT_TYPES, FLAGS, NEEDS, PLACEMENT_TYPES, REQUEST_SOURCES,
-                      REQUEST_STATUSES, Council, SharedEstablishments, Table)
+                      REFERENCE_DATE, REQUEST_STATUSES, Council, SharedEstablishments, Table)
 from .helpers import NONE, iso_dates
 from .ids import nhs_strings, postcodes, upn_strings
 
@@ -38,6 +38,15 @@ def shift_days_for(years: int) -> int:
     if years % 4:
         raise ValueError("shift dates by a multiple of 4 years, so every date keeps its calendar day")
     return years // 4 * 1461
+
+
+def shift_days_to(today) -> int:
+    """Days that move census day (20 January 2022) to `today`, so the demo's open cases were received in
+    the weeks before today, as a real council's are. Unlike `shift_days_for`, dates do not keep their
+    calendar day: a child whose shifted birthday crosses 1 September lands one school year away from the
+    generator's (about one child in eight when today is early December). A demo accepts that for a
+    current-looking queue; calibration is checked on the generated arrays, before any shift."""
+    return (today - REFERENCE_DATE).days
 
 
 def _dates(days, shift: int) -> list:

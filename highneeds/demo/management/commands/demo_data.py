@@ -6,6 +6,7 @@
     highneeds demo-data --flush               # replace the demo data already loaded
     highneeds demo-data --logins-only         # print the demo sign-ins and stop
     highneeds demo-data --shift-years 4       # the same council four years on: census day 20 January 2026
+    highneeds demo-data --as-of-today         # every date moved so census day is today (what scripts/demo uses)
 
 The default LA is Wakefield: at scale 1 it has 2,704 EHC plans and 7,350 pupils on SEN support
 (10,054 children, the "about 10,000" a demo wants), every figure the generator calibrates to is
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -41,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--shift-years", type=int, default=0,
                             help="move every date forward this many years (a multiple of 4) so census day is a later "
                                  "January, e.g. 4 for 20 January 2026; default 0: the January 2022 census")
+        parser.add_argument("--as-of-today", action="store_true",
+                            help="move every date so census day is today: open cases were received in the last weeks, "
+                                 "as in a real council (instead of --shift-years)")
         parser.add_argument("--data-dir", default=None, help="the shared public data folder (default SHARED_DATA_DIR)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -53,12 +58,17 @@ class Command(BaseCommand):
             return
         if options["scale"] <= 0:
             raise CommandError("--scale must be more than 0")
+        if options["as_of_today"] and options["shift_years"]:
+            raise CommandError("--as-of-today and --shift-years cannot be used together")
         if options["shift_years"] % 4 or options["shift_years"] < 0:
             raise CommandError("--shift-years must be 0 or a positive multiple of 4 (dates keep their calendar day)")
 
         from highneeds.demo.loader import DemoDataError, load_demo
         from highneeds.engine import publicdata
         from highneeds.engine import synthetic
+        from highneeds.engine.synthetic import render
+
+        shift_days = render.shift_days_to(date.today()) if options["as_of_today"] else None
 
         data_dir = Path(options["data_dir"] or settings.SHARED_DATA_DIR)
         err = Console(file=sys.stderr, stderr=True)
@@ -96,11 +106,12 @@ class Command(BaseCommand):
 
                     result = load_demo(actor=SYSTEM, councils=councils, shared=shared, council_name=name,
                                        la_code=la_code, new_la_code=new_code, flush=options["flush"],
-                                       expected_councils=len(codes), progress=tell, shift_years=options["shift_years"])
+                                       expected_councils=len(codes), progress=tell, shift_years=options["shift_years"],
+                                       shift_days=shift_days)
             else:
                 result = load_demo(actor=SYSTEM, councils=councils, shared=shared, council_name=name, la_code=la_code,
                                    new_la_code=new_code, flush=options["flush"], expected_councils=len(codes),
-                                   shift_years=options["shift_years"])
+                                   shift_years=options["shift_years"], shift_days=shift_days)
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -108,12 +119,15 @@ class Command(BaseCommand):
             from highneeds.demo import extras
 
             prepared = extras.prepare(SYSTEM)
-            out.print(f"Statutory clocks brought up to date for {prepared['recalculated']:,} open requests"
+            out.print(f"Statutory clocks brought up to date for {prepared['recalculated']:,} requests (open ones, "
+                      f"and closed ones the timeliness measures read)"
                       + (f"; {prepared['agenda']} cases on next week's panel agenda" if "agenda" in prepared else ""))
         elapsed = time.perf_counter() - started
         out.print(f"\n[bold]{result.council_name}[/bold]: generated and loaded in {elapsed:.1f} s "
                   f"(seed {options['seed']}, scale {options['scale']:g})")
-        if options["shift_years"]:
+        if shift_days is not None:
+            out.print(f"Every date moved forward {shift_days:,} days: census day is today, {date.today():%-d %B %Y}.")
+        elif options["shift_years"]:
             out.print(f"Every date moved forward {options['shift_years']} years: census day is 20 January "
                       f"{2022 + options['shift_years']}.")
         self._print_counts(out, result)
