@@ -4,7 +4,6 @@ themselves audited."""
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 
 from django import forms
@@ -14,6 +13,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from highneeds import spreadsheets
 from highneeds.accounts.models import User
 from highneeds.web.access import requires
 from highneeds.web.forms import GovukDateField
@@ -96,12 +96,6 @@ def audit_log(request):
         "kinds": labels.KINDS, "error_title": bool(form.errors)})
 
 
-def spreadsheet_safe(value) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting =, +, -, @, tab or return gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -116,7 +110,7 @@ def audit_export(request):
                       status=400)
     _audit_search(request.user, data, "audit.export")
     events = filtered(data)
-    writer = csv.writer(_Echo())
+    writer = spreadsheets.csv_writer(_Echo())
 
     def lines():
         yield writer.writerow(EXPORT_COLUMNS)
@@ -136,6 +130,6 @@ def audit_export(request):
 
 def _rows(writer, batch):
     for r in labels.describe(batch):
-        yield writer.writerow([spreadsheet_safe(v) for v in (
+        yield writer.writerow([("" if v is None else v) for v in (
             timezone.localtime(r["when"]).strftime("%Y-%m-%d %H:%M:%S"), r["who"], r["role"], r["what"], r["action"],
             r["child_id"] or "", r["child"], r["object_type"], r["object_id"], r["request_id"])])

@@ -6,7 +6,6 @@ Bands and commitments are bulk-written in one audited service call (one audit ev
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from collections import defaultdict
@@ -15,13 +14,23 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from highneeds import spreadsheets
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.engine.funding import pricing
 from highneeds.people.models import Child, ChildNeed, Placement
 
 from . import lines, presenting, queries, services
-from .models import AreaOfNeed, Band, Budget, BudgetLine, ChildBand, Commitment, DsgAllocation, Framework
+from .models import (
+    AreaOfNeed,
+    Band,
+    Budget,
+    BudgetLine,
+    ChildBand,
+    Commitment,
+    DsgAllocation,
+    Framework,
+)
 
 AREA_BY_NEED = {"SPLD": "CL", "MLD": "CL", "SLD": "CL", "PMLD": "CL", "SLCN": "CI", "ASD": "CI", "SEMH": "SEMH",
                 "HI": "SP", "VI": "SP", "MSI": "SP", "PD": "SP"}
@@ -146,7 +155,7 @@ def _budgets_and_actuals(actor) -> dict[str, int]:
             rows.append((period, code, amount))
             total += amount
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheets.csv_writer(out)
         writer.writerow(["period", "line", "amount", "reference"])
         for period, code, amount in rows:
             writer.writerow([period, code, f"{amount:.2f}", "Demo ledger"])

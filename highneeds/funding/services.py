@@ -14,14 +14,26 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 
+from highneeds import spreadsheets
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.engine.funding import pricing
 from highneeds.people.models import Child
 
 from . import lines, queries
-from .models import (Actual, ActualsBatch, AreaOfNeed, Band, Budget, BudgetLine, ChildBand, Commitment,
-                     DsgAllocation, Framework, TopUpApplication)
+from .models import (
+    Actual,
+    ActualsBatch,
+    AreaOfNeed,
+    Band,
+    Budget,
+    BudgetLine,
+    ChildBand,
+    Commitment,
+    DsgAllocation,
+    Framework,
+    TopUpApplication,
+)
 
 # What a commitment version carries forward when it is revised.
 TERMS = ("child_id", "establishment_id", "setting_type", "line_id", "source", "source_reference", "framework_id",
@@ -288,7 +300,7 @@ def export_commitments(*, actor, financial_year: int) -> str:
     """Every commitment version in force during the year, priced for the year, as CSV (audited: names children)."""
     require(actor, "funding.view_children")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.csv_writer(out)
     names = [n for n, *_ in pricing.COMPONENTS]
     writer.writerow(["package", "version", "child_id", "child", "setting", "urn", "setting_type", "line", "source",
                      "band", "from", "to", "days", *names, "high_needs_total"])

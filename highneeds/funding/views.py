@@ -7,7 +7,6 @@ finance and managers, and each child's record read is audited; a SENCO sees only
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -18,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from highneeds import spreadsheets
 from highneeds.audit import log
 from highneeds.establishments.models import Establishment
 from highneeds.people.queries import open_child_record
@@ -363,7 +363,7 @@ def statement(request, establishment_id: int):
                after={"establishment": setting.pk, "financial_year": year, "children": len(data["rows"])})
     if request.GET.get("format") == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheets.csv_writer(out)
         writer.writerow(["child_id", "child", "band", "term", "from", "to", "top_up_due"])
         for row in data["rows"]:
             for term in row["terms"]:

@@ -36,13 +36,17 @@ def test_a_strong_password_is_accepted(db):
     assert user.check_password("plum orbit lantern sixty")
 
 
-def test_the_add_user_page_shows_the_password_rule_beside_the_field(client, make_user):
-    admin = make_user("admin")
-    client.force_login(admin)
-    response = client.post("/users/new/", {"username": "newbie", "role": "caseworker", "password": "password1234"})
+def test_the_password_page_shows_the_password_rule_beside_the_field(client, make_user):
+    """Accounts get their password through a link or the change-password page (never typed by an
+    administrator): the validators' message is shown against the field."""
+    user = make_user("caseworker")
+    client.force_login(user)
+    response = client.post("/account/password/", {"old_password": "correct horse battery staple",
+                                                  "new_password1": "password1234", "new_password2": "password1234"})
     body = response.content.decode()
-    assert response.status_code == 200 and '<a href="#id_password">This password is too common.</a>' in body
-    assert not User.objects.filter(username="newbie").exists()
+    assert response.status_code == 200 and "This password is too common." in body
+    user.refresh_from_db()
+    assert user.check_password("correct horse battery staple")
 
 
 def test_child_name_with_a_bidi_override_is_refused_regression():

@@ -266,7 +266,7 @@ def test_a_refused_page_is_audited_with_the_user_and_path_not_the_query(client, 
     assert client.get("/users/?q=Smith").status_code == 403
     event = AuditEvent.objects.filter(action="access.refused").get()
     assert event.actor_id == user.pk
-    assert event.after == {"path": "/users/", "method": "GET", "permission": "accounts.manage_users"}
+    assert event.after == {"path": "/users/", "method": "GET", "permission": "accounts.view_users"}
 
 
 def test_refused_api_calls_are_audited_with_the_token_user(client, make_user, make_child):
@@ -299,8 +299,8 @@ def test_the_users_page_resets_an_authenticator_for_administrators_only(client, 
     client.force_login(make_user("manager"))
     assert client.post(f"/users/{user.pk}/reset-authenticator/").status_code == 403
     client.force_login(admin)
-    page = client.get("/users/").content.decode()
-    assert f"Reset<span class=\"govuk-visually-hidden\"> authenticator for {user.username}" in page
+    page = client.get(f"/users/{user.pk}/").content.decode()
+    assert "Reset their authenticator app" in page
     response = client.post(f"/users/{user.pk}/reset-authenticator/", follow=True)
     assert f"{user.username}&#39;s authenticator was reset" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=user).exists()

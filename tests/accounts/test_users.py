@@ -174,7 +174,10 @@ def test_a_forgotten_password_link_says_nothing_about_which_addresses_exist(
         known = client.post("/account/forgotten-password/", {"email": "KNOWN@example.org"})
         unknown = client.post("/account/forgotten-password/", {"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
-    assert known.content.decode().replace("KNOWN", "x") == unknown.content.decode().replace("nobody", "x")
+    def masked(response, typed):  # the typed address and the CSP nonce are all that may differ
+        return re.sub(r'nonce="[^"]*"', 'nonce=""', response.content.decode().replace(typed, "x"))
+
+    assert masked(known, "KNOWN") == masked(unknown, "nobody")
     assert [m.to for m in mail.outbox] == [["known@example.org"]]
     assert client.post(link_in(mail.outbox[0]), {"new_password1": NEW_PASSWORD,
                                                  "new_password2": NEW_PASSWORD}).status_code == 302

@@ -16,6 +16,8 @@ def council(db, make_child, make_establishment):
     from highneeds.casework import services as cw
     from highneeds.council.models import CouncilSettings
     from highneeds.disputes.models import Appeal, DecisionNotice, Mediation
+    from highneeds.plans.queries import current_plan
+    from tests.conftest import fill_plan_version
 
     CouncilSettings.objects.update_or_create(pk=1, defaults={"old_la_code": "384"})
     school = make_establishment(name="Testbrook Primary", urn=100001)
@@ -26,8 +28,12 @@ def council(db, make_child, make_establishment):
     cw.decide_whether_to_assess(actor=SYSTEM, request=r1, assess=True, decided_on=date(2026, 2, 10), reasons="x")
     cw.record_exception(actor=SYSTEM, request=r1, code="PERSONAL_CIRCS", date_from=date(2026, 3, 1),
                         date_to=date(2026, 4, 1), reason="Family bereavement")
+    advice = cw.request_advice(actor=SYSTEM, request=r1, adviser_type="educational_psychology",
+                               requested_on=date(2026, 2, 12), adviser_name="Educational psychology")
+    cw.submit_advice(actor=SYSTEM, advice=advice, text="Needs in communication", received_on=date(2026, 3, 20))
     cw.decide_whether_to_issue(actor=SYSTEM, request=r1, issue=True, decided_on=date(2026, 4, 20), reasons="x")
     cw.send_draft_plan(actor=SYSTEM, request=r1, sent_on=date(2026, 5, 1))
+    fill_plan_version(current_plan(planned).versions.get(state="sent"), SYSTEM)
     cw.issue_final_plan(actor=SYSTEM, request=r1, issued_on=date(2026, 6, 20), establishment=special)
 
     refused = make_child(first_name="Bea", last_name="Sample", uln="1234567899",

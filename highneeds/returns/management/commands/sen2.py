@@ -11,13 +11,13 @@ SEN2 return is one plain error line and exit 1.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from highneeds import spreadsheets
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit import log
 from highneeds.council.models import CouncilSettings
@@ -65,7 +65,7 @@ class Command(BaseCommand):
                 fh.write(xml)
             if gaps:
                 with open(gaps, "w", newline="", encoding="utf-8") as fh:
-                    writer = csv.DictWriter(fh, fieldnames=["child_id", "name", "module", "item", "why"])
+                    writer = spreadsheets.csv_dict_writer(fh, fieldnames=["child_id", "name", "module", "item", "why"])
                     writer.writeheader()
                     writer.writerows(g.as_dict() for g in ex.gaps)
         except OSError as exc:
@@ -122,8 +122,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Skipped: {line}")
 
     def _tables(self, year, format, **_):
-        from highneeds.returns.summary import summarise
         from highneeds.returns.jobs import build_files
+        from highneeds.returns.summary import summarise
 
         ex, _xml, _issues = build_files(year, self._la(None))
         figures = summarise(ex.ret)
