@@ -511,7 +511,10 @@ def _s41_cleaner(initially_removed: bool):
     state = {"removed": initially_removed}
 
     def clean(number: int, rec: dict[str, str]):
-        name, la_name = (re.sub(r"\s+", " ", rec[c].replace("\u00a0", " ")).strip() for c in ("Institution name", "Local authority"))
+        # The published list is typeset: no-break spaces, line breaks and soft hyphens (U+00AD, a hyphenation hint
+        # that is never shown) sit inside names. They are layout, not part of the name.
+        name, la_name = (re.sub(r"\s+", " ", rec[c].replace("\u00a0", " ").replace("\u00ad", "")).strip()
+                         for c in ("Institution name", "Local authority"))
         if csvkit.normalise_header(rec["Institution name"]) in _SECTION_NAMES:
             state["removed"] = "removed" in rec["Date"].casefold()
             return csvkit.SKIP
