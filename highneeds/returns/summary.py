@@ -3,6 +3,8 @@ establishment group, beside last year's."""
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from highneeds.engine.sen2.model import Return
 from highneeds.engine.sen2.tables import tables
 from highneeds.establishments.models import Establishment
@@ -45,7 +47,8 @@ def summarise(ret: Return, previous: dict | None = None) -> dict:
 def previous_year(kept: KeptReturn) -> dict | None:
     """Last year's figures from its latest kept return (submitted first), if one is kept."""
     last = (KeptReturn.objects.filter(year=kept.year - 1, state__in=("submitted", "built"))
-            .order_by("-submitted_at", "-built_at").first())
+            # nulls_last: PostgreSQL sorts NULL first in descending order, SQLite last; a submitted return wins.
+            .order_by(F("submitted_at").desc(nulls_last=True), F("built_at").desc(nulls_last=True)).first())
     if not last:
         return None
     return {k: v for k, v in last.summary.items() if k not in ("previous", "child_ids")}

@@ -25,14 +25,25 @@ def _axe_source() -> str:
 
 
 def run_axe(page, *, context: str | dict | None = None, tags: list[str] | None = None) -> dict:
-    """Run axe on the page as it is now and return its raw results."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        # Evaluate the source rather than add a <script> tag, so a content security policy can't block it.
-        page.evaluate(_axe_source())
+    """Run axe on the page as it is now and return its raw results. A click that navigates may still be loading
+    the next page when this is called: wait for it and run again, rather than check a half-swapped document."""
+    from playwright.sync_api import Error
+
     options = {"runOnly": {"type": "tag", "values": tags or TAGS}, "resultTypes": ["violations"]}
-    return page.evaluate(
-        "([context, options]) => window.axe.run(context || document, options)", [context, options]
-    )
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("() => typeof window.axe === 'object'"):
+                # Evaluate the source rather than add a <script> tag, so a content security policy can't block it.
+                page.evaluate(_axe_source())
+            return page.evaluate(
+                "([context, options]) => window.axe.run(context || document, options)", [context, options]
+            )
+        except Error as exc:
+            navigating = "documentElement" in str(exc) or "context was destroyed" in str(exc)
+            if not navigating or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def format_violations(violations: list[dict], url: str = "") -> str:
