@@ -20,7 +20,7 @@ from highneeds.engine.clock.machines import ASSESSMENT, REPRESENTATION_DAYS, mis
 from highneeds.letters.services import generate_letter
 from highneeds.people import services as people
 from highneeds.people.models import Child
-from highneeds.people.validation import clean_child
+from highneeds.people.validation import clean_child, refuse_hidden_characters
 
 from . import notify
 from .clock import apply_result, case_for_clock, exception_json, results_for, run_clock
@@ -123,6 +123,7 @@ def submit_request(*, actor, child: Child, received_on: date, source: str, reaso
         require(actor, "casework.manage")
     if received_on > date.today():
         raise ValidationError({"received_on": "The date received cannot be in the future"})
+    refuse_hidden_characters({"requester_name": requester_name})
     if responsible_from and responsible_from < received_on:
         raise ValidationError({"responsible_from": "Only give this if the council became responsible after the request"})
     duplicate = find_duplicate(child)

@@ -19,6 +19,7 @@ from highneeds.council.machines import enforce
 from highneeds.engine.clock.machines import ANNUAL_REVIEW, PHASE_TRANSFER, PLAN, REASSESSMENT, REPRESENTATION_DAYS
 from highneeds.letters.services import generate_letter
 from highneeds.people.models import Child, Placement
+from highneeds.people.validation import refuse_hidden_characters
 
 from . import clock, phase, queries
 from .models import (
@@ -262,6 +263,7 @@ def circulate_advice(*, actor, review: AnnualReview, circulated_on: date) -> Ann
 def contribute(*, actor, review: AnnualReview, text: str, author_name: str = "") -> ReviewContribution:
     """Views given before the meeting by the family, the setting or an invited professional."""
     require(actor, "reviews.contribute", review.child)
+    refuse_hidden_characters({"author_name": author_name})
     if review.held_on or review.stage not in ANNUAL_REVIEW.steps["contribute"].sources:
         raise ValidationError({"text": "The review meeting has taken place: contact your caseworker instead"})
     text = text.strip()
@@ -590,6 +592,7 @@ def request_reassessment(*, actor, plan, received_on: date, requested_by: str, r
     _not_future("received_on", received_on, "The date received")
     if requested_by not in Reassessment.REQUESTERS:
         raise ValidationError({"requested_by": "Say who asked"})
+    refuse_hidden_characters({"requester_name": requester_name})
     enforce(PLAN, plan.status, "reassess")
     if Reassessment.objects.filter(plan=plan, stage__in=Reassessment.OPEN_STAGES).exists():
         raise ValidationError({"__all__": "A request to reassess is already open for this plan"})

@@ -95,3 +95,29 @@ def test_panel_names_refuse_hidden_characters(make_user):
     with pytest.raises(ValidationError) as err:
         create_panel(actor=make_user("manager"), name="Assessment\u2066 panel", panel_type="assess")
     assert "name" in err.value.message_dict
+
+
+def test_requester_and_contributor_names_refuse_hidden_characters(make_user, make_child, make_establishment):
+    """The last person-name fields: who asked for an assessment or a reassessment, and who contributed to a
+    review, are names a family or colleague later reads, so the same rule applies."""
+    from highneeds.casework import services as cw
+    from highneeds.reviews import services as reviews
+    from tests.conftest import issue_plan_through_assessment
+
+    worker = make_user("caseworker")
+    with pytest.raises(ValidationError) as err:
+        cw.submit_request(actor=worker, child=make_child(), received_on=date.today(), source="1",
+                          requester_name=f"Sam{RLO}htimS")
+    assert "requester_name" in err.value.message_dict
+    child = make_child(sen_status="K")
+    plan = issue_plan_through_assessment(worker, child, make_establishment()).plan
+    with pytest.raises(ValidationError) as err:
+        reviews.request_reassessment(actor=worker, plan=plan, received_on=date.today(), requested_by="parent",
+                                     requester_name="Pat\x1b[2J")
+    assert "requester_name" in err.value.message_dict
+    review = reviews.schedule_review(actor=worker, plan=plan)
+    parent = make_user("parent")
+    people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Example", user=parent)
+    with pytest.raises(ValidationError) as err:
+        reviews.contribute(actor=parent, review=review, text="Views", author_name="Jo\u2066e")
+    assert "author_name" in err.value.message_dict
