@@ -6,3 +6,11 @@ class FundingConfig(AppConfig):
     label = "funding"
     verbose_name = "Funding: bands, commitments and the high needs budget"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from highneeds.plans import signals
+
+        from . import flows
+
+        signals.plan_issued.connect(flows.plan_issued, dispatch_uid="funding.plan_issued")
+        signals.plan_ceased.connect(flows.plan_ceased, dispatch_uid="funding.plan_ceased")

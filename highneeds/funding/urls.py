@@ -11,6 +11,7 @@ urlpatterns = [
     path("children/<int:child_id>/", views.child, name="child"),
     path("children/<int:child_id>/commitments/new/", views.commitment_new, name="commitment-new"),
     path("children/<int:child_id>/commitments/end/", views.commitment_end, name="commitment-end"),
+    path("plans-without-band/", views.plans_without_band, name="plans-without-band"),
     path("frameworks/", views.frameworks, name="frameworks"),
     path("frameworks/compare/", views.compare_frameworks, name="compare"),
     path("frameworks/<int:pk>/", views.framework, name="framework"),

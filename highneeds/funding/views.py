@@ -25,7 +25,7 @@ from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.jinja import format_date
 
-from . import compare, forms, presenting, queries, services, statements
+from . import compare, flows, forms, presenting, queries, services, statements
 from .models import Band, BudgetLine, Commitment, Framework, TopUpApplication
 
 
@@ -160,6 +160,15 @@ def child(request, child_id: int):
                     "amount": presenting.gbp(p.pricing.high_needs_total)} for p in priced],
         "year_total": presenting.gbp(sum((p.pricing.high_needs_total for p in priced), presenting.ZERO)),
     }, status=400 if form is not None and form.errors else 200)
+
+
+@requires("funding.view_children")
+def plans_without_band(request):
+    """Issued plans naming a setting with no plan commitment: the child had no priced band when it was issued."""
+    rows = [{**r, "issued_on": format_date(r["issued_on"])} for r in flows.plans_without_band()]
+    log.record(actor=request.user, action="funding.plans_without_band_view",
+               after={"children": [r["child_id"] for r in rows]})
+    return render(request, "funding/plans_without_band.html", {"page_title": "Plans without a band", "rows": rows})
 
 
 @requires("funding.manage_commitments")

@@ -20,7 +20,7 @@ from highneeds.council.machines import enforce
 from highneeds.engine.clock.machines import PLAN, PLAN_VERSION
 from highneeds.letters.services import generate_letter
 
-from . import queries, sections as S
+from . import queries, sections as S, signals
 from .models import CEASE_REASONS, Contribution, Plan, PlanMedia, PlanVersion
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -467,6 +467,7 @@ def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment
     log.record(actor=actor, action="plan.issue", obj=version, child=plan.child_id,
                after={"kind": version.kind, "issued_on": issued_on, "establishment": getattr(establishment, "pk", None),
                       "superseded": getattr(previous, "pk", None)})
+    signals.plan_issued.send(sender=PlanVersion, actor=actor, version=version, issued_on=issued_on)
     if letter:
         _letters(actor, plan, "plan_amended_final" if amended else "plan_final_issued",
                  version={"sections": {"I": {"name": (sections.get("I") or {}).get("name", "")}}},
@@ -493,4 +494,5 @@ def mark_ceased(*, actor, plan: Plan, ceased_on: date, reason: str) -> Plan:
         people.set_sen_status(actor=actor, child=child, status="K" if str(reason) == "2" else "N", on=ceased_on)
     log.record(actor=actor, action="plan.cease", obj=plan, child=child.pk, before={"status": before},
                after={"ceased_on": ceased_on, "reason": str(reason)})
+    signals.plan_ceased.send(sender=Plan, actor=actor, plan=plan, ceased_on=ceased_on)
     return plan
