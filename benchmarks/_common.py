@@ -3,6 +3,7 @@ HIGHNEEDS_BENCH_PG_URL is set)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -114,6 +115,19 @@ def run_on_databases(script: str, argv: list[str], keep: tuple[str, ...] = KEEP_
         else:
             print("\n(set HIGHNEEDS_BENCH_PG_URL=postgres://user:pw@host:port/db to time PostgreSQL too)")
     return status
+
+
+def main_on_databases(script: str, parser: argparse.ArgumentParser, run: Callable, argv: list[str] | None = None,
+                      keep: tuple[str, ...] = KEEP_ENV) -> None:
+    """A benchmark's `main`: in the child (--_run) time `run(args)`; otherwise re-run `script` once per database
+    (run_on_databases) and exit with the children's status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser.add_argument("--_run", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args._run:
+        run(args)
+        return
+    sys.exit(run_on_databases(script, argv, keep=keep))
 
 
 def pdf_pages(pdf: bytes) -> str:

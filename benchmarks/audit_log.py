@@ -16,11 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from datetime import date, timedelta
 
-from _common import measure, percentiles, run_on_databases
+from _common import main_on_databases, measure, percentiles
 
 READS = ("child.view", "portal.view", "plan.download", "case.view_for_edit")
 CHANGES = ("child.update", "request.decide_assess", "plan.section.save", "review.contribute", "letter.generate")
@@ -101,19 +100,13 @@ def run(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=200_000, help="audit events (default 200,000)")
     parser.add_argument("--children", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--_run", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args._run:
-        run(args)
-        return
-    sys.exit(run_on_databases(__file__, argv))
+    main_on_databases(__file__, parser, run, argv)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
-from _common import KEEP_ENV, measure, percentiles, run_on_databases
+from _common import KEEP_ENV, main_on_databases, measure, percentiles
 
 
 def run(args) -> None:
@@ -74,16 +73,10 @@ def run(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.48, help="demo council scale (1.48: about 4,000 plans)")
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--_run", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args._run:
-        run(args)
-        return
-    sys.exit(run_on_databases(__file__, argv, keep=(*KEEP_ENV, "HIGHNEEDS_SHARED_DATA")))
+    main_on_databases(__file__, parser, run, argv, keep=(*KEEP_ENV, "HIGHNEEDS_SHARED_DATA"))
 
 
 if __name__ == "__main__":

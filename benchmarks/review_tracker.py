@@ -20,11 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from datetime import date, timedelta
 
-from _common import percentiles, run_on_databases
+from _common import main_on_databases, percentiles
 
 
 def build(n_plans: int, n_workers: int, seed: int) -> dict:
@@ -185,19 +184,13 @@ def run(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plans", type=int, default=4000)
     parser.add_argument("--caseworkers", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=60)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", action="store_true", help="print a profile of the page")
-    parser.add_argument("--_run", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args._run:
-        run(args)
-        return
-    sys.exit(run_on_databases(__file__, argv))
+    main_on_databases(__file__, parser, run, argv)
 
 
 if __name__ == "__main__":

@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
-from _common import KEEP_ENV, measure, percentiles, run_on_databases
+from _common import KEEP_ENV, main_on_databases, measure, percentiles
 
 
 def timed(prepare, fn, repeat: int) -> tuple[float, float]:
@@ -47,10 +46,10 @@ def run(args) -> None:
     from django.test import Client
 
     from highneeds.accounts.models import User
+    from highneeds.people.models import SenStatusPeriod
     from highneeds.planning import demo, engine_bridge, services
     from highneeds.planning.casework_counts import casework_counts
     from highneeds.planning.models import Scenario
-    from highneeds.people.models import SenStatusPeriod
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -111,16 +110,10 @@ def run(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="demo council scale (default 1.0: ~10,000 children)")
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--_run", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args._run:
-        run(args)
-        return
-    sys.exit(run_on_databases(__file__, argv, keep=(*KEEP_ENV, "HIGHNEEDS_SHARED_DATA")))
+    main_on_databases(__file__, parser, run, argv, keep=(*KEEP_ENV, "HIGHNEEDS_SHARED_DATA"))
 
 
 if __name__ == "__main__":

@@ -20,11 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import time
 from datetime import date, timedelta
 
-from _common import measure, percentiles, run_on_databases
+from _common import main_on_databases, measure, percentiles
 
 ADVISERS = ("educational_psychology", "health", "social_care", "setting")
 
@@ -243,7 +242,6 @@ def run(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--open", type=int, default=5000, help="open assessment requests (default 5,000)")
     parser.add_argument("--closed", type=int, default=5000, help="closed (historical) requests (default 5,000)")
@@ -252,12 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sample", type=int, default=100, help="requests made through the services")
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--_run", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args._run:
-        run(args)
-        return
-    sys.exit(run_on_databases(__file__, argv))
+    main_on_databases(__file__, parser, run, argv)
 
 
 if __name__ == "__main__":
