@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",  # the task queue lives in our own database: no new server (docs/scaling.md)
     "highneeds.council",
     "highneeds.accounts",
     "highneeds.audit",
@@ -98,6 +100,10 @@ INSTALLED_APPS = [
     "highneeds.demo",
     "highneeds.returns",
 ]
+
+# Work that outlives a request (PDFs, imports, forecasts, emails, nightly jobs) runs as tasks on the
+# database-backed queue; `highneeds jobs worker` (django-tasks-db's db_worker) runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
