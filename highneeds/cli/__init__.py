@@ -6,8 +6,8 @@
 
 Errors are one plain line on standard error and a non-zero exit, never a traceback (set
 HIGHNEEDS_TRACEBACK=1 to see one). The old top-level names (`highneeds demo-data`, `highneeds
-send-chasers`, `highneeds migrate`, ...) still run the same management command, with a note on standard
-error naming the new command: deprecated aliases, kept for one release. See docs/cli.md.
+send-chasers`, `highneeds migrate`, ...) still run the same management command, byte for byte as before, with a
+note naming the new command when standard error is a terminal: deprecated aliases, kept for one release. See docs/cli.md.
 """
 
 from __future__ import annotations
@@ -65,9 +65,10 @@ def _old_name(args: list[str]) -> int:
     if name not in known:
         print(f"highneeds: no command {args[0]!r}: see `highneeds --help`", file=sys.stderr)
         return 2
-    instead = RENAMED.get(name, f"django {name}")
-    print(f"highneeds: `{args[0]}` is a deprecated alias, kept for one release: use `highneeds {instead}`",
-          file=sys.stderr)
+    if sys.stderr.isatty():  # told to a person; a script's output stays exactly as it was for this release
+        instead = RENAMED.get(name, f"django {name}")
+        print(f"highneeds: `{args[0]}` is a deprecated alias, kept for one release: use `highneeds {instead}`",
+              file=sys.stderr)
     run_django_command_line([name, *args[1:]], prog="highneeds")
     return 0
 
