@@ -39,10 +39,9 @@ def _tidy_help(parser: argparse.ArgumentParser, example: str) -> None:
     parser.epilog = f"example:\n  {example}"
 
 
-def run(name: str, words: list[str], *, prog: str, example: str, action: str | None = None,
-        preset: tuple[str, ...] = ()) -> None:
-    """Run Django command `name` with `words`; `action` is its sub-command (`api_token create`), if any.
-    `prog` is what the user typed (`highneeds token create`), shown in usage lines; `preset` words go first."""
+def parsers(name: str, *, prog: str, example: str, action: str | None = None):
+    """Django command `name`, its parser, and the parser whose help the user sees (the sub-command's, if
+    `action`). `prog` is what the user typed (`highneeds token create`), shown in usage lines."""
     setup()
     from django.core.management import get_commands, load_command_class
 
@@ -50,11 +49,18 @@ def run(name: str, words: list[str], *, prog: str, example: str, action: str | N
     parent_prog = prog.rsplit(" ", 1)[0] if action else prog
     parser = command.create_parser(*parent_prog.rsplit(" ", 1))
     _tidy_help(parser, example)
+    shown = parser
     if action:
-        _tidy_help(_subparser(parser, action), example)
-        words = [action, *words]
-    words = [*preset, *words]
-    options = vars(parser.parse_args(words))
+        shown = _subparser(parser, action)
+        _tidy_help(shown, example)
+    return command, parser, shown
+
+
+def run(name: str, words: list[str], *, prog: str, example: str, action: str | None = None,
+        preset: tuple[str, ...] = ()) -> None:
+    """Run Django command `name` with `words` (`preset` words first, then `action`, its sub-command)."""
+    command, parser, _ = parsers(name, prog=prog, example=example, action=action)
+    options = vars(parser.parse_args([*preset, *([action] if action else []), *words]))
     args = options.pop("args", ())
     # `highneeds db check` runs the system checks; every other command skips them, as call_command does.
     options["skip_checks"] = True
@@ -68,5 +74,6 @@ def forward(group: typer.Typer, word: str, django_name: str, summary: str, examp
     def command(ctx: typer.Context) -> None:
         run(django_name, list(ctx.args), prog=ctx.command_path, example=example, action=action, preset=preset)
 
+    command.forwards_to = dict(name=django_name, example=example, action=action)  # for docs/cli.md
     group.command(word, help=summary, context_settings=FORWARD, add_help_option=False,
                   hidden=hidden)(command)
