@@ -44,8 +44,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _dispatch(args: list[str]) -> int:
-    from .app import app
     import typer.main
+
+    from .app import app
 
     command = typer.main.get_command(app)
     if args and not args[0].startswith("-") and args[0] not in command.commands:
@@ -109,7 +110,7 @@ def _guarded(run, args: list[str]) -> int:
     except KeyboardInterrupt:
         print("highneeds: stopped", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 -- the one place every error becomes a line, not a traceback
+    except Exception as exc:
         if os.environ.get("HIGHNEEDS_TRACEBACK") == "1":
             raise
         print(f"highneeds: {_describe(exc)}", file=sys.stderr)
@@ -146,8 +147,8 @@ def _secret_key_for_commands() -> None:
     key file when there is one, else a throwaway key. The web server still requires a real one."""
     if os.environ.get("HIGHNEEDS_SECRET_KEY") or os.environ.get("HIGHNEEDS_DEBUG") == "1":
         return
-    from pathlib import Path
     import secrets
+    from pathlib import Path
 
     key_file = Path(os.environ.get("HIGHNEEDS_VAR_DIR", Path(__file__).resolve().parents[2] / "var")) / "secret_key"
     os.environ["HIGHNEEDS_SECRET_KEY"] = key_file.read_text().strip() if key_file.exists() else secrets.token_urlsafe(50)

@@ -74,6 +74,6 @@ def forward(group: typer.Typer, word: str, django_name: str, summary: str, examp
     def command(ctx: typer.Context) -> None:
         run(django_name, list(ctx.args), prog=ctx.command_path, example=example, action=action, preset=preset)
 
-    command.forwards_to = dict(name=django_name, example=example, action=action)  # for docs/cli.md
+    command.forwards_to = {"name": django_name, "example": example, "action": action}  # for docs/cli.md
     group.command(word, help=summary, context_settings=FORWARD, add_help_option=False,
                   hidden=hidden)(command)
