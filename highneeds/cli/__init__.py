@@ -158,6 +158,3 @@ def _secret_key_for_commands() -> None:
 # Marks a key chosen above, which `highneeds serve` must not hand to the web server.
 KEY_SET_HERE = "HIGHNEEDS_CLI_CHOSE_KEY"
 
-
-if __name__ == "__main__":
-    main()

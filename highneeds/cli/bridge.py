@@ -68,7 +68,7 @@ def run(name: str, words: list[str], *, prog: str, example: str, action: str | N
 
 
 def forward(group: typer.Typer, word: str, django_name: str, summary: str, example: str, *,
-            action: str | None = None, preset: tuple[str, ...] = (), hidden: bool = False) -> None:
+            action: str | None = None, preset: tuple[str, ...] = (), panel: str | None = None) -> None:
     """Add `word` to `group`: a typer command that runs Django command `django_name` (`action` first)."""
 
     def command(ctx: typer.Context) -> None:
@@ -76,4 +76,4 @@ def forward(group: typer.Typer, word: str, django_name: str, summary: str, examp
 
     command.forwards_to = {"name": django_name, "example": example, "action": action}  # for docs/cli.md
     group.command(word, help=summary, context_settings=FORWARD, add_help_option=False,
-                  hidden=hidden)(command)
+                  rich_help_panel=panel)(command)
