@@ -7,9 +7,11 @@ import os
 import subprocess
 import sys
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django_tasks import task
+from hypothesis import strategies as st
 
 from highneeds.cli import RENAMED, main
 
@@ -250,3 +252,33 @@ def test_serve_runs_gunicorn_without_a_key_the_cli_made_up(capsys, monkeypatch):
     assert argv[1:4] == ["-m", "gunicorn", "highneeds.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "0.0.0.0:9000" and argv[argv.index("--workers") + 1] == "3"
     assert "HIGHNEEDS_SECRET_KEY" not in env
+
+
+def test_django_is_the_escape_hatch_for_every_management_command(capsys):
+    import django
+
+    code, out, err = run(capsys, "django", "version")
+    assert code == 0, err
+    assert out.strip() == django.get_version()
+    code, out, _ = run(capsys, "django", "help")
+    assert code == 0
+    assert "startproject" in out and "highneeds django help <subcommand>" in out
+
+
+WORDS = ["create", "list", "revoke", "set-role", "deactivate", "--user", "--username", "--role", "--id", "--days",
+         "--name", "--status", "--limit", "--year", "--no-password", "admin", "manager", "0", "-1", "99999999999",
+         "x" * 300, "\u202e", "", "FAILED", "caseworker", "--", "-", "nonsense"]
+
+
+
+@pytest.mark.django_db
+@hypothesis.settings(max_examples=40, deadline=None,
+                     suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
+@hypothesis.given(group=st.sampled_from(["token", "user", "jobs", "bank-holidays", "scenario"]),
+                  words=st.lists(st.sampled_from(WORDS) | st.text(max_size=12), max_size=6))
+def test_any_words_give_a_result_or_one_plain_error_line(capsys, group, words):
+    """As an attacker at the prompt: whatever follows a group, never a traceback, never a half-told error."""
+    code, out, err = run(capsys, group, *words)
+    assert "Traceback" not in err + out
+    if code != 0 and not (err == "" and "Usage: highneeds" in out):  # a group with no command shows its help
+        assert len([line for line in err.splitlines() if line.strip()]) == 1, err
