@@ -36,14 +36,15 @@ Commands that an operator schedules (cron or systemd timers): `highneeds clock r
 """
 
 
-def _walk(command, words):
+def walk_commands(command, words=()):
+    """Every visible leaf command under a click group, with the words that reach it: (["clock", "chase"], cmd)."""
     subs = getattr(command, "commands", None)
     if not subs:
-        yield words, command
+        yield list(words), command
         return
     for name, sub in subs.items():
         if not sub.hidden:
-            yield from _walk(sub, [*words, name])
+            yield from walk_commands(sub, [*words, name])
 
 
 def _native_help(command) -> str:
@@ -66,7 +67,7 @@ def markdown() -> str:
     root = typer.main.get_command(app)
     out = [INTRO]
     current_group = None
-    for words, command in _walk(root, []):
+    for words, command in walk_commands(root):
         if len(words) > 1 and words[0] != current_group:
             current_group = words[0]
             out.append(f"## {current_group}\n\n{root.commands[current_group].help}\n")

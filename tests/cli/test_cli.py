@@ -30,21 +30,13 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def _leaf_commands():
-    """Every visible command, as the words that reach it (`clock chase`), walked from the typer app."""
+    """Every visible command, as the words that reach it (`clock chase`)."""
     import typer.main
 
     from highneeds.cli.app import app
+    from highneeds.cli.reference import walk_commands
 
-    def walk(command, words):
-        subs = getattr(command, "commands", None)
-        if not subs:
-            yield words
-            return
-        for name, sub in subs.items():
-            if not sub.hidden:
-                yield from walk(sub, [*words, name])
-
-    return [" ".join(w) for w in walk(typer.main.get_command(app), []) if w != ["django"]]
+    return [" ".join(words) for words, _ in walk_commands(typer.main.get_command(app)) if words != ["django"]]
 
 
 def test_help_lists_the_products_groups_only(capsys):
