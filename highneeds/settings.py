@@ -215,6 +215,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Shared by every web process (docs/scaling.md; `check --deploy` warns if changed to a per-process one).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
@@ -222,8 +226,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploads (plan photos and videos) go through STORAGES["default"], never a local path: with several web servers
+# point HIGHNEEDS_MEDIA_ROOT at a volume they all mount, or HIGHNEEDS_STORAGE_BACKEND at an object store's backend
+# (docs/scaling.md).
+MEDIA_ROOT = Path(os.environ.get("HIGHNEEDS_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": os.environ.get("HIGHNEEDS_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

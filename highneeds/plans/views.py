@@ -13,6 +13,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -141,10 +142,10 @@ def profile_pdf(request, version_id: int):
 @requires(READ)
 def media_file(request, media_id: int):
     media = queries.open_media(request.user, media_id)
-    path = queries.media_root() / media.stored_name
-    if not path.is_file():
+    storage, name = storages["default"], queries.media_name(media.stored_name)
+    if not storage.exists(name):
         raise Http404("media")
-    response = FileResponse(open(path, "rb"), content_type=media.content_type)
+    response = FileResponse(storage.open(name, "rb"), content_type=media.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
