@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,9 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, child_env, with_postgres  # noqa: E402
+from _common import ROOT, child_env, free_port, throwaway_postgres, with_postgres  # noqa: E402
 
-PGBIN = Path("/usr/lib/postgresql/15/bin")
 SHARED_DATA = os.environ.get("HIGHNEEDS_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
 if not Path(SHARED_DATA).is_dir():
     SHARED_DATA = "/work/shared/data"
@@ -157,41 +155,10 @@ def drive(url: str, users: int, duration: float, plan: dict) -> dict:
 # Orchestration: database, demo council, gunicorn, driver runs, clean-up
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run(args: list[str], env: dict, **kw) -> None:
     result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, **kw)
     if result.returncode:
         raise SystemExit(f"{' '.join(args[:3])} failed:\n{result.stderr[-3000:]}")
-
-
-@contextmanager
-def throwaway_postgres():
-    """A PostgreSQL 15 cluster on 127.0.0.1 and a free high port, removed on the way out."""
-    if not (PGBIN / "initdb").exists():
-        raise SystemExit(f"{PGBIN}/initdb not found: install postgresql, or set HIGHNEEDS_BENCH_PG_URL")
-    as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    tmp = tempfile.mkdtemp(prefix="highneeds-load-pg-")
-    if as_pg:
-        subprocess.run(["chown", "postgres:postgres", tmp], check=True)
-    port, data = free_port(), f"{tmp}/data"
-    quiet = dict(cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run([*as_pg, PGBIN / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                    "--locale=C.UTF-8", "--no-sync", "--no-instructions"], check=True, **quiet)
-    try:
-        subprocess.run([*as_pg, PGBIN / "pg_ctl", "-D", data, "-l", f"{tmp}/server.log", "-w", "-t", "60", "-o",
-                        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={tmp} "
-                        "-c fsync=off -c synchronous_commit=off -c max_connections=100", "start"], check=True, **quiet)
-        subprocess.run([*as_pg, PGBIN / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "highneeds"],
-                       check=True, **quiet)
-        yield f"postgres://postgres@127.0.0.1:{port}/highneeds"
-    finally:
-        subprocess.run([*as_pg, PGBIN / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], **quiet)
-        subprocess.run(["rm", "-rf", tmp])
 
 
 @contextmanager
@@ -294,8 +261,8 @@ def main() -> int:
                 if pg:
                     ok &= with_postgres(pg, lambda url: 0 if bench_database("PostgreSQL", url, opts, Path(tmp)) else 1) == 0
                 else:
-                    with throwaway_postgres() as url:
-                        ok &= bench_database("PostgreSQL", url, opts, Path(tmp))
+                    with throwaway_postgres("highneeds-load-pg-") as cluster:
+                        ok &= bench_database("PostgreSQL", cluster.url, opts, Path(tmp))
             else:
                 parser.error(f"--db: unknown database {db!r} (use sqlite, postgresql or both)")
     print("\nresult: " + ("no errors" if ok else "ERRORS (see above)"))
