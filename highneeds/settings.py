@@ -247,7 +247,9 @@ EMAIL_BACKEND = os.environ.get("HIGHNEEDS_EMAIL_BACKEND", "django.core.mail.back
 # table a migration makes; a large site can point it at Redis instead.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "highneeds_shared_cache"},
+    # MAX_ENTRIES: the default 300 would let a flood of addresses cull everyone's rate-limit counts (docs/scaling.md).
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "highneeds_shared_cache",
+               "OPTIONS": {"MAX_ENTRIES": 100_000}},
 }
 PORTAL_RATE_LIMIT_CACHE = "shared"
 
