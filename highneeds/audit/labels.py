@@ -31,6 +31,7 @@ ACTIONS = {
     "child.needs": "Recorded needs",
     "advice.request": "Asked for advice",
     "advice.chase": "Chased overdue advice",
+    "job.retry": "Ran a failed background job again",
     "advice.submit": "Gave advice",
     "plan.create": "Started an EHC plan",
     "plan.edit": "Changed the EHC plan",
