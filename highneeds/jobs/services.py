@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 
+from .models import KeptFile
 from .queue import enqueue_once
 
 
@@ -26,3 +27,15 @@ def retry_job(*, actor, job: DBTaskResult):
     result = enqueue_once(task, *args["args"], **args["kwargs"])
     log.record(actor=actor, action="job.retry", obj=job, after={"task": job.task_path, "new_job": str(result.id)})
     return result
+
+
+@service
+def keep_file(*, actor, key: str, content: bytes, content_type: str, child=None) -> KeptFile:
+    """Keep a file a task made; a second call with the same key keeps the first (issued documents never change)."""
+    require(actor, "jobs.manage")
+    kept, created = KeptFile.objects.get_or_create(key=key, defaults={"content": content,
+                                                                      "content_type": content_type})
+    if created:
+        log.record(actor=actor, action="job.file.keep", obj=kept, child=child,
+                   after={"key": key, "bytes": len(content)})
+    return kept
