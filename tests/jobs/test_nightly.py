@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
@@ -12,7 +13,6 @@ from highneeds.jobs import nightly as nightly_module
 from highneeds.jobs.nightly import nightly
 from highneeds.jobs.queue import enqueue_once, run_pending
 from highneeds.letters.models import Letter
-from django_tasks_db.models import DBTaskResult
 
 D0 = date(2024, 1, 10)
 

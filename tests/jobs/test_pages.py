@@ -12,7 +12,6 @@ from highneeds.audit.models import AuditEvent
 from highneeds.jobs.queue import run_pending
 from highneeds.returns import jobs as sen2_jobs
 from highneeds.returns.models import KeptReturn
-from tests.returns.conftest import council  # noqa: F401  (a small council to build a return from)
 
 
 @pytest.fixture
