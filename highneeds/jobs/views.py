@@ -73,7 +73,7 @@ def job_retry(request, job_id):
 
 @requires("jobs.follow")
 def job_status(request, job_id):
-    """Progress while it runs (the page refreshes itself, with a link for when it cannot), then the result."""
+    """Progress while it runs (a link to refresh; app.js polls where JavaScript runs), then the result."""
     job = _job(job_id)
     if not progress.may_follow(request.user, job):
         raise Http404  # not yours: the same answer as a job that does not exist

@@ -34,7 +34,7 @@ def test_the_page_queues_the_build_and_the_worker_makes_one_result(council, clie
     kept = _start_build(client, officer)
     job = DBTaskResult.objects.get()
     assert job.status == "READY" and job.args_kwargs["args"] == [kept.pk]
-    assert "refreshes itself" in client.get(f"/returns/sen2/{kept.pk}/").content.decode()
+    assert "updates itself" in client.get(f"/returns/sen2/{kept.pk}/").content.decode()
     sen2_jobs.enqueue(kept.pk)  # a second enqueue while it waits is the same job
     assert DBTaskResult.objects.count() == 1
     run_pending()
@@ -78,7 +78,7 @@ def test_a_failed_task_is_shown_to_an_administrator_who_retries_it(council, clie
     kept.refresh_from_db()
     assert kept.state == "built"
     page = client.get(f"/admin/jobs/{retried.pk}/").content.decode()
-    assert "Finished" in page and "refreshes itself" not in page
+    assert "Finished" in page and "updates itself" not in page
     # a job that succeeded cannot be "retried" (the double click above was recorded, and queued nothing)
     assert "Only a failed task" in client.post(f"/admin/jobs/{retried.pk}/retry/", follow=True).content.decode()
     assert AuditEvent.objects.filter(action="job.retry").count() == 2

@@ -20,7 +20,7 @@ def test_issued_pdf_is_queued_rendered_once_and_served_kept(client, issued, make
     job = DBTaskResult.objects.get()
     assert first.status_code == 302 and first["Location"] == f"/admin/jobs/{job.pk}/"
     waiting = client.get(first["Location"]).content.decode()
-    assert "refreshes itself" in waiting and 'http-equiv="refresh"' in waiting
+    assert "updates itself" in waiting and "Refresh this page" in waiting and "data-poll-url" in waiting
     assert client.get(url).status_code == 302 and DBTaskResult.objects.count() == 1  # asked again: same job
     assert run_pending() == 1
     done = client.get(first["Location"]).content.decode()
