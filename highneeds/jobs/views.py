@@ -31,7 +31,8 @@ def _row(job: DBTaskResult) -> dict:
     return {"id": str(job.id), "task": progress.label(job.task_path.rsplit(".", 1)[-1]), "status": job.status,
             "status_label": STATUS_LABELS.get(job.status, job.status), "tag": STATUS_TAGS.get(job.status, "grey"),
             "enqueued_at": job.enqueued_at, "finished_at": job.finished_at, "error": error,
-            "attempts": len(job.worker_ids), "url": result.get("url", ""), "summary": result.get("summary", ""),
+            "attempts": len(job.worker_ids), "url": result.get("url", ""), "link": result.get("link", "See the result"), "summary": result.get("summary", ""),
+            "problems": [str(p) for p in result.get("problems", [])][:500],
             "progress": progress.read(job.id), "unfinished": job.status in ("READY", "RUNNING")}
 
 
