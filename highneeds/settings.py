@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "highneeds.imports",
     "highneeds.demo",
     "highneeds.returns",
+    "highneeds.jobs",
 ]
 
 # Work that outlives a request (PDFs, imports, forecasts, emails, nightly jobs) runs as tasks on the

@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django_tasks import task
 
 from highneeds.accounts.roles import SystemActor
-from highneeds.casework import queries as casework_queries, services as casework_services
+from highneeds.casework import queries as casework_queries
+from highneeds.casework import services as casework_services
 from highneeds.casework.models import AssessmentRequest
-from highneeds.disputes import queries as disputes_queries, services as disputes_services
+from highneeds.disputes import queries as disputes_queries
+from highneeds.disputes import services as disputes_services
 from highneeds.reviews import services as reviews_services
 
 logger = logging.getLogger(__name__)

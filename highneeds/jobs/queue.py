@@ -8,8 +8,8 @@ are idempotent by state as well, so a retry after a failure does no harm either.
 from __future__ import annotations
 
 from django_tasks.base import Task, TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 from django_tasks_db.compat import normalize_json
+from django_tasks_db.models import DBTaskResult
 
 UNFINISHED = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
@@ -26,7 +26,9 @@ def enqueue_once(task: Task, *args, **kwargs):
 
 def run_pending(limit: int | None = None) -> int:
     """Run queued tasks here and now, oldest first (tests; the demo loader). Returns how many ran."""
-    from django_tasks_db.management.commands.db_worker import Worker  # the worker's own run-and-record step
+    from django_tasks_db.management.commands.db_worker import (
+        Worker,  # the worker's own run-and-record step
+    )
 
     worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                     max_tasks=None, worker_id="in-process", excluded_queue_names=[])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
@@ -12,7 +13,6 @@ from highneeds.jobs import nightly as nightly_module
 from highneeds.jobs.nightly import nightly
 from highneeds.jobs.queue import enqueue_once, run_pending
 from highneeds.letters.models import Letter
-from django_tasks_db.models import DBTaskResult
 
 D0 = date(2024, 1, 10)
 
@@ -55,3 +55,22 @@ def test_a_failing_step_fails_the_task_after_the_other_steps_ran(advice, monkeyp
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.status == "FAILED" and "clock exploded" in row.traceback
     assert Letter.objects.filter(template_code="advice_chaser").count() == 1  # the chasers step still ran
+
+
+def test_the_scheduler_command_queues_once_and_runs_with_now(advice, capsys):
+    from django.core.management import call_command
+
+    call_command("nightly", "--today", "2024-03-21")
+    call_command("nightly", "--today", "2024-03-21")
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("nightly", "--today", "2024-03-21", "--now")
+    out = capsys.readouterr().out
+    assert "nightly finished" in out and "'chasers sent': 1" in out
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
+
+
+def test_the_scheduler_command_rejects_a_bad_date(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--today"):
+        call_command("nightly", "--today", "21/03/2024")
