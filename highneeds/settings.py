@@ -105,6 +105,9 @@ INSTALLED_APPS = [
 # Work that outlives a request (PDFs, imports, forecasts, emails, nightly jobs) runs as tasks on the
 # database-backed queue; `highneeds jobs worker` (django-tasks-db's db_worker) runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task still marked running after this long lost its worker: `highneeds requeue-abandoned` queues it again
+# (highneeds/jobs/recovery.py, docs/scaling.md). Longer than the longest task.
+TASK_ABANDONED_AFTER_MINUTES = int(os.environ.get("HIGHNEEDS_TASK_ABANDONED_MINUTES", "360"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -4,8 +4,8 @@ django-tasks-db claims a task by marking its row RUNNING and has no heartbeat, s
 memory, a deploy, a lost machine) leaves the row RUNNING for ever. Nothing it was writing is lost or half-kept: the
 task's transactions were open on a connection that died, so PostgreSQL rolled them back. Every task is idempotent
 (docs/tasks.md), so running it again is safe. A task found abandoned MAX_ATTEMPTS times is marked failed instead,
-so one that kills its worker does not loop. Run by `requeue_abandoned_tasks` (cron or the scheduler every few
-minutes, docs/scaling.md); a live worker on any machine can run it.
+so one that kills its worker does not loop (an administrator can then retry it at /admin/jobs/). Run by
+`highneeds requeue-abandoned` from cron every 15 minutes (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import task
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from highneeds.accounts.roles import SystemActor
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 
@@ -31,8 +29,8 @@ class WorkerStopped(RuntimeError):
 
 def abandoned_after() -> timedelta:
     """How long a task may run before its worker is presumed dead: longer than the longest task (setting
-    TASK_ABANDONED_AFTER_MINUTES, default 360)."""
-    return timedelta(minutes=getattr(settings, "TASK_ABANDONED_AFTER_MINUTES", 360))
+    TASK_ABANDONED_AFTER_MINUTES, from HIGHNEEDS_TASK_ABANDONED_MINUTES, default 360)."""
+    return timedelta(minutes=settings.TASK_ABANDONED_AFTER_MINUTES)
 
 
 @service
@@ -50,11 +48,6 @@ def requeue_abandoned(*, actor, older_than: timedelta | None = None, now=None) -
             row.status, row.started_at = TaskResultStatus.READY, None
             row.save(update_fields=["status", "started_at"])
             requeued += 1
-        log.record(actor=actor, action="task.requeue" if row.status == TaskResultStatus.READY else "task.fail",
+        log.record(actor=actor, action="job.requeue" if row.status == TaskResultStatus.READY else "job.fail",
                    after={"task": row.task_path, "id": str(row.id), "attempts": len(row.worker_ids)})
     return {"requeued": requeued, "failed": failed}
-
-
-@task()
-def requeue_abandoned_tasks() -> dict[str, int]:
-    return requeue_abandoned(actor=SystemActor("task-recovery"))

@@ -112,17 +112,14 @@ def test_a_worker_killed_mid_task_loses_nothing_and_half_writes_nothing(cluster)
     assert sql(cluster, stale, (list(OPEN), STALE)) == open_cases  # not half-written
     assert sql(cluster, recalculated) == [(before,)]
 
-    out = in_django(cluster, "from datetime import timedelta\nfrom highneeds.accounts.roles import SYSTEM\n"
-                             "from highneeds.jobs.recovery import requeue_abandoned\n"
-                             "print(requeue_abandoned(actor=SYSTEM, older_than=timedelta(0)))")
-    assert out == "{'requeued': 1, 'failed': 0}"
+    assert highneeds(cluster, "requeue-abandoned", "--older-than-minutes", "0").stdout.strip() == "requeued 1, failed 0"
     highneeds(cluster, "db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v0")
 
     assert sql(cluster, "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = %s", (task_id,)) == [
         ("SUCCESSFUL",)]
     assert sql(cluster, stale, (list(OPEN), STALE)) == [(0,)]  # the whole effect, once re-run
     assert sql(cluster, recalculated)[0][0] > before
-    assert sql(cluster, "SELECT count(*) FROM audit_auditevent WHERE action = 'task.requeue'") == [(1,)]
+    assert sql(cluster, "SELECT count(*) FROM audit_auditevent WHERE action = 'job.requeue'") == [(1,)]
 
 
 def test_a_task_that_keeps_killing_its_worker_ends_failed_and_retryable(cluster):
@@ -135,6 +132,11 @@ def test_a_task_that_keeps_killing_its_worker_ends_failed_and_retryable(cluster)
     assert out == "{'requeued': 0, 'failed': 1}"
     assert sql(cluster, "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult WHERE id = %s",
                (task_id,)) == [("FAILED", "highneeds.jobs.recovery.WorkerStopped")]
+    retried = in_django(cluster, "from django_tasks_db.models import DBTaskResult\nfrom highneeds.accounts.roles import "
+                                 f"SYSTEM\nfrom highneeds.jobs.services import retry_job\nprint(retry_job(actor=SYSTEM, "
+                                 f"job=DBTaskResult.objects.get(id='{task_id}')).id)")
+    assert sql(cluster, "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = %s", (retried,)) == [
+        ("READY",)]  # retryable, as an administrator would from /admin/jobs/
 
 
 def test_postgresql_restarted_mid_import_leaves_nothing_then_the_retry_imports_everything(cluster):

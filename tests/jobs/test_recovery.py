@@ -31,8 +31,8 @@ def test_abandoned_tasks_are_requeued_or_failed_and_recent_ones_left_alone(setti
     statuses = dict(DBTaskResult.objects.values_list("id", "status"))
     assert statuses == {abandoned.id: "READY", still_going.id: "RUNNING", hopeless.id: "FAILED"}
     assert DBTaskResult.objects.get(pk=hopeless.pk).exception_class_path == "highneeds.jobs.recovery.WorkerStopped"
-    assert sorted(AuditEvent.objects.filter(action__startswith="task.").values_list("action", flat=True)) == [
-        "task.fail", "task.requeue"]
+    assert sorted(AuditEvent.objects.filter(action__in=["job.fail", "job.requeue"]).values_list("action", flat=True)) == [
+        "job.fail", "job.requeue"]
     assert requeue_abandoned(actor=SYSTEM) == {"requeued": 0, "failed": 0}  # running it again does no harm
 
 
@@ -41,3 +41,15 @@ def test_only_the_system_or_a_job_manager_may_requeue(make_user):
 
     with pytest.raises(PermissionDenied):
         requeue_abandoned(actor=make_user("caseworker"))
+
+
+def test_the_command_requeues_and_refuses_a_negative_age(capsys):
+    from django.core.management import CommandError, call_command
+
+    running(5, 1)
+    call_command("requeue-abandoned")
+    assert capsys.readouterr().out.strip() == "requeued 0, failed 0"  # 5 minutes is not abandoned by default
+    call_command("requeue-abandoned", "--older-than-minutes", "1")
+    assert capsys.readouterr().out.strip() == "requeued 1, failed 0"
+    with pytest.raises(CommandError, match="--older-than-minutes must be 0 or more"):
+        call_command("requeue-abandoned", "--older-than-minutes", "-1")
