@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -82,6 +84,62 @@ def run_in_child(script: str, database_url: str, var_dir: str, argv: list[str], 
     """Re-run `script` with --_run against the given database."""
     return subprocess.call([sys.executable, script, "--_run", *argv], env=child_env(database_url, var_dir, keep),
                            cwd=ROOT)
+
+
+PGBIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    """A throwaway PostgreSQL 15 cluster (initdb and pg_ctl as the postgres user, like scripts/test), on 127.0.0.1
+    and a free high port. `restart()` stops it fast (as a crash or a failover would) and starts it again."""
+
+    def __init__(self, prefix: str = "highneeds-pg-"):
+        self.as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.dir = tempfile.mkdtemp(prefix=prefix)
+        if self.as_pg:
+            subprocess.run(["chown", "postgres:postgres", self.dir], check=True)
+        self.port, self.data = free_port(), f"{self.dir}/data"
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/highneeds"
+
+    def _run(self, *args, check: bool = True) -> None:
+        subprocess.run([*self.as_pg, *args], cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=check)
+
+    def start(self) -> None:
+        self._run(PGBIN / "pg_ctl", "-D", self.data, "-l", f"{self.dir}/server.log", "-w", "-t", "60", "-o",
+                  f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
+                  "-c fsync=off -c synchronous_commit=off -c max_connections=100", "start")
+
+    def stop(self, check: bool = True) -> None:
+        self._run(PGBIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=check)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@contextmanager
+def throwaway_postgres(prefix: str = "highneeds-pg-"):
+    """A new cluster with an empty `highneeds` database (yields the Cluster), removed on the way out."""
+    if not (PGBIN / "initdb").exists():
+        raise SystemExit(f"{PGBIN}/initdb not found: install postgresql, or set HIGHNEEDS_BENCH_PG_URL")
+    cluster = Cluster(prefix)
+    try:
+        cluster._run(PGBIN / "initdb", "-D", cluster.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                     "--locale=C.UTF-8", "--no-sync", "--no-instructions")
+        cluster.start()
+        cluster._run(PGBIN / "createdb", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "highneeds")
+        yield cluster
+    finally:
+        if Path(cluster.data, "postmaster.pid").exists():
+            cluster.stop(check=False)
+        subprocess.run(["rm", "-rf", cluster.dir])
 
 
 def with_postgres(base_url: str, run: Callable[[str], int]) -> int:

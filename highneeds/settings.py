@@ -99,11 +99,15 @@ INSTALLED_APPS = [
     "highneeds.imports",
     "highneeds.demo",
     "highneeds.returns",
+    "highneeds.jobs",
 ]
 
 # Work that outlives a request (PDFs, imports, forecasts, emails, nightly jobs) runs as tasks on the
 # database-backed queue; `highneeds jobs worker` (django-tasks-db's db_worker) runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task still marked running after this long lost its worker: `highneeds requeue-abandoned` queues it again
+# (highneeds/jobs/recovery.py, docs/scaling.md). Longer than the longest task.
+TASK_ABANDONED_AFTER_MINUTES = int(os.environ.get("HIGHNEEDS_TASK_ABANDONED_MINUTES", "360"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -215,6 +219,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Shared by every web process (docs/scaling.md; `check --deploy` warns if changed to a per-process one).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
@@ -222,8 +230,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploads (plan photos and videos) go through STORAGES["default"], never a local path: with several web servers
+# point HIGHNEEDS_MEDIA_ROOT at a volume they all mount, or HIGHNEEDS_STORAGE_BACKEND at an object store's backend
+# (docs/scaling.md).
+MEDIA_ROOT = Path(os.environ.get("HIGHNEEDS_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": os.environ.get("HIGHNEEDS_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -239,7 +251,9 @@ EMAIL_BACKEND = os.environ.get("HIGHNEEDS_EMAIL_BACKEND", "django.core.mail.back
 # table a migration makes; a large site can point it at Redis instead.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "highneeds_shared_cache"},
+    # MAX_ENTRIES: the default 300 would let a flood of addresses cull everyone's rate-limit counts (docs/scaling.md).
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "highneeds_shared_cache",
+               "OPTIONS": {"MAX_ENTRIES": 100_000}},
 }
 PORTAL_RATE_LIMIT_CACHE = "shared"
 

@@ -161,6 +161,9 @@ PERMISSIONS = {
     "accounts.invite_family": is_casework,
     # the data protection officer's audit screen: give the DPO an administrator account
     "audit.view_log": is_admin,
+    # background jobs: administrators see all and retry failures; anyone follows a job they started
+    "jobs.manage": is_admin,
+    "jobs.follow": is_anyone,
     "accounts.use_api": is_anyone,
     # sign-in security: unlocking a locked-out username; setting up and giving one's own second factor
     "accounts.unlock_sign_in": is_admin | is_manager,

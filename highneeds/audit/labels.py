@@ -31,6 +31,8 @@ ACTIONS = {
     "child.needs": "Recorded needs",
     "advice.request": "Asked for advice",
     "advice.chase": "Chased overdue advice",
+    "job.retry": "Ran a failed background job again",
+    "job.file.keep": "Kept a document made in the background",
     "advice.submit": "Gave advice",
     "plan.create": "Started an EHC plan",
     "plan.edit": "Changed the EHC plan",

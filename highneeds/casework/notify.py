@@ -1,11 +1,10 @@
-"""Tell people what changed, by email (the console in the demo), after the change has committed."""
+"""Tell people what changed, by email (the console in the demo), sent by the task worker after the change has
+committed (letters.tasks)."""
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
-from django.db import transaction
-
 from highneeds.council.models import CouncilSettings
+from highneeds.letters.tasks import queue_email
 
 PORTAL_LINE = "Sign in to see the details and what happens next."
 
@@ -14,8 +13,7 @@ def _send(addresses: list[str], subject: str, body: str) -> None:
     """One message to each address: people never see who else was told, or their address."""
     council = CouncilSettings.current()
     for address in sorted({a for a in addresses if a}):
-        transaction.on_commit(lambda to=address: send_mail(subject, body, council.contact_email, [to],
-                                                           fail_silently=True))
+        queue_email(subject, body, council.contact_email, address)
 
 
 def family(request, what_changed: str) -> None:

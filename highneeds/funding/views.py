@@ -7,6 +7,7 @@ finance and managers, and each child's record read is audited; a SENCO sees only
 
 from __future__ import annotations
 
+import base64
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -20,12 +21,13 @@ from django.utils import timezone
 from highneeds import spreadsheets
 from highneeds.audit import log
 from highneeds.establishments.models import Establishment
+from highneeds.jobs.queue import enqueue_once
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.jinja import format_date
 
-from . import compare, flows, forms, presenting, queries, services, statements
+from . import compare, flows, forms, presenting, queries, services, statements, tasks
 from .models import Band, BudgetLine, Commitment, Framework, TopUpApplication
 
 
@@ -341,24 +343,15 @@ def framework(request, pk: int):
 def actuals(request):
     form = forms.ActualsForm(request.POST or None, request.FILES or None,
                              initial={"financial_year": presenting.current_financial_year()})
-    problems = []
     if request.method == "POST" and form.is_valid():
+        # Checked and loaded by the task worker; the person follows it on the job's page (docs/tasks.md).
         upload = form.cleaned_data["file"]
-        try:
-            batch = services.import_actuals(actor=request.user, financial_year=form.cleaned_data["financial_year"],
-                                            filename=upload.name, content=upload.read(),
-                                            control_total=form.cleaned_data["control_total"])
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                add_errors(form, exc)
-            else:
-                problems = exc.messages
-        else:
-            messages.success(request, f"Imported {batch.rows} payments totalling {presenting.gbp(batch.control_total)}")
-            return redirect(f"{_url('funding:overview')}?year={batch.financial_year}")
-    return render(request, "funding/actuals.html", {"page_title": "Import actual payments", "form": form,
-                                                    "problems": problems},
-                  status=400 if (form.errors or problems) else 200)
+        job = enqueue_once(tasks.import_actuals_file, base64.b64encode(upload.read()).decode("ascii"),
+                           form.cleaned_data["financial_year"], upload.name, str(form.cleaned_data["control_total"]),
+                           requested_by=request.user.pk)
+        return redirect("job-status", job_id=job.id)
+    return render(request, "funding/actuals.html", {"page_title": "Import actual payments", "form": form},
+                  status=400 if form.errors else 200)
 
 
 @requires("funding.view_statements")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import InterfaceError, OperationalError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -71,6 +72,11 @@ class ImportCommand(BaseCommand):
             for line in exc.report():
                 self.stderr.write(line)
             raise CommandError("Import refused: nothing was imported", returncode=1) from None
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away (a restart, a failover): the import's one transaction was rolled back.
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CommandError(f"Lost the database connection during the import ({reason}); nothing was imported. "
+                               "Run it again: an import run twice does no harm", returncode=1) from None
         except csvkit.ImportRefused as exc:
             for line in exc.report():
                 self.stderr.write(line)

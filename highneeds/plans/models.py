@@ -130,7 +130,7 @@ class Contribution(models.Model):
 
 
 class PlanMedia(models.Model):
-    """A photo or short video the family adds to section A. Stored under MEDIA_ROOT with a random name and
+    """A photo or short video the family adds to section A. Stored through the storage backend (STORAGES["default"]) with a random name and
     served only through a view that checks who may see the child's plan."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="media")

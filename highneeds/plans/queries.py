@@ -7,9 +7,6 @@ that have been sent or issued to them; staff see every version.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
-
-from django.conf import settings
 
 from django.http import Http404
 
@@ -84,10 +81,10 @@ def open_media(user, media_id: int) -> PlanMedia:
     return media
 
 
-def media_root() -> Path:
-    """Where uploads live: MEDIA_ROOT when the deployment sets it, else var/media. Never served directly."""
-    root = Path(settings.MEDIA_ROOT) if getattr(settings, "MEDIA_ROOT", "") else Path(settings.VAR_DIR) / "media"
-    return root / "plans"
+def media_name(stored_name: str) -> str:
+    """An upload's name in the storage backend (STORAGES["default"], shared by every web server: docs/scaling.md).
+    Never served directly."""
+    return f"plans/{stored_name}"
 
 
 def family_plan_path(child) -> str:

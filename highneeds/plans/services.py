@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
@@ -290,12 +291,9 @@ def add_media(*, actor, version: PlanVersion, upload, caption: str = "") -> Plan
         raise ValidationError({"upload": "The file is not the kind of photo or video its name says it is"})
     if version.plan.media.count() >= MAX_MEDIA_PER_PLAN:
         raise ValidationError({"upload": f"A plan can have up to {MAX_MEDIA_PER_PLAN} photos and videos"})
-    stored = secrets.token_urlsafe(24) + extension
-    folder = queries.media_root()
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / stored, "xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    # Through the storage backend, never a local path: another web server must be able to serve it.
+    saved = storages["default"].save(queries.media_name(secrets.token_urlsafe(24) + extension), upload)
+    stored = saved.rsplit("/", 1)[-1]
     media = PlanMedia.objects.create(plan=version.plan, stored_name=stored,
                                      original_name=Path(getattr(upload, "name", "upload")).name[:200],
                                      content_type=content_type, size=upload.size, caption=caption.strip()[:200],

@@ -13,6 +13,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,9 @@ from highneeds.engine import planquality
 from highneeds.web.forms import add_errors
 from highneeds.web.access import requires
 
-from . import forms, queries, rendering, sections as S, services
+from highneeds.jobs.queue import enqueue_once
+
+from . import forms, queries, rendering, sections as S, services, tasks
 from .models import SOURCES, Contribution, Plan, PlanVersion
 
 READ = "people.open_records"
@@ -109,11 +112,19 @@ def version_page(request, version_id: int):
     })
 
 
-def _pdf_response(make, version, filename: str) -> HttpResponse:
-    try:
-        pdf = make(version)
-    except rendering.PdfUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+def _pdf_response(request, kind: str, version, filename: str) -> HttpResponse:
+    """An issued version's PDF is rendered once by a task and kept; one being written is rendered each time."""
+    if version.is_locked:
+        kept = tasks.kept_pdf(version, kind)
+        if kept is None:
+            job = enqueue_once(tasks.render_plan_pdf, version.pk, kind, requested_by=request.user.pk)
+            return redirect("job-status", job_id=job.id)
+        pdf = bytes(kept.content)
+    else:
+        try:
+            pdf = tasks.KINDS[kind][0](version)
+        except rendering.PdfUnavailable as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -122,7 +133,7 @@ def _pdf_response(make, version, filename: str) -> HttpResponse:
 @requires(READ)
 def version_pdf(request, version_id: int):
     version = queries.open_version(request.user, version_id, what="plan.download")
-    return _pdf_response(rendering.render_pdf, version, f"ehc-plan-{version.plan_id}-v{version.number}.pdf")
+    return _pdf_response(request, "plan", version, f"ehc-plan-{version.plan_id}-v{version.number}.pdf")
 
 
 @requires(READ)
@@ -135,16 +146,16 @@ def profile(request, version_id: int):
 @requires(READ)
 def profile_pdf(request, version_id: int):
     version = queries.open_version(request.user, version_id, what="plan.profile")
-    return _pdf_response(rendering.render_profile_pdf, version, f"one-page-profile-{version.plan_id}.pdf")
+    return _pdf_response(request, "profile", version, f"one-page-profile-{version.plan_id}.pdf")
 
 
 @requires(READ)
 def media_file(request, media_id: int):
     media = queries.open_media(request.user, media_id)
-    path = queries.media_root() / media.stored_name
-    if not path.is_file():
+    storage, name = storages["default"], queries.media_name(media.stored_name)
+    if not storage.exists(name):
         raise Http404("media")
-    response = FileResponse(open(path, "rb"), content_type=media.content_type)
+    response = FileResponse(storage.open(name, "rb"), content_type=media.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

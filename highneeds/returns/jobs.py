@@ -1,23 +1,22 @@
-"""Building a return in the background, with its progress on the kept row.
+"""Building a return in the background (the `build_return` task), with its progress on the kept row.
 
-There is no task queue yet: `enqueue` runs `run_build` in a thread after the request's transaction commits (or
-inline under tests and on the command line). `run_build(kept_id)` is the whole job, so a task queue (django-tasks,
-Celery) adopts it unchanged. Progress updates are bookkeeping on the kept row, written outside the services'
-transaction so the page sees them; starting and finishing are audited services.
+`enqueue` queues the task on the django-tasks queue (docs/tasks.md); a worker runs `run_build(kept_id)`.
+Progress updates are bookkeeping on the kept row, written outside the services' transaction so the page sees
+them; starting and finishing are audited services. Running the task twice does no harm: a built or submitted
+return is left as it is.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 
-from django.conf import settings
-from django.db import close_old_connections, transaction
+from django_tasks import task
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.engine.sen2.validate import validate_bytes
 from highneeds.engine.sen2 import model as m
+from highneeds.jobs.queue import enqueue_once
 
 from . import extract, services, summary
 from .models import KeptReturn
@@ -25,18 +24,14 @@ from .models import KeptReturn
 logger = logging.getLogger(__name__)
 
 
-def enqueue(kept_id: int) -> None:
-    if getattr(settings, "TESTING", False) or getattr(settings, "HIGHNEEDS_SEN2_INLINE", False):
-        run_build(kept_id)
-        return
+def enqueue(kept_id: int):
+    return enqueue_once(build_return, kept_id)
 
-    def work():
-        try:
-            run_build(kept_id)
-        finally:
-            close_old_connections()
 
-    transaction.on_commit(lambda: threading.Thread(target=work, daemon=True, name=f"sen2-{kept_id}").start())
+@task()
+def build_return(kept_id: int) -> dict:
+    kept = run_build(kept_id, reraise=True)
+    return {"return": kept.pk, "state": kept.state, "errors": kept.errors}
 
 
 def _progress(kept_id: int):
@@ -53,8 +48,10 @@ def build_files(year: int, la: str, progress=None, generated: datetime | None = 
     return ex, xml, issues
 
 
-def run_build(kept_id: int, actor=SYSTEM) -> KeptReturn:
+def run_build(kept_id: int, actor=SYSTEM, reraise: bool = False) -> KeptReturn:
     kept = KeptReturn.objects.get(pk=kept_id)
+    if kept.state in ("built", "submitted"):  # already done (a task run twice)
+        return kept
     try:
         ex, xml, issues = build_files(kept.year, kept.la, progress=_progress(kept_id))
         kept.refresh_from_db()
@@ -64,4 +61,7 @@ def run_build(kept_id: int, actor=SYSTEM) -> KeptReturn:
                                      child_ids=ex.child_ids)
     except Exception as exc:  # the row must say it failed, whatever happened
         logger.exception("SEN2 build %s failed", kept_id)
-        return services.fail_build(actor=actor, kept=kept, message=f"The build failed: {exc}")
+        failed = services.fail_build(actor=actor, kept=kept, message=f"The build failed: {exc}")
+        if reraise:  # so the task is marked failed on the jobs page, where it can be retried
+            raise
+        return failed

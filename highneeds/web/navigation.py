@@ -24,6 +24,7 @@ ITEMS = [
     ("Users", "/users/", "accounts.view_users"),
     ("Locked sign-ins", "/users/locked/", "accounts.unlock_sign_in"),
     ("Audit log", "/audit/", "audit.view_log"),
+    ("Background jobs", "/admin/jobs/", "jobs.manage"),
 ]
 
 

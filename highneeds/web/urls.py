@@ -25,5 +25,6 @@ urlpatterns = [
     path("planning/", include("highneeds.planning.urls")),
     path("funding/", include("highneeds.funding.urls")),
     path("returns/sen2/", include("highneeds.returns.urls")),
+    path("admin/jobs/", include("highneeds.jobs.urls")),
     path("", include("highneeds.portal.urls")),
 ]

@@ -70,7 +70,32 @@ def context(browser):
 
 
 @pytest.fixture
-def page(context, live_server):
+def task_worker(live_server):
+    """A task worker beside the live server, as `scripts/demo` runs one beside gunicorn (docs/tasks.md)."""
+    import threading
+
+    from django.db import connection
+
+    from highneeds.jobs.queue import run_pending
+
+    stop = threading.Event()
+
+    def work():
+        try:
+            while not stop.wait(0.1):
+                run_pending()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work, name="task-worker", daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(context, live_server, task_worker):
     """A page in its own context; `live_server` (transactional database) runs the app for it.
 
     Browser console errors and failed same-origin requests (a missing stylesheet, a broken script) are collected

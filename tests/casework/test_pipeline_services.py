@@ -11,6 +11,7 @@ from highneeds.casework import services as cw
 from highneeds.casework.models import AssessmentRequest
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
+from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
 
 D0 = date(2024, 1, 10)
 
@@ -128,6 +129,7 @@ def test_family_is_emailed_what_changed(case, django_capture_on_commit_callbacks
     request, worker = case
     with django_capture_on_commit_callbacks(execute=True):
         cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 2, 1), reasons="x")
+    run_pending()
     assert any("pat@example.org" in m.to for m in mail.outbox)
 
 
@@ -158,6 +160,7 @@ def test_portal_duplicate_sends_the_same_email_as_a_new_request(make_child, djan
                 child_data={"first_name": "Sky", "last_name": "Testworth", "date_of_birth": child.date_of_birth, "sex": "F"},
                 parent_data={"first_name": "Jo", "last_name": "Testworth", "email": email},
                 received_on=date.today(), reason="x", requester_relationship="Mother")
+        run_pending()
         return [(m.subject, m.body) for m in mail.outbox if email in m.to]
 
     first, second = ask("first@example.org"), ask("second@example.org")

@@ -14,6 +14,7 @@ from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
 from highneeds.letters.models import Letter
+from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
 
 D0 = date(2024, 1, 10)
 ASKED = date(2024, 2, 15)  # advice due 6 weeks later: 28 March 2024
@@ -53,6 +54,7 @@ def test_chases_advice_due_within_the_window_and_prints_what_it_sent(advice, dja
     assert events.count() == 2 and set(events.values_list("actor_label", flat=True)) == {"send-chasers"}
     assert events.filter(actor_id__isnull=True).count() == 2
     assert Letter.objects.filter(template_code="advice_chaser", family_can_see=False).count() == 2
+    run_pending()
     assert any("ep@example.org" in m.to and "Reminder" in m.subject for m in mail.outbox)
     advice["ep"].refresh_from_db()
     assert advice["ep"].chased_on == date(2024, 3, 21)

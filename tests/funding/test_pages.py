@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
+from highneeds.jobs.queue import run_pending
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from highneeds.accounts.roles import SYSTEM
@@ -105,11 +107,35 @@ def test_actuals_upload_refuses_a_file_that_does_not_reconcile(client, make_user
     as_role(client, make_user, "finance")
     upload = SimpleUploadedFile("p.csv", b"period,line,amount\n1,1.2.1,100.00\n", content_type="text/csv")
     response = client.post("/funding/actuals/", {"financial_year": "2026", "control_total": "99", "file": upload})
-    assert response.status_code == 400 and "not the control total" in text(response)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/jobs/")  # queued for the worker
+    assert "Waiting for a worker" in text(client.get(response["Location"]))
+    assert run_pending() == 1
+    result = text(client.get(response["Location"]))
+    assert "Nothing was imported" in result and "not the control total" in result and "Upload a corrected file" in result
     assert not Actual.objects.exists()
     upload = SimpleUploadedFile("p.csv", b"period,line,amount\n1,1.2.1,100.00\n", content_type="text/csv")
     response = client.post("/funding/actuals/", {"financial_year": "2026", "control_total": "100", "file": upload})
-    assert response.status_code == 302 and Actual.objects.count() == 1
+    run_pending()
+    assert "Imported 1 payments totalling £100" in text(client.get(response["Location"]))
+    assert Actual.objects.count() == 1
+    # the same upload's task run again changes nothing, and says why
+    from django_tasks_db.models import DBTaskResult
+
+    from highneeds.funding.tasks import import_actuals_file
+
+    done = DBTaskResult.objects.filter(status="SUCCESSFUL").latest("finished_at")
+    rerun = import_actuals_file.enqueue(*done.args_kwargs["args"], **done.args_kwargs["kwargs"])
+    run_pending()
+    rerun.refresh()
+    assert "already been imported" in " ".join(rerun.return_value["problems"]) and Actual.objects.count() == 1
+
+
+def test_actuals_upload_bad_form_input_is_named_at_once(client, make_user):
+    as_role(client, make_user, "finance")
+    response = client.post("/funding/actuals/", {"financial_year": "", "control_total": "lots"})
+    page = text(response)
+    assert response.status_code == 400 and "Enter the financial year" in page and "Choose a CSV file" in page
+    assert "Enter the control total as an amount" in page
 
 
 def test_dsg_position_moves_with_commitments(client, make_user, banded_child, band_of):

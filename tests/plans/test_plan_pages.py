@@ -155,6 +155,21 @@ def test_media_is_served_only_to_those_who_may_see_the_plan(client, family, make
     assert client.get(f"/plans/media/{media.pk}/").status_code == 404
 
 
+def test_media_goes_through_the_storage_backend_not_local_disk(client, family, settings, tmp_path):
+    """Another web server can serve an upload only if it went to the shared storage backend (docs/scaling.md):
+    with an in-memory backend standing in for an object store, nothing lands under MEDIA_ROOT."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    media = plans.add_media(actor=family["worker"], version=family["version"],
+                            upload=SimpleUploadedFile("me.png", PNG, content_type="image/png"))
+    assert not (tmp_path / "media").exists()
+    sign_in(client, family["parent"])
+    response = client.get(f"/plans/media/{media.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+
+
 def test_parent_of_another_child_gets_404(client, family, make_user):
     stranger = make_user("parent")
     sign_in(client, stranger)

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from highneeds.accounts.roles import SYSTEM
@@ -179,7 +180,8 @@ def test_family_writes_section_a_as_theirs_and_uploads_are_checked(drafted, make
     media = plans.add_media(actor=parent, version=version,
                             upload=SimpleUploadedFile("me.png", PNG, content_type="image/png"), caption="At the park")
     assert media.stored_name.endswith(".png") and "me" not in media.stored_name
-    assert (queries.media_root() / media.stored_name).read_bytes() == PNG
+    with storages["default"].open(queries.media_name(media.stored_name)) as stored:
+        assert stored.read() == PNG
     with pytest.raises(ValidationError):  # a script calling itself a photo
         plans.add_media(actor=parent, version=version,
                         upload=SimpleUploadedFile("x.png", b"<script>alert(1)</script>", content_type="image/png"))

@@ -17,6 +17,7 @@ from highneeds.casework import services as cw
 from highneeds.casework.models import Representation
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
+from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
 
 PASSWORD = "correct horse battery staple"
 TODAY = date.today()
@@ -132,6 +133,7 @@ def test_the_portal_tells_the_same_story_as_the_emails(client, family, make_user
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         request = to_draft(family, make_user=make_user)
+    run_pending()
     to_pat = [m for m in mail.outbox if "pat@example.org" in m.to]
     assert len(to_pat) >= 2  # the decision to assess and the draft (the acknowledgement came before)
     sign_in(client, family["parent"])

@@ -19,6 +19,7 @@ from highneeds.casework.models import AssessmentRequest
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
 from highneeds.people.models import Child
+from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
 
 from test_portal_request import URL, answers  # same folder (tests/portal has no __init__)
 
@@ -43,10 +44,12 @@ def _stranger_asks(capture) -> AssessmentRequest:
     with capture(execute=True):
         response = Client().post(URL, answers(email=STRANGER))
     assert response.status_code == 302
+    run_pending()
     return AssessmentRequest.objects.get(requester_email=STRANGER)
 
 
 def _addresses() -> list[str]:
+    run_pending()
     return [address for m in mail.outbox for address in m.to + m.cc + m.bcc]
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+from highneeds.jobs.queue import run_pending
 from django.conf import settings
 
 from highneeds.engine import publicdata
@@ -21,7 +23,11 @@ def officer(client, make_user):
 def _build(client, year=2027):
     response = client.post("/returns/sen2/", {"year": str(year), "la": "384"})
     assert response.status_code == 302
-    return KeptReturn.objects.latest("id")
+    kept = KeptReturn.objects.latest("id")
+    assert kept.state == "queued"  # the page queued the build; the worker runs it
+    assert run_pending() == 1
+    kept.refresh_from_db()
+    return kept
 
 
 def test_build_summary_validation_and_gaps(council, client, officer):
