@@ -10,7 +10,12 @@ from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 
 from highneeds.audit import log
-from highneeds.engine.funding.pricing import SETTING_TYPES, PricingInputError, money, price
+from highneeds.engine.funding.pricing import (
+    SETTING_TYPES,
+    PricingInputError,
+    money,
+    price,
+)
 from highneeds.establishments.models import Establishment
 from highneeds.funding import presenting, queries, statements
 from highneeds.funding.models import Framework

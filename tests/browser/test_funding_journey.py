@@ -19,7 +19,7 @@ from tests.funding.conftest import build_placement_decision
 from .axe import assert_accessible
 from .helpers import sign_in
 
-ALLOCATION = Decimal("10000000")
+ALLOCATION = Decimal(10000000)
 
 
 def pence(value) -> Decimal:
@@ -31,10 +31,10 @@ def test_band_change_after_panel_moves_the_s151_position(page, browser, live_ser
     install_all()  # the shipped frameworks (a transactional test's flush removes what migrations installed)
     year = current_financial_year()
     bands = {b.code: b for b in Band.objects.filter(framework__code="mainstream-top-up")}
-    item, child, school = build_placement_decision(make_user, make_child, make_establishment,
+    _, child, school = build_placement_decision(make_user, make_child, make_establishment,
                                                    meets_on=date(year, 4, 1), first_name="Ada", last_name="Bandchange")
     services.set_dsg_allocation(actor=SYSTEM, financial_year=year, high_needs_block=ALLOCATION,
-                                opening_balance=Decimal("-1000000"), source="Test allocation")
+                                opening_balance=Decimal(-1000000), source="Test allocation")
 
     # The S151 officer watches the position in their own browser context: totals only.
     s151_context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
@@ -90,7 +90,7 @@ def test_band_change_after_panel_moves_the_s151_position(page, browser, live_ser
 
     s151.reload()
     expect(s151.locator("#in-year")).to_contain_text(gbp(ALLOCATION - new_total))
-    expect(s151.locator("#cumulative")).to_contain_text(gbp(ALLOCATION - Decimal("1000000") - new_total))
+    expect(s151.locator("#cumulative")).to_contain_text(gbp(ALLOCATION - Decimal(1000000) - new_total))
     expect(s151.locator("#commitments-budget")).to_contain_text(gbp(new_total))
     assert "Bandchange" not in s151.content()
     assert_accessible(s151)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_agreed_package_becomes_a_new_panel_package(placement_decision, band_of, make_user):
-    item, child, school = placement_decision
+    item, _, school = placement_decision
     finance = make_user("finance")
     made = flows.commit_panel_decision(actor=finance, item=item, establishment=school, start=date(2026, 9, 1),
                                        band=band_of("2"))
@@ -41,7 +41,7 @@ def test_a_decision_versions_the_childs_plan_package_from_its_start(placement_de
     plan = services.create_commitment(actor=SYSTEM, child=child, establishment=school, setting_type="mainstream",
                                       start=date(2026, 4, 1), source="plan", band=band_of("1"))
     made = flows.commit_panel_decision(actor=make_user("finance"), item=item, establishment=school,
-                                       start=date(2026, 11, 1), annual_amount=Decimal("15000"))
+                                       start=date(2026, 11, 1), annual_amount=Decimal(15000))
     assert made.package == plan.package and made.version == 2 and made.source == "plan"
     assert made.effective_from == date(2026, 11, 1) and made.band is None
     # Costed provision in mainstream: the school pays the first £6,000, high needs the rest.
@@ -52,13 +52,13 @@ def test_a_decision_versions_the_childs_plan_package_from_its_start(placement_de
 
 @pytest.mark.parametrize("change, field", [
     ({"band": None, "annual_amount": None}, "band"),
-    ({"annual_amount": Decimal("100")}, "band"),                   # both
-    ({"band": None, "annual_amount": Decimal("0")}, "annual_amount"),
+    ({"annual_amount": Decimal(100)}, "band"),                   # both
+    ({"band": None, "annual_amount": Decimal(0)}, "annual_amount"),
     ({"start": date(2026, 8, 31)}, "start"),                       # before the panel met
     ({"establishment": None}, "urn"),
 ])
 def test_bad_input_is_named_and_nothing_is_written(placement_decision, band_of, make_user, change, field):
-    item, child, school = placement_decision
+    item, _, school = placement_decision
     args = {"establishment": school, "start": date(2026, 9, 1), "band": band_of("2"), **change}
     with pytest.raises(ValidationError) as exc:
         flows.commit_panel_decision(actor=make_user("finance"), item=item, **args)
@@ -67,7 +67,7 @@ def test_bad_input_is_named_and_nothing_is_written(placement_decision, band_of, 
 
 
 def test_only_an_agreed_placement_decision_commits_and_only_finance_may(placement_decision, band_of, make_user):
-    item, child, school = placement_decision
+    item, _, school = placement_decision
     args = {"item": item, "establishment": school, "start": date(2026, 9, 1), "band": band_of("2")}
     with pytest.raises(PermissionDenied):
         flows.commit_panel_decision(actor=make_user("caseworker"), **args)
@@ -80,7 +80,7 @@ def test_only_an_agreed_placement_decision_commits_and_only_finance_may(placemen
 
 def test_finance_commits_from_the_page_and_the_line_drills_down_to_the_decision(client, make_user,
                                                                                placement_decision, band_of):
-    item, child, school = placement_decision
+    item, child, _ = placement_decision
     as_role(client, make_user, "finance")
     listing = text(client.get("/funding/panel-decisions/"))
     assert child.full_name in listing and "Not committed yet" in listing
