@@ -93,9 +93,14 @@ def lever_lines(scenario, base=None) -> list[dict]:
                           "ramp": None})
         return lines
     for c in eb.cost_sources(scenario, base):
-        lines.append(_pounds(f"Cost of a plan a year, {eb.setting_label(c['setting']).lower()} ({_cost_source(c)})",
-                             c["cost"]))
+        lines.append(_pounds(f"Cost of a plan a year, {_in_sentence(eb.setting_label(c['setting']))} "
+                             f"({_cost_source(c)})", c["cost"]))
     return lines
+
+
+def _in_sentence(label: str) -> str:
+    """A setting's label inside a sentence: a capital first letter lowered, abbreviations (SEN, FE, PRU) kept."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _cost_source(c: dict) -> str:
