@@ -10,6 +10,7 @@ class Role:
     MANAGER = "manager"
     PANEL_MEMBER = "panel_member"
     FINANCE = "finance"
+    S151 = "s151"
     SENCO = "senco"
     PROFESSIONAL = "professional"
     PARENT = "parent"
@@ -22,6 +23,7 @@ class Role:
         MANAGER: "SEND team manager",
         PANEL_MEMBER: "Panel member",
         FINANCE: "Finance officer",
+        S151: "Section 151 officer",
         SENCO: "SENCO",
         PROFESSIONAL: "Professional giving advice",
         PARENT: "Parent or carer",
@@ -30,7 +32,7 @@ class Role:
         ADMIN: "Administrator",
     }
     CHOICES = list(LABELS.items())
-    STAFF = frozenset({CASEWORKER, MANAGER, PANEL_MEMBER, FINANCE, STRATEGIC_LEAD, ADMIN})
+    STAFF = frozenset({CASEWORKER, MANAGER, PANEL_MEMBER, FINANCE, S151, STRATEGIC_LEAD, ADMIN})
     FAMILY = frozenset({PARENT, YOUNG_PERSON})
 
 

@@ -26,6 +26,8 @@ def _role(*names):
 is_casework = _role(Role.CASEWORKER, Role.MANAGER)
 is_manager = _role(Role.MANAGER)
 is_finance = _role(Role.FINANCE)
+# The section 151 officer (the council's chief finance officer) sees the money in aggregate, never a child.
+is_s151 = _role(Role.S151)
 is_senco = _role(Role.SENCO)
 is_invited_role = _role(Role.PROFESSIONAL, Role.PANEL_MEMBER)
 is_role_panel = _role(Role.PANEL_MEMBER)
@@ -101,7 +103,7 @@ PERMISSIONS = {
     "establishments.view": is_anyone,
     "establishments.change": is_manager | is_admin,
     # aggregates only: no named child
-    "insight.view_aggregates": is_strategic | is_manager | is_finance,
+    "insight.view_aggregates": is_strategic | is_manager | is_finance | is_s151,
     # exact small counts on aggregate pages: only those who may open every child's record anyway
     "insight.exact_figures": is_casework,
     # casework
@@ -132,16 +134,16 @@ PERMISSIONS = {
     "disputes.view": is_casework,
     "disputes.manage": is_casework,
     # forecasts and DSG scenarios: aggregates only
-    "planning.view_forecast": is_finance | is_strategic | is_manager,
+    "planning.view_forecast": is_finance | is_strategic | is_manager | is_s151,
     "planning.edit_scenarios": is_finance | is_manager,
-    # funding: finance officers (the S151 officer signs in as finance) and managers; lead members see
-    # aggregates only (the DSG position); a SENCO or head sees only their own setting's statement
+    # funding: finance officers and managers; lead members and the section 151 officer see aggregates only
+    # (budget monitoring, the DSG position); a SENCO or head sees only their own setting's statement
     "funding.view_finance": is_finance | is_manager,
     "funding.view_children": is_finance | is_manager,
     "funding.manage_commitments": is_finance | is_manager,
     "funding.manage_budget": is_finance | is_manager,
     "funding.set_bands": is_finance | is_manager,
-    "funding.view_position": is_finance | is_manager | is_strategic,
+    "funding.view_position": is_finance | is_manager | is_strategic | is_s151,
     "funding.view_frameworks": is_finance | is_manager | is_strategic | is_casework | is_role_panel,
     "funding.edit_frameworks": is_finance | is_manager,
     "funding.view_statements": is_finance | is_manager | is_senco,

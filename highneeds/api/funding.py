@@ -1,15 +1,21 @@
 """/api/v1/funding: the frameworks, the budget and DSG position (aggregates), commitments in force (named
-children: audited) and a setting's statement. Pricing is `highneeds funding price` (the API is read-only)."""
+children: audited), a setting's statement, and pricing a package (the `highneeds funding price` contract)."""
 # No `from __future__ import annotations` here: ninja reads the views' annotations at import.
 
+import json
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from highneeds.audit import log
-from highneeds.engine.funding.pricing import money
+from highneeds.engine.funding.pricing import (
+    SETTING_TYPES,
+    PricingInputError,
+    money,
+    price,
+)
 from highneeds.establishments.models import Establishment
 from highneeds.funding import presenting, queries, statements
 from highneeds.funding.models import Framework
@@ -60,6 +66,43 @@ class PositionOut(Schema):
     in_year_balance: str | None
     cumulative_balance: str | None
     statutory_override_ends: str
+
+
+_AMOUNT = {"type": ["number", "string"], "description": "£ a year, a decimal (a string keeps every digit)"}
+# The request body, documented by hand: the engine itself checks it (so the API and the command line give the
+# same messages), after the permission check.
+PACKAGE_SCHEMA = {
+    "type": "object", "required": ["setting_type", "start", "financial_year"],
+    "properties": {
+        "setting_type": {"type": "string", "enum": list(SETTING_TYPES)},
+        "start": {"type": "string", "format": "date"}, "end": {"type": ["string", "null"], "format": "date"},
+        "financial_year": {"type": "integer", "description": "2026 means 1 April 2026 to 31 March 2027"},
+        "framework": {"description": "an installed framework's code, or {code, bands: [{band, top_up}]}",
+                      "oneOf": [{"type": "string"}, {"type": "object", "properties": {
+                          "code": {"type": "string"}, "bands": {"type": "array", "items": {
+                              "type": "object", "properties": {"band": {"type": "string"}, "top_up": _AMOUNT}}}}}]},
+        "band": {"type": "string"},
+        "costed_provision": {"type": "array", "items": {"type": "object", "required": ["kind"], "properties": {
+            "kind": {"type": "string", "enum": ["staff_hours", "sessions", "item"]}, "hours_per_week": _AMOUNT,
+            "rate": _AMOUNT, "weeks_per_year": _AMOUNT, "per_year": _AMOUNT, "annual_cost": _AMOUNT}}},
+        "annual_fee": _AMOUNT, "residential_annual": _AMOUNT, "transport_annual": _AMOUNT,
+        "attendance": {"type": ["number", "string"], "description": "fraction of full time, default 1"},
+    },
+}
+
+
+class ComponentOut(Schema):
+    name: str
+    amount: str
+    paid_by: str
+    high_needs: bool
+
+
+class PriceOut(Schema):
+    financial_year: int
+    days: int
+    components: list[ComponentOut]
+    high_needs_total: str
 
 
 class YearQuery(Schema):
@@ -177,3 +220,23 @@ def statement(request, establishment_id: int = Path(..., ge=1, le=MAX_ID), query
             "children": [{"child_id": r["child_id"], "child": r["child"], "band": r["band"],
                           "terms": [{"term": t["term"], "amount": t["amount_raw"]} for t in r["terms"]]}
                          for r in data["rows"]]}
+
+
+@router.post("/funding/price", response={200: PriceOut, **LIST_ERRORS}, summary="Price a package",
+             description="The pricing engine's contract, as `highneeds funding price`: one package in, its price for "
+                         "the financial year out (amounts as strings with two places). Bad input is a 422 naming each "
+                         "field. Writes nothing. Needs `funding.view_frameworks`.",
+             openapi_extra={"requestBody": {"required": True,
+                                            "content": {"application/json": {"schema": PACKAGE_SCHEMA}}}})
+@guarded("funding.view_frameworks")
+def price_package(request):
+    # Read as JSON with decimals (never floats), so the API prices exactly as the command line does.
+    try:
+        data = json.loads(request.body or b"null", parse_float=Decimal)
+    except ValueError as exc:
+        raise ValidationError([{"loc": ("body",), "msg": f"not valid JSON: {exc}", "type": "json_invalid"}]) from None
+    try:
+        return price(data, queries.engine_lookup).as_json()
+    except PricingInputError as exc:
+        raise ValidationError([{"loc": ("body", *e.partition(": ")[0].split(".")), "msg": e.partition(": ")[2],
+                                "type": "value_error"} for e in exc.errors]) from None

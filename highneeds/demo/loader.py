@@ -62,6 +62,7 @@ DEMO_USERS = (
     DemoUser("manager", Role.MANAGER, "Morgan", "Samplefield", note="SEND team manager, a few children as lead"),
     DemoUser("panel", Role.PANEL_MEMBER, "Pat", "Demoley", "Multi-agency panel", "invited to children awaiting a decision"),
     DemoUser("finance", Role.FINANCE, "Frankie", "Examplewood"),
+    DemoUser("s151", Role.S151, "Sol", "Ledgerton", note="section 151 officer: totals only, no child named"),
     DemoUser("senco", Role.SENCO, "Sam", "Fixtureford", note="SENCO at the school with most children with SEN"),
     DemoUser("professional", Role.PROFESSIONAL, "Priya", "Trialbury", "Educational psychology service",
              "invited to children being assessed"),
@@ -401,7 +402,8 @@ def begin_demo(*, actor, shared: SharedEstablishments, council_name: str, la_cod
                                 "users (only users made by demo-data are removed)")
     update_council_settings(actor=actor, name=council_name[:120], old_la_code=la_code, new_la_code=new_la_code)
     users = {spec.username: _make_user(actor, spec) for spec in DEMO_USERS
-             if spec.username in ("caseworker", "manager", "panel", "finance", "professional", "leadmember", "admin")}
+             if spec.username in ("caseworker", "manager", "panel", "finance", "s151", "professional", "leadmember",
+                                  "admin")}
     run = _Run(users=users, next_ids=_next_ids(), shared_first=0, batch_size=batch_size,
                result=LoadResult(council_name=council_name), shift_days=shift_days)
     run.shared_first = run.next_ids[Establishment]

@@ -150,3 +150,22 @@ class EndPackageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["end"].error_messages["required"] = "Enter the last day of the package"
         self.fields["reason"].error_messages["required"] = "Say why the package ends"
+
+
+class PanelPackageForm(forms.Form):
+    """What a placement panel agreed: the setting, and a band or the annual cost of the provision."""
+
+    urn = forms.IntegerField(label="Setting's URN", min_value=1, max_value=99_999_999,
+                             error_messages={"required": "Enter the URN of the setting the panel agreed"})
+    band = forms.TypedChoiceField(label="Band the panel agreed", coerce=int, required=False, empty_value=None)
+    annual_amount = forms.DecimalField(label="Or the annual cost of the agreed provision, in pounds", min_value=0,
+                                       required=False, **MONEY_FIELD)
+    start = GovukDateField(label="Start date")
+    reason = forms.CharField(label="Note (optional)", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["band"].choices = [("", "No band: an annual amount")] + [
+            (b.pk, f"{b.framework.name}: {b.name}") for b in Band.objects.select_related("framework")
+            .exclude(framework__kind="ranges")]
+        self.fields["start"].error_messages["required"] = "Enter the date the package starts"

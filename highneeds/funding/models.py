@@ -137,6 +137,10 @@ class Commitment(models.Model):
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="commitments")
     source = models.CharField(max_length=12, choices=SOURCES)
     source_reference = models.CharField(max_length=200, blank=True)
+    # The placement panel's decision behind this version (funding/flows.py commit_panel_decision), carried forward
+    # by later versions; the budget line's drill-down links to it.
+    panel_item = models.ForeignKey("panels.AgendaItem", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     band = models.ForeignKey(Band, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     costed_provision = models.JSONField(default=list, blank=True)
@@ -170,7 +174,7 @@ class Commitment(models.Model):
                 "start": self.start, "end": self.end, "effective_from": self.effective_from,
                 "annual_fee": self.annual_fee, "residential_annual": self.residential_annual,
                 "transport_annual": self.transport_annual, "attendance": self.attendance,
-                "costed_provision": self.costed_provision, "source": self.source}
+                "costed_provision": self.costed_provision, "source": self.source, "panel_item": self.panel_item_id}
 
 
 class Budget(models.Model):

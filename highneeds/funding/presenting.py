@@ -71,6 +71,7 @@ def monitoring(year: int) -> dict:
             remaining = (figures["budget"] * (12 - last_period) / 12).quantize(Decimal("0.01"))
         figures["outturn"] = figures["paid"] + remaining
         figures["variance"] = figures["outturn"] - figures["budget"]
+        figures["uncommitted"] = figures["budget"] - figures["committed"]  # the S151 view: budget not yet committed
         for k, v in figures.items():
             totals[k] += v
         lines.append({"code": line.code, "name": line.name, **{k: gbp(v) for k, v in figures.items()},

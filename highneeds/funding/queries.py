@@ -107,13 +107,18 @@ def priced_commitments(year: int, queryset=None) -> list[Priced]:
 
 def committed_by_setting(year: int) -> dict[str, dict]:
     """The seam for planning: the council's own committed high needs spend and children by setting type for a
-    financial year ({setting_type: {"children": n, "high_needs": Decimal}}), empty when nothing is committed.
-    A forecast can start from these instead of public unit costs where they exist."""
+    financial year ({setting_type: {"children": n, "child_years": x, "high_needs": Decimal}}), empty when nothing
+    is committed. `child_years` counts each child's days funded in the year over the year's days, so spend over
+    child-years is a full year's cost even when packages start or end part-way through the year.
+    planning/flows.py starts forecast scenarios from these instead of public unit costs where they exist."""
     table = council_table(year)
+    year_days = pricing_engine.days_in_year(year)
     out = {}
     for setting_type in sorted(set(table["setting_type"])):
         mask = table["setting_type"] == setting_type
+        days = int((table["hi"][mask] - table["lo"][mask] + 1).sum())
         out[setting_type] = {"children": len(np.unique(table["child_id"][mask])),
+                             "child_years": days / year_days,
                              "high_needs": Decimal(int(table["high_needs"][mask].sum())) / 100}
     return out
 

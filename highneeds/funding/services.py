@@ -36,8 +36,8 @@ from .models import (
 )
 
 # What a commitment version carries forward when it is revised.
-TERMS = ("child_id", "establishment_id", "setting_type", "line_id", "source", "source_reference", "framework_id",
-         "band_id", "costed_provision", "annual_fee", "residential_annual", "transport_annual", "attendance", "start",
+TERMS = ("child_id", "establishment_id", "setting_type", "line_id", "source", "source_reference", "panel_item_id",
+         "framework_id", "band_id", "costed_provision", "annual_fee", "residential_annual", "transport_annual", "attendance", "start",
          "end")
 
 
@@ -71,7 +71,7 @@ def _field(error: str) -> str:
 def create_commitment(*, actor, child: Child, setting_type: str, start: date, source: str, establishment=None,
                       end: date | None = None, band: Band | None = None, costed_provision=None,
                       annual_fee=0, residential_annual=0, transport_annual=0, attendance=1,
-                      source_reference: str = "", reason: str = "") -> Commitment:
+                      source_reference: str = "", reason: str = "", panel_item=None) -> Commitment:
     """An agreed package becomes a commitment (version 1) against its section 251 line."""
     require(actor, "funding.manage_commitments")
     if source not in dict(Commitment.SOURCES):
@@ -83,6 +83,7 @@ def create_commitment(*, actor, child: Child, setting_type: str, start: date, so
     commitment = Commitment.objects.create(
         package=uuid.uuid4(), version=1, child=child, establishment=establishment, setting_type=setting_type,
         line=lines.line_for(setting_type, establishment, source), source=source, source_reference=source_reference,
+        panel_item=panel_item,
         framework=band.framework if band else None, band=band, costed_provision=costed_provision or [],
         annual_fee=terms.annual["fee"], residential_annual=terms.annual["residential"],
         transport_annual=terms.annual["transport"], attendance=terms.attendance, start=start, end=end,
@@ -108,7 +109,8 @@ def revise_commitment(*, actor, commitment: Commitment, effective_from: date, re
     if not reason.strip():
         raise ValidationError({"reason": "Say why the package changes"})
     unknown = set(changes) - {"band", "setting_type", "establishment", "costed_provision", "annual_fee",
-                              "residential_annual", "transport_annual", "attendance", "end"}
+                              "residential_annual", "transport_annual", "attendance", "end", "source_reference",
+                              "panel_item"}
     if unknown:
         raise ValidationError({"__all__": f"Cannot change {', '.join(sorted(unknown))}"})
     end = changes.get("end", latest.end)
@@ -116,7 +118,7 @@ def revise_commitment(*, actor, commitment: Commitment, effective_from: date, re
         raise ValidationError({"effective_from": f"The change must take effect between "
                                                  f"{latest.effective_from:%d %B %Y} and the package's end"})
     values = {name: getattr(latest, name) for name in TERMS}
-    values.update({f"{k}_id" if k in ("band", "establishment") else k: (v.pk if hasattr(v, "pk") else v)
+    values.update({f"{k}_id" if k in ("band", "establishment", "panel_item") else k: (v.pk if hasattr(v, "pk") else v)
                    for k, v in changes.items()})
     band = Band.objects.select_related("framework").get(pk=values["band_id"]) if values["band_id"] else None
     establishment = latest.establishment if "establishment" not in changes else changes["establishment"]

@@ -104,6 +104,8 @@ def line(request, code: str):
              "setting_type": p.commitment.get_setting_type_display(), "band": p.commitment.band.name
              if p.commitment.band else "Costed", "source": p.commitment.get_source_display(),
              "reference": p.commitment.source_reference, "version": p.commitment.version,
+             "reference_href": _url("funding:panel-decision", p.commitment.panel_item_id)
+             if p.commitment.panel_item_id else None,
              "from": format_date(p.start), "to": format_date(p.end),
              "amount": presenting.gbp(p.pricing.high_needs_total)}
             for p in sorted(priced, key=lambda p: (p.commitment.child.last_name, p.commitment.child.first_name,
@@ -384,3 +386,53 @@ def own_statement(request):
         raise PermissionDenied("funding.own_statement")
     return redirect("funding:statement", request.user.establishment_id)
 
+
+
+@requires("funding.view_children")
+def panel_decisions(request):
+    """Placement panels' agreed packages, and whether each is committed yet (names children: audited)."""
+    committed = set(Commitment.objects.filter(panel_item__isnull=False).values_list("panel_item_id", flat=True))
+    rows = [{**flows.panel_decision(item), "child": item.request.child.full_name,
+             "meets_on": format_date(item.meeting.meets_on),
+             "status": "Committed" if item.pk in committed else "Not committed yet"}
+            for item in flows.agreed_placement_items()[:200]]
+    log.record(actor=request.user, action="funding.panel_decisions_view",
+               after={"children": [r["child_id"] for r in rows]})
+    return render(request, "funding/panel_decisions.html", {"page_title": "Placement panel decisions", "rows": rows})
+
+
+@requires("funding.view_children")
+def panel_decision(request, item_id: int):
+    """One placement panel decision, the commitments made from it and (for finance) committing its package."""
+    item = flows.placement_item(item_id)
+    if item is None:
+        raise Http404("No such placement panel decision")
+    record = open_child_record(request.user, item.request.child_id, what="funding.panel_decision_view")
+    can_commit = request.user.has_perm("funding.manage_commitments")
+    decision = flows.panel_decision(item)
+    form = forms.PanelPackageForm(request.POST or None, initial={"start": item.meeting.meets_on})
+    if request.method == "POST":
+        if not can_commit:
+            raise PermissionDenied("funding.manage_commitments")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                flows.commit_panel_decision(
+                    actor=request.user, item=item, establishment=Establishment.objects.filter(urn=d["urn"]).first(),
+                    start=d["start"], band=Band.objects.select_related("framework").filter(pk=d["band"]).first()
+                    if d["band"] else None, annual_amount=d["annual_amount"], reason=d["reason"])
+            except ValidationError as exc:
+                add_errors(form, _commitment_errors(exc))
+            else:
+                messages.success(request, "The panel's package was committed")
+                return redirect("funding:panel-decision", item.pk)
+    versions = [{"version": c.version, "setting": c.establishment.name if c.establishment else "",
+                 "band": c.band.name if c.band else "Costed", "from": format_date(c.effective_from),
+                 "source": c.get_source_display()}
+                for c in Commitment.objects.filter(panel_item=item).select_related("establishment", "band")
+                .order_by("package", "version")]
+    return render(request, "funding/panel_decision.html", {
+        "page_title": f"Panel decision: {decision['reference']}", "decision": {
+            **decision, "meets_on": format_date(decision["meets_on"])}, "child_name": record.full_name,
+        "child_id": record.pk, "versions": versions, "form": form,
+        "can_commit": can_commit and decision["agreed"] and not versions}, status=400 if form.errors else 200)

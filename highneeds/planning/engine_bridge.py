@@ -25,6 +25,7 @@ from highneeds.engine.forecast import levers as engine_levers
 
 from highneeds.engine.forecast import council as engine
 
+from . import flows
 from .casework_counts import casework_counts
 
 SIMULATIONS = 500
@@ -287,6 +288,8 @@ def run_inputs(scenario, levers=None) -> dict:
         "base": scenario.base, "la_code": scenario.la_code, "base_year": int(scenario.base_year),
         "years": int(scenario.years), "levers": lever_dict,
         "unit_costs": {k: float(v) for k, v in sorted((scenario.unit_costs or {}).items()) if v not in (None, "")},
+        # Part of the cache key, so a new or changed commitment is a new projection.
+        "committed_costs": {k: v["cost"] for k, v in sorted(committed_costs(scenario).items())},
         "hnb_allocation": None if scenario.hnb_allocation is None else float(scenario.hnb_allocation),
         "opening_balance": None if scenario.opening_balance is None else float(scenario.opening_balance),
         "simulations": SIMULATIONS, "seed": SEED,
@@ -301,8 +304,11 @@ def _key(spec: dict) -> str:
 def _prepared(spec: dict):
     base = calibrated(spec["base"], spec["la_code"], spec["base_year"])
     changes = {}
-    if spec["unit_costs"]:
-        changes["unit_costs"] = _override_costs(base.unit_costs, spec["unit_costs"])
+    # The council's own commitments replace public unit costs where they exist; figures entered on the scenario
+    # replace both.
+    if spec["committed_costs"] or spec["unit_costs"]:
+        changes["unit_costs"] = _override_costs(_override_costs(base.unit_costs, spec["committed_costs"]),
+                                                spec["unit_costs"])
     if spec["hnb_allocation"] is not None:
         # An entered allocation replaces the published ones, the next year's included.
         changes.update(hnb_allocation=spec["hnb_allocation"], next_allocation=None)
@@ -312,7 +318,35 @@ def _prepared(spec: dict):
 
 
 def _override_costs(unit_costs, overrides: dict):
-    return unit_costs.with_overrides(**overrides)
+    return unit_costs.with_overrides(**overrides) if overrides else unit_costs
+
+
+def committed_costs(scenario) -> dict[str, dict]:
+    """The council's committed cost of a plan by forecast setting (planning/flows.py), for a forecast of its own
+    casework only: another LA's published base is not costed with this council's packages."""
+    if scenario.base != "casework":
+        return {}
+    return flows.committed_unit_costs(int(scenario.base_year))
+
+
+def cost_sources(scenario, base) -> list[dict]:
+    """Each forecast setting's cost of a plan a year and where it comes from: entered on the scenario, the
+    council's commitments, or the published figure the calibration used."""
+    entered = {k: float(v) for k, v in (scenario.unit_costs or {}).items() if v not in (None, "")}
+    committed = committed_costs(scenario)
+    published = getattr(base.unit_costs, "cost", None)
+    out = []
+    for setting in settings():
+        if setting in entered:
+            out.append({"setting": setting, "cost": entered[setting], "source": "entered"})
+        elif setting in committed:
+            c = committed[setting]
+            out.append({"setting": setting, "cost": c["cost"], "source": "commitments", "children": c["children"],
+                        "year": c["year"]})
+        elif published is not None:
+            out.append({"setting": setting, "cost": float(published(setting)), "source": "published",
+                        "about": getattr(base.unit_costs, "source", "")})
+    return out
 
 
 def projection_for(scenario, levers=None):

@@ -86,11 +86,30 @@ def lever_lines(scenario, base=None) -> list[dict]:
     elif base is not None:
         lines.append(_pounds(f"Cumulative DSG balance at 31 March {base.base_year} (published or 0 when unknown)",
                              base.opening_balance))
-    for setting, cost in sorted((scenario.unit_costs or {}).items()):
-        lines.append({"lever": f"Cost of a plan a year, {eb.setting_label(setting).lower()} (entered)",
-                      "value": float(cost), "format": POUNDS, "shown": f"£{float(cost):,.0f}", "start": None,
-                      "ramp": None})
+    if base is None:
+        for setting, cost in sorted((scenario.unit_costs or {}).items()):
+            lines.append({"lever": f"Cost of a plan a year, {eb.setting_label(setting).lower()} (entered)",
+                          "value": float(cost), "format": POUNDS, "shown": f"£{float(cost):,.0f}", "start": None,
+                          "ramp": None})
+        return lines
+    for c in eb.cost_sources(scenario, base):
+        lines.append(_pounds(f"Cost of a plan a year, {_in_sentence(eb.setting_label(c['setting']))} "
+                             f"({_cost_source(c)})", c["cost"]))
     return lines
+
+
+def _in_sentence(label: str) -> str:
+    """A setting's label inside a sentence: a capital first letter lowered, abbreviations (SEN, FE, PRU) kept."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _cost_source(c: dict) -> str:
+    if c["source"] == "commitments":
+        return (f"the council's own commitments {c['year']}-{(c['year'] + 1) % 100:02d}, {c['children']:,} "
+                f"child{'ren' if c['children'] != 1 else ''}")
+    if c["source"] == "published":
+        return f"published: {c['about']}" if c["about"] else "published"
+    return "entered"
 
 
 def _sheet(wb, title: str, header: list[str], rows: list[list], formats: dict[int, str]):

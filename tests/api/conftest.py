@@ -28,6 +28,10 @@ class ApiClient:
         headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
         return self.client.get(f"{API}{path}", params, headers=headers)
 
+    def post(self, path: str, body):
+        headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
+        return self.client.post(f"{API}{path}", body, content_type="application/json", headers=headers)
+
 
 @pytest.fixture
 def api_as(client, make_token):

@@ -23,6 +23,7 @@ PATHS = [
     "/planning/scenarios", "/planning/scenarios/1",
     "/funding/frameworks", "/funding/position", "/funding/commitments", "/funding/establishments/1/statement",
 ]
+POST_PATHS = ["/funding/price"]
 
 
 def assert_401(response):
@@ -37,12 +38,17 @@ def assert_401(response):
 
 def test_paths_cover_every_endpoint():
     served = {re.sub(r"\{\w+_id\}", "1", e.path) for e in endpoints()}
-    assert served == {API + p for p in PATHS}
+    assert served == {API + p for p in PATHS + POST_PATHS}
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_no_token_is_401(client, db, path):
     assert_401(client.get(API + path))
+
+
+@pytest.mark.parametrize("path", POST_PATHS)
+def test_no_token_is_401_on_a_post(client, db, path):
+    assert_401(client.post(API + path, "{}", content_type="application/json"))
 
 
 @pytest.mark.parametrize(

@@ -101,7 +101,7 @@ def test_each_demo_user_sees_what_their_role_allows():
     everyone = Child.objects.count()
     for username in ("caseworker", "manager", "finance"):
         assert visible_children(users[username]).count() == everyone
-    for username in ("leadmember", "admin"):
+    for username in ("leadmember", "s151", "admin"):
         assert visible_children(users[username]).count() == 0
     assert Child.objects.filter(lead_caseworker=users["caseworker"]).exists()
     assert Child.objects.filter(lead_caseworker=users["manager"]).exists()

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.funding import services
-from highneeds.funding.models import Actual, ChildBand, Commitment
+from highneeds.funding.models import Actual, BudgetLine, ChildBand, Commitment
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -79,6 +79,28 @@ def test_lead_member_sees_aggregates_but_no_child(client, make_user, banded_chil
     assert child.full_name not in page and "/funding/lines/" not in page
     assert client.get("/funding/lines/1.2.1/").status_code == 403
     assert client.get(f"/funding/children/{child.pk}/").status_code == 403
+
+
+def test_the_s151_officer_sees_the_position_and_commitments_against_budget_but_no_child(
+        client, make_user, banded_child):
+    child, school, _ = banded_child
+    services.set_budget(actor=SYSTEM, financial_year=2026, line=BudgetLine.objects.get(code="1.2.1"),
+                        amount=Decimal("5000"))
+    services.set_dsg_allocation(actor=SYSTEM, financial_year=2026, high_needs_block=Decimal("10000"),
+                                opening_balance=Decimal("-12000"), source="test")
+    as_role(client, make_user, "s151")
+    page = text(client.get("/funding/dsg/?year=2026"))
+    assert "Commitments against budget by section 251 line" in page
+    assert "£5,000" in page and "£1,600" in page and "£3,400" in page  # budget, committed, budget not committed
+    assert "£8,400" in page and "-£3,600 (deficit)" in page  # in-year, cumulative
+    assert "statutory override keeps DSG deficits off the council's general fund until 31 March 2028" in page
+    assert child.full_name not in page and school.name not in page and "/funding/lines/" not in page
+    assert client.get("/funding/?year=2026").status_code == 200
+    for path in ("/funding/lines/1.2.1/", f"/funding/children/{child.pk}/", "/funding/actuals/",
+                 f"/funding/settings/{school.pk}/statement/", "/funding/plans-without-band/", "/funding/dsg/set/"):
+        assert client.get(path).status_code == 403, path
+    assert client.get("/planning/").status_code in (200,)  # the forecast: aggregates too
+    assert "/funding/dsg/" in text(client.get("/"))
 
 
 @pytest.mark.parametrize("role", ["caseworker", "parent", "panel_member"])

@@ -138,7 +138,8 @@ def test_set_budget_and_import_published_dsg(make_user):
 
 
 def test_planning_seam_reports_committed_spend_by_setting(banded_child):
-    assert queries.committed_by_setting(2026) == {"mainstream": {"children": 1, "high_needs": Decimal("1600.00")}}
+    assert queries.committed_by_setting(2026) == {"mainstream": {"children": 1, "child_years": 1.0,
+                                                                   "high_needs": Decimal("1600.00")}}
     assert queries.committed_by_setting(2020) == {}
 
 
