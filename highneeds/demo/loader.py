@@ -36,8 +36,9 @@ from highneeds.audit.models import AuditEvent
 from highneeds.audit.service import require, service
 from highneeds.casework.models import AssessmentRequest, CaseEvent
 from highneeds.council.services import update_council_settings
-from highneeds.engine.synthetic import Council, SharedEstablishments, calibration, render
-from highneeds.engine.synthetic.council import NONE, REQUEST_STATUSES
+from highneeds.demo.synthetic import Council, SharedEstablishments, calibration, render
+from highneeds.demo.synthetic.helpers import NONE
+from highneeds.demo.synthetic.vocabulary import REQUEST_STATUSES
 from highneeds.establishments.models import Establishment
 from highneeds.people.models import Child, ChildNeed, CohortFlag, ParentCarer, Placement, SenStatusPeriod
 from highneeds.people.services import grant_access

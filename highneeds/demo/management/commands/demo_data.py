@@ -65,8 +65,8 @@ class Command(BaseCommand):
 
         from highneeds.demo.loader import DemoDataError, load_demo
         from highneeds.engine import publicdata
-        from highneeds.engine import synthetic
-        from highneeds.engine.synthetic import render
+        from highneeds.demo import synthetic
+        from highneeds.demo.synthetic import render
 
         shift_days = render.shift_days_to(date.today()) if options["as_of_today"] else None
 
