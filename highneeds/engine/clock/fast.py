@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from highneeds.engine.clock.exception_records import read_exceptions
 from highneeds.engine.clock.fast_columns import (
     ASSESSMENT_ONLY,
     COND_INDEX,
@@ -32,7 +33,7 @@ from highneeds.engine.clock.fast_columns import (
     step_names,
 )
 from highneeds.engine.clock.fast_plan import DUE_RULES, PAIRINGS, PlanTables
-from highneeds.engine.clock.parse import _TOP_LEVEL, read_exceptions
+from highneeds.engine.clock.parse import TOP_LEVEL
 from highneeds.engine.clock.rules import ClockRules
 from highneeds.engine.clock.steps import CLOCK, PLAN_RULES, STEP_RULES
 from highneeds.engine.clock.vocabulary import EVENT_SPECS
@@ -73,7 +74,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     counts: list[int] = []
     events: list[Any] = []
     extend = events.extend
-    top = _TOP_LEVEL
+    top = TOP_LEVEL
     with_exceptions: list[tuple[int, list]] = []  # (position among accepted, records)
     births: list[Any] = []
     for ci, raw in enumerate(cases):

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from highneeds.engine.clock.parse import _DATE_CACHE, _parse_date
+from highneeds.engine.clock.reading import DATE_CACHE, parse_date
 from highneeds.engine.clock.steps import ASSESSMENT_RULES, STEP_RULES
 from highneeds.engine.clock.vocabulary import EVENT_SPECS
 
@@ -56,7 +56,7 @@ def empty_ex() -> dict[str, np.ndarray]:
 
 def date_column(values: list[Any]) -> np.ndarray:
     """Ordinals for strict YYYY-MM-DD strings, 0 for anything else (missing or invalid)."""
-    cache = _DATE_CACHE
+    cache = DATE_CACHE
     try:
         out = np.array(list(map(cache.get, values, repeat(0))), dtype=np.int64)
     except TypeError:  # an unhashable value (a list or an object where a date should be)
@@ -65,7 +65,7 @@ def date_column(values: list[Any]) -> np.ndarray:
         v = values[k]
         if type(v) is str:
             o = cache.get(v)  # filled by an earlier miss of the same string
-            out[k] = o if o is not None else _parse_date(v, "", [])
+            out[k] = o if o is not None else parse_date(v, "", [])
     return out
 
 
