@@ -113,12 +113,11 @@ class _Generation(Population, Placements, Histories):
         self.c: dict[str, np.ndarray] = {}
         self.pools: dict[tuple, int] = {}
         # mainstream type mix: this LA's EHC plans in each kind of mainstream school
-        mix = np.array([sum(t.settings[k] for k in MAINSTREAM_KEYS if k.startswith(p)) for p in ("ms_la", "ms_academy", "ms_free")],
-                       dtype=float)
+        mix = np.array([sum(t.settings[k] for k in MAINSTREAM_KEYS if k.startswith(p))
+                        for p in ("ms_la", "ms_academy", "ms_free")], dtype=float)
         self.ms_mix = mix / mix.sum() if mix.sum() else np.array([0.45, 0.5, 0.05])
         sp = np.array([t.settings["sp_la"], t.settings["sp_academy"]], dtype=float)
         self.sp_mix = sp / sp.sum() if sp.sum() else np.array([0.6, 0.4])
-
 
     # ---------------- final ordering ----------------
 
