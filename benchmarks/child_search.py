@@ -45,7 +45,8 @@ def worker(database_url: str, children: int, searches: int, seed: int) -> dict:
     from highneeds.accounts.models import User
     from highneeds.accounts.roles import SYSTEM
     from highneeds.demo.loader import load_demo
-    from highneeds.engine import publicdata, synthetic
+    from highneeds.demo import synthetic
+    from highneeds.engine import publicdata
     from highneeds.people.models import Child, Placement
     from highneeds.people.queries import ChildSearch, search_children
 

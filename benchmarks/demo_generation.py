@@ -48,7 +48,8 @@ def main() -> None:
 
         from highneeds.accounts.roles import SYSTEM
         from highneeds.demo.loader import load_demo
-        from highneeds.engine import publicdata, synthetic
+        from highneeds.demo import synthetic
+        from highneeds.engine import publicdata
 
         started = time.perf_counter()
         call_command("migrate", verbosity=0)

@@ -33,7 +33,8 @@ def peak_mb() -> float:
 
 
 def generate_only(scale: float, seed: int) -> dict:
-    from highneeds.engine import publicdata, synthetic
+    from highneeds.demo import synthetic
+    from highneeds.engine import publicdata
 
     data_dir = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", ROOT.parent / "shared" / "data"))
     started = time.perf_counter()
@@ -71,7 +72,8 @@ def generate_and_load(scale: float, seed: int, database_url: str | None) -> dict
 
         from highneeds.accounts.roles import SYSTEM
         from highneeds.demo.loader import load_demo
-        from highneeds.engine import publicdata, synthetic
+        from highneeds.demo import synthetic
+        from highneeds.engine import publicdata
 
         started = time.perf_counter()
         call_command("migrate", verbosity=0)

@@ -38,7 +38,8 @@ def load(la_code: str | None, scale: float, seed: int = 2022) -> float:
 
     from highneeds.accounts.roles import SYSTEM
     from highneeds.demo.loader import load_demo
-    from highneeds.engine import publicdata, synthetic
+    from highneeds.demo import synthetic
+    from highneeds.engine import publicdata
     from highneeds.plans import demo as plans_demo
 
     call_command("migrate", verbosity=0)

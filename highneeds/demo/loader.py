@@ -18,29 +18,25 @@ import os
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Callable, Iterable
 
-import numpy as np
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
-from django.db import connection, models, reset_queries, transaction
-from django.utils import timezone
+from django.db import connection, transaction
 
 from highneeds.accounts.models import User
 from highneeds.accounts.roles import Role
 from highneeds.accounts.services import create_user
 from highneeds.audit import log
-from highneeds.audit.models import AuditEvent
 from highneeds.audit.service import require, service
 from highneeds.casework.models import AssessmentRequest, CaseEvent
 from highneeds.council.services import update_council_settings
-from highneeds.engine.synthetic import Council, SharedEstablishments, calibration, render
-from highneeds.engine.synthetic.council import NONE, REQUEST_STATUSES
+from highneeds.demo.synthetic import Council, SharedEstablishments, calibration, render
 from highneeds.establishments.models import Establishment
 from highneeds.people.models import Child, ChildNeed, CohortFlag, ParentCarer, Placement, SenStatusPeriod
 from highneeds.people.services import grant_access
+
+from .bulk import DemoDataError, demo_ranges, load_table, next_ids, purge, reset_sequences, where_ranges
+from .links import Links, choose_links
 
 DEMO_PASSWORD = "highneeds-demo-2022"
 DEMO_EMAIL_DOMAIN = "demo.invalid"  # reserved: mail to it can never be delivered
@@ -84,12 +80,6 @@ _TABLES = (
     ("requests", AssessmentRequest, render.requests),
     ("events", CaseEvent, render.events),
 )
-_ID_MODELS = (Establishment, Child, ParentCarer, SenStatusPeriod, ChildNeed, CohortFlag, Placement,
-              AssessmentRequest, CaseEvent)
-
-
-class DemoDataError(Exception):
-    """The database is not in a state the demo loader can safely write to."""
 
 
 @dataclass
@@ -106,214 +96,6 @@ class LoadResult:
 Progress = Callable[[str, int, int], None]
 
 
-# --------------------------------------------------------------------------------------------
-# Low-level insert
-# --------------------------------------------------------------------------------------------
-
-
-def _fill_defaults(model, columns: dict[str, list], n: int) -> None:
-    """Give every concrete field the loader was not handed the value Django itself would use.
-
-    auto_now fields get now; fields with a default get it (adapted for this database, so a JSON
-    default becomes JSON text); nullable fields get NULL; optional text fields an empty string.
-    The models grow while the generator does not, so a required field with no default is an error
-    that names it.
-    """
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    for f in model._meta.concrete_fields:
-        if f.attname in columns:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        elif f.has_default():
-            value = f.get_db_prep_save(f.get_default(), connection)
-        elif f.null:
-            value = None
-        elif f.empty_strings_allowed and f.blank:
-            value = ""
-        else:
-            raise DemoDataError(f"{model._meta.label}.{f.name} needs a value and has no default; "
-                                "the demo generator has to be taught about it")
-        columns[f.attname] = [value] * n
-
-
-def _insert(cursor, model, columns: dict[str, list]) -> int:
-    """Insert the rows held column-wise in `columns` (field attnames); returns the row count."""
-    n = len(next(iter(columns.values())))
-    if not n:
-        return 0
-    known = {f.attname for f in model._meta.concrete_fields}
-    columns = {name: values for name, values in columns.items() if name in known}  # fields this model version has
-    _fill_defaults(model, columns, n)
-    quote = connection.ops.quote_name
-    names = list(columns)
-    table = quote(model._meta.db_table)
-    db_columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
-    rows = zip(*(columns[name] for name in names), strict=True)
-    if connection.vendor == "postgresql":
-        # COPY on Django's own connection, in the same transaction. Measured here: 179,000 rows/s,
-        # against 8,000-9,000 for executemany or multi-row VALUES through Django's cursor (which
-        # binds parameters client-side, in Python).
-        with cursor.cursor.copy(f"COPY {table} ({db_columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        placeholders = ", ".join(["%s"] * len(names))
-        cursor.executemany(f"INSERT INTO {table} ({db_columns}) VALUES ({placeholders})", list(rows))
-    if settings.DEBUG:
-        reset_queries()  # the debug query log would otherwise hold every batch's SQL
-    return n
-
-
-def _next_ids() -> dict:
-    out = {}
-    with connection.cursor() as cursor:
-        for model in _ID_MODELS:
-            cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "
-                           f"FROM {connection.ops.quote_name(model._meta.db_table)}")
-            out[model] = (cursor.fetchone()[0] or 0) + 1
-    return out
-
-
-def _reset_sequences() -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), list(_ID_MODELS))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
-def _audit_batch(actor, model, first_id: int, rows: int, **extra) -> None:
-    log.record_many(actor=actor, entries=[log.Entry(
-        action="demo.load", object_type=model._meta.label_lower,
-        after={"table": model._meta.db_table, "rows": rows, "first_id": first_id, "last_id": first_id + rows - 1,
-               **extra})])
-
-
-def _load_table(cursor, actor, model, renderer, total: int, first_id: int, batch_size: int, progress_rows,
-                extra: dict, **kwargs) -> None:
-    for start in range(0, total, batch_size):
-        stop = min(start + batch_size, total)
-        columns = renderer(start=start, stop=stop, **kwargs)
-        columns.setdefault("id", list(range(first_id + start, first_id + stop)))
-        _insert(cursor, model, columns)
-        _audit_batch(actor, model, first_id + start, stop - start, **extra)
-        progress_rows(stop - start)
-
-
-# --------------------------------------------------------------------------------------------
-# Choosing who the demo users are linked to
-# --------------------------------------------------------------------------------------------
-
-
-def _age_today(dob_days: np.ndarray, shift_days: int = 0) -> np.ndarray:
-    today = date.today()
-    days = dob_days.astype(np.int64) + shift_days
-    dates = (np.datetime64("1970-01-01") + days.astype("timedelta64[D]")).astype(object)
-    return np.array([today.year - d.year - ((today.month, today.day) < (d.month, d.day)) for d in dates])
-
-
-@dataclass
-class _Links:
-    senco_establishment: int | None = None  # local establishment index
-    parent_row: int | None = None  # parents table row
-    young_person: int | None = None  # child index
-    professional: list = field(default_factory=list)  # child indices
-    panel: list = field(default_factory=list)
-
-
-def choose_links(council: Council, shift_days: int = 0) -> _Links:
-    """Deterministic choices among the generated arrays, so the demo users see sensible records."""
-    links = _Links()
-    c = council.children.columns
-    p = council.placements.columns
-    est = council.establishments.columns
-    n_local = len(council.establishments)
-    current = (p["end"] == NONE) & (p["establishment"] < n_local)
-    local = p["establishment"][current].astype(np.int64)
-    est_type = np.asarray(est["establishment_type"], dtype=object)
-    in_area = np.asarray(est["la_code"], dtype=object) == council.la_code
-    primary = np.asarray(est["phase"], dtype=object) == "PRIMARY"
-    mainstream = np.isin(est_type, ["MS_LA", "MS_ACADEMY", "MS_FREE"])
-    eligible = mainstream & in_area & primary
-    counts = np.bincount(local, minlength=n_local) * eligible
-    if counts.any():
-        links.senco_establishment = int(np.argmax(counts))
-    status = c["status"]
-    children_here = p["child"][current][local == links.senco_establishment] if links.senco_establishment is not None \
-        else np.zeros(0, dtype=np.int64)
-    parents = council.parents.columns
-    n = len(council.children)
-    # parents rows 0..n-1 are each child's first parent; prefer a child with a plan at the SENCO's school
-    candidates = [int(k) for k in children_here if status[k] == 2] + [int(k) for k in np.flatnonzero(status == 2)]
-    for k in candidates:
-        if k < n and bool(parents["responsibility"][k]):
-            links.parent_row = k
-            break
-    ages = _age_today(c["dob"], shift_days)
-    adults = np.flatnonzero((status == 2) & (ages >= 16) & (ages <= 19))
-    if not len(adults):
-        adults = np.flatnonzero((status == 2) & (ages >= 16) & (ages <= 25))
-    if len(adults):
-        links.young_person = int(adults[0])
-    requests = council.requests.columns
-    for status_name, target in (("assess", links.professional), ("pending", links.panel)):
-        rows = np.flatnonzero(requests["status"] == REQUEST_STATUSES.index(status_name))
-        target.extend(dict.fromkeys(int(k) for k in requests["child"][rows]))
-        del target[5:]
-    if not links.professional:
-        links.professional.extend(int(k) for k in np.flatnonzero(status == 2)[:3])
-    if not links.panel:
-        links.panel.extend(int(k) for k in np.flatnonzero(status == 2)[3:6])
-    return links
-
-
-# --------------------------------------------------------------------------------------------
-# Flush
-# --------------------------------------------------------------------------------------------
-
-
-def _demo_ranges(model) -> list[tuple[int, int]]:
-    ranges = []
-    for after in AuditEvent.objects.filter(action="demo.load", object_type=model._meta.label_lower).values_list(
-            "after", flat=True):
-        if isinstance(after, dict) and "first_id" in after:
-            ranges.append((int(after["first_id"]), int(after["last_id"])))
-    return ranges
-
-
-def _purge(cursor, model, where: str, params: list, counts: dict) -> None:
-    """Delete `model` rows matching `where`, first cascading along every relation pointing at them."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    selected = f"SELECT {quote(model._meta.pk.column)} FROM {table} WHERE {where}"
-    for rel in model._meta.get_fields(include_hidden=True):
-        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
-            continue
-        related, fk = rel.related_model, rel.field
-        condition = f"{quote(fk.column)} IN ({selected})"
-        on_delete = fk.remote_field.on_delete
-        if on_delete is models.CASCADE:
-            _purge(cursor, related, condition, params, counts)
-        elif on_delete is models.SET_NULL:
-            cursor.execute(f"UPDATE {quote(related._meta.db_table)} SET {quote(fk.column)} = NULL WHERE {condition}",
-                           params)
-        elif on_delete is models.DO_NOTHING:
-            continue
-        else:
-            cursor.execute(f"SELECT COUNT(*) FROM {quote(related._meta.db_table)} WHERE {condition}", params)
-            blocking = cursor.fetchone()[0]
-            if blocking:
-                raise DemoDataError(
-                    f"{blocking} {related._meta.verbose_name_plural} that were not made by demo-data still refer to "
-                    f"demo {model._meta.verbose_name_plural}; remove them first")
-    cursor.execute(f"DELETE FROM {table} WHERE {where}", params)
-    counts[model._meta.label_lower] = counts.get(model._meta.label_lower, 0) + max(cursor.rowcount, 0)
-
-
-def _where_ranges(column: str, ranges: list[tuple[int, int]]) -> tuple[str, list]:
-    quoted = connection.ops.quote_name(column)
-    return " OR ".join([f"({quoted} BETWEEN %s AND %s)"] * len(ranges)), [v for r in ranges for v in r]
 
 
 @service
@@ -327,10 +109,10 @@ def flush_demo_data(*, actor) -> dict[str, int]:
         users.delete()
     with connection.cursor() as cursor:
         for model in (Child, Establishment):
-            ranges = _demo_ranges(model)
+            ranges = demo_ranges(model)
             for start in range(0, len(ranges), 200):  # keep each statement a sensible size
-                where, params = _where_ranges(model._meta.pk.column, ranges[start : start + 200])
-                _purge(cursor, model, where, params, counts)
+                where, params = where_ranges(model._meta.pk.column, ranges[start : start + 200])
+                purge(cursor, model, where, params, counts)
     log.record(actor=actor, action="demo.flush", after=counts)
     return counts
 
@@ -404,11 +186,11 @@ def begin_demo(*, actor, shared: SharedEstablishments, council_name: str, la_cod
     users = {spec.username: _make_user(actor, spec) for spec in DEMO_USERS
              if spec.username in ("caseworker", "manager", "panel", "finance", "s151", "professional", "leadmember",
                                   "admin")}
-    run = _Run(users=users, next_ids=_next_ids(), shared_first=0, batch_size=batch_size,
+    run = _Run(users=users, next_ids=next_ids(), shared_first=0, batch_size=batch_size,
                result=LoadResult(council_name=council_name), shift_days=shift_days)
     run.shared_first = run.next_ids[Establishment]
     with connection.cursor() as cursor:
-        _load_table(cursor, actor, Establishment, lambda start, stop: render.shared(shared, start, stop, run.shared_first),
+        load_table(cursor, actor, Establishment, lambda start, stop: render.shared(shared, start, stop, run.shared_first),
                     len(shared.table), run.shared_first, batch_size, lambda n: None, {"scope": "shared"})
     run.next_ids[Establishment] += len(shared.table)
     run.result.counts["establishments"] = len(shared.table)
@@ -419,7 +201,7 @@ def begin_demo(*, actor, shared: SharedEstablishments, council_name: str, la_cod
 def load_council(*, actor, run: _Run, council: Council, rows_done: Callable[[int], None] | None = None) -> None:
     """One council's records, in batches, each batch with its audit event."""
     require(actor, "people.import_children")
-    links = choose_links(council, run.shift_days) if run.links_missing else _Links()
+    links = choose_links(council, run.shift_days) if run.links_missing else Links()
     users = run.users
     parent_row = None
     if run.parents_child is None and links.parent_row is not None:
@@ -440,14 +222,14 @@ def load_council(*, actor, run: _Run, council: Council, rows_done: Callable[[int
         if connection.vendor == "sqlite":  # a bigger page cache keeps index updates in memory
             cursor.execute("PRAGMA cache_size = -262144")
         est_first = next_ids[Establishment]
-        _load_table(cursor, actor, Establishment,
+        load_table(cursor, actor, Establishment,
                     lambda start, stop: render.establishments(council.establishments, start, stop, est_first),
                     counts["establishments"], est_first, run.batch_size, tick, extra)
         for name, model, renderer in _TABLES:
             kwargs = {"council": council, "ids": ids}
             if name == "parents":
                 kwargs["parent_user_row"] = parent_row
-            _load_table(cursor, actor, model, renderer, counts[name], next_ids[model], run.batch_size, tick, extra,
+            load_table(cursor, actor, model, renderer, counts[name], next_ids[model], run.batch_size, tick, extra,
                         **kwargs)
     for name, model in (("establishments", Establishment), *((n, m) for n, m, _ in _TABLES)):
         next_ids[model] += counts[name]
@@ -497,7 +279,7 @@ def finish_demo(*, actor, run: _Run) -> LoadResult:
                                   f"{Child.objects.filter(lead_caseworker=users['caseworker']).count():,} children")
     result.users["manager"] = f"lead for {Child.objects.filter(lead_caseworker=users['manager']).count():,} children"
     _set_demo_passwords(actor, list(users.values()))
-    _reset_sequences()
+    reset_sequences()
     result.checks = run.checks[0] if len(run.checks) == 1 else calibration.combine(run.checks)
     return result
 

@@ -15,7 +15,8 @@ from highneeds.audit.models import AuditEvent
 from highneeds.casework.models import AssessmentRequest, CaseEvent
 from highneeds.council.models import CouncilSettings
 from highneeds.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES
-from highneeds.engine import publicdata, synthetic
+from highneeds.demo import synthetic
+from highneeds.engine import publicdata
 from highneeds.establishments.models import Establishment
 from highneeds.people.models import (CaseAccess, Child, ChildNeed, CohortFlag, ParentCarer, Placement,
                                      SenStatusPeriod)

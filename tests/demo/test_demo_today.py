@@ -8,12 +8,13 @@ from datetime import date, timedelta
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from highneeds.casework.models import AssessmentRequest
+from highneeds.demo.synthetic import render
+from highneeds.demo.synthetic.vocabulary import REFERENCE_DATE
 from highneeds.engine import publicdata
-from highneeds.engine.synthetic import render
-from highneeds.engine.synthetic.council import REFERENCE_DATE
 
 
 @given(st.dates(min_value=date(2022, 1, 20), max_value=date(2099, 12, 31)))

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from highneeds.demo import synthetic as syn
+from highneeds.demo.synthetic import vocabulary
+from highneeds.demo.synthetic.helpers import NONE, apportion, day, integer_ipf
+from highneeds.demo.synthetic.ids import NhsPool, nhs_strings, upn_bodies, upn_strings
 from highneeds.engine import identifiers, publicdata
-from highneeds.engine import synthetic as syn
-from highneeds.engine.synthetic import council as gen
-from highneeds.engine.synthetic.helpers import NONE, apportion, day, integer_ipf
-from highneeds.engine.synthetic.ids import NhsPool, nhs_strings, upn_bodies, upn_strings
 
 DATA = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 needs_data = pytest.mark.skipif(not (DATA / publicdata.CASELOAD_FILE).is_file(), reason="shared data folder not present")
@@ -106,7 +106,7 @@ def test_every_identifier_and_postcode_validates(targets, shared, seed, la, scal
     assert len(set(present)) == len(present)
     present = [n for n in kids["nhs_number"] if n]
     assert len(set(present)) == len(present)
-    surnames = set(syn.council.names.SURNAMES)
+    surnames = set(syn.render.names.SURNAMES)
     assert set(kids["last_name"]) <= surnames
 
 
@@ -148,7 +148,7 @@ def test_calibrated_within_2_percent_at_scale_1(targets, shared, wakefield, la):
 def test_nsa_only_with_sen_support_and_alone(wakefield):
     needs = wakefield.needs
     status = syn.calibration.status_on(wakefield)
-    nsa = needs["code"] == gen.NEED_INDEX["NSA"]
+    nsa = needs["code"] == vocabulary.NEED_INDEX["NSA"]
     assert nsa.any()
     assert (status[needs["child"][nsa]] == 1).all()
     with_nsa = set(needs["child"][nsa].tolist())
@@ -169,7 +169,7 @@ def test_status_periods_are_consecutive_and_match_the_child(wakefield):
     same = child[1:] == child[:-1]
     assert (end[:-1][same] != NONE).all() and (end[:-1][same] <= start[1:][same]).all()
     assert ((end == NONE) | (end > start)).all()
-    assert (start <= gen.R).all()
+    assert (start <= vocabulary.R).all()
     assert np.array_equal(syn.calibration.status_on(wakefield), wakefield.children["status"])
 
 
@@ -182,13 +182,13 @@ def test_placements_back_to_2015_change_at_phase_transfer(wakefield):
     same = child[1:] == child[:-1]
     assert (end[:-1][same] == start[1:][same]).all()  # one placement ends as the next begins
     assert ((end == NONE) | (end >= start)).all()
-    assert (np.where(end == NONE, gen.R, end) > gen.HISTORY_START).all()
+    assert (np.where(end == NONE, vocabulary.R, end) > vocabulary.HISTORY_START).all()
     open_rows = end == NONE
     assert len(np.unique(child[open_rows])) == open_rows.sum()  # at most one current placement
     # the current placement's establishment is the census-day setting's type
     est_type = np.asarray(wakefield.establishments["establishment_type"], dtype=object)
     n_local = len(wakefield.establishments)
-    setting = np.array(gen.ALL_SETTINGS)[kids["setting"]]
+    setting = np.array(vocabulary.ALL_SETTINGS)[kids["setting"]]
     for c, e in zip(child[open_rows], pl_["establishment"][order][open_rows], strict=True):
         expected = publicdata.SETTINGS_BY_KEY.get(setting[c])
         if expected is not None and e < n_local:
@@ -204,11 +204,11 @@ def test_placements_back_to_2015_change_at_phase_transfer(wakefield):
 def test_plans_follow_the_statutory_steps_and_the_las_timeliness(wakefield, targets):
     ev = wakefield.events
     req = wakefield.requests
-    issued = np.flatnonzero(req["status"] == gen.REQUEST_STATUSES.index("plan_issued"))
+    issued = np.flatnonzero(req["status"] == vocabulary.REQUEST_STATUSES.index("plan_issued"))
     by_request = {}
     for r, t, on in zip(ev["request"].tolist(), ev["event_type"].tolist(), ev["occurred_on"].tolist(), strict=True):
         if r != NONE:
-            by_request.setdefault(r, {}).setdefault(gen.EVENT_TYPES[t], []).append(on)
+            by_request.setdefault(r, {}).setdefault(vocabulary.EVENT_TYPES[t], []).append(on)
     within, total = 0, 0
     for r in issued:
         steps = by_request[int(r)]
@@ -219,10 +219,10 @@ def test_plans_follow_the_statutory_steps_and_the_las_timeliness(wakefield, targ
             total += 1
             within += final - received <= 140
     assert abs(within / total - targets.for_la("384").within_20_weeks) < 0.05
-    assert (ev["occurred_on"] <= gen.R).all()
+    assert (ev["occurred_on"] <= vocabulary.R).all()
     dob = wakefield.children["dob"][ev["child"]]
     assert (ev["occurred_on"] > dob).all()
-    in_flight = np.isin(req["status"], [gen.REQUEST_STATUSES.index(s) for s in ("pending", "assess", "draft")])
+    in_flight = np.isin(req["status"], [vocabulary.REQUEST_STATUSES.index(s) for s in ("pending", "assess", "draft")])
     assert in_flight.sum() > 50 and (req["closed_on"][in_flight] == NONE).all()
     assert (req["closed_on"][~in_flight] != NONE).all()
 
@@ -232,7 +232,7 @@ def test_cohort_flags_use_the_las_published_counts(wakefield, targets):
     t = targets.for_la("384")
     flags = wakefield.flags
     status = wakefield.children["status"]
-    open_lac = (flags["flag"] == gen.FLAGS.index("LAC")) & (flags["end"] == NONE)
+    open_lac = (flags["flag"] == vocabulary.FLAGS.index("LAC")) & (flags["end"] == NONE)
     assert (status[flags["child"][open_lac]] == 2).sum() == t.social_care["CLA"][0]
     assert (status[flags["child"][open_lac]] == 1).sum() == t.social_care["CLA"][1]
 
@@ -249,7 +249,7 @@ def test_establishments_in_and_out_of_area(wakefield, shared):
     assert used_types == {"SP_INDEPENDENT", "SPECIALIST_POST16", "SP_NON_MAINTAINED"}
     assert any(shared.table["s41_approved"][i] for i in shared_used)  # real section 41 institutions
     # every council-area name is an invented place (or the council's own service)
-    places = syn.council.names.PLACES
+    places = syn.render.names.PLACES
     assert all(name.split(" ")[0] in places or name.startswith("Wakefield ") for name in est["name"])
 
 
@@ -271,7 +271,7 @@ def test_plans_started_in_the_last_year_match_the_las_new_plans(wakefield, targe
     t = targets.for_la("384")
     starts = wakefield.sen_periods
     current_plans = (starts["status"] == 2) & (starts["end"] == NONE)
-    recent = (starts["start"][current_plans] > gen.R - 365).mean()
+    recent = (starts["start"][current_plans] > vocabulary.R - 365).mean()
     assert abs(recent - t.new_plans_per_year / t.ehcp_total) < 0.02  # 431 new plans in 2021 / 2,704
-    transfers = (wakefield.events["detail"] == gen.D_TRANSFER).sum()
+    transfers = (wakefield.events["detail"] == vocabulary.D_TRANSFER).sum()
     assert 0 < transfers < current_plans.sum() / 2  # older plans began as statements

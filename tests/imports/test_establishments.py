@@ -16,7 +16,8 @@ from highneeds.audit import log
 from highneeds.audit.models import AuditEvent
 from highneeds.establishments.models import Establishment
 from highneeds.imports import csvkit
-from highneeds.imports.establishments import GIAS_TYPES, gias_need, import_gias, import_s41, parse_month
+from highneeds.imports.gias import GIAS_TYPES, gias_need, import_gias
+from highneeds.imports.s41 import import_s41, parse_month
 
 from .conftest import GIAS_SAMPLE, counts, read_csv, write_csv
 
@@ -286,7 +287,7 @@ def test_a_database_error_midway_rolls_back_everything(gias_file, tmp_path, monk
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr("highneeds.imports.establishments.BATCH", 5)
+    monkeypatch.setattr("highneeds.imports.establishment_writes.BATCH", 5)
     monkeypatch.setattr(log, "record_many", failing)
     rejects = tmp_path / "r.csv"
     path = gias_file(lambda h, rows: set_cell(h, rows, 3, "URN", "oops"))

@@ -15,7 +15,8 @@ from typing import Any, Iterable, NamedTuple
 import numpy as np
 
 from highneeds.engine.calendar import ENGLAND_AND_WALES, HolidayCalendar, add_months_ordinals
-from highneeds.engine.clock.fast import Columns, parse_columns
+from highneeds.engine.clock.fast import parse_columns
+from highneeds.engine.clock.fast_columns import Columns
 from highneeds.engine.clock.parse import ClockInputError, ParsedCase, parse_case
 from highneeds.engine.clock.rules import ClockRules
 from highneeds.engine.clock.steps import (

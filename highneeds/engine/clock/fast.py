@@ -9,34 +9,34 @@ are read with `parse_case`'s own reader. A property test checks that both paths 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
 from typing import Any, Sequence
 
 import numpy as np
 
-from highneeds.engine.calendar import add_months_ordinals, datetime64_to_ordinals, ordinals_to_datetime64
-from highneeds.engine.clock.parse import _DATE_CACHE, _TOP_LEVEL, _parse_date, read_exceptions
+from highneeds.engine.clock.exception_records import read_exceptions
+from highneeds.engine.clock.fast_columns import (
+    ASSESSMENT_ONLY,
+    COND_INDEX,
+    CONDITIONS,
+    NONE,
+    PLAN_CODES,
+    RULES,
+    TERMINAL_PLAN,
+    TYPE_CODE,
+    TYPES,
+    Columns,
+    date_column,
+    empty_ex,
+    first_dates,
+    step_names,
+)
+from highneeds.engine.clock.fast_plan import DUE_RULES, PAIRINGS, PlanTables
+from highneeds.engine.clock.parse import TOP_LEVEL
 from highneeds.engine.clock.rules import ClockRules
-from highneeds.engine.clock.steps import ASSESSMENT_RULES, CLOCK, MONTHS, PLAN_RULES, STEP_RULES
+from highneeds.engine.clock.steps import CLOCK, PLAN_RULES, STEP_RULES
 from highneeds.engine.clock.vocabulary import EVENT_SPECS
-
-RULES = tuple((r, STEP_RULES[r]) for r in ASSESSMENT_RULES)
-TYPES = tuple(EVENT_SPECS)
-TYPE_CODE = {t: n for n, t in enumerate(TYPES)}
-NONE = np.iinfo(np.int64).max  # "no such event" in the first-date tables
-
-# (field, value) conditions used by `Need.where` and `When`, each with the event type it reads.
-_CONDITIONS: tuple[tuple[str, str, str], ...] = tuple(sorted(
-    {(need.event, *need.where) for spec in EVENT_SPECS.values() for need in spec.needs if need.where}
-    | {(w.event, w.field, w.value) for _, rule in RULES for w in rule.not_applicable_when if w.field}))
-_COND_INDEX = {c: n for n, c in enumerate(_CONDITIONS)}
-_PLAN_CODES = [n for n, t in enumerate(TYPES) if EVENT_SPECS[t].stage == "plan"]
-_ASSESSMENT_ONLY = [n for n, t in enumerate(TYPES) if EVENT_SPECS[t].stage == "assessment" and t != "final_plan_issued"]
-_TERMINAL_PLAN = [n for n, t in enumerate(TYPES) if EVENT_SPECS[t].terminal and t != "request_withdrawn"]
-DAY_SPAN = 1 << 22  # more than any date ordinal: composite keys are group * DAY_SPAN + date
-
 
 
 def _check_tables() -> None:
@@ -49,7 +49,7 @@ def _check_tables() -> None:
                 problems.append(f"condition on {w.event}: must be an unkeyed, at-most-once event")
     for r in PLAN_RULES:
         rule = STEP_RULES[r]
-        if rule.pairing not in _PAIRINGS or (rule.due_rule and rule.due_rule not in _DUE_RULES):
+        if rule.pairing not in PAIRINGS or (rule.due_rule and rule.due_rule not in DUE_RULES):
             problems.append(f"{rule.name}: pairing {rule.pairing!r} / due rule {rule.due_rule!r} not handled here")
     for _, rule in RULES:
         if rule.starts == CLOCK and EVENT_SPECS[rule.done_by].key_fields:
@@ -63,65 +63,6 @@ def _check_tables() -> None:
 
 
 
-@dataclass
-class Columns:
-    """Cases and their step instances, flat. `first[c]:first[c+1]` are case c's instances."""
-
-    ids: list[Any]
-    clock_start: list[int]
-    withdrawn: list[int]
-    first: list[int]
-    rule: np.ndarray
-    name: list[str]  # the step's name in the output ("final_plan", "advice:health")
-    start: np.ndarray
-    done: np.ndarray
-    given_due: np.ndarray  # 0: computed from the rule's limit; else the due date plan.py computed
-    # exceptions: case (position in this batch), bit, first day, last day, target instance or -1
-    ex_case: np.ndarray
-    ex_bit: np.ndarray
-    ex_lo: np.ndarray
-    ex_hi: np.ndarray
-    ex_tgt: np.ndarray
-
-
-def _empty_ex() -> dict[str, np.ndarray]:
-    z = np.zeros(0, dtype=np.int64)
-    return {"ex_case": z, "ex_bit": z, "ex_lo": z, "ex_hi": z, "ex_tgt": z}
-
-
-def _date_column(values: list[Any]) -> np.ndarray:
-    """Ordinals for strict YYYY-MM-DD strings, 0 for anything else (missing or invalid)."""
-    cache = _DATE_CACHE
-    try:
-        out = np.array(list(map(cache.get, values, repeat(0))), dtype=np.int64)
-    except TypeError:  # an unhashable value (a list or an object where a date should be)
-        out = np.array([cache.get(v, 0) if type(v) is str else 0 for v in values], dtype=np.int64)
-    for k in np.flatnonzero(out == 0).tolist():
-        v = values[k]
-        if type(v) is str:
-            o = cache.get(v)  # filled by an earlier miss of the same string
-            out[k] = o if o is not None else _parse_date(v, "", [])
-    return out
-
-
-def _step_names(rule: np.ndarray, key: np.ndarray, key_strings: list[str]) -> list[str]:
-    """Output names, formatted once per distinct (rule, key) rather than once per step."""
-    if not len(rule):
-        return []
-    pair = rule * (len(key_strings) + 1) + (key + 1)
-    distinct, inverse = np.unique(pair, return_inverse=True)
-    names = np.empty(len(distinct), dtype=object)
-    for n, (r, k) in enumerate(zip((distinct // (len(key_strings) + 1)).tolist(),
-                                   (distinct % (len(key_strings) + 1) - 1).tolist())):
-        names[n] = f"{STEP_RULES[r].name}:{key_strings[k]}" if STEP_RULES[r].keyed else STEP_RULES[r].name
-    return names[inverse].tolist()
-
-
-def _first_dates(case: np.ndarray, col: np.ndarray, date: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    table = np.full(shape, NONE, dtype=np.int64)
-    np.minimum.at(table, (case, col), date)
-    return table
-
 
 def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[list[int], Columns, list[int]]:
     """Returns (positions of the accepted cases, their columns, positions left for `parse_case`)."""
@@ -133,7 +74,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     counts: list[int] = []
     events: list[Any] = []
     extend = events.extend
-    top = _TOP_LEVEL
+    top = TOP_LEVEL
     with_exceptions: list[tuple[int, list]] = []  # (position among accepted, records)
     births: list[Any] = []
     for ci, raw in enumerate(cases):
@@ -175,7 +116,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         tcode = np.array(list(map(TYPE_CODE.get, raw_types, repeat(-1))), dtype=np.int64)
     except TypeError:  # an unhashable "type"
         tcode = np.array([TYPE_CODE.get(t, -1) if type(t) is str else -1 for t in raw_types], dtype=np.int64)
-    date = _date_column(list(map(get, events, repeat("date"))))
+    date = date_column(list(map(get, events, repeat("date"))))
     ok = (tcode >= 0) & (date > 0)
 
     key_id = np.full(len(events), -1, dtype=np.int64)
@@ -210,21 +151,21 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
             present = np.array([v is not None for v in values], dtype=bool)
             if not present.any():
                 continue
-            parsed = _date_column(values)
+            parsed = date_column(values)
             ok[idx[present & ((parsed == 0) | (parsed < date[idx]))]] = False
             extra[(t, f)] = np.where(present, parsed, 0)
     bad[ev_case[~ok]] = True
 
     # Matches for the (field, value) conditions, by event.
-    cond_dates = np.full((n, max(len(_CONDITIONS), 1)), NONE, dtype=np.int64)
-    for c, (event, field, value) in enumerate(_CONDITIONS):
+    cond_dates = np.full((n, max(len(CONDITIONS), 1)), NONE, dtype=np.int64)
+    for c, (event, field, value) in enumerate(CONDITIONS):
         idx = by_type[TYPE_CODE[event]]
         hit = idx[[events[k].get(field) == value for k in idx.tolist()]] if len(idx) else idx
         np.minimum.at(cond_dates[:, c], ev_case[hit], date[hit])
 
     # -- first dates, duplicates, clock start -------------------------------------------------
     valid_ev = ok.copy()
-    first = _first_dates(ev_case[valid_ev], tcode[valid_ev], date[valid_ev], (n, n_types))
+    first = first_dates(ev_case[valid_ev], tcode[valid_ev], date[valid_ev], (n, n_types))
     n_keys = len(key_index) + 1
     composite = (ev_case * n_types + np.where(tcode >= 0, tcode, 0)) * n_keys + (key_id + 1)
     order = np.lexsort((date, composite))
@@ -244,8 +185,8 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         pos = np.minimum(np.searchsorted(comp_sorted, want), len(comp_sorted) - 1)
         return np.where(comp_sorted[pos] == want, date_sorted[pos], NONE)
 
-    request = _date_column(requests)
-    responsible = _date_column(responsibles)
+    request = date_column(requests)
+    responsible = date_column(responsibles)
     given_request = np.array([v is not None for v in requests], dtype=bool)
     given_responsible = np.array([v is not None for v in responsibles], dtype=bool)
     bad |= given_request & (request == 0)
@@ -257,13 +198,13 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     clock_start = np.maximum(request, responsible)
     # A case with no clock start is a plan's life (or a decision's appeal) on its own: it needs an
     # event of the plan's life and may not have assessment events.
-    has_plan_event = (first[:, _PLAN_CODES] != NONE).any(axis=1)
+    has_plan_event = (first[:, PLAN_CODES] != NONE).any(axis=1)
     plan_only = (clock_start == 0) & ~given_request & ~given_responsible & ~has_rr_event \
         & (has_plan_event | (first[:, TYPE_CODE["final_plan_issued"]] != NONE))
     bad |= (clock_start == 0) & ~plan_only
-    bad |= plan_only & (first[:, _ASSESSMENT_ONLY] != NONE).any(axis=1)
+    bad |= plan_only & (first[:, ASSESSMENT_ONLY] != NONE).any(axis=1)
     plan_on = plan_only | has_plan_event
-    dob = _date_column(births)
+    dob = date_column(births)
     bad |= np.array([v is not None for v in births], dtype=bool) & (dob == 0)
 
     wd = first[:, TYPE_CODE["request_withdrawn"]]
@@ -277,7 +218,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         late |= c_date > today
     w = withdrawn[c_case]
     late |= (w > 0) & (c_date > w)
-    for t in _TERMINAL_PLAN:
+    for t in TERMINAL_PLAN:
         late |= c_date > first[c_case, t]  # NONE when the case has no such event
     bad[c_case[late]] = True
     for t, spec in enumerate(EVENT_SPECS.values()):
@@ -293,7 +234,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
             else:
                 sel_need = slice(None)
             if need.where is not None:
-                found = cond_dates[s_case, _COND_INDEX[(need.event, *need.where)]]
+                found = cond_dates[s_case, COND_INDEX[(need.event, *need.where)]]
             elif need.same_key:
                 found = lookup(s_case, TYPE_CODE[need.event], s_key)
             else:
@@ -329,7 +270,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
             if when.field is None:
                 present = first[i_case, TYPE_CODE[when.event]] != NONE
             else:
-                present = cond_dates[i_case, _COND_INDEX[(when.event, when.field, when.value)]] != NONE
+                present = cond_dates[i_case, COND_INDEX[(when.event, when.field, when.value)]] != NONE
             keep &= has_done | ~present
         i_done = np.where(has_done, i_done, 0)
         bad[i_case[has_done & (i_done < i_start)]] = True
@@ -337,11 +278,11 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
                       i_key[keep], np.zeros(int(keep.sum()), dtype=np.int64)))
 
     if plan_on.any():
-        tables = _PlanTables(events, ev_case, tcode, date, key_id, ok, extra, by_type, first, lookup, rules, dob)
+        tables = PlanTables(events, ev_case, tcode, date, key_id, ok, extra, by_type, first, lookup, rules, dob)
         ended = (withdrawn > 0) | (first[:, TYPE_CODE["plan_ceased"]] != NONE)
         for r in PLAN_RULES:
             rule = STEP_RULES[r]
-            i_case, i_start, i_done, i_key, i_due = _PAIRINGS[rule.pairing](tables, rule)
+            i_case, i_start, i_done, i_key, i_due = PAIRINGS[rule.pairing](tables, rule)
             keep = plan_on[i_case] & ((i_done > 0) | ~ended[i_case])
             bad[i_case[(i_done > 0) & (i_done < i_start)]] = True
             parts.append((i_case[keep], np.full(int(keep.sum()), r, dtype=np.int64), i_start[keep], i_done[keep],
@@ -408,7 +349,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         e_tgt = np.where(e_tgt >= 0, np.array(first_off, dtype=np.int64)[e_case] + e_tgt, -1)
         ex = {"ex_case": e_case, "ex_bit": e_bit, "ex_lo": e_lo, "ex_hi": e_hi, "ex_tgt": e_tgt}
     else:
-        ex = _empty_ex()
+        ex = empty_ex()
 
     good_list = good_idx.tolist()
     cols = Columns(
@@ -417,7 +358,7 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
         withdrawn=withdrawn[good_idx].tolist(),
         first=first_off,
         rule=i_rule,
-        name=_step_names(i_rule, i_key, key_strings),
+        name=step_names(i_rule, i_key, key_strings),
         start=i_start,
         done=i_done,
         given_due=i_due,
@@ -427,156 +368,5 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     return [accepted[k] for k in good_list], cols, sorted(fallback)
 
 
-# -- the plan's life, column-wise (the same pairings as plan.py, for whole populations) ----------
-class _PlanTables:
-    """The validated events of a batch, with the lookups the plan-life pairings need."""
 
-    def __init__(self, events, ev_case, tcode, date, key_id, ok, extra, by_type, first, lookup, rules, dob):
-        self.events, self.ev_case, self.tcode, self.date, self.key_id = events, ev_case, tcode, date, key_id
-        self.ok, self.extra, self.by_type, self.first, self.lookup = ok, extra, by_type, first, lookup
-        self.rules, self.dob = rules, dob
-        self._sorted: dict[str, np.ndarray] = {}
-
-    def of(self, etype: str) -> np.ndarray:
-        """Indices of the valid events of a type, by case, date, then input order."""
-        got = self._sorted.get(etype)
-        if got is None:
-            idx = self.by_type[TYPE_CODE[etype]]
-            idx = idx[self.ok[idx]]
-            got = idx[np.lexsort((idx, self.date[idx], self.ev_case[idx]))]
-            self._sorted[etype] = got
-        return got
-
-    def extra_date(self, etype: str, field: str, idx: np.ndarray) -> np.ndarray:
-        t = TYPE_CODE[etype]
-        return self.extra[(t, field)][np.searchsorted(self.by_type[t], idx)]
-
-    def values(self, idx: np.ndarray, field: str) -> list[Any]:
-        events = self.events
-        return [events[k].get(field) for k in idx.tolist()]
-
-
-def _no_key(n: int) -> np.ndarray:
-    return np.full(n, -1, dtype=np.int64)
-
-
-def _first_at_or_after(keys: np.ndarray, want: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For sorted composite `keys` (group * DAY_SPAN + date), the first key >= each `want` in the
-    same group: (found?, its date)."""
-    if not len(keys):
-        return np.zeros(len(want), dtype=bool), np.zeros(len(want), dtype=np.int64)
-    pos = np.searchsorted(keys, want, "left")
-    cand = keys[np.minimum(pos, len(keys) - 1)]
-    found = (pos < len(keys)) & (cand // DAY_SPAN == want // DAY_SPAN)
-    return found, cand % DAY_SPAN
-
-
-def _chain(T: _PlanTables, rule) -> tuple[np.ndarray, ...]:
-    made, meets = T.of(rule.starts), T.of(rule.done_by)
-    c0, s0 = T.ev_case[made], T.date[made]
-    d0 = T.first[c0, TYPE_CODE[rule.done_by]]
-    d0 = np.where(d0 == NONE, 0, d0)
-    c1, s1 = T.ev_case[meets], T.date[meets]
-    same = np.r_[c1[1:] == c1[:-1], False] if len(c1) else np.zeros(0, dtype=bool)
-    d1 = np.where(same, np.r_[s1[1:], 0], 0) if len(c1) else np.zeros(0, dtype=np.int64)
-    case, start, done = np.r_[c0, c1], np.r_[s0, s1], np.r_[d0, d1]
-    return case, start, done, _no_key(len(case)), _DUE_RULES[rule.due_rule](T, rule, case, start, None)
-
-
-def _next(T: _PlanTables, rule) -> tuple[np.ndarray, ...]:
-    S = T.of(rule.starts)
-    if rule.start_where is not None:
-        field, value = rule.start_where
-        S = S[np.array([v == value for v in T.values(S, field)], dtype=bool)] if len(S) else S
-    case, start = T.ev_case[S], T.date[S]
-    same = np.r_[case[1:] == case[:-1], False] if len(S) else np.zeros(0, dtype=bool)
-    until = np.where(same, np.r_[start[1:], 0], NONE) if len(S) else np.zeros(0, dtype=np.int64)
-    D = T.of(rule.done_by)
-    found, when = _first_at_or_after(T.ev_case[D] * DAY_SPAN + T.date[D], case * DAY_SPAN + start)
-    done = np.where(found & (when < until), when, 0)
-    due = _DUE_RULES[rule.due_rule](T, rule, case, start, S) if rule.due_rule else np.zeros(len(S), dtype=np.int64)
-    return case, start, done, _no_key(len(S)), due
-
-
-def _cycle(T: _PlanTables, rule) -> tuple[np.ndarray, ...]:
-    A, M, D = T.of(rule.starts), T.of(rule.cycle_event), T.of(rule.done_by)
-    meeting_keys = T.ev_case[M] * DAY_SPAN + T.date[M]
-    per_case = int(np.bincount(T.ev_case[M]).max()) + 2 if len(M) else 2
-
-    def group_of(idx: np.ndarray) -> np.ndarray:
-        """(case, review cycle): cycle k is after meeting k-1, up to and including meeting k."""
-        c = T.ev_case[idx]
-        k = np.searchsorted(meeting_keys, c * DAY_SPAN + T.date[idx], "left") \
-            - np.searchsorted(meeting_keys, c * DAY_SPAN, "left")
-        return c * per_case + k
-
-    group = group_of(A)
-    if not len(A):
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z, z, z
-    head = np.r_[True, group[1:] != group[:-1]]
-    tail = np.r_[group[1:] != group[:-1], True]
-    g, start = group[head], T.date[A][head]
-    latest = A[tail]  # the latest arrangement in the cycle gives the meeting date
-    found, when = _first_at_or_after(group_of(D) * DAY_SPAN + T.date[D], g * DAY_SPAN + start)
-    done = np.where(found, when, 0)
-    anchor = T.extra_date(rule.starts, rule.anchor_field, latest)
-    weeks = rule.limit.amount_for(T.rules)
-    return T.ev_case[A][head], start, done, _no_key(len(g)), anchor - 7 * weeks
-
-
-def _first(T: _PlanTables, rule) -> tuple[np.ndarray, ...]:
-    idx = np.concatenate([T.of(t) for t in (rule.starts, *rule.also_starts)])
-    if not len(idx):
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z, z, z
-    idx = idx[np.lexsort((idx, T.date[idx], T.key_id[idx], T.ev_case[idx]))]
-    c, k = T.ev_case[idx], T.key_id[idx]
-    head = np.r_[True, (c[1:] != c[:-1]) | (k[1:] != k[:-1])]
-    S = idx[head]
-    case, key, start = T.ev_case[S], T.key_id[S], T.date[S]
-    done = T.lookup(case, TYPE_CODE[rule.done_by], key)
-    keep = np.ones(len(S), dtype=bool)
-    for t in rule.dropped_by_key:
-        keep &= (done != NONE) | (T.lookup(case, TYPE_CODE[t], key) == NONE)
-    done = np.where(done == NONE, 0, done)
-    case, key, start, done, S = case[keep], key[keep], start[keep], done[keep], S[keep]
-    due = _DUE_RULES[rule.due_rule](T, rule, case, start, S, key) if rule.due_rule else np.zeros(len(S), np.int64)
-    return case, start, done, key, due
-
-
-def _review_interval(T: _PlanTables, rule, case, start, S) -> np.ndarray:
-    months = np.full(len(start), rule.limit.amount_for(T.rules), dtype=np.int64)
-    if T.rules.under5_review_months:
-        born = T.dob[case]
-        fifth = add_months_ordinals(np.where(born > 0, born, start), 60)
-        months[(born > 0) & (start < fifth)] = T.rules.under5_review_months
-    return add_months_ordinals(start, months) if len(start) else start.copy()
-
-
-def _phase_transfer(T: _PlanTables, rule, case, start, S) -> np.ndarray:
-    if not len(S):
-        return np.zeros(0, dtype=np.int64)
-    transfer_on = T.extra_date(rule.starts, "transfer_on", S)
-    kinds = np.array(T.values(S, "transfer"), dtype=object)
-    month_start = ordinals_to_datetime64(transfer_on).astype("datetime64[Y]").astype("datetime64[M]")
-    feb_15 = datetime64_to_ordinals((month_start + 1).astype("datetime64[D]")) + 14
-    mar_31 = datetime64_to_ordinals((month_start + 3).astype("datetime64[D]")) - 1
-    fixed = np.where(kinds == "secondary_to_post16", mar_31, feb_15) - int(T.rules.phase_transfer_day_before)
-    assert rule.limit.unit == MONTHS and rule.limit.before
-    return np.where(kinds == "post16", add_months_ordinals(transfer_on, -rule.limit.amount), fixed)
-
-
-def _appeal(T: _PlanTables, rule, case, start, S, key) -> np.ndarray:
-    if not len(start):
-        return np.zeros(0, dtype=np.int64)
-    due = add_months_ordinals(start, rule.limit.amount)
-    certificate = T.lookup(case, TYPE_CODE["mediation_certificate_issued"], key)
-    has = certificate != NONE
-    after = add_months_ordinals(np.where(has, certificate, start), 1)
-    return np.where(has, np.maximum(due, after), due)
-
-
-_PAIRINGS = {"chain": _chain, "next": _next, "cycle": _cycle, "first": _first}
-_DUE_RULES = {"review_interval": _review_interval, "phase_transfer": _phase_transfer, "appeal": _appeal}
 _check_tables()

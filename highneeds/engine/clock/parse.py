@@ -8,21 +8,18 @@ evaluator can work on whole populations with numpy.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Mapping
 
+from highneeds.engine.clock.exception_records import read_exceptions
+from highneeds.engine.clock.plan import plan_instances
+from highneeds.engine.clock.reading import DATE_CACHE, OPEN_END, article, iso, parse_date
 from highneeds.engine.clock.rules import ClockRules
 from highneeds.engine.clock.steps import ASSESSMENT_RULES, CLOCK, STEP_RULES
-from highneeds.engine.clock.plan import plan_instances
 from highneeds.engine.clock.vocabulary import (
     EVENT_SPECS,
-    EXCEPTION_BIT,
-    EXCEPTION_CODES,
-    EXCEPTION_SPECS,
     NOT_YET_HANDLED,
 )
 
-OPEN_END = date.max.toordinal()
 TOP_LEVEL_FIELDS = ("id", "request_received", "responsible_from", "date_of_birth", "events", "exceptions")
 
 
@@ -45,43 +42,6 @@ class ParsedCase:
     exceptions: list[tuple[int, int, int, int]]
 
 
-def iso(ordinal: int) -> str:
-    return date.fromordinal(ordinal).isoformat()
-
-
-def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
-
-
-_DATE_CACHE: dict[str, int] = {}
-
-
-def _is_mapping(value: Any) -> bool:
-    return type(value) is dict or isinstance(value, Mapping)
-
-
-def _parse_date(value: Any, where: str, errors: list[str]) -> int:
-    """Strict YYYY-MM-DD to an ordinal; 0 (and a message) if it is not one."""
-    if type(value) is str:
-        o = _DATE_CACHE.get(value)
-        if o is not None:
-            return o
-    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            o = date.fromisoformat(value).toordinal()
-        except ValueError:
-            errors.append(f"{where}: '{value}' is not a valid date")
-            return 0
-        if len(_DATE_CACHE) > 200_000:
-            _DATE_CACHE.clear()
-        _DATE_CACHE[value] = o
-        return o
-    if value is None:
-        errors.append(f"{where}: missing")
-    else:
-        errors.append(f"{where}: {value!r} is not a date in the form YYYY-MM-DD")
-    return 0
-
 
 def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     """Validate one case and turn it into step instances and exception periods.
@@ -92,9 +52,9 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     errors: list[str] = []
     if type(raw) is not dict and not isinstance(raw, Mapping):
         raise ClockInputError(["the case must be a JSON object"])
-    if not _TOP_LEVEL.issuperset(raw):
+    if not TOP_LEVEL.issuperset(raw):
         for name in raw:
-            if name not in _TOP_LEVEL:
+            if name not in TOP_LEVEL:
                 errors.append(f"unknown field {name!r} (expected {', '.join(TOP_LEVEL_FIELDS)})")
 
     events = raw.get("events")
@@ -112,7 +72,7 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     # `where` condition is checked against that earliest record (every type is at most one today).
     first: dict[Any, tuple] = {}
     extra_dates: dict[tuple[int, str], int] = {}
-    cache = _DATE_CACHE
+    cache = DATE_CACHE
     for i, ev in enumerate(events):
         if type(ev) is not dict and not isinstance(ev, Mapping):
             errors.append(f"events[{i}]: must be an object")
@@ -132,7 +92,7 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
         ok = True
         if d is None:
             before = len(errors)
-            d = _parse_date(v, f"events[{i}].date", errors)
+            d = parse_date(v, f"events[{i}].date", errors)
             ok = len(errors) == before
         key = None
         key_fields = info[1]
@@ -182,7 +142,7 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     request = 0
     v = raw.get("request_received")
     if v is not None:
-        request = _parse_date(v, "request_received", errors)
+        request = parse_date(v, "request_received", errors)
     rec = first.get("request_received")
     if rec is not None:
         if request and rec[2] != request:
@@ -193,7 +153,7 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     responsible = 0
     v = raw.get("responsible_from")
     if v is not None:
-        responsible = _parse_date(v, "responsible_from", errors)
+        responsible = parse_date(v, "responsible_from", errors)
     clock_start = request if request > responsible else responsible
     plan_only = False
     if not clock_start and raw.get("request_received") is None and v is None and rec is None:
@@ -204,7 +164,7 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     dob = 0
     v = raw.get("date_of_birth")
     if v is not None:
-        dob = _parse_date(v, "date_of_birth", errors)
+        dob = parse_date(v, "date_of_birth", errors)
 
     # -- relations between events -------------------------------------------------------------
     rec = first.get("request_withdrawn")
@@ -330,7 +290,7 @@ def _by_date(rec: tuple) -> tuple[int, int]:
 
 
 # The tables, unpacked once for the per-case loop.
-_TOP_LEVEL = frozenset(TOP_LEVEL_FIELDS)
+TOP_LEVEL = frozenset(TOP_LEVEL_FIELDS)
 # type -> (spec, key fields, always check fields, needs, conflicts, at most one, optional date fields)
 _SPEC_INFO: dict[str, tuple] = {
     t: (spec, spec.key_fields, bool(spec.required or spec.choices), spec.needs, spec.conflicts, spec.once,
@@ -364,7 +324,7 @@ def _check_fields(i: int, etype: str, d: int, ev: Mapping, spec, errors: list[st
     for f in spec.date_fields:
         v = ev.get(f)
         if v is not None:
-            o = _parse_date(v, f"events[{i}].{f}", errors)
+            o = parse_date(v, f"events[{i}].{f}", errors)
             if o and d and o < d:
                 errors.append(f"events[{i}]: {f} {iso(o)} is before the {etype} date {iso(d)}")
             extra_dates[(i, f)] = o
@@ -372,7 +332,7 @@ def _check_fields(i: int, etype: str, d: int, ev: Mapping, spec, errors: list[st
 
 
 def _missing_need(i: int, etype: str, d: int, key: str | None, need, found) -> str:
-    msg = f"events[{i}]: {etype} on {iso(d)} needs {_article(need.event)} {need.event}"
+    msg = f"events[{i}]: {etype} on {iso(d)} needs {article(need.event)} {need.event}"
     if need.same_key:
         msg += f" for '{key}'"
     if need.where is not None:
@@ -383,100 +343,3 @@ def _missing_need(i: int, etype: str, d: int, key: str | None, need, found) -> s
     return msg
 
 
-def read_exceptions(raw_exceptions: list, advice_dates: dict[str, int], advice_step, errors: list[str]
-                    ) -> list[tuple[int, int, int, int]]:
-    """Validate a case's exception records and turn each into (bit, first day, last day, target).
-
-    `advice_dates` maps adviser name to the date advice was asked for; `advice_step(adviser)` gives
-    the index of that adviser's advice step within the case (-1 if it is not on the clock). Shared
-    by `parse_case` and the columnar fast path so both read exceptions identically.
-    """
-    exceptions: list[tuple[int, int, int, int]] = []
-    for n, ex in enumerate(raw_exceptions):
-        where = f"exceptions[{n}]"
-        if not _is_mapping(ex):
-            errors.append(f"{where}: must be an object")
-            continue
-        code = ex.get("type")
-        spec = EXCEPTION_SPECS.get(code) if isinstance(code, str) else None
-        if spec is None:
-            errors.append(f"{where}: unknown exception type {code!r} (expected one of {', '.join(EXCEPTION_CODES)})")
-            continue
-        before = len(errors)
-        target = -1
-        if spec.kind == "closure":
-            lo = _parse_date(ex.get("from"), f"{where}.from", errors)
-            if (ex.get("to") is None) == (ex.get("reopens") is None):
-                errors.append(f"{where}: {code} needs either 'to' (last day closed) or 'reopens' (first day open again)")
-                continue
-            if ex.get("reopens") is not None:
-                reopens = _parse_date(ex.get("reopens"), f"{where}.reopens", errors)
-            else:
-                last = _parse_date(ex.get("to"), f"{where}.to", errors)
-                reopens = last + 1 if last else 0
-            if len(errors) > before:
-                continue
-            if reopens - lo < spec.min_days:
-                errors.append(f"{where}: {code} closure from {iso(lo)} until it reopens on {iso(reopens)} is "
-                              f"{reopens - lo} days; the exception needs a closure of at least 4 continuous weeks")
-                continue
-            if ex.get("advice_requested_on") is not None:
-                asked = _parse_date(ex.get("advice_requested_on"), f"{where}.advice_requested_on", errors)
-            elif ex.get("adviser") is not None:
-                asked = advice_dates.get(str(ex.get("adviser")), 0)
-                if not asked:
-                    errors.append(f"{where}: no advice_requested event for adviser '{ex.get('adviser')}'")
-            else:
-                errors.append(f"{where}: {code} needs 'advice_requested_on' (when the head or provider was asked for "
-                              f"advice) or 'adviser' (naming that advice_requested event)")
-                continue
-            if len(errors) > before:
-                continue
-            if not (lo - 7 <= asked < reopens - 7):
-                errors.append(f"{where}: {code} applies only to advice asked for from {iso(lo - 7)} to "
-                              f"{iso(reopens - 8)} (a week before the closure until a week before it reopens); "
-                              f"it was asked for on {iso(asked)}")
-                continue
-            first, last = asked, asked
-        else:
-            if spec.kind == "appointment" and ex.get("date") is not None:
-                first = _parse_date(ex.get("date"), f"{where}.date", errors)
-                last = first
-            else:
-                first = _parse_date(ex.get("from"), f"{where}.from", errors)
-                if ex.get("to") is not None:
-                    last = _parse_date(ex.get("to"), f"{where}.to", errors)
-                elif spec.needs_to:
-                    errors.append(f"{where}: {code} needs 'to' (the last day)")
-                    continue
-                else:
-                    last = first if spec.kind == "appointment" else OPEN_END
-            if len(errors) > before:
-                continue
-            if last < first:
-                errors.append(f"{where}: 'to' {iso(last)} is before 'from' {iso(first)}")
-                continue
-            if spec.min_days and last - first + 1 < spec.min_days:
-                errors.append(f"{where}: {code} from {iso(first)} to {iso(last)} is {last - first + 1} days; "
-                              f"the exception needs at least 4 continuous weeks ({spec.min_days} days)")
-                continue
-            if spec.only_between is not None:
-                lo_law, hi_law = spec.only_between[0].toordinal(), spec.only_between[1].toordinal()
-                if last < lo_law or first > hi_law:
-                    errors.append(f"{where}: {code} had effect only from {iso(lo_law)} to {iso(hi_law)}")
-                    continue
-                first, last = max(first, lo_law), min(last, hi_law)
-            if spec.kind == "appointment":
-                adviser = ex.get("adviser")
-                if adviser is None or adviser == "":
-                    errors.append(f"{where}: {code} needs 'adviser' (the advice request whose appointment was missed)")
-                    continue
-                if str(adviser) not in advice_dates:
-                    errors.append(f"{where}: no advice_requested event for adviser '{adviser}'")
-                    continue
-                target = advice_step(str(adviser))
-                if target < 0:
-                    continue  # that advice step is not on the clock (request withdrawn)
-        exceptions.append((EXCEPTION_BIT[code], first, last, target))
-
-    return exceptions

@@ -23,8 +23,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from highneeds.accounts.roles import SYSTEM, Role
+from highneeds.demo import extras, synthetic
+from highneeds.demo.loader import DEMO_PASSWORD, DEMO_URL, DEMO_USERS, DemoDataError, load_demo
+from highneeds.demo.synthetic import render
+from highneeds.engine import publicdata
 
 DEFAULT_LA = "384"
 
@@ -50,8 +57,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
-        from rich.console import Console
-
         out = Console(file=self.stdout, highlight=False, soft_wrap=True, width=110)
         if options["logins_only"]:
             self._print_logins(out, {})
@@ -62,11 +67,6 @@ class Command(BaseCommand):
             raise CommandError("--as-of-today and --shift-years cannot be used together")
         if options["shift_years"] % 4 or options["shift_years"] < 0:
             raise CommandError("--shift-years must be 0 or a positive multiple of 4 (dates keep their calendar day)")
-
-        from highneeds.demo.loader import DemoDataError, load_demo
-        from highneeds.engine import publicdata
-        from highneeds.engine import synthetic
-        from highneeds.engine.synthetic import render
 
         shift_days = render.shift_days_to(date.today()) if options["as_of_today"] else None
 
@@ -91,8 +91,6 @@ class Command(BaseCommand):
 
         progress_bar = None
         if not options["no_progress"]:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
             progress_bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                     TimeElapsedColumn(), console=err, transient=True)
         try:
@@ -116,8 +114,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         if not options["national"]:
-            from highneeds.demo import extras
-
             prepared = extras.prepare(SYSTEM)
             out.print(f"Statutory clocks brought up to date for {prepared['recalculated']:,} requests (open ones, "
                       f"and closed ones the timeliness measures read)"
@@ -135,8 +131,6 @@ class Command(BaseCommand):
         self._print_checks(out, result, 2022 + options["shift_years"])
 
     def _print_counts(self, out, result):
-        from rich.table import Table
-
         table = Table(title="Records loaded", title_justify="left")
         table.add_column("table")
         table.add_column("rows", justify="right")
@@ -145,10 +139,6 @@ class Command(BaseCommand):
         out.print(table)
 
     def _print_logins(self, out, links):
-        from rich.table import Table
-
-        from highneeds.demo.loader import DEMO_PASSWORD, DEMO_URL, DEMO_USERS
-
         table = Table(title=f"Demo sign-ins at {DEMO_URL} (password for all: {DEMO_PASSWORD})", title_justify="left")
         table.add_column("username")
         table.add_column("role")
@@ -159,8 +149,6 @@ class Command(BaseCommand):
         out.print(f"Open {DEMO_URL} (scripts/demo serves it) and sign in with a username above.")
 
     def _print_checks(self, out, result, census_year: int = 2022):
-        from rich.table import Table
-
         title = f"Calibration at census day (20 January {census_year}): January 2022 figures x scale vs generated"
         table = Table(title=title, title_justify="left")
         for column, justify in (("", "left"), ("measure", "left"), ("target", "right"), ("generated", "right"),

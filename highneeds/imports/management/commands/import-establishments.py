@@ -1,5 +1,5 @@
 from highneeds.imports.cli import ImportCommand
-from highneeds.imports.establishments import import_gias
+from highneeds.imports.gias import import_gias
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
 from highneeds.imports.cli import ImportCommand
-from highneeds.imports.establishments import import_s41
+from highneeds.imports.s41 import import_s41
 
 
 class Command(ImportCommand):

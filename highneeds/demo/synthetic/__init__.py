@@ -18,9 +18,11 @@ from typing import Callable, Iterator
 from highneeds.engine import publicdata
 
 from . import calibration, render
-from .council import (ALL_SETTINGS, E_KEYS, K_KEYS, REFERENCE_DATE, Council, SharedEstablishments, Table,
-                      generate_council, shared_establishments)
+from .council import generate_council
 from .ids import NhsPool
+from .shared import SharedEstablishments, shared_establishments
+from .tables import Council, Table
+from .vocabulary import ALL_SETTINGS, E_KEYS, K_KEYS, REFERENCE_DATE
 
 DEFAULT_LA = "384"  # Wakefield: 2,704 EHC plans + 7,350 on SEN support = 10,054 children at scale 1
 DEFAULT_SEED = 2022

@@ -13,10 +13,21 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import names
-from .council import (CONTACTS, DETAILS, EVENT_TYPES, FLAGS, NEEDS, PLACEMENT_TYPES, REQUEST_SOURCES,
-                      REFERENCE_DATE, REQUEST_STATUSES, Council, SharedEstablishments, Table)
 from .helpers import NONE, iso_dates
 from .ids import nhs_strings, postcodes, upn_strings
+from .shared import SharedEstablishments
+from .tables import Council, Table
+from .vocabulary import (
+    CONTACTS,
+    DETAILS,
+    EVENT_TYPES,
+    FLAGS,
+    NEEDS,
+    PLACEMENT_TYPES,
+    REFERENCE_DATE,
+    REQUEST_SOURCES,
+    REQUEST_STATUSES,
+)
 
 
 @dataclass

@@ -14,8 +14,9 @@ import numpy as np
 
 from highneeds.engine import publicdata
 
-from .council import AGE_GROUPS, ALL_SETTINGS, E_KEYS, K_KEYS, K_PHASES, NEEDS, R, Council
 from .helpers import EPOCH, NONE
+from .tables import Council
+from .vocabulary import AGE_GROUPS, ALL_SETTINGS, E_KEYS, K_KEYS, K_PHASES, NEEDS, R
 
 TOLERANCE = 0.02
 
