@@ -1,3 +1,4 @@
+import base64
 import io
 import zipfile
 from datetime import date, timedelta
@@ -7,7 +8,8 @@ import pytest
 from highneeds.accounts.roles import SYSTEM
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
+# A real 1x1 PNG, so WeasyPrint draws it.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 
 
 def office(main_part: str) -> bytes:
