@@ -57,8 +57,7 @@ def _signatory(letter, head: Letterhead) -> dict:
         return {"name": head.signatory_name, "role": head.signatory_role}
     sender = letter.created_by
     if sender is not None and sender.get_full_name():
-        role = sender.role_label
-        return {"name": sender.get_full_name(), "role": f"{role}, SEND team" if role else "SEND team"}
+        return {"name": sender.get_full_name(), "role": sender.role_label or "SEND team"}
     return {"name": "", "role": "SEND team"}
 
 

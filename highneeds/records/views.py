@@ -36,7 +36,7 @@ def case_file(request, child_id: int):
                   "by": queries.name_of(d.uploaded_by) if d.uploaded_by_id else "The system (filed letter)",
                   "scan": d.get_scan_status_display(), "case": d.request.reference if d.request_id else ""}
                  for d in queries.documents_for(request.user, child)]
-    context = {"page_title": f"{child.full_name}: case file", "child": child, "documents": documents,
+    context = {"page_title": f"{child.full_name}: {'case file' if manage else 'documents'}", "child": child, "documents": documents,
                "manage": manage, "can_upload": request.user.has_perm("records.upload_document", child)}
     if manage:
         context.update(notes=queries.notes_for(child), contacts=queries.contacts_for(child), today=today,
