@@ -110,7 +110,7 @@ def file_after_commit(letter) -> None:
 
         try:
             filed_pdf(Letter.objects.select_related("child", "request", "created_by").get(pk=letter_id), actor=SYSTEM)
-        except Exception:  # noqa: BLE001 - the letter is sent; filing is retried when someone opens its PDF
+        except Exception:  # the letter is sent; filing is retried when someone opens its PDF
             logger.exception("could not file the PDF of letter %s", letter_id)
 
     transaction.on_commit(run)

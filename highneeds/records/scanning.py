@@ -98,7 +98,7 @@ def _clamd(data: bytes) -> Scan:
 
 def _clamdscan(data: bytes) -> Scan:
     try:
-        done = subprocess.run(["clamdscan", "--no-summary", "-"], input=data, capture_output=True, timeout=120)
+        done = subprocess.run(["clamdscan", "--no-summary", "-"], input=data, capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Scan(FAILED, "ClamAV (clamdscan)", str(exc))
     # Exit 0: clean; 1: virus found; 2: an error.

@@ -16,8 +16,18 @@ from highneeds.audit.service import require, service
 from highneeds.engine import filetypes
 
 from . import scanning
-from .models import AUDIENCES, CATEGORIES, CONTACT_KINDS, FAMILY, PROFESSIONALS, Contact, Document, Letterhead, Note, \
-    Task
+from .models import (
+    AUDIENCES,
+    CATEGORIES,
+    CONTACT_KINDS,
+    FAMILY,
+    PROFESSIONALS,
+    Contact,
+    Document,
+    Letterhead,
+    Note,
+    Task,
+)
 
 MAX_LOGO_BYTES = 1024 * 1024
 STAFF_ROLES = (Role.CASEWORKER, Role.MANAGER)

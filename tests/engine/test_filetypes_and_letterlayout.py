@@ -4,7 +4,8 @@ import io
 import zipfile
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from highneeds.engine import filetypes, letterlayout
 from highneeds.engine.letterlayout import Block
@@ -84,8 +85,9 @@ def test_wrapped_lines_become_paragraphs_and_short_titles_headings():
             "Mediation adviser: Example Mediation, 01234 567891\n\nExampleshire County Council")
     blocks = letterlayout.layout(body)
     assert blocks[0] == Block("paragraph", ("Dear Pat,",))
-    assert blocks[1].lines == ("We received a request on 1 March 2026 for an education, health and care needs "
-                               "assessment for Sam. Our reference is R-1.",)
+    joined = ("We received a request on 1 March 2026 for an education, health and care needs "
+              "assessment for Sam. Our reference is R-1.")
+    assert blocks[1].lines == (joined,)
     assert blocks[2] == Block("heading", ("Mediation",))
     assert len(blocks[3].lines) == 2 and blocks[3].lines[1].startswith("Mediation adviser:")
     assert letterlayout.without_sign_off(blocks, "Exampleshire County Council") == blocks[:-1]

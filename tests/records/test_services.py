@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from highneeds.audit.models import AuditEvent
 from highneeds.records import queries, scanning, services
-from highneeds.records.models import COUNCIL, FAMILY, PROFESSIONALS, Document, Note, Task
+from highneeds.records.models import (
+    COUNCIL,
+    FAMILY,
+    PROFESSIONALS,
+    Document,
+)
 
 from .conftest import PDF, PNG, office
 

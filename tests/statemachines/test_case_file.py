@@ -13,7 +13,15 @@ from highneeds.audit.models import AuditEvent
 from highneeds.records import queries, services
 from highneeds.records.models import Contact, Note, Task
 
-from .harness import SETTINGS, STAFF, TODAY, ProcessMachine, make_child, mostly_staff, setup
+from .harness import (
+    SETTINGS,
+    STAFF,
+    TODAY,
+    ProcessMachine,
+    make_child,
+    mostly_staff,
+    setup,
+)
 
 CASE_FILE_ACTIONS = ("note.add", "task.add", "task.done", "contact.log")
 
