@@ -3,6 +3,9 @@
 An upload is accepted only when its content is one of the kinds below and its name ends with an
 extension of that same kind: a renamed executable, a `.pdf` that is really a Word file, or a zip
 that is not an Office document are all refused. Pure Python (no Django) so it is property-tested.
+
+An uploaded XLSX is kept and downloaded byte for byte, as an attachment, like any other document from
+outside: highneeds.spreadsheets (which neutralises formulas in the exports we write) does not rewrite it.
 """
 
 from __future__ import annotations
