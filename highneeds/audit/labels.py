@@ -105,6 +105,8 @@ ACTIONS = {
     "task.done": "Completed a task",
     "contact.log": "Logged a contact",
     "letterhead.update": "Changed the letterhead",
+    "records.view": "Opened the case file",
+    "records.view_history": "Looked at the case history",
 }
 
 _AREAS = {"child": "Child's record", "case": "Assessment request", "request": "Assessment request", "plan": "EHC plan",

@@ -28,7 +28,7 @@ XLSX = Kind("Excel spreadsheet", "application/vnd.openxmlformats-officedocument.
 PNG = Kind("PNG image", "image/png", (".png",))
 JPEG = Kind("JPEG image", "image/jpeg", (".jpg", ".jpeg"))
 KINDS = (PDF, DOCX, XLSX, PNG, JPEG)
-ACCEPTED = ", ".join(k.name for k in KINDS)
+ACCEPTED = ", ".join(k.name for k in KINDS[:-1]) + f" or {KINDS[-1].name}"
 
 
 def _office(data: bytes) -> Kind | None:

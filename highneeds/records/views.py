@@ -49,7 +49,7 @@ def case_file(request, child_id: int):
 
 @requires("records.upload")
 def upload(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.upload")
+    child = open_child_record(request.user, child_id, what="records.view_upload_form")
     if not request.user.has_perm("records.upload_document", child):
         raise PermissionDenied("records.upload_document")
     cases = list(child.requests.all()) if request.user.has_perm("records.manage", child) else []
@@ -95,7 +95,7 @@ def share(request, document_id: int):
     if request.method != "POST":
         raise Http404
     document = get_object_or_404(Document, pk=document_id)
-    open_child_record(request.user, document.child_id, what="records.share")
+    open_child_record(request.user, document.child_id, what="records.view_for_sharing")
     try:
         services.share_document(actor=request.user, document=document, audience=request.POST.get("audience", ""))
     except ValidationError as exc:
@@ -120,7 +120,7 @@ def _form_page(request, child, form, title, save, template="records/form.html"):
 
 @requires("records.manage")
 def add_note(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.note")
+    child = open_child_record(request.user, child_id, what="records.view_note_form")
     corrects = None
     if str(request.GET.get("corrects", "")).isdigit():
         corrects = get_object_or_404(Note, pk=int(request.GET["corrects"]), child=child)
@@ -136,7 +136,7 @@ def add_note(request, child_id: int):
 
 @requires("records.manage")
 def add_task(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.task")
+    child = open_child_record(request.user, child_id, what="records.view_task_form")
     from highneeds.accounts.models import User
 
     form = forms.TaskForm(request.POST or None, initial={"assigned_to": request.user.pk})
@@ -150,7 +150,7 @@ def complete_task(request, task_id: int):
     if request.method != "POST":
         raise Http404
     task = get_object_or_404(Task, pk=task_id)
-    open_child_record(request.user, task.child_id, what="records.task")
+    open_child_record(request.user, task.child_id, what="records.view_for_task_done")
     try:
         services.complete_task(actor=request.user, task=task)
     except ValidationError as exc:
@@ -163,7 +163,7 @@ def complete_task(request, task_id: int):
 
 @requires("records.manage")
 def log_contact(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.contact")
+    child = open_child_record(request.user, child_id, what="records.view_contact_form")
     form = forms.ContactForm(request.POST or None)
 
     def save(data):
@@ -177,7 +177,7 @@ def log_contact(request, child_id: int):
 
 @requires("records.manage")
 def history(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.history")
+    child = open_child_record(request.user, child_id, what="records.view_history")
     return render(request, "records/history.html", {"page_title": f"{child.full_name}: case history",
                                                     "child": child, "rows": queries.history(child)})
 
@@ -195,7 +195,7 @@ def my_tasks(request):
 @requires("records.manage")
 def letter_pdf(request, letter_id: int):
     letter = get_object_or_404(Letter.objects.select_related("child", "request", "created_by"), pk=letter_id)
-    open_child_record(request.user, letter.child_id, what="letter.pdf")
+    open_child_record(request.user, letter.child_id, what="letter.view_pdf")
     try:
         document = printing.filed_pdf(letter, actor=request.user)
     except printing.pdf.PdfUnavailable as exc:

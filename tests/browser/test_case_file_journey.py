@@ -112,6 +112,9 @@ def test_case_file_journey(page, context, live_server, make_user, make_child, ma
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Overdue")).to_be_visible()
     _check(page, "records-case-file-caseworker")
+    page.set_viewport_size({"width": 375, "height": 800})
+    _shot(page, "records-case-file-caseworker-375px")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # A request recorded sends the acknowledgement letter; its PDF is filed on the record.
     page.goto(f"{base}/cases/new/?child={child.pk}")

@@ -118,6 +118,7 @@ def test_notes_tasks_contacts_and_my_tasks(client, world):
     history = client.get(f"/records/children/{child.pk}/history/").content.decode()
     assert "Caseworker Tester" in history and "Phone call with Pat Testworth" in history
     assert "Completed a task" in history and "task.done" not in history
+    assert "Records:" not in history and "Opened the case file" not in history  # reads are on the access log
 
 
 def test_letter_pdf_is_filed_once_on_the_record_and_fit_to_post(client, world, settings):
