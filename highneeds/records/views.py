@@ -105,14 +105,14 @@ def share(request, document_id: int):
     return redirect("records:case-file", document.child_id)
 
 
-def _form_page(request, child, form, title, save, template="records/form.html"):
+def _form_page(request, child, form, title, save, done: str, template="records/form.html"):
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{title}: saved")
+            messages.success(request, done)
             return redirect("records:case-file", child.pk)
     return render(request, template, {"page_title": title, "child": child, "form": form,
                                       "error_title": bool(form.errors)})
@@ -127,7 +127,7 @@ def add_note(request, child_id: int):
     form = forms.NoteForm(request.POST or None)
     title = "Correct a case note" if corrects else "Add a case note"
     page = _form_page(request, child, form, title, lambda data: services.add_note(
-        actor=request.user, child=child, text=data["text"], corrects=corrects))
+        actor=request.user, child=child, text=data["text"], corrects=corrects), "Correction added" if corrects else "Note added")
     if corrects and page.status_code == 200:
         page = render(request, "records/form.html", {"page_title": title, "child": child, "form": form,
                                                      "corrects": corrects, "error_title": bool(form.errors)})
@@ -142,7 +142,7 @@ def add_task(request, child_id: int):
     form = forms.TaskForm(request.POST or None, initial={"assigned_to": request.user.pk})
     return _form_page(request, child, form, "Set a task", lambda data: services.add_task(
         actor=request.user, child=child, title=data["title"], due_on=data["due_on"],
-        assigned_to=User.objects.filter(pk=data["assigned_to"]).first()))
+        assigned_to=User.objects.filter(pk=data["assigned_to"]).first()), "Task set")
 
 
 @requires("records.manage")
@@ -172,7 +172,7 @@ def log_contact(request, child_id: int):
         services.log_contact(actor=request.user, child=child, kind=data["kind"], with_whom=data["with_whom"],
                              occurred_at=when, summary=data["summary"])
 
-    return _form_page(request, child, form, "Log a contact", save)
+    return _form_page(request, child, form, "Log a contact", save, "Contact logged")
 
 
 @requires("records.manage")
