@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "highneeds.demo",
     "highneeds.returns",
     "highneeds.jobs",
+    "highneeds.records",
 ]
 
 # Work that outlives a request (PDFs, imports, forecasts, emails, nightly jobs) runs as tasks on the
@@ -239,6 +240,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploaded documents and the letterhead logo go through STORAGES["default"]: a local folder here; point it at
+# object storage (django-storages) when several machines serve the site (docs/records.md).
+MEDIA_ROOT = os.environ.get("HIGHNEEDS_MEDIA_ROOT", str(VAR_DIR / "media"))
+if TESTING and "HIGHNEEDS_MEDIA_ROOT" not in os.environ:  # test uploads and filed letters never land in var/
+    import tempfile
+
+    MEDIA_ROOT = tempfile.mkdtemp(prefix="highneeds-test-media-")
+HIGHNEEDS_DOCUMENT_MAX_BYTES = int(os.environ.get("HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
+# "auto" (clamd socket, else clamdscan, else none), "clamd", "clamdscan", "none" or a dotted path (records/scanning.py)
+HIGHNEEDS_VIRUS_SCANNER = os.environ.get("HIGHNEEDS_VIRUS_SCANNER", "auto")
+HIGHNEEDS_CLAMD_SOCKET = os.environ.get("HIGHNEEDS_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
 
 # The audit chain's HMAC key, from outside the database (highneeds/audit/key.py).
 AUDIT_KEY = os.environ.get("HIGHNEEDS_AUDIT_KEY", "")

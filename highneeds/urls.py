@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/v1/", include("highneeds.api.urls")),
+    path("records/", include("highneeds.records.urls")),
     path("", include("highneeds.web.urls")),
 ]
 

@@ -171,6 +171,15 @@ PERMISSIONS = {
     "accounts.unlock_sign_in": is_admin | is_manager,
     "accounts.second_factor": is_anyone,
     "council.change_settings": is_admin,
+    # a child's case file (highneeds/records): documents for everyone who may see the record (which documents:
+    # records.queries.audiences_for), except finance (need to know); uploads by the council, the child's SENCO
+    # and invited professionals; notes, tasks, the contact log and letter PDFs for the SEND team
+    "records.open": is_casework | is_senco | is_invited_role | is_parent | is_young_person,
+    "records.view_documents": is_casework | (is_senco & child_at_my_setting) | (is_invited_role & invited_to_child)
+    | (is_parent & my_child) | (is_young_person & own_record_16_plus),
+    "records.upload": is_casework | is_senco | is_professional,
+    "records.upload_document": is_casework | (is_senco & child_at_my_setting) | (is_professional & invited_to_child),
+    "records.manage": is_casework,
     "audit.verify": is_admin | is_manager,
 }
 

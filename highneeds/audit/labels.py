@@ -98,6 +98,17 @@ ACTIONS = {
     "audit.export": "Exported the audit log",
     "demo.load": "Loaded demo data",
     "clock.recalculate": "Recalculated statutory deadlines",
+    "document.upload": "Added a document",
+    "document.share": "Changed who can see a document",
+    "document.download": "Downloaded a document",
+    "document.download.denied": "Tried to download a document without permission",
+    "note.add": "Wrote a case note",
+    "task.add": "Set a task",
+    "task.done": "Completed a task",
+    "contact.log": "Logged a contact",
+    "letterhead.update": "Changed the letterhead",
+    "records.view": "Opened the case file",
+    "records.view_history": "Looked at the case history",
 }
 
 _AREAS = {"child": "Child's record", "case": "Assessment request", "request": "Assessment request", "plan": "EHC plan",

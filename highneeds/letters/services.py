@@ -34,6 +34,9 @@ def generate_letter(*, actor, code: str, child, request=None, recipient: str, co
                                    family_can_see=family_can_see)
     log.record(actor=actor, action="letter.generate", obj=letter, child=child,
                after={"template": code, "recipient": recipient})
+    from highneeds.records.printing import file_after_commit  # records files the PDF copy once this commits
+
+    file_after_commit(letter)
     return letter
 
 

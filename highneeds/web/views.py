@@ -15,6 +15,7 @@ from highneeds.accounts import two_factor
 from highneeds.accounts.roles import Role
 from highneeds.casework import queue as wq
 from highneeds.people.queries import current_settings, visible_children
+from highneeds.records import queries as record_queries
 
 from .access import public, requires, safe_next_url
 
@@ -76,6 +77,8 @@ def home(request):
         context["settings_by_child"] = current_settings(mine)
         context["open_requests"] = sum(wq.rag_counts(user).values())
         context["access_reviews_due"] = family.reviews_due(user).count()
+        tasks = record_queries.open_tasks(user)  # the same query as the My tasks page
+        context["my_tasks"], context["my_tasks_overdue"] = tasks.count(), record_queries.overdue(tasks).count()
         if user.role == Role.MANAGER:
             context["caseloads"] = wq.caseloads(user)
             leavers = [row for row in context["caseloads"] if row.held_by_leaver]
