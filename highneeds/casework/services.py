@@ -17,7 +17,7 @@ from highneeds.council.machines import enforce
 from highneeds.council.models import CouncilSettings
 from highneeds.letters import context as letter_context
 from highneeds.engine.clock.machines import ASSESSMENT, REPRESENTATION_DAYS, missing_predecessors
-from highneeds.letters.services import generate_letter
+from highneeds.letters.services import generate_letter, letters_to_family
 from highneeds.people import services as people
 from highneeds.people.models import Child
 from highneeds.people.validation import clean_child, refuse_hidden_characters
@@ -84,14 +84,10 @@ def _due(request: AssessmentRequest) -> dict[str, date]:
 
 
 def _letter_to_family(actor, request, code: str, **fields):
-    """One letter per family contact (or to the person who asked, where the family has no record yet).
-    `fields` are the letter's own plain fields (letters.fields); the child, council and request are added."""
-    child = request.child
-    recipients = [p.full_name for p in child.parents.filter(parental_responsibility=True)] or \
-        [request.requester_name or f"{child.full_name}'s parent or carer"]
-    shared = {"request": {"reference": request.reference, "received_on": request.received_on}, **fields}
-    letters = [generate_letter(actor=actor, code=code, child=child, request=request, recipient=name,
-                               context={**letter_context.base(child, name), **shared}) for name in recipients]
+    """One letter per family recipient (letters.recipients: never the school or professional who asked).
+    `fields` are the letter's own plain fields (letters.fields); the request is added."""
+    letters = letters_to_family(actor=actor, code=code, child=request.child, request=request, fields={
+        "request": {"reference": request.reference, "received_on": request.received_on}, **fields})
     notify.family(request, letters[0].subject)
     return letters
 

@@ -16,7 +16,7 @@ from highneeds.audit.service import require, service
 from highneeds.letters import context as letter_context
 from highneeds.council.machines import enforce
 from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
-from highneeds.letters.services import generate_letter
+from highneeds.letters.services import generate_letter, letters_to_family
 
 from . import clock, queries
 from .models import (
@@ -49,13 +49,6 @@ def _not_before(field: str, on: date, earlier: date | None, what: str) -> None:
 
 def _actor_or_none(actor):
     return actor if getattr(actor, "pk", None) else None
-
-
-def _family_recipients(child) -> list[str]:
-    names = [p.full_name for p in child.parents.filter(parental_responsibility=True)]
-    if child.age() >= 16 or not names:
-        names.append(child.full_name)
-    return names
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,10 +433,9 @@ def escalate_complaint(*, actor, complaint: Complaint, received_on: date, refere
 # Cessation
 
 
-def _letter_context(cessation: Cessation, *, recipient: str, **extra) -> dict:
+def _cessation_fields(cessation: Cessation, **extra) -> dict:
     """The cessation letters' plain fields (letters.fields)."""
-    return {**letter_context.base(cessation.child, recipient),
-            "cessation": {"reason_detail": cessation.reason_detail, "decision_reasons": cessation.decision_reasons,
+    return {"cessation": {"reason_detail": cessation.reason_detail, "decision_reasons": cessation.decision_reasons,
                           "takes_effect_on": cessation.takes_effect_on,
                           "setting": letter_context.establishment(cessation.setting)},
             "reason": CEASE_REASONS.get(cessation.reason, cessation.reason), **extra}
@@ -507,9 +499,8 @@ def record_cessation_consultation(*, actor, cessation: Cessation, who: str, cons
     _not_before("consulted_on", consulted_on, cessation.proposed_on, "the cessation was proposed")
     if who == "family":
         cessation.family_consulted_on = consulted_on
-        for name in _family_recipients(cessation.child):
-            generate_letter(actor=actor, code="cessation_proposal", child=cessation.child, recipient=name,
-                            context=_letter_context(cessation, recipient=name, consulted_on=consulted_on))
+        letters_to_family(actor=actor, code="cessation_proposal", child=cessation.child,
+                          fields=_cessation_fields(cessation, consulted_on=consulted_on))
     else:
         if setting is not None:
             cessation.setting = setting
@@ -574,23 +565,21 @@ def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bo
     if not cease:
         cessation.status = "not_ceasing"
         cessation.save()
-        for name in _family_recipients(cessation.child):
-            generate_letter(actor=actor, code="cessation_not_ceasing", child=cessation.child, recipient=name,
-                            context=_letter_context(cessation, recipient=name))
+        letters_to_family(actor=actor, code="cessation_not_ceasing", child=cessation.child,
+                          fields=_cessation_fields(cessation))
         log.record(actor=actor, action="disputes.cessation.decide", obj=cessation, child=cessation.child_id,
                    after={"cease": False, "decided_on": decided_on})
         return cessation
     takes_effect_on = takes_effect_on or queries.suggested_cease_date(decided_on)
     _not_before("takes_effect_on", takes_effect_on, decided_on, "the decision")
     cessation.takes_effect_on = takes_effect_on
-    letters = []
-    for name in _family_recipients(cessation.child):
-        letters.append(generate_letter(actor=actor, code="cessation_notice", child=cessation.child, recipient=name,
-                                       context=_letter_context(cessation, recipient=name)))
+    letters = letters_to_family(actor=actor, code="cessation_notice", child=cessation.child,
+                                fields=_cessation_fields(cessation))
     if cessation.setting_id:
         generate_letter(actor=actor, code="cessation_notice", child=cessation.child,
                         recipient=f"The head or principal, {cessation.setting.name}", family_can_see=False,
-                        context=_letter_context(cessation, recipient=f"Head or principal of {cessation.setting.name}"))
+                        context={**letter_context.base(cessation.child, f"Head or principal of {cessation.setting.name}"),
+                                 **_cessation_fields(cessation)})
     cessation.notice = record_decision_notice(actor=actor, child=cessation.child, matter="cessation",
                                               sent_on=decided_on, letter=letters[0],
                                               summary=f"Cease the plan: {CEASE_REASONS[cessation.reason]}")

@@ -18,7 +18,7 @@ from highneeds.audit.service import require, service
 from highneeds.letters import context as letter_context
 from highneeds.council.machines import enforce
 from highneeds.engine.clock.machines import PLAN, PLAN_VERSION
-from highneeds.letters.services import generate_letter
+from highneeds.letters.services import letters_to_family
 
 from . import queries, sections as S, signals
 from .models import CEASE_REASONS, Contribution, Plan, PlanMedia, PlanVersion
@@ -65,20 +65,10 @@ def _role_label(actor) -> str:
     return f"{label}, {agency}" if agency else label
 
 
-def _family_recipients(child) -> list[str]:
-    names = [p.full_name for p in child.parents.filter(parental_responsibility=True)]
-    if child.age() >= 16:
-        names.append(child.full_name)
-    return names or [f"{child.full_name}'s parent or carer"]
-
-
 def _letters(actor, plan: Plan, code: str, **fields) -> list:
     """One letter per family recipient; `fields` are the letter's own plain fields (letters.fields)."""
-    child = plan.child
-    shared = {"plan_url": queries.family_plan_path(child), **fields}
-    return [generate_letter(actor=actor, code=code, child=child, request=plan.request, recipient=name,
-                            context={**letter_context.base(child, name), **shared})
-            for name in _family_recipients(child)]
+    return letters_to_family(actor=actor, code=code, child=plan.child, request=plan.request,
+                             fields={"plan_url": queries.family_plan_path(plan.child), **fields})
 
 
 def _save(version: PlanVersion, *fields: str) -> None:

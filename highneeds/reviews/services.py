@@ -14,10 +14,9 @@ from django.db.models import Max
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
-from highneeds.letters import context as letter_context
 from highneeds.council.machines import enforce
 from highneeds.engine.clock.machines import ANNUAL_REVIEW, PHASE_TRANSFER, PLAN, REASSESSMENT, REPRESENTATION_DAYS
-from highneeds.letters.services import generate_letter
+from highneeds.letters.services import letters_to_family
 from highneeds.people.models import Child, Placement
 from highneeds.people.validation import refuse_hidden_characters
 
@@ -93,18 +92,9 @@ def _check_with_clock(record, **changes) -> None:
             setattr(record, name, value)
 
 
-def _family_names(child: Child) -> list[str]:
-    names = [p.full_name for p in child.parents.filter(parental_responsibility=True)]
-    if child.age() >= 16 or not names:
-        names.insert(0, child.full_name if child.age() >= 16 else f"{child.full_name}'s parent or carer")
-    return names
-
-
 def _letters(actor, child: Child, code: str, **fields):
-    """One letter per family member with parental responsibility (and the young person, 16 or over).
-    `fields` are the letter's own plain fields (letters.fields)."""
-    return [generate_letter(actor=actor, code=code, child=child, recipient=name,
-                            context={**letter_context.base(child, name), **fields}) for name in _family_names(child)]
+    """One letter to each family recipient (letters.recipients). `fields` are the letter's own plain fields."""
+    return letters_to_family(actor=actor, code=code, child=child, fields=fields)
 
 
 def _review_fields(review) -> dict:
