@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from highneeds.engine.clock.machines import ASSESSMENT
 from highneeds.establishments.models import Establishment
+from highneeds.letters import recipients
 from highneeds.letters.models import Letter
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
@@ -45,6 +46,7 @@ def case_page(request, request_id: int):
         "representations": list(case.representations.select_related("preferred_establishment")),
         "exceptions": list(case.exceptions.all()),
         "letters": list(case.letters.all()),
+        "recipients": recipients.for_page(case.child),
         "events": list(case.events.all()),
         # An unchecked possible match comes first: the other steps are refused until it is decided.
         "actions": [STEPS["match"]] if case.match_status == "possible" else
@@ -84,7 +86,8 @@ def new_request(request):
 def letter(request, request_id: int, letter_id: int):
     case = _case(request, request_id, what="case.view_letter")
     found = get_object_or_404(Letter, pk=letter_id, request=case)
-    return render(request, "casework/letter.html", {"page_title": found.subject, "case": case, "letter": found})
+    return render(request, "casework/letter.html", {"page_title": found.subject, "case": case, "letter": found,
+                                                    "recipients": recipients.for_page(case.child)})
 
 
 # ---------------------------------------------------------------------------------------------

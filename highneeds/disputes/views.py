@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
 from highneeds.establishments.models import Establishment
+from highneeds.letters import recipients
 from highneeds.letters.models import Letter
 from highneeds.people.models import Child
 from highneeds.people.queries import ChildSearch, open_child_record, search_children
@@ -92,7 +93,8 @@ def _notice_row(notice: DecisionNotice) -> dict:
 def letter(request, child_id: int, letter_id: int):
     child = _child(request, child_id, what="disputes.view_letter")
     found = get_object_or_404(Letter, pk=letter_id, child=child, template_code__startswith="cessation_")
-    return render(request, "disputes/letter.html", {"page_title": found.subject, "child": child, "letter": found})
+    return render(request, "disputes/letter.html", {"page_title": found.subject, "child": child, "letter": found,
+                                                    "recipients": recipients.for_page(child)})
 
 
 # ---------------------------------------------------------------------------------------------
