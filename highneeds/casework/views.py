@@ -19,7 +19,7 @@ from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.steps import step_form_page
 
-from . import forms, services
+from . import flows, forms, services
 from .models import AssessmentRequest
 from .plain import STEP_LABELS, status_tag
 
@@ -203,7 +203,7 @@ STEPS = {s.slug: s for s in (
                                    "question": "Will the council issue an EHC plan?"},
          shown=lambda case: not case.decisions.filter(kind="issue").exists()),
     Step("draft", "Send the draft plan", forms.DateForm, _from("send_draft_plan"),
-         lambda user, case, d: services.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent",
+         lambda user, case, d: flows.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent",
          shown=lambda case: case.decisions.filter(kind="issue", outcome=True).exists()),
     Step("consult", "Consult a school or college about being named", forms.SchoolForm, _from("consult_school"),
          lambda user, case, d: services.consult_school(actor=user, request=case, establishment=_establishment(d["urn"]),
@@ -215,7 +215,7 @@ STEPS = {s.slug: s for s in (
     Step("representation", "Record the family's response to the draft", forms.RepresentationForm, _from("record_representation"),
          _representation),
     Step("final", "Issue the final plan", forms.FinalPlanForm, _from("issue_final_plan"),
-         lambda user, case, d: services.issue_final_plan(actor=user, request=case, issued_on=d["on"],
+         lambda user, case, d: flows.issue_final_plan(actor=user, request=case, issued_on=d["on"],
                                                          establishment=_establishment(d["urn"]),
                                                          setting_type=d["setting_type"]) and "Final plan issued"),
     Step("exception", "Record a permitted exception", forms.ExceptionForm, _from("record_exception"),

@@ -13,6 +13,7 @@ import pytest
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.casework import services as cw
+from highneeds.casework import flows as cw_flows
 from highneeds.disputes import services as disputes
 from highneeds.letters import rendering, services as letter_services
 from highneeds.letters.defaults import DEFAULT_TEMPLATES
@@ -72,10 +73,10 @@ def _casework(worker, make_child, make_user, make_establishment):
     cw.chase_advice(actor=worker, advice=advice, on=days(-140))
     cw.submit_advice(actor=ep, advice=advice, text="Needs in communication", received_on=days(-130))
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=days(-100), reasons="Provision")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=days(-90))
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=days(-90))
     cw.consult_school(actor=worker, request=request, establishment=school, sent_on=days(-89))
     fill_plan_version(current_plan(request.child).versions.get(state="sent"), worker)
-    cw.issue_final_plan(actor=worker, request=request, issued_on=days(-60), establishment=school)
+    cw_flows.issue_final_plan(actor=worker, request=request, issued_on=days(-60), establishment=school)
 
     refused = cw.submit_request(actor=worker, child=_family(make_child), received_on=days(-60), source="1")
     cw.decide_whether_to_assess(actor=worker, request=refused, assess=False, decided_on=days(-40), reasons="Met")
