@@ -22,11 +22,20 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
 from highneeds.accounts.models import User
+from highneeds.accounts.roles import Role
 from highneeds.audit import log
+
 # The RAG status and its thresholds are the work queue's (reviews, reassessments: at risk within 10 days).
 from highneeds.casework.queue import (  # noqa: F401  (re-exported for the views and templates)
-    AT_RISK, AT_RISK_DAYS, ON_TRACK, OVERDUE, RAG_LABELS, RAG_TAGS, rag_of, rag_q)
-from highneeds.accounts.roles import Role
+    AT_RISK,
+    AT_RISK_DAYS,
+    ON_TRACK,
+    OVERDUE,
+    RAG_LABELS,
+    RAG_TAGS,
+    rag_of,
+    rag_q,
+)
 from highneeds.people.queries import open_child_record, visible_children
 
 from . import phase

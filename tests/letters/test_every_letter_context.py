@@ -21,6 +21,7 @@ from highneeds.letters.fields import FIELDS
 from highneeds.people import services as people
 from highneeds.plans import services as plans
 from highneeds.plans.queries import current_plan
+from highneeds.reviews import flows as review_flows
 from highneeds.reviews import services as reviews
 from tests.conftest import fill_plan_version, issue_plan_through_assessment
 
@@ -130,7 +131,7 @@ def _plan_in_force(make_child, make_establishment):
 def _reviews_and_disputes(worker, make_child, make_establishment):
     for decision, extra in (("maintain", {}), ("amend", {}), ("cease", {"cease_reason": "2"})):
         review = _held_review(worker, _plan_in_force(make_child, make_establishment))
-        reviews.decide(actor=worker, review=review, decision=decision, decided_on=days(-60),
+        review_flows.decide(actor=worker, review=review, decision=decision, decided_on=days(-60),
                        reasons="Because", **CONSIDERED, **extra)
     for decision in ("reassess", "refuse"):
         item = reviews.request_reassessment(actor=worker, plan=_plan_in_force(make_child, make_establishment),
