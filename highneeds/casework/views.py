@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from highneeds.engine.clock.machines import ASSESSMENT
-from highneeds.establishments.models import Establishment
+from highneeds.establishments.queries import by_urn
 from highneeds.letters import recipients
 from highneeds.letters.models import Letter
 from highneeds.people.queries import open_child_record
@@ -106,15 +106,6 @@ class Step:
     shown: Callable = lambda case: True
 
 
-def _establishment(urn):
-    if urn is None:
-        return None
-    found = Establishment.objects.filter(urn=urn).first()
-    if found is None:
-        raise ValidationError({"urn": "No establishment has this URN"})
-    return found
-
-
 def _recommendations(case):
     from highneeds.panels.models import Recommendation
 
@@ -141,7 +132,7 @@ def _advice_received(user, case, d):
 
 def _representation(user, case, d):
     services.record_representation(actor=user, request=case, received_on=d["received_on"], text=d["text"],
-                                   preferred_establishment=_establishment(d["urn"]),
+                                   preferred_establishment=by_urn(d["urn"]),
                                    meeting_requested=d["meeting_requested"])
     return "The family's response is recorded"
 
@@ -206,7 +197,7 @@ STEPS = {s.slug: s for s in (
          lambda user, case, d: flows.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent",
          shown=lambda case: case.decisions.filter(kind="issue", outcome=True).exists()),
     Step("consult", "Consult a school or college about being named", forms.SchoolForm, _from("consult_school"),
-         lambda user, case, d: services.consult_school(actor=user, request=case, establishment=_establishment(d["urn"]),
+         lambda user, case, d: services.consult_school(actor=user, request=case, establishment=by_urn(d["urn"]),
                                                        sent_on=d["on"]) and "Consultation sent"),
     Step("consultation-reply", "Record a school or college's reply", forms.ConsultationResponseForm, _from("record_consultation_response"),
          _consultation_response,
@@ -216,7 +207,7 @@ STEPS = {s.slug: s for s in (
          _representation),
     Step("final", "Issue the final plan", forms.FinalPlanForm, _from("issue_final_plan"),
          lambda user, case, d: flows.issue_final_plan(actor=user, request=case, issued_on=d["on"],
-                                                         establishment=_establishment(d["urn"]),
+                                                         establishment=by_urn(d["urn"]),
                                                          setting_type=d["setting_type"]) and "Final plan issued"),
     Step("exception", "Record a permitted exception", forms.ExceptionForm, _from("record_exception"),
          lambda user, case, d: services.record_exception(actor=user, request=case, **d) and "Exception recorded"),

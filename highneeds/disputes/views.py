@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
-from highneeds.establishments.models import Establishment
+from highneeds.establishments.queries import by_urn
 from highneeds.letters import recipients
 from highneeds.letters.models import Letter
 from highneeds.people.models import Child
@@ -121,15 +121,6 @@ def _stage(notice) -> str | None:
     return mediation.stage if mediation else None
 
 
-def _establishment(urn):
-    if urn is None:
-        return None
-    found = Establishment.objects.filter(urn=urn).first()
-    if found is None:
-        raise ValidationError({"urn": "No establishment has this URN"})
-    return found
-
-
 def _yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
@@ -214,7 +205,7 @@ COMPLAINT_STEPS = {s.slug: s for s in (
 
 def _consult(u, c, d):
     services.record_cessation_consultation(actor=u, cessation=c, who=d["who"], consulted_on=d["consulted_on"],
-                                           setting=_establishment(d["urn"]))
+                                           setting=by_urn(d["urn"]))
     return "Consultation recorded"
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from highneeds.casework.plain import STEP_LABELS, status_tag
 from highneeds.engine.clock.machines import ANNUAL_REVIEW, PHASE_TRANSFER, REASSESSMENT
-from highneeds.establishments.models import Establishment
+from highneeds.establishments.queries import by_urn
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.steps import step_form_page
@@ -35,12 +35,7 @@ def _deadlines(record) -> list[dict]:
 
 
 def _establishment(urn):
-    if not urn:
-        return None
-    found = Establishment.objects.filter(urn=urn).first()
-    if found is None:
-        raise ValidationError({"urn": "No school or college has this URN"})
-    return found
+    return by_urn(urn, missing="No school or college has this URN")
 
 
 def _version_url(version) -> str | None:
