@@ -22,6 +22,7 @@ from highneeds.letters import recipients
 from highneeds.letters.models import Letter
 from highneeds.people.models import Child
 from highneeds.people.queries import ChildSearch, open_child_record, search_children
+from highneeds.plans.queries import current_plan
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.steps import step_form_page
@@ -53,8 +54,6 @@ def overview(request):
 def child_page(request, child_id: int):
     child = _child(request, child_id)
     found = queries.child_disputes(child)
-    from highneeds.plans.queries import current_plan
-
     plan = current_plan(child)
     return render(request, "disputes/child.html", {
         "page_title": f"{child.full_name}: disagreements",
@@ -300,8 +299,6 @@ def new_complaint(request, child_id: int):
 @requires("disputes.manage")
 def new_cessation(request, child_id: int):
     def save(u, child, d):
-        from highneeds.plans.queries import current_plan
-
         plan = current_plan(child)
         if plan is None:
             raise ValidationError({"__all__": f"{child.full_name} has no plan in force"})

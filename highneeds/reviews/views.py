@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from highneeds.casework.plain import STEP_LABELS, status_tag
 from highneeds.engine.clock.machines import ANNUAL_REVIEW, PHASE_TRANSFER, REASSESSMENT
 from highneeds.establishments.queries import by_urn
+from highneeds.plans.queries import comment_last_day, comment_window_open
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.steps import step_form_page
@@ -381,8 +382,6 @@ def family_reviews(request):
 def family_review(request, review_id: int):
     review = queries.open_family_review(request.user, review_id)
     version = review.amendment
-    from highneeds.plans.queries import comment_last_day, comment_window_open
-
     today = date.today()
     letters = [review.decision_letter] if review.decision_letter and review.decision_letter.family_can_see else []
     return render(request, "reviews/family_review.html", {
