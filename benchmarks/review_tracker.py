@@ -35,6 +35,7 @@ def build(n_plans: int, n_workers: int, seed: int) -> dict:
     from highneeds.people.models import Child, Placement
     from highneeds.plans.models import Plan
     from highneeds.reviews import clock, services
+    from highneeds.reviews.services._common import _describe, _setting_of
     from highneeds.reviews.models import AnnualReview, Reassessment
 
     rng = random.Random(seed)
@@ -65,7 +66,7 @@ def build(n_plans: int, n_workers: int, seed: int) -> dict:
         plans = Plan.objects.bulk_create([
             Plan(child=c, status="final", first_issued_on=today - timedelta(days=rng.randint(450, 2000)))
             for c in children], batch_size=2000)
-        settings = services._setting_of([c.pk for c in children])
+        settings = _setting_of([c.pk for c in children])
         history, current, last = [], [], []
         for n, plan in enumerate(plans):
             held = today - timedelta(days=rng.randint(200, 420))
@@ -73,7 +74,7 @@ def build(n_plans: int, n_workers: int, seed: int) -> dict:
                                         meeting_on=held, decided_on=held + timedelta(14), decision="maintain",
                                         stage="closed", closed_on=held + timedelta(14), from_history=True))
             review = AnnualReview(child=plan.child, plan=plan, counted_from=held)
-            services._describe(review, plan.child, settings.get(plan.child_id), today)
+            _describe(review, plan.child, settings.get(plan.child_id), today)
             state = n % 6
             if state >= 1:  # meeting arranged
                 meeting = held + timedelta(days=rng.randint(300, 380))
@@ -100,7 +101,7 @@ def build(n_plans: int, n_workers: int, seed: int) -> dict:
         for plan in plans[:150]:
             item = Reassessment(child=plan.child, plan=plan, requested_by="parent",
                                 received_on=today - timedelta(days=rng.randint(1, 60)))
-            services._describe(item, plan.child, settings.get(plan.child_id), today)
+            _describe(item, plan.child, settings.get(plan.child_id), today)
             extra.append(item)
         for item, result in zip(extra, clock.run_many(extra, None, today)):
             clock.apply(item, result)

@@ -39,6 +39,7 @@ def build(n_open: int, n_closed: int, n_workers: int, mine: int, sample: int, se
     from highneeds.accounts.roles import SYSTEM
     from highneeds.accounts.services import create_user
     from highneeds.casework import services as cw
+    from highneeds.casework import flows as cw_flows
     from highneeds.casework.models import AssessmentRequest, CaseEvent
     from highneeds.council.models import CouncilSettings
     from highneeds.engine.clock import compute_many
@@ -75,7 +76,7 @@ def build(n_open: int, n_closed: int, n_workers: int, mine: int, sample: int, se
                 cw.decide_whether_to_issue(actor=SYSTEM, request=request, issue=True, decided_on=issue_on, reasons="x")
                 draft_on = issue_on + timedelta(days=3)
                 if draft_on <= today:
-                    cw.send_draft_plan(actor=SYSTEM, request=request, sent_on=draft_on)
+                    cw_flows.send_draft_plan(actor=SYSTEM, request=request, sent_on=draft_on)
     via_services = time.perf_counter() - t0
 
     # The rest in bulk: children, requests, their request_received events, and the clock's answer for all.

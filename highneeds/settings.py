@@ -231,7 +231,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Uploads (plan photos and videos) go through STORAGES["default"], never a local path: with several web servers
+# Uploads (plan photos and videos, documents, the letterhead logo) go through STORAGES["default"], never a local path: with several web servers
 # point HIGHNEEDS_MEDIA_ROOT at a volume they all mount, or HIGHNEEDS_STORAGE_BACKEND at an object store's backend
 # (docs/scaling.md).
 MEDIA_ROOT = Path(os.environ.get("HIGHNEEDS_MEDIA_ROOT") or VAR_DIR / "media")
@@ -240,9 +240,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-# Uploaded documents and the letterhead logo go through STORAGES["default"]: a local folder here; point it at
-# object storage (django-storages) when several machines serve the site (docs/records.md).
-MEDIA_ROOT = os.environ.get("HIGHNEEDS_MEDIA_ROOT", str(VAR_DIR / "media"))
+# Uploaded documents and the letterhead logo use the same storage (docs/records.md).
 if TESTING and "HIGHNEEDS_MEDIA_ROOT" not in os.environ:  # test uploads and filed letters never land in var/
     import tempfile
 

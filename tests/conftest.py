@@ -149,6 +149,8 @@ def issue_plan_through_assessment(worker, child, establishment, issued_on=None):
     from datetime import timedelta
 
     from highneeds.casework import services as cw
+
+    from highneeds.casework import flows as cw_flows
     from highneeds.plans.queries import current_plan
 
     issued_on = issued_on or date.today()
@@ -162,10 +164,10 @@ def issue_plan_through_assessment(worker, child, establishment, issued_on=None):
                      received_on=start + timedelta(days=50))
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=start + timedelta(days=60),
                                reasons="Provision needed")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=start + timedelta(days=70))
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=start + timedelta(days=70))
     plan = current_plan(child)
     fill_plan_version(plan.versions.get(state="sent"), worker)
-    cw.issue_final_plan(actor=worker, request=request, issued_on=issued_on, establishment=establishment)
+    cw_flows.issue_final_plan(actor=worker, request=request, issued_on=issued_on, establishment=establishment)
     from highneeds.plans.models import PlanVersion
 
     return PlanVersion.objects.select_related("plan").get(plan_id=plan.pk, state="issued")

@@ -11,23 +11,23 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
+from highneeds.accounts.roles import SystemActor
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.council.machines import enforce
 from highneeds.council.models import CouncilSettings
 from highneeds.letters import context as letter_context
-from highneeds.engine.clock.machines import ASSESSMENT, REPRESENTATION_DAYS, missing_predecessors
-from highneeds.letters.services import generate_letter
+from highneeds.engine.clock.machines import ASSESSMENT
+from highneeds.letters.services import generate_letter, letters_to_family
 from highneeds.people import services as people
 from highneeds.people.models import Child
 from highneeds.people.validation import clean_child, refuse_hidden_characters
 
 from . import notify
-from .clock import apply_result, case_for_clock, exception_json, results_for, run_clock
+from .clock import apply_result, exception_json, results_for, run_clock
 from .queries import find_duplicate
 from .models import (
     ADVISER_TYPES,
-    EVENT_TYPES,
     EXCEPTION_TYPES,
     AdviceRequest,
     AssessmentRequest,
@@ -84,14 +84,10 @@ def _due(request: AssessmentRequest) -> dict[str, date]:
 
 
 def _letter_to_family(actor, request, code: str, **fields):
-    """One letter per family contact (or to the person who asked, where the family has no record yet).
-    `fields` are the letter's own plain fields (letters.fields); the child, council and request are added."""
-    child = request.child
-    recipients = [p.full_name for p in child.parents.filter(parental_responsibility=True)] or \
-        [request.requester_name or f"{child.full_name}'s parent or carer"]
-    shared = {"request": {"reference": request.reference, "received_on": request.received_on}, **fields}
-    letters = [generate_letter(actor=actor, code=code, child=child, request=request, recipient=name,
-                               context={**letter_context.base(child, name), **shared}) for name in recipients]
+    """One letter per family recipient (letters.recipients: never the school or professional who asked).
+    `fields` are the letter's own plain fields (letters.fields); the request is added."""
+    letters = letters_to_family(actor=actor, code=code, child=request.child, request=request, fields={
+        "request": {"reference": request.reference, "received_on": request.received_on}, **fields})
     notify.family(request, letters[0].subject)
     return letters
 
@@ -157,8 +153,6 @@ def submit_portal_request(*, child_data: dict, parent_data: dict, received_on: d
     parent, and hears only about their own submission. It is never attached to a child we already know: a
     child with the same name and date of birth is held as a possible match for a caseworker to confirm or
     reject (`confirm_match`, `reject_match`), and nothing is said to anyone about the known child meanwhile."""
-    from highneeds.accounts.roles import SystemActor
-
     actor = SystemActor("portal")
     cleaned = clean_child({**child_data, "responsible_la": CouncilSettings.current().old_la_code})
     match = Child.objects.filter(first_name__iexact=cleaned["first_name"], last_name__iexact=cleaned["last_name"],
@@ -384,28 +378,6 @@ def decide_whether_to_issue(*, actor, request: AssessmentRequest, issue: bool, d
 
 
 @service
-def send_draft_plan(*, actor, request: AssessmentRequest, sent_on: date) -> CaseEvent:
-    require(actor, "casework.manage")
-    _step(request, "send_draft_plan")
-    if not request.decisions.filter(kind="issue", outcome=True).exists():
-        raise ValidationError({"__all__": "Record the decision to issue a plan before sending the draft"})
-    event = _event(request, "draft_plan_sent", sent_on)
-    request.status = "draft"
-    _refresh(request)
-    # The plan document: the draft being written, or a new one prefilled from the advice; section I blank.
-    from highneeds.plans import services as plans
-    from highneeds.plans.queries import family_plan_path
-
-    draft = plans.draft_for_request(actor=actor, request=request)
-    plans.send_draft(actor=actor, version=draft, sent_on=sent_on, letter=False)
-    log.record(actor=actor, action="request.draft_sent", obj=event, child=request.child_id,
-               after={"sent_on": sent_on, "plan_version": draft.pk})
-    _letter_to_family(actor, request, "draft_plan", last_representation_day=sent_on + timedelta(days=REPRESENTATION_DAYS - 1),
-                      plan_url=family_plan_path(request.child))
-    return event
-
-
-@service
 def record_representation(*, actor, request: AssessmentRequest, received_on: date, text: str = "",
                           preferred_establishment=None, meeting_requested: bool = False) -> Representation:
     """The family's views on the draft, a setting they ask to be named, and whether they want a meeting."""
@@ -459,69 +431,6 @@ def record_consultation_response(*, actor, consultation: SchoolConsultation, res
     log.record(actor=actor, action="request.consultation_response", obj=consultation,
                child=consultation.request.child_id, after={"response": response, "response_on": response_on})
     return consultation
-
-
-def _issue_errors(request: AssessmentRequest, issued_on: date, establishment, setting_type: str):
-    """Everything a final plan needs before it is issued, checked before anything is written: the decision to
-    issue, the clock's predecessors (the draft sent), the family's 15 days, advice on file, and the plan's
-    own content (plans.queries.issue_errors)."""
-    from highneeds.plans import queries as plan_queries
-
-    errors: dict[str, list[str]] = {}
-    if not request.decisions.filter(kind="issue", outcome=True).exists():
-        errors.setdefault("__all__", []).append("Record the decision to issue a plan before issuing it")
-    history = case_for_clock(request)["events"]
-    for missing in missing_predecessors("final_plan_issued", history):
-        errors.setdefault("__all__", []).append(f"The case has no {EVENT_TYPES.get(missing.split()[0], missing).lower()}"
-                                                f" event: a final plan cannot be issued without it")
-    earliest = _due(request).get("earliest_finalisation")
-    if earliest and issued_on < earliest:
-        errors.setdefault("issued_on", []).append(
-            f"The family has until {earliest - timedelta(days=1):%-d %B %Y} to comment on the draft: the plan can be "
-            f"finalised from {earliest:%-d %B %Y}")
-    if not request.advice_requests.filter(received_on__isnull=False).exists():
-        errors.setdefault("__all__", []).append("No advice is on file: record the advice received before issuing "
-                                                "the plan (regulation 6)")
-    plan = plan_queries.current_plan(request.child)
-    draft = plan_queries.editable_version(plan) if plan else None
-    if draft is None or draft.kind != "draft":
-        errors.setdefault("__all__", []).append("There is no draft plan to issue")
-    else:
-        for name, messages in plan_queries.issue_errors(draft, max(issued_on, earliest or issued_on), establishment,
-                                                        setting_type).items():
-            errors.setdefault("urn" if name == "establishment" else name, []).extend(messages)
-    return errors, draft
-
-
-@service
-def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, establishment=None,
-                     setting_type: str = "") -> CaseEvent:
-    """Finalise. Refused unless every legal predecessor is on the case and the plan says what it must; then the
-    case, the plan, the child's SEN status and the history move together (one transaction)."""
-    require(actor, "casework.manage")
-    _step(request, "issue_final_plan")
-    errors, draft = _issue_errors(request, issued_on, establishment, setting_type)
-    if errors:
-        raise ValidationError(errors)
-    event = _event(request, "final_plan_issued", issued_on,
-                   **({"urn": str(establishment.urn or establishment.pk)} if establishment else {}))
-    request.status, request.closed_on = "plan_issued", issued_on
-    _refresh(request)
-    child = request.child
-    # The plan document: the draft becomes the final plan, fixed for good, with section I the named setting.
-    from highneeds.plans import services as plans
-
-    plans.issue_version(actor=actor, version=draft, issued_on=issued_on, establishment=establishment,
-                        setting_type=setting_type, letter=False)
-    if child.sen_status != "E":
-        people.set_sen_status(actor=actor, child=child, status="E", on=issued_on)
-    if establishment is not None and not child.placements.filter(establishment=establishment, end_date__isnull=True).exists():
-        people.add_placement(actor=actor, child=child, establishment=establishment, placement_type="ON_ROLL",
-                             start_date=max(issued_on, date.today()))
-    log.record(actor=actor, action="request.final_plan", obj=event, child=child.pk,
-               after={"issued_on": issued_on, "establishment": getattr(establishment, "pk", None)})
-    _letter_to_family(actor, request, "final_plan", establishment=letter_context.establishment(establishment))
-    return event
 
 
 @service

@@ -11,14 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from highneeds.engine.clock.machines import ASSESSMENT
-from highneeds.establishments.models import Establishment
+from highneeds.establishments.queries import by_urn
+from highneeds.letters import recipients
 from highneeds.letters.models import Letter
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.steps import step_form_page
 
-from . import forms, services
+from . import flows, forms, services
 from .models import AssessmentRequest
 from .plain import STEP_LABELS, status_tag
 
@@ -45,6 +46,7 @@ def case_page(request, request_id: int):
         "representations": list(case.representations.select_related("preferred_establishment")),
         "exceptions": list(case.exceptions.all()),
         "letters": list(case.letters.all()),
+        "recipients": recipients.for_page(case.child),
         "events": list(case.events.all()),
         # An unchecked possible match comes first: the other steps are refused until it is decided.
         "actions": [STEPS["match"]] if case.match_status == "possible" else
@@ -84,7 +86,8 @@ def new_request(request):
 def letter(request, request_id: int, letter_id: int):
     case = _case(request, request_id, what="case.view_letter")
     found = get_object_or_404(Letter, pk=letter_id, request=case)
-    return render(request, "casework/letter.html", {"page_title": found.subject, "case": case, "letter": found})
+    return render(request, "casework/letter.html", {"page_title": found.subject, "case": case, "letter": found,
+                                                    "recipients": recipients.for_page(case.child)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,15 +104,6 @@ class Step:
     form_kwargs: Callable = lambda case: {}
     initial: Callable = lambda case: {}
     shown: Callable = lambda case: True
-
-
-def _establishment(urn):
-    if urn is None:
-        return None
-    found = Establishment.objects.filter(urn=urn).first()
-    if found is None:
-        raise ValidationError({"urn": "No establishment has this URN"})
-    return found
 
 
 def _recommendations(case):
@@ -138,7 +132,7 @@ def _advice_received(user, case, d):
 
 def _representation(user, case, d):
     services.record_representation(actor=user, request=case, received_on=d["received_on"], text=d["text"],
-                                   preferred_establishment=_establishment(d["urn"]),
+                                   preferred_establishment=by_urn(d["urn"]),
                                    meeting_requested=d["meeting_requested"])
     return "The family's response is recorded"
 
@@ -200,10 +194,10 @@ STEPS = {s.slug: s for s in (
                                    "question": "Will the council issue an EHC plan?"},
          shown=lambda case: not case.decisions.filter(kind="issue").exists()),
     Step("draft", "Send the draft plan", forms.DateForm, _from("send_draft_plan"),
-         lambda user, case, d: services.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent",
+         lambda user, case, d: flows.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent",
          shown=lambda case: case.decisions.filter(kind="issue", outcome=True).exists()),
     Step("consult", "Consult a school or college about being named", forms.SchoolForm, _from("consult_school"),
-         lambda user, case, d: services.consult_school(actor=user, request=case, establishment=_establishment(d["urn"]),
+         lambda user, case, d: services.consult_school(actor=user, request=case, establishment=by_urn(d["urn"]),
                                                        sent_on=d["on"]) and "Consultation sent"),
     Step("consultation-reply", "Record a school or college's reply", forms.ConsultationResponseForm, _from("record_consultation_response"),
          _consultation_response,
@@ -212,8 +206,8 @@ STEPS = {s.slug: s for s in (
     Step("representation", "Record the family's response to the draft", forms.RepresentationForm, _from("record_representation"),
          _representation),
     Step("final", "Issue the final plan", forms.FinalPlanForm, _from("issue_final_plan"),
-         lambda user, case, d: services.issue_final_plan(actor=user, request=case, issued_on=d["on"],
-                                                         establishment=_establishment(d["urn"]),
+         lambda user, case, d: flows.issue_final_plan(actor=user, request=case, issued_on=d["on"],
+                                                         establishment=by_urn(d["urn"]),
                                                          setting_type=d["setting_type"]) and "Final plan issued"),
     Step("exception", "Record a permitted exception", forms.ExceptionForm, _from("record_exception"),
          lambda user, case, d: services.record_exception(actor=user, request=case, **d) and "Exception recorded"),

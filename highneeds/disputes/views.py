@@ -17,10 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
-from highneeds.establishments.models import Establishment
+from highneeds.establishments.queries import by_urn
+from highneeds.letters import recipients
 from highneeds.letters.models import Letter
 from highneeds.people.models import Child
 from highneeds.people.queries import ChildSearch, open_child_record, search_children
+from highneeds.plans.queries import current_plan
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.steps import step_form_page
@@ -52,8 +54,6 @@ def overview(request):
 def child_page(request, child_id: int):
     child = _child(request, child_id)
     found = queries.child_disputes(child)
-    from highneeds.plans.queries import current_plan
-
     plan = current_plan(child)
     return render(request, "disputes/child.html", {
         "page_title": f"{child.full_name}: disagreements",
@@ -92,7 +92,8 @@ def _notice_row(notice: DecisionNotice) -> dict:
 def letter(request, child_id: int, letter_id: int):
     child = _child(request, child_id, what="disputes.view_letter")
     found = get_object_or_404(Letter, pk=letter_id, child=child, template_code__startswith="cessation_")
-    return render(request, "disputes/letter.html", {"page_title": found.subject, "child": child, "letter": found})
+    return render(request, "disputes/letter.html", {"page_title": found.subject, "child": child, "letter": found,
+                                                    "recipients": recipients.for_page(child)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,15 +118,6 @@ def _actions(steps: dict, obj) -> list[Step]:
 def _stage(notice) -> str | None:
     mediation = getattr(notice, "mediation", None)
     return mediation.stage if mediation else None
-
-
-def _establishment(urn):
-    if urn is None:
-        return None
-    found = Establishment.objects.filter(urn=urn).first()
-    if found is None:
-        raise ValidationError({"urn": "No establishment has this URN"})
-    return found
 
 
 def _yes_no(value):
@@ -212,7 +204,7 @@ COMPLAINT_STEPS = {s.slug: s for s in (
 
 def _consult(u, c, d):
     services.record_cessation_consultation(actor=u, cessation=c, who=d["who"], consulted_on=d["consulted_on"],
-                                           setting=_establishment(d["urn"]))
+                                           setting=by_urn(d["urn"]))
     return "Consultation recorded"
 
 
@@ -307,8 +299,6 @@ def new_complaint(request, child_id: int):
 @requires("disputes.manage")
 def new_cessation(request, child_id: int):
     def save(u, child, d):
-        from highneeds.plans.queries import current_plan
-
         plan = current_plan(child)
         if plan is None:
             raise ValidationError({"__all__": f"{child.full_name} has no plan in force"})

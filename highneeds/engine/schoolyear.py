@@ -35,3 +35,28 @@ def age_on(date_of_birth: date, on: date) -> int:
     """Whole years of age on a date (a 29 February birthday ages on 1 March in common years)."""
     had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
     return on.year - date_of_birth.year - (0 if had_birthday else 1)
+
+
+def school_leaving_date(year: int) -> date:
+    """The last Friday in June of `year`: the school leaving date (Education (School Leaving Date) Order 1997,
+    art. 2, made under s8(4) Education Act 1996)."""
+    last = date(year, 6, 30)
+    return date(year, 6, 30 - (last.weekday() - 4) % 7)
+
+
+def compulsory_school_age_ends(date_of_birth: date) -> date:
+    """The last day of compulsory school age: the school leaving date of the school year (1 September to 31
+    August, s579(1) Education Act 1996) in which the person attains 16. This is s8(3) Education Act 1996 in
+    one line: its three limbs (16 after that day but before the next school year; 16 on that day; otherwise
+    the next leaving date after turning 16) all land on that date. A 29 February birthday attains 16 on
+    1 March in a common year (`age_on`), which is in the same school year."""
+    return school_leaving_date(academic_year_start(date(date_of_birth.year + 16, 3, 1)
+                                                   if (date_of_birth.month, date_of_birth.day) == (2, 29)
+                                                   else date_of_birth.replace(year=date_of_birth.year + 16)) + 1)
+
+
+def is_young_person(date_of_birth: date, on: date) -> bool:
+    """Over compulsory school age on `on` (s83(2) Children and Families Act 2014: a "young person" is over
+    compulsory school age and under 25; the letters rule uses only the start, since a plan may run to the end
+    of the school year of the 25th birthday). Compulsory school age ends at the end of the leaving date."""
+    return on > compulsory_school_age_ends(date_of_birth)

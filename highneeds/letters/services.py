@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 
+from . import context as letter_context
 from .defaults import DEFAULT_TEMPLATES
 from .models import Letter, LetterTemplate, LetterTemplateVersion
+from .recipients import family_recipients
 from .rendering import render, template_for, trial_fill
 
 
@@ -38,6 +40,15 @@ def generate_letter(*, actor, code: str, child, request=None, recipient: str, co
 
     file_after_commit(letter)
     return letter
+
+
+@service
+def letters_to_family(*, actor, code: str, child, request=None, fields: dict) -> list[Letter]:
+    """One letter to each family recipient (letters.recipients, the one rule). `fields` are the letter's own
+    plain fields (letters.fields); the child, council and addressee are added."""
+    return [generate_letter(actor=actor, code=code, child=child, request=request, recipient=name,
+                            context={**letter_context.base(child, name), **fields})
+            for name in family_recipients(child).names]
 
 
 def _user(actor):

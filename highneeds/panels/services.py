@@ -3,7 +3,7 @@
 Adding a case to an agenda invites the panel's members to that child's record (a `CaseAccess` that expires
 after the meeting, and ends at once on a conflict of interest or when the meeting is closed), so a panel member
 sees only the children on their own agendas, and only while the panel needs them to.
-The council's decision is not the panel's: `record_council_decision` hands it to the casework services,
+The council's decision is not the panel's: `flows.record_council_decision` hands it to the casework services,
 which keep it apart from the recommendation and refuse a departing decision without reasons.
 """
 
@@ -300,29 +300,6 @@ def record_recommendation(*, actor, item: AgendaItem, outcome: str, reasons: str
                after={"item": item.pk, "outcome": outcome, "reasons": recommendation.reasons,
                       "quorate_members": quorum.member_ids})
     return recommendation
-
-
-@service
-def record_council_decision(*, actor, item: AgendaItem, outcome: bool, decided_on: date, reasons: str,
-                            departure_reasons: str = ""):
-    """The council's decision on an item the panel has recommended on, made by the casework service so it is
-    kept apart from the recommendation and a departing decision needs its reasons."""
-    from highneeds.casework import services as casework
-
-    require(actor, "casework.manage")
-    recommendation = queries.recommendation_of(item)
-    if recommendation is None:
-        raise ValidationError({"__all__": "The panel has not made a recommendation on this case yet"})
-    kind = queries.DECISION_KIND.get(item.meeting.panel.panel_type)
-    if kind == "assess":
-        return casework.decide_whether_to_assess(actor=actor, request=item.request, assess=outcome,
-                                                 decided_on=decided_on, reasons=reasons, recommendation=recommendation,
-                                                 departure_reasons=departure_reasons)
-    if kind == "issue":
-        return casework.decide_whether_to_issue(actor=actor, request=item.request, issue=outcome,
-                                                decided_on=decided_on, reasons=reasons, recommendation=recommendation,
-                                                departure_reasons=departure_reasons)
-    raise ValidationError({"__all__": "Placement and funding decisions are recorded on the plan, not here"})
 
 
 @service

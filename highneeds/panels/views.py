@@ -23,7 +23,7 @@ from highneeds.insight import disclosure
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
-from . import forms, queries, reports, services
+from . import flows, forms, queries, reports, services
 from .models import AGENCIES, AgendaItem, PanelMember
 
 _REFERENCE = re.compile(r"^\s*EHC-(\d{4})-0*(\d+)\s*$", re.I)
@@ -392,7 +392,7 @@ def decision(request, item_id: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.record_council_decision(actor=request.user, item=item, outcome=d["outcome"] == "yes",
+            flows.record_council_decision(actor=request.user, item=item, outcome=d["outcome"] == "yes",
                                              decided_on=d["decided_on"], reasons=d["reasons"],
                                              departure_reasons=d["departure_reasons"])
         except ValidationError as exc:

@@ -7,6 +7,8 @@ from django import forms
 
 from highneeds.web.forms import GovukDateField
 
+from highneeds.establishments.queries import find_establishment
+
 from . import sections as S
 from .models import SOURCES
 
@@ -54,8 +56,6 @@ class IssueForm(forms.Form):
                              help_text="Leave blank to keep what section I says (for example, a type of setting only)")
 
     def clean_school(self):
-        from highneeds.portal.forms import find_establishment
-
         text = self.cleaned_data.get("school", "").strip()
         return find_establishment(text) if text else None
 

@@ -15,6 +15,7 @@ from highneeds.casework.models import ADVISER_TYPES, AdviceRequest
 from highneeds.engine import planquality
 from highneeds.engine.clock.machines import PLAN_VERSION, REPRESENTATION_DAYS, StepRefused
 from highneeds.people.models import Child
+from highneeds.people.queries import visible_children
 
 from .models import Contribution, Plan, PlanMedia, PlanVersion
 
@@ -92,8 +93,6 @@ def family_plan_path(child) -> str:
 
 
 def family_children_with_plans(user):
-    from highneeds.people.queries import visible_children
-
     return Plan.objects.filter(child__in=visible_children(user)).select_related("child").order_by(
         "child__first_name", "child_id", "-id")
 

@@ -14,15 +14,17 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 
+from highneeds.accounts.roles import Role
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.letters import context as letter_context
 from highneeds.council.machines import enforce
 from highneeds.engine.clock.machines import PLAN, PLAN_VERSION
-from highneeds.letters.services import generate_letter
+from highneeds.letters.services import letters_to_family
+from highneeds.people import services as people
 
 from . import queries, sections as S, signals
-from .models import CEASE_REASONS, Contribution, Plan, PlanMedia, PlanVersion
+from .models import CEASE_REASONS, SOURCES, Contribution, Plan, PlanMedia, PlanVersion
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers
@@ -58,28 +60,16 @@ def _name(actor) -> str:
 
 
 def _role_label(actor) -> str:
-    from highneeds.accounts.roles import Role
-
     role = getattr(actor, "role", "")
     label = Role.LABELS.get(role, role)
     agency = getattr(actor, "agency", "")
     return f"{label}, {agency}" if agency else label
 
 
-def _family_recipients(child) -> list[str]:
-    names = [p.full_name for p in child.parents.filter(parental_responsibility=True)]
-    if child.age() >= 16:
-        names.append(child.full_name)
-    return names or [f"{child.full_name}'s parent or carer"]
-
-
 def _letters(actor, plan: Plan, code: str, **fields) -> list:
     """One letter per family recipient; `fields` are the letter's own plain fields (letters.fields)."""
-    child = plan.child
-    shared = {"plan_url": queries.family_plan_path(child), **fields}
-    return [generate_letter(actor=actor, code=code, child=child, request=plan.request, recipient=name,
-                            context={**letter_context.base(child, name), **shared})
-            for name in _family_recipients(child)]
+    return letters_to_family(actor=actor, code=code, child=plan.child, request=plan.request,
+                             fields={"plan_url": queries.family_plan_path(plan.child), **fields})
 
 
 def _save(version: PlanVersion, *fields: str) -> None:
@@ -334,30 +324,6 @@ def comment_on_version(*, actor, version: PlanVersion, section: str, text: str,
     return comment
 
 
-@service
-def give_structured_advice(*, actor, advice, parts: dict[str, str], summary: str = "",
-                           received_on: date | None = None) -> Contribution:
-    """A professional's advice by section (needs, outcomes, provision, health and social care). The casework
-    record gets the whole text (so the clock sees the advice arrive); the parts are kept for the plan."""
-    from highneeds.casework import services as casework
-
-    parts = {k: str(parts.get(k) or "").strip() for k in ADVICE_PARTS}
-    summary = summary.strip()
-    if not summary and not any(parts.values()):
-        raise ValidationError({"text": "Enter your advice"})
-    text = "\n\n".join([summary] * bool(summary) + [f"{ADVICE_PARTS[k]}:\n{v}" for k, v in parts.items() if v])
-    casework.submit_advice(actor=actor, advice=advice, text=text, received_on=received_on)
-    child = advice.request.child
-    plan = queries.current_plan(child)
-    contribution = Contribution.objects.create(child=child, plan=plan, advice_request=advice, kind="advice",
-                                               author=actor if getattr(actor, "pk", None) else None,
-                                               author_name=advice.adviser_name or _name(actor),
-                                               author_role=advice.label, text=text, data=parts)
-    log.record(actor=actor, action="plan.advice.give", obj=contribution, child=child.pk,
-               after={"advice_request": advice.pk, "parts": [k for k, v in parts.items() if v]})
-    return contribution
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Sending and issuing
 
@@ -385,8 +351,6 @@ def send_draft(*, actor, version: PlanVersion, sent_on: date, letter: bool = Tru
 def start_amendment(*, actor, plan: Plan, source: str, started_on: date) -> PlanVersion:
     """A new version to amend the plan in force, starting from the latest issued version's words."""
     require(actor, "plans.edit_plan", plan.child)
-    from .models import SOURCES
-
     if source not in SOURCES:
         raise ValidationError({"source": "Choose why the plan is being amended"})
     enforce(PLAN, plan.status, "amend")
@@ -477,8 +441,6 @@ def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment
 def mark_ceased(*, actor, plan: Plan, ceased_on: date, reason: str) -> Plan:
     """The plan ceases (SEN2 CeaseReason code). The child's EHC status ends: SEN support where the plan ceased
     because needs are met without it (reason 2), otherwise no SEN status."""
-    from highneeds.people import services as people
-
     require(actor, "plans.issue_plan", plan.child)
     if str(reason) not in CEASE_REASONS:
         raise ValidationError({"reason": "Choose a reason the plan ceased"})

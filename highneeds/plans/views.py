@@ -25,7 +25,7 @@ from highneeds.web.access import requires
 
 from highneeds.jobs.queue import enqueue_once
 
-from . import forms, queries, rendering, sections as S, services, tasks
+from . import flows, forms, queries, rendering, sections as S, services, tasks
 from .models import SOURCES, Contribution, Plan, PlanVersion
 
 READ = "people.open_records"
@@ -350,14 +350,7 @@ def issue(request, version_id: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            if version.kind == "draft" and plan.request_id and plan.request.status == "draft":
-                from highneeds.casework import services as casework
-
-                casework.issue_final_plan(actor=request.user, request=plan.request, issued_on=d["issued_on"],
-                                          establishment=d["school"])
-            else:
-                services.issue_version(actor=request.user, version=version, issued_on=d["issued_on"],
-                                       establishment=d["school"])
+            flows.issue(actor=request.user, version=version, issued_on=d["issued_on"], establishment=d["school"])
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -7,10 +7,9 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from highneeds.engine import schoolyear
-from highneeds.establishments.models import Establishment
+from highneeds.establishments.queries import find_establishment
 from highneeds.people.validation import clean_child
 from highneeds.web.forms import GovukDateField
 
@@ -97,18 +96,6 @@ class RequestForm(forms.Form):
             reason += f"\n\nSchool, nursery or college: {d['child_setting'].strip()}"
         return {"child_data": dict(self.child_data), "parent_data": parent, "reason": reason,
                 "requester_relationship": "Young person" if young_person else parent["relationship"]}
-
-
-def find_establishment(text: str) -> Establishment:
-    """A setting named by its URN or its exact name; one match or a message saying what to do."""
-    text = text.strip()
-    found = Establishment.objects.filter(Q(urn=int(text)) if text.isdigit() else Q(name__iexact=text))[:2]
-    found = list(found)
-    if not found:
-        raise ValidationError("We could not find that school or college. Check the name, or give its URN")
-    if len(found) > 1:
-        raise ValidationError("More than one school or college has that name. Give its URN instead")
-    return found[0]
 
 
 class RepresentationForm(forms.Form):

@@ -13,7 +13,7 @@ from highneeds.casework import services
 from highneeds.casework.models import ADVISER_TYPES
 from highneeds.letters.models import Letter
 from highneeds.people.models import ParentCarer
-from highneeds.plans import services as plan_services
+from highneeds.plans import flows as plan_flows
 from highneeds.plans.models import Contribution
 from highneeds.people.queries import current_settings
 from highneeds.web.forms import add_errors
@@ -161,8 +161,8 @@ def give_advice(request, advice_id: int):
         if form.is_valid():
             try:
                 d = form.cleaned_data
-                plan_services.give_structured_advice(actor=request.user, advice=advice, summary=d["text"],
-                                                     parts={k: d[k] for k in form.PARTS})
+                plan_flows.give_structured_advice(actor=request.user, advice=advice, summary=d["text"],
+                                                  parts={k: d[k] for k in form.PARTS})
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -174,5 +174,5 @@ def give_advice(request, advice_id: int):
         "setting": current_settings([child]).get(child.pk, ""), "needs": list(child.needs.all()),
         "error_title": bool(form and form.errors), "advice_max": forms.ADVICE_MAX,
         "given": Contribution.objects.filter(advice_request=advice, kind="advice").first(),
-        "parts": plan_services.ADVICE_PARTS,
+        "parts": plan_flows.ADVICE_PARTS,
     })

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from highneeds.audit import log
 from highneeds.casework.models import CaseEvent
 
-from . import clock, services
+from . import clock, flows, services
+from .services._common import _describe, _setting_of
 from .models import AnnualReview, Reassessment
 
 INVITEES = [{"role": r, "name": ""} for r in ("parent", "setting", "la_officer", "health", "social_care")]
@@ -99,7 +100,7 @@ def _decide_some(actor, today: date) -> None:
                 .select_related("child", "plan").order_by("id")[:5])
     for n, review in enumerate(held):
         decision = "cease" if n == 4 else "amend"
-        services.decide(actor=actor, review=review, decision=decision, decided_on=today - timedelta(days=n + 1),
+        flows.decide(actor=actor, review=review, decision=decision, decided_on=today - timedelta(days=n + 1),
                         reasons="Agreed at the review meeting", cease_reason="2" if decision == "cease" else "",
                         step_down_considered=True, cessation_considered=decision == "cease",
                         step_down_reason="Discussed: needs still call for the plan's provision" if decision == "amend"
@@ -116,11 +117,11 @@ def prepare(actor, progress=None) -> dict[str, int]:
     if not AnnualReview.objects.exists():
         history, last = _history(live, today)
         AnnualReview.objects.bulk_create(history, batch_size=1000)
-        settings = services._setting_of([p.child_id for p in live])
+        settings = _setting_of([p.child_id for p in live])
         current = []
         for plan in live:
             review = AnnualReview(child=plan.child, plan=plan, counted_from=last.get(plan.pk) or plan.first_issued_on)
-            services._describe(review, plan.child, settings.get(plan.child_id), today)
+            _describe(review, plan.child, settings.get(plan.child_id), today)
             current.append(review)
         # The due date first (the clock), then a stage for some, then the clock again for that stage.
         for step in range(2):

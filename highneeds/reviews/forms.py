@@ -6,7 +6,15 @@ from highneeds.establishments.models import Establishment
 from highneeds.web.forms import GovukDateField
 
 from . import queries
-from .models import DECISIONS, INVITEE_ROLES, OUTCOMES_MET, PHASES, PhaseConsultation, PhaseTransfer, Reassessment
+from .models import (
+    DECISIONS,
+    INVITEE_ROLES,
+    OUTCOMES_MET,
+    PHASES,
+    PhaseConsultation,
+    PhaseTransfer,
+    Reassessment,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TEXT = {"widget": forms.Textarea, "max_length": 10000}

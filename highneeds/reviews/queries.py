@@ -22,12 +22,24 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
 from highneeds.accounts.models import User
+from highneeds.accounts.roles import Role
 from highneeds.audit import log
+
 # The RAG status and its thresholds are the work queue's (reviews, reassessments: at risk within 10 days).
 from highneeds.casework.queue import (  # noqa: F401  (re-exported for the views and templates)
-    AT_RISK, AT_RISK_DAYS, ON_TRACK, OVERDUE, RAG_LABELS, RAG_TAGS, rag_of, rag_q)
-from highneeds.accounts.roles import Role
+    AT_RISK,
+    AT_RISK_DAYS,
+    ON_TRACK,
+    OVERDUE,
+    RAG_LABELS,
+    RAG_TAGS,
+    rag_of,
+    rag_q,
+)
+from highneeds.disputes.models import CEASE_REASONS
+from highneeds.engine.calendar import add_months
 from highneeds.people.queries import open_child_record, visible_children
+from highneeds.plans.queries import current_plan
 
 from . import phase
 from .models import PHASES, AnnualReview, PhaseTransfer, Reassessment
@@ -190,8 +202,6 @@ def child_history(user, child_id: int) -> dict:
     """Everything about one child's reviews, transfers and reassessments, newest first."""
     _check(user)
     child = _open_child(user, child_id, "review.history")
-    from highneeds.plans.queries import current_plan
-
     return {
         "child": child,
         "plan": current_plan(child),
@@ -203,8 +213,6 @@ def child_history(user, child_id: int) -> dict:
 
 def cease_reasons() -> dict[str, str]:
     """The SEN2 CeaseReason codes (the disputes app keeps the list; imported late, see the contracts)."""
-    from highneeds.disputes.models import CEASE_REASONS
-
     return CEASE_REASONS
 
 
@@ -217,8 +225,6 @@ def last_assessed(plan) -> date | None:
 
 def within_refusal_window(plan, on: date) -> bool:
     """Regulation 24: the council may refuse to reassess if the child was assessed in the previous 6 months."""
-    from highneeds.engine.calendar import add_months
-
     last = last_assessed(plan)
     return bool(last and on < add_months(last, 6))
 

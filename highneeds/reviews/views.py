@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from highneeds.casework.plain import STEP_LABELS, status_tag
 from highneeds.engine.clock.machines import ANNUAL_REVIEW, PHASE_TRANSFER, REASSESSMENT
-from highneeds.establishments.models import Establishment
+from highneeds.establishments.queries import by_urn
+from highneeds.plans.queries import comment_last_day, comment_window_open
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 from highneeds.web.steps import step_form_page
 
-from . import forms, queries, services
+from . import flows, forms, queries, services
 from .models import INVITEE_ROLES, PHASES, AnnualReview
 
 PLAIN_STATUS = {"met": "Met", "missed": "Missed", "pending": "Due", "overdue": "Overdue", "excepted": "Exception applies",
@@ -35,12 +36,7 @@ def _deadlines(record) -> list[dict]:
 
 
 def _establishment(urn):
-    if not urn:
-        return None
-    found = Establishment.objects.filter(urn=urn).first()
-    if found is None:
-        raise ValidationError({"urn": "No school or college has this URN"})
-    return found
+    return by_urn(urn, missing="No school or college has this URN")
 
 
 def _version_url(version) -> str | None:
@@ -159,7 +155,7 @@ def _meeting(user, review, d):
 
 
 def _decide(user, review, d):
-    services.decide(actor=user, review=review, decision=d["decision"], decided_on=d["decided_on"],
+    flows.decide(actor=user, review=review, decision=d["decision"], decided_on=d["decided_on"],
                     reasons=d["reasons"], cease_reason=d["cease_reason"], **_considered(d))
     return {"maintain": "Decision recorded: the plan is kept as it is; the notice is ready",
             "amend": "Decision recorded and the proposed amendments sent with it",
@@ -202,7 +198,7 @@ REVIEW_STEPS = {s.slug: s for s in (
                             "cessation_considered": _yes_no_initial(r.cessation_considered),
                             "cessation_reason": r.cessation_reason}),
     Step("issue", "Issue the amended plan", forms.IssueForm, lambda r: _may(ANNUAL_REVIEW, "issue_amended_plan", r),
-         lambda user, r, d: services.issue_amended_plan(actor=user, review=r, issued_on=d["on"],
+         lambda user, r, d: flows.issue_amended_plan(actor=user, review=r, issued_on=d["on"],
                                                         establishment=_establishment(d["urn"])) and "Amended plan issued"),
 )}
 
@@ -284,7 +280,7 @@ TRANSFER_STEPS = {s.slug: s for s in (
          lambda t: _transfer_open(t) and t.consultations.filter(outcome="").exists(), _reply,
          form_kwargs=lambda t: {"consultations": t.consultations.filter(outcome="").select_related("establishment")}),
     Step("amend", "Amend the plan naming the new setting", forms.SettingForm, _transfer_open,
-         lambda user, t, d: services.amend_for_transfer(actor=user, transfer=t, establishment=_establishment(d["urn"]),
+         lambda user, t, d: flows.amend_for_transfer(actor=user, transfer=t, establishment=_establishment(d["urn"]),
                                                         amended_on=d["on"]) and "Plan amended"),
 )}
 
@@ -328,7 +324,7 @@ REASSESSMENT_STEPS = {s.slug: s for s in (
                                                          decided_on=d["decided_on"], reasons=d["reasons"])
          and "Decision recorded; the notice is ready"),
     Step("issue", "Issue the plan after reassessment", forms.IssueForm, lambda r: _may(REASSESSMENT, "issue_reassessed_plan", r),
-         lambda user, r, d: services.issue_reassessed_plan(actor=user, reassessment=r, issued_on=d["on"],
+         lambda user, r, d: flows.issue_reassessed_plan(actor=user, reassessment=r, issued_on=d["on"],
                                                            establishment=_establishment(d["urn"])) and "Plan issued"),
 )}
 
@@ -386,8 +382,6 @@ def family_reviews(request):
 def family_review(request, review_id: int):
     review = queries.open_family_review(request.user, review_id)
     version = review.amendment
-    from highneeds.plans.queries import comment_last_day, comment_window_open
-
     today = date.today()
     letters = [review.decision_letter] if review.decision_letter and review.decision_letter.family_can_see else []
     return render(request, "reviews/family_review.html", {

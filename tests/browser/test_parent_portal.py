@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
+from highneeds.casework import flows as cw_flows
 from highneeds.casework.models import AssessmentRequest, Representation
 from highneeds.people import services as people
 
@@ -36,7 +37,7 @@ def test_a_parent_follows_the_request_and_responds_to_the_draft(page, live_serve
                       requested_on=received + timedelta(days=31), adviser_name="Dr Hidden")
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=3),
                                reasons="Provision needed")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=2))
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=2))
 
     parent = signed_in("parent", first_name="Pat", last_name="Testworth")
     people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Testworth", user=parent)

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.casework import services as cw
+from highneeds.casework import flows as cw_flows
 from highneeds.people import services as people
 from highneeds.plans.models import Contribution, PlanVersion
 from highneeds.plans.queries import current_plan
@@ -90,7 +91,7 @@ def test_a_parent_comments_on_a_draft(page, live_server, make_user, make_child):
                                 reasons="Needs beyond SEN support")
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=3),
                                reasons="Provision needed")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=2))
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=2))
     parent = make_user("parent", first_name="Jo", last_name="Testworth")
     people.add_parent(actor=SYSTEM, child=child, first_name="Jo", last_name="Testworth", user=parent)
     last_day = TODAY - timedelta(days=2) + timedelta(days=14)

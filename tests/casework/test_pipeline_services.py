@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
+from highneeds.casework import flows as cw_flows
 from highneeds.casework.models import AssessmentRequest
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
@@ -56,14 +57,14 @@ def test_request_to_final_plan(case, make_user, make_establishment, fill_plan):
     cw.submit_advice(actor=ep, advice=advice, text="Needs in communication and interaction", received_on=date(2024, 3, 20))
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=date(2024, 4, 20),
                                reasons="Provision beyond what the school can make")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=date(2024, 5, 1))
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=date(2024, 5, 1))
     cw.consult_school(actor=worker, request=request, establishment=school, sent_on=date(2024, 5, 2))
     with pytest.raises(ValidationError, match="from 16 May 2024"):
-        cw.issue_final_plan(actor=worker, request=request, issued_on=date(2024, 5, 10), establishment=school)
+        cw_flows.issue_final_plan(actor=worker, request=request, issued_on=date(2024, 5, 10), establishment=school)
     from highneeds.plans.queries import current_plan
 
     fill_plan(current_plan(request.child).versions.get(), worker)
-    cw.issue_final_plan(actor=worker, request=request, issued_on=date(2024, 5, 28), establishment=school)
+    cw_flows.issue_final_plan(actor=worker, request=request, issued_on=date(2024, 5, 28), establishment=school)
     request.refresh_from_db()
     assert request.status == "plan_issued" and request.next_due is None
     statuses = {d["step"]: d["status"] for d in request.deadlines}
@@ -176,7 +177,7 @@ def test_young_person_responds_to_their_own_draft(make_child, make_user):
     request = cw.submit_request(actor=SYSTEM, child=child, received_on=today - timedelta(days=100), source="1")
     cw.decide_whether_to_assess(actor=SYSTEM, request=request, assess=True, decided_on=today - timedelta(days=60), reasons="x")
     cw.decide_whether_to_issue(actor=SYSTEM, request=request, issue=True, decided_on=today - timedelta(days=5), reasons="x")
-    cw.send_draft_plan(actor=SYSTEM, request=request, sent_on=today - timedelta(days=2))
+    cw_flows.send_draft_plan(actor=SYSTEM, request=request, sent_on=today - timedelta(days=2))
     rep = cw.record_representation(actor=yp, request=request, received_on=today, text="I want college")
     assert rep.submitted_by == yp
     stranger = make_user("young_person", child=make_child(dob=today.replace(year=today.year - 18)))

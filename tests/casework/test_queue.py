@@ -11,6 +11,7 @@ from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import queue as wq
 from highneeds.casework import services as cw
+from highneeds.casework import flows as cw_flows
 from highneeds.casework.models import AssessmentRequest
 
 PASSWORD = "correct horse battery staple"
@@ -295,7 +296,7 @@ def test_a_draft_whose_comment_period_has_ended_is_judged_by_the_final_plan_date
                                 reasons="x")
     cw.decide_whether_to_issue(actor=ann, request=request, issue=True, decided_on=TODAY - timedelta(days=25),
                                reasons="x")
-    cw.send_draft_plan(actor=ann, request=request, sent_on=TODAY - timedelta(days=20))
+    cw_flows.send_draft_plan(actor=ann, request=request, sent_on=TODAY - timedelta(days=20))
     request.refresh_from_db()
     # The family's 15 days ended 5 days ago: the plan may now be finalised, which is not a missed deadline.
     assert request.next_step == "final_plan"

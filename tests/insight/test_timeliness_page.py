@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 
 from highneeds.casework import services as cw
+
+from highneeds.casework import flows as cw_flows
 from highneeds.casework.clock import run_clock
 from highneeds.engine import timeliness as engine
 from highneeds.insight import timeliness
@@ -41,9 +43,9 @@ def casework(make_user, make_child, fill_plan):
                                    requested_on=D(decided), adviser_name="EP service")
         cw.submit_advice(actor=worker, advice=advice, text="Advice", received_on=D(decided))
         cw.decide_whether_to_issue(actor=worker, request=r, issue=True, decided_on=D(issue_decided), reasons="x")
-        cw.send_draft_plan(actor=worker, request=r, sent_on=D(draft))
+        cw_flows.send_draft_plan(actor=worker, request=r, sent_on=D(draft))
         fill_plan(current_plan(r.child).versions.get(), worker)
-        cw.issue_final_plan(actor=worker, request=r, issued_on=D(final), setting_type="Mainstream school")
+        cw_flows.issue_final_plan(actor=worker, request=r, issued_on=D(final), setting_type="Mainstream school")
 
     made = {}
     # A: decision in 5 weeks; plan on day 139 of 140: both in time.

@@ -13,6 +13,7 @@ import pytest
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.casework import services as cw
+from highneeds.casework import flows as cw_flows
 from highneeds.disputes import services as disputes
 from highneeds.letters import rendering, services as letter_services
 from highneeds.letters.defaults import DEFAULT_TEMPLATES
@@ -20,6 +21,7 @@ from highneeds.letters.fields import FIELDS
 from highneeds.people import services as people
 from highneeds.plans import services as plans
 from highneeds.plans.queries import current_plan
+from highneeds.reviews import flows as review_flows
 from highneeds.reviews import services as reviews
 from tests.conftest import fill_plan_version, issue_plan_through_assessment
 
@@ -72,10 +74,10 @@ def _casework(worker, make_child, make_user, make_establishment):
     cw.chase_advice(actor=worker, advice=advice, on=days(-140))
     cw.submit_advice(actor=ep, advice=advice, text="Needs in communication", received_on=days(-130))
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=days(-100), reasons="Provision")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=days(-90))
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=days(-90))
     cw.consult_school(actor=worker, request=request, establishment=school, sent_on=days(-89))
     fill_plan_version(current_plan(request.child).versions.get(state="sent"), worker)
-    cw.issue_final_plan(actor=worker, request=request, issued_on=days(-60), establishment=school)
+    cw_flows.issue_final_plan(actor=worker, request=request, issued_on=days(-60), establishment=school)
 
     refused = cw.submit_request(actor=worker, child=_family(make_child), received_on=days(-60), source="1")
     cw.decide_whether_to_assess(actor=worker, request=refused, assess=False, decided_on=days(-40), reasons="Met")
@@ -129,7 +131,7 @@ def _plan_in_force(make_child, make_establishment):
 def _reviews_and_disputes(worker, make_child, make_establishment):
     for decision, extra in (("maintain", {}), ("amend", {}), ("cease", {"cease_reason": "2"})):
         review = _held_review(worker, _plan_in_force(make_child, make_establishment))
-        reviews.decide(actor=worker, review=review, decision=decision, decided_on=days(-60),
+        review_flows.decide(actor=worker, review=review, decision=decision, decided_on=days(-60),
                        reasons="Because", **CONSIDERED, **extra)
     for decision in ("reassess", "refuse"):
         item = reviews.request_reassessment(actor=worker, plan=_plan_in_force(make_child, make_establishment),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
 from highneeds.casework.models import Decision
+from highneeds.panels import flows as panel_flows
 from highneeds.panels import queries
 from highneeds.panels import services as ps
 from highneeds.panels.models import Recommendation
@@ -167,13 +168,13 @@ def test_council_decision_departing_from_the_recommendation_needs_reasons(world,
     rec = ps.record_recommendation(actor=world.members["health"].user, item=on_agenda, outcome="not_assess",
                                    reasons="Needs can be met at SEN support")
     with pytest.raises(PermissionDenied):
-        ps.record_council_decision(actor=world.members["health"].user, item=on_agenda, outcome=True,
+        panel_flows.record_council_decision(actor=world.members["health"].user, item=on_agenda, outcome=True,
                                    decided_on=date.today(), reasons="Evidence of needs")
     with pytest.raises(ValidationError) as exc:
-        ps.record_council_decision(actor=world.caseworker, item=on_agenda, outcome=True, decided_on=date.today(),
+        panel_flows.record_council_decision(actor=world.caseworker, item=on_agenda, outcome=True, decided_on=date.today(),
                                    reasons="New evidence from the school")
     assert "departure_reasons" in exc.value.message_dict
-    decision = ps.record_council_decision(actor=world.caseworker, item=on_agenda, outcome=True,
+    decision = panel_flows.record_council_decision(actor=world.caseworker, item=on_agenda, outcome=True,
                                           decided_on=date.today(), reasons="New evidence from the school",
                                           departure_reasons="The school's new report shows needs beyond SEN support")
     assert decision.recommendation == rec and decision.outcome is True

@@ -8,6 +8,8 @@ import pytest
 
 from highneeds.casework import services as cw
 
+from highneeds.casework import flows as cw_flows
+
 TODAY = date.today()
 
 
@@ -19,7 +21,7 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def assessed(make_user, make_child):
     """A child whose assessment has advice (structured, from an EP) and a decision to issue, not yet drafted."""
-    from highneeds.plans import services as plans
+    from highneeds.plans import flows as plan_flows
 
     worker = make_user("caseworker", first_name="Casey", last_name="Worker")
     ep = make_user("professional", first_name="Edna", last_name="Psych", agency="Educational psychology service")
@@ -30,7 +32,7 @@ def assessed(make_user, make_child):
                                 reasons="Needs beyond SEN support")
     advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
                                requested_on=received + timedelta(days=21), adviser=ep)
-    plans.give_structured_advice(actor=ep, advice=advice, received_on=received + timedelta(days=50),
+    plan_flows.give_structured_advice(actor=ep, advice=advice, received_on=received + timedelta(days=50),
                                  parts={"needs": "Amara has a severe expressive language delay",
                                         "outcomes": "Amara will use 3-word sentences by July",
                                         "provision": "Speech and language therapy, 30 minutes weekly, 1:1",
@@ -42,7 +44,7 @@ def assessed(make_user, make_child):
 
 @pytest.fixture
 def drafted(assessed):
-    cw.send_draft_plan(actor=assessed["worker"], request=assessed["request"], sent_on=TODAY - timedelta(days=2))
+    cw_flows.send_draft_plan(actor=assessed["worker"], request=assessed["request"], sent_on=TODAY - timedelta(days=2))
     from highneeds.plans.queries import current_plan
 
     plan = current_plan(assessed["child"])
@@ -63,6 +65,6 @@ def issued(drafted, make_establishment, fill_plan):
         occurred_on=TODAY - timedelta(days=20))
     cw._refresh(drafted["request"])
     school = make_establishment(name="Brookside Special School", establishment_type="SP_LA", urn=888001)
-    cw.issue_final_plan(actor=drafted["worker"], request=drafted["request"], issued_on=TODAY, establishment=school)
+    cw_flows.issue_final_plan(actor=drafted["worker"], request=drafted["request"], issued_on=TODAY, establishment=school)
     version.refresh_from_db()
     return {**drafted, "version": version, "school": school}

@@ -16,7 +16,7 @@ from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
-from highneeds.plans import queries, services as plans
+from highneeds.plans import flows as plan_flows, queries, services as plans
 from highneeds.plans.models import Contribution, Plan, PlanVersion
 
 TODAY = date.today()
@@ -58,7 +58,7 @@ def test_structured_advice_is_kept_with_who_and_when(assessed):
     assert "Needs:\nAmara has a severe" in assessed["advice"].advice
     assert AuditEvent.objects.filter(action="plan.advice.give", actor_id=assessed["ep"].pk).exists()
     with pytest.raises(ValidationError):
-        plans.give_structured_advice(actor=assessed["ep"], advice=assessed["advice"], parts={})
+        plan_flows.give_structured_advice(actor=assessed["ep"], advice=assessed["advice"], parts={})
 
 
 def test_section_i_must_be_blank_in_a_draft(drafted):

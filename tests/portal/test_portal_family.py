@@ -14,6 +14,7 @@ from django.core import mail
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
+from highneeds.casework import flows as cw_flows
 from highneeds.casework.models import Representation
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
@@ -71,7 +72,7 @@ def to_draft(family, *, draft_on=TODAY, make_user=None):
                       adviser_name="Dr Hidden Name")
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=draft_on - timedelta(days=5),
                                reasons="Provision needed")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=draft_on)
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=draft_on)
     request.refresh_from_db()
     return request
 
@@ -283,7 +284,7 @@ def test_a_young_person_is_told_to_contact_their_caseworker_to_comment_on_a_draf
                                 reasons="x")
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=2),
                                reasons="x")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=TODAY)
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=TODAY)
     sign_in(client, make_user("young_person", child=child))
     page = text(client.get(f"/portal/requests/{request.pk}/"))
     assert "You have until" in page and "contact your caseworker" in page

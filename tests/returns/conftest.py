@@ -14,6 +14,7 @@ def council(db, make_child, make_establishment):
     """Four children: a plan issued in 2026 with an exception; a refusal to assess that went to mediation and
     tribunal; an open request; and a plan with no placement, no UPN and no postcode (gaps to report)."""
     from highneeds.casework import services as cw
+    from highneeds.casework import flows as cw_flows
     from highneeds.council.models import CouncilSettings
     from highneeds.disputes.models import Appeal, DecisionNotice, Mediation
     from highneeds.plans.queries import current_plan
@@ -32,9 +33,9 @@ def council(db, make_child, make_establishment):
                                requested_on=date(2026, 2, 12), adviser_name="Educational psychology")
     cw.submit_advice(actor=SYSTEM, advice=advice, text="Needs in communication", received_on=date(2026, 3, 20))
     cw.decide_whether_to_issue(actor=SYSTEM, request=r1, issue=True, decided_on=date(2026, 4, 20), reasons="x")
-    cw.send_draft_plan(actor=SYSTEM, request=r1, sent_on=date(2026, 5, 1))
+    cw_flows.send_draft_plan(actor=SYSTEM, request=r1, sent_on=date(2026, 5, 1))
     fill_plan_version(current_plan(planned).versions.get(state="sent"), SYSTEM)
-    cw.issue_final_plan(actor=SYSTEM, request=r1, issued_on=date(2026, 6, 20), establishment=special)
+    cw_flows.issue_final_plan(actor=SYSTEM, request=r1, issued_on=date(2026, 6, 20), establishment=special)
 
     refused = make_child(first_name="Bea", last_name="Sample", uln="1234567899",
                          postcode="LS2 7AB", dob=date(2012, 1, 1))

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from highneeds.council.models import CouncilSettings
 from highneeds.engine.calendar import add_months
+from highneeds.reviews import flows as review_flows
 from highneeds.reviews import clock, services
 
 from .conftest import days
@@ -29,7 +30,7 @@ def test_the_case_replays_the_plan_and_the_previous_meeting(caseworker, make_pla
 def test_a_held_review_keeps_only_its_own_report_and_decision_steps(caseworker, make_plan):
     plan = make_plan(issued_on=days(-800))
     first = held_review(caseworker, plan, held=-440)
-    services.decide(actor=caseworker, review=first, decision="maintain", decided_on=days(-430), reasons="Fine",
+    review_flows.decide(actor=caseworker, review=first, decision="maintain", decided_on=days(-430), reasons="Fine",
                     **CONSIDERED)
     second = held_review(caseworker, plan, held=-60)
     steps = {d["step"]: d for d in second.deadlines}

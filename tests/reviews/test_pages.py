@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from highneeds.audit.models import AuditEvent
+from highneeds.reviews import flows as review_flows
 from highneeds.reviews import queries, services
 from highneeds.reviews.models import AnnualReview
 
@@ -30,7 +31,7 @@ def council(caseworker, make_plan, make_user):
     on_track = services.schedule_review(actor=caseworker, plan=make_plan(issued_on=days(-100)))
     deciding = held_review(caseworker, make_plan(issued_on=days(-400)), held=-10)
     amending = held_review(caseworker, make_plan(issued_on=days(-400)))
-    services.decide(actor=caseworker, review=amending, decision="amend", decided_on=days(-50), reasons="Update F",
+    review_flows.decide(actor=caseworker, review=amending, decision="amend", decided_on=days(-50), reasons="Update F",
                     **CONSIDERED)
     return {"overdue": overdue, "at_risk": at_risk, "on_track": on_track, "deciding": deciding,
             "amending": amending, "other": other}
@@ -120,7 +121,7 @@ def test_the_decision_form_insists_on_what_was_considered(client, caseworker, co
 
 def test_the_family_sees_the_outcome_and_gives_views(client, caseworker, family, make_user):
     review = held_review(caseworker, family["plan"])
-    services.decide(actor=caseworker, review=review, decision="amend", decided_on=days(-5), reasons="New outcomes",
+    review_flows.decide(actor=caseworker, review=review, decision="amend", decided_on=days(-5), reasons="New outcomes",
                     **CONSIDERED)
     upcoming = AnnualReview.objects.create(child=family["child"], plan=family["plan"], counted_from=days(-5),
                                            due_on=days(360))

@@ -11,6 +11,7 @@ from highneeds.audit.models import AuditEvent
 from highneeds.engine.calendar import add_months
 from highneeds.engine.schoolyear import academic_year_start
 from highneeds.letters.models import Letter
+from highneeds.reviews import flows as review_flows
 from highneeds.reviews import services
 from highneeds.reviews.models import AnnualReview
 
@@ -58,7 +59,7 @@ def test_only_casework_can_manage_reviews(make_user, make_plan):
 def test_the_next_review_counts_from_the_last_meeting(caseworker, make_plan):
     plan = make_plan(issued_on=days(-400))
     review = held_review(caseworker, plan)
-    services.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60), reasons="Working well",
+    review_flows.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60), reasons="Working well",
                     **CONSIDERED)
     following = services.schedule_review(actor=caseworker, plan=plan)
     assert following.counted_from == days(-70)
@@ -99,7 +100,7 @@ def test_year_9_reviews_must_consider_adulthood(caseworker, make_plan):
 def test_a_decision_needs_step_down_and_cessation_considered(caseworker, make_plan):
     review = held_review(caseworker, make_plan(issued_on=days(-400)))
     with pytest.raises(ValidationError) as refused:
-        services.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60), reasons="Fine")
+        review_flows.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60), reasons="Fine")
     assert {"step_down_considered", "step_down_reason", "cessation_considered", "cessation_reason"} <= set(
         refused.value.message_dict)
     review.refresh_from_db()
@@ -108,7 +109,7 @@ def test_a_decision_needs_step_down_and_cessation_considered(caseworker, make_pl
 
 def test_maintain_sends_a_notice_with_appeal_rights(caseworker, family):
     review = held_review(caseworker, family["plan"])
-    services.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60),
+    review_flows.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60),
                     reasons="Outcomes are being met with the current provision", **CONSIDERED)
     review.refresh_from_db()
     assert review.stage == "closed" and review.next_step == ""
@@ -122,7 +123,7 @@ def test_maintain_sends_a_notice_with_appeal_rights(caseworker, family):
 def test_amend_sends_the_proposed_amendments_with_the_notice_then_issues_the_plan(caseworker, family):
     plan = family["plan"]
     review = held_review(caseworker, plan)
-    services.decide(actor=caseworker, review=review, decision="amend", decided_on=days(-50),
+    review_flows.decide(actor=caseworker, review=review, decision="amend", decided_on=days(-50),
                     reasons="Speech and language outcomes need updating", **CONSIDERED)
     review.refresh_from_db()
     version = review.amendment
@@ -134,8 +135,8 @@ def test_amend_sends_the_proposed_amendments_with_the_notice_then_issues_the_pla
     assert "15 days" in review.decision_letter.body
 
     with pytest.raises(ValidationError, match="15 days"):
-        services.issue_amended_plan(actor=caseworker, review=review, issued_on=days(-40))
-    services.issue_amended_plan(actor=caseworker, review=review, issued_on=days(-20))
+        review_flows.issue_amended_plan(actor=caseworker, review=review, issued_on=days(-40))
+    review_flows.issue_amended_plan(actor=caseworker, review=review, issued_on=days(-20))
     version.refresh_from_db()
     assert version.state == "issued" and version.kind == "amended_final"
     review.refresh_from_db()
@@ -147,7 +148,7 @@ def test_cease_hands_over_to_the_disputes_app(caseworker, family):
     from highneeds.disputes.models import Cessation
 
     review = held_review(caseworker, family["plan"])
-    services.decide(actor=caseworker, review=review, decision="cease", decided_on=days(-60), cease_reason="2",
+    review_flows.decide(actor=caseworker, review=review, decision="cease", decided_on=days(-60), cease_reason="2",
                     reasons="Outcomes met; needs can be met at SEN support", **CONSIDERED)
     review.refresh_from_db()
     assert review.stage == "closed" and review.cease_reason == "2"
@@ -161,7 +162,7 @@ def test_cease_hands_over_to_the_disputes_app(caseworker, family):
 def test_cease_needs_a_sen2_reason(caseworker, family):
     review = held_review(caseworker, family["plan"])
     with pytest.raises(ValidationError) as refused:
-        services.decide(actor=caseworker, review=review, decision="cease", decided_on=days(-60), reasons="x",
+        review_flows.decide(actor=caseworker, review=review, decision="cease", decided_on=days(-60), reasons="x",
                         **CONSIDERED)
     assert "cease_reason" in refused.value.message_dict
 
@@ -215,9 +216,9 @@ def test_a_transfer_ends_with_the_plan_naming_the_new_setting(caseworker, make_p
     services.record_consultation_reply(actor=caseworker, consultation=consultation, reply_on=date.today(),
                                        outcome="can_meet")
     with pytest.raises(ValidationError, match="Send the proposed amendments"):
-        services.amend_for_transfer(actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today())
+        review_flows.amend_for_transfer(actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today())
     send_amendments(caseworker, plan, "phase_transfer", days(-15))
-    services.amend_for_transfer(actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today())
+    review_flows.amend_for_transfer(actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today())
     transfer.refresh_from_db()
     assert transfer.stage == "amended" and transfer.version.establishment == first
     assert transfer.version.state == "issued" and transfer.version.sections["I"]["name"] == "Hill High"
@@ -238,8 +239,8 @@ def test_reassessment_decision_in_15_days_and_plan_in_14_weeks(caseworker, famil
     assert item.decision_letter.template_code == "reassessment_reassess"
     send_amendments(caseworker, family["plan"], "reassessment", days(-20))
     with pytest.raises(ValidationError, match="to comment"):
-        services.issue_reassessed_plan(actor=caseworker, reassessment=item, issued_on=days(-10))
-    services.issue_reassessed_plan(actor=caseworker, reassessment=item, issued_on=date.today())
+        review_flows.issue_reassessed_plan(actor=caseworker, reassessment=item, issued_on=days(-10))
+    review_flows.issue_reassessed_plan(actor=caseworker, reassessment=item, issued_on=date.today())
     assert item.stage == "done" and item.version.source == "reassessment" and item.version.state == "issued"
 
 

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
 from highneeds.casework import services as cw
+
+from highneeds.casework import flows as cw_flows
 from highneeds.casework.models import AdviceRequest, AssessmentRequest
 from highneeds.engine.clock.machines import ASSESSMENT, PLAN_VERSION, REPRESENTATION_DAYS
 from highneeds.plans import queries as plan_queries
@@ -73,7 +75,7 @@ class Assessment(ProcessMachine):
 
     @rule(role=mostly_staff)
     def send_draft_plan(self, role):
-        self._step("send_draft_plan", role, lambda actor: cw.send_draft_plan(
+        self._step("send_draft_plan", role, lambda actor: cw_flows.send_draft_plan(
             actor=actor, request=self._req(), sent_on=self.day))
 
     @rule(role=mostly_staff, complete=st.booleans())
@@ -98,7 +100,7 @@ class Assessment(ProcessMachine):
 
     @rule(role=mostly_staff, named=st.booleans())
     def issue_final_plan(self, role, named):
-        self._step("issue_final_plan", role, lambda actor: cw.issue_final_plan(
+        self._step("issue_final_plan", role, lambda actor: cw_flows.issue_final_plan(
             actor=actor, request=self._req(), issued_on=self.day, establishment=self.school if named else None))
 
     @rule(role=mostly_staff)
@@ -200,9 +202,9 @@ def test_the_assessment_cannot_issue_an_empty_or_early_plan():
                                 reasons="x")
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=start + timedelta(days=20),
                                reasons="x")
-    cw.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=3))
+    cw_flows.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=3))
     with pytest.raises(ValidationError) as refused:
-        cw.issue_final_plan(actor=worker, request=request, issued_on=TODAY, establishment=None)
+        cw_flows.issue_final_plan(actor=worker, request=request, issued_on=TODAY, establishment=None)
     errors = refused.value.message_dict
     text = " ".join(m for ms in errors.values() for m in ms)
     for expected in ("to comment on the draft", "No advice is on file", "Section B must describe",

@@ -4,20 +4,42 @@ the invariants checked after every step."""
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
-from highneeds.engine.clock.machines import ANNUAL_REVIEW, PHASE_TRANSFER, PLAN_VERSION, REASSESSMENT, REPRESENTATION_DAYS
+from highneeds.engine.clock.machines import (
+    ANNUAL_REVIEW,
+    PHASE_TRANSFER,
+    PLAN_VERSION,
+    REASSESSMENT,
+    REPRESENTATION_DAYS,
+)
 from highneeds.plans import queries as plan_queries
 from highneeds.plans import services as plans
 from highneeds.plans.models import Plan, PlanVersion
-from highneeds.reviews import services as rv
+from highneeds.reviews import flows as review_flows
+from highneeds.reviews import services as review_services
+
+# The reviews' own steps and those that move the plan (reviews.flows), under one name for the rules below.
+rv = SimpleNamespace(**{name: getattr(review_services, name) for name in review_services.__all__},
+                     **{name: getattr(review_flows, name) for name in ("decide", "issue_amended_plan",
+                                                                       "amend_for_transfer", "issue_reassessed_plan")})
 from highneeds.reviews.models import AnnualReview, PhaseTransfer, Reassessment
 
 from .harness import (
-    SETTINGS, TODAY, ProcessMachine, check_plans, make_plan_in_force, make_school, mostly_staff, roles, setup, state,
+    SETTINGS,
+    TODAY,
+    ProcessMachine,
+    check_plans,
+    make_plan_in_force,
+    make_school,
+    mostly_staff,
+    roles,
+    setup,
+    state,
 )
 
 CONSIDERED = {"step_down_considered": True, "step_down_reason": "Needs still need the plan's provision",
