@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 
 from highneeds.accounts.roles import SYSTEM
+from highneeds.audit.service import bookkeeping
 from highneeds.engine.sen2.validate import validate_bytes
 from highneeds.engine.sen2 import model as m
 
@@ -41,7 +42,8 @@ def enqueue(kept_id: int) -> None:
 
 def _progress(kept_id: int):
     def report(done: int, total: int) -> None:
-        KeptReturn.objects.filter(pk=kept_id).update(done=done, total=total, state="building")
+        with bookkeeping():  # a progress counter, not a change to anyone's record
+            KeptReturn.objects.filter(pk=kept_id).update(done=done, total=total, state="building")
     return report
 
 
