@@ -77,7 +77,7 @@ def record_decision_notice(*, actor, child, matter: str, sent_on: date, letter=N
     notice = DecisionNotice.objects.create(child=child, matter=matter, sent_on=sent_on, letter=letter, request=request,
                                            summary=summary, recorded_by=_actor_or_none(actor))
     clock.refresh(notice)
-    log.record(actor=actor, action="disputes.notice.create", obj=notice, child=child,
+    log.record(actor=actor, action="dispute.notice.create", obj=notice, child=child,
                after={"matter": matter, "sent_on": sent_on, "letter": getattr(letter, "pk", None)})
     return notice
 
@@ -111,7 +111,7 @@ def record_adviser_contact(*, actor, notice: DecisionNotice, contacted_on: date)
     _not_before("contacted_on", contacted_on, notice.sent_on, "the notice was sent")
     _mediation(notice, "record_adviser_contact")
     mediation = Mediation(notice=notice, adviser_contacted_on=contacted_on)
-    return _save_mediation(actor, mediation, "disputes.mediation.contact",
+    return _save_mediation(actor, mediation, "dispute.mediation.contact",
                            {"contacted_on": contacted_on,
                             "within_2_months": contacted_on <= queries.adviser_contact_by(notice)})
 
@@ -132,7 +132,7 @@ def record_mediation_declined(*, actor, notice: DecisionNotice, declined_on: dat
     require(actor, PERM)
     mediation = _after_contact(notice, "record_mediation_declined", "declined_on", declined_on, "Enter the date")
     mediation.stage, mediation.declined_on = "declined", declined_on
-    return _save_mediation(actor, mediation, "disputes.mediation.declined", {"declined_on": declined_on})
+    return _save_mediation(actor, mediation, "dispute.mediation.declined", {"declined_on": declined_on})
 
 
 @service
@@ -150,7 +150,7 @@ def record_mediation_request(*, actor, notice: DecisionNotice, requested_on: dat
     mediation.stage, mediation.requested_on, mediation.issues = "requested", requested_on, issues
     mediation.health_in_dispute, mediation.health_only = health_in_dispute, health_only
     mediation.arranged_by = "icb" if health_only else "council"
-    return _save_mediation(actor, mediation, "disputes.mediation.requested",
+    return _save_mediation(actor, mediation, "dispute.mediation.requested",
                            {"requested_on": requested_on, "health_in_dispute": health_in_dispute,
                             "health_only": health_only})
 
@@ -166,7 +166,7 @@ def record_icbs_told(*, actor, notice: DecisionNotice, told_on: date) -> Mediati
     _not_future("told_on", told_on)
     _not_before("told_on", told_on, mediation.requested_on, "the family asked for mediation")
     mediation.icbs_told_on = told_on
-    return _save_mediation(actor, mediation, "disputes.mediation.icbs_told", {"told_on": told_on})
+    return _save_mediation(actor, mediation, "dispute.mediation.icbs_told", {"told_on": told_on})
 
 
 @service
@@ -183,7 +183,7 @@ def record_mediation_arranged(*, actor, notice: DecisionNotice, arranged_on: dat
     _not_before("mediation_on", mediation_on, arranged_on, "it was arranged")
     mediation.stage, mediation.arranged_on, mediation.mediation_on = "arranged", arranged_on, mediation_on
     mediation.mediator = mediator
-    return _save_mediation(actor, mediation, "disputes.mediation.arranged",
+    return _save_mediation(actor, mediation, "dispute.mediation.arranged",
                            {"arranged_on": arranged_on, "mediation_on": mediation_on})
 
 
@@ -199,7 +199,7 @@ def record_mediation_held(*, actor, notice: DecisionNotice, held_on: date, outco
     if outcome not in dict(Mediation.OUTCOMES) or not outcome:
         raise ValidationError({"outcome": "Choose the outcome"})
     mediation.stage, mediation.held_on, mediation.outcome, mediation.agreement = "held", held_on, outcome, agreement
-    return _save_mediation(actor, mediation, "disputes.mediation.held", {"held_on": held_on, "outcome": outcome})
+    return _save_mediation(actor, mediation, "dispute.mediation.held", {"held_on": held_on, "outcome": outcome})
 
 
 @service
@@ -214,7 +214,7 @@ def record_certificate(*, actor, notice: DecisionNotice, issued_on: date) -> Med
     _not_before("issued_on", issued_on, mediation.held_on or mediation.declined_on or mediation.requested_on,
                 "the step before it")
     mediation.stage, mediation.certificate_on = "certificate", issued_on
-    return _save_mediation(actor, mediation, "disputes.mediation.certificate", {"issued_on": issued_on})
+    return _save_mediation(actor, mediation, "dispute.mediation.certificate", {"issued_on": issued_on})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,7 +254,7 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
     clock.refresh(notice)
     held = Cessation.objects.filter(notice=notice, status__in=CESSATION.steps["hold_for_appeal"].sources).update(
         status="held")
-    log.record(actor=actor, action="disputes.appeal.lodge", obj=appeal, child=notice.child_id,
+    log.record(actor=actor, action="dispute.appeal.lodge", obj=appeal, child=notice.child_id,
                after={"matters": matters, "lodged_on": lodged_on, "response_due": response_due,
                       "late": bool(notice.due("appeal_deadline") and lodged_on > notice.due("appeal_deadline")),
                       "holds_cessation": bool(held)})
@@ -275,7 +275,7 @@ def record_appeal_response(*, actor, appeal: Appeal, sent_on: date) -> Appeal:
     _not_before("sent_on", sent_on, appeal.lodged_on, "the appeal was registered")
     appeal.response_sent_on = sent_on
     appeal.save(update_fields=["response_sent_on"])
-    log.record(actor=actor, action="disputes.appeal.response", obj=appeal, child=appeal.child_id,
+    log.record(actor=actor, action="dispute.appeal.response", obj=appeal, child=appeal.child_id,
                after={"sent_on": sent_on, "on_time": sent_on <= appeal.response_due})
     return appeal
 
@@ -290,7 +290,7 @@ def set_hearing(*, actor, appeal: Appeal, hearing_on: date) -> Appeal:
     before = appeal.hearing_on
     appeal.hearing_on = hearing_on
     appeal.save(update_fields=["hearing_on"])
-    log.record(actor=actor, action="disputes.appeal.hearing", obj=appeal, child=appeal.child_id,
+    log.record(actor=actor, action="dispute.appeal.hearing", obj=appeal, child=appeal.child_id,
                before={"hearing_on": before}, after={"hearing_on": hearing_on})
     return appeal
 
@@ -316,7 +316,7 @@ def record_appeal_outcome(*, actor, appeal: Appeal, outcome: str, outcome_on: da
         enforce(CESSATION, cessation.status, "appeal_decided", to=cessation_status)
         cessation.status = cessation_status
         cessation.save(update_fields=["status"])
-    log.record(actor=actor, action="disputes.appeal.outcome", obj=appeal, child=appeal.child_id,
+    log.record(actor=actor, action="dispute.appeal.outcome", obj=appeal, child=appeal.child_id,
                after={"outcome": outcome, "outcome_on": outcome_on, "cessation": cessation_status})
     return appeal
 
@@ -341,7 +341,7 @@ def add_order(*, actor, appeal: Appeal, kind: str, made_on: date, text: str = ""
     _not_before("due_on", due_on, made_on, "the order was made")
     order = TribunalOrder.objects.create(appeal=appeal, kind=kind, text=text, made_on=made_on, due_on=due_on,
                                          binding=kind != "recommendation")
-    log.record(actor=actor, action="disputes.order.create", obj=order, child=appeal.child_id,
+    log.record(actor=actor, action="dispute.order.create", obj=order, child=appeal.child_id,
                after={"kind": kind, "made_on": made_on, "due_on": due_on})
     return order
 
@@ -357,7 +357,7 @@ def record_compliance(*, actor, order: TribunalOrder, complied_on: date, notes: 
     _not_before("complied_on", complied_on, order.made_on, "the order was made")
     order.complied_on, order.compliance_notes = complied_on, notes
     order.save(update_fields=["complied_on", "compliance_notes"])
-    log.record(actor=actor, action="disputes.order.complied", obj=order, child=order.appeal.child_id,
+    log.record(actor=actor, action="dispute.order.complied", obj=order, child=order.appeal.child_id,
                after={"complied_on": complied_on, "on_time": complied_on <= order.due_on})
     return order
 
@@ -393,7 +393,7 @@ def record_complaint(*, actor, child, stage: str, received_on: date, complainant
     complaint = Complaint.objects.create(child=child, stage=stage, received_on=received_on, complainant=complainant,
                                          subject=subject, reference=reference, response_due=response_due,
                                          escalated_from=escalated_from, recorded_by=_actor_or_none(actor))
-    log.record(actor=actor, action="disputes.complaint.create", obj=complaint, child=child,
+    log.record(actor=actor, action="dispute.complaint.create", obj=complaint, child=child,
                after={"stage": stage, "received_on": received_on, "response_due": response_due,
                       "escalated_from": getattr(escalated_from, "pk", None)})
     return complaint
@@ -414,7 +414,7 @@ def record_complaint_response(*, actor, complaint: Complaint, responded_on: date
     complaint.responded_on, complaint.outcome = responded_on, outcome
     complaint.findings, complaint.remedies, complaint.learning = findings, remedies, learning
     complaint.save()
-    log.record(actor=actor, action="disputes.complaint.response", obj=complaint, child=complaint.child_id,
+    log.record(actor=actor, action="dispute.complaint.response", obj=complaint, child=complaint.child_id,
                after={"responded_on": responded_on, "outcome": outcome, "on_time": responded_on <= complaint.response_due})
     return complaint
 
@@ -482,7 +482,7 @@ def start_cessation(*, actor, plan, proposed_on: date, reason: str, review=None,
         child=plan.child, plan=plan, review=review, reason=reason, reason_detail=reason_detail,
         outcomes_achieved=outcomes_achieved, proposed_on=proposed_on,
         setting=setting, recorded_by=_actor_or_none(actor))
-    log.record(actor=actor, action="disputes.cessation.start", obj=cessation, child=plan.child_id,
+    log.record(actor=actor, action="dispute.cessation.start", obj=cessation, child=plan.child_id,
                after={"plan": plan.pk, "reason": reason, "proposed_on": proposed_on,
                       "review": getattr(review, "pk", None)})
     return cessation
@@ -517,7 +517,7 @@ def record_cessation_consultation(*, actor, cessation: Cessation, who: str, cons
             raise ValidationError({"urn": "Give the school or college consulted"})
         cessation.setting_consulted_on = consulted_on
     cessation.save()
-    log.record(actor=actor, action="disputes.cessation.consult", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.consult", obj=cessation, child=cessation.child_id,
                after={"who": who, "consulted_on": consulted_on, "setting": cessation.setting_id})
     return cessation
 
@@ -541,7 +541,7 @@ def record_cessation_response(*, actor, cessation: Cessation, who: str, response
     setattr(cessation, f"{who}_response_on", response_on)
     setattr(cessation, f"{who}_response", response)
     cessation.save()
-    log.record(actor=actor, action="disputes.cessation.response", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.response", obj=cessation, child=cessation.child_id,
                after={"who": who, "response_on": response_on})
     return cessation
 
@@ -577,7 +577,7 @@ def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bo
         for name in _family_recipients(cessation.child):
             generate_letter(actor=actor, code="cessation_not_ceasing", child=cessation.child, recipient=name,
                             context=_letter_context(cessation, recipient=name))
-        log.record(actor=actor, action="disputes.cessation.decide", obj=cessation, child=cessation.child_id,
+        log.record(actor=actor, action="dispute.cessation.decide", obj=cessation, child=cessation.child_id,
                    after={"cease": False, "decided_on": decided_on})
         return cessation
     takes_effect_on = takes_effect_on or queries.suggested_cease_date(decided_on)
@@ -596,7 +596,7 @@ def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bo
                                               summary=f"Cease the plan: {CEASE_REASONS[cessation.reason]}")
     cessation.status = "notice_sent"
     cessation.save()
-    log.record(actor=actor, action="disputes.cessation.decide", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.decide", obj=cessation, child=cessation.child_id,
                after={"cease": True, "decided_on": decided_on, "takes_effect_on": takes_effect_on,
                       "notice": cessation.notice_id})
     return cessation
@@ -615,7 +615,7 @@ def confirm_no_appeal(*, actor, cessation: Cessation, confirmed_on: date, note: 
         raise ValidationError({"note": "Record how the family confirmed it (who, and by what means)"})
     cessation.no_appeal_confirmed_on, cessation.no_appeal_note = confirmed_on, note
     cessation.save(update_fields=["no_appeal_confirmed_on", "no_appeal_note"])
-    log.record(actor=actor, action="disputes.cessation.no_appeal", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.no_appeal", obj=cessation, child=cessation.child_id,
                after={"confirmed_on": confirmed_on})
     return cessation
 
@@ -640,7 +640,7 @@ def apply_cessation(*, actor, cessation: Cessation, ceased_on: date) -> Cessatio
     plans.mark_ceased(actor=actor, plan=cessation.plan, ceased_on=ceased_on, reason=cessation.reason)
     cessation.status, cessation.ceased_on = "ceased", ceased_on
     cessation.save(update_fields=["status", "ceased_on"])
-    log.record(actor=actor, action="disputes.cessation.apply", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.apply", obj=cessation, child=cessation.child_id,
                after={"ceased_on": ceased_on, "plan": cessation.plan_id})
     return cessation
 
@@ -658,7 +658,7 @@ def withdraw_cessation(*, actor, cessation: Cessation, withdrawn_on: date, reaso
     cessation.decision_reasons = (cessation.decision_reasons + "\n\n" if cessation.decision_reasons else "") + \
         f"Withdrawn {withdrawn_on:%-d %B %Y}: {reason}"
     cessation.save(update_fields=["status", "decision_reasons"])
-    log.record(actor=actor, action="disputes.cessation.withdraw", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.withdraw", obj=cessation, child=cessation.child_id,
                after={"withdrawn_on": withdrawn_on, "reason": reason})
     return cessation
 
@@ -676,5 +676,5 @@ def update_settings(*, actor, values: dict) -> DisputeSettings:
             raise ValidationError({name: "Enter a whole number of working days from 1 to 120"})
         setattr(current, name, value)
     current.save()
-    log.record(actor=actor, action="disputes.settings.update", obj=current, before=before, after=values)
+    log.record(actor=actor, action="dispute.settings.update", obj=current, before=before, after=values)
     return current
