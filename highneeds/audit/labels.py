@@ -222,6 +222,7 @@ ACTIONS = {
     "request.assign": "Assigned a caseworker",
     "request.consult_school": "Consulted a school",
     "request.consultation_response": "Recorded a school's reply",
+    "request.create": "Received a request for an assessment",
     "request.decide_assess": "Decided whether to assess",
     "request.decide_issue": "Decided whether to issue a plan",
     "request.draft_sent": "Sent the draft plan",

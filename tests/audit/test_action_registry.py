@@ -46,7 +46,7 @@ def action_literals() -> dict[str, str]:
                 pairs = list(zip(named[len(named) - len(node.defaults):], node.defaults))
                 pairs += [(a, d) for a, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
                 values = [d for a, d in pairs if a.arg in ("what", "action")]
-            for value in values:
+            for value in (inner for v in values for inner in ast.walk(v)):  # `"a.x" if c else "a.y"` too
                 if (isinstance(value, ast.Constant) and isinstance(value.value, str) and DOTTED.match(value.value)
                         and value.value.split(".")[0] in domains):
                     found.setdefault(value.value, f"{path.relative_to(PACKAGE.parent)}:{value.lineno}")
