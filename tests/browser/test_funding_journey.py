@@ -13,6 +13,7 @@ from highneeds.funding import services
 from highneeds.funding.examples import install_all
 from highneeds.funding.models import AreaOfNeed, Band, Commitment
 from highneeds.funding.presenting import current_financial_year, gbp
+from tests.write_guard import allow_writes
 
 from .axe import assert_accessible
 
@@ -22,7 +23,8 @@ def pence(value) -> Decimal:
 
 
 def test_band_change_after_panel_moves_the_dsg_position(page, live_server, signed_in, make_child, make_establishment):
-    install_all()  # the shipped frameworks (a transactional test's flush removes what migrations installed)
+    with allow_writes():  # what the data migration does: re-installs the shipped frameworks, which a
+        install_all()     # transactional test's flush removed
     year = current_financial_year()
     framework_bands = {b.code: b for b in Band.objects.filter(framework__code="mainstream-top-up")}
     school = make_establishment(establishment_type="MS_LA", name="Brookside Primary")
