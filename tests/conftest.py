@@ -8,9 +8,23 @@ from datetime import date
 
 import pytest
 
+from tests.write_guard import allow_writes, install_write_guard, take_violations  # noqa: F401 (allow_writes: for tests)
+
 os.environ.setdefault("HIGHNEEDS_TESTING", "1")
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _no_write_outside_a_service():
+    """Fail a test in which application code wrote to a domain table outside a running `@service`
+    (tests/write_guard.py). The guard raises at the write; this also catches a write whose error was swallowed."""
+    install_write_guard()
+    take_violations()
+    yield
+    found = take_violations()
+    if found:
+        pytest.fail("write to a domain table outside a @service:\n" + "\n".join(found), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from highneeds.audit import log
-from highneeds.audit.service import require, service
+from highneeds.audit.service import bookkeeping, require, service
 from highneeds.people.validation import refuse_hidden_characters
 
 from . import two_factor
@@ -200,7 +200,8 @@ def authenticate_token(key: str) -> User | None:
     if token is None or token.revoked_at or (token.expires_at and token.expires_at <= now) or not token.user.is_active:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # bookkeeping, not a record change
+        with bookkeeping():  # not a change to anyone's record, so no service or audit event
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

@@ -126,7 +126,7 @@ MEDIATION_FIELDS = tuple(MediationOut.model_fields)
 @guarded("disputes.view")
 def child_disagreements(request, child_id: int = Path(..., ge=1, le=MAX_ID)):
     try:
-        child = open_child_record(request.auth, child_id, what="disputes.view_api")
+        child = open_child_record(request.auth, child_id, what="dispute.view_api")
     except PermissionDenied:
         raise Http404("child") from None
     found = queries.child_disputes(child)

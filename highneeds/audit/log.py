@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import service
+from . import labels, service
 from .context import current_request_id
 from .models import AuditEvent, ChainHead
 
@@ -38,6 +40,19 @@ class Entry:
     after: Any = None
 
 
+logger = logging.getLogger(__name__)
+
+
+def _check_action(action: str) -> None:
+    """An action outside the registry (labels.ACTIONS) is a bug: refused in development and tests; in production
+    the event is still written (losing it would be worse) and the gap logged."""
+    if action in labels.ACTIONS:
+        return
+    if settings.DEBUG or getattr(settings, "TESTING", False):
+        labels.check_registered(action)
+    logger.warning("audit action %r is not registered", action)
+
+
 def _actor_fields(actor) -> tuple[int | None, str]:
     if actor is None or getattr(actor, "is_system", False):
         return None, getattr(actor, "label", "system")
@@ -50,6 +65,9 @@ def record_many(*, actor, entries: Iterable[Entry]) -> list[AuditEvent]:
     """Append entries to the chain. Inside a service they join its chain append, made as the last step of
     its transaction; outside one they are appended at once. The returned events get their sequence number
     and hash when appended."""
+    entries = list(entries)
+    for entry in entries:
+        _check_action(entry.action)
     actor_id, label = _actor_fields(actor)
     rid = current_request_id()
     events = [

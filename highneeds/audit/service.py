@@ -9,6 +9,7 @@ briefly; a service must therefore not catch an error from a rolled-back inner sa
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import re
@@ -47,6 +48,24 @@ _current: contextvars.ContextVar[_Call | None] = contextvars.ContextVar("highnee
 
 def in_service() -> bool:
     return _current.get() is not None
+
+
+_bookkeeping: contextvars.ContextVar[bool] = contextvars.ContextVar("highneeds_bookkeeping", default=False)
+
+
+@contextlib.contextmanager
+def bookkeeping():
+    """Mark a write outside a service that changes no one's record (a token's last-used stamp, a job's progress
+    counter), so the test suite's write-outside-service check (tests/write_guard.py) lets it through."""
+    token = _bookkeeping.set(True)
+    try:
+        yield
+    finally:
+        _bookkeeping.reset(token)
+
+
+def in_bookkeeping() -> bool:
+    return _bookkeeping.get()
 
 
 def defer_audit(events: list, append) -> bool:

@@ -10,6 +10,8 @@ from importlib import import_module
 from django.db.models import Q
 
 from highneeds.accounts.models import User
+from highneeds.audit import log
+from highneeds.audit.service import require, service
 from highneeds.casework import services as casework
 from highneeds.casework.models import AssessmentRequest
 from highneeds.panels import services as panels
@@ -40,7 +42,17 @@ def prepare(actor, progress=None) -> dict[str, int]:
             if missing.name != f"highneeds.{app}.demo":
                 raise
             continue
-        counts.update(module.prepare(actor, progress=progress))
+        counts.update(prepare_app(actor=actor, module=module, progress=progress))
+    return counts
+
+
+@service
+def prepare_app(*, actor, module, progress=None) -> dict[str, int]:
+    """The one audited bulk load for an app's demo records: `module.prepare` may bulk-insert (too many rows
+    for a service call each), so it runs only inside this service, all or nothing, with one audit event."""
+    require(actor, "people.import_children")
+    counts = module.prepare(actor, progress=progress)
+    log.record(actor=actor, action="demo.prepare", after={"app": module.__name__, **counts})
     return counts
 
 

@@ -32,7 +32,7 @@ from .models import Appeal, Cessation, Complaint, DecisionNotice, DisputeSetting
 from .plain import STATUS_TEXT, step_label, status_tag
 
 
-def _child(request, child_id: int, what: str = "disputes.view") -> Child:
+def _child(request, child_id: int, what: str = "dispute.view") -> Child:
     if not Child.objects.filter(pk=child_id).exists():
         raise Http404("child")
     try:
@@ -90,7 +90,7 @@ def _notice_row(notice: DecisionNotice) -> dict:
 
 @requires("disputes.view")
 def letter(request, child_id: int, letter_id: int):
-    child = _child(request, child_id, what="disputes.view_letter")
+    child = _child(request, child_id, what="dispute.view_letter")
     found = get_object_or_404(Letter, pk=letter_id, child=child, template_code__startswith="cessation_")
     return render(request, "disputes/letter.html", {"page_title": found.subject, "child": child, "letter": found,
                                                     "recipients": recipients.for_page(child)})
@@ -246,7 +246,7 @@ def _step_view(model, steps: dict, child_of: Callable, caption: Callable, relate
         spec = steps.get(slug)
         if obj is None or spec is None:
             raise Http404("not found")
-        child = _child(request, child_of(obj), what="disputes.view_for_edit")
+        child = _child(request, child_of(obj), what="dispute.view_for_edit")
         if not spec.shown(obj):
             messages.success(request, "That step is not open now")
             return redirect("disputes:child", child.pk)
@@ -272,7 +272,7 @@ cessation_step = _step_view(Cessation, CESSATION_STEPS, lambda c: c.child_id,
 
 
 def _new(request, child_id: int, title: str, form_class, save: Callable, **form_kwargs):
-    child = _child(request, child_id, what="disputes.view_for_edit")
+    child = _child(request, child_id, what="dispute.view_for_edit")
     spec = Step("new", title, form_class, save, form_kwargs=lambda _: form_kwargs)
     return _run_step(request, spec, child, child, child.full_name)
 

@@ -25,6 +25,7 @@ def generate_letter(*, actor, code: str, child, request=None, recipient: str, co
     A council's saved text that no longer fills in (saved before these checks, or planted in the database)
     does not stop the statutory step: the letter goes out in the text as supplied, and that is audited and
     shown on the Letters page until someone fixes the template."""
+    require(actor, "people.view_child", child)  # whoever writes about a child must be able to see the record
     try:
         subject, body = render(code, context)
     except ValidationError as problem:

@@ -14,6 +14,7 @@ from datetime import datetime
 from django_tasks import task
 
 from highneeds.accounts.roles import SYSTEM
+from highneeds.audit.service import bookkeeping
 from highneeds.engine.sen2.validate import validate_bytes
 from highneeds.engine.sen2 import model as m
 from highneeds.jobs.queue import enqueue_once
@@ -36,7 +37,8 @@ def build_return(kept_id: int) -> dict:
 
 def _progress(kept_id: int):
     def report(done: int, total: int) -> None:
-        KeptReturn.objects.filter(pk=kept_id).update(done=done, total=total, state="building")
+        with bookkeeping():  # a progress counter, not a change to anyone's record
+            KeptReturn.objects.filter(pk=kept_id).update(done=done, total=total, state="building")
     return report
 
 

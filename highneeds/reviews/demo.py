@@ -134,7 +134,7 @@ def prepare(actor, progress=None) -> dict[str, int]:
         AnnualReview.objects.bulk_create(current, batch_size=1000)
         counts["annual_reviews"] = len(history) + len(current)
         _decide_some(actor, today)
-        log.record(actor=actor, action="reviews.demo", after={"history": len(history), "current": len(current)})
+        log.record(actor=actor, action="review.demo", after={"history": len(history), "current": len(current)})
     counts["phase_transfers"] = services.identify_phase_transfers(actor=actor, today=today)
     if not Reassessment.objects.exists() and len(live) > 10:
         first = services.request_reassessment(actor=actor, plan=live[3], received_on=today - timedelta(days=9),

@@ -95,9 +95,12 @@ def test_every_action_has_words_and_one_kind_that_the_database_filter_agrees_wit
 def test_kind_and_its_database_filter_agree():
     from highneeds.accounts.roles import SYSTEM
 
-    actions = [*labels.ACTIONS, "plan.view_api", "disputes.appeal.lodge", "access.denied", "auth.sign_in",
-               "portal.plan.view", "planning.export", "thing.was_denied"]
+    actions = [*labels.ACTIONS, "plan.view_api", "dispute.appeal.lodge", "access.denied", "auth.sign_in",
+               "portal.plan.view", "planning.export"]
     log.record_many(actor=SYSTEM, entries=[log.Entry(action=a) for a in actions])
+    # An old stored event whose name is no longer registered is still sorted (appended as stored, unchecked).
+    log.append([AuditEvent(actor_label="system", action="thing.was_denied", request_id="")])
+    actions.append("thing.was_denied")
     for k in labels.KINDS:
         in_db = set(AuditEvent.objects.filter(labels.kind_q(k)).values_list("action", flat=True))
         assert in_db == {a for a in actions if labels.kind(a) == k}, k

@@ -24,7 +24,7 @@ def save(page) -> None:
 
 
 def test_mediation_certificate_appeal_and_order(page, live_server, signed_in, make_child):
-    child = make_child(first_name="Rowan", last_name="Testley", sen_status="E")
+    make_child(first_name="Rowan", last_name="Testley", sen_status="E")
     today = date.today()
     signed_in("caseworker")
 

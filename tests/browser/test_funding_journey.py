@@ -15,6 +15,7 @@ from highneeds.funding.examples import install_all
 from highneeds.funding.models import Band, Commitment
 from highneeds.funding.presenting import current_financial_year, gbp
 from tests.funding.conftest import build_placement_decision
+from tests.write_guard import allow_writes
 
 from .axe import assert_accessible
 from .helpers import sign_in
@@ -28,7 +29,8 @@ def pence(value) -> Decimal:
 
 def test_band_change_after_panel_moves_the_s151_position(page, browser, live_server, signed_in, make_user,
                                                         make_child, make_establishment):
-    install_all()  # the shipped frameworks (a transactional test's flush removes what migrations installed)
+    with allow_writes():  # what the data migration does: re-installs the shipped frameworks, which a
+        install_all()     # transactional test's flush removed
     year = current_financial_year()
     bands = {b.code: b for b in Band.objects.filter(framework__code="mainstream-top-up")}
     _, child, school = build_placement_decision(make_user, make_child, make_establishment,

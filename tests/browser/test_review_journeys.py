@@ -68,7 +68,7 @@ def test_caseworker_amends_one_plan_and_ceases_another_and_the_family_sees_both(
     school = make_establishment(name="Brookside Primary")
     amara = make_child(first_name="Amara", last_name="Testworth", sen_status="E", establishment=school)
     rowan = make_child(first_name="Rowan", last_name="Testworth", sen_status="E", establishment=school)
-    amara_plan, rowan_plan = make_plan(amara, school), make_plan(rowan, school)
+    _amara_plan, rowan_plan = make_plan(amara, school), make_plan(rowan, school)
     worker = make_user("caseworker", first_name="Casey", last_name="Worker")
     parent = make_user("parent", first_name="Pat", last_name="Testworth")
     for child in (amara, rowan):

@@ -36,7 +36,7 @@ def test_a_childs_disagreements(client, caseworker, notice):
     assert deadline["done"] == ago(60).isoformat()
     assert body["appeals"][0]["orders"][0]["overdue"] is True
     assert body["complaints"][0]["stage"] == "stage1"
-    assert AuditEvent.objects.filter(action="disputes.view_api", child_id=notice.child_id).count() == 1
+    assert AuditEvent.objects.filter(action="dispute.view_api", child_id=notice.child_id).count() == 1
 
 
 def test_other_roles_get_403_and_missing_children_404(client, make_user, caseworker, child):

@@ -54,7 +54,7 @@ def test_applies_past_the_window_and_leaves_the_rest_in_force(caseworker, plan, 
     ceased = Plan.objects.get(pk=plan.pk)
     assert (ceased.status, ceased.ceased_on) == ("ceased", deadline + timedelta(days=1))
     assert Plan.objects.get(pk=second_plan.pk).status == "final"
-    assert AuditEvent.objects.filter(action="disputes.cessation.apply", actor_label="apply-cessations").count() == 1
+    assert AuditEvent.objects.filter(action="dispute.cessation.apply", actor_label="apply-cessations").count() == 1
     assert plan.child.first_name not in output
     assert "0 plan(s) ceased" in run()  # running again changes nothing
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from highneeds.demo.extras import prepare_app
 from highneeds.accounts.roles import SYSTEM
 from highneeds.disputes import demo, queries
 from highneeds.disputes.models import Appeal, Cessation, Complaint, DecisionNotice, Mediation, TribunalOrder
@@ -22,7 +23,7 @@ def plans(make_child, make_establishment):
 
 
 def test_demo_disagreements_are_made_once(plans):
-    counts = demo.prepare(SYSTEM)
+    counts = prepare_app(actor=SYSTEM, module=demo)
     assert counts["disagreement_notices"] == 5
     assert Mediation.objects.count() == 4 and Appeal.objects.count() == 2
     assert TribunalOrder.objects.count() == 2
@@ -33,9 +34,9 @@ def test_demo_disagreements_are_made_once(plans):
     overview = queries.overview(date.today())
     assert overview["certificates"] and overview["to_arrange"] and overview["overdue_orders"]
     assert overview["responses"] and overview["cessations"] and overview["complaints"]
-    assert demo.prepare(SYSTEM) == {}
+    assert prepare_app(actor=SYSTEM, module=demo) == {}
     assert DecisionNotice.objects.count() == 5
 
 
 def test_demo_needs_plans():
-    assert demo.prepare(SYSTEM) == {}
+    assert prepare_app(actor=SYSTEM, module=demo) == {}

@@ -62,11 +62,11 @@ def test_a_caseworker_records_a_notice_mediation_and_appeal_through_the_forms(cl
     response = client.post(f"/disputes/child/{child.pk}/notice/", {"matter": "plan_content", **d("sent_on", ago(50))})
     assert response.status_code == 302 and response["Location"] == f"/disputes/child/{child.pk}/"
     notice = DecisionNotice.objects.get(child=child)
-    assert AuditEvent.objects.filter(action="disputes.view", child_id=child.pk).count() == 0  # no reads yet
+    assert AuditEvent.objects.filter(action="dispute.view", child_id=child.pk).count() == 0  # no reads yet
     page = client.get(f"/disputes/child/{child.pk}/").content.decode()
     assert "Family&#39;s last day to appeal" in page or "Family's last day to appeal" in page
     assert "Record the family&#39;s contact with the mediation adviser" in page
-    assert AuditEvent.objects.filter(action="disputes.view", child_id=child.pk).count() == 1
+    assert AuditEvent.objects.filter(action="dispute.view", child_id=child.pk).count() == 1
 
     # Field-level errors: a missing date and an empty issues box.
     response = client.post(f"/disputes/notice/{notice.pk}/contact/", {"contacted_on-day": ""})

@@ -44,10 +44,10 @@ def test_only_casework_can_record_disagreements(make_user, child, plan, role):
 
 def test_each_step_is_audited_against_the_child(caseworker, notice):
     services.record_adviser_contact(actor=caseworker, notice=notice, contacted_on=notice.sent_on + timedelta(days=3))
-    event = AuditEvent.objects.filter(action="disputes.mediation.contact").get()
+    event = AuditEvent.objects.filter(action="dispute.mediation.contact").get()
     assert event.child_id == notice.child_id and event.actor_id == caseworker.pk
     assert event.after["within_2_months"] is True
-    assert AuditEvent.objects.filter(action="disputes.notice.create", child_id=notice.child_id).exists()
+    assert AuditEvent.objects.filter(action="dispute.notice.create", child_id=notice.child_id).exists()
 
 
 # --- mediation and the statutory clock ---------------------------------------------------------------
@@ -303,7 +303,7 @@ def test_start_cessation_from_an_annual_review_keeps_the_link(caseworker, plan):
                                          meeting_on=ago(30), stage="decided")
     cessation = services.start_cessation(actor=caseworker, plan=plan, proposed_on=ago(2), reason="2", review=review)
     assert cessation.review == review and list(review.cessations.all()) == [cessation]
-    event = AuditEvent.objects.get(action="disputes.cessation.start")
+    event = AuditEvent.objects.get(action="dispute.cessation.start")
     assert event.after["review"] == review.pk and event.child_id == plan.child_id
 
 

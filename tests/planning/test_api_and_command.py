@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from highneeds.demo.extras import prepare_app
 from highneeds.accounts.roles import SYSTEM
 from highneeds.planning import demo
 from highneeds.planning.models import Scenario
@@ -59,8 +60,8 @@ def test_the_command_runs_a_scenario_to_a_workbook_and_csv(make_scenario, tmp_pa
 
 
 def test_demo_scenarios_are_made_once(small_council):
-    assert demo.prepare(SYSTEM) == {"scenarios": 2}
-    assert demo.prepare(SYSTEM) == {"scenarios": 0}
+    assert prepare_app(actor=SYSTEM, module=demo) == {"scenarios": 2}
+    assert prepare_app(actor=SYSTEM, module=demo) == {"scenarios": 0}
     baseline, valve = Scenario.objects.get(is_baseline=True), Scenario.objects.get(name=demo.SAFETY_VALVE)
     assert baseline.name == demo.BASELINE
     assert valve.levers["new_places"][0]["places"] == 40 and valve.levers["fewer_requests"]["value"] == 0.10

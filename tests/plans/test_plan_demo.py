@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from highneeds.demo.extras import prepare_app
 from highneeds.accounts.roles import SYSTEM
 from highneeds.casework.models import CaseEvent
 from highneeds.engine import planquality
@@ -19,7 +20,7 @@ def test_demo_plans_for_children_with_plans(make_child, make_establishment):
     CaseEvent.objects.create(child=history_only, event_type="plan_ceased", occurred_on=date(2023, 7, 20),
                              detail={"reason": "2"})
     make_child(sen_status="K")  # no plan: nothing made
-    counts = demo.prepare(SYSTEM)
+    counts = prepare_app(actor=SYSTEM, module=demo)
     assert counts["plans"] == 22
     assert Plan.objects.filter(status="final").count() == 21
     ceased = Plan.objects.get(child=history_only)
@@ -35,5 +36,5 @@ def test_demo_plans_for_children_with_plans(make_child, make_establishment):
     changes = planquality.diff(first.plan.versions.get(number=1).sections, first.sections)
     assert any(d.changes for d in changes)
     # idempotent
-    assert demo.prepare(SYSTEM) == {"plans": 0, "plan_versions": 0}
+    assert prepare_app(actor=SYSTEM, module=demo) == {"plans": 0, "plan_versions": 0}
     assert Plan.objects.count() == 22

@@ -30,4 +30,4 @@ def test_the_nightly_command(make_plan):
     AnnualReview.objects.update(next_due=None)
     assert "1 reviews, 1 phase transfers and 0 reassessments recalculated" in run("--no-schedule")
     assert AnnualReview.objects.get(plan=plan).next_due == date(2026, 12, 10)
-    assert AuditEvent.objects.filter(action="reviews.recalculate").count() == 3
+    assert AuditEvent.objects.filter(action="review.recalculate").count() == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from highneeds.demo.extras import prepare_app
 from highneeds.accounts.roles import SystemActor
 from highneeds.casework.models import CaseEvent
 from highneeds.reviews import demo
@@ -28,7 +29,7 @@ def test_demo_is_bulk_and_idempotent(make_plan):
                                      detail={"outcome": "amend" if n % 2 else "maintain"})
             meeting += timedelta(days=360)
     actor = SystemActor("demo")
-    counts = demo.prepare(actor)
+    counts = prepare_app(actor=actor, module=demo)
     history = AnnualReview.objects.filter(from_history=True)
     meetings = set(CaseEvent.objects.filter(event_type="annual_review_meeting").values_list("child_id", "occurred_on"))
     # every recorded meeting, plus the yearly reviews since census day for most plans (one in seven left behind)
@@ -41,6 +42,6 @@ def test_demo_is_bulk_and_idempotent(make_plan):
     latest = current.get(plan=plans[5])  # caught up or not, it counts from the last meeting held
     assert latest.counted_from == history.filter(plan=plans[5]).latest("held_on").held_on
     assert counts["annual_reviews"] == history.count() + current.count()
-    again = demo.prepare(actor)
+    again = prepare_app(actor=actor, module=demo)
     assert again == {"annual_reviews": 0, "phase_transfers": 0, "reassessments": 0}
     assert AnnualReview.objects.count() == history.count() + current.count()

@@ -245,7 +245,6 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
 
     # -- step instances, straight from the table -----------------------------------------------
     parts = []
-    all_cases = np.arange(n, dtype=np.int64)
     for r, rule in RULES:
         if rule.starts == CLOCK:
             i_case = np.flatnonzero(clock_start > 0)
