@@ -61,7 +61,7 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
     clock.refresh(notice)
     held = Cessation.objects.filter(notice=notice, status__in=CESSATION.steps["hold_for_appeal"].sources).update(
         status="held")
-    log.record(actor=actor, action="disputes.appeal.lodge", obj=appeal, child=notice.child_id,
+    log.record(actor=actor, action="dispute.appeal.lodge", obj=appeal, child=notice.child_id,
                after={"matters": matters, "lodged_on": lodged_on, "response_due": response_due,
                       "late": bool(notice.due("appeal_deadline") and lodged_on > notice.due("appeal_deadline")),
                       "holds_cessation": bool(held)})
@@ -82,7 +82,7 @@ def record_appeal_response(*, actor, appeal: Appeal, sent_on: date) -> Appeal:
     _not_before("sent_on", sent_on, appeal.lodged_on, "the appeal was registered")
     appeal.response_sent_on = sent_on
     appeal.save(update_fields=["response_sent_on"])
-    log.record(actor=actor, action="disputes.appeal.response", obj=appeal, child=appeal.child_id,
+    log.record(actor=actor, action="dispute.appeal.response", obj=appeal, child=appeal.child_id,
                after={"sent_on": sent_on, "on_time": sent_on <= appeal.response_due})
     return appeal
 
@@ -97,7 +97,7 @@ def set_hearing(*, actor, appeal: Appeal, hearing_on: date) -> Appeal:
     before = appeal.hearing_on
     appeal.hearing_on = hearing_on
     appeal.save(update_fields=["hearing_on"])
-    log.record(actor=actor, action="disputes.appeal.hearing", obj=appeal, child=appeal.child_id,
+    log.record(actor=actor, action="dispute.appeal.hearing", obj=appeal, child=appeal.child_id,
                before={"hearing_on": before}, after={"hearing_on": hearing_on})
     return appeal
 
@@ -123,7 +123,7 @@ def record_appeal_outcome(*, actor, appeal: Appeal, outcome: str, outcome_on: da
         enforce(CESSATION, cessation.status, "appeal_decided", to=cessation_status)
         cessation.status = cessation_status
         cessation.save(update_fields=["status"])
-    log.record(actor=actor, action="disputes.appeal.outcome", obj=appeal, child=appeal.child_id,
+    log.record(actor=actor, action="dispute.appeal.outcome", obj=appeal, child=appeal.child_id,
                after={"outcome": outcome, "outcome_on": outcome_on, "cessation": cessation_status})
     return appeal
 
@@ -148,7 +148,7 @@ def add_order(*, actor, appeal: Appeal, kind: str, made_on: date, text: str = ""
     _not_before("due_on", due_on, made_on, "the order was made")
     order = TribunalOrder.objects.create(appeal=appeal, kind=kind, text=text, made_on=made_on, due_on=due_on,
                                          binding=kind != "recommendation")
-    log.record(actor=actor, action="disputes.order.create", obj=order, child=appeal.child_id,
+    log.record(actor=actor, action="dispute.order.create", obj=order, child=appeal.child_id,
                after={"kind": kind, "made_on": made_on, "due_on": due_on})
     return order
 
@@ -164,7 +164,7 @@ def record_compliance(*, actor, order: TribunalOrder, complied_on: date, notes: 
     _not_before("complied_on", complied_on, order.made_on, "the order was made")
     order.complied_on, order.compliance_notes = complied_on, notes
     order.save(update_fields=["complied_on", "compliance_notes"])
-    log.record(actor=actor, action="disputes.order.complied", obj=order, child=order.appeal.child_id,
+    log.record(actor=actor, action="dispute.order.complied", obj=order, child=order.appeal.child_id,
                after={"complied_on": complied_on, "on_time": complied_on <= order.due_on})
     return order
 

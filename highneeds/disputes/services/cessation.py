@@ -66,7 +66,7 @@ def start_cessation(*, actor, plan, proposed_on: date, reason: str, review=None,
         child=plan.child, plan=plan, review=review, reason=reason, reason_detail=reason_detail,
         outcomes_achieved=outcomes_achieved, proposed_on=proposed_on,
         setting=setting, recorded_by=_actor_or_none(actor))
-    log.record(actor=actor, action="disputes.cessation.start", obj=cessation, child=plan.child_id,
+    log.record(actor=actor, action="dispute.cessation.start", obj=cessation, child=plan.child_id,
                after={"plan": plan.pk, "reason": reason, "proposed_on": proposed_on,
                       "review": getattr(review, "pk", None)})
     return cessation
@@ -100,7 +100,7 @@ def record_cessation_consultation(*, actor, cessation: Cessation, who: str, cons
             raise ValidationError({"urn": "Give the school or college consulted"})
         cessation.setting_consulted_on = consulted_on
     cessation.save()
-    log.record(actor=actor, action="disputes.cessation.consult", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.consult", obj=cessation, child=cessation.child_id,
                after={"who": who, "consulted_on": consulted_on, "setting": cessation.setting_id})
     return cessation
 
@@ -124,7 +124,7 @@ def record_cessation_response(*, actor, cessation: Cessation, who: str, response
     setattr(cessation, f"{who}_response_on", response_on)
     setattr(cessation, f"{who}_response", response)
     cessation.save()
-    log.record(actor=actor, action="disputes.cessation.response", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.response", obj=cessation, child=cessation.child_id,
                after={"who": who, "response_on": response_on})
     return cessation
 
@@ -159,7 +159,7 @@ def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bo
         cessation.save()
         letters_to_family(actor=actor, code="cessation_not_ceasing", child=cessation.child,
                           fields=_cessation_fields(cessation))
-        log.record(actor=actor, action="disputes.cessation.decide", obj=cessation, child=cessation.child_id,
+        log.record(actor=actor, action="dispute.cessation.decide", obj=cessation, child=cessation.child_id,
                    after={"cease": False, "decided_on": decided_on})
         return cessation
     takes_effect_on = takes_effect_on or queries.suggested_cease_date(decided_on)
@@ -177,7 +177,7 @@ def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bo
                                               summary=f"Cease the plan: {CEASE_REASONS[cessation.reason]}")
     cessation.status = "notice_sent"
     cessation.save()
-    log.record(actor=actor, action="disputes.cessation.decide", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.decide", obj=cessation, child=cessation.child_id,
                after={"cease": True, "decided_on": decided_on, "takes_effect_on": takes_effect_on,
                       "notice": cessation.notice_id})
     return cessation
@@ -196,7 +196,7 @@ def confirm_no_appeal(*, actor, cessation: Cessation, confirmed_on: date, note: 
         raise ValidationError({"note": "Record how the family confirmed it (who, and by what means)"})
     cessation.no_appeal_confirmed_on, cessation.no_appeal_note = confirmed_on, note
     cessation.save(update_fields=["no_appeal_confirmed_on", "no_appeal_note"])
-    log.record(actor=actor, action="disputes.cessation.no_appeal", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.no_appeal", obj=cessation, child=cessation.child_id,
                after={"confirmed_on": confirmed_on})
     return cessation
 
@@ -219,7 +219,7 @@ def apply_cessation(*, actor, cessation: Cessation, ceased_on: date) -> Cessatio
     plans.mark_ceased(actor=actor, plan=cessation.plan, ceased_on=ceased_on, reason=cessation.reason)
     cessation.status, cessation.ceased_on = "ceased", ceased_on
     cessation.save(update_fields=["status", "ceased_on"])
-    log.record(actor=actor, action="disputes.cessation.apply", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.apply", obj=cessation, child=cessation.child_id,
                after={"ceased_on": ceased_on, "plan": cessation.plan_id})
     return cessation
 
@@ -237,7 +237,7 @@ def withdraw_cessation(*, actor, cessation: Cessation, withdrawn_on: date, reaso
     cessation.decision_reasons = (cessation.decision_reasons + "\n\n" if cessation.decision_reasons else "") + \
         f"Withdrawn {withdrawn_on:%-d %B %Y}: {reason}"
     cessation.save(update_fields=["status", "decision_reasons"])
-    log.record(actor=actor, action="disputes.cessation.withdraw", obj=cessation, child=cessation.child_id,
+    log.record(actor=actor, action="dispute.cessation.withdraw", obj=cessation, child=cessation.child_id,
                after={"withdrawn_on": withdrawn_on, "reason": reason})
     return cessation
 

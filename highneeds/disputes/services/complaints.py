@@ -47,7 +47,7 @@ def record_complaint(*, actor, child, stage: str, received_on: date, complainant
     complaint = Complaint.objects.create(child=child, stage=stage, received_on=received_on, complainant=complainant,
                                          subject=subject, reference=reference, response_due=response_due,
                                          escalated_from=escalated_from, recorded_by=_actor_or_none(actor))
-    log.record(actor=actor, action="disputes.complaint.create", obj=complaint, child=child,
+    log.record(actor=actor, action="dispute.complaint.create", obj=complaint, child=child,
                after={"stage": stage, "received_on": received_on, "response_due": response_due,
                       "escalated_from": getattr(escalated_from, "pk", None)})
     return complaint
@@ -68,7 +68,7 @@ def record_complaint_response(*, actor, complaint: Complaint, responded_on: date
     complaint.responded_on, complaint.outcome = responded_on, outcome
     complaint.findings, complaint.remedies, complaint.learning = findings, remedies, learning
     complaint.save()
-    log.record(actor=actor, action="disputes.complaint.response", obj=complaint, child=complaint.child_id,
+    log.record(actor=actor, action="dispute.complaint.response", obj=complaint, child=complaint.child_id,
                after={"responded_on": responded_on, "outcome": outcome, "on_time": responded_on <= complaint.response_due})
     return complaint
 

@@ -27,5 +27,5 @@ def update_settings(*, actor, values: dict) -> DisputeSettings:
             raise ValidationError({name: "Enter a whole number of working days from 1 to 120"})
         setattr(current, name, value)
     current.save()
-    log.record(actor=actor, action="disputes.settings.update", obj=current, before=before, after=values)
+    log.record(actor=actor, action="dispute.settings.update", obj=current, before=before, after=values)
     return current

@@ -38,7 +38,7 @@ def record_decision_notice(*, actor, child, matter: str, sent_on: date, letter=N
     notice = DecisionNotice.objects.create(child=child, matter=matter, sent_on=sent_on, letter=letter, request=request,
                                            summary=summary, recorded_by=_actor_or_none(actor))
     clock.refresh(notice)
-    log.record(actor=actor, action="disputes.notice.create", obj=notice, child=child,
+    log.record(actor=actor, action="dispute.notice.create", obj=notice, child=child,
                after={"matter": matter, "sent_on": sent_on, "letter": getattr(letter, "pk", None)})
     return notice
 
@@ -72,7 +72,7 @@ def record_adviser_contact(*, actor, notice: DecisionNotice, contacted_on: date)
     _not_before("contacted_on", contacted_on, notice.sent_on, "the notice was sent")
     _mediation(notice, "record_adviser_contact")
     mediation = Mediation(notice=notice, adviser_contacted_on=contacted_on)
-    return _save_mediation(actor, mediation, "disputes.mediation.contact",
+    return _save_mediation(actor, mediation, "dispute.mediation.contact",
                            {"contacted_on": contacted_on,
                             "within_2_months": contacted_on <= queries.adviser_contact_by(notice)})
 
@@ -93,7 +93,7 @@ def record_mediation_declined(*, actor, notice: DecisionNotice, declined_on: dat
     require(actor, PERM)
     mediation = _after_contact(notice, "record_mediation_declined", "declined_on", declined_on, "Enter the date")
     mediation.stage, mediation.declined_on = "declined", declined_on
-    return _save_mediation(actor, mediation, "disputes.mediation.declined", {"declined_on": declined_on})
+    return _save_mediation(actor, mediation, "dispute.mediation.declined", {"declined_on": declined_on})
 
 
 @service
@@ -111,7 +111,7 @@ def record_mediation_request(*, actor, notice: DecisionNotice, requested_on: dat
     mediation.stage, mediation.requested_on, mediation.issues = "requested", requested_on, issues
     mediation.health_in_dispute, mediation.health_only = health_in_dispute, health_only
     mediation.arranged_by = "icb" if health_only else "council"
-    return _save_mediation(actor, mediation, "disputes.mediation.requested",
+    return _save_mediation(actor, mediation, "dispute.mediation.requested",
                            {"requested_on": requested_on, "health_in_dispute": health_in_dispute,
                             "health_only": health_only})
 
@@ -127,7 +127,7 @@ def record_icbs_told(*, actor, notice: DecisionNotice, told_on: date) -> Mediati
     _not_future("told_on", told_on)
     _not_before("told_on", told_on, mediation.requested_on, "the family asked for mediation")
     mediation.icbs_told_on = told_on
-    return _save_mediation(actor, mediation, "disputes.mediation.icbs_told", {"told_on": told_on})
+    return _save_mediation(actor, mediation, "dispute.mediation.icbs_told", {"told_on": told_on})
 
 
 @service
@@ -144,7 +144,7 @@ def record_mediation_arranged(*, actor, notice: DecisionNotice, arranged_on: dat
     _not_before("mediation_on", mediation_on, arranged_on, "it was arranged")
     mediation.stage, mediation.arranged_on, mediation.mediation_on = "arranged", arranged_on, mediation_on
     mediation.mediator = mediator
-    return _save_mediation(actor, mediation, "disputes.mediation.arranged",
+    return _save_mediation(actor, mediation, "dispute.mediation.arranged",
                            {"arranged_on": arranged_on, "mediation_on": mediation_on})
 
 
@@ -160,7 +160,7 @@ def record_mediation_held(*, actor, notice: DecisionNotice, held_on: date, outco
     if outcome not in dict(Mediation.OUTCOMES) or not outcome:
         raise ValidationError({"outcome": "Choose the outcome"})
     mediation.stage, mediation.held_on, mediation.outcome, mediation.agreement = "held", held_on, outcome, agreement
-    return _save_mediation(actor, mediation, "disputes.mediation.held", {"held_on": held_on, "outcome": outcome})
+    return _save_mediation(actor, mediation, "dispute.mediation.held", {"held_on": held_on, "outcome": outcome})
 
 
 @service
@@ -175,6 +175,6 @@ def record_certificate(*, actor, notice: DecisionNotice, issued_on: date) -> Med
     _not_before("issued_on", issued_on, mediation.held_on or mediation.declined_on or mediation.requested_on,
                 "the step before it")
     mediation.stage, mediation.certificate_on = "certificate", issued_on
-    return _save_mediation(actor, mediation, "disputes.mediation.certificate", {"issued_on": issued_on})
+    return _save_mediation(actor, mediation, "dispute.mediation.certificate", {"issued_on": issued_on})
 
 

@@ -56,7 +56,7 @@ def recalculate_reviews(*, actor, today: date | None = None, batch_size: int = 2
             if progress:
                 progress(name, counts[name])
     counts["unreadable"] = len(broken)
-    log.record(actor=actor, action="reviews.recalculate", after={**counts, "unreadable_ids": broken[-50:]})
+    log.record(actor=actor, action="review.recalculate", after={**counts, "unreadable_ids": broken[-50:]})
     return counts
 
 
