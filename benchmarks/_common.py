@@ -73,17 +73,27 @@ def scratch_sqlite(prefix: str) -> str:
 
 def child_env(database_url: str, var_dir: str, keep: tuple[str, ...] = KEEP_ENV) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HIGHNEEDS_") or k in keep}
-    env.update({"HIGHNEEDS_DATABASE_URL": database_url, "HIGHNEEDS_VAR_DIR": var_dir,
-                "HIGHNEEDS_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40, "HIGHNEEDS_DEBUG": "0",
-                "HIGHNEEDS_LOG_LEVEL": "ERROR", "HIGHNEEDS_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-                "DJANGO_SETTINGS_MODULE": "highneeds.settings"})
+    env.update(
+        {
+            "HIGHNEEDS_DATABASE_URL": database_url,
+            "HIGHNEEDS_VAR_DIR": var_dir,
+            "HIGHNEEDS_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
+            "HIGHNEEDS_DEBUG": "0",
+            "HIGHNEEDS_LOG_LEVEL": "ERROR",
+            "HIGHNEEDS_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "DJANGO_SETTINGS_MODULE": "highneeds.settings",
+        }
+    )
     return env
 
 
-def run_in_child(script: str, database_url: str, var_dir: str, argv: list[str], keep: tuple[str, ...] = KEEP_ENV) -> int:
+def run_in_child(
+    script: str, database_url: str, var_dir: str, argv: list[str], keep: tuple[str, ...] = KEEP_ENV
+) -> int:
     """Re-run `script` with --_run against the given database."""
-    return subprocess.call([sys.executable, script, "--_run", *argv], env=child_env(database_url, var_dir, keep),
-                           cwd=ROOT)
+    return subprocess.call(
+        [sys.executable, script, "--_run", *argv], env=child_env(database_url, var_dir, keep), cwd=ROOT
+    )
 
 
 PGBIN = Path("/usr/lib/postgresql/15/bin")
@@ -108,13 +118,25 @@ class Cluster:
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/highneeds"
 
     def _run(self, *args, check: bool = True) -> None:
-        subprocess.run([*self.as_pg, *args], cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=check)
+        subprocess.run(
+            [*self.as_pg, *args], cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=check
+        )
 
     def start(self) -> None:
-        self._run(PGBIN / "pg_ctl", "-D", self.data, "-l", f"{self.dir}/server.log", "-w", "-t", "60", "-o",
-                  f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
-                  "-c fsync=off -c synchronous_commit=off -c max_connections=100", "start")
+        self._run(
+            PGBIN / "pg_ctl",
+            "-D",
+            self.data,
+            "-l",
+            f"{self.dir}/server.log",
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
+            "-c fsync=off -c synchronous_commit=off -c max_connections=100",
+            "start",
+        )
 
     def stop(self, check: bool = True) -> None:
         self._run(PGBIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=check)
@@ -131,8 +153,19 @@ def throwaway_postgres(prefix: str = "highneeds-pg-"):
         raise SystemExit(f"{PGBIN}/initdb not found: install postgresql, or set HIGHNEEDS_BENCH_PG_URL")
     cluster = Cluster(prefix)
     try:
-        cluster._run(PGBIN / "initdb", "-D", cluster.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                     "--locale=C.UTF-8", "--no-sync", "--no-instructions")
+        cluster._run(
+            PGBIN / "initdb",
+            "-D",
+            cluster.data,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+            "--no-instructions",
+        )
         cluster.start()
         cluster._run(PGBIN / "createdb", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "highneeds")
         yield cluster
@@ -175,8 +208,13 @@ def run_on_databases(script: str, argv: list[str], keep: tuple[str, ...] = KEEP_
     return status
 
 
-def main_on_databases(script: str, parser: argparse.ArgumentParser, run: Callable, argv: list[str] | None = None,
-                      keep: tuple[str, ...] = KEEP_ENV) -> None:
+def main_on_databases(
+    script: str,
+    parser: argparse.ArgumentParser,
+    run: Callable,
+    argv: list[str] | None = None,
+    keep: tuple[str, ...] = KEEP_ENV,
+) -> None:
     """A benchmark's `main`: in the child (--_run) time `run(args)`; otherwise re-run `script` once per database
     (run_on_databases) and exit with the children's status."""
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -31,10 +31,20 @@ def build(n_events: int, n_children: int, n_people: int, seed: int) -> dict:
     from highneeds.audit import log
 
     rng = random.Random(seed)
-    people = [create_user(actor=SYSTEM, username=f"staff{i:02d}", password=None, role="caseworker",
-                          first_name=f"Staff{i:02d}", last_name="Member") for i in range(n_people)]
-    dpo = create_user(actor=SYSTEM, username="dpo", password=None, role="admin", first_name="Data",
-                      last_name="Protection")
+    people = [
+        create_user(
+            actor=SYSTEM,
+            username=f"staff{i:02d}",
+            password=None,
+            role="caseworker",
+            first_name=f"Staff{i:02d}",
+            last_name="Member",
+        )
+        for i in range(n_people)
+    ]
+    dpo = create_user(
+        actor=SYSTEM, username="dpo", password=None, role="admin", first_name="Data", last_name="Protection"
+    )
     t0 = time.perf_counter()
     done = 0
     while done < n_events:
@@ -44,8 +54,14 @@ def build(n_events: int, n_children: int, n_people: int, seed: int) -> dict:
         for _ in range(batch):
             roll = rng.random()
             action = "access.denied" if roll < 0.005 else rng.choice(READS if roll < 0.7 else CHANGES)
-            entries.append(log.Entry(action=action, object_type="people.child", object_id=str(rng.randrange(n_children)),
-                                     child_id=rng.randrange(1, n_children + 1)))
+            entries.append(
+                log.Entry(
+                    action=action,
+                    object_type="people.child",
+                    object_id=str(rng.randrange(n_children)),
+                    child_id=rng.randrange(1, n_children + 1),
+                )
+            )
         log.record_many(actor=actor, entries=entries)
         done += batch
     return {"dpo": dpo, "person": people[0], "seconds": time.perf_counter() - t0}
@@ -67,8 +83,10 @@ def run(args) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     total = AuditEvent.objects.count()
-    print(f"database: {connection.vendor}; {total:,} audit events written in {data['seconds']:.1f} s "
-          f"({total / data['seconds']:,.0f} a second, hash chain included)")
+    print(
+        f"database: {connection.vendor}; {total:,} audit events written in {data['seconds']:.1f} s "
+        f"({total / data['seconds']:,.0f} a second, hash chain included)"
+    )
     client = Client()
     client.force_login(data["dpo"])
     child = random.Random(args.seed).randrange(1, args.children + 1)
@@ -78,9 +96,11 @@ def run(args) -> None:
         "one child": f"/audit/?child={child}",
         "one person": f"/audit/?person={data['person'].first_name}+Member",
         "refused attempts only": "/audit/?kind=refused",
-        "last week's dates": (f"/audit/?start-day={week.day}&start-month={week.month}&start-year={week.year}"
-                              f"&end-day={date.today().day}&end-month={date.today().month}"
-                              f"&end-year={date.today().year}"),
+        "last week's dates": (
+            f"/audit/?start-day={week.day}&start-month={week.month}&start-year={week.year}"
+            f"&end-day={date.today().day}&end-month={date.today().month}"
+            f"&end-year={date.today().year}"
+        ),
     }
     print(f"\n{args.repeat} runs each (p50 / p95, ms):")
     for name, url in pages.items():

@@ -44,8 +44,8 @@ def worker(database_url: str, children: int, searches: int, seed: int) -> dict:
 
     from highneeds.accounts.models import User
     from highneeds.accounts.roles import SYSTEM
-    from highneeds.demo.loader import load_demo
     from highneeds.demo import synthetic
+    from highneeds.demo.loader import load_demo
     from highneeds.engine import publicdata
     from highneeds.people.models import Child, Placement
     from highneeds.people.queries import ChildSearch, search_children
@@ -57,8 +57,15 @@ def worker(database_url: str, children: int, searches: int, seed: int) -> dict:
     scale = children / (la.ehcp_total + la.sen_support_total)
     started = time.perf_counter()
     council = synthetic.generate_council(la, scale=scale, seed=seed, shared=shared)
-    load_demo(actor=SYSTEM, councils=[council], shared=shared, council_name=f"{la.la_name} (synthetic)",
-              la_code=la.old_la_code, new_la_code=la.new_la_code, flush=True)
+    load_demo(
+        actor=SYSTEM,
+        councils=[council],
+        shared=shared,
+        council_name=f"{la.la_name} (synthetic)",
+        la_code=la.old_la_code,
+        new_la_code=la.new_la_code,
+        flush=True,
+    )
     loaded = time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -67,7 +74,9 @@ def worker(database_url: str, children: int, searches: int, seed: int) -> dict:
     user = User.objects.get(username="caseworker")
     rng = random.Random(seed)
     sample = list(Child.objects.order_by("?").values_list("first_name", "last_name", "upn", "date_of_birth")[:2000])
-    schools = list(Placement.objects.filter(end_date__isnull=True).values_list("establishment_id", flat=True).distinct())
+    schools = list(
+        Placement.objects.filter(end_date__isnull=True).values_list("establishment_id", flat=True).distinct()
+    )
     kinds = ["name", "upn", "dob", "setting"]
     criteria = []
     for i in range(searches):
@@ -105,8 +114,14 @@ def worker(database_url: str, children: int, searches: int, seed: int) -> dict:
         return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
     return {
-        "vendor": connection.vendor, "children": Child.objects.count(), "load_s": loaded, "searches": len(every),
-        "p50": pct(every, 0.5), "p95": pct(every, 0.95), "max": every[-1], "mean_hits": statistics.mean(hits),
+        "vendor": connection.vendor,
+        "children": Child.objects.count(),
+        "load_s": loaded,
+        "searches": len(every),
+        "p50": pct(every, 0.5),
+        "p95": pct(every, 0.95),
+        "max": every[-1],
+        "mean_hits": statistics.mean(hits),
         "by_kind": {k: {"p50": pct(v, 0.5), "p95": pct(v, 0.95), "max": max(v)} for k, v in timings.items()},
     }
 
@@ -131,17 +146,36 @@ def main() -> None:
         env = {**os.environ, "HIGHNEEDS_VAR_DIR": tmp}
         print(f"Child search: {args.searches} searches as the caseworker, first page of 25 plus the count")
         for label, url in backends:
-            done = subprocess.run([sys.executable, __file__, "--worker", url, "--children", str(args.children),
-                                   "--searches", str(args.searches), "--seed", str(args.seed)],
-                                  capture_output=True, text=True, env=env, cwd=ROOT)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    url,
+                    "--children",
+                    str(args.children),
+                    "--searches",
+                    str(args.searches),
+                    "--seed",
+                    str(args.seed),
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+            )
             if done.returncode:
                 print(f"{label}: failed\n{done.stderr[-3000:]}")
                 continue
             r = json.loads(done.stdout.strip().splitlines()[-1])
-            print(f"{label}: {r['children']:,} children (loaded in {r['load_s']:.1f} s), {r['searches']} searches, "
-                  f"{r['mean_hits']:,.0f} matches on average")
-            print(f"  all        p50 {r['p50']:7.1f} ms   p95 {r['p95']:7.1f} ms   max {r['max']:7.1f} ms   "
-                  "(target p95 < 100 ms)")
+            print(
+                f"{label}: {r['children']:,} children (loaded in {r['load_s']:.1f} s), {r['searches']} searches, "
+                f"{r['mean_hits']:,.0f} matches on average"
+            )
+            print(
+                f"  all        p50 {r['p50']:7.1f} ms   p95 {r['p95']:7.1f} ms   max {r['max']:7.1f} ms   "
+                "(target p95 < 100 ms)"
+            )
             for kind, t in r["by_kind"].items():
                 print(f"  {kind:10} p50 {t['p50']:7.1f} ms   p95 {t['p95']:7.1f} ms   max {t['max']:7.1f} ms")
 

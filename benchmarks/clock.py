@@ -58,12 +58,22 @@ def synthetic_cases(n: int, seed: int = 2024, today: date = date(2025, 6, 30)) -
             case["responsible_from"] = (received + timedelta(days=rng.randint(0, 20))).isoformat()
             day = date.fromisoformat(case["responsible_from"])
         if rng.random() < 0.08:
-            exceptions.append({"type": "PERSONAL_CIRCS", "from": (received + timedelta(days=rng.randint(0, 100))).isoformat(),
-                               "to": (received + timedelta(days=rng.randint(101, 160))).isoformat()})
+            exceptions.append(
+                {
+                    "type": "PERSONAL_CIRCS",
+                    "from": (received + timedelta(days=rng.randint(0, 100))).isoformat(),
+                    "to": (received + timedelta(days=rng.randint(101, 160))).isoformat(),
+                }
+            )
         if rng.random() < 0.03:
             start = received + timedelta(days=rng.randint(0, 100))
-            exceptions.append({"type": "ABSENT_AREA", "from": start.isoformat(),
-                               "to": (start + timedelta(days=rng.randint(27, 60))).isoformat()})
+            exceptions.append(
+                {
+                    "type": "ABSENT_AREA",
+                    "from": start.isoformat(),
+                    "to": (start + timedelta(days=rng.randint(27, 60))).isoformat(),
+                }
+            )
         decided = step(20, 56)
         if decided is None:
             cases.append(case)
@@ -92,7 +102,9 @@ def synthetic_cases(n: int, seed: int = 2024, today: date = date(2025, 6, 30)) -
                 events.append({"type": "advice_received", "date": got.isoformat(), "adviser": a})
                 latest = max(latest, got)
             if rng.random() < 0.02:
-                exceptions.append({"type": "MISSED_APPT", "date": (asked + timedelta(days=10)).isoformat(), "adviser": a})
+                exceptions.append(
+                    {"type": "MISSED_APPT", "date": (asked + timedelta(days=10)).isoformat(), "adviser": a}
+                )
         day = latest
         if rng.random() < 0.06:
             d = step(5, 40)
@@ -131,8 +143,11 @@ def synthetic_plan_cases(n: int, seed: int = 2024, today: date = date(2025, 6, 3
     for i in range(n):
         made = date.fromordinal(first + rng.randrange(span))
         events: list[dict] = [{"type": "final_plan_issued", "date": made.isoformat()}]
-        case: dict = {"id": f"p{i}", "date_of_birth": (made - timedelta(days=rng.randint(700, 6000))).isoformat(),
-                      "events": events}
+        case: dict = {
+            "id": f"p{i}",
+            "date_of_birth": (made - timedelta(days=rng.randint(700, 6000))).isoformat(),
+            "events": events,
+        }
         last = made
         anchor = made
 
@@ -147,8 +162,9 @@ def synthetic_plan_cases(n: int, seed: int = 2024, today: date = date(2025, 6, 3
         cycle = 0
         while True:
             meeting = anchor + timedelta(days=rng.randint(300, 390))
-            if not add("review_meeting_arranged", meeting - timedelta(days=rng.randint(20, 50)),
-                       meeting_on=meeting.isoformat()):
+            if not add(
+                "review_meeting_arranged", meeting - timedelta(days=rng.randint(20, 50)), meeting_on=meeting.isoformat()
+            ):
                 break
             add("review_invitations_sent", meeting - timedelta(days=rng.randint(8, 30)))
             add("review_advice_circulated", meeting - timedelta(days=rng.randint(5, 20)))
@@ -165,8 +181,9 @@ def synthetic_plan_cases(n: int, seed: int = 2024, today: date = date(2025, 6, 3
             if outcome == "cease":
                 key = f"cease-{cycle}"
                 add("decision_notice_sent", decided, decision=key, matter="cessation")
-                if rng.random() < 0.3 and add("mediation_requested", decided + timedelta(days=rng.randint(5, 40)),
-                                              decision=key):
+                if rng.random() < 0.3 and add(
+                    "mediation_requested", decided + timedelta(days=rng.randint(5, 40)), decision=key
+                ):
                     if add("mediation_held", last + timedelta(days=rng.randint(10, 40)), decision=key):
                         add("mediation_certificate_issued", last + timedelta(days=rng.randint(0, 5)), decision=key)
                 if rng.random() < 0.2:
@@ -176,15 +193,21 @@ def synthetic_plan_cases(n: int, seed: int = 2024, today: date = date(2025, 6, 3
                 break
             if rng.random() < 0.12:
                 transfer_on = date(meeting.year + 1, 9, 1)
-                add("phase_transfer_identified", meeting + timedelta(days=1), transfer_on=transfer_on.isoformat(),
-                    transfer=rng.choice(("school", "school", "secondary_to_post16", "post16")))
+                add(
+                    "phase_transfer_identified",
+                    meeting + timedelta(days=1),
+                    transfer_on=transfer_on.isoformat(),
+                    transfer=rng.choice(("school", "school", "secondary_to_post16", "post16")),
+                )
                 add("phase_transfer_amended", date(transfer_on.year, 2, rng.randint(1, 28)))
             if rng.random() < 0.04:
                 asked = meeting + timedelta(days=rng.randint(50, 100))
                 if add("reassessment_requested", asked):
                     outcome = "reassess" if rng.random() < 0.6 else "refuse"
-                    if add("reassessment_decision", asked + timedelta(days=rng.randint(5, 25)), outcome=outcome) \
-                            and outcome == "reassess":
+                    if (
+                        add("reassessment_decision", asked + timedelta(days=rng.randint(5, 25)), outcome=outcome)
+                        and outcome == "reassess"
+                    ):
                         add("reassessed_plan_issued", last + timedelta(days=rng.randint(60, 110)))
             cycle += 1
         events.sort(key=lambda e: e["date"])
@@ -220,11 +243,15 @@ def time_batch(label: str, cases: list[dict], today: date, repeat: int) -> float
     steps = sum(len(r.deadlines) for r in results)
     events = sum(len(c.get("events") or ()) for c in cases)
     statuses = Counter(s.status for r in results for s in r.deadlines)
-    print(f"{label}: clock for {len(cases):,} cases ({events:,} events, {steps:,} steps, {errors} with input errors): "
-          f"{wall:.2f} s wall, {cpu:.2f} s CPU, best of {len(runs)} ({wall / len(cases) * 1e6:.1f} µs a case)")
+    print(
+        f"{label}: clock for {len(cases):,} cases ({events:,} events, {steps:,} steps, {errors} with input errors): "
+        f"{wall:.2f} s wall, {cpu:.2f} s CPU, best of {len(runs)} ({wall / len(cases) * 1e6:.1f} µs a case)"
+    )
     print("  every run (wall s): " + ", ".join(f"{w:.2f}" for w, _ in runs))
-    print(f"  validating: {t3b - t3a:.2f} s column-wise ({len(positions):,} cases accepted), {t3 - t3b:.2f} s one at a "
-          f"time for the {len(one_by_one):,} handed back; evaluating: {t4 - t3:.2f} s")
+    print(
+        f"  validating: {t3b - t3a:.2f} s column-wise ({len(positions):,} cases accepted), {t3 - t3b:.2f} s one at a "
+        f"time for the {len(one_by_one):,} handed back; evaluating: {t4 - t3:.2f} s"
+    )
     print("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items())))
     return wall
 
@@ -243,8 +270,10 @@ def main(argv: list[str] | None = None) -> None:
     plans = synthetic_plan_cases(args.plan_cases, args.seed, today)
     generated = time.perf_counter() - t0
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"generated {len(cases):,} assessment and {len(plans):,} plan-life synthetic cases in {generated:.2f} s "
-          f"(not counted)")
+    print(
+        f"generated {len(cases):,} assessment and {len(plans):,} plan-life synthetic cases in {generated:.2f} s "
+        f"(not counted)"
+    )
     walls = [time_batch("assessments", cases, today, args.repeat)]
     if plans:
         walls.append(time_batch("plan's life", plans, today, args.repeat))

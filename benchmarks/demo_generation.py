@@ -47,8 +47,8 @@ def main() -> None:
         from django.db import connection
 
         from highneeds.accounts.roles import SYSTEM
-        from highneeds.demo.loader import load_demo
         from highneeds.demo import synthetic
+        from highneeds.demo.loader import load_demo
         from highneeds.engine import publicdata
 
         started = time.perf_counter()
@@ -61,8 +61,15 @@ def main() -> None:
         council = synthetic.generate_council(la, scale=args.scale, seed=args.seed, shared=shared)
         generated = time.perf_counter()
 
-        result = load_demo(actor=SYSTEM, councils=[council], shared=shared, council_name=f"{la.la_name} (synthetic)",
-                           la_code=la.old_la_code, new_la_code=la.new_la_code, flush=True)
+        result = load_demo(
+            actor=SYSTEM,
+            councils=[council],
+            shared=shared,
+            council_name=f"{la.la_name} (synthetic)",
+            la_code=la.old_la_code,
+            new_la_code=la.new_la_code,
+            flush=True,
+        )
         loaded = time.perf_counter()
         from highneeds.demo import extras
 
@@ -71,16 +78,22 @@ def main() -> None:
 
         rows = sum(result.counts.values())
         off = [c for c in result.checks if not c.ok]
-        print(f"Demo council: {la.la_name} ({la.old_la_code}), scale {args.scale:g}, seed {args.seed}, "
-              f"database {connection.vendor}")
+        print(
+            f"Demo council: {la.la_name} ({la.old_la_code}), scale {args.scale:g}, seed {args.seed}, "
+            f"database {connection.vendor}"
+        )
         print(f"  children                    {result.counts['children']:>12,}")
         print(f"  rows written (all tables)   {rows:>12,}")
         print(f"  migrate (not counted)       {migrated - started:>10.2f} s")
         print(f"  read targets + generate     {generated - migrated:>10.2f} s")
-        print(f"  load (incl. users, audit)   {loaded - generated:>10.2f} s   ({rows / (loaded - generated):,.0f} rows/s)")
+        print(
+            f"  load (incl. users, audit)   {loaded - generated:>10.2f} s   ({rows / (loaded - generated):,.0f} rows/s)"
+        )
         print(f"  generate + load             {loaded - migrated:>10.2f} s   (target < 60 s)")
-        print(f"  clocks and app records      {finished - loaded:>10.2f} s   "
-              f"({', '.join(f'{k} {v:,}' for k, v in prepared.items() if isinstance(v, int))})")
+        print(
+            f"  clocks and app records      {finished - loaded:>10.2f} s   "
+            f"({', '.join(f'{k} {v:,}' for k, v in prepared.items() if isinstance(v, int))})"
+        )
         print(f"  peak memory (ru_maxrss)     {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:>10.0f} MB")
         print(f"  calibration                 {len(result.checks) - len(off)}/{len(result.checks)} figures within 2%")
 

@@ -47,25 +47,35 @@ def main(data_dir: Path) -> None:
     big = int(np.nanargmax(h.totals[:, -1]))
     extra = h.las[big].with_columns(old_la_code=pl.lit("999"), la_name=pl.lit("Extra LA (benchmark copy)"))
     h153 = dataclasses.replace(
-        h, las=pl.concat([h.las, extra]),
-        groups=np.concatenate([h.groups, h.groups[big:big + 1]]), totals=np.concatenate([h.totals, h.totals[big:big + 1]]),
-        profile=np.concatenate([h.profile, h.profile[big:big + 1]]),
-        population=np.concatenate([h.population, h.population[big:big + 1]]))
+        h,
+        las=pl.concat([h.las, extra]),
+        groups=np.concatenate([h.groups, h.groups[big : big + 1]]),
+        totals=np.concatenate([h.totals, h.totals[big : big + 1]]),
+        profile=np.concatenate([h.profile, h.profile[big : big + 1]]),
+        population=np.concatenate([h.population, h.population[big : big + 1]]),
+    )
     f = load_flows(data_dir, h)
-    f153 = dataclasses.replace(f, new_plans=np.concatenate([f.new_plans, f.new_plans[big:big + 1]]),
-                               requests=np.concatenate([f.requests, f.requests[big:big + 1]]))
+    f153 = dataclasses.replace(
+        f,
+        new_plans=np.concatenate([f.new_plans, f.new_plans[big : big + 1]]),
+        requests=np.concatenate([f.requests, f.requests[big : big + 1]]),
+    )
     started = time.perf_counter()
     sims = simulate(h153, 10, 1000, seed=0, flows=f153)
     quantiles(sims)
     sim_s = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"cores used: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}")
-    print(f"forecast public, 152 LAs + England, 10 years, 1,000 simulations, read to CSV: {public_s:.2f} s "
-          f"({frame.height} rows)")
+    print(
+        f"forecast public, 152 LAs + England, 10 years, 1,000 simulations, read to CSV: {public_s:.2f} s "
+        f"({frame.height} rows)"
+    )
     print(f"calibrate + simulate + quantiles, 153 LAs, 10 years, 1,000 simulations: {sim_s:.2f} s")
     print(f"peak resident memory of the process: {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":
-    default = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+    default = Path(
+        os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
+    )
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else default)

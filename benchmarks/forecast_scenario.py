@@ -50,19 +50,28 @@ def main(data_dir: Path, la_code: str) -> None:
     fc.calibrate_public(data_dir, la_code, 2022)
     recalibrate_s = time.perf_counter() - started
     print(f"council: {base.la_name} ({base.la_code}), {base.total:,.0f} plans at January {base.base_year}")
-    print(f"calibrate_public, first call (reads the files): {calibrate_s:.2f} s; again (cached reads): "
-          f"{recalibrate_s:.2f} s")
+    print(
+        f"calibrate_public, first call (reads the files): {calibrate_s:.2f} s; again (cached reads): "
+        f"{recalibrate_s:.2f} s"
+    )
 
     changes = {
         "fewer requests 10% from 2024, 2-year ramp": fc.Levers(fewer_requests=fc.Ramp(0.10, 2024, 2)),
         "40 new ASD secondary places opening 2024": fc.Levers(
-            new_places=[fc.NewPlaces(40, "ASD", "secondary", 28_000, 2024)]),
+            new_places=[fc.NewPlaces(40, "ASD", "secondary", 28_000, 2024)]
+        ),
         "all levers at once": fc.Levers(
-            fewer_requests=fc.Ramp(0.05, 2024, 2), lower_conversion=fc.Ramp(0.05, 2024),
-            more_step_down=fc.Ramp(0.01, 2025, 3), tariff_change=fc.Ramp(-0.03, 2025),
-            new_places=[fc.NewPlaces(40, "ASD", "secondary", 28_000, 2024),
-                        fc.NewPlaces(20, "SEMH", "primary", 30_000, 2025)],
-            population_growth=0.005, allocation_growth=0.03),
+            fewer_requests=fc.Ramp(0.05, 2024, 2),
+            lower_conversion=fc.Ramp(0.05, 2024),
+            more_step_down=fc.Ramp(0.01, 2025, 3),
+            tariff_change=fc.Ramp(-0.03, 2025),
+            new_places=[
+                fc.NewPlaces(40, "ASD", "secondary", 28_000, 2024),
+                fc.NewPlaces(20, "SEMH", "primary", 30_000, 2025),
+            ],
+            population_growth=0.005,
+            allocation_growth=0.03,
+        ),
     }
     for sims in (500, 1000):
         (wall, cpu), baseline = _timed(lambda: fc.project(base, fc.Levers(), years=10, simulations=sims))
@@ -70,12 +79,17 @@ def main(data_dir: Path, la_code: str) -> None:
         for label, levers in changes.items():
             (wall, cpu), scenario = _timed(lambda: fc.project(base, levers, years=10, simulations=sims))
             saved = fc.cost_avoided(baseline, scenario)
-            print(f"  recompute after a lever change ({label}), {sims:,} simulations: {wall * 1000:.0f} ms wall, "
-                  f"{cpu * 1000:.0f} ms CPU (cost avoided in {scenario.financial_years[-1]}: £{saved[-1] / 1e6:.2f}m)")
-    (wall, cpu), result = _timed(lambda: fc.goal_seek(base, fc.Levers(), "fewer_requests", 2027, 0.0, 1.0,
-                                                      simulations=500), repeat=1)
-    print(f"goal seek (fewer_requests to balance by 2026-27, 500 simulations): {wall:.2f} s wall, {cpu:.2f} s CPU, "
-          f"{len(result.tried)} projections, reached={result.reached}, value={result.value:.3f}")
+            print(
+                f"  recompute after a lever change ({label}), {sims:,} simulations: {wall * 1000:.0f} ms wall, "
+                f"{cpu * 1000:.0f} ms CPU (cost avoided in {scenario.financial_years[-1]}: £{saved[-1] / 1e6:.2f}m)"
+            )
+    (wall, cpu), result = _timed(
+        lambda: fc.goal_seek(base, fc.Levers(), "fewer_requests", 2027, 0.0, 1.0, simulations=500), repeat=1
+    )
+    print(
+        f"goal seek (fewer_requests to balance by 2026-27, 500 simulations): {wall:.2f} s wall, {cpu:.2f} s CPU, "
+        f"{len(result.tried)} projections, reached={result.reached}, value={result.value:.3f}"
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak_mb:.0f} MB")
 
@@ -92,8 +106,12 @@ def check(data_dir: Path) -> None:
     years = list(history.years)
     for base_year in (2019, 2020):
         horizons = 2022 - base_year
-        inside, errors, naive, signed = (np.zeros(horizons), [[] for _ in range(horizons)],
-                                         [[] for _ in range(horizons)], [[] for _ in range(horizons)])
+        inside, errors, naive, signed = (
+            np.zeros(horizons),
+            [[] for _ in range(horizons)],
+            [[] for _ in range(horizons)],
+            [[] for _ in range(horizons)],
+        )
         for code in codes[::3]:
             try:
                 base = fc.calibrate_public(data_dir, code, base_year)
@@ -110,10 +128,12 @@ def check(data_dir: Path) -> None:
                 signed[k].append((proj.plans[1, k] - actual) / actual)
                 naive[k].append(abs(history.totals[i, years.index(base_year)] - actual) / actual)
         n = np.array([len(e) for e in errors])
-        print(f"base {base_year}: LAs {n[0]}; P10-P90 held the actual {np.round(100 * inside / n)}%; "
-              f"MAPE {[round(100 * float(np.mean(e)), 1) for e in errors]}%; last value "
-              f"{[round(100 * float(np.mean(e)), 1) for e in naive]}%; mean error "
-              f"{[round(100 * float(np.mean(e)), 1) for e in signed]}%")
+        print(
+            f"base {base_year}: LAs {n[0]}; P10-P90 held the actual {np.round(100 * inside / n)}%; "
+            f"MAPE {[round(100 * float(np.mean(e)), 1) for e in errors]}%; last value "
+            f"{[round(100 * float(np.mean(e)), 1) for e in naive]}%; mean error "
+            f"{[round(100 * float(np.mean(e)), 1) for e in signed]}%"
+        )
 
 
 if __name__ == "__main__":

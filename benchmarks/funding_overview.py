@@ -45,9 +45,12 @@ def run(args) -> None:
     print(f"database: {connection.vendor}; built in {built:.0f} s; {commitments:,} commitments")
     client = Client()
     client.force_login(User.objects.get(username="finance"))
-    busiest = (Commitment.objects.values_list("line__code", flat=True).order_by("line__code").first())
-    pages = [("finance overview /funding/", "/funding/"), ("DSG position /funding/dsg/", "/funding/dsg/"),
-             (f"line drill-down /funding/lines/{busiest}/", f"/funding/lines/{busiest}/")]
+    busiest = Commitment.objects.values_list("line__code", flat=True).order_by("line__code").first()
+    pages = [
+        ("finance overview /funding/", "/funding/"),
+        ("DSG position /funding/dsg/", "/funding/dsg/"),
+        (f"line drill-down /funding/lines/{busiest}/", f"/funding/lines/{busiest}/"),
+    ]
     print(f"\n{args.repeat} requests each (p50 / p95, ms):")
     worst = 0.0
     for name, url in pages:

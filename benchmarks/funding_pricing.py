@@ -28,24 +28,34 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-
 from _common import ROOT
 
 from highneeds.engine import publicdata
 from highneeds.engine.funding import bulk, pricing
 
 SETTING_BY_KEY = {
-    "ms_la": "mainstream", "ms_academy": "mainstream", "ms_free": "mainstream",
-    "ms_la_rp": "resourced_provision", "ms_academy_rp": "resourced_provision", "ms_free_rp": "resourced_provision",
-    "ms_la_unit": "sen_unit", "ms_academy_unit": "sen_unit", "ms_free_unit": "sen_unit",
-    "ms_independent": "independent_special", "sp_independent": "independent_special", "sp_la": "special",
-    "sp_academy": "special", "sp_non_maintained": "non_maintained_special", "ap": "ap", "fe": "fe_college",
+    "ms_la": "mainstream",
+    "ms_academy": "mainstream",
+    "ms_free": "mainstream",
+    "ms_la_rp": "resourced_provision",
+    "ms_academy_rp": "resourced_provision",
+    "ms_free_rp": "resourced_provision",
+    "ms_la_unit": "sen_unit",
+    "ms_academy_unit": "sen_unit",
+    "ms_free_unit": "sen_unit",
+    "ms_independent": "independent_special",
+    "sp_independent": "independent_special",
+    "sp_la": "special",
+    "sp_academy": "special",
+    "sp_non_maintained": "non_maintained_special",
+    "ap": "ap",
+    "fe": "fe_college",
     "post16_specialist": "post16_specialist",
 }
 YEAR = 2026
-BANDS_A = np.array([160_000, 310_000, 450_000], dtype=np.int64)             # pence: mainstream top-up bands
-DESIGNATIONS_A = np.array([1_141_200, 1_350_000, 1_520_000, 1_755_600])     # special school top-ups
-BANDS_B = np.array([120_000, 280_000, 520_000, 800_000], dtype=np.int64)    # a proposed local framework
+BANDS_A = np.array([160_000, 310_000, 450_000], dtype=np.int64)  # pence: mainstream top-up bands
+DESIGNATIONS_A = np.array([1_141_200, 1_350_000, 1_520_000, 1_755_600])  # special school top-ups
+BANDS_B = np.array([120_000, 280_000, 520_000, 800_000], dtype=np.int64)  # a proposed local framework
 DESIGNATIONS_B = np.array([1_200_000, 1_400_000, 1_600_000, 1_900_000])
 
 
@@ -58,25 +68,38 @@ def packages_for(settings: list[str], rng) -> list[dict]:
     first = date(YEAR, 4, 1)
     out = []
     for setting in settings:
-        start = first - timedelta(days=int(rng.integers(0, 1500))) if rng.random() < 0.8 else \
-            first + timedelta(days=int(rng.integers(0, 360)))
+        start = (
+            first - timedelta(days=int(rng.integers(0, 1500)))
+            if rng.random() < 0.8
+            else first + timedelta(days=int(rng.integers(0, 360)))
+        )
         p = {"setting_type": setting, "start": start.isoformat(), "financial_year": YEAR}
         if rng.random() < 0.1:
             p["end"] = (max(start, first) + timedelta(days=int(rng.integers(0, 300)))).isoformat()
         if setting in ("mainstream", "resourced_provision", "sen_unit"):
-            p["framework"] = {"code": "A", "bands": [{"band": str(i + 1), "top_up": str(v / 100)}
-                                                     for i, v in enumerate(BANDS_A)]}
+            p["framework"] = {
+                "code": "A",
+                "bands": [{"band": str(i + 1), "top_up": str(v / 100)} for i, v in enumerate(BANDS_A)],
+            }
             p["band"] = str(int(rng.integers(1, 4)))
         elif setting == "special":
-            p["framework"] = {"code": "D", "bands": [{"band": str(i), "top_up": str(v / 100)}
-                                                     for i, v in enumerate(DESIGNATIONS_A)]}
+            p["framework"] = {
+                "code": "D",
+                "bands": [{"band": str(i), "top_up": str(v / 100)} for i, v in enumerate(DESIGNATIONS_A)],
+            }
             p["band"] = str(int(rng.integers(0, 4)))
             p["transport_annual"] = "7500"
         elif setting == "independent_special":
             p.update(annual_fee=str(int(rng.integers(40_000, 90_000))), transport_annual="11000")
         else:
-            p["costed_provision"] = [{"kind": "staff_hours", "hours_per_week": str(int(rng.integers(2, 15))),
-                                      "rate": "21.40", "weeks_per_year": 38}]
+            p["costed_provision"] = [
+                {
+                    "kind": "staff_hours",
+                    "hours_per_week": str(int(rng.integers(2, 15))),
+                    "rate": "21.40",
+                    "weeks_per_year": 38,
+                }
+            ]
         if rng.random() < 0.05:
             p["attendance"] = "0.6"
         out.append(p)
@@ -92,8 +115,10 @@ def council(plans: int, targets, rng) -> None:
     started = time.perf_counter()
     total = sum((pricing.price(p).high_needs_total for p in packages), Decimal(0))
     one_by_one = time.perf_counter() - started
-    print(f"1. council of {plans:,} plans, one by one through the Decimal engine: {one_by_one * 1000:,.0f} ms "
-          f"({one_by_one / plans * 1e6:.0f} µs a package); high needs total £{total:,.2f}")
+    print(
+        f"1. council of {plans:,} plans, one by one through the Decimal engine: {one_by_one * 1000:,.0f} ms "
+        f"({one_by_one / plans * 1e6:.0f} µs a package); high needs total £{total:,.2f}"
+    )
     print(f"   target under 1 s: {'met' if one_by_one < 1 else 'NOT met'}")
 
 
@@ -114,17 +139,26 @@ def national(targets, rng) -> None:
     pick = rng.integers(0, 4, n)
     is_special = setting == pricing.SETTING_TYPES.index("special")
     is_independent = setting == pricing.SETTING_TYPES.index("independent_special")
-    banded = np.isin(setting, [pricing.SETTING_TYPES.index(s) for s in ("mainstream", "resourced_provision",
-                                                                         "sen_unit")])
+    banded = np.isin(
+        setting, [pricing.SETTING_TYPES.index(s) for s in ("mainstream", "resourced_provision", "sen_unit")]
+    )
     costed = np.where(banded | is_special | is_independent, -1, rng.integers(2, 15, n) * 2140 * 38)
     fee = np.where(is_independent, rng.integers(40_000, 90_000, n) * 100, 0)
     built = time.perf_counter() - started
 
     def price_under(bands, designations):
         top_up = np.where(is_special, designations[pick], np.where(banded, bands[np.minimum(pick, len(bands) - 1)], 0))
-        return bulk.price_many(setting, days, year_days, top_up=top_up, costed=costed, fee=fee,
-                               transport=np.where(is_special | is_independent, 750_000, 0),
-                               attendance_bp=attendance, banded=banded | is_special)
+        return bulk.price_many(
+            setting,
+            days,
+            year_days,
+            top_up=top_up,
+            costed=costed,
+            fee=fee,
+            transport=np.where(is_special | is_independent, 750_000, 0),
+            attendance_bp=attendance,
+            banded=banded | is_special,
+        )
 
     t = time.perf_counter()
     a = price_under(BANDS_A, DESIGNATIONS_A)
@@ -133,16 +167,22 @@ def national(targets, rng) -> None:
     b = price_under(BANDS_B, DESIGNATIONS_B)
     second = time.perf_counter() - t
     diff = b.high_needs_total - a.high_needs_total
-    print(f"\n2. national synthetic set: {n:,} packages priced ({skipped:,} plans with no setting to price skipped); "
-          f"arrays built in {built:.2f} s")
-    print(f"   framework A: {first_time * 1000:,.0f} ms, £{a.high_needs_total.sum() / 100:,.0f}; re-priced under "
-          f"framework B: {second * 1000:,.0f} ms, £{b.high_needs_total.sum() / 100:,.0f} "
-          f"(difference £{diff.sum() / 100:+,.0f})")
+    print(
+        f"\n2. national synthetic set: {n:,} packages priced ({skipped:,} plans with no setting to price skipped); "
+        f"arrays built in {built:.2f} s"
+    )
+    print(
+        f"   framework A: {first_time * 1000:,.0f} ms, £{a.high_needs_total.sum() / 100:,.0f}; re-priced under "
+        f"framework B: {second * 1000:,.0f} ms, £{b.high_needs_total.sum() / 100:,.0f} "
+        f"(difference £{diff.sum() / 100:+,.0f})"
+    )
     for s in sorted(counts):
         mask = setting == pricing.SETTING_TYPES.index(s)
         print(f"     {s:<24} {int(mask.sum()):>8,} packages  {diff[mask].sum() / 100:>+16,.0f}")
-    print(f"   target under 30 s: {'met' if built + second < 30 else 'NOT met'}; peak memory {peak_mb():,.0f} MB "
-          f"(target under 2,048 MB: {'met' if peak_mb() < 2048 else 'NOT met'})")
+    print(
+        f"   target under 30 s: {'met' if built + second < 30 else 'NOT met'}; peak memory {peak_mb():,.0f} MB "
+        f"(target under 2,048 MB: {'met' if peak_mb() < 2048 else 'NOT met'})"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -35,14 +35,16 @@ def main() -> None:
     samples = []
     for code, text in DEFAULT_TEMPLATES.items():
         context = rendering.sample_context(code)
-        found, _ = measure(lambda: rendering.fill_pair(code, text["subject"], text["body"], context), args.repeat,
-                           warmup=3)
+        found, _ = measure(
+            lambda: rendering.fill_pair(code, text["subject"], text["body"], context), args.repeat, warmup=3
+        )
         samples += found
     p50, p95 = percentiles(samples)
     print(f"fill one letter ({len(DEFAULT_TEMPLATES)} letters x {args.repeat}): p50 {p50:.2f} ms, p95 {p95:.2f} ms")
-    for label, body in (("runaway nested loop", "{% for a in range(100000) %}{% for b in range(100000) %}"
-                                                "{% endfor %}{% endfor %}"),
-                        ("1,000,000 characters", "{% for i in range(100000) %}xxxxxxxxxx{% endfor %}")):
+    for label, body in (
+        ("runaway nested loop", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"),
+        ("1,000,000 characters", "{% for i in range(100000) %}xxxxxxxxxx{% endfor %}"),
+    ):
         started = time.perf_counter()
         try:
             rendering.trial_fill("request_withdrawn", "Subject", body)

@@ -63,27 +63,53 @@ def build_plan() -> dict:
 
     children = list(Child.objects.filter(sen_status="E").order_by("?").values_list("pk", flat=True)[:40])
     cases = list(AssessmentRequest.objects.order_by("?").values_list("pk", flat=True)[:40])
-    schools = list(Establishment.objects.filter(placements__isnull=False).distinct().order_by("?")
-                   .values_list("pk", flat=True)[:20])
+    schools = list(
+        Establishment.objects.filter(placements__isnull=False)
+        .distinct()
+        .order_by("?")
+        .values_list("pk", flat=True)[:20]
+    )
     parent = User.objects.get(username="parent")
     own = [c.pk for c in Child.objects.filter(parents__user=parent)][:2]
     senco = User.objects.get(username="senco")
-    at_school = list(Child.objects.filter(placements__establishment_id=senco.establishment_id,
-                                          placements__end_date__isnull=True).values_list("pk", flat=True)[:10])
+    at_school = list(
+        Child.objects.filter(
+            placements__establishment_id=senco.establishment_id, placements__end_date__isnull=True
+        ).values_list("pk", flat=True)[:10]
+    )
     est = [f"/establishments/{e}/" for e in schools]
     # (path, page name for the figures); each user picks a page of its role's mix at random after a pause
     mixes = {
         "caseworker": [("/", "home"), ("/cases/", "work queue"), ("/children/?q=a", "child search")]
-        + [(f"/children/{c}/", "child record") for c in children] + [(f"/cases/{r}/", "case") for r in cases]
+        + [(f"/children/{c}/", "child record") for c in children]
+        + [(f"/cases/{r}/", "case") for r in cases]
         + [(f"/plans/child/{c}/", "child plan") for c in children[:10]],
-        "manager": [("/", "home"), ("/cases/", "work queue"), ("/insight/", "area figures"),
-                    ("/insight/timeliness/", "timeliness"), ("/panels/outcomes/", "panel outcomes"),
-                    ("/reviews/", "review tracker")] + [(f"/children/{c}/", "child record") for c in children[:10]],
-        "leadmember": [("/", "home"), ("/insight/", "area figures"), ("/insight/timeliness/", "timeliness"),
-                       ("/panels/outcomes/", "panel outcomes")] + [(p, "establishment") for p in est],
-        "finance": [("/", "home"), ("/insight/", "area figures"), ("/planning/", "planning"),
-                    ("/planning/scenarios/", "scenarios")] + [(f"/children/{c}/", "child record") for c in children[:5]],
-        "senco": [("/", "home")] + [(f"/children/{c}/", "child record") for c in at_school] + [(p, "establishment") for p in est[:5]],
+        "manager": [
+            ("/", "home"),
+            ("/cases/", "work queue"),
+            ("/insight/", "area figures"),
+            ("/insight/timeliness/", "timeliness"),
+            ("/panels/outcomes/", "panel outcomes"),
+            ("/reviews/", "review tracker"),
+        ]
+        + [(f"/children/{c}/", "child record") for c in children[:10]],
+        "leadmember": [
+            ("/", "home"),
+            ("/insight/", "area figures"),
+            ("/insight/timeliness/", "timeliness"),
+            ("/panels/outcomes/", "panel outcomes"),
+        ]
+        + [(p, "establishment") for p in est],
+        "finance": [
+            ("/", "home"),
+            ("/insight/", "area figures"),
+            ("/planning/", "planning"),
+            ("/planning/scenarios/", "scenarios"),
+        ]
+        + [(f"/children/{c}/", "child record") for c in children[:5]],
+        "senco": [("/", "home")]
+        + [(f"/children/{c}/", "child record") for c in at_school]
+        + [(p, "establishment") for p in est[:5]],
         "parent": [("/", "home"), ("/portal/plans/", "family plans"), ("/portal/requests/", "family requests")]
         + [(f"/portal/plans/{c}/", "family plan") for c in own],
     }
@@ -147,9 +173,17 @@ def drive(urls: list[str], users: int, duration: float, plan: dict) -> dict:
         page = browser.get(url + "/sign-in/", timeout=60)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         started = time.perf_counter()
-        browser.post(url + "/sign-in/", allow_redirects=False, timeout=60, headers={"Referer": url + "/sign-in/"},
-                     data={"username": role, "password": plan["password"],
-                           "csrfmiddlewaretoken": token.group(1) if token else ""})
+        browser.post(
+            url + "/sign-in/",
+            allow_redirects=False,
+            timeout=60,
+            headers={"Referer": url + "/sign-in/"},
+            data={
+                "username": role,
+                "password": plan["password"],
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+        )
         sign_in_ms.append((time.perf_counter() - started) * 1000)
         sessions[role] = browser.cookies.get_dict()
         if "sessionid" not in sessions[role]:
@@ -163,15 +197,25 @@ def drive(urls: list[str], users: int, duration: float, plan: dict) -> dict:
     pages = {}
     for (name, _method), entry in sorted(env.stats.entries.items()):
         codes = statuses.get(name, {})
-        pages[name] = {"requests": entry.num_requests, "failures": entry.num_failures,
-                       "server_errors": sum(n for c, n in codes.items() if c.startswith("5")),
-                       "other_errors": sum(n for c, n in codes.items() if not c.startswith(("2", "3", "5"))),
-                       "signed_out": signed_out.get(name, 0),
-                       "p50": entry.get_response_time_percentile(0.5), "p95": entry.get_response_time_percentile(0.95)}
+        pages[name] = {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "server_errors": sum(n for c, n in codes.items() if c.startswith("5")),
+            "other_errors": sum(n for c, n in codes.items() if not c.startswith(("2", "3", "5"))),
+            "signed_out": signed_out.get(name, 0),
+            "p50": entry.get_response_time_percentile(0.5),
+            "p95": entry.get_response_time_percentile(0.95),
+        }
     total = env.stats.total
-    return {"users": users, "duration": duration, "pages": pages, "requests": total.num_requests,
-            "sign_in_ms": max(sign_in_ms),
-            "rps": total.num_requests / duration, "p95": total.get_response_time_percentile(0.95)}
+    return {
+        "users": users,
+        "duration": duration,
+        "pages": pages,
+        "requests": total.num_requests,
+        "sign_in_ms": max(sign_in_ms),
+        "rps": total.num_requests / duration,
+        "p95": total.get_response_time_percentile(0.95),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,8 +232,9 @@ def run(args: list[str], env: dict, **kw) -> None:
 def started(args: list, env: dict, log: Path, ready_url: str | None = None):
     """A process of ours in its own session (stopped with everything it started), ready when ready_url answers."""
     handle = log.open("w")
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, *args], cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 60
         while ready_url:
@@ -218,13 +263,44 @@ def scaled_out(env: dict, tmp: Path, web: int = 2, workers: int = 2):
         urls = []
         for n in range(web):
             url = f"http://127.0.0.1:{free_port()}"
-            stack.enter_context(started(["-m", "gunicorn", "highneeds.wsgi:application", "--workers", "1",
-                                         "--bind", url.removeprefix("http://"), "--timeout", "60",
-                                         "--graceful-timeout", "5"], env, tmp / f"gunicorn-{n}.log", url + "/health/"))
+            stack.enter_context(
+                started(
+                    [
+                        "-m",
+                        "gunicorn",
+                        "highneeds.wsgi:application",
+                        "--workers",
+                        "1",
+                        "--bind",
+                        url.removeprefix("http://"),
+                        "--timeout",
+                        "60",
+                        "--graceful-timeout",
+                        "5",
+                    ],
+                    env,
+                    tmp / f"gunicorn-{n}.log",
+                    url + "/health/",
+                )
+            )
             urls.append(url)
         for n in range(workers):
-            stack.enter_context(started(["-m", "highneeds", "db_worker", "--interval", "0.2", "--no-reload",
-                                         "--worker-id", f"bench-worker-{n}"], env, tmp / f"worker-{n}.log"))
+            stack.enter_context(
+                started(
+                    [
+                        "-m",
+                        "highneeds",
+                        "db_worker",
+                        "--interval",
+                        "0.2",
+                        "--no-reload",
+                        "--worker-id",
+                        f"bench-worker-{n}",
+                    ],
+                    env,
+                    tmp / f"worker-{n}.log",
+                )
+            )
         yield urls
 
 
@@ -253,29 +329,43 @@ def queue_throughput(counts: dict[str, int]) -> dict:
         wall = time.perf_counter() - began
         done = list(rows)
         p50, p95 = percentiles([(r.finished_at - r.started_at).total_seconds() for r in done])
-        found[label] = {"tasks": count, "seconds": wall, "per_second": count / wall, "p50": p50, "p95": p95,
-                        "failed": sum(r.status == "FAILED" for r in done),
-                        "workers": len({r.worker_ids[-1] for r in done if r.worker_ids})}
+        found[label] = {
+            "tasks": count,
+            "seconds": wall,
+            "per_second": count / wall,
+            "p50": p50,
+            "p95": p95,
+            "failed": sum(r.status == "FAILED" for r in done),
+            "workers": len({r.worker_ids[-1] for r in done if r.worker_ids}),
+        }
     return found
 
 
 def report_queue(found: dict) -> bool:
     print("\ntask queue, 2 workers: each kind queued at once; wall time from the first enqueue to the last finish")
-    print(f"  {'task':24} {'tasks':>5} {'seconds':>8} {'tasks/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'workers':>7} {'failed':>6}")
+    print(
+        f"  {'task':24} {'tasks':>5} {'seconds':>8} {'tasks/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'workers':>7} {'failed':>6}"
+    )
     for label, q in found.items():
-        print(f"  {label:24} {q['tasks']:5} {q['seconds']:8.1f} {q['per_second']:8.2f} {q['p50']:7.0f} {q['p95']:7.0f} "
-              f"{q['workers']:7} {q['failed']:6}")
+        print(
+            f"  {label:24} {q['tasks']:5} {q['seconds']:8.1f} {q['per_second']:8.2f} {q['p50']:7.0f} {q['p95']:7.0f} "
+            f"{q['workers']:7} {q['failed']:6}"
+        )
     return all(q["failed"] == 0 for q in found.values())
 
 
 def report(result: dict, locked: int) -> bool:
-    print(f"\n{result['users']} users, {result['duration']:.0f} s: {result['requests']} requests, "
-          f"{result['rps']:.1f}/s, p95 {result['p95']:.0f} ms; 'database is locked' in the server log: {locked}; "
-          f"sign-in before the run (not in the figures) took at most {result['sign_in_ms']:.0f} ms")
+    print(
+        f"\n{result['users']} users, {result['duration']:.0f} s: {result['requests']} requests, "
+        f"{result['rps']:.1f}/s, p95 {result['p95']:.0f} ms; 'database is locked' in the server log: {locked}; "
+        f"sign-in before the run (not in the figures) took at most {result['sign_in_ms']:.0f} ms"
+    )
     print(f"  {'page':38} {'requests':>8} {'5xx':>5} {'other':>6} {'signed out':>10} {'p50 ms':>7} {'p95 ms':>7}")
     for name, p in result["pages"].items():
-        print(f"  {name[:38]:38} {p['requests']:8} {p['server_errors']:5} {p['other_errors']:6} {p['signed_out']:10} "
-              f"{p['p50']:7.0f} {p['p95']:7.0f}")
+        print(
+            f"  {name[:38]:38} {p['requests']:8} {p['server_errors']:5} {p['other_errors']:6} {p['signed_out']:10} "
+            f"{p['p50']:7.0f} {p['p95']:7.0f}"
+        )
     errors = sum(p["server_errors"] + p["other_errors"] + p["signed_out"] for p in result["pages"].values())
     print(f"  errors: {errors}")
     return errors == 0 and locked == 0
@@ -283,8 +373,7 @@ def report(result: dict, locked: int) -> bool:
 
 def bench_database(label: str, url: str, opts, tmp: Path) -> bool:
     env = child_env(url, str(tmp))
-    env.update({"HIGHNEEDS_SHARED_DATA": SHARED_DATA, "HIGHNEEDS_ALLOWED_HOSTS": "127.0.0.1",
-                "PYTHONPATH": str(ROOT)})
+    env.update({"HIGHNEEDS_SHARED_DATA": SHARED_DATA, "HIGHNEEDS_ALLOWED_HOSTS": "127.0.0.1", "PYTHONPATH": str(ROOT)})
     print(f"\n== {label} ==", flush=True)
     started = time.perf_counter()
     run(["-m", "highneeds", "migrate", "-v0"], env)
@@ -297,15 +386,33 @@ def bench_database(label: str, url: str, opts, tmp: Path) -> bool:
         print(f"web servers {', '.join(urls)} (one gunicorn worker each) and 2 task workers", flush=True)
         for users in opts.users:
             out = tmp / f"result-{users}.json"
-            subprocess.run([sys.executable, __file__, "--_drive", ",".join(urls), str(users), str(opts.duration),
-                            str(plan_file), str(out)], cwd=ROOT, env=env, check=True,
-                           timeout=opts.duration + 120)
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--_drive",
+                    ",".join(urls),
+                    str(users),
+                    str(opts.duration),
+                    str(plan_file),
+                    str(out),
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                timeout=opts.duration + 120,
+            )
             locked = sum(log.read_text().count("database is locked") for log in tmp.glob("*.log"))
             ok &= report(json.loads(out.read_text()), locked)
         if opts.tasks:
             out = tmp / "queue.json"
-            subprocess.run([sys.executable, __file__, "--_queue", str(opts.tasks), str(out)], cwd=ROOT, env=env,
-                           check=True, timeout=1300)
+            subprocess.run(
+                [sys.executable, __file__, "--_queue", str(opts.tasks), str(out)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                timeout=1300,
+            )
             ok &= report_queue(json.loads(out.read_text()))
     return ok
 
@@ -314,9 +421,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=30, help="seconds per run (default 30)")
     parser.add_argument("--users", default="8,32,64", help="concurrent users, comma-separated (default 8,32,64)")
-    parser.add_argument("--tasks", type=int, default=8,
-                        help="nightly recalculations to queue for the queue's throughput (5x as many light chaser "
-                             "tasks; 0 to skip; default 8)")
+    parser.add_argument(
+        "--tasks",
+        type=int,
+        default=8,
+        help="nightly recalculations to queue for the queue's throughput (5x as many light chaser "
+        "tasks; 0 to skip; default 8)",
+    )
     parser.add_argument("--scale", type=float, default=0.1, help="demo council scale (default 0.1)")
     parser.add_argument("--db", default="sqlite,postgresql", help="sqlite, postgresql or both (default both)")
     parser.add_argument("--_plan", help=argparse.SUPPRESS)
@@ -353,7 +464,10 @@ def main() -> int:
             elif db in ("postgresql", "postgres", "pg"):
                 pg = os.environ.get("HIGHNEEDS_BENCH_PG_URL")
                 if pg:
-                    ok &= with_postgres(pg, lambda url: 0 if bench_database("PostgreSQL", url, opts, Path(tmp)) else 1) == 0
+                    ok &= (
+                        with_postgres(pg, lambda url: 0 if bench_database("PostgreSQL", url, opts, Path(tmp)) else 1)
+                        == 0
+                    )
                 else:
                     with throwaway_postgres("highneeds-load-pg-") as cluster:
                         ok &= bench_database("PostgreSQL", cluster.url, opts, Path(tmp))

@@ -51,9 +51,16 @@ def generate_only(scale: float, seed: int) -> dict:
     elapsed = time.perf_counter() - started
     off = sum(1 for la in checks for c in la if not c.ok)
     combined = synthetic.calibration.combine(checks)
-    return {"seconds": elapsed, "rows": rows, "las": len(checks), "checks_off": off,
-            "checks_total": sum(len(la) for la in checks), "peak_mb": peak_mb(),
-            "ehcp": combined[0].generated, "sen_support": combined[1].generated}
+    return {
+        "seconds": elapsed,
+        "rows": rows,
+        "las": len(checks),
+        "checks_off": off,
+        "checks_total": sum(len(la) for la in checks),
+        "peak_mb": peak_mb(),
+        "ehcp": combined[0].generated,
+        "sen_support": combined[1].generated,
+    }
 
 
 def generate_and_load(scale: float, seed: int, database_url: str | None) -> dict:
@@ -71,8 +78,8 @@ def generate_and_load(scale: float, seed: int, database_url: str | None) -> dict
         from django.db import connection
 
         from highneeds.accounts.roles import SYSTEM
-        from highneeds.demo.loader import load_demo
         from highneeds.demo import synthetic
+        from highneeds.demo.loader import load_demo
         from highneeds.engine import publicdata
 
         started = time.perf_counter()
@@ -86,15 +93,30 @@ def generate_and_load(scale: float, seed: int, database_url: str | None) -> dict
             if done % 25 == 0 or done == total:
                 print(f"  ... {done}/{total} loaded ({label}), {time.perf_counter() - migrated:.0f} s", file=sys.stderr)
 
-        result = load_demo(actor=SYSTEM, councils=councils, shared=shared, council_name="England (synthetic)",
-                           la_code="999", flush=True, expected_councils=len(targets.codes), progress=progress)
+        result = load_demo(
+            actor=SYSTEM,
+            councils=councils,
+            shared=shared,
+            council_name="England (synthetic)",
+            la_code="999",
+            flush=True,
+            expected_councils=len(targets.codes),
+            progress=progress,
+        )
         loaded = time.perf_counter()
         size = None
         if connection.vendor == "sqlite":
             size = Path(settings.DATABASES["default"]["NAME"]).stat().st_size / 1e9
-        return {"seconds": loaded - migrated, "migrate": migrated - started, "rows": result.counts,
-                "councils": result.councils, "peak_mb": peak_mb(), "vendor": connection.vendor, "db_gb": size,
-                "checks_off": sum(1 for c in result.checks if not c.ok)}
+        return {
+            "seconds": loaded - migrated,
+            "migrate": migrated - started,
+            "rows": result.counts,
+            "councils": result.councils,
+            "peak_mb": peak_mb(),
+            "vendor": connection.vendor,
+            "db_gb": size,
+            "checks_off": sum(1 for c in result.checks if not c.ok),
+        }
 
 
 def main() -> None:
@@ -119,8 +141,10 @@ def main() -> None:
     print(f"  rows (all tables)              {total_rows:>12,}")
     print(f"  time                           {gen['seconds']:>10.1f} s   (target < 300 s)")
     print(f"  peak memory (ru_maxrss)        {gen['peak_mb']:>10.0f} MB  (target < 4,096 MB)")
-    print(f"  calibration                    {gen['checks_total'] - gen['checks_off']:,}/{gen['checks_total']:,} "
-          "LA figures within 2%")
+    print(
+        f"  calibration                    {gen['checks_total'] - gen['checks_off']:,}/{gen['checks_total']:,} "
+        "LA figures within 2%"
+    )
     if args.no_load:
         return
     command = [sys.executable, __file__, "--child", "load", "--scale", str(args.scale), "--seed", str(args.seed)]
@@ -135,8 +159,10 @@ def main() -> None:
     print(f"2. Generation + load into a fresh {load['vendor']} database (child process)")
     print(f"  rows written                   {rows:>12,}")
     print(f"  migrate (not counted)          {load['migrate']:>10.1f} s")
-    print(f"  generate + load                {load['seconds']:>10.1f} s   ({rows / load['seconds']:,.0f} rows/s; "
-          "target < 300 s)")
+    print(
+        f"  generate + load                {load['seconds']:>10.1f} s   ({rows / load['seconds']:,.0f} rows/s; "
+        "target < 300 s)"
+    )
     print(f"  peak memory (ru_maxrss)        {load['peak_mb']:>10.0f} MB")
     if load["db_gb"] is not None:
         print(f"  database file                  {load['db_gb']:>10.2f} GB")

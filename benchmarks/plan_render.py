@@ -24,22 +24,36 @@ SENTENCES = [
     "centile, while verbal reasoning was in the average range.",
     "{name}'s parents report that homework causes distress most evenings and that sleep is often disrupted.",
 ]
-AREAS = [("communication_interaction", "SLCN"), ("cognition_learning", "SPLD"), ("semh", "SEMH"),
-         ("sensory_physical", "PD"), ("communication_interaction", "ASD"), ("cognition_learning", "MLD"),
-         ("sensory_physical", "HI"), ("semh", "SEMH")]
+AREAS = [
+    ("communication_interaction", "SLCN"),
+    ("cognition_learning", "SPLD"),
+    ("semh", "SEMH"),
+    ("sensory_physical", "PD"),
+    ("communication_interaction", "ASD"),
+    ("cognition_learning", "MLD"),
+    ("sensory_physical", "HI"),
+    ("semh", "SEMH"),
+]
 
 
 def _paragraphs(name: str, n: int) -> str:
-    return "\n\n".join(" ".join(SENTENCES[(i + j) % len(SENTENCES)].format(name=name) for j in range(4))
-                       for i in range(n))
+    return "\n\n".join(
+        " ".join(SENTENCES[(i + j) % len(SENTENCES)].format(name=name) for j in range(4)) for i in range(n)
+    )
 
 
 def long_sections(name: str, needs: int) -> dict:
     from highneeds.plans import sections as S
 
     sections = S.blank()
-    sections["A"].update(views=_paragraphs(name, 3), interests=_paragraphs(name, 2), aspirations=_paragraphs(name, 2),
-                         written_by=f"{name}'s parents", written_by_role="Parent or carer", written_on="2025-01-10")
+    sections["A"].update(
+        views=_paragraphs(name, 3),
+        interests=_paragraphs(name, 2),
+        aspirations=_paragraphs(name, 2),
+        written_by=f"{name}'s parents",
+        written_by_role="Parent or carer",
+        written_on="2025-01-10",
+    )
     for i in range(needs):
         area, code = AREAS[i % len(AREAS)]
         if any(n["code"] == code for n in sections["B"]["needs"]):
@@ -47,22 +61,36 @@ def long_sections(name: str, needs: int) -> dict:
         need_id = f"b{i}"
         sections["B"]["needs"].append({"id": need_id, "area": area, "code": code, "text": _paragraphs(name, 2)})
         for k in range(2):
-            sections["E"]["outcomes"].append({
-                "id": f"e{i}{k}", "text": f"{name} will meet target {k + 1} for need {i + 1}: " + SENTENCES[k],
-                "by_when": "By the end of Year 7 (July 2026)", "measure": "Termly assessment by the class teacher "
-                "and the specialist, reported at the annual review", "needs": [need_id],
-                "adulthood": "independent_living" if k == 1 and i == 0 else ""})
+            sections["E"]["outcomes"].append(
+                {
+                    "id": f"e{i}{k}",
+                    "text": f"{name} will meet target {k + 1} for need {i + 1}: " + SENTENCES[k],
+                    "by_when": "By the end of Year 7 (July 2026)",
+                    "measure": "Termly assessment by the class teacher "
+                    "and the specialist, reported at the annual review",
+                    "needs": [need_id],
+                    "adulthood": "independent_living" if k == 1 and i == 0 else "",
+                }
+            )
         for k in range(3):
-            sections["F"]["items"].append({
-                "id": f"f{i}{k}", "what": f"Programme {k + 1} for need {i + 1}: " + SENTENCES[(i + k) % 5].format(
-                    name=name), "who": "Specialist teacher", "expertise": "Qualified teacher with a specialist "
-                "qualification in the area of need", "frequency": "Three times a week",
-                "duration": "30 minutes a session, for the school year", "group_size": "1:1",
-                "needs": [need_id], "outcomes": [f"e{i}0", f"e{i}1"]})
+            sections["F"]["items"].append(
+                {
+                    "id": f"f{i}{k}",
+                    "what": f"Programme {k + 1} for need {i + 1}: " + SENTENCES[(i + k) % 5].format(name=name),
+                    "who": "Specialist teacher",
+                    "expertise": "Qualified teacher with a specialist qualification in the area of need",
+                    "frequency": "Three times a week",
+                    "duration": "30 minutes a session, for the school year",
+                    "group_size": "1:1",
+                    "needs": [need_id],
+                    "outcomes": [f"e{i}0", f"e{i}1"],
+                }
+            )
     sections["C"]["text"] = _paragraphs(name, 2)
     sections["D"]["text"] = _paragraphs(name, 1)
-    sections["G"].update(text=_paragraphs(name, 1), agreed_by="Designated clinical officer, ICB",
-                         agreed_on="2025-02-01")
+    sections["G"].update(
+        text=_paragraphs(name, 1), agreed_by="Designated clinical officer, ICB", agreed_on="2025-02-01"
+    )
     sections["H2"]["text"] = _paragraphs(name, 1)
     sections["J"]["personal_budget"] = "£1,200 a year for travel training, paid as a direct payment."
     return sections
@@ -79,21 +107,36 @@ def main() -> None:
     from highneeds.accounts.roles import SYSTEM
     from highneeds.casework import services as cw
     from highneeds.people import services as people
-    from highneeds.plans import rendering, services as plans
+    from highneeds.plans import rendering
+    from highneeds.plans import services as plans
 
     today = date.today()
-    child = people.create_child(actor=SYSTEM, data={"first_name": "Benchmark", "last_name": "Child",
-                                                     "date_of_birth": date(2013, 3, 1), "sex": "F",
-                                                     "responsible_la": "999"})
+    child = people.create_child(
+        actor=SYSTEM,
+        data={
+            "first_name": "Benchmark",
+            "last_name": "Child",
+            "date_of_birth": date(2013, 3, 1),
+            "sex": "F",
+            "responsible_la": "999",
+        },
+    )
     people.set_sen_status(actor=SYSTEM, child=child, status="K", on=date(2022, 9, 1))
     request = cw.submit_request(actor=SYSTEM, child=child, received_on=today - timedelta(days=90), source="1")
-    cw.decide_whether_to_assess(actor=SYSTEM, request=request, assess=True, decided_on=today - timedelta(days=80),
-                                reasons="Evidence")
+    cw.decide_whether_to_assess(
+        actor=SYSTEM, request=request, assess=True, decided_on=today - timedelta(days=80), reasons="Evidence"
+    )
     for kind in ("educational_psychology", "health", "setting"):
-        advice = cw.request_advice(actor=SYSTEM, request=request, adviser_type=kind,
-                                   requested_on=today - timedelta(days=79), adviser_name=f"{kind} service")
-        cw.submit_advice(actor=SYSTEM, advice=advice, text=_paragraphs("Benchmark", 4),
-                         received_on=today - timedelta(days=30))
+        advice = cw.request_advice(
+            actor=SYSTEM,
+            request=request,
+            adviser_type=kind,
+            requested_on=today - timedelta(days=79),
+            adviser_name=f"{kind} service",
+        )
+        cw.submit_advice(
+            actor=SYSTEM, advice=advice, text=_paragraphs("Benchmark", 4), received_on=today - timedelta(days=30)
+        )
     plan = plans.create_plan(actor=SYSTEM, child=child, request=request)
     version = plan.versions.get()
     version.sections = long_sections("Benchmark", args.needs)
@@ -104,13 +147,17 @@ def main() -> None:
     pdf_s, pdf = measure(lambda: rendering.render_pdf(version), args.repeat)
     (html_p50, html_p95), (pdf_p50, pdf_p95) = percentiles(html_s), percentiles(pdf_s)
     pages = int(pdf_pages(pdf))
-    print(f"plan: {args.needs} needs, {len(version.sections['E']['outcomes'])} outcomes, "
-          f"{len(version.sections['F']['items'])} provision items, {len(html) / 1024:.0f} KB of HTML")
+    print(
+        f"plan: {args.needs} needs, {len(version.sections['E']['outcomes'])} outcomes, "
+        f"{len(version.sections['F']['items'])} provision items, {len(html) / 1024:.0f} KB of HTML"
+    )
     print(f"{'':10} {'median ms':>10} {'p95 ms':>8} {'target':>8}")
     print(f"{'HTML':10} {html_p50:>10.1f} {html_p95:>8.1f} {'<100':>8}")
     print(f"{'PDF':10} {pdf_p50:>10.0f} {pdf_p95:>8.0f} {'<1000':>8}")
-    print(f"PDF: {pages} pages, {len(pdf) / 1024:.0f} KB, {pdf_p50 / pages:.0f} ms a page; "
-          f"{args.repeat} runs after one warm-up")
+    print(
+        f"PDF: {pages} pages, {len(pdf) / 1024:.0f} KB, {pdf_p50 / pages:.0f} ms a page; "
+        f"{args.repeat} runs after one warm-up"
+    )
     if args.profile:
         import cProfile
         import pstats

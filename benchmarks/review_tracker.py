@@ -35,44 +35,106 @@ def build(n_plans: int, n_workers: int, seed: int) -> dict:
     from highneeds.people.models import Child, Placement
     from highneeds.plans.models import Plan
     from highneeds.reviews import clock, services
-    from highneeds.reviews.services._common import _describe, _setting_of
     from highneeds.reviews.models import AnnualReview, Reassessment
+    from highneeds.reviews.services._common import _describe, _setting_of
 
     rng = random.Random(seed)
     today = date.today()
-    workers = [create_user(actor=SYSTEM, username=f"cw{i:02d}", password=None, role="caseworker",
-                           first_name=f"Case{i:02d}", last_name="Worker") for i in range(n_workers)]
+    workers = [
+        create_user(
+            actor=SYSTEM,
+            username=f"cw{i:02d}",
+            password=None,
+            role="caseworker",
+            first_name=f"Case{i:02d}",
+            last_name="Worker",
+        )
+        for i in range(n_workers)
+    ]
     t0 = time.perf_counter()
     with transaction.atomic():
         schools = Establishment.objects.bulk_create(
-            [Establishment(name=f"Primary {i}", establishment_type="MS_LA", phase="PRIMARY", urn=800000 + i,
-                           age_low=4, age_high=11) for i in range(60)]
-            + [Establishment(name=f"Secondary {i}", establishment_type="MS_ACADEMY", phase="SECONDARY",
-                             urn=810000 + i, age_low=11, age_high=16 if i % 2 else 18) for i in range(25)]
-            + [Establishment(name=f"Special {i}", establishment_type="SP_LA", phase="ALL_THROUGH", urn=820000 + i,
-                             age_low=3, age_high=19) for i in range(10)])
+            [
+                Establishment(
+                    name=f"Primary {i}",
+                    establishment_type="MS_LA",
+                    phase="PRIMARY",
+                    urn=800000 + i,
+                    age_low=4,
+                    age_high=11,
+                )
+                for i in range(60)
+            ]
+            + [
+                Establishment(
+                    name=f"Secondary {i}",
+                    establishment_type="MS_ACADEMY",
+                    phase="SECONDARY",
+                    urn=810000 + i,
+                    age_low=11,
+                    age_high=16 if i % 2 else 18,
+                )
+                for i in range(25)
+            ]
+            + [
+                Establishment(
+                    name=f"Special {i}",
+                    establishment_type="SP_LA",
+                    phase="ALL_THROUGH",
+                    urn=820000 + i,
+                    age_low=3,
+                    age_high=19,
+                )
+                for i in range(10)
+            ]
+        )
         primaries, secondaries, specials = schools[:60], schools[60:85], schools[85:]
-        children = Child.objects.bulk_create([
-            Child(first_name=f"Child{i}", last_name=rng.choice(["Testworth", "Samplefield", "Benchley"]),
-                  date_of_birth=today - timedelta(days=rng.randint(3 * 365, 19 * 365)), sex=rng.choice("FM"),
-                  responsible_la="999", sen_status="E", lead_caseworker=rng.choice(workers))
-            for i in range(n_plans)], batch_size=2000)
+        children = Child.objects.bulk_create(
+            [
+                Child(
+                    first_name=f"Child{i}",
+                    last_name=rng.choice(["Testworth", "Samplefield", "Benchley"]),
+                    date_of_birth=today - timedelta(days=rng.randint(3 * 365, 19 * 365)),
+                    sex=rng.choice("FM"),
+                    responsible_la="999",
+                    sen_status="E",
+                    lead_caseworker=rng.choice(workers),
+                )
+                for i in range(n_plans)
+            ],
+            batch_size=2000,
+        )
         placements = []
         for child in children:
             year = child.year_group(today)
             pool = specials if rng.random() < 0.2 else primaries if year <= 6 else secondaries
             placements.append(Placement(child=child, establishment=rng.choice(pool), start_date=today - timedelta(400)))
         Placement.objects.bulk_create(placements, batch_size=2000)
-        plans = Plan.objects.bulk_create([
-            Plan(child=c, status="final", first_issued_on=today - timedelta(days=rng.randint(450, 2000)))
-            for c in children], batch_size=2000)
+        plans = Plan.objects.bulk_create(
+            [
+                Plan(child=c, status="final", first_issued_on=today - timedelta(days=rng.randint(450, 2000)))
+                for c in children
+            ],
+            batch_size=2000,
+        )
         settings = _setting_of([c.pk for c in children])
         history, current, last = [], [], []
         for n, plan in enumerate(plans):
             held = today - timedelta(days=rng.randint(200, 420))
-            history.append(AnnualReview(child=plan.child, plan=plan, counted_from=plan.first_issued_on, held_on=held,
-                                        meeting_on=held, decided_on=held + timedelta(14), decision="maintain",
-                                        stage="closed", closed_on=held + timedelta(14), from_history=True))
+            history.append(
+                AnnualReview(
+                    child=plan.child,
+                    plan=plan,
+                    counted_from=plan.first_issued_on,
+                    held_on=held,
+                    meeting_on=held,
+                    decided_on=held + timedelta(14),
+                    decision="maintain",
+                    stage="closed",
+                    closed_on=held + timedelta(14),
+                    from_history=True,
+                )
+            )
             review = AnnualReview(child=plan.child, plan=plan, counted_from=held)
             _describe(review, plan.child, settings.get(plan.child_id), today)
             state = n % 6
@@ -99,16 +161,24 @@ def build(n_plans: int, n_workers: int, seed: int) -> dict:
         transfers = services.identify_phase_transfers(actor=SYSTEM, today=today)
         extra = []
         for plan in plans[:150]:
-            item = Reassessment(child=plan.child, plan=plan, requested_by="parent",
-                                received_on=today - timedelta(days=rng.randint(1, 60)))
+            item = Reassessment(
+                child=plan.child,
+                plan=plan,
+                requested_by="parent",
+                received_on=today - timedelta(days=rng.randint(1, 60)),
+            )
             _describe(item, plan.child, settings.get(plan.child_id), today)
             extra.append(item)
         for item, result in zip(extra, clock.run_many(extra, None, today)):
             clock.apply(item, result)
         Reassessment.objects.bulk_create(extra)
-    return {"seconds": time.perf_counter() - t0, "workers": workers, "transfers": transfers,
-            "reviews": AnnualReview.objects.count(), "open": AnnualReview.objects.filter(
-                stage__in=AnnualReview.OPEN_STAGES).count()}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "workers": workers,
+        "transfers": transfers,
+        "reviews": AnnualReview.objects.count(),
+        "open": AnnualReview.objects.filter(stage__in=AnnualReview.OPEN_STAGES).count(),
+    }
 
 
 def timed(fn, repeat: int, warmup: int = 3) -> tuple[float, float, float]:
@@ -138,8 +208,10 @@ def run(args) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"database: {connection.vendor}")
-    print(f"built in {data['seconds']:.1f} s: {args.plans:,} plans, {data['reviews']:,} reviews "
-          f"({data['open']:,} open), {data['transfers']:,} phase transfers for next September")
+    print(
+        f"built in {data['seconds']:.1f} s: {args.plans:,} plans, {data['reviews']:,} reviews "
+        f"({data['open']:,} open), {data['transfers']:,} phase transfers for next September"
+    )
     me = data["workers"][0]
     client = Client()
     client.force_login(me)
@@ -179,8 +251,10 @@ def run(args) -> None:
         profiler = cProfile.Profile()
         profiler.runcall(lambda: [client.get("/reviews/") for _ in range(10)])
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    print(f"\nworst p95: {worst:.1f} ms wall, {worst_cpu:.1f} ms CPU (target under 200 ms): "
-          f"{'met' if worst < 200 else 'NOT met'} (wall)")
+    print(
+        f"\nworst p95: {worst:.1f} ms wall, {worst_cpu:.1f} ms CPU (target under 200 ms): "
+        f"{'met' if worst < 200 else 'NOT met'} (wall)"
+    )
     print(f"load average while timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 

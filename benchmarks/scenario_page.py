@@ -60,9 +60,11 @@ def run(args) -> None:
             cursor.execute("ANALYZE")
     scenario = Scenario.objects.get(name=demo.SAFETY_VALVE)
     plans = SenStatusPeriod.objects.filter(status="E", end_date__isnull=True).count()
-    print(f"database: {connection.vendor}; built in {built:.0f} s; {plans:,} open plans; scenario "
-          f"'{scenario.name}' from January {scenario.base_year}, {scenario.years} years, "
-          f"{engine_bridge.SIMULATIONS} simulations")
+    print(
+        f"database: {connection.vendor}; built in {built:.0f} s; {plans:,} open plans; scenario "
+        f"'{scenario.name}' from January {scenario.base_year}, {scenario.years} years, "
+        f"{engine_bridge.SIMULATIONS} simulations"
+    )
 
     finance = User.objects.get(username="finance")
     client = Client()
@@ -76,8 +78,11 @@ def run(args) -> None:
 
     def change_lever(i):
         levers = dict(scenario.levers)
-        levers["fewer_requests"] = {"value": 0.05 + 0.001 * (i + 1), "start_year": scenario.base_year + 1,
-                                    "ramp_years": 3}
+        levers["fewer_requests"] = {
+            "value": 0.05 + 0.001 * (i + 1),
+            "start_year": scenario.base_year + 1,
+            "ramp_years": 3,
+        }
         services.update_scenario(actor=finance, scenario=scenario, data={"levers": levers})
 
     def change_assumption(i):
@@ -97,10 +102,14 @@ def run(args) -> None:
         ("scenario page after a lever change", timed(change_lever, get, args.repeat)),
         ("scenario page after an assumption change", timed(change_assumption, get, args.repeat)),
         ("scenario page from the cache", timed(nothing, get, args.repeat)),
-        ("counting casework alone (the queries)", timed(nothing, lambda: counts.update(found=casework_counts(
-            scenario.base_year)), max(3, args.repeat // 4))),
-        ("calibration from casework, nothing cached", timed(lambda i: cache.clear(), calibrate,
-                                                             max(3, args.repeat // 4))),
+        (
+            "counting casework alone (the queries)",
+            timed(nothing, lambda: counts.update(found=casework_counts(scenario.base_year)), max(3, args.repeat // 4)),
+        ),
+        (
+            "calibration from casework, nothing cached",
+            timed(lambda i: cache.clear(), calibrate, max(3, args.repeat // 4)),
+        ),
     ]
     for name, (p50, p95) in results:
         print(f"  {name:<44} {p50:7.0f} / {p95:7.0f}")

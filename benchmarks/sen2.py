@@ -37,8 +37,8 @@ def load(la_code: str | None, scale: float, seed: int = 2022) -> float:
     from django.core.management import call_command
 
     from highneeds.accounts.roles import SYSTEM
-    from highneeds.demo.loader import load_demo
     from highneeds.demo import synthetic
+    from highneeds.demo.loader import load_demo
     from highneeds.engine import publicdata
     from highneeds.plans import demo as plans_demo
 
@@ -53,8 +53,15 @@ def load(la_code: str | None, scale: float, seed: int = 2022) -> float:
     else:
         councils = synthetic.generate_national(targets, shared, scale=scale, seed=seed)
         name, code, new_code = "England", "999", ""
-    load_demo(actor=SYSTEM, councils=councils, shared=shared, council_name=f"{name} (synthetic)", la_code=code,
-              new_la_code=new_code, flush=True)
+    load_demo(
+        actor=SYSTEM,
+        councils=councils,
+        shared=shared,
+        council_name=f"{name} (synthetic)",
+        la_code=code,
+        new_la_code=new_code,
+        flush=True,
+    )
     if la_code:
         plans_demo.prepare(SYSTEM)  # the demo's plan documents, as `highneeds demo-data` makes them
     else:
@@ -72,20 +79,38 @@ def bare_plans() -> None:
     from highneeds.people.models import Child, Placement
     from highneeds.plans.models import Plan, PlanVersion
 
-    first = dict(CaseEvent.objects.filter(event_type="final_plan_issued").values("child_id")
-                 .annotate(first=Min("occurred_on")).values_list("child_id", "first"))
-    where = dict(Placement.objects.filter(end_date__isnull=True, placement_type="ON_ROLL")
-                 .values_list("child_id", "establishment_id"))
+    first = dict(
+        CaseEvent.objects.filter(event_type="final_plan_issued")
+        .values("child_id")
+        .annotate(first=Min("occurred_on"))
+        .values_list("child_id", "first")
+    )
+    where = dict(
+        Placement.objects.filter(end_date__isnull=True, placement_type="ON_ROLL").values_list(
+            "child_id", "establishment_id"
+        )
+    )
     ids = list(Child.objects.filter(sen_status="E").values_list("pk", flat=True))
     fallback = date.today() - timedelta(days=400)
     for i in range(0, len(ids), 5000):
-        chunk = ids[i:i + 5000]
-        plans = Plan.objects.bulk_create([Plan(child_id=c, status="final", first_issued_on=first.get(c, fallback))
-                                          for c in chunk], batch_size=1000)
-        PlanVersion.objects.bulk_create([PlanVersion(plan=p, number=1, kind="final", state="issued",
-                                                     issued_on=p.first_issued_on,
-                                                     establishment_id=where.get(p.child_id))
-                                         for p in plans], batch_size=1000)
+        chunk = ids[i : i + 5000]
+        plans = Plan.objects.bulk_create(
+            [Plan(child_id=c, status="final", first_issued_on=first.get(c, fallback)) for c in chunk], batch_size=1000
+        )
+        PlanVersion.objects.bulk_create(
+            [
+                PlanVersion(
+                    plan=p,
+                    number=1,
+                    kind="final",
+                    state="issued",
+                    issued_on=p.first_issued_on,
+                    establishment_id=where.get(p.child_id),
+                )
+                for p in plans
+            ],
+            batch_size=1000,
+        )
 
 
 def one_return(year: int, la: str, children: list[int] | None = None) -> dict:
@@ -101,8 +126,17 @@ def one_return(year: int, la: str, children: list[int] | None = None) -> dict:
     issues = validate_bytes(xml, year)
     t3 = time.perf_counter()
     active = sum(len(r.active_plans) for p in ex.ret.persons for r in p.requests)
-    return {"persons": len(ex.ret.persons), "active": active, "bytes": len(xml), "issues": len(issues),
-            "gaps": len(ex.gaps), "extract": t1 - t0, "xml": t2 - t1, "validate": t3 - t2, "total": t3 - t0}
+    return {
+        "persons": len(ex.ret.persons),
+        "active": active,
+        "bytes": len(xml),
+        "issues": len(issues),
+        "gaps": len(ex.gaps),
+        "extract": t1 - t0,
+        "xml": t2 - t1,
+        "validate": t3 - t2,
+        "total": t3 - t0,
+    }
 
 
 def main() -> None:
@@ -122,8 +156,10 @@ def main() -> None:
         if not args.national:
             loaded = load(args.la, args.scale)
             r = one_return(args.year, args.la)
-            print(f"SEN2 {args.year} for LA {args.la} (demo council, scale {args.scale:g}; load {loaded:.1f} s, "
-                  f"not counted)")
+            print(
+                f"SEN2 {args.year} for LA {args.la} (demo council, scale {args.scale:g}; load {loaded:.1f} s, "
+                f"not counted)"
+            )
             print(f"  children in database        {Child.objects.count():>10,}")
             print(f"  plans in database           {Plan.objects.count():>10,}")
             print(f"  persons in the return       {r['persons']:>10,}   active plans {r['active']:,}")
@@ -155,8 +191,10 @@ def main() -> None:
                 totals[k] += r[k]
             slowest = max(slowest, (r["total"], la))
         elapsed = time.perf_counter() - t
-        print(f"SEN2 {args.year}, national synthetic set (scale {args.national_scale:g}; load {loaded:.0f} s, "
-              f"not counted)")
+        print(
+            f"SEN2 {args.year}, national synthetic set (scale {args.national_scale:g}; load {loaded:.0f} s, "
+            f"not counted)"
+        )
         print(f"  plans in database           {Plan.objects.count():>10,}")
         print(f"  LAs exported                {len(las):>10,}")
         print(f"  persons / active plans      {totals['persons']:>10,} / {totals['active']:,}")

@@ -38,8 +38,8 @@ def build(n_open: int, n_closed: int, n_workers: int, mine: int, sample: int, se
     from highneeds.accounts.models import User
     from highneeds.accounts.roles import SYSTEM
     from highneeds.accounts.services import create_user
-    from highneeds.casework import services as cw
     from highneeds.casework import flows as cw_flows
+    from highneeds.casework import services as cw
     from highneeds.casework.models import AssessmentRequest, CaseEvent
     from highneeds.council.models import CouncilSettings
     from highneeds.engine.clock import compute_many
@@ -48,22 +48,43 @@ def build(n_open: int, n_closed: int, n_workers: int, mine: int, sample: int, se
 
     rng = random.Random(seed)
     today = date.today()
-    workers = [create_user(actor=SYSTEM, username=f"cw{i:02d}", password=None, role="caseworker",
-                           first_name=f"Case{i:02d}", last_name="Worker") for i in range(n_workers)]
-    manager = create_user(actor=SYSTEM, username="manager", password=None, role="manager", first_name="Team",
-                          last_name="Manager")
+    workers = [
+        create_user(
+            actor=SYSTEM,
+            username=f"cw{i:02d}",
+            password=None,
+            role="caseworker",
+            first_name=f"Case{i:02d}",
+            last_name="Worker",
+        )
+        for i in range(n_workers)
+    ]
+    manager = create_user(
+        actor=SYSTEM, username="manager", password=None, role="manager", first_name="Team", last_name="Manager"
+    )
     me = workers[0]
 
     # A sample through the services: requests, decisions, advice, drafts, as a caseworker would record them.
     t0 = time.perf_counter()
     for i in range(sample):
-        child = people.create_child(actor=SYSTEM, data={
-            "first_name": f"Sample{i}", "last_name": rng.choice(["Testworth", "Samplefield", "Benchley"]),
-            "date_of_birth": date(2012, 1, 1) + timedelta(days=rng.randrange(2500)), "sex": rng.choice("FM"),
-            "responsible_la": "999"})
+        child = people.create_child(
+            actor=SYSTEM,
+            data={
+                "first_name": f"Sample{i}",
+                "last_name": rng.choice(["Testworth", "Samplefield", "Benchley"]),
+                "date_of_birth": date(2012, 1, 1) + timedelta(days=rng.randrange(2500)),
+                "sex": rng.choice("FM"),
+                "responsible_la": "999",
+            },
+        )
         received = today - timedelta(days=rng.randint(1, 180))
-        request = cw.submit_request(actor=SYSTEM, child=child, received_on=received, source=rng.choice("12345"),
-                                    caseworker=me if i % 2 == 0 else rng.choice(workers))
+        request = cw.submit_request(
+            actor=SYSTEM,
+            child=child,
+            received_on=received,
+            source=rng.choice("12345"),
+            caseworker=me if i % 2 == 0 else rng.choice(workers),
+        )
         decided = received + timedelta(days=rng.randint(20, 45))
         if decided < today and rng.random() < 0.6:
             cw.decide_whether_to_assess(actor=SYSTEM, request=request, assess=True, decided_on=decided, reasons="x")
@@ -85,11 +106,21 @@ def build(n_open: int, n_closed: int, n_workers: int, mine: int, sample: int, se
     names = ["Amara", "Rowan", "Jordan", "Sky", "Alex", "Sam", "Noor", "Oliver", "Ava", "Leo", "Mia", "Zain"]
     surnames = ["Testworth", "Samplefield", "Benchley", "Queueton", "Example", "Placeholder", "Dummett", "Mockridge"]
     with transaction.atomic():
-        children = Child.objects.bulk_create([
-            Child(first_name=rng.choice(names), last_name=f"{rng.choice(surnames)}{i % 97}", sex=rng.choice("FM"),
-                  date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(5000)), responsible_la="999",
-                  sen_status=rng.choice("KE"), lead_caseworker=rng.choice(workers))
-            for i in range(total)], batch_size=2000)
+        children = Child.objects.bulk_create(
+            [
+                Child(
+                    first_name=rng.choice(names),
+                    last_name=f"{rng.choice(surnames)}{i % 97}",
+                    sex=rng.choice("FM"),
+                    date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(5000)),
+                    responsible_la="999",
+                    sen_status=rng.choice("KE"),
+                    lead_caseworker=rng.choice(workers),
+                )
+                for i in range(total)
+            ],
+            batch_size=2000,
+        )
         already_mine = AssessmentRequest.objects.filter(caseworker=me, status__in=AssessmentRequest.OPEN).count()
         rows, cases = [], []
         for i, child in enumerate(children):
@@ -100,7 +131,9 @@ def build(n_open: int, n_closed: int, n_workers: int, mine: int, sample: int, se
                 worker = me if i < mine - already_mine else rng.choice(workers[1:] or workers)
             else:
                 received = today - timedelta(days=rng.randint(200, 1500))
-                status = rng.choices(["plan_issued", "not_assess", "not_issued", "withdrawn"], weights=[60, 25, 8, 7])[0]
+                status = rng.choices(["plan_issued", "not_assess", "not_issued", "withdrawn"], weights=[60, 25, 8, 7])[
+                    0
+                ]
                 worker = rng.choice(workers)
             events = []
             day = received + timedelta(days=rng.randint(15, 50))
@@ -127,32 +160,62 @@ def build(n_open: int, n_closed: int, n_workers: int, mine: int, sample: int, se
                 status = "pending"
             if status == "draft" and "draft_plan_sent" not in kinds:
                 status = "assess"
-            if not is_open and not kinds & {"final_plan_issued", "decision_not_to_issue", "request_withdrawn"} \
-                    and status != "not_assess":
+            if (
+                not is_open
+                and not kinds & {"final_plan_issued", "decision_not_to_issue", "request_withdrawn"}
+                and status != "not_assess"
+            ):
                 events.append({"type": "request_withdrawn", "date": (received + timedelta(days=60)).isoformat()})
                 status = "withdrawn"
             cases.append({"request_received": received.isoformat(), "events": events, "exceptions": []})
-            rows.append(AssessmentRequest(child=child, received_on=received, source="1", status=status,
-                                          caseworker=worker, submitted_via="import"))
+            rows.append(
+                AssessmentRequest(
+                    child=child,
+                    received_on=received,
+                    source="1",
+                    status=status,
+                    caseworker=worker,
+                    submitted_via="import",
+                )
+            )
         results = compute_many(cases, rules=CouncilSettings.current().rules(), today=today)
         for row, result in zip(rows, results):
             if result.errors:
                 raise RuntimeError(f"bad synthetic case: {result.errors}")
             row.deadlines = [s.as_json() for s in result.deadlines]
             # The next step as casework.services._refresh keeps it: the soonest undone deadline still pending.
-            pending = sorted((s for s in result.deadlines if s.done is None and s.status in ("pending", "overdue")
-                              and s.bound != "earliest"), key=lambda s: s.due)
+            pending = sorted(
+                (
+                    s
+                    for s in result.deadlines
+                    if s.done is None and s.status in ("pending", "overdue") and s.bound != "earliest"
+                ),
+                key=lambda s: s.due,
+            )
             if row.status in AssessmentRequest.OPEN and pending:
                 row.next_step, row.next_due = pending[0].step, pending[0].due
             else:
                 row.closed_on = row.received_on + timedelta(days=100)
         made = AssessmentRequest.objects.bulk_create(rows, batch_size=2000)
-        CaseEvent.objects.bulk_create([
-            CaseEvent(child_id=r.child_id, request=r, event_type="request_received", occurred_on=r.received_on,
-                      detail={"source": "1", "via": "import"}) for r in made], batch_size=2000)
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    child_id=r.child_id,
+                    request=r,
+                    event_type="request_received",
+                    occurred_on=r.received_on,
+                    detail={"source": "1", "via": "import"},
+                )
+                for r in made
+            ],
+            batch_size=2000,
+        )
     bulk = time.perf_counter() - t1
     return {
-        "me": User.objects.get(pk=me.pk), "manager": manager, "via_services": via_services, "bulk": bulk,
+        "me": User.objects.get(pk=me.pk),
+        "manager": manager,
+        "via_services": via_services,
+        "bulk": bulk,
         "open": AssessmentRequest.objects.filter(status__in=AssessmentRequest.OPEN).count(),
         "all": AssessmentRequest.objects.count(),
         "mine": AssessmentRequest.objects.filter(caseworker=me, status__in=AssessmentRequest.OPEN).count(),
@@ -187,9 +250,11 @@ def run(args) -> None:
     with connection.cursor() as cursor:  # fresh planner statistics, as a live database would have
         cursor.execute("ANALYZE")
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    print(f"built in {migrated:.1f} s (migrate) + {data['via_services']:.1f} s ({args.sample} requests through the "
-          f"services) + {data['bulk']:.1f} s (bulk): {data['all']:,} requests, {data['open']:,} open; "
-          f"the caseworker timed has {data['mine']:,} open")
+    print(
+        f"built in {migrated:.1f} s (migrate) + {data['via_services']:.1f} s ({args.sample} requests through the "
+        f"services) + {data['bulk']:.1f} s (bulk): {data['all']:,} requests, {data['open']:,} open; "
+        f"the caseworker timed has {data['mine']:,} open"
+    )
 
     me, manager = data["me"], data["manager"]
     worker, boss = Client(), Client()
@@ -229,11 +294,25 @@ def run(args) -> None:
 
         form = QueueFilterForm(None, user=me)
         page, counts = wq.queue_page(me, today=today)
-        return render_to_string("casework/queue.html", {
-            "page_title": "Work queue", "form": form, "page": page, "rows": [_row(c, today) for c in page.object_list],
-            "counts": counts, "query": "", "query_without_rag": "", "can_reassign": False, "caseworkers": [],
-            "at_risk_days": wq.AT_RISK_DAYS, "today": today, "rag_labels": wq.RAG_LABELS,
-            "rag_tags": wq.RAG_TAGS}, request=request)
+        return render_to_string(
+            "casework/queue.html",
+            {
+                "page_title": "Work queue",
+                "form": form,
+                "page": page,
+                "rows": [_row(c, today) for c in page.object_list],
+                "counts": counts,
+                "query": "",
+                "query_without_rag": "",
+                "can_reassign": False,
+                "caseworkers": [],
+                "at_risk_days": wq.AT_RISK_DAYS,
+                "today": today,
+                "rag_labels": wq.RAG_LABELS,
+                "rag_tags": wq.RAG_TAGS,
+            },
+            request=request,
+        )
 
     print(f"\nparts, {args.repeat} runs each (p50 / p95, ms):")
     for name, fn in (("queue query (page and RAG counts)", query_only), ("query + template render", query_and_render)):

@@ -42,9 +42,11 @@ def database_from_url(url: str) -> dict:
             # For several server processes: WAL lets reads go on during a write; IMMEDIATE transactions take
             # the write lock at BEGIN, so a writer waits (busy timeout, 20 s) instead of failing with
             # "database is locked" when its read lock cannot be upgraded.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                        "PRAGMA busy_timeout=20000;",
-                        "timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     if parsed.scheme in ("postgres", "postgresql"):
         return {
@@ -60,9 +62,7 @@ def database_from_url(url: str) -> dict:
 
 
 DATABASES = {
-    "default": database_from_url(
-        os.environ.get("HIGHNEEDS_DATABASE_URL", f"sqlite:///{VAR_DIR / 'highneeds.sqlite3'}")
-    )
+    "default": database_from_url(os.environ.get("HIGHNEEDS_DATABASE_URL", f"sqlite:///{VAR_DIR / 'highneeds.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -236,7 +236,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # (docs/scaling.md).
 MEDIA_ROOT = Path(os.environ.get("HIGHNEEDS_MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("HIGHNEEDS_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("HIGHNEEDS_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -262,8 +264,11 @@ EMAIL_BACKEND = os.environ.get("HIGHNEEDS_EMAIL_BACKEND", "django.core.mail.back
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # MAX_ENTRIES: the default 300 would let a flood of addresses cull everyone's rate-limit counts (docs/scaling.md).
-    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "highneeds_shared_cache",
-               "OPTIONS": {"MAX_ENTRIES": 100_000}},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "highneeds_shared_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 PORTAL_RATE_LIMIT_CACHE = "shared"
 

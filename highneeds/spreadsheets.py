@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 

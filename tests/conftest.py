@@ -111,8 +111,13 @@ def make_child(db):
             services.set_sen_status(actor=SYSTEM, child=child, status=sen_status, on=date(2020, 9, 1))
             services.set_needs(actor=SYSTEM, child=child, need_codes=list(needs))
         if establishment is not None:
-            services.add_placement(actor=SYSTEM, child=child, establishment=establishment, placement_type="ON_ROLL",
-                                   start_date=date(2021, 9, 1))
+            services.add_placement(
+                actor=SYSTEM,
+                child=child,
+                establishment=establishment,
+                placement_type="ON_ROLL",
+                start_date=date(2021, 9, 1),
+            )
         return child
 
     return make
@@ -125,8 +130,9 @@ def make_user(db):
 
     def make(role, *, password="correct horse battery staple", **fields):
         n = next(_counter)
-        return create_user(actor=SYSTEM, username=fields.pop("username", f"{role}{n}"), password=password, role=role,
-                           **fields)
+        return create_user(
+            actor=SYSTEM, username=fields.pop("username", f"{role}{n}"), password=password, role=role, **fields
+        )
 
     return make
 
@@ -141,13 +147,38 @@ def fill_plan_version(version, actor):
         n["text"] = n["text"] or "Finds it hard to express needs in class"
     plans.save_items(actor=actor, version=version, section="B", items=needs)
     ids = [n["id"] for n in needs]
-    plans.save_items(actor=actor, version=version, section="E", items=[
-        {"id": "e1", "text": "Uses 3-word sentences in class", "by_when": "July 2026",
-         "measure": "Speech and language therapist's termly assessment", "needs": ids}])
-    plans.save_items(actor=actor, version=version, section="F", items=[
-        {"id": "f1", "what": "Speech and language therapy programme", "who": "Speech and language therapist",
-         "expertise": "HCPC registered", "frequency": "Weekly", "duration": "30 minutes a session for the school year",
-         "group_size": "1:1", "needs": ids, "outcomes": ["e1"]}])
+    plans.save_items(
+        actor=actor,
+        version=version,
+        section="E",
+        items=[
+            {
+                "id": "e1",
+                "text": "Uses 3-word sentences in class",
+                "by_when": "July 2026",
+                "measure": "Speech and language therapist's termly assessment",
+                "needs": ids,
+            }
+        ],
+    )
+    plans.save_items(
+        actor=actor,
+        version=version,
+        section="F",
+        items=[
+            {
+                "id": "f1",
+                "what": "Speech and language therapy programme",
+                "who": "Speech and language therapist",
+                "expertise": "HCPC registered",
+                "frequency": "Weekly",
+                "duration": "30 minutes a session for the school year",
+                "group_size": "1:1",
+                "needs": ids,
+                "outcomes": ["e1"],
+            }
+        ],
+    )
     version.refresh_from_db()
     return version
 
@@ -162,22 +193,33 @@ def issue_plan_through_assessment(worker, child, establishment, issued_on=None):
     the family's 15 days, then issued. Returns the issued version."""
     from datetime import timedelta
 
-    from highneeds.casework import services as cw
-
     from highneeds.casework import flows as cw_flows
+    from highneeds.casework import services as cw
     from highneeds.plans.queries import current_plan
 
     issued_on = issued_on or date.today()
     start = issued_on - timedelta(days=120)
     request = cw.submit_request(actor=worker, child=child, received_on=start, source="1", caseworker=worker)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=start + timedelta(days=20),
-                                reasons="Needs beyond SEN support")
-    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                               requested_on=start + timedelta(days=21), adviser_name="Educational psychology")
-    cw.submit_advice(actor=worker, advice=advice, text="Needs speech and language therapy",
-                     received_on=start + timedelta(days=50))
-    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=start + timedelta(days=60),
-                               reasons="Provision needed")
+    cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=True,
+        decided_on=start + timedelta(days=20),
+        reasons="Needs beyond SEN support",
+    )
+    advice = cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=start + timedelta(days=21),
+        adviser_name="Educational psychology",
+    )
+    cw.submit_advice(
+        actor=worker, advice=advice, text="Needs speech and language therapy", received_on=start + timedelta(days=50)
+    )
+    cw.decide_whether_to_issue(
+        actor=worker, request=request, issue=True, decided_on=start + timedelta(days=60), reasons="Provision needed"
+    )
     cw_flows.send_draft_plan(actor=worker, request=request, sent_on=start + timedelta(days=70))
     plan = current_plan(child)
     fill_plan_version(plan.versions.get(state="sent"), worker)

@@ -4,8 +4,9 @@ import configparser
 import re
 from pathlib import Path
 
-import highneeds
 from importlinter.cli import lint_imports
+
+import highneeds
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".importlinter"
@@ -21,7 +22,10 @@ def test_every_package_of_the_project_has_a_layer():
     config = configparser.ConfigParser()
     config.read(CONFIG)
     named = set(re.findall(r"highneeds\.(\w+)", config["importlinter:contract:layers"]["layers"]))
-    packages = {p.stem for p in Path(highneeds.__file__).parent.iterdir()
-                if (p.is_dir() and (p / "__init__.py").exists()) or (p.suffix == ".py" and p.stem != "__init__")}
+    packages = {
+        p.stem
+        for p in Path(highneeds.__file__).parent.iterdir()
+        if (p.is_dir() and (p / "__init__.py").exists()) or (p.suffix == ".py" and p.stem != "__init__")
+    }
     packages -= {"settings"}  # configuration, imported by Django by name, never by the code
     assert packages - named == set()

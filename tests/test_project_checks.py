@@ -13,7 +13,6 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROJECT_PACKAGE = "highneeds."
 

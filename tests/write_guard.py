@@ -68,7 +68,7 @@ def _application_frame():
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename.startswith(_PACKAGE):
-            relative = filename[len(_PACKAGE) - 1:]
+            relative = filename[len(_PACKAGE) - 1 :]
             if "/migrations/" in relative:
                 return None
             if found is None and not _NOT_APPLICATION.search(relative):

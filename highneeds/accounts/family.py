@@ -19,10 +19,10 @@ from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.people.models import Child, ParentCarer
 
-from .models import AccessReview, OneTimeLink, User
-from .roles import Role
 from .links import LINK_LIFETIME, end_sessions, new_link, send_link_email
+from .models import AccessReview, OneTimeLink, User
 from .queries import display_name
+from .roles import Role
 
 YOUNG_PERSON_AGE = 16  # from 16 a young person may have their own access (rules.own_record_16_plus)
 
@@ -45,22 +45,41 @@ class FamilyAccess:
 
 def access_for(child: Child, today: date | None = None) -> FamilyAccess:
     today = today or date.today()
-    pending = {(link.parent_id or 0): link for link in OneTimeLink.objects.filter(
-        child=child, purpose=OneTimeLink.FAMILY, used_at__isnull=True, cancelled_at__isnull=True,
-        expires_at__gt=timezone.now())}
-    parents = [{"id": p.pk, "name": p.full_name, "relationship": p.relationship, "email": p.email,
-                "responsibility": p.parental_responsibility,
-                "has_access": bool(p.user_id and p.user.is_active and p.parental_responsibility),
-                "invited_until": pending[p.pk].expires_at if p.pk in pending else None}
-               for p in child.parents.select_related("user").order_by("last_name", "first_name", "id")]
+    pending = {
+        (link.parent_id or 0): link
+        for link in OneTimeLink.objects.filter(
+            child=child,
+            purpose=OneTimeLink.FAMILY,
+            used_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+    }
+    parents = [
+        {
+            "id": p.pk,
+            "name": p.full_name,
+            "relationship": p.relationship,
+            "email": p.email,
+            "responsibility": p.parental_responsibility,
+            "has_access": bool(p.user_id and p.user.is_active and p.parental_responsibility),
+            "invited_until": pending[p.pk].expires_at if p.pk in pending else None,
+        }
+        for p in child.parents.select_related("user").order_by("last_name", "first_name", "id")
+    ]
     own = User.objects.filter(child=child, is_active=True).first()
     age = child.age(today)
     young = None
     if age >= YOUNG_PERSON_AGE:
-        young = {"has_access": own is not None, "invited_until": pending[0].expires_at if 0 in pending else None,
-                 "email": own.email if own else (pending[0].email if 0 in pending else "")}
-    reviews = [{"decision": r.get_decision_display(), "note": r.note, "by": display_name(r.decided_by),
-                "at": r.decided_at} for r in child.access_reviews.select_related("decided_by").order_by("-decided_at")]
+        young = {
+            "has_access": own is not None,
+            "invited_until": pending[0].expires_at if 0 in pending else None,
+            "email": own.email if own else (pending[0].email if 0 in pending else ""),
+        }
+    reviews = [
+        {"decision": r.get_decision_display(), "note": r.note, "by": display_name(r.decided_by), "at": r.decided_at}
+        for r in child.access_reviews.select_related("decided_by").order_by("-decided_at")
+    ]
     review_due = age >= YOUNG_PERSON_AGE and not reviews and any(p["has_access"] for p in parents)
     return FamilyAccess(parents, young, age, review_due, reviews)
 
@@ -75,10 +94,14 @@ def reviews_due(user, today: date | None = None):
         born_by = today.replace(year=today.year - YOUNG_PERSON_AGE)
     except ValueError:  # 29 February
         born_by = today.replace(year=today.year - YOUNG_PERSON_AGE, day=28)
-    with_parent_access = ParentCarer.objects.filter(user__isnull=False, user__is_active=True,
-                                                    parental_responsibility=True).values("child_id")
-    return (visible_children(user).filter(date_of_birth__lte=born_by, pk__in=with_parent_access)
-            .exclude(pk__in=AccessReview.objects.values("child_id")))
+    with_parent_access = ParentCarer.objects.filter(
+        user__isnull=False, user__is_active=True, parental_responsibility=True
+    ).values("child_id")
+    return (
+        visible_children(user)
+        .filter(date_of_birth__lte=born_by, pk__in=with_parent_access)
+        .exclude(pk__in=AccessReview.objects.values("child_id"))
+    )
 
 
 @service
@@ -87,16 +110,25 @@ def invite_parent(*, actor, parent: ParentCarer, link_base: str) -> str:
     child = parent.child
     _require(actor, child)
     if not parent.parental_responsibility:
-        raise ValidationError({"parent": f"{parent.full_name} does not have parental responsibility for "
-                                         f"{child.first_name}, so cannot be given portal access"})
+        raise ValidationError(
+            {
+                "parent": f"{parent.full_name} does not have parental responsibility for "
+                f"{child.first_name}, so cannot be given portal access"
+            }
+        )
     if not parent.email:
-        raise ValidationError({"parent": f"There is no email address for {parent.full_name} on "
-                                         f"{child.first_name}'s record. Add it to the record first"})
+        raise ValidationError(
+            {
+                "parent": f"There is no email address for {parent.full_name} on "
+                f"{child.first_name}'s record. Add it to the record first"
+            }
+        )
     if parent.user_id and parent.user.is_active:
         raise ValidationError({"parent": f"{parent.full_name} already has portal access"})
     token = new_link(actor=actor, purpose=OneTimeLink.FAMILY, email=parent.email, child=child, parent=parent)
-    log.record(actor=actor, action="family.invite", obj=parent, child=child,
-               after={"email": parent.email, "role": Role.PARENT})
+    log.record(
+        actor=actor, action="family.invite", obj=parent, child=child, after={"email": parent.email, "role": Role.PARENT}
+    )
     _send_invitation(parent.email, child, token, link_base, f"{child.first_name}'s")
     return parent.email
 
@@ -105,32 +137,40 @@ def invite_parent(*, actor, parent: ParentCarer, link_base: str) -> str:
 def invite_young_person(*, actor, child: Child, email: str, link_base: str, today: date | None = None) -> str:
     _require(actor, child)
     if child.age(today or date.today()) < YOUNG_PERSON_AGE:
-        raise ValidationError({"email": f"{child.first_name} is under {YOUNG_PERSON_AGE}: invite their parents "
-                                        f"instead"})
+        raise ValidationError(
+            {"email": f"{child.first_name} is under {YOUNG_PERSON_AGE}: invite their parents instead"}
+        )
     if not email:
         raise ValidationError({"email": f"Enter {child.first_name}'s own email address"})
     if User.objects.filter(child=child, is_active=True).exists():
         raise ValidationError({"email": f"{child.first_name} already has portal access"})
     token = new_link(actor=actor, purpose=OneTimeLink.FAMILY, email=email, child=child)
-    log.record(actor=actor, action="family.invite", obj=child, child=child,
-               after={"email": email, "role": Role.YOUNG_PERSON})
+    log.record(
+        actor=actor, action="family.invite", obj=child, child=child, after={"email": email, "role": Role.YOUNG_PERSON}
+    )
     _send_invitation(email, child, token, link_base, "your")
     return email
 
 
 def _send_invitation(email: str, child: Child, token: str, link_base: str, whose: str) -> None:
-    send_link_email(email, "Your invitation to the SEND family portal", [
-        f"You have been invited to see {whose} EHC needs assessment, plan, reviews and letters online.",
-        f"Open this link to set up your account (it works once, for "
-        f"{LINK_LIFETIME[OneTimeLink.FAMILY].days} days):\n{link_base.rstrip('/')}/account/join/{token}/",
-        "If you were not expecting this email, you can ignore it."])
+    send_link_email(
+        email,
+        "Your invitation to the SEND family portal",
+        [
+            f"You have been invited to see {whose} EHC needs assessment, plan, reviews and letters online.",
+            f"Open this link to set up your account (it works once, for "
+            f"{LINK_LIFETIME[OneTimeLink.FAMILY].days} days):\n{link_base.rstrip('/')}/account/join/{token}/",
+            "If you were not expecting this email, you can ignore it.",
+        ],
+    )
 
 
 def _username_for(email: str) -> str:
     base = email.lower()[:140]
     taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
-    return next(name for name in (base if n == 0 else f"{base}-{n}" for n in range(len(taken) + 1))
-                if name not in taken)
+    return next(
+        name for name in (base if n == 0 else f"{base}-{n}" for n in range(len(taken) + 1)) if name not in taken
+    )
 
 
 def existing_account(link: OneTimeLink) -> User | None:
@@ -154,8 +194,13 @@ def _link_to_record(link: OneTimeLink, user: User) -> None:
         link.parent.save(update_fields=["user"])
     link.user, link.used_at = user, timezone.now()
     link.save(update_fields=["user", "used_at"])
-    log.record(actor=user, action="family.accept", obj=user, child=link.child,
-               after={"role": user.role, "parent": link.parent_id, "username": user.username})
+    log.record(
+        actor=user,
+        action="family.accept",
+        obj=user,
+        child=link.child,
+        after={"role": user.role, "parent": link.parent_id, "username": user.username},
+    )
 
 
 @service
@@ -168,8 +213,14 @@ def accept_invitation(*, link: OneTimeLink, password: str, first_name: str = "",
         if User.objects.filter(child=child, is_active=True).exists():
             raise ValidationError({"password": f"{child.first_name} already has their own account"})
         User.objects.filter(child=child, is_active=False).update(child=None)  # a closed account frees the link
-    user = User(username=_username_for(link.email), email=link.email, role=link.family_role,
-                first_name=first_name, last_name=last_name, child=child if parent is None else None)
+    user = User(
+        username=_username_for(link.email),
+        email=link.email,
+        role=link.family_role,
+        first_name=first_name,
+        last_name=last_name,
+        child=child if parent is None else None,
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -205,14 +256,20 @@ def end_parent_access(*, actor, parent: ParentCarer, reason: str) -> None:
         raise ValidationError({"parent": f"{parent.full_name} has no portal access"})
     parent.user = None
     parent.save(update_fields=["user"])
-    OneTimeLink.objects.filter(child=child, parent=parent, used_at__isnull=True, cancelled_at__isnull=True) \
-        .update(cancelled_at=timezone.now())
+    OneTimeLink.objects.filter(child=child, parent=parent, used_at__isnull=True, cancelled_at__isnull=True).update(
+        cancelled_at=timezone.now()
+    )
     # An account linked to no other child has nothing left to see: close it and sign it out.
     closed = not user.parent_links.exists()
     if closed:
         _close_account(user)
-    log.record(actor=actor, action="family.access_end", obj=parent, child=child,
-               after={"user": user.pk, "reason": reason, "account_closed": closed})
+    log.record(
+        actor=actor,
+        action="family.access_end",
+        obj=parent,
+        child=child,
+        after={"user": user.pk, "reason": reason, "account_closed": closed},
+    )
 
 
 @service
@@ -226,13 +283,19 @@ def end_young_person_access(*, actor, child: Child, reason: str) -> None:
     user.child = None  # frees the one-to-one link, so they can be invited again later
     user.save(update_fields=["child"])
     _close_account(user)
-    log.record(actor=actor, action="family.access_end", obj=user, child=child,
-               after={"user": user.pk, "reason": reason, "role": Role.YOUNG_PERSON})
+    log.record(
+        actor=actor,
+        action="family.access_end",
+        obj=user,
+        child=child,
+        after={"user": user.pk, "reason": reason, "role": Role.YOUNG_PERSON},
+    )
 
 
 @service
-def record_access_review(*, actor, child: Child, decision: str, note: str = "",
-                         today: date | None = None) -> AccessReview:
+def record_access_review(
+    *, actor, child: Child, decision: str, note: str = "", today: date | None = None
+) -> AccessReview:
     """At 16 the young person makes their own decisions (Children and Families Act 2014 s.80, where they
     have capacity): record whether their parents keep portal access, and end it if not."""
     _require(actor, child)
@@ -246,6 +309,11 @@ def record_access_review(*, actor, child: Child, decision: str, note: str = "",
         for parent in child.parents.filter(user__isnull=False):
             end_parent_access(actor=actor, parent=parent, reason="Access review at 16: the young person decides")
             ended.append(parent.pk)
-    log.record(actor=actor, action="family.access_review", obj=review, child=child,
-               after={"decision": decision, "note": review.note, "parents_ended": ended})
+    log.record(
+        actor=actor,
+        action="family.access_review",
+        obj=review,
+        child=child,
+        after={"decision": decision, "note": review.note, "parents_ended": ended},
+    )
     return review

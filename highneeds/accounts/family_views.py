@@ -20,20 +20,28 @@ from .views import link_base
 
 
 class YoungPersonForm(forms.Form):
-    email = forms.EmailField(label="Their own email address", error_messages={
-        "required": "Enter the young person's email address",
-        "invalid": "Enter an email address in the correct format, like name@example.org"})
+    email = forms.EmailField(
+        label="Their own email address",
+        error_messages={
+            "required": "Enter the young person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
 
 
 class EndForm(forms.Form):
-    reason = forms.CharField(label="Why is access ending?", max_length=200,
-                             error_messages={"required": "Say why access is ending"})
+    reason = forms.CharField(
+        label="Why is access ending?", max_length=200, error_messages={"required": "Say why access is ending"}
+    )
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label="What happens to the parents' access?", choices=AccessReview.DECISIONS,
-                                 widget=forms.RadioSelect,
-                                 error_messages={"required": "Choose whether the parents keep access"})
+    decision = forms.ChoiceField(
+        label="What happens to the parents' access?",
+        choices=AccessReview.DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the parents keep access"},
+    )
     note = forms.CharField(label="Note (optional)", max_length=500, required=False, widget=forms.Textarea)
 
 
@@ -61,8 +69,9 @@ def _act(request, child, action: str):
         form = YoungPersonForm(request.POST, prefix="yp")
         if not form.is_valid():
             return None, {"young_person": form}
-        sent = family.invite_young_person(actor=request.user, child=child, email=form.cleaned_data["email"],
-                                          link_base=base)
+        sent = family.invite_young_person(
+            actor=request.user, child=child, email=form.cleaned_data["email"], link_base=base
+        )
         return f"Invitation sent to {sent}", {}
     if action == "end_young_person":
         form = EndForm(request.POST, prefix="endyp")
@@ -74,8 +83,9 @@ def _act(request, child, action: str):
         form = ReviewForm(request.POST, prefix="review")
         if not form.is_valid():
             return None, {"review": form}
-        family.record_access_review(actor=request.user, child=child, decision=form.cleaned_data["decision"],
-                                    note=form.cleaned_data["note"])
+        family.record_access_review(
+            actor=request.user, child=child, decision=form.cleaned_data["decision"], note=form.cleaned_data["note"]
+        )
         return "The decision about the parents' access has been recorded", {}
     raise PermissionDenied("unknown action")
 
@@ -94,27 +104,49 @@ def access(request, child_id: int):
             messages.success(request, done)
             return redirect("child-portal-access", child.pk)
     state = family.access_for(child)
-    forms_ = {"young_person": YoungPersonForm(prefix="yp"), "end_young_person": EndForm(prefix="endyp"),
-              "review": ReviewForm(prefix="review"),
-              **{f"end_{p['id']}": EndForm(prefix=f"end{p['id']}") for p in state.parents}, **bound}
-    return render(request, "accounts/family_access.html", {
-        "page_title": f"Family portal access for {child.full_name}", "child": {"pk": child.pk, "name": child.full_name,
-                                                                                "first_name": child.first_name},
-        "state": state, "forms": forms_, "error_title": bool(bound), "min_age": family.YOUNG_PERSON_AGE})
+    forms_ = {
+        "young_person": YoungPersonForm(prefix="yp"),
+        "end_young_person": EndForm(prefix="endyp"),
+        "review": ReviewForm(prefix="review"),
+        **{f"end_{p['id']}": EndForm(prefix=f"end{p['id']}") for p in state.parents},
+        **bound,
+    }
+    return render(
+        request,
+        "accounts/family_access.html",
+        {
+            "page_title": f"Family portal access for {child.full_name}",
+            "child": {"pk": child.pk, "name": child.full_name, "first_name": child.first_name},
+            "state": state,
+            "forms": forms_,
+            "error_title": bool(bound),
+            "min_age": family.YOUNG_PERSON_AGE,
+        },
+    )
 
 
 @requires("accounts.invite_family")
 def reviews_due(request):
-    page = Paginator(family.reviews_due(request.user).order_by("date_of_birth", "last_name", "id"), 50) \
-        .get_page(request.GET.get("page"))
+    page = Paginator(family.reviews_due(request.user).order_by("date_of_birth", "last_name", "id"), 50).get_page(
+        request.GET.get("page")
+    )
     rows = [{"pk": c.pk, "name": c.full_name, "age": c.age(), "born": c.date_of_birth} for c in page.object_list]
-    return render(request, "accounts/reviews_due.html", {
-        "page_title": "Young people aged 16 or over: portal access to decide", "page": page, "rows": rows,
-        "min_age": family.YOUNG_PERSON_AGE})
+    return render(
+        request,
+        "accounts/reviews_due.html",
+        {
+            "page_title": "Young people aged 16 or over: portal access to decide",
+            "page": page,
+            "rows": rows,
+            "min_age": family.YOUNG_PERSON_AGE,
+        },
+    )
 
 
 class JoinForm(SetPasswordForm):
-    first_name = forms.CharField(label="First name", max_length=150, error_messages={"required": "Enter your first name"})
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter your first name"}
+    )
     last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter your last name"})
     field_order = ["first_name", "last_name", "new_password1", "new_password2"]
 
@@ -135,26 +167,48 @@ def join(request, token: str):
             except ValidationError as exc:
                 messages.error(request, exc.messages[0])
             else:
-                messages.success(request, f"{link.child.first_name} has been added to your account. Sign in as "
-                                          f"{existing.username} to see their records")
+                messages.success(
+                    request,
+                    f"{link.child.first_name} has been added to your account. Sign in as "
+                    f"{existing.username} to see their records",
+                )
                 return redirect("sign-in")
-        return render(request, "accounts/join_existing.html", {
-            "page_title": f"Add {link.child.first_name} to your account", "username": existing.username,
-            "child_first_name": link.child.first_name})
+        return render(
+            request,
+            "accounts/join_existing.html",
+            {
+                "page_title": f"Add {link.child.first_name} to your account",
+                "username": existing.username,
+                "child_first_name": link.child.first_name,
+            },
+        )
     who = link.parent or link.child
     form = JoinForm(None, request.POST or None, initial={"first_name": who.first_name, "last_name": who.last_name})
     if request.method == "POST" and form.is_valid():
         try:
-            user = family.accept_invitation(link=link, password=form.cleaned_data["new_password1"],
-                                            first_name=form.cleaned_data["first_name"],
-                                            last_name=form.cleaned_data["last_name"])
+            user = family.accept_invitation(
+                link=link,
+                password=form.cleaned_data["new_password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
-            messages.success(request, f"Your account is ready. Sign in with your username, {user.username}, and the "
-                                      f"password you chose")
+            messages.success(
+                request,
+                f"Your account is ready. Sign in with your username, {user.username}, and the password you chose",
+            )
             return redirect("sign-in")
-    return render(request, "accounts/set_password.html", {
-        "page_title": "Set up your family portal account", "form": form, "button": "Create account",
-        "intro": f"You have been invited to see {whose} EHC needs assessment, plan, reviews and letters. Your "
-                 f"username will be your email address, {link.email}.", "error_title": bool(form.errors)})
+    return render(
+        request,
+        "accounts/set_password.html",
+        {
+            "page_title": "Set up your family portal account",
+            "form": form,
+            "button": "Create account",
+            "intro": f"You have been invited to see {whose} EHC needs assessment, plan, reviews and letters. Your "
+            f"username will be your email address, {link.email}.",
+            "error_title": bool(form.errors),
+        },
+    )

@@ -14,31 +14,51 @@ from django.utils import timezone
 from .models import OneTimeLink, User
 
 # How long each kind of one-time link works. A council that wants others changes these.
-LINK_LIFETIME = {OneTimeLink.INVITE: timedelta(days=7), OneTimeLink.RESET: timedelta(hours=24),
-                 OneTimeLink.FAMILY: timedelta(days=14)}
+LINK_LIFETIME = {
+    OneTimeLink.INVITE: timedelta(days=7),
+    OneTimeLink.RESET: timedelta(hours=24),
+    OneTimeLink.FAMILY: timedelta(days=14),
+}
 
 
 def new_link(*, actor, purpose: str, email: str, user: User | None = None, child=None, parent=None) -> str:
     """Store a link's hash and return its secret (to put in an email; it is never stored or shown again).
     Earlier unused links for the same account or family member stop working. Called inside a service."""
     if user is not None:
-        OneTimeLink.objects.filter(user=user, purpose=purpose, used_at__isnull=True, cancelled_at__isnull=True) \
-            .update(cancelled_at=timezone.now())
+        OneTimeLink.objects.filter(user=user, purpose=purpose, used_at__isnull=True, cancelled_at__isnull=True).update(
+            cancelled_at=timezone.now()
+        )
     if child is not None:
-        OneTimeLink.objects.filter(child=child, parent=parent, purpose=purpose, used_at__isnull=True,
-                                   cancelled_at__isnull=True).update(cancelled_at=timezone.now())
+        OneTimeLink.objects.filter(
+            child=child, parent=parent, purpose=purpose, used_at__isnull=True, cancelled_at__isnull=True
+        ).update(cancelled_at=timezone.now())
     token = secrets.token_urlsafe(32)
-    OneTimeLink.objects.create(purpose=purpose, token_hash=OneTimeLink.hash_token(token), user=user, child=child,
-                               parent=parent, email=email, created_by=actor if getattr(actor, "pk", None) else None,
-                               expires_at=timezone.now() + LINK_LIFETIME[purpose])
+    OneTimeLink.objects.create(
+        purpose=purpose,
+        token_hash=OneTimeLink.hash_token(token),
+        user=user,
+        child=child,
+        parent=parent,
+        email=email,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        expires_at=timezone.now() + LINK_LIFETIME[purpose],
+    )
     return token
 
 
 def find_link(token: str, purpose: str) -> OneTimeLink | None:
     """The link behind a secret, if it is unused, not cancelled and not expired."""
-    found = OneTimeLink.objects.filter(token_hash=OneTimeLink.hash_token(token or ""), purpose=purpose,
-                                       used_at__isnull=True, cancelled_at__isnull=True,
-                                       expires_at__gt=timezone.now()).select_related("user").first()
+    found = (
+        OneTimeLink.objects.filter(
+            token_hash=OneTimeLink.hash_token(token or ""),
+            purpose=purpose,
+            used_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("user")
+        .first()
+    )
     if found is not None and found.user is not None and purpose != OneTimeLink.INVITE and not found.user.is_active:
         return None
     return found

@@ -20,8 +20,12 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES)
-                and not user.is_verified() and two_factor.needs_code(user)):
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and not user.is_verified()
+            and two_factor.needs_code(user)
+        ):
             return redirect(two_factor.next_step(user, request.get_full_path()))
         return self.get_response(request)
 

@@ -56,21 +56,25 @@ class OneTimeLink(models.Model):
     reset, or a family's invitation to the portal for one child. Only a hash of the secret is stored."""
 
     INVITE, RESET, FAMILY = "invite", "reset", "family"
-    PURPOSES = [(INVITE, "Invitation to set a password"), (RESET, "Password reset"),
-                (FAMILY, "Invitation to the family portal")]
+    PURPOSES = [
+        (INVITE, "Invitation to set a password"),
+        (RESET, "Password reset"),
+        (FAMILY, "Invitation to the family portal"),
+    ]
 
     purpose = models.CharField(max_length=10, choices=PURPOSES)
     token_hash = models.CharField(max_length=64, unique=True)
     # invite and reset: the account; family: filled in when the invitation is accepted
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="one_time_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="one_time_links"
+    )
     # family: the child, and the parent on the child's record (none: the young person themselves)
     child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    parent = models.ForeignKey("people.ParentCarer", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")
+    parent = models.ForeignKey("people.ParentCarer", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -89,8 +93,10 @@ class AccessReview(models.Model):
     """The decision recorded when a young person reaches 16: what happens to their parents' portal access."""
 
     KEEP, END = "keep", "end"
-    DECISIONS = [(KEEP, "Parents keep access (the young person agrees, or lacks capacity to decide)"),
-                 (END, "Parents' access ends (the young person makes their own decisions)")]
+    DECISIONS = [
+        (KEEP, "Parents keep access (the young person agrees, or lacks capacity to decide)"),
+        (END, "Parents' access ends (the young person makes their own decisions)"),
+    ]
 
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="access_reviews")
     decision = models.CharField(max_length=4, choices=DECISIONS)

@@ -11,11 +11,13 @@ def display_name(user) -> str:
         return ""
     return user.get_full_name() or user.get_username()
 
+
 def held_by(user: User) -> dict[str, int]:
     """What a leaver still holds: open requests they are caseworker for and children they lead on."""
     from highneeds.casework.models import AssessmentRequest
     from highneeds.people.models import Child
 
-    return {"open_requests": AssessmentRequest.objects.filter(caseworker=user,
-                                                              status__in=AssessmentRequest.OPEN).count(),
-            "children_led": Child.objects.filter(lead_caseworker=user).count()}
+    return {
+        "open_requests": AssessmentRequest.objects.filter(caseworker=user, status__in=AssessmentRequest.OPEN).count(),
+        "children_led": Child.objects.filter(lead_caseworker=user).count(),
+    }

@@ -95,7 +95,9 @@ PERMISSIONS = {
     # in need, looked after, youth justice) for the council's SEND casework staff only; the NHS number for them,
     # the invited professional (health advice needs it) and the family, not for SENCOs, finance or panel members.
     "people.view_safeguarding_flags": is_casework,
-    "people.view_nhs_number": is_casework | (is_professional & invited_to_child) | (is_parent & my_child)
+    "people.view_nhs_number": is_casework
+    | (is_professional & invited_to_child)
+    | (is_parent & my_child)
     | (is_young_person & own_record_16_plus),
     "people.grant_access": is_casework,
     "people.import_children": is_manager | is_admin,
@@ -123,13 +125,17 @@ PERMISSIONS = {
     "plans.edit_plan": is_casework,
     "plans.issue_plan": is_casework,
     # families write section A and comment on drafts; invited professionals and the setting contribute
-    "plans.contribute": (is_parent & my_child) | (is_young_person & own_record_16_plus)
-    | (is_invited_role & invited_to_child) | (is_senco & child_at_my_setting),
+    "plans.contribute": (is_parent & my_child)
+    | (is_young_person & own_record_16_plus)
+    | (is_invited_role & invited_to_child)
+    | (is_senco & child_at_my_setting),
     # annual reviews, phase transfer, reassessment
     "reviews.view_tracker": is_casework,
     "reviews.manage": is_casework,
-    "reviews.contribute": (is_senco & child_at_my_setting) | (is_invited_role & invited_to_child)
-    | (is_parent & my_child) | (is_young_person & own_record_16_plus),
+    "reviews.contribute": (is_senco & child_at_my_setting)
+    | (is_invited_role & invited_to_child)
+    | (is_parent & my_child)
+    | (is_young_person & own_record_16_plus),
     # cessation, mediation, tribunal appeals, complaints and Ombudsman cases
     "disputes.view": is_casework,
     "disputes.manage": is_casework,
@@ -175,8 +181,11 @@ PERMISSIONS = {
     # records.queries.audiences_for), except finance (need to know); uploads by the council, the child's SENCO
     # and invited professionals; notes, tasks, the contact log and letter PDFs for the SEND team
     "records.open": is_casework | is_senco | is_invited_role | is_parent | is_young_person,
-    "records.view_documents": is_casework | (is_senco & child_at_my_setting) | (is_invited_role & invited_to_child)
-    | (is_parent & my_child) | (is_young_person & own_record_16_plus),
+    "records.view_documents": is_casework
+    | (is_senco & child_at_my_setting)
+    | (is_invited_role & invited_to_child)
+    | (is_parent & my_child)
+    | (is_young_person & own_record_16_plus),
     "records.upload": is_casework | is_senco | is_professional,
     "records.upload_document": is_casework | (is_senco & child_at_my_setting) | (is_professional & invited_to_child),
     "records.manage": is_casework,

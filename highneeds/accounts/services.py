@@ -33,14 +33,32 @@ def _checked_password(user: User, password: str) -> None:
 
 
 @service
-def create_user(*, actor, username: str, password: str | None, role: str, first_name: str = "", last_name: str = "",
-                email: str = "", establishment=None, child=None, agency: str = "") -> User:
+def create_user(
+    *,
+    actor,
+    username: str,
+    password: str | None,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    establishment=None,
+    child=None,
+    agency: str = "",
+) -> User:
     require(actor, "accounts.manage_users")
     _check_role_links(role, establishment, child)
-    user = User(username=username, role=role, first_name=first_name, last_name=last_name, email=email,
-                establishment=establishment, child=child, agency=agency)
-    refuse_hidden_characters({"username": username, "first_name": first_name, "last_name": last_name,
-                              "agency": agency})
+    user = User(
+        username=username,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        establishment=establishment,
+        child=child,
+        agency=agency,
+    )
+    refuse_hidden_characters({"username": username, "first_name": first_name, "last_name": last_name, "agency": agency})
     if password:
         # AUTH_PASSWORD_VALIDATORS: length, common passwords, all digits, too like the username or name.
         _checked_password(user, password)
@@ -49,8 +67,12 @@ def create_user(*, actor, username: str, password: str | None, role: str, first_
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    log.record(actor=actor, action="user.create", obj=user,
-               after={"username": username, "role": role, "establishment": establishment, "child": child})
+    log.record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        after={"username": username, "role": role, "establishment": establishment, "child": child},
+    )
     return user
 
 
@@ -118,8 +140,9 @@ def enrol_authenticator(*, actor, request, key: str, code: str) -> TOTPDevice:
     device = two_factor.unsaved_device(actor, key)
     device.save()
     if not device.verify_token(_digits(code)):
-        raise ValidationError({"code": "The code is not right: check the time on your phone and enter the newest "
-                                       "6-digit code"})
+        raise ValidationError(
+            {"code": "The code is not right: check the time on your phone and enter the newest 6-digit code"}
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
@@ -159,8 +182,12 @@ def record_refused_access(*, actor, request, permission: str) -> None:
     match = getattr(request, "resolver_match", None)
     child_id = match.kwargs.get("child_id") if match else None
     child = Child.objects.filter(pk=child_id).first() if str(child_id or "").isdigit() else None
-    log.record(actor=actor, action="access.refused", child=child,
-               after={"path": request.path, "method": request.method, "permission": permission})
+    log.record(
+        actor=actor,
+        action="access.refused",
+        child=child,
+        after={"path": request.path, "method": request.method, "permission": permission},
+    )
 
 
 def _digits(code: str) -> str:
@@ -177,8 +204,9 @@ def issue_api_token(*, actor, user: User, name: str, expires_at: datetime | None
     if expires_at is None:
         expires_at = timezone.now() + timedelta(days=settings.API_TOKEN_DEFAULT_DAYS)
     key = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key),
-                                    expires_at=expires_at)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), expires_at=expires_at
+    )
     log.record(actor=actor, action="api_token.issue", obj=token, after={"user": user.pk, "name": name})
     return token, key
 
@@ -219,14 +247,33 @@ def _check_role_links(role: str, establishment, child) -> None:
 
 
 @service
-def invite_user(*, actor, link_base: str, username: str, role: str, email: str, first_name: str = "",
-                last_name: str = "", establishment=None, agency: str = "") -> User:
+def invite_user(
+    *,
+    actor,
+    link_base: str,
+    username: str,
+    role: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    establishment=None,
+    agency: str = "",
+) -> User:
     """A new account with no password, and an email with a one-time link to set one."""
     require(actor, "accounts.manage_users")
     if not email:
         raise ValidationError({"email": "Enter their email address, so the invitation can be sent"})
-    user = create_user(actor=actor, username=username, password=None, role=role, first_name=first_name,
-                       last_name=last_name, email=email, establishment=establishment, agency=agency)
+    user = create_user(
+        actor=actor,
+        username=username,
+        password=None,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        establishment=establishment,
+        agency=agency,
+    )
     _send_invitation(actor, user, link_base)
     return user
 
@@ -234,10 +281,15 @@ def invite_user(*, actor, link_base: str, username: str, role: str, email: str, 
 def _send_invitation(actor, user: User, link_base: str) -> None:
     token = new_link(actor=actor, purpose=OneTimeLink.INVITE, email=user.email, user=user)
     log.record(actor=actor, action="user.invite", obj=user, after={"email": user.email})
-    send_link_email(user.email, "Your highneeds account", [
-        f"{display_name(actor)} has given you an account ({user.role_label}). Your username is {user.username}.",
-        f"Choose your password here (the link works once, for {LINK_LIFETIME[OneTimeLink.INVITE].days} days):\n"
-        f"{link_base.rstrip('/')}/account/set-password/{token}/"])
+    send_link_email(
+        user.email,
+        "Your highneeds account",
+        [
+            f"{display_name(actor)} has given you an account ({user.role_label}). Your username is {user.username}.",
+            f"Choose your password here (the link works once, for {LINK_LIFETIME[OneTimeLink.INVITE].days} days):\n"
+            f"{link_base.rstrip('/')}/account/set-password/{token}/",
+        ],
+    )
 
 
 def _snapshot(user: User) -> dict:
@@ -245,8 +297,9 @@ def _snapshot(user: User) -> dict:
 
 
 @service
-def update_user(*, actor, user: User, first_name: str, last_name: str, email: str, role: str,
-                establishment=None, agency: str = "") -> User:
+def update_user(
+    *, actor, user: User, first_name: str, last_name: str, email: str, role: str, establishment=None, agency: str = ""
+) -> User:
     require(actor, "accounts.manage_users")
     if role != user.role and getattr(actor, "pk", None) == user.pk:
         raise ValidationError({"role": "You cannot change your own role: ask another administrator"})
@@ -259,8 +312,13 @@ def update_user(*, actor, user: User, first_name: str, last_name: str, email: st
     after = _snapshot(user)
     changed = {k for k in before if before[k] != after[k]}
     if changed:
-        log.record(actor=actor, action="user.role_change" if "role" in changed else "user.update", obj=user,
-                   before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+        log.record(
+            actor=actor,
+            action="user.role_change" if "role" in changed else "user.update",
+            obj=user,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
     return user
 
 
@@ -283,9 +341,20 @@ def deactivate_user(*, actor, user: User, reason: str = "") -> dict[str, int]:
     links = user.one_time_links.filter(used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
     sessions = end_sessions(user)
     held = held_by(user)
-    log.record(actor=actor, action="user.deactivate", obj=user, before={"is_active": True},
-               after={"is_active": False, "reason": reason, "sessions_ended": sessions, "tokens_revoked": tokens,
-                      "links_cancelled": links, **held})
+    log.record(
+        actor=actor,
+        action="user.deactivate",
+        obj=user,
+        before={"is_active": True},
+        after={
+            "is_active": False,
+            "reason": reason,
+            "sessions_ended": sessions,
+            "tokens_revoked": tokens,
+            "links_cancelled": links,
+            **held,
+        },
+    )
     return {**held, "sessions_ended": sessions, "tokens_revoked": tokens}
 
 
@@ -314,12 +383,17 @@ def send_password_reset(*, actor, user: User, link_base: str) -> None:
         return
     token = new_link(actor=actor, purpose=OneTimeLink.RESET, email=user.email, user=user)
     log.record(actor=actor, action="user.password_reset_sent", obj=user, after={"email": user.email})
-    send_link_email(user.email, "Reset your highneeds password", [
-        f"{display_name(actor)} has asked for your password to be reset.",
-        f"Choose a new password here (the link works once, within "
-        f"{int(LINK_LIFETIME[OneTimeLink.RESET].total_seconds() // 3600)} hours):\n"
-        f"{link_base.rstrip('/')}/account/set-password/{token}/",
-        "Your old password works until you choose a new one. If you did not expect this, tell the SEND team."])
+    send_link_email(
+        user.email,
+        "Reset your highneeds password",
+        [
+            f"{display_name(actor)} has asked for your password to be reset.",
+            f"Choose a new password here (the link works once, within "
+            f"{int(LINK_LIFETIME[OneTimeLink.RESET].total_seconds() // 3600)} hours):\n"
+            f"{link_base.rstrip('/')}/account/set-password/{token}/",
+            "Your old password works until you choose a new one. If you did not expect this, tell the SEND team.",
+        ],
+    )
 
 
 @service
@@ -330,12 +404,17 @@ def request_own_password_reset(*, email: str, link_base: str) -> None:
     for user in found[:3]:  # one address may belong to a staff account and a family account
         token = new_link(actor=user, purpose=OneTimeLink.RESET, email=user.email, user=user)
         log.record(actor=user, action="user.password_reset_requested", obj=user)
-        send_link_email(user.email, "Reset your highneeds password", [
-            f"Someone asked for a link to reset the password of the account {user.username}.",
-            f"Choose a new password here (the link works once, within "
-            f"{int(LINK_LIFETIME[OneTimeLink.RESET].total_seconds() // 3600)} hours):\n"
-            f"{link_base.rstrip('/')}/account/set-password/{token}/",
-            "If it was not you, ignore this email: your password has not changed."])
+        send_link_email(
+            user.email,
+            "Reset your highneeds password",
+            [
+                f"Someone asked for a link to reset the password of the account {user.username}.",
+                f"Choose a new password here (the link works once, within "
+                f"{int(LINK_LIFETIME[OneTimeLink.RESET].total_seconds() // 3600)} hours):\n"
+                f"{link_base.rstrip('/')}/account/set-password/{token}/",
+                "If it was not you, ignore this email: your password has not changed.",
+            ],
+        )
 
 
 @service

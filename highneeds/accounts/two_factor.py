@@ -45,9 +45,15 @@ def setup_details(device: TOTPDevice) -> dict:
     secret = b32encode(device.bin_key).decode().rstrip("=")
     svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     # Our own SVG of a URL we built; the title makes it an image with a name for screen readers.
-    markup = re.sub(r'^<svg width="[^"]*" height="[^"]*"',
-                    '<svg width="220" height="220" role="img" aria-labelledby="qr-title"',
-                    svg.to_string(encoding="unicode"))
+    markup = re.sub(
+        r'^<svg width="[^"]*" height="[^"]*"',
+        '<svg width="220" height="220" role="img" aria-labelledby="qr-title"',
+        svg.to_string(encoding="unicode"),
+    )
     markup = markup.replace(">", '><title id="qr-title">QR code to scan with your authenticator app</title>', 1)
-    return {"qr_svg": Markup(markup), "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
-            "issuer": settings.OTP_TOTP_ISSUER, "account": device.user.get_username()}
+    return {
+        "qr_svg": Markup(markup),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "issuer": settings.OTP_TOTP_ISSUER,
+        "account": device.user.get_username(),
+    }

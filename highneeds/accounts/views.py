@@ -32,12 +32,20 @@ def link_base(request) -> str:
 class UserDetailsForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, error_messages={"required": "Enter a first name"})
     last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter a last name"})
-    email = forms.EmailField(label="Email address", error_messages={
-        "required": "Enter an email address", "invalid": "Enter an email address in the correct format, like "
-                                                          "name@example.org"})
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
     role = forms.ChoiceField(label="Role", choices=Role.CHOICES, error_messages={"required": "Choose a role"})
-    establishment_urn = forms.IntegerField(label="Setting URN (SENCOs only)", required=False, min_value=1,
-                                           error_messages={"invalid": "Setting URN must be a number, like 108123"})
+    establishment_urn = forms.IntegerField(
+        label="Setting URN (SENCOs only)",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Setting URN must be a number, like 108123"},
+    )
     agency = forms.CharField(label="Organisation (professionals and panel members)", max_length=80, required=False)
 
     def establishment(self):
@@ -57,15 +65,22 @@ class NewUserForm(UserDetailsForm):
 
 
 class DeactivateForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=200, error_messages={"required": "Say why, for example "
-                                                                                          "'left the council'"})
+    reason = forms.CharField(
+        label="Reason", max_length=200, error_messages={"required": "Say why, for example 'left the council'"}
+    )
 
 
 def _row(u: User) -> dict:
-    return {"pk": u.pk, "name": display_name(u), "username": u.username, "email": u.email,
-            "role": u.role_label + (f", {u.establishment.name}" if u.establishment_id else ""),
-            "active": u.is_active, "last_login": u.last_login,
-            "invited": u.is_active and not u.has_usable_password()}
+    return {
+        "pk": u.pk,
+        "name": display_name(u),
+        "username": u.username,
+        "email": u.email,
+        "role": u.role_label + (f", {u.establishment.name}" if u.establishment_id else ""),
+        "active": u.is_active,
+        "last_login": u.last_login,
+        "invited": u.is_active and not u.has_usable_password(),
+    }
 
 
 @requires("accounts.view_users")
@@ -73,8 +88,12 @@ def user_list(request):
     found = User.objects.select_related("establishment").order_by("last_name", "first_name", "username")
     q = request.GET.get("q", "").strip()[:100]
     for word in q.split()[:4]:
-        found = found.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
-                             | Q(username__istartswith=word) | Q(email__istartswith=word))
+        found = found.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(username__istartswith=word)
+            | Q(email__istartswith=word)
+        )
     role = request.GET.get("role", "")
     if role in Role.LABELS:
         found = found.filter(role=role)
@@ -82,9 +101,20 @@ def user_list(request):
     if status in ("active", "inactive"):
         found = found.filter(is_active=status == "active")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/users.html", {
-        "page_title": "Users", "page": page, "rows": [_row(u) for u in page.object_list], "roles": Role.CHOICES,
-        "q": q, "role": role, "status": status, "can_manage": request.user.has_perm("accounts.manage_users")})
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "page_title": "Users",
+            "page": page,
+            "rows": [_row(u) for u in page.object_list],
+            "roles": Role.CHOICES,
+            "q": q,
+            "role": role,
+            "status": status,
+            "can_manage": request.user.has_perm("accounts.manage_users"),
+        },
+    )
 
 
 @requires("accounts.manage_users")
@@ -93,8 +123,10 @@ def reset_authenticator(request, user_id: int):
     """A lost phone: remove the user's authenticator; they set up a new one at their next sign-in."""
     user = get_object_or_404(User, pk=user_id)
     removed = services.reset_second_factor(actor=request.user, user=user)
-    messages.success(request, f"{user.username}'s authenticator was reset" if removed
-                     else f"{user.username} had no authenticator set up")
+    messages.success(
+        request,
+        f"{user.username}'s authenticator was reset" if removed else f"{user.username} had no authenticator set up",
+    )
     return redirect("user", user.pk)
 
 
@@ -106,26 +138,45 @@ def user_create(request):
         establishment = form.establishment()
         if not form.errors:
             try:
-                user = services.invite_user(actor=request.user, link_base=link_base(request), username=data["username"],
-                                            role=data["role"], first_name=data["first_name"],
-                                            last_name=data["last_name"], email=data["email"],
-                                            establishment=establishment, agency=data["agency"])
+                user = services.invite_user(
+                    actor=request.user,
+                    link_base=link_base(request),
+                    username=data["username"],
+                    role=data["role"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    establishment=establishment,
+                    agency=data["agency"],
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, f"{display_name(user)} has been invited: an email with a link to "
-                                          f"choose a password has been sent to {user.email}")
+                messages.success(
+                    request,
+                    f"{display_name(user)} has been invited: an email with a link to "
+                    f"choose a password has been sent to {user.email}",
+                )
                 return redirect("user", user.pk)
-    return render(request, "accounts/user_create.html", {"page_title": "Invite a user", "form": form,
-                                                         "error_title": bool(form.errors)})
+    return render(
+        request,
+        "accounts/user_create.html",
+        {"page_title": "Invite a user", "form": form, "error_title": bool(form.errors)},
+    )
 
 
 # --- second factor (docs/security.md) -------------------------------------------------------------------------
 
+
 class CodeForm(forms.Form):
-    code = forms.RegexField(label="Code from your authenticator app", regex=r"^\s*(\d\s*){6}$",
-                            error_messages={"required": "Enter the 6-digit code from your authenticator app",
-                                            "invalid": "Enter the 6 digits from your authenticator app"})
+    code = forms.RegexField(
+        label="Code from your authenticator app",
+        regex=r"^\s*(\d\s*){6}$",
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "invalid": "Enter the 6 digits from your authenticator app",
+        },
+    )
 
 
 @requires("accounts.second_factor")
@@ -137,10 +188,19 @@ def verify_code(request):
     if request.method == "POST" and form.is_valid():
         if services.verify_second_factor(actor=request.user, request=request, code=form.cleaned_data["code"]):
             return redirect(safe_next_url(request))
-        form.add_error("code", "The code is not right, or too many wrong codes were tried: wait a moment and enter "
-                               "the newest code")
-    return render(request, "accounts/verify_code.html", {"page_title": "Enter your security code", "form": form,
-                                                         "next": safe_next_url(request), "error_title": bool(form.errors)})
+        form.add_error(
+            "code", "The code is not right, or too many wrong codes were tried: wait a moment and enter the newest code"
+        )
+    return render(
+        request,
+        "accounts/verify_code.html",
+        {
+            "page_title": "Enter your security code",
+            "form": form,
+            "next": safe_next_url(request),
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires("accounts.second_factor")
@@ -160,15 +220,23 @@ def set_up_authenticator(request):
             add_errors(form, exc)
         else:
             del request.session["hn_totp_key"]
-            messages.success(request, "Your authenticator app is set up. You will be asked for a code when you sign in.")
+            messages.success(
+                request, "Your authenticator app is set up. You will be asked for a code when you sign in."
+            )
             return redirect(safe_next_url(request))
-    context = {"page_title": "Set up your authenticator app", "form": form, "next": safe_next_url(request),
-               "required": two_factor.required_for(request.user), "error_title": bool(form.errors),
-               **two_factor.setup_details(two_factor.unsaved_device(request.user, key))}
+    context = {
+        "page_title": "Set up your authenticator app",
+        "form": form,
+        "next": safe_next_url(request),
+        "required": two_factor.required_for(request.user),
+        "error_title": bool(form.errors),
+        **two_factor.setup_details(two_factor.unsaved_device(request.user, key)),
+    }
     return render(request, "accounts/set_up_authenticator.html", context)
 
 
 # --- locked-out usernames --------------------------------------------------------------------------------------
+
 
 @requires("accounts.unlock_sign_in")
 def locked_users(request):
@@ -182,15 +250,26 @@ def locked_users(request):
         return redirect("locked-users")
     from axes.models import AccessAttempt
 
-    attempts = (AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-                .order_by("-attempt_time"))
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
+        "-attempt_time"
+    )
     known = set(User.objects.filter(username__in=[a.username for a in attempts]).values_list("username", flat=True))
     # Only real accounts are listed: a locked "username" that matches none may be a password typed in the wrong box.
-    rows = [{"username": a.username, "failures": a.failures_since_start, "last": a.attempt_time}
-            for a in attempts if a.username in known]
-    return render(request, "accounts/locked_users.html", {
-        "page_title": "Locked sign-ins", "rows": rows, "unknown": sum(a.username not in known for a in attempts),
-        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)})
+    rows = [
+        {"username": a.username, "failures": a.failures_since_start, "last": a.attempt_time}
+        for a in attempts
+        if a.username in known
+    ]
+    return render(
+        request,
+        "accounts/locked_users.html",
+        {
+            "page_title": "Locked sign-ins",
+            "rows": rows,
+            "unknown": sum(a.username not in known for a in attempts),
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )
 
 
 def _user_or_404(user_id: int) -> User:
@@ -208,18 +287,30 @@ def user_detail(request, user_id: int):
     can_manage = request.user.has_perm("accounts.manage_users")
     form = None
     if can_manage:
-        initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-                   "role": user.role, "agency": user.agency,
-                   "establishment_urn": user.establishment.urn if user.establishment_id else None}
+        initial = {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "role": user.role,
+            "agency": user.agency,
+            "establishment_urn": user.establishment.urn if user.establishment_id else None,
+        }
         form = UserDetailsForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             establishment = form.establishment()
             if not form.errors:
                 try:
-                    services.update_user(actor=request.user, user=user, first_name=d["first_name"],
-                                         last_name=d["last_name"], email=d["email"], role=d["role"],
-                                         establishment=establishment, agency=d["agency"])
+                    services.update_user(
+                        actor=request.user,
+                        user=user,
+                        first_name=d["first_name"],
+                        last_name=d["last_name"],
+                        email=d["email"],
+                        role=d["role"],
+                        establishment=establishment,
+                        agency=d["agency"],
+                    )
                 except ValidationError as exc:
                     add_errors(form, exc)
                 else:
@@ -227,16 +318,30 @@ def user_detail(request, user_id: int):
                     return redirect("user", user.pk)
     elif request.method == "POST":
         raise PermissionDenied("accounts.manage_users")
-    return render(request, "accounts/user_detail.html", {
-        "page_title": display_name(user), "u": _row(user), "form": form, "can_manage": can_manage,
-        "can_deactivate": _may_deactivate(request.user, user), "held": held_by(user),
-        "is_self": user.pk == request.user.pk, "error_title": bool(form and form.errors),
-        "has_authenticator": two_factor.has_device(user)})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "page_title": display_name(user),
+            "u": _row(user),
+            "form": form,
+            "can_manage": can_manage,
+            "can_deactivate": _may_deactivate(request.user, user),
+            "held": held_by(user),
+            "is_self": user.pk == request.user.pk,
+            "error_title": bool(form and form.errors),
+            "has_authenticator": two_factor.has_device(user),
+        },
+    )
 
 
 def _may_deactivate(actor, user: User) -> bool:
-    return (user.is_active and actor.pk != user.pk and actor.has_perm("accounts.deactivate_users")
-            and (user.role != Role.ADMIN or actor.has_perm("accounts.manage_users")))
+    return (
+        user.is_active
+        and actor.pk != user.pk
+        and actor.has_perm("accounts.deactivate_users")
+        and (user.role != Role.ADMIN or actor.has_perm("accounts.manage_users"))
+    )
 
 
 @requires("accounts.deactivate_users")
@@ -252,17 +357,32 @@ def user_deactivate(request, user_id: int):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{display_name(user)} can no longer sign in and has been signed out"
-                             + _held_text(done))
+            messages.success(
+                request, f"{display_name(user)} can no longer sign in and has been signed out" + _held_text(done)
+            )
             return redirect("user", user.pk)
-    return render(request, "accounts/user_deactivate.html", {
-        "page_title": f"Deactivate {display_name(user)}", "u": _row(user), "form": form,
-        "held": held_by(user), "error_title": bool(form.errors)})
+    return render(
+        request,
+        "accounts/user_deactivate.html",
+        {
+            "page_title": f"Deactivate {display_name(user)}",
+            "u": _row(user),
+            "form": form,
+            "held": held_by(user),
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 def _held_text(held: dict) -> str:
-    parts = [f"{n} {word if n == 1 else plural}" for n, word, plural in (
-        (held["open_requests"], "open request", "open requests"), (held["children_led"], "child", "children")) if n]
+    parts = [
+        f"{n} {word if n == 1 else plural}"
+        for n, word, plural in (
+            (held["open_requests"], "open request", "open requests"),
+            (held["children_led"], "child", "children"),
+        )
+        if n
+    ]
     return f". Reassign their {' and '.join(parts)} from the caseload page" if parts else ""
 
 
@@ -275,8 +395,10 @@ def user_reactivate(request, user_id: int):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"{display_name(user)} can sign in again. Send a password reset if they "
-                                  f"have forgotten their password")
+        messages.success(
+            request,
+            f"{display_name(user)} can sign in again. Send a password reset if they have forgotten their password",
+        )
     return redirect("user", user.pk)
 
 
@@ -305,14 +427,21 @@ def change_password(request):
         update_session_auth_hash(request, request.user)  # stay signed in here
         messages.success(request, "Your password has been changed")
         return redirect("home")
-    return render(request, "accounts/password_change.html", {"page_title": "Change your password", "form": form,
-                                                             "error_title": bool(form.errors)})
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"page_title": "Change your password", "form": form, "error_title": bool(form.errors)},
+    )
 
 
 class ForgottenForm(forms.Form):
-    email = forms.EmailField(label="Email address", error_messages={
-        "required": "Enter the email address of your account",
-        "invalid": "Enter an email address in the correct format, like name@example.org"})
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter the email address of your account",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
 
 
 @public
@@ -329,10 +458,16 @@ def forgotten_password(request):
         if form.is_valid():
             services.request_own_password_reset(email=form.cleaned_data["email"], link_base=link_base(request))
             # The same answer whether or not the address is known, so addresses cannot be probed.
-            return render(request, "accounts/forgotten_sent.html", {"page_title": "Check your email",
-                                                                    "email": form.cleaned_data["email"]})
-    return render(request, "accounts/forgotten.html", {"page_title": "Reset your password", "form": form,
-                                                       "error_title": bool(form.errors)})
+            return render(
+                request,
+                "accounts/forgotten_sent.html",
+                {"page_title": "Check your email", "email": form.cleaned_data["email"]},
+            )
+    return render(
+        request,
+        "accounts/forgotten.html",
+        {"page_title": "Reset your password", "form": form, "error_title": bool(form.errors)},
+    )
 
 
 @public
@@ -350,6 +485,13 @@ def set_password(request, token: str):
         else:
             messages.success(request, "Your password has been set. Sign in with your username and new password")
             return redirect("sign-in")
-    return render(request, "accounts/set_password.html", {
-        "page_title": "Choose your password", "form": form, "username": link.user.username,
-        "error_title": bool(form.errors)})
+    return render(
+        request,
+        "accounts/set_password.html",
+        {
+            "page_title": "Choose your password",
+            "form": form,
+            "username": link.user.username,
+            "error_title": bool(form.errors),
+        },
+    )

@@ -33,13 +33,10 @@ NOT_FOUND_NOTE = (
 
 def _current_placement():
     """A child's current placement: open, on roll rather than dual-registered, latest first."""
-    return (
-        Placement.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
-        .order_by(
-            Case(When(placement_type="DUAL", then=Value(1)), default=Value(0), output_field=IntegerField()),
-            "-start_date",
-            "-pk",
-        )
+    return Placement.objects.filter(child=OuterRef("pk"), end_date__isnull=True).order_by(
+        Case(When(placement_type="DUAL", then=Value(1)), default=Value(0), output_field=IntegerField()),
+        "-start_date",
+        "-pk",
     )
 
 

@@ -7,7 +7,6 @@ For the SEND team only (`disputes.view`); each call is audited as a read of the 
 # No `from __future__ import annotations` here: ninja reads the views' annotations at import.
 
 from datetime import date
-from typing import Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -26,31 +25,31 @@ router = Router(tags=["disagreements"])
 class Deadline(Schema):
     step: str
     due: date
-    done: Optional[date] = None
+    done: date | None = None
     status: str
 
 
 class MediationOut(Schema):
     stage: str
-    adviser_contacted_on: Optional[date] = None
-    declined_on: Optional[date] = None
-    requested_on: Optional[date] = None
+    adviser_contacted_on: date | None = None
+    declined_on: date | None = None
+    requested_on: date | None = None
     health_in_dispute: bool
     health_only: bool
-    arranged_on: Optional[date] = None
-    mediation_on: Optional[date] = None
-    held_on: Optional[date] = None
+    arranged_on: date | None = None
+    mediation_on: date | None = None
+    held_on: date | None = None
     outcome: str
-    certificate_on: Optional[date] = None
+    certificate_on: date | None = None
 
 
 class NoticeOut(Schema):
     id: int
     matter: str
     sent_on: date
-    letter_id: Optional[int] = None
+    letter_id: int | None = None
     deadlines: list[Deadline]
-    mediation: Optional[MediationOut] = None
+    mediation: MediationOut | None = None
 
 
 class OrderOut(Schema):
@@ -59,7 +58,7 @@ class OrderOut(Schema):
     made_on: date
     due_on: date
     binding: bool
-    complied_on: Optional[date] = None
+    complied_on: date | None = None
     overdue: bool
 
 
@@ -70,10 +69,10 @@ class AppealOut(Schema):
     tribunal_reference: str
     lodged_on: date
     response_due: date
-    response_sent_on: Optional[date] = None
-    hearing_on: Optional[date] = None
+    response_sent_on: date | None = None
+    hearing_on: date | None = None
     outcome: str
-    outcome_on: Optional[date] = None
+    outcome_on: date | None = None
     orders: list[OrderOut]
 
 
@@ -83,11 +82,11 @@ class CessationOut(Schema):
     status: str
     reason: str
     proposed_on: date
-    decided_on: Optional[date] = None
-    takes_effect_on: Optional[date] = None
-    can_take_effect_from: Optional[date] = None
-    ceased_on: Optional[date] = None
-    notice_id: Optional[int] = None
+    decided_on: date | None = None
+    takes_effect_on: date | None = None
+    can_take_effect_from: date | None = None
+    ceased_on: date | None = None
+    notice_id: int | None = None
 
 
 class ComplaintOut(Schema):
@@ -95,9 +94,9 @@ class ComplaintOut(Schema):
     stage: str
     received_on: date
     response_due: date
-    responded_on: Optional[date] = None
+    responded_on: date | None = None
     outcome: str
-    escalated_from_id: Optional[int] = None
+    escalated_from_id: int | None = None
 
 
 class Disagreements(Schema):
@@ -138,26 +137,71 @@ def child_disagreements(request, child_id: int = Path(..., ge=1, le=MAX_ID)):
             pass  # keep the answer cached when the record was last saved
     return {
         "child_id": child.pk,
-        "notices": [{
-            "id": n.pk, "matter": n.matter, "sent_on": n.sent_on, "letter_id": n.letter_id, "deadlines": n.deadlines,
-            "mediation": ({f: getattr(n.mediation, f) for f in MEDIATION_FIELDS}
-                          if getattr(n, "mediation", None) else None),
-        } for n in found["notices"]],
-        "appeals": [{
-            "id": a.pk, "notice_id": a.notice_id, "matters": a.matters, "tribunal_reference": a.tribunal_reference,
-            "lodged_on": a.lodged_on, "response_due": a.response_due, "response_sent_on": a.response_sent_on,
-            "hearing_on": a.hearing_on, "outcome": a.outcome, "outcome_on": a.outcome_on,
-            "orders": [{"id": o.pk, "kind": o.kind, "made_on": o.made_on, "due_on": o.due_on, "binding": o.binding,
-                        "complied_on": o.complied_on, "overdue": o.overdue(today)} for o in a.orders.all()],
-        } for a in found["appeals"]],
-        "cessations": [{
-            "id": c.pk, "plan_id": c.plan_id, "status": c.status, "reason": c.reason, "proposed_on": c.proposed_on,
-            "decided_on": c.decided_on, "takes_effect_on": c.takes_effect_on,
-            "can_take_effect_from": queries.cessation_effective(c).on, "ceased_on": c.ceased_on,
-            "notice_id": c.notice_id,
-        } for c in found["cessations"]],
-        "complaints": [{
-            "id": c.pk, "stage": c.stage, "received_on": c.received_on, "response_due": c.response_due,
-            "responded_on": c.responded_on, "outcome": c.outcome, "escalated_from_id": c.escalated_from_id,
-        } for c in found["complaints"]],
+        "notices": [
+            {
+                "id": n.pk,
+                "matter": n.matter,
+                "sent_on": n.sent_on,
+                "letter_id": n.letter_id,
+                "deadlines": n.deadlines,
+                "mediation": (
+                    {f: getattr(n.mediation, f) for f in MEDIATION_FIELDS} if getattr(n, "mediation", None) else None
+                ),
+            }
+            for n in found["notices"]
+        ],
+        "appeals": [
+            {
+                "id": a.pk,
+                "notice_id": a.notice_id,
+                "matters": a.matters,
+                "tribunal_reference": a.tribunal_reference,
+                "lodged_on": a.lodged_on,
+                "response_due": a.response_due,
+                "response_sent_on": a.response_sent_on,
+                "hearing_on": a.hearing_on,
+                "outcome": a.outcome,
+                "outcome_on": a.outcome_on,
+                "orders": [
+                    {
+                        "id": o.pk,
+                        "kind": o.kind,
+                        "made_on": o.made_on,
+                        "due_on": o.due_on,
+                        "binding": o.binding,
+                        "complied_on": o.complied_on,
+                        "overdue": o.overdue(today),
+                    }
+                    for o in a.orders.all()
+                ],
+            }
+            for a in found["appeals"]
+        ],
+        "cessations": [
+            {
+                "id": c.pk,
+                "plan_id": c.plan_id,
+                "status": c.status,
+                "reason": c.reason,
+                "proposed_on": c.proposed_on,
+                "decided_on": c.decided_on,
+                "takes_effect_on": c.takes_effect_on,
+                "can_take_effect_from": queries.cessation_effective(c).on,
+                "ceased_on": c.ceased_on,
+                "notice_id": c.notice_id,
+            }
+            for c in found["cessations"]
+        ],
+        "complaints": [
+            {
+                "id": c.pk,
+                "stage": c.stage,
+                "received_on": c.received_on,
+                "response_due": c.response_due,
+                "responded_on": c.responded_on,
+                "outcome": c.outcome,
+                "escalated_from_id": c.escalated_from_id,
+            }
+            for c in found["complaints"]
+        ],
     }

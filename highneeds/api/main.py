@@ -5,10 +5,10 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from . import children, errors, establishments, plans
-from . import reviews as reviews_api
 from . import disputes as disputes_api
-from . import planning as planning_api
 from . import funding as funding_api
+from . import planning as planning_api
+from . import reviews as reviews_api
 from .auth import BearerToken
 from .docs import LocalSwagger
 

@@ -7,7 +7,6 @@ its filters, not once a child.
 # No `from __future__ import annotations` here: ninja reads the views' annotations (Query[...]) at import.
 
 from datetime import date
-from typing import Optional
 
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -24,23 +23,31 @@ TRACKER = "reviews.view_tracker"
 
 
 class TrackerFilters(Schema):
-    rag: Optional[str] = Field(None, pattern="^(overdue|at_risk|on_track)$", description="Deadline status")
-    phase: Optional[str] = Field(None, pattern="^(early_years|primary|secondary|post16)$")
-    caseworker: Optional[int] = Field(None, ge=1, le=2**31 - 1, description="Caseworker's user id")
-    establishment: Optional[int] = Field(None, ge=1, le=2**31 - 1, description="Setting id")
+    rag: str | None = Field(None, pattern="^(overdue|at_risk|on_track)$", description="Deadline status")
+    phase: str | None = Field(None, pattern="^(early_years|primary|secondary|post16)$")
+    caseworker: int | None = Field(None, ge=1, le=2**31 - 1, description="Caseworker's user id")
+    establishment: int | None = Field(None, ge=1, le=2**31 - 1, description="Setting id")
 
     def criteria(self, show: str, list_: str = "") -> queries.TrackerFilter:
-        return queries.TrackerFilter(show=show, list=list_, rag=self.rag or "", phase=self.phase or "",
-                                     caseworker=self.caseworker or queries.ALL, establishment=self.establishment)
+        return queries.TrackerFilter(
+            show=show,
+            list=list_,
+            rag=self.rag or "",
+            phase=self.phase or "",
+            caseworker=self.caseworker or queries.ALL,
+            establishment=self.establishment,
+        )
 
     def used(self) -> dict:
         return {k: v for k, v in self.dict().items() if v is not None}
 
 
 class ReviewFilters(TrackerFilters):
-    list: Optional[str] = Field(None, pattern="^(due|decision|amending)$",
-                                description="due: meeting to hold; decision: awaiting decision; amending: awaiting "
-                                            "the amended plan")
+    list: str | None = Field(
+        None,
+        pattern="^(due|decision|amending)$",
+        description="due: meeting to hold; decision: awaiting decision; amending: awaiting the amended plan",
+    )
 
 
 class Tracked(Schema):
@@ -48,10 +55,10 @@ class Tracked(Schema):
     child_id: int
     child_name: str
     phase: str
-    establishment_id: Optional[int]
-    caseworker_id: Optional[int]
+    establishment_id: int | None
+    caseworker_id: int | None
     next_step: str
-    next_due: Optional[date]
+    next_due: date | None
     status: str = Field(..., description="overdue, at_risk or on_track, judged today")
 
     @staticmethod
@@ -65,16 +72,16 @@ class Tracked(Schema):
 
 class ReviewItem(Tracked):
     stage: str
-    due_on: Optional[date]
-    meeting_on: Optional[date]
-    held_on: Optional[date]
+    due_on: date | None
+    meeting_on: date | None
+    held_on: date | None
     decision: str
 
 
 class TransferItem(Tracked):
     kind: str
     transfer_on: date
-    deadline: Optional[date]
+    deadline: date | None
     stage: str
 
     @staticmethod
@@ -93,26 +100,37 @@ def _rows(request, show: str, filters, list_: str = ""):
     return queries.rows(request.auth, filters.criteria(show, list_))
 
 
-@router.get("/reviews", response={200: list[ReviewItem], **LIST_ERRORS}, summary="Open annual reviews",
-            description="Open annual reviews, the next statutory date first. Needs `reviews.view_tracker`.")
+@router.get(
+    "/reviews",
+    response={200: list[ReviewItem], **LIST_ERRORS},
+    summary="Open annual reviews",
+    description="Open annual reviews, the next statutory date first. Needs `reviews.view_tracker`.",
+)
 @paginate(PagePagination)
 @guarded(TRACKER)
 def list_reviews(request, filters: Query[ReviewFilters]):
     return _rows(request, "reviews", filters, filters.list or "")
 
 
-@router.get("/phase-transfers", response={200: list[TransferItem], **LIST_ERRORS},
-            summary="Phase transfers for next September",
-            description="Children with a plan moving phase by next September, with the deadline to amend the plan. "
-                        "Needs `reviews.view_tracker`.")
+@router.get(
+    "/phase-transfers",
+    response={200: list[TransferItem], **LIST_ERRORS},
+    summary="Phase transfers for next September",
+    description="Children with a plan moving phase by next September, with the deadline to amend the plan. "
+    "Needs `reviews.view_tracker`.",
+)
 @paginate(PagePagination)
 @guarded(TRACKER)
 def list_transfers(request, filters: Query[TrackerFilters]):
     return _rows(request, "transfers", filters)
 
 
-@router.get("/reassessments", response={200: list[ReassessmentItem], **LIST_ERRORS}, summary="Open requests to reassess",
-            description="Requests to reassess awaiting a decision or a new plan. Needs `reviews.view_tracker`.")
+@router.get(
+    "/reassessments",
+    response={200: list[ReassessmentItem], **LIST_ERRORS},
+    summary="Open requests to reassess",
+    description="Requests to reassess awaiting a decision or a new plan. Needs `reviews.view_tracker`.",
+)
 @paginate(PagePagination)
 @guarded(TRACKER)
 def list_reassessments(request, filters: Query[TrackerFilters]):

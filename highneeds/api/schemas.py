@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
@@ -32,30 +32,28 @@ EstablishmentType = Literal[tuple(codes.ESTABLISHMENT_TYPES)]  # type: ignore[va
 
 # --- filters -------------------------------------------------------------------------------
 
+
 class ChildFilters(Schema):
-    name: Optional[ChildName] = Field(
-        None, description="Each word matches the start of a first, last or preferred name"
-    )
-    upn: Optional[Upn] = Field(None, description="Unique pupil number, exact")
-    date_of_birth: Optional[date] = Field(None, description="YYYY-MM-DD")
-    establishment: Optional[Id] = Field(None, description="Id of a setting where the child is currently placed")
-    sen_status: Optional[SenStatus] = Field(None, description="N, K (SEN support) or E (EHC plan)")
+    name: ChildName | None = Field(None, description="Each word matches the start of a first, last or preferred name")
+    upn: Upn | None = Field(None, description="Unique pupil number, exact")
+    date_of_birth: date | None = Field(None, description="YYYY-MM-DD")
+    establishment: Id | None = Field(None, description="Id of a setting where the child is currently placed")
+    sen_status: SenStatus | None = Field(None, description="N, K (SEN support) or E (EHC plan)")
 
     def used(self) -> dict:
         return {k: v for k, v in self.model_dump().items() if v not in (None, "")}
 
 
 class EstablishmentFilters(Schema):
-    name: Optional[EstablishmentName] = Field(None, description="Part of the name")
-    type: Optional[EstablishmentType] = Field(None, description="Establishment type code")
-    la_code: Optional[LaCode] = Field(
-        None, description="3-digit LA number of the establishment's local authority"
-    )
-    in_area: Optional[bool] = Field(None, description="In (true) or out of (false) this council's area")
-    s41: Optional[bool] = Field(None, description="Approved (or not) under section 41 of the Children and Families Act")
+    name: EstablishmentName | None = Field(None, description="Part of the name")
+    type: EstablishmentType | None = Field(None, description="Establishment type code")
+    la_code: LaCode | None = Field(None, description="3-digit LA number of the establishment's local authority")
+    in_area: bool | None = Field(None, description="In (true) or out of (false) this council's area")
+    s41: bool | None = Field(None, description="Approved (or not) under section 41 of the Children and Families Act")
 
 
 # --- shared --------------------------------------------------------------------------------
+
 
 class SettingRef(Schema):
     id: int
@@ -63,6 +61,7 @@ class SettingRef(Schema):
 
 
 # --- children ------------------------------------------------------------------------------
+
 
 class ChildListItem(Schema):
     id: int
@@ -72,20 +71,20 @@ class ChildListItem(Schema):
     date_of_birth: date
     sex: str
     sen_status: str
-    primary_need: Optional[str] = Field(None, description="Code of the need ranked first")
-    current_setting: Optional[SettingRef] = None
+    primary_need: str | None = Field(None, description="Code of the need ranked first")
+    current_setting: SettingRef | None = None
 
     @staticmethod
-    def resolve_current_setting(obj) -> Optional[dict]:
+    def resolve_current_setting(obj) -> dict | None:
         if getattr(obj, "current_setting_id", None) is None:
             return None
         return {"id": obj.current_setting_id, "name": obj.current_setting_name}
 
 
 class Identifiers(Schema):
-    upn: Optional[str]
-    uln: Optional[str]
-    nhs_number: Optional[str]
+    upn: str | None
+    uln: str | None
+    nhs_number: str | None
 
 
 class Need(Schema):
@@ -100,7 +99,7 @@ class PlacementOut(Schema):
     placement_type: str
     placement_type_label: str
     start_date: date
-    end_date: Optional[date]
+    end_date: date | None
 
 
 class Placements(Schema):
@@ -112,7 +111,7 @@ class CohortFlagOut(Schema):
     flag: str
     label: str
     start_date: date
-    end_date: Optional[date]
+    end_date: date | None
     current: bool
 
 
@@ -143,10 +142,11 @@ class ChildDetail(Schema):
 
 # --- establishments ------------------------------------------------------------------------
 
+
 class EstablishmentListItem(Schema):
     id: int
-    urn: Optional[int]
-    ukprn: Optional[int]
+    urn: int | None
+    ukprn: int | None
     name: str
     establishment_type: str
     phase: str
@@ -162,15 +162,15 @@ class EstablishmentListItem(Schema):
 class EstablishmentDetail(EstablishmentListItem):
     type_label: str
     phase_label: str
-    age_low: Optional[int]
-    age_high: Optional[int]
+    age_low: int | None
+    age_high: int | None
     street: str
     has_sen_unit: bool
-    sen_unit_places: Optional[int]
+    sen_unit_places: int | None
     has_resourced_provision: bool
-    resourced_provision_places: Optional[int]
+    resourced_provision_places: int | None
     designated_needs: list[str]
-    s41_approved_on: Optional[date]
+    s41_approved_on: date | None
 
     @staticmethod
     def resolve_phase_label(obj) -> str:

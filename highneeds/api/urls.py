@@ -67,8 +67,8 @@ def _signed_in_page(view):
         if not request.user.is_authenticated:
             sign_in = f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}"
             response = HttpResponse(
-                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in</title></head>"
-                f"<body><p><a href=\"{escape(sign_in)}\">Sign in</a> to read the API documentation.</p></body></html>",
+                '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>'
+                f'<body><p><a href="{escape(sign_in)}">Sign in</a> to read the API documentation.</p></body></html>',
                 status=401,
             )
             response["WWW-Authenticate"] = 'Bearer realm="highneeds"'

@@ -10,8 +10,10 @@ def audit_key_check(app_configs, **kwargs):
 
     if not is_development_key():
         return []
-    message = ("The audit chain uses the published development key, so anyone who can write to the database "
-               "can rewrite the audit log undetected.")
+    message = (
+        "The audit chain uses the published development key, so anyone who can write to the database "
+        "can rewrite the audit log undetected."
+    )
     hint = "Set HIGHNEEDS_AUDIT_KEY (32+ random characters) or HIGHNEEDS_AUDIT_KEY_FILE outside the database."
     if getattr(settings, "SECURE", False):
         return [checks.Error(message, hint=hint, id="audit.E001")]

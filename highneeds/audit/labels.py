@@ -8,7 +8,7 @@ actions into the four groups a data protection officer filters by.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 READ, CHANGE, REFUSED, SIGN_IN = "read", "change", "refused", "sign_in"
 KINDS = {READ: "Opened or viewed", CHANGE: "Changed", REFUSED: "Refused (no access)", SIGN_IN: "Signed in or out"}
@@ -19,24 +19,19 @@ KINDS = {READ: "Opened or viewed", CHANGE: "Changed", REFUSED: "Refused (no acce
 ACTIONS = {
     "access.denied": "Tried to open something without permission",
     "access.refused": "Was refused access (no permission)",
-
     "advice.chase": "Chased overdue advice",
     "advice.request": "Asked for advice",
     "advice.submit": "Gave advice",
-
     "api.children.search": "API: children search",
     "api.funding.commitments": "API: funding commitments",
     "api.funding.statement": "API: funding statement",
     "api.reassessments.list": "API: reassessments list",
     "api.reviews.list": "API: reviews list",
     "api.transfers.list": "API: transfers list",
-
     "api_token.issue": "Issued an API token",
     "api_token.revoke": "Revoked an API token",
-
     "audit.export": "Exported the audit log",
     "audit.view": "Searched the audit log",
-
     "auth.locked_out": "Sign-in locked after failed attempts",
     "auth.second_factor.enrol": "Auth: second factor enrol",
     "auth.second_factor.failed": "Auth: second factor failed",
@@ -46,13 +41,11 @@ ACTIONS = {
     "auth.sign_in_failed": "Failed to sign in",
     "auth.sign_out": "Signed out",
     "auth.unlock": "Unlocked someone's sign-in",
-
     "case.check_match": "Assessment request: check match",
     "case.new_request": "Started a request for an assessment",
     "case.view": "Opened an assessment request",
     "case.view_for_edit": "Opened an assessment request to update it",
     "case.view_letter": "Read a letter",
-
     "child.access.grant": "Invited a professional to the record",
     "child.access.revoke": "Ended a professional's invitation",
     "child.create": "Created the child's record",
@@ -72,16 +65,12 @@ ACTIONS = {
     "child.view_api": "Read the record through the API",
     "child.view_for_edit": "Opened the record to change it",
     "child.view_refused": "Was refused the child's record",
-
     "clock.recalculate": "Recalculated statutory deadlines",
-
     "council.bank_holidays.import": "Council settings: bank holidays imported",
     "council.settings.update": "Changed the council's settings",
-
     "demo.flush": "Removed demo data",
     "demo.load": "Loaded demo data",
     "demo.prepare": "Prepared demo records",
-
     "dispute.appeal.hearing": "Disagreements: appeal hearing",
     "dispute.appeal.lodge": "Disagreements: appeal lodged",
     "dispute.appeal.outcome": "Disagreements: appeal outcome",
@@ -110,16 +99,13 @@ ACTIONS = {
     "dispute.view_api": "Disagreements: view api",
     "dispute.view_for_edit": "Disagreements: view for edit",
     "dispute.view_letter": "Disagreements: view letter",
-
     "establishment.create": "Establishments: created",
     "establishment.update": "Establishments: updated",
-
     "family.accept": "Accepted a portal invitation",
     "family.access.view": "Opened the family portal access page",
     "family.access_end": "Ended a family member's portal access",
     "family.access_review": "Recorded the access decision at 16",
     "family.invite": "Invited a family member to the portal",
-
     "funding.actuals_import": "Funding: actuals imported",
     "funding.band_set": "Funding: band set",
     "funding.budget_set": "Funding: budget set",
@@ -135,17 +121,14 @@ ACTIONS = {
     "funding.top_up_apply": "Funding: top up applied",
     "funding.top_up_decide": "Funding: top up decided",
     "funding.top_up_view": "Funding: top up view",
-
     "import.children": "Import: children",
     "import.establishments": "Import: establishments",
     "import.s41": "Import: s41",
-
     "letter.generate": "Wrote a letter",
     "letter.template.fallback": "Letters: template fallback",
     "letter.template.preview": "Letters: template preview",
     "letter.template.restore": "Letters: template restore",
     "letter.template.update": "Changed a letter template",
-
     "panel.agenda.add": "Put the case on a panel agenda",
     "panel.agenda.remove": "Panel: agenda removed",
     "panel.attendance": "Panel: attendance",
@@ -158,7 +141,6 @@ ACTIONS = {
     "panel.member.remove": "Panel: member removed",
     "panel.pack.download": "Panel: pack download",
     "panel.recommendation": "Panel recommended",
-
     "phase_transfer.add": "Phase transfer: added",
     "phase_transfer.amended": "Phase transfer: amended",
     "phase_transfer.consult": "Phase transfer: consulted",
@@ -167,7 +149,6 @@ ACTIONS = {
     "phase_transfer.reply": "Phase transfer: reply",
     "phase_transfer.view": "Phase transfer: view",
     "phase_transfer.view_for_edit": "Phase transfer: view for edit",
-
     "plan.advice": "EHC plan: advice",
     "plan.advice.copy": "EHC plan: advice copied",
     "plan.advice.give": "EHC plan: advice given",
@@ -196,14 +177,12 @@ ACTIONS = {
     "plan.start": "EHC plan: started",
     "plan.view": "Opened the EHC plan",
     "plan.view_api": "EHC plan: view api",
-
     "planning.export": "Forecasts: export",
     "planning.goal_seek": "Forecasts: goal seek",
     "planning.scenario_create": "Forecasts: scenario created",
     "planning.scenario_delete": "Forecasts: scenario deleted",
     "planning.scenario_duplicate": "Forecasts: scenario duplicated",
     "planning.scenario_update": "Forecasts: scenario updated",
-
     "portal.advice.view": "Adviser opened the request for advice",
     "portal.plan.comment": "Portal: plan comment",
     "portal.plan.section_a": "Portal: plan section a",
@@ -212,13 +191,11 @@ ACTIONS = {
     "portal.view": "Family opened their progress page",
     "portal.view_for_response": "Portal: view for response",
     "portal.view_letter": "Family read a letter",
-
     "reassessment.decide": "Reassessment: decided",
     "reassessment.plan_issued": "Reassessment: plan issued",
     "reassessment.request": "Reassessment: requested",
     "reassessment.view": "Reassessment: view",
     "reassessment.view_for_edit": "Reassessment: view for edit",
-
     "request.assign": "Assigned a caseworker",
     "request.consult_school": "Consulted a school",
     "request.consultation_response": "Recorded a school's reply",
@@ -235,7 +212,6 @@ ACTIONS = {
     "request.possible_match": "Assessment request: possible match",
     "request.representation": "Family responded to the draft plan",
     "request.withdraw": "Withdrew the request",
-
     "review.amended_plan": "Annual review: amended plan",
     "review.arrange": "Arranged an annual review",
     "review.circulate_advice": "Annual review: circulate advice",
@@ -251,7 +227,6 @@ ACTIONS = {
     "review.schedule_many": "Annual review: schedule many",
     "review.view": "Opened the annual review",
     "review.view_for_edit": "Annual review: view for edit",
-
     "sen2.build.fail": "Sen2: build fail",
     "sen2.build.finish": "Sen2: build finish",
     "sen2.build.start": "Sen2: build started",
@@ -259,7 +234,6 @@ ACTIONS = {
     "sen2.export": "Sen2: export",
     "sen2.import": "Sen2: imported",
     "sen2.submitted": "Sen2: submitted",
-
     "user.create": "Created an account",
     "user.deactivate": "Deactivated an account",
     "user.invite": "Invited a user",
@@ -271,7 +245,6 @@ ACTIONS = {
     "user.reactivate": "Reactivated an account",
     "user.role_change": "Changed a user's role",
     "user.update": "Changed a user's details",
-
     "contact.log": "Logged a contact",
     "document.download": "Downloaded a document",
     "document.download.denied": "Tried to download a document without permission",
@@ -294,12 +267,39 @@ ACTIONS = {
 ALIASES = {
     "reviews.demo": "review.demo",
     "reviews.recalculate": "review.recalculate",
-    **{f"disputes.{rest}": f"dispute.{rest}" for rest in [
-        "appeal.hearing", "appeal.lodge", "appeal.outcome", "appeal.response", "cessation.apply", "cessation.consult",
-        "cessation.decide", "cessation.no_appeal", "cessation.response", "cessation.start", "cessation.withdraw",
-        "complaint.create", "complaint.response", "mediation.arranged", "mediation.certificate", "mediation.contact",
-        "mediation.declined", "mediation.held", "mediation.icbs_told", "mediation.requested", "notice.create",
-        "order.complied", "order.create", "settings.update", "view", "view_api", "view_for_edit", "view_letter"]},
+    **{
+        f"disputes.{rest}": f"dispute.{rest}"
+        for rest in [
+            "appeal.hearing",
+            "appeal.lodge",
+            "appeal.outcome",
+            "appeal.response",
+            "cessation.apply",
+            "cessation.consult",
+            "cessation.decide",
+            "cessation.no_appeal",
+            "cessation.response",
+            "cessation.start",
+            "cessation.withdraw",
+            "complaint.create",
+            "complaint.response",
+            "mediation.arranged",
+            "mediation.certificate",
+            "mediation.contact",
+            "mediation.declined",
+            "mediation.held",
+            "mediation.icbs_told",
+            "mediation.requested",
+            "notice.create",
+            "order.complied",
+            "order.create",
+            "settings.update",
+            "view",
+            "view_api",
+            "view_for_edit",
+            "view_letter",
+        ]
+    },
 }
 
 
@@ -309,26 +309,74 @@ class UnknownAction(ValueError):
 
 def check_registered(action: str) -> None:
     if action not in ACTIONS:
-        raise UnknownAction(f"audit action {action!r} is not in highneeds/audit/labels.py ACTIONS: add it with "
-                            f"its label (naming: <domain>.<verb>, the domain singular)")
+        raise UnknownAction(
+            f"audit action {action!r} is not in highneeds/audit/labels.py ACTIONS: add it with "
+            f"its label (naming: <domain>.<verb>, the domain singular)"
+        )
 
-_AREAS = {"child": "Child's record", "case": "Assessment request", "request": "Assessment request", "plan": "EHC plan",
-          "review": "Annual review", "reviews": "Annual reviews", "panel": "Panel", "dispute": "Disagreements",
-          "disputes": "Disagreements",
-          "portal": "Portal", "letter": "Letters", "advice": "Advice", "phase_transfer": "Phase transfer",
-          "reassessment": "Reassessment", "planning": "Forecasts", "council": "Council settings",
-          "establishment": "Establishments", "import": "Import", "user": "Users", "family": "Family access",
-          "api": "API", "access": "Access"}
+
+_AREAS = {
+    "child": "Child's record",
+    "case": "Assessment request",
+    "request": "Assessment request",
+    "plan": "EHC plan",
+    "review": "Annual review",
+    "reviews": "Annual reviews",
+    "panel": "Panel",
+    "dispute": "Disagreements",
+    "disputes": "Disagreements",
+    "portal": "Portal",
+    "letter": "Letters",
+    "advice": "Advice",
+    "phase_transfer": "Phase transfer",
+    "reassessment": "Reassessment",
+    "planning": "Forecasts",
+    "council": "Council settings",
+    "establishment": "Establishments",
+    "import": "Import",
+    "user": "Users",
+    "family": "Family access",
+    "api": "API",
+    "access": "Access",
+}
 
 
 # The last word of an unlisted action, put in the past tense ("scenario create" -> "scenario created").
-_PAST = {"create": "created", "update": "updated", "delete": "deleted", "add": "added", "remove": "removed",
-         "start": "started", "send": "sent", "issue": "issued", "decide": "decided", "lodge": "lodged",
-         "import": "imported", "give": "given", "request": "requested", "close": "closed", "declare": "declared",
-         "schedule": "scheduled", "withdraw": "withdrawn", "apply": "applied", "consult": "consulted",
-         "duplicate": "duplicated", "copy": "copied", "identify": "identified", "save": "saved", "write": "written",
-         "invite": "invited", "arrange": "arranged", "circulate": "circulated", "complied": "complied with",
-         "recalculate": "recalculated", "cease": "ceased", "amend": "amended", "chase": "chased", "submit": "submitted"}
+_PAST = {
+    "create": "created",
+    "update": "updated",
+    "delete": "deleted",
+    "add": "added",
+    "remove": "removed",
+    "start": "started",
+    "send": "sent",
+    "issue": "issued",
+    "decide": "decided",
+    "lodge": "lodged",
+    "import": "imported",
+    "give": "given",
+    "request": "requested",
+    "close": "closed",
+    "declare": "declared",
+    "schedule": "scheduled",
+    "withdraw": "withdrawn",
+    "apply": "applied",
+    "consult": "consulted",
+    "duplicate": "duplicated",
+    "copy": "copied",
+    "identify": "identified",
+    "save": "saved",
+    "write": "written",
+    "invite": "invited",
+    "arrange": "arranged",
+    "circulate": "circulated",
+    "complied": "complied with",
+    "recalculate": "recalculated",
+    "cease": "ceased",
+    "amend": "amended",
+    "chase": "chased",
+    "submit": "submitted",
+}
 
 
 def label(action: str) -> str:
@@ -349,8 +397,11 @@ def kind(action: str) -> str:
         return REFUSED
     if action.startswith("auth."):
         return SIGN_IN
-    if "view" in action or action.startswith(("portal.", "audit.")) or action.endswith((".download", ".search",
-                                                                                         ".export")):
+    if (
+        "view" in action
+        or action.startswith(("portal.", "audit."))
+        or action.endswith((".download", ".search", ".export"))
+    ):
         return READ
     return CHANGE
 
@@ -361,8 +412,14 @@ def kind_q(chosen: str):
 
     refused = Q(action__startswith="access.") | Q(action__contains="denied")
     sign_in = Q(action__startswith="auth.")
-    read = (Q(action__contains="view") | Q(action__startswith="portal.") | Q(action__startswith="audit.")
-            | Q(action__endswith=".download") | Q(action__endswith=".search") | Q(action__endswith=".export"))
+    read = (
+        Q(action__contains="view")
+        | Q(action__startswith="portal.")
+        | Q(action__startswith="audit.")
+        | Q(action__endswith=".download")
+        | Q(action__endswith=".search")
+        | Q(action__endswith=".export")
+    )
     if chosen == REFUSED:
         return refused
     if chosen == SIGN_IN:
@@ -381,23 +438,38 @@ def describe(events: Iterable) -> list[dict]:
 
     events = list(events)
     people = {u.pk: u for u in User.objects.filter(pk__in={e.actor_id for e in events if e.actor_id})}
-    children = {c.pk: c for c in Child.objects.filter(pk__in={e.child_id for e in events if e.child_id})
-                .only("id", "first_name", "last_name")}
+    children = {
+        c.pk: c
+        for c in Child.objects.filter(pk__in={e.child_id for e in events if e.child_id}).only(
+            "id", "first_name", "last_name"
+        )
+    }
     rows = []
     for e in events:
         person = people.get(e.actor_id)
         child = children.get(e.child_id)
-        rows.append({
-            "seq": e.seq, "when": e.occurred_at, "action": e.action, "what": label(e.action), "kind": kind(e.action),
-            "who": (person.get_full_name() or person.username) if person else _system_label(e.actor_label),
-            "role": person.role_label if person else "",
-            "child_id": e.child_id, "child": f"{child.first_name} {child.last_name}" if child else (
-                "Record no longer held" if e.child_id else ""),
-            "object_type": e.object_type, "object_id": e.object_id, "request_id": e.request_id,
-        })
+        rows.append(
+            {
+                "seq": e.seq,
+                "when": e.occurred_at,
+                "action": e.action,
+                "what": label(e.action),
+                "kind": kind(e.action),
+                "who": (person.get_full_name() or person.username) if person else _system_label(e.actor_label),
+                "role": person.role_label if person else "",
+                "child_id": e.child_id,
+                "child": f"{child.first_name} {child.last_name}"
+                if child
+                else ("Record no longer held" if e.child_id else ""),
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "request_id": e.request_id,
+            }
+        )
     return rows
 
 
 def _system_label(actor_label: str) -> str:
     return {"system": "The system (scheduled job or import)", "anonymous": "Someone not signed in"}.get(
-        actor_label, actor_label)
+        actor_label, actor_label
+    )

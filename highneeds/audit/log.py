@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,6 +21,7 @@ from .models import AuditEvent, ChainHead
 
 def _plain(value: Any) -> Any:
     """JSON-safe copy, so the hash computed now equals the one computed from the stored row."""
+
     def default(v):
         if isinstance(v, (date, datetime, Decimal)):
             return str(v)
@@ -177,7 +179,7 @@ def read_checkpoints(lines: Iterable[str]) -> list[dict]:
             item = json.loads(line)
             seq, digest = int(item["seq"]), str(item["hash"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"line {number} is not a checkpoint (expected {{\"seq\": ..., \"hash\": ...}})") from exc
+            raise ValueError(f'line {number} is not a checkpoint (expected {{"seq": ..., "hash": ...}})') from exc
         if seq < 0 or len(digest) != 64:
             raise ValueError(f"line {number} is not a checkpoint (bad seq or hash)")
         found.append({"seq": seq, "hash": digest})

@@ -22,17 +22,32 @@ from . import labels, log
 from .models import AuditEvent
 
 PAGE_SIZE = 50
-EXPORT_COLUMNS = ["When", "Who", "Role", "What", "Action code", "Child id", "Child", "Record type", "Record id",
-                  "Request id"]
+EXPORT_COLUMNS = [
+    "When",
+    "Who",
+    "Role",
+    "What",
+    "Action code",
+    "Child id",
+    "Child",
+    "Record type",
+    "Record id",
+    "Request id",
+]
 
 
 class AuditFilterForm(forms.Form):
-    child = forms.IntegerField(label="Child's record number", required=False, min_value=1,
-                               error_messages={"invalid": "Child's record number must be a number, like 1234",
-                                               "min_value": "Child's record number must be a number, like 1234"})
+    child = forms.IntegerField(
+        label="Child's record number",
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": "Child's record number must be a number, like 1234",
+            "min_value": "Child's record number must be a number, like 1234",
+        },
+    )
     person = forms.CharField(label="Person (name or username)", required=False, max_length=100)
-    kind = forms.ChoiceField(label="What happened", required=False, choices=[("", "Anything"),
-                                                                                *labels.KINDS.items()])
+    kind = forms.ChoiceField(label="What happened", required=False, choices=[("", "Anything"), *labels.KINDS.items()])
     start = GovukDateField(label="From", required=False)
     end = GovukDateField(label="To", required=False)
 
@@ -52,8 +67,9 @@ def filtered(data: dict):
     if person:
         people = User.objects.all()
         for word in person.split()[:3]:
-            people = people.filter(Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
-                                   | Q(username__istartswith=word))
+            people = people.filter(
+                Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(username__istartswith=word)
+            )
         found = found.filter(Q(actor_id__in=people.values("pk")) | Q(actor_label__iexact=person))
     if data.get("kind"):
         found = found.filter(labels.kind_q(data["kind"]))
@@ -91,9 +107,19 @@ def audit_log(request):
         _audit_search(request.user, data, "audit.view")
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/log.html", {
-        "page_title": "Audit log", "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-        "kinds": labels.KINDS, "error_title": bool(form.errors)})
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page_title": "Audit log",
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "kinds": labels.KINDS,
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 class _Echo:
@@ -105,9 +131,20 @@ class _Echo:
 def audit_export(request):
     form, data = _criteria(request)
     if data is None:
-        return render(request, "audit/log.html", {"page_title": "Audit log", "form": form, "page": None, "rows": [],
-                                                  "query": "", "kinds": labels.KINDS, "error_title": True},
-                      status=400)
+        return render(
+            request,
+            "audit/log.html",
+            {
+                "page_title": "Audit log",
+                "form": form,
+                "page": None,
+                "rows": [],
+                "query": "",
+                "kinds": labels.KINDS,
+                "error_title": True,
+            },
+            status=400,
+        )
     _audit_search(request.user, data, "audit.export")
     events = filtered(data)
     writer = spreadsheets.csv_writer(_Echo())
@@ -130,6 +167,20 @@ def audit_export(request):
 
 def _rows(writer, batch):
     for r in labels.describe(batch):
-        yield writer.writerow([("" if v is None else v) for v in (
-            timezone.localtime(r["when"]).strftime("%Y-%m-%d %H:%M:%S"), r["who"], r["role"], r["what"], r["action"],
-            r["child_id"] or "", r["child"], r["object_type"], r["object_id"], r["request_id"])])
+        yield writer.writerow(
+            [
+                ("" if v is None else v)
+                for v in (
+                    timezone.localtime(r["when"]).strftime("%Y-%m-%d %H:%M:%S"),
+                    r["who"],
+                    r["role"],
+                    r["what"],
+                    r["action"],
+                    r["child_id"] or "",
+                    r["child"],
+                    r["object_type"],
+                    r["object_id"],
+                    r["request_id"],
+                )
+            ]
+        )

@@ -10,12 +10,16 @@ from highneeds.engine import clock
 from .models import AssessmentRequest, ClockException
 
 
-def case_for_clock(request: AssessmentRequest, extra_event: dict | None = None, extra_exception: dict | None = None) -> dict:
+def case_for_clock(
+    request: AssessmentRequest, extra_event: dict | None = None, extra_exception: dict | None = None
+) -> dict:
     """The case in the JSON shape the clock (and `highneeds deadlines`) reads."""
     # Sorted in Python so that prefetched events (recalculate_clocks) cost no query per request.
-    events = [{"type": e.event_type, "date": e.occurred_on.isoformat(), **(e.detail or {})}
-              for e in sorted(request.events.all(), key=lambda e: (e.occurred_on, e.id))
-              if e.event_type != "request_received"]
+    events = [
+        {"type": e.event_type, "date": e.occurred_on.isoformat(), **(e.detail or {})}
+        for e in sorted(request.events.all(), key=lambda e: (e.occurred_on, e.id))
+        if e.event_type != "request_received"
+    ]
     if extra_event:
         events.append(extra_event)
     exceptions = [exception_json(x) for x in request.exceptions.all()]
@@ -47,9 +51,10 @@ def apply_result(request: AssessmentRequest, result: clock.CaseResult) -> None:
     request.deadlines = [s.as_json() for s in result.deadlines]
     # The earliest lawful finalisation date is a lower bound, and an appeal window is the family's:
     # neither is something the council acts by.
-    pending = sorted((s for s in result.deadlines
-                      if s.done is None and s.status in ("pending", "overdue") and s.bound == "latest"),
-                     key=lambda s: s.due)
+    pending = sorted(
+        (s for s in result.deadlines if s.done is None and s.status in ("pending", "overdue") and s.bound == "latest"),
+        key=lambda s: s.due,
+    )
     if request.is_open and pending:
         request.next_step, request.next_due = pending[0].step, pending[0].due
     else:

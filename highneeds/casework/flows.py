@@ -36,10 +36,20 @@ def send_draft_plan(*, actor, request: AssessmentRequest, sent_on: date) -> Case
     # The plan document: the draft being written, or a new one prefilled from the advice; section I blank.
     draft = plans.draft_for_request(actor=actor, request=request)
     plans.send_draft(actor=actor, version=draft, sent_on=sent_on, letter=False)
-    log.record(actor=actor, action="request.draft_sent", obj=event, child=request.child_id,
-               after={"sent_on": sent_on, "plan_version": draft.pk})
-    _letter_to_family(actor, request, "draft_plan", last_representation_day=sent_on + timedelta(days=REPRESENTATION_DAYS - 1),
-                      plan_url=family_plan_path(request.child))
+    log.record(
+        actor=actor,
+        action="request.draft_sent",
+        obj=event,
+        child=request.child_id,
+        after={"sent_on": sent_on, "plan_version": draft.pk},
+    )
+    _letter_to_family(
+        actor,
+        request,
+        "draft_plan",
+        last_representation_day=sent_on + timedelta(days=REPRESENTATION_DAYS - 1),
+        plan_url=family_plan_path(request.child),
+    )
     return event
 
 
@@ -52,30 +62,36 @@ def _issue_errors(request: AssessmentRequest, issued_on: date, establishment, se
         errors.setdefault("__all__", []).append("Record the decision to issue a plan before issuing it")
     history = case_for_clock(request)["events"]
     for missing in missing_predecessors("final_plan_issued", history):
-        errors.setdefault("__all__", []).append(f"The case has no {EVENT_TYPES.get(missing.split()[0], missing).lower()}"
-                                                f" event: a final plan cannot be issued without it")
+        errors.setdefault("__all__", []).append(
+            f"The case has no {EVENT_TYPES.get(missing.split()[0], missing).lower()}"
+            f" event: a final plan cannot be issued without it"
+        )
     earliest = _due(request).get("earliest_finalisation")
     if earliest and issued_on < earliest:
         errors.setdefault("issued_on", []).append(
             f"The family has until {earliest - timedelta(days=1):%-d %B %Y} to comment on the draft: the plan can be "
-            f"finalised from {earliest:%-d %B %Y}")
+            f"finalised from {earliest:%-d %B %Y}"
+        )
     if not request.advice_requests.filter(received_on__isnull=False).exists():
-        errors.setdefault("__all__", []).append("No advice is on file: record the advice received before issuing "
-                                                "the plan (regulation 6)")
+        errors.setdefault("__all__", []).append(
+            "No advice is on file: record the advice received before issuing the plan (regulation 6)"
+        )
     plan = plan_queries.current_plan(request.child)
     draft = plan_queries.editable_version(plan) if plan else None
     if draft is None or draft.kind != "draft":
         errors.setdefault("__all__", []).append("There is no draft plan to issue")
     else:
-        for name, messages in plan_queries.issue_errors(draft, max(issued_on, earliest or issued_on), establishment,
-                                                        setting_type).items():
+        for name, messages in plan_queries.issue_errors(
+            draft, max(issued_on, earliest or issued_on), establishment, setting_type
+        ).items():
             errors.setdefault("urn" if name == "establishment" else name, []).extend(messages)
     return errors, draft
 
 
 @service
-def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, establishment=None,
-                     setting_type: str = "") -> CaseEvent:
+def issue_final_plan(
+    *, actor, request: AssessmentRequest, issued_on: date, establishment=None, setting_type: str = ""
+) -> CaseEvent:
     """Finalise. Refused unless every legal predecessor is on the case and the plan says what it must; then the
     case, the plan, the child's SEN status and the history move together (one transaction)."""
     require(actor, "casework.manage")
@@ -83,20 +99,43 @@ def issue_final_plan(*, actor, request: AssessmentRequest, issued_on: date, esta
     errors, draft = _issue_errors(request, issued_on, establishment, setting_type)
     if errors:
         raise ValidationError(errors)
-    event = _event(request, "final_plan_issued", issued_on,
-                   **({"urn": str(establishment.urn or establishment.pk)} if establishment else {}))
+    event = _event(
+        request,
+        "final_plan_issued",
+        issued_on,
+        **({"urn": str(establishment.urn or establishment.pk)} if establishment else {}),
+    )
     request.status, request.closed_on = "plan_issued", issued_on
     _refresh(request)
     child = request.child
     # The plan document: the draft becomes the final plan, fixed for good, with section I the named setting.
-    plans.issue_version(actor=actor, version=draft, issued_on=issued_on, establishment=establishment,
-                        setting_type=setting_type, letter=False)
+    plans.issue_version(
+        actor=actor,
+        version=draft,
+        issued_on=issued_on,
+        establishment=establishment,
+        setting_type=setting_type,
+        letter=False,
+    )
     if child.sen_status != "E":
         people.set_sen_status(actor=actor, child=child, status="E", on=issued_on)
-    if establishment is not None and not child.placements.filter(establishment=establishment, end_date__isnull=True).exists():
-        people.add_placement(actor=actor, child=child, establishment=establishment, placement_type="ON_ROLL",
-                             start_date=max(issued_on, date.today()))
-    log.record(actor=actor, action="request.final_plan", obj=event, child=child.pk,
-               after={"issued_on": issued_on, "establishment": getattr(establishment, "pk", None)})
+    if (
+        establishment is not None
+        and not child.placements.filter(establishment=establishment, end_date__isnull=True).exists()
+    ):
+        people.add_placement(
+            actor=actor,
+            child=child,
+            establishment=establishment,
+            placement_type="ON_ROLL",
+            start_date=max(issued_on, date.today()),
+        )
+    log.record(
+        actor=actor,
+        action="request.final_plan",
+        obj=event,
+        child=child.pk,
+        after={"issued_on": issued_on, "establishment": getattr(establishment, "pk", None)},
+    )
     _letter_to_family(actor, request, "final_plan", establishment=letter_context.establishment(establishment))
     return event

@@ -25,10 +25,12 @@ class RequestForm(forms.Form):
     requester_relationship = forms.CharField(label="Their relationship to the child", max_length=100, required=False)
     requester_email = forms.EmailField(label="Their email address (optional)", required=False)
     reason = forms.CharField(label="Why the request is made", widget=forms.Textarea, required=False, max_length=5000)
-    responsible_from = GovukDateField(label="Date the council became responsible, if the child moved in after the "
-                                            "request (optional)", required=False)
-    caseworker = forms.ModelChoiceField(label="Caseworker", queryset=User.objects.none(), required=False,
-                                        empty_label="Not yet assigned")
+    responsible_from = GovukDateField(
+        label="Date the council became responsible, if the child moved in after the request (optional)", required=False
+    )
+    caseworker = forms.ModelChoiceField(
+        label="Caseworker", queryset=User.objects.none(), required=False, empty_label="Not yet assigned"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,23 +41,33 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label="Decision", choices=YES_NO)
     decided_on = GovukDateField(label="Date of the decision")
     reasons = forms.CharField(label="Reasons", widget=forms.Textarea, max_length=5000)
-    recommendation = forms.TypedChoiceField(label="Panel recommendation considered", required=False, coerce=int,
-                                            empty_value=None)
-    departure_reasons = forms.CharField(label="If the decision differs from the panel's recommendation, why",
-                                        widget=forms.Textarea, required=False, max_length=5000)
+    recommendation = forms.TypedChoiceField(
+        label="Panel recommendation considered", required=False, coerce=int, empty_value=None
+    )
+    departure_reasons = forms.CharField(
+        label="If the decision differs from the panel's recommendation, why",
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
+    )
 
     def __init__(self, *args, recommendations=(), question="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].label = question
         self.fields["recommendation"].choices = [("", "No panel")] + [
             (r.pk, f"{r.item.meeting.panel.name}, {r.item.meeting.meets_on:%-d %B %Y}: {recommendation_label(r)}")
-            for r in recommendations]
+            for r in recommendations
+        ]
 
 
 class AdviceRequestForm(forms.Form):
     adviser_type = forms.ChoiceField(label="Kind of advice", choices=list(ADVISER_TYPES.items()))
-    adviser = forms.ModelChoiceField(label="Adviser with a highneeds account (optional)", queryset=User.objects.none(),
-                                     required=False, empty_label="None: advice will come another way")
+    adviser = forms.ModelChoiceField(
+        label="Adviser with a highneeds account (optional)",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="None: advice will come another way",
+    )
     adviser_name = forms.CharField(label="Adviser or service name", max_length=200, required=False)
     requested_on = GovukDateField(label="Date asked")
 
@@ -78,8 +90,11 @@ class ExceptionForm(forms.Form):
     code = forms.ChoiceField(label="Exception", choices=list(EXCEPTION_TYPES.items()))
     date_from = GovukDateField(label="From")
     date_to = GovukDateField(label="To (the last day; for a closure, the last day closed)", required=False)
-    adviser = forms.ChoiceField(label="Which advice it concerns (closures and missed appointments)", required=False,
-                                choices=[("", "Not applicable")] + list(ADVISER_TYPES.items()))
+    adviser = forms.ChoiceField(
+        label="Which advice it concerns (closures and missed appointments)",
+        required=False,
+        choices=[("", "Not applicable")] + list(ADVISER_TYPES.items()),
+    )
     reason = forms.CharField(label="Reason", widget=forms.Textarea, max_length=2000)
     evidence = forms.CharField(label="Evidence held", widget=forms.Textarea, required=False, max_length=2000)
 
@@ -106,17 +121,24 @@ class ConsultationResponseForm(forms.Form):
 
 class RepresentationForm(forms.Form):
     received_on = GovukDateField(label="Date received")
-    text = forms.CharField(label="The family's views on the draft", widget=forms.Textarea, required=False, max_length=20000)
+    text = forms.CharField(
+        label="The family's views on the draft", widget=forms.Textarea, required=False, max_length=20000
+    )
     urn = forms.IntegerField(label="URN of a setting they ask to be named (optional)", required=False)
     meeting_requested = forms.BooleanField(label="They asked to meet an officer", required=False)
 
 
 class FinalPlanForm(forms.Form):
     on = GovukDateField(label="Date the final plan is issued")
-    urn = forms.IntegerField(label="URN of the setting named in section I (leave blank to name a type only)",
-                             required=False)
-    setting_type = forms.CharField(label="Or the type of setting to name in section I", required=False,
-                                   max_length=200, help_text="For example, education otherwise than at school")
+    urn = forms.IntegerField(
+        label="URN of the setting named in section I (leave blank to name a type only)", required=False
+    )
+    setting_type = forms.CharField(
+        label="Or the type of setting to name in section I",
+        required=False,
+        max_length=200,
+        help_text="For example, education otherwise than at school",
+    )
 
 
 class WithdrawForm(forms.Form):
@@ -125,7 +147,14 @@ class WithdrawForm(forms.Form):
 
 
 class MatchForm(forms.Form):
-    outcome = forms.ChoiceField(label="Is this the child we already know?", choices=YES_NO,
-                                error_messages={"required": "Say whether this is the same child"})
-    reason = forms.CharField(label="If not, why not (for example, a different address or parents)", required=False,
-                             widget=forms.Textarea, max_length=2000)
+    outcome = forms.ChoiceField(
+        label="Is this the child we already know?",
+        choices=YES_NO,
+        error_messages={"required": "Say whether this is the same child"},
+    )
+    reason = forms.CharField(
+        label="If not, why not (for example, a different address or parents)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+    )

@@ -66,9 +66,11 @@ class AssessmentRequest(models.Model):
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
-    submitted_via = models.CharField(max_length=10, default="staff",
-                                     choices=[("staff", "Recorded by the SEND team"), ("portal", "Online"),
-                                              ("import", "Imported")])
+    submitted_via = models.CharField(
+        max_length=10,
+        default="staff",
+        choices=[("staff", "Recorded by the SEND team"), ("portal", "Online"), ("import", "Imported")],
+    )
     requester_name = models.CharField(max_length=200, blank=True)
     requester_relationship = models.CharField(max_length=100, blank=True)
     requester_email = models.EmailField(blank=True)
@@ -76,13 +78,20 @@ class AssessmentRequest(models.Model):
     reason = models.TextField("Why the request is made", blank=True)
     # A child who moves in: the clock starts when the council becomes responsible (CFA s24).
     responsible_from = models.DateField(null=True, blank=True)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     # A request made online without an account is never attached to a child we already know: it gets a new
     # record, and a child with the same name and date of birth is held here until a caseworker decides.
-    MATCH_STATUSES = [("", "No possible match"), ("possible", "Possible match to check"),
-                      ("confirmed", "Match confirmed"), ("rejected", "Not the same child")]
-    possible_match = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="+")
+    MATCH_STATUSES = [
+        ("", "No possible match"),
+        ("possible", "Possible match to check"),
+        ("confirmed", "Match confirmed"),
+        ("rejected", "Not the same child"),
+    ]
+    possible_match = models.ForeignKey(
+        "people.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     match_status = models.CharField(max_length=10, choices=MATCH_STATUSES, blank=True, default="", db_index=True)
     # The clock's latest answer, kept by the services.
     next_step = models.CharField(max_length=80, blank=True)
@@ -106,7 +115,9 @@ class AssessmentRequest(models.Model):
 
 class CaseEvent(models.Model):
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="case_events")
-    request = models.ForeignKey(AssessmentRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(
+        AssessmentRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     event_type = models.CharField(max_length=32, choices=list(EVENT_TYPES.items()))
     occurred_on = models.DateField()
     detail = models.JSONField(default=dict, blank=True)
@@ -137,8 +148,9 @@ class ClockException(models.Model):
 class AdviceRequest(models.Model):
     request = models.ForeignKey(AssessmentRequest, on_delete=models.CASCADE, related_name="advice_requests")
     adviser_type = models.CharField(max_length=30, choices=list(ADVISER_TYPES.items()))
-    adviser = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="advice_requests")
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="advice_requests"
+    )
     adviser_name = models.CharField("Adviser or service", max_length=200, blank=True)
     requested_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)
@@ -165,8 +177,9 @@ class Decision(models.Model):
     decided_on = models.DateField()
     reasons = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    recommendation = models.ForeignKey("panels.Recommendation", null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="decisions")
+    recommendation = models.ForeignKey(
+        "panels.Recommendation", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
     departure_reasons = models.TextField("Why the decision differs from the panel's recommendation", blank=True)
 
     class Meta:
@@ -175,8 +188,12 @@ class Decision(models.Model):
 
 
 class SchoolConsultation(models.Model):
-    RESPONSES = [("", "Awaiting reply"), ("can_meet", "Can meet the child's needs"),
-                 ("cannot_meet", "Cannot meet the child's needs"), ("other", "Other reply")]
+    RESPONSES = [
+        ("", "Awaiting reply"),
+        ("can_meet", "Can meet the child's needs"),
+        ("cannot_meet", "Cannot meet the child's needs"),
+        ("other", "Other reply"),
+    ]
     request = models.ForeignKey(AssessmentRequest, on_delete=models.CASCADE, related_name="consultations")
     establishment = models.ForeignKey("establishments.Establishment", on_delete=models.PROTECT, related_name="+")
     sent_on = models.DateField()
@@ -194,7 +211,8 @@ class Representation(models.Model):
     request = models.ForeignKey(AssessmentRequest, on_delete=models.CASCADE, related_name="representations")
     received_on = models.DateField()
     text = models.TextField(blank=True)
-    preferred_establishment = models.ForeignKey("establishments.Establishment", null=True, blank=True,
-                                                on_delete=models.PROTECT, related_name="+")
+    preferred_establishment = models.ForeignKey(
+        "establishments.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     meeting_requested = models.BooleanField(default=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -25,8 +25,10 @@ def family(request, what_changed: str) -> None:
 
 
 def _family_message(child, what_changed: str) -> tuple[str, str]:
-    return (f"Update on {child.first_name}'s EHC needs assessment",
-            f"{what_changed}.\n\n{PORTAL_LINE}\n\n{CouncilSettings.current().name}")
+    return (
+        f"Update on {child.first_name}'s EHC needs assessment",
+        f"{what_changed}.\n\n{PORTAL_LINE}\n\n{CouncilSettings.current().name}",
+    )
 
 
 def adviser(advice, what_changed: str) -> None:

@@ -10,8 +10,13 @@ _STEPS = {
     "earliest_finalisation": "Earliest date the plan can be finalised",
     "final_plan": "Send the final plan",
 }
-_TAGS = {"met": "govuk-tag--green", "missed": "govuk-tag--red", "pending": "govuk-tag--blue",
-         "overdue": "govuk-tag--red", "excepted": "govuk-tag--yellow"}
+_TAGS = {
+    "met": "govuk-tag--green",
+    "missed": "govuk-tag--red",
+    "pending": "govuk-tag--blue",
+    "overdue": "govuk-tag--red",
+    "excepted": "govuk-tag--yellow",
+}
 
 
 def STEP_LABELS(step: str) -> str:  # noqa: N802 - reads as a lookup table

@@ -71,7 +71,8 @@ def can_see_all(user) -> bool:
 def caseworkers() -> QuerySet[User]:
     """People a request can be assigned to (as `services.assign` accepts)."""
     return User.objects.filter(role__in=(Role.CASEWORKER, Role.MANAGER), is_active=True).order_by(
-        "last_name", "first_name", "username")
+        "last_name", "first_name", "username"
+    )
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,11 @@ def _scoped(user, criteria: QueueFilter) -> QuerySet[AssessmentRequest]:
     if criteria.received_to:
         found = found.filter(received_on__lte=criteria.received_to)
     for word in criteria.name.split()[:4]:
-        found = found.filter(Q(child__first_name__istartswith=word) | Q(child__last_name__istartswith=word)
-                             | Q(child__preferred_name__istartswith=word))
+        found = found.filter(
+            Q(child__first_name__istartswith=word)
+            | Q(child__last_name__istartswith=word)
+            | Q(child__preferred_name__istartswith=word)
+        )
     return found
 
 
@@ -131,9 +135,11 @@ def queue(user, criteria: QueueFilter = QueueFilter(), *, today: date | None = N
     if criteria.rag:
         found = found.filter(rag_q(criteria.rag, today))
     # The row needs neither the cached deadlines (the longest column) nor the request's reasons.
-    return (found.select_related("child", "caseworker")
-            .defer("deadlines", "reason")
-            .order_by(F("next_due").asc(nulls_last=True), "received_on", "id"))
+    return (
+        found.select_related("child", "caseworker")
+        .defer("deadlines", "reason")
+        .order_by(F("next_due").asc(nulls_last=True), "received_on", "id")
+    )
 
 
 def rag_counts(user, criteria: QueueFilter = QueueFilter(), *, today: date | None = None) -> dict[str, int]:
@@ -206,8 +212,13 @@ def caseloads(user, *, today: date | None = None) -> list[Caseload]:
     measures = {f"s_{code}": Count("id", filter=Q(status=code)) for code, _ in OPEN_STATUSES}
     measures.update({f"r_{rag}": Count("id", filter=rag_q(rag, today)) for rag in RAG_LABELS})
     rows = {row["caseworker"]: row for row in requests.values("caseworker").annotate(**measures).order_by()}
-    led = dict(children.exclude(lead_caseworker__isnull=True).values_list("lead_caseworker")
-               .annotate(n=Count("id")).values_list("lead_caseworker", "n").order_by())
+    led = dict(
+        children.exclude(lead_caseworker__isnull=True)
+        .values_list("lead_caseworker")
+        .annotate(n=Count("id"))
+        .values_list("lead_caseworker", "n")
+        .order_by()
+    )
 
     def make(person: User | None) -> Caseload:
         row = rows.get(person.pk if person else None, {})

@@ -23,8 +23,9 @@ from .plain import STEP_LABELS
 class QueueFilterForm(forms.Form):
     caseworker = forms.ChoiceField(label="Caseworker", required=False)
     status = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any stage")] + wq.OPEN_STATUSES)
-    rag = forms.ChoiceField(label="Deadline status", required=False,
-                            choices=[("", "Any")] + list(wq.RAG_LABELS.items()))
+    rag = forms.ChoiceField(
+        label="Deadline status", required=False, choices=[("", "Any")] + list(wq.RAG_LABELS.items())
+    )
     name = forms.CharField(label="Child's name", required=False, max_length=100)
     received_from = GovukDateField(label="Received from", required=False)
     received_to = GovukDateField(label="Received to", required=False)
@@ -34,9 +35,9 @@ class QueueFilterForm(forms.Form):
         self.everyone = wq.can_see_all(user)
         self.people = list(wq.caseworkers()) if self.everyone else []
         if self.everyone:
-            self.fields["caseworker"].choices = (
-                [(wq.ALL, "Everyone"), (wq.UNASSIGNED, "Not assigned")]
-                + [(str(u.pk), u.get_full_name() or u.username) for u in self.people])
+            self.fields["caseworker"].choices = [(wq.ALL, "Everyone"), (wq.UNASSIGNED, "Not assigned")] + [
+                (str(u.pk), u.get_full_name() or u.username) for u in self.people
+            ]
         else:
             del self.fields["caseworker"]
 
@@ -55,16 +56,26 @@ class QueueFilterForm(forms.Form):
         whose = data.get("caseworker") or (wq.ALL if self.everyone else None)
         if whose not in (None, wq.ALL, wq.UNASSIGNED):
             whose = int(whose)
-        return wq.QueueFilter(caseworker=whose, status=data.get("status", ""), rag=data.get("rag", ""),
-                                 name=data.get("name", ""), received_from=data.get("received_from"),
-                                 received_to=data.get("received_to"))
+        return wq.QueueFilter(
+            caseworker=whose,
+            status=data.get("status", ""),
+            rag=data.get("rag", ""),
+            name=data.get("name", ""),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+        )
 
 
 def _row(case, today: date) -> dict:
     rag = wq.rag_of(case.next_due, today)
-    return {"case": case, "rag": rag, "rag_label": wq.RAG_LABELS[rag], "rag_tag": wq.RAG_TAGS[rag],
-            "next_step": STEP_LABELS(case.next_step) if case.next_step else "No statutory step due",
-            "days_left": wq.days_left(case.next_due, today)}
+    return {
+        "case": case,
+        "rag": rag,
+        "rag_label": wq.RAG_LABELS[rag],
+        "rag_tag": wq.RAG_TAGS[rag],
+        "next_step": STEP_LABELS(case.next_step) if case.next_step else "No statutory step due",
+        "days_left": wq.days_left(case.next_due, today),
+    }
 
 
 @requires("casework.view_queue")
@@ -77,21 +88,44 @@ def queue(request):
     query.pop("page", None)
     without_rag = query.copy()
     without_rag.pop("rag", None)
-    return render(request, "casework/queue.html", {
-        "page_title": "Work queue", "form": form, "page": page, "rows": [_row(c, today) for c in page.object_list],
-        "counts": counts, "query": query.urlencode(), "query_without_rag": without_rag.urlencode(),
-        "can_reassign": request.user.has_perm("casework.reassign"),
-        "caseworkers": form.people,
-        "at_risk_days": wq.AT_RISK_DAYS, "today": today, "error_title": bool(form.errors),
-        "rag_labels": wq.RAG_LABELS, "rag_tags": wq.RAG_TAGS,
-    })
+    return render(
+        request,
+        "casework/queue.html",
+        {
+            "page_title": "Work queue",
+            "form": form,
+            "page": page,
+            "rows": [_row(c, today) for c in page.object_list],
+            "counts": counts,
+            "query": query.urlencode(),
+            "query_without_rag": without_rag.urlencode(),
+            "can_reassign": request.user.has_perm("casework.reassign"),
+            "caseworkers": form.people,
+            "at_risk_days": wq.AT_RISK_DAYS,
+            "today": today,
+            "error_title": bool(form.errors),
+            "rag_labels": wq.RAG_LABELS,
+            "rag_tags": wq.RAG_TAGS,
+        },
+    )
 
 
 def _back_to_queue(request) -> str:
     """The queue with the filters the manager was using (only the queue's own query string)."""
     kept = QueryDict(request.POST.get("query", ""), mutable=True)
-    allowed = {"caseworker", "status", "rag", "name", "page", "received_from-day", "received_from-month",
-               "received_from-year", "received_to-day", "received_to-month", "received_to-year"}
+    allowed = {
+        "caseworker",
+        "status",
+        "rag",
+        "name",
+        "page",
+        "received_from-day",
+        "received_from-month",
+        "received_from-year",
+        "received_to-day",
+        "received_to-month",
+        "received_to-year",
+    }
     for key in list(kept):
         if key not in allowed:
             del kept[key]
@@ -132,8 +166,16 @@ def caseload(request):
             totals.by_rag[key] = totals.by_rag.get(key, 0) + n
         totals.children_led += row.children_led
     everyone = wq.can_see_all(request.user)
-    return render(request, "casework/queue_caseload.html", {
-        "page_title": "Caseload by caseworker" if everyone else "Your caseload", "rows": rows,
-        "totals": totals, "everyone": everyone, "statuses": wq.OPEN_STATUSES, "rag_labels": wq.RAG_LABELS,
-        "at_risk_days": wq.AT_RISK_DAYS,
-    })
+    return render(
+        request,
+        "casework/queue_caseload.html",
+        {
+            "page_title": "Caseload by caseworker" if everyone else "Your caseload",
+            "rows": rows,
+            "totals": totals,
+            "everyone": everyone,
+            "statuses": wq.OPEN_STATUSES,
+            "rag_labels": wq.RAG_LABELS,
+            "at_risk_days": wq.AT_RISK_DAYS,
+        },
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +23,13 @@ from . import flows, forms, services
 from .models import AssessmentRequest
 from .plain import STEP_LABELS, status_tag
 
-PLAIN_STATUS = {"met": "Met", "missed": "Missed", "pending": "Due", "overdue": "Overdue", "excepted": "Exception applies"}
+PLAIN_STATUS = {
+    "met": "Met",
+    "missed": "Missed",
+    "pending": "Due",
+    "overdue": "Overdue",
+    "excepted": "Exception applies",
+}
 
 
 def _case(request, request_id: int, what: str = "case.view") -> AssessmentRequest:
@@ -35,59 +41,93 @@ def _case(request, request_id: int, what: str = "case.view") -> AssessmentReques
 @requires("casework.manage")
 def case_page(request, request_id: int):
     case = _case(request, request_id)
-    return render(request, "casework/case.html", {
-        "page_title": f"{case.child.full_name}: {case.reference}",
-        "case": case,
-        "deadlines": [{**d, "label": STEP_LABELS(d["step"]), "tag": status_tag(d["status"]),
-                       "status_text": PLAIN_STATUS[d["status"]]} for d in case.deadlines],
-        "advice": list(case.advice_requests.select_related("adviser")),
-        "decisions": list(case.decisions.select_related("recommendation__item__meeting__panel")),
-        "consultations": list(case.consultations.select_related("establishment")),
-        "representations": list(case.representations.select_related("preferred_establishment")),
-        "exceptions": list(case.exceptions.all()),
-        "letters": list(case.letters.all()),
-        "recipients": recipients.for_page(case.child),
-        "events": list(case.events.all()),
-        # An unchecked possible match comes first: the other steps are refused until it is decided.
-        "actions": [STEPS["match"]] if case.match_status == "possible" else
-                   [s for s in STEPS.values() if case.status in s.allowed and s.shown(case)],
-        "duplicates": list(case.duplicates.all()),
-    })
+    return render(
+        request,
+        "casework/case.html",
+        {
+            "page_title": f"{case.child.full_name}: {case.reference}",
+            "case": case,
+            "deadlines": [
+                {
+                    **d,
+                    "label": STEP_LABELS(d["step"]),
+                    "tag": status_tag(d["status"]),
+                    "status_text": PLAIN_STATUS[d["status"]],
+                }
+                for d in case.deadlines
+            ],
+            "advice": list(case.advice_requests.select_related("adviser")),
+            "decisions": list(case.decisions.select_related("recommendation__item__meeting__panel")),
+            "consultations": list(case.consultations.select_related("establishment")),
+            "representations": list(case.representations.select_related("preferred_establishment")),
+            "exceptions": list(case.exceptions.all()),
+            "letters": list(case.letters.all()),
+            "recipients": recipients.for_page(case.child),
+            "events": list(case.events.all()),
+            # An unchecked possible match comes first: the other steps are refused until it is decided.
+            "actions": [STEPS["match"]]
+            if case.match_status == "possible"
+            else [s for s in STEPS.values() if case.status in s.allowed and s.shown(case)],
+            "duplicates": list(case.duplicates.all()),
+        },
+    )
 
 
 @requires("casework.manage")
 def new_request(request):
-    child = open_child_record(request.user, int(request.GET.get("child") or request.POST.get("child") or 0),
-                              what="case.new_request")
+    child = open_child_record(
+        request.user, int(request.GET.get("child") or request.POST.get("child") or 0), what="case.new_request"
+    )
     form = forms.RequestForm(request.POST or None, initial={"caseworker": request.user.pk, "source": "1"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             case = services.submit_request(
-                actor=request.user, child=child, received_on=data["received_on"], source=data["source"],
-                reason=data["reason"], requester_name=data["requester_name"],
-                requester_relationship=data["requester_relationship"], requester_email=data["requester_email"],
-                caseworker=data["caseworker"], responsible_from=data["responsible_from"])
+                actor=request.user,
+                child=child,
+                received_on=data["received_on"],
+                source=data["source"],
+                reason=data["reason"],
+                requester_name=data["requester_name"],
+                requester_relationship=data["requester_relationship"],
+                requester_email=data["requester_email"],
+                caseworker=data["caseworker"],
+                responsible_from=data["responsible_from"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             if case.duplicate_of:
-                messages.success(request, f"{child.full_name} already has an open request ({case.duplicate_of.reference}): "
-                                          f"this one is recorded and linked to it")
+                messages.success(
+                    request,
+                    f"{child.full_name} already has an open request ({case.duplicate_of.reference}): "
+                    f"this one is recorded and linked to it",
+                )
                 return redirect("case", case.duplicate_of.pk)
             messages.success(request, f"Request {case.reference} recorded")
             return redirect("case", case.pk)
-    return render(request, "casework/step.html", {"page_title": "Record a request for an EHC needs assessment",
-                                                  "form": form, "child": child, "hidden": {"child": child.pk},
-                                                  "error_title": bool(form.errors)})
+    return render(
+        request,
+        "casework/step.html",
+        {
+            "page_title": "Record a request for an EHC needs assessment",
+            "form": form,
+            "child": child,
+            "hidden": {"child": child.pk},
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires("casework.manage")
 def letter(request, request_id: int, letter_id: int):
     case = _case(request, request_id, what="case.view_letter")
     found = get_object_or_404(Letter, pk=letter_id, request=case)
-    return render(request, "casework/letter.html", {"page_title": found.subject, "case": case, "letter": found,
-                                                    "recipients": recipients.for_page(case.child)})
+    return render(
+        request,
+        "casework/letter.html",
+        {"page_title": found.subject, "case": case, "letter": found, "recipients": recipients.for_page(case.child)},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,9 +156,15 @@ def _decide(kind):
     def save(user, case, d):
         recommendation = _recommendations(case).filter(pk=d["recommendation"]).first() if d["recommendation"] else None
         call = services.decide_whether_to_assess if kind == "assess" else services.decide_whether_to_issue
-        call(actor=user, request=case, decided_on=d["decided_on"], reasons=d["reasons"],
-             recommendation=recommendation, departure_reasons=d["departure_reasons"],
-             **{"assess" if kind == "assess" else "issue": d["outcome"] == "yes"})
+        call(
+            actor=user,
+            request=case,
+            decided_on=d["decided_on"],
+            reasons=d["reasons"],
+            recommendation=recommendation,
+            departure_reasons=d["departure_reasons"],
+            **{"assess" if kind == "assess" else "issue": d["outcome"] == "yes"},
+        )
         return "Decision recorded"
 
     return save
@@ -131,16 +177,22 @@ def _advice_received(user, case, d):
 
 
 def _representation(user, case, d):
-    services.record_representation(actor=user, request=case, received_on=d["received_on"], text=d["text"],
-                                   preferred_establishment=by_urn(d["urn"]),
-                                   meeting_requested=d["meeting_requested"])
+    services.record_representation(
+        actor=user,
+        request=case,
+        received_on=d["received_on"],
+        text=d["text"],
+        preferred_establishment=by_urn(d["urn"]),
+        meeting_requested=d["meeting_requested"],
+    )
     return "The family's response is recorded"
 
 
 def _consultation_response(user, case, d):
     consultation = case.consultations.get(pk=d["consultation"])
-    services.record_consultation_response(actor=user, consultation=consultation, response_on=d["on"],
-                                          response=d["response"], notes=d["notes"])
+    services.record_consultation_response(
+        actor=user, consultation=consultation, response_on=d["on"], response=d["response"], notes=d["notes"]
+    )
     return "Reply recorded"
 
 
@@ -163,11 +215,21 @@ def _comparison(user, case) -> list[dict]:
     return [
         {"label": "Name", "submitted": submitted.full_name, "known": known.full_name},
         {"label": "Date of birth", "submitted": submitted.date_of_birth, "known": known.date_of_birth},
-        {"label": "Postcode", "submitted": submitted.postcode or "Not given", "known": known.postcode or "Not recorded"},
-        {"label": "Parents or carers", "submitted": f"{case.requester_name} ({case.requester_relationship})",
-         "known": parents(known)},
-        {"label": "Open requests", "submitted": case.reference,
-         "known": ", ".join(r.reference for r in known.requests.filter(status__in=AssessmentRequest.OPEN)) or "None"},
+        {
+            "label": "Postcode",
+            "submitted": submitted.postcode or "Not given",
+            "known": known.postcode or "Not recorded",
+        },
+        {
+            "label": "Parents or carers",
+            "submitted": f"{case.requester_name} ({case.requester_relationship})",
+            "known": parents(known),
+        },
+        {
+            "label": "Open requests",
+            "submitted": case.reference,
+            "known": ", ".join(r.reference for r in known.requests.filter(status__in=AssessmentRequest.OPEN)) or "None",
+        },
     ]
 
 
@@ -176,45 +238,129 @@ def _from(step: str) -> tuple[str, ...]:
     return ASSESSMENT.steps[step].sources
 
 
-STEPS = {s.slug: s for s in (
-    Step("match", "Check the possible match", forms.MatchForm, AssessmentRequest.OPEN, _match,
-         shown=lambda case: case.match_status == "possible"),
-    Step("decide-assess", "Record the decision whether to assess", forms.DecisionForm, _from("decide_whether_to_assess"), _decide("assess"),
-         form_kwargs=lambda case: {"recommendations": _recommendations(case),
-                                   "question": "Will the council carry out an EHC needs assessment?"}),
-    Step("ask-advice", "Ask for advice", forms.AdviceRequestForm, _from("request_advice"),
-         lambda user, case, d: services.request_advice(actor=user, request=case, **d) and "Advice requested"),
-    Step("advice-received", "Record advice received another way", forms.AdviceReceivedForm, _from("submit_advice"),
-         _advice_received,
-         form_kwargs=lambda case: {"advice_requests": case.advice_requests.filter(received_on__isnull=True)},
-         shown=lambda case: case.advice_requests.filter(received_on__isnull=True).exists()),
-    Step("decide-issue", "Record the decision whether to issue a plan", forms.DecisionForm, _from("decide_whether_to_issue"),
-         _decide("issue"),
-         form_kwargs=lambda case: {"recommendations": _recommendations(case),
-                                   "question": "Will the council issue an EHC plan?"},
-         shown=lambda case: not case.decisions.filter(kind="issue").exists()),
-    Step("draft", "Send the draft plan", forms.DateForm, _from("send_draft_plan"),
-         lambda user, case, d: flows.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent",
-         shown=lambda case: case.decisions.filter(kind="issue", outcome=True).exists()),
-    Step("consult", "Consult a school or college about being named", forms.SchoolForm, _from("consult_school"),
-         lambda user, case, d: services.consult_school(actor=user, request=case, establishment=by_urn(d["urn"]),
-                                                       sent_on=d["on"]) and "Consultation sent"),
-    Step("consultation-reply", "Record a school or college's reply", forms.ConsultationResponseForm, _from("record_consultation_response"),
-         _consultation_response,
-         form_kwargs=lambda case: {"consultations": case.consultations.filter(response="").select_related("establishment")},
-         shown=lambda case: case.consultations.filter(response="").exists()),
-    Step("representation", "Record the family's response to the draft", forms.RepresentationForm, _from("record_representation"),
-         _representation),
-    Step("final", "Issue the final plan", forms.FinalPlanForm, _from("issue_final_plan"),
-         lambda user, case, d: flows.issue_final_plan(actor=user, request=case, issued_on=d["on"],
-                                                         establishment=by_urn(d["urn"]),
-                                                         setting_type=d["setting_type"]) and "Final plan issued"),
-    Step("exception", "Record a permitted exception", forms.ExceptionForm, _from("record_exception"),
-         lambda user, case, d: services.record_exception(actor=user, request=case, **d) and "Exception recorded"),
-    Step("withdraw", "Withdraw the request", forms.WithdrawForm, _from("withdraw_request"),
-         lambda user, case, d: services.withdraw_request(actor=user, request=case, withdrawn_on=d["on"],
-                                                         reason=d["reason"]) and "Request withdrawn"),
-)}
+STEPS = {
+    s.slug: s
+    for s in (
+        Step(
+            "match",
+            "Check the possible match",
+            forms.MatchForm,
+            AssessmentRequest.OPEN,
+            _match,
+            shown=lambda case: case.match_status == "possible",
+        ),
+        Step(
+            "decide-assess",
+            "Record the decision whether to assess",
+            forms.DecisionForm,
+            _from("decide_whether_to_assess"),
+            _decide("assess"),
+            form_kwargs=lambda case: {
+                "recommendations": _recommendations(case),
+                "question": "Will the council carry out an EHC needs assessment?",
+            },
+        ),
+        Step(
+            "ask-advice",
+            "Ask for advice",
+            forms.AdviceRequestForm,
+            _from("request_advice"),
+            lambda user, case, d: services.request_advice(actor=user, request=case, **d) and "Advice requested",
+        ),
+        Step(
+            "advice-received",
+            "Record advice received another way",
+            forms.AdviceReceivedForm,
+            _from("submit_advice"),
+            _advice_received,
+            form_kwargs=lambda case: {"advice_requests": case.advice_requests.filter(received_on__isnull=True)},
+            shown=lambda case: case.advice_requests.filter(received_on__isnull=True).exists(),
+        ),
+        Step(
+            "decide-issue",
+            "Record the decision whether to issue a plan",
+            forms.DecisionForm,
+            _from("decide_whether_to_issue"),
+            _decide("issue"),
+            form_kwargs=lambda case: {
+                "recommendations": _recommendations(case),
+                "question": "Will the council issue an EHC plan?",
+            },
+            shown=lambda case: not case.decisions.filter(kind="issue").exists(),
+        ),
+        Step(
+            "draft",
+            "Send the draft plan",
+            forms.DateForm,
+            _from("send_draft_plan"),
+            lambda user, case, d: (
+                flows.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent"
+            ),
+            shown=lambda case: case.decisions.filter(kind="issue", outcome=True).exists(),
+        ),
+        Step(
+            "consult",
+            "Consult a school or college about being named",
+            forms.SchoolForm,
+            _from("consult_school"),
+            lambda user, case, d: (
+                services.consult_school(actor=user, request=case, establishment=by_urn(d["urn"]), sent_on=d["on"])
+                and "Consultation sent"
+            ),
+        ),
+        Step(
+            "consultation-reply",
+            "Record a school or college's reply",
+            forms.ConsultationResponseForm,
+            _from("record_consultation_response"),
+            _consultation_response,
+            form_kwargs=lambda case: {
+                "consultations": case.consultations.filter(response="").select_related("establishment")
+            },
+            shown=lambda case: case.consultations.filter(response="").exists(),
+        ),
+        Step(
+            "representation",
+            "Record the family's response to the draft",
+            forms.RepresentationForm,
+            _from("record_representation"),
+            _representation,
+        ),
+        Step(
+            "final",
+            "Issue the final plan",
+            forms.FinalPlanForm,
+            _from("issue_final_plan"),
+            lambda user, case, d: (
+                flows.issue_final_plan(
+                    actor=user,
+                    request=case,
+                    issued_on=d["on"],
+                    establishment=by_urn(d["urn"]),
+                    setting_type=d["setting_type"],
+                )
+                and "Final plan issued"
+            ),
+        ),
+        Step(
+            "exception",
+            "Record a permitted exception",
+            forms.ExceptionForm,
+            _from("record_exception"),
+            lambda user, case, d: services.record_exception(actor=user, request=case, **d) and "Exception recorded",
+        ),
+        Step(
+            "withdraw",
+            "Withdraw the request",
+            forms.WithdrawForm,
+            _from("withdraw_request"),
+            lambda user, case, d: (
+                services.withdraw_request(actor=user, request=case, withdrawn_on=d["on"], reason=d["reason"])
+                and "Request withdrawn"
+            ),
+        ),
+    )
+}
 
 
 @requires("casework.manage")
@@ -226,13 +372,21 @@ def step(request, request_id: int, slug: str):
     if case.status not in spec.allowed or not spec.shown(case):
         messages.success(request, "That step is not open for this request now")
         return redirect("case", case.pk)
-    return step_form_page(request, spec, case, done=reverse("case", args=[case.pk]), template="casework/step.html",
-                          context={"case": case, "child": case.child,
-                                   "comparison": _comparison(request.user, case) if slug == "match" else None},
-                          prepare=_prepare_step_data)
+    return step_form_page(
+        request,
+        spec,
+        case,
+        done=reverse("case", args=[case.pk]),
+        template="casework/step.html",
+        context={
+            "case": case,
+            "child": case.child,
+            "comparison": _comparison(request.user, case) if slug == "match" else None,
+        },
+        prepare=_prepare_step_data,
+    )
 
 
 def _prepare_step_data(data: dict) -> None:
     if "outcome" in data and data.get("recommendation") is None:
         data["recommendation"] = None
-

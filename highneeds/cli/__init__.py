@@ -68,8 +68,10 @@ def _old_name(args: list[str]) -> int:
         return 2
     if sys.stderr.isatty():  # told to a person; a script's output stays exactly as it was for this release
         instead = RENAMED.get(name, f"django {name}")
-        print(f"highneeds: `{args[0]}` is a deprecated alias, kept for one release: use `highneeds {instead}`",
-              file=sys.stderr)
+        print(
+            f"highneeds: `{args[0]}` is a deprecated alias, kept for one release: use `highneeds {instead}`",
+            file=sys.stderr,
+        )
     run_django_command_line([name, *args[1:]], prog="highneeds")
     return 0
 
@@ -131,8 +133,10 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, PermissionDenied):
         return f"not allowed ({exc})"
     if isinstance(exc, DatabaseError):
-        return (f"the database refused: {_one_line(str(exc))} (is it migrated? `highneeds db migrate`; "
-                "is HIGHNEEDS_DATABASE_URL right?)")
+        return (
+            f"the database refused: {_one_line(str(exc))} (is it migrated? `highneeds db migrate`; "
+            "is HIGHNEEDS_DATABASE_URL right?)"
+        )
     if isinstance(exc, OSError):
         return _one_line(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
     return f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))} (HIGHNEEDS_TRACEBACK=1 shows where)"
@@ -151,10 +155,11 @@ def _secret_key_for_commands() -> None:
     from pathlib import Path
 
     key_file = Path(os.environ.get("HIGHNEEDS_VAR_DIR", Path(__file__).resolve().parents[2] / "var")) / "secret_key"
-    os.environ["HIGHNEEDS_SECRET_KEY"] = key_file.read_text().strip() if key_file.exists() else secrets.token_urlsafe(50)
+    os.environ["HIGHNEEDS_SECRET_KEY"] = (
+        key_file.read_text().strip() if key_file.exists() else secrets.token_urlsafe(50)
+    )
     os.environ[KEY_SET_HERE] = "1"
 
 
 # Marks a key chosen above, which `highneeds serve` must not hand to the web server.
 KEY_SET_HERE = "HIGHNEEDS_CLI_CHOSE_KEY"
-

@@ -14,7 +14,16 @@ import typer
 # Every typer command that forwards: its words, --help included, reach the Django parser untouched.
 FORWARD = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
 
-_DJANGO_OPTIONS = {"version", "verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks"}
+_DJANGO_OPTIONS = {
+    "version",
+    "verbosity",
+    "settings",
+    "pythonpath",
+    "traceback",
+    "no_color",
+    "force_color",
+    "skip_checks",
+}
 
 
 def setup() -> None:
@@ -56,8 +65,9 @@ def parsers(name: str, *, prog: str, example: str, action: str | None = None):
     return command, parser, shown
 
 
-def run(name: str, words: list[str], *, prog: str, example: str, action: str | None = None,
-        preset: tuple[str, ...] = ()) -> None:
+def run(
+    name: str, words: list[str], *, prog: str, example: str, action: str | None = None, preset: tuple[str, ...] = ()
+) -> None:
     """Run Django command `name` with `words` (`preset` words first, then `action`, its sub-command)."""
     command, parser, _ = parsers(name, prog=prog, example=example, action=action)
     options = vars(parser.parse_args([*preset, *([action] if action else []), *words]))
@@ -67,13 +77,21 @@ def run(name: str, words: list[str], *, prog: str, example: str, action: str | N
     command.execute(*args, **options)
 
 
-def forward(group: typer.Typer, word: str, django_name: str, summary: str, example: str, *,
-            action: str | None = None, preset: tuple[str, ...] = (), panel: str | None = None) -> None:
+def forward(
+    group: typer.Typer,
+    word: str,
+    django_name: str,
+    summary: str,
+    example: str,
+    *,
+    action: str | None = None,
+    preset: tuple[str, ...] = (),
+    panel: str | None = None,
+) -> None:
     """Add `word` to `group`: a typer command that runs Django command `django_name` (`action` first)."""
 
     def command(ctx: typer.Context) -> None:
         run(django_name, list(ctx.args), prog=ctx.command_path, example=example, action=action, preset=preset)
 
     command.forwards_to = {"name": django_name, "example": example, "action": action}  # for docs/cli.md
-    group.command(word, help=summary, context_settings=FORWARD, add_help_option=False,
-                  rich_help_panel=panel)(command)
+    group.command(word, help=summary, context_settings=FORWARD, add_help_option=False, rich_help_panel=panel)(command)

@@ -8,11 +8,19 @@ import typer
 
 from . import bridge
 
-app = typer.Typer(help="Background jobs: run a worker, list recent jobs and how they ended.",
-                  epilog="Example: highneeds jobs list --status FAILED", no_args_is_help=True)
+app = typer.Typer(
+    help="Background jobs: run a worker, list recent jobs and how they ended.",
+    epilog="Example: highneeds jobs list --status FAILED",
+    no_args_is_help=True,
+)
 
-bridge.forward(app, "worker", "db_worker", "Run a worker that takes jobs from the database queue (keep it running).",
-               "highneeds jobs worker --queue-name default")
+bridge.forward(
+    app,
+    "worker",
+    "db_worker",
+    "Run a worker that takes jobs from the database queue (keep it running).",
+    "highneeds jobs worker --queue-name default",
+)
 
 STATUSES = ("READY", "RUNNING", "SUCCESSFUL", "FAILED")
 
@@ -46,6 +54,13 @@ def list_jobs(
 
     table = Table("id", "task", "queue", "status", "enqueued", "finished", "error", box=None, pad_edge=False)
     for job in rows:
-        table.add_row(str(job.id)[:8], job.task_path, job.queue_name, job.status, when(job.enqueued_at),
-                      when(job.finished_at), job.exception_class_path.rsplit(".", 1)[-1])
+        table.add_row(
+            str(job.id)[:8],
+            job.task_path,
+            job.queue_name,
+            job.status,
+            when(job.enqueued_at),
+            when(job.finished_at),
+            job.exception_class_path.rsplit(".", 1)[-1],
+        )
     Console(file=sys.stdout, width=200, highlight=False).print(table)

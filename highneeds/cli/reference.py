@@ -77,8 +77,9 @@ def markdown() -> str:
         out.append(f"{'###' if len(words) > 1 else '##'} `{path}`\n\n{command.help}\n")
         forwards = getattr(command.callback, "forwards_to", None)
         if forwards:
-            _, _, shown = bridge.parsers(forwards["name"], prog=path, example=forwards["example"],
-                                         action=forwards["action"])
+            _, _, shown = bridge.parsers(
+                forwards["name"], prog=path, example=forwards["example"], action=forwards["action"]
+            )
             out.append("```\n" + shown.format_help().rstrip() + "\n```\n")
         elif words != ["django"]:
             out.append(f"```\nusage: {path} [OPTIONS]\n\n{_native_help(command)}\n\n{command.epilog}\n```\n")

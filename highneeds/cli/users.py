@@ -10,9 +10,11 @@ import typer
 
 from . import bridge
 
-app = typer.Typer(help="Staff and family accounts (audited, as from the admin pages).",
-                  epilog="Example: highneeds user create --username a.admin --role admin --email a.admin@council.example",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Staff and family accounts (audited, as from the admin pages).",
+    epilog="Example: highneeds user create --username a.admin --role admin --email a.admin@council.example",
+    no_args_is_help=True,
+)
 
 
 def _roles() -> str:
@@ -53,19 +55,25 @@ def _password(stdin: bool, none: bool) -> str | None:
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-@app.command("create", epilog="Example: highneeds user create --username a.admin --role admin "
-                              "--email a.admin@council.example --first-name Ada --last-name Admin")
+@app.command(
+    "create",
+    epilog="Example: highneeds user create --username a.admin --role admin "
+    "--email a.admin@council.example --first-name Ada --last-name Admin",
+)
 def create(
     username: str = typer.Option(..., help="the sign-in name"),
-    role: str = typer.Option(..., help="one of: caseworker, manager, panel_member, finance, senco, professional, "
-                                       "parent, strategic_lead, admin"),
+    role: str = typer.Option(
+        ...,
+        help="one of: caseworker, manager, panel_member, finance, senco, professional, parent, strategic_lead, admin",
+    ),
     email: str = typer.Option("", help="their email address"),
     first_name: str = typer.Option("", help="first name"),
     last_name: str = typer.Option("", help="last name"),
     establishment: int = typer.Option(None, help="URN of a SENCO's setting (required for senco)"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="read the password from standard input"),
-    no_password: bool = typer.Option(False, "--no-password",
-                                     help="no password: they set one from a reset link sent from the admin pages"),
+    no_password: bool = typer.Option(
+        False, "--no-password", help="no password: they set one from a reset link sent from the admin pages"
+    ),
 ) -> None:
     """Create an account (an administrator instead of createsuperuser: --role admin). Prompts for a password."""
     bridge.setup()
@@ -73,8 +81,16 @@ def create(
     from highneeds.accounts.services import create_user
 
     password = _password(password_stdin, no_password)
-    user = create_user(actor=SYSTEM, username=username, password=password, role=role, email=email,
-                       first_name=first_name, last_name=last_name, establishment=_establishment(establishment))
+    user = create_user(
+        actor=SYSTEM,
+        username=username,
+        password=password,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        establishment=_establishment(establishment),
+    )
     typer.echo(f"Created {user.username} ({user.role_label}).")
 
 
@@ -91,8 +107,16 @@ def set_role(
 
     user = _user(username)
     before = user.role_label
-    update_user(actor=SYSTEM, user=user, first_name=user.first_name, last_name=user.last_name, email=user.email,
-                role=role, establishment=_establishment(establishment) or user.establishment, agency=user.agency)
+    update_user(
+        actor=SYSTEM,
+        user=user,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        email=user.email,
+        role=role,
+        establishment=_establishment(establishment) or user.establishment,
+        agency=user.agency,
+    )
     typer.echo(f"{user.username}: {before} -> {user.role_label}.")
 
 
@@ -108,4 +132,6 @@ def deactivate(
 
     user = _user(username)
     held = deactivate_user(actor=SYSTEM, user=user, reason=reason)
-    typer.echo(f"Deactivated {user.username}; " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in held.items()) + ".")
+    typer.echo(
+        f"Deactivated {user.username}; " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in held.items()) + "."
+    )

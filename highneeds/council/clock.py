@@ -16,8 +16,7 @@ def compute_case(case: dict, today: date | None = None) -> clock.CaseResult:
     """One case; a case the clock cannot read becomes a ValidationError for the form that caused it."""
     council = CouncilSettings.current()
     try:
-        return clock.compute_case(case, rules=council.rules(), calendar=council.calendar(),
-                                  today=today or date.today())
+        return clock.compute_case(case, rules=council.rules(), calendar=council.calendar(), today=today or date.today())
     except clock.ClockInputError as exc:
         raise ValidationError({"__all__": list(exc.errors)}) from None
 
@@ -25,5 +24,4 @@ def compute_case(case: dict, today: date | None = None) -> clock.CaseResult:
 def compute_many(cases: list[dict], today: date | None = None) -> list[clock.CaseResult]:
     """Many cases at once; each result carries its own errors."""
     council = CouncilSettings.current()
-    return clock.compute_many(cases, rules=council.rules(), calendar=council.calendar(),
-                              today=today or date.today())
+    return clock.compute_many(cases, rules=council.rules(), calendar=council.calendar(), today=today or date.today())

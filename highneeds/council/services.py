@@ -39,7 +39,11 @@ def import_bank_holidays(*, actor, data, division: str = "england-and-wales", so
         stored[str(year)] = [list(day) for day in days]
     current.bank_holidays = dict(sorted(stored.items()))
     current.save()
-    log.record(actor=actor, action="council.bank_holidays.import", obj=current,
-               before={"years": sorted(before)},
-               after={"years": sorted(current.bank_holidays), "imported": sorted(years), "source": source})
+    log.record(
+        actor=actor,
+        action="council.bank_holidays.import",
+        obj=current,
+        before={"years": sorted(before)},
+        after={"years": sorted(current.bank_holidays), "imported": sorted(years), "source": source},
+    )
     return {year: len(days) for year, days in years.items()}

@@ -18,8 +18,17 @@ from highneeds.casework.models import AssessmentRequest, CaseEvent
 from highneeds.establishments.models import Establishment
 from highneeds.people.models import Child, ChildNeed, CohortFlag, ParentCarer, Placement, SenStatusPeriod
 
-ID_MODELS = (Establishment, Child, ParentCarer, SenStatusPeriod, ChildNeed, CohortFlag, Placement,
-              AssessmentRequest, CaseEvent)
+ID_MODELS = (
+    Establishment,
+    Child,
+    ParentCarer,
+    SenStatusPeriod,
+    ChildNeed,
+    CohortFlag,
+    Placement,
+    AssessmentRequest,
+    CaseEvent,
+)
 
 
 class DemoDataError(Exception):
@@ -47,8 +56,10 @@ def _fill_defaults(model, columns: dict[str, list], n: int) -> None:
         elif f.empty_strings_allowed and f.blank:
             value = ""
         else:
-            raise DemoDataError(f"{model._meta.label}.{f.name} needs a value and has no default; "
-                                "the demo generator has to be taught about it")
+            raise DemoDataError(
+                f"{model._meta.label}.{f.name} needs a value and has no default; "
+                "the demo generator has to be taught about it"
+            )
         columns[f.attname] = [value] * n
 
 
@@ -84,8 +95,10 @@ def next_ids() -> dict:
     out = {}
     with connection.cursor() as cursor:
         for model in ID_MODELS:
-            cursor.execute(f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "
-                           f"FROM {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(
+                f"SELECT MAX({connection.ops.quote_name(model._meta.pk.column)}) "
+                f"FROM {connection.ops.quote_name(model._meta.db_table)}"
+            )
             out[model] = (cursor.fetchone()[0] or 0) + 1
     return out
 
@@ -99,14 +112,27 @@ def reset_sequences() -> None:
 
 
 def _audit_batch(actor, model, first_id: int, rows: int, **extra) -> None:
-    log.record_many(actor=actor, entries=[log.Entry(
-        action="demo.load", object_type=model._meta.label_lower,
-        after={"table": model._meta.db_table, "rows": rows, "first_id": first_id, "last_id": first_id + rows - 1,
-               **extra})])
+    log.record_many(
+        actor=actor,
+        entries=[
+            log.Entry(
+                action="demo.load",
+                object_type=model._meta.label_lower,
+                after={
+                    "table": model._meta.db_table,
+                    "rows": rows,
+                    "first_id": first_id,
+                    "last_id": first_id + rows - 1,
+                    **extra,
+                },
+            )
+        ],
+    )
 
 
-def load_table(cursor, actor, model, renderer, total: int, first_id: int, batch_size: int, progress_rows,
-                extra: dict, **kwargs) -> None:
+def load_table(
+    cursor, actor, model, renderer, total: int, first_id: int, batch_size: int, progress_rows, extra: dict, **kwargs
+) -> None:
     for start in range(0, total, batch_size):
         stop = min(start + batch_size, total)
         columns = renderer(start=start, stop=stop, **kwargs)
@@ -119,7 +145,8 @@ def load_table(cursor, actor, model, renderer, total: int, first_id: int, batch_
 def demo_ranges(model) -> list[tuple[int, int]]:
     ranges = []
     for after in AuditEvent.objects.filter(action="demo.load", object_type=model._meta.label_lower).values_list(
-            "after", flat=True):
+        "after", flat=True
+    ):
         if isinstance(after, dict) and "first_id" in after:
             ranges.append((int(after["first_id"]), int(after["last_id"])))
     return ranges
@@ -139,8 +166,9 @@ def purge(cursor, model, where: str, params: list, counts: dict) -> None:
         if on_delete is models.CASCADE:
             purge(cursor, related, condition, params, counts)
         elif on_delete is models.SET_NULL:
-            cursor.execute(f"UPDATE {quote(related._meta.db_table)} SET {quote(fk.column)} = NULL WHERE {condition}",
-                           params)
+            cursor.execute(
+                f"UPDATE {quote(related._meta.db_table)} SET {quote(fk.column)} = NULL WHERE {condition}", params
+            )
         elif on_delete is models.DO_NOTHING:
             continue
         else:
@@ -149,7 +177,8 @@ def purge(cursor, model, where: str, params: list, counts: dict) -> None:
             if blocking:
                 raise DemoDataError(
                     f"{blocking} {related._meta.verbose_name_plural} that were not made by demo-data still refer to "
-                    f"demo {model._meta.verbose_name_plural}; remove them first")
+                    f"demo {model._meta.verbose_name_plural}; remove them first"
+                )
     cursor.execute(f"DELETE FROM {table} WHERE {where}", params)
     counts[model._meta.label_lower] = counts.get(model._meta.label_lower, 0) + max(cursor.rowcount, 0)
 
@@ -157,4 +186,3 @@ def purge(cursor, model, where: str, params: list, counts: dict) -> None:
 def where_ranges(column: str, ranges: list[tuple[int, int]]) -> tuple[str, list]:
     quoted = connection.ops.quote_name(column)
     return " OR ".join([f"({quoted} BETWEEN %s AND %s)"] * len(ranges)), [v for r in ranges for v in r]
-

@@ -32,8 +32,11 @@ TIMELINESS_YEARS = 4
 
 def prepare(actor, progress=None) -> dict[str, int]:
     since = date(date.today().year - TIMELINESS_YEARS, 1, 1)
-    counts = casework.recalculate_clocks(actor=actor, requests=AssessmentRequest.objects.filter(
-        Q(status__in=AssessmentRequest.OPEN) | Q(received_on__gte=since)), progress=progress)
+    counts = casework.recalculate_clocks(
+        actor=actor,
+        requests=AssessmentRequest.objects.filter(Q(status__in=AssessmentRequest.OPEN) | Q(received_on__gte=since)),
+        progress=progress,
+    )
     counts.update(_prepare_panel(actor))
     for app in DEMO_APPS:
         try:
@@ -63,16 +66,22 @@ def _prepare_panel(actor) -> dict[str, int]:
     members = {u.username: u for u in User.objects.filter(username__in=["panel", "manager", "caseworker"])}
     if len(members) < 3:
         return counts
-    panel = panels.create_panel(actor=actor, name=PANEL_NAME, panel_type="assess", quorum=3,
-                                quorum_agencies=["education", "health"])
+    panel = panels.create_panel(
+        actor=actor, name=PANEL_NAME, panel_type="assess", quorum=3, quorum_agencies=["education", "health"]
+    )
     panels.add_member(actor=actor, panel=panel, user=members["manager"], agency="education", is_chair=True)
     panels.add_member(actor=actor, panel=panel, user=members["panel"], agency="health")
     panels.add_member(actor=actor, panel=panel, user=members["caseworker"], agency="social_care")
-    meeting = panels.schedule_meeting(actor=actor, panel=panel, meets_on=date.today() + timedelta(days=7),
-                                      location="Council offices, room 2")
+    meeting = panels.schedule_meeting(
+        actor=actor, panel=panel, meets_on=date.today() + timedelta(days=7), location="Council offices, room 2"
+    )
     waiting = AssessmentRequest.objects.filter(status="pending").order_by("next_due", "received_on")[:5]
     for request in waiting:
-        panels.add_to_agenda(actor=actor, meeting=meeting, request=request,
-                             summary="Should the council carry out an EHC needs assessment?")
+        panels.add_to_agenda(
+            actor=actor,
+            meeting=meeting,
+            request=request,
+            summary="Should the council carry out an EHC needs assessment?",
+        )
     counts["agenda"] = len(waiting)
     return counts

@@ -46,8 +46,11 @@ def choose_links(council: Council, shift_days: int = 0) -> Links:
     if counts.any():
         links.senco_establishment = int(np.argmax(counts))
     status = c["status"]
-    children_here = p["child"][current][local == links.senco_establishment] if links.senco_establishment is not None \
+    children_here = (
+        p["child"][current][local == links.senco_establishment]
+        if links.senco_establishment is not None
         else np.zeros(0, dtype=np.int64)
+    )
     parents = council.parents.columns
     n = len(council.children)
     # parents rows 0..n-1 are each child's first parent; prefer a child with a plan at the SENCO's school
@@ -72,5 +75,3 @@ def choose_links(council: Council, shift_days: int = 0) -> Links:
     if not links.panel:
         links.panel.extend(int(k) for k in np.flatnonzero(status == 2)[3:6])
     return links
-
-

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -56,12 +56,20 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser("caseworker", Role.CASEWORKER, "Casey", "Testworth", note="lead caseworker for a share of children"),
     DemoUser("manager", Role.MANAGER, "Morgan", "Samplefield", note="SEND team manager, a few children as lead"),
-    DemoUser("panel", Role.PANEL_MEMBER, "Pat", "Demoley", "Multi-agency panel", "invited to children awaiting a decision"),
+    DemoUser(
+        "panel", Role.PANEL_MEMBER, "Pat", "Demoley", "Multi-agency panel", "invited to children awaiting a decision"
+    ),
     DemoUser("finance", Role.FINANCE, "Frankie", "Examplewood"),
     DemoUser("s151", Role.S151, "Sol", "Ledgerton", note="section 151 officer: totals only, no child named"),
     DemoUser("senco", Role.SENCO, "Sam", "Fixtureford", note="SENCO at the school with most children with SEN"),
-    DemoUser("professional", Role.PROFESSIONAL, "Priya", "Trialbury", "Educational psychology service",
-             "invited to children being assessed"),
+    DemoUser(
+        "professional",
+        Role.PROFESSIONAL,
+        "Priya",
+        "Trialbury",
+        "Educational psychology service",
+        "invited to children being assessed",
+    ),
     DemoUser("parent", Role.PARENT, "", "", note="parent of a child with an EHC plan"),
     DemoUser("youngperson", Role.YOUNG_PERSON, "", "", note="a young person aged 16 or over with an EHC plan"),
     DemoUser("leadmember", Role.STRATEGIC_LEAD, "Lee", "Protodale", "Elected members"),
@@ -96,8 +104,6 @@ class LoadResult:
 Progress = Callable[[str, int, int], None]
 
 
-
-
 @service
 def flush_demo_data(*, actor) -> dict[str, int]:
     """Remove what demo-data loaded (found through its own audit events) and the demo users."""
@@ -125,21 +131,40 @@ def flush_demo_data(*, actor) -> dict[str, int]:
 def _make_user(actor, spec: DemoUser, **links) -> User:
     existing = User.objects.filter(username=spec.username).first()
     if existing is not None:
-        raise DemoDataError(f"A user called {spec.username!r} already exists and was not made by demo-data; "
-                            "rename it or load the demo into another database")
+        raise DemoDataError(
+            f"A user called {spec.username!r} already exists and was not made by demo-data; "
+            "rename it or load the demo into another database"
+        )
     # Made without a password; _set_demo_passwords gives them all one hash (Argon2 costs 0.3 s a time).
-    return create_user(actor=actor, username=spec.username, password=None, role=spec.role,
-                       first_name=links.pop("first_name", spec.first_name), last_name=links.pop("last_name", spec.last_name),
-                       email=f"{spec.username}@{DEMO_EMAIL_DOMAIN}", agency=spec.agency, **links)
+    return create_user(
+        actor=actor,
+        username=spec.username,
+        password=None,
+        role=spec.role,
+        first_name=links.pop("first_name", spec.first_name),
+        last_name=links.pop("last_name", spec.last_name),
+        email=f"{spec.username}@{DEMO_EMAIL_DOMAIN}",
+        agency=spec.agency,
+        **links,
+    )
 
 
 def _set_demo_passwords(actor, users: list[User]) -> None:
     """The shared, printed demo password, hashed once for all demo users (same salt: they share it anyway)."""
     hashed = make_password(DEMO_PASSWORD)
     User.objects.filter(pk__in=[u.pk for u in users]).update(password=hashed)
-    log.record_many(actor=actor, entries=[log.Entry(action="user.password.set", object_type="accounts.user",
-                                                    object_id=str(u.pk), after={"username": u.username, "demo": True})
-                                          for u in users])
+    log.record_many(
+        actor=actor,
+        entries=[
+            log.Entry(
+                action="user.password.set",
+                object_type="accounts.user",
+                object_id=str(u.pk),
+                after={"username": u.username, "demo": True},
+            )
+            for u in users
+        ],
+    )
 
 
 @dataclass
@@ -162,13 +187,27 @@ class _Run:
 
     @property
     def links_missing(self) -> bool:
-        return (self.senco_school is None or self.young_person is None or self.parents_child is None
-                or len(self.professional) < 5 or len(self.panel) < 5)
+        return (
+            self.senco_school is None
+            or self.young_person is None
+            or self.parents_child is None
+            or len(self.professional) < 5
+            or len(self.panel) < 5
+        )
 
 
 @service
-def begin_demo(*, actor, shared: SharedEstablishments, council_name: str, la_code: str, new_la_code: str = "",
-               flush: bool = False, batch_size: int = 20000, shift_days: int = 0) -> _Run:
+def begin_demo(
+    *,
+    actor,
+    shared: SharedEstablishments,
+    council_name: str,
+    la_code: str,
+    new_la_code: str = "",
+    flush: bool = False,
+    batch_size: int = 20000,
+    shift_days: int = 0,
+) -> _Run:
     """Flush if asked, refuse to mix with other records, set the council, add staff users and shared settings."""
     require(actor, "people.import_children")
     if flush:
@@ -177,21 +216,41 @@ def begin_demo(*, actor, shared: SharedEstablishments, council_name: str, la_cod
     if existing:
         raise DemoDataError(
             f"The database already holds {existing:,} children. Run demo-data with --flush to replace demo data; "
-            "highneeds will not mix demo records with other records.")
+            "highneeds will not mix demo records with other records."
+        )
     for spec in DEMO_USERS:
         if User.objects.filter(username=spec.username).exists():
-            raise DemoDataError(f"A user called {spec.username!r} already exists; run with --flush to replace demo "
-                                "users (only users made by demo-data are removed)")
+            raise DemoDataError(
+                f"A user called {spec.username!r} already exists; run with --flush to replace demo "
+                "users (only users made by demo-data are removed)"
+            )
     update_council_settings(actor=actor, name=council_name[:120], old_la_code=la_code, new_la_code=new_la_code)
-    users = {spec.username: _make_user(actor, spec) for spec in DEMO_USERS
-             if spec.username in ("caseworker", "manager", "panel", "finance", "s151", "professional", "leadmember",
-                                  "admin")}
-    run = _Run(users=users, next_ids=next_ids(), shared_first=0, batch_size=batch_size,
-               result=LoadResult(council_name=council_name), shift_days=shift_days)
+    users = {
+        spec.username: _make_user(actor, spec)
+        for spec in DEMO_USERS
+        if spec.username in ("caseworker", "manager", "panel", "finance", "s151", "professional", "leadmember", "admin")
+    }
+    run = _Run(
+        users=users,
+        next_ids=next_ids(),
+        shared_first=0,
+        batch_size=batch_size,
+        result=LoadResult(council_name=council_name),
+        shift_days=shift_days,
+    )
     run.shared_first = run.next_ids[Establishment]
     with connection.cursor() as cursor:
-        load_table(cursor, actor, Establishment, lambda start, stop: render.shared(shared, start, stop, run.shared_first),
-                    len(shared.table), run.shared_first, batch_size, lambda n: None, {"scope": "shared"})
+        load_table(
+            cursor,
+            actor,
+            Establishment,
+            lambda start, stop: render.shared(shared, start, stop, run.shared_first),
+            len(shared.table),
+            run.shared_first,
+            batch_size,
+            lambda n: None,
+            {"scope": "shared"},
+        )
     run.next_ids[Establishment] += len(shared.table)
     run.result.counts["establishments"] = len(shared.table)
     return run
@@ -207,14 +266,25 @@ def load_council(*, actor, run: _Run, council: Council, rows_done: Callable[[int
     if run.parents_child is None and links.parent_row is not None:
         parent_row = links.parent_row
         parent_columns = render.parents(council, parent_row, parent_row + 1, render.Ids())
-        users["parent"] = _make_user(actor, DEMO_USERS[DEMO_USERNAMES.index("parent")],
-                                     first_name=parent_columns["first_name"][0], last_name=parent_columns["last_name"][0])
+        users["parent"] = _make_user(
+            actor,
+            DEMO_USERS[DEMO_USERNAMES.index("parent")],
+            first_name=parent_columns["first_name"][0],
+            last_name=parent_columns["last_name"][0],
+        )
     next_ids = run.next_ids
-    ids = render.Ids(child=next_ids[Child], establishment=next_ids[Establishment], shared_establishment=run.shared_first,
-                     request=next_ids[AssessmentRequest],
-                     users={"caseworker": users["caseworker"].pk, "manager": users["manager"].pk,
-                            "parent": users["parent"].pk if parent_row is not None else None},
-                     shift_days=run.shift_days)
+    ids = render.Ids(
+        child=next_ids[Child],
+        establishment=next_ids[Establishment],
+        shared_establishment=run.shared_first,
+        request=next_ids[AssessmentRequest],
+        users={
+            "caseworker": users["caseworker"].pk,
+            "manager": users["manager"].pk,
+            "parent": users["parent"].pk if parent_row is not None else None,
+        },
+        shift_days=run.shift_days,
+    )
     counts = council.counts()
     extra = {"la": council.la_code, "seed": council.seed, "scale": council.scale}
     tick = rows_done or (lambda n: None)
@@ -222,15 +292,24 @@ def load_council(*, actor, run: _Run, council: Council, rows_done: Callable[[int
         if connection.vendor == "sqlite":  # a bigger page cache keeps index updates in memory
             cursor.execute("PRAGMA cache_size = -262144")
         est_first = next_ids[Establishment]
-        load_table(cursor, actor, Establishment,
-                    lambda start, stop: render.establishments(council.establishments, start, stop, est_first),
-                    counts["establishments"], est_first, run.batch_size, tick, extra)
+        load_table(
+            cursor,
+            actor,
+            Establishment,
+            lambda start, stop: render.establishments(council.establishments, start, stop, est_first),
+            counts["establishments"],
+            est_first,
+            run.batch_size,
+            tick,
+            extra,
+        )
         for name, model, renderer in _TABLES:
             kwargs = {"council": council, "ids": ids}
             if name == "parents":
                 kwargs["parent_user_row"] = parent_row
-            load_table(cursor, actor, model, renderer, counts[name], next_ids[model], run.batch_size, tick, extra,
-                        **kwargs)
+            load_table(
+                cursor, actor, model, renderer, counts[name], next_ids[model], run.batch_size, tick, extra, **kwargs
+            )
     for name, model in (("establishments", Establishment), *((n, m) for n, m, _ in _TABLES)):
         next_ids[model] += counts[name]
         run.result.counts[name] = run.result.counts.get(name, 0) + counts[name]
@@ -258,8 +337,13 @@ def finish_demo(*, actor, run: _Run) -> LoadResult:
         result.users["senco"] = f"{school.name} ({school.la_name})"
     if run.young_person is not None:
         child = Child.objects.get(pk=run.young_person)
-        users["youngperson"] = _make_user(actor, DEMO_USERS[DEMO_USERNAMES.index("youngperson")], child=child,
-                                          first_name=child.first_name, last_name=child.last_name)
+        users["youngperson"] = _make_user(
+            actor,
+            DEMO_USERS[DEMO_USERNAMES.index("youngperson")],
+            child=child,
+            first_name=child.first_name,
+            last_name=child.last_name,
+        )
         result.users["youngperson"] = f"{child.full_name} (own record)"
     if run.parents_child is not None:
         result.users["parent"] = f"parent of {Child.objects.get(pk=run.parents_child).full_name}"
@@ -267,16 +351,22 @@ def finish_demo(*, actor, run: _Run) -> LoadResult:
         linked = ParentCarer.objects.filter(user=users["parent"]).first()
         if linked is not None:
             User.objects.filter(pk=users["parent"].pk).update(first_name=linked.first_name, last_name=linked.last_name)
-            log.record(actor=actor, action="user.update", obj=users["parent"],
-                       after={"first_name": linked.first_name, "last_name": linked.last_name})
+            log.record(
+                actor=actor,
+                action="user.update",
+                obj=users["parent"],
+                after={"first_name": linked.first_name, "last_name": linked.last_name},
+            )
     for username, kids, reason in (
-            ("professional", run.professional, "Educational psychology advice for the EHC needs assessment"),
-            ("panel", run.panel, "Panel decision whether to assess")):
+        ("professional", run.professional, "Educational psychology advice for the EHC needs assessment"),
+        ("panel", run.panel, "Panel decision whether to assess"),
+    ):
         for child in Child.objects.filter(pk__in=kids):
             grant_access(actor=actor, child=child, user=users[username], reason=reason)
         result.users[username] = f"invited to {len(kids)} children"
-    result.users["caseworker"] = (f"lead caseworker for "
-                                  f"{Child.objects.filter(lead_caseworker=users['caseworker']).count():,} children")
+    result.users["caseworker"] = (
+        f"lead caseworker for {Child.objects.filter(lead_caseworker=users['caseworker']).count():,} children"
+    )
     result.users["manager"] = f"lead for {Child.objects.filter(lead_caseworker=users['manager']).count():,} children"
     _set_demo_passwords(actor, list(users.values()))
     reset_sequences()
@@ -284,9 +374,21 @@ def finish_demo(*, actor, run: _Run) -> LoadResult:
     return result
 
 
-def load_demo(*, actor, councils: Iterable[Council], shared: SharedEstablishments, council_name: str, la_code: str,
-              new_la_code: str = "", flush: bool = False, expected_councils: int = 1, batch_size: int = 20000,
-              progress: Progress | None = None, shift_years: int = 0, shift_days: int | None = None) -> LoadResult:
+def load_demo(
+    *,
+    actor,
+    councils: Iterable[Council],
+    shared: SharedEstablishments,
+    council_name: str,
+    la_code: str,
+    new_la_code: str = "",
+    flush: bool = False,
+    expected_councils: int = 1,
+    batch_size: int = 20000,
+    progress: Progress | None = None,
+    shift_years: int = 0,
+    shift_days: int | None = None,
+) -> LoadResult:
     """Write generated councils (an iterable, consumed one at a time) with demo users and settings.
 
     Each step is a service (permission checked, audited). One council loads in one transaction,
@@ -302,9 +404,16 @@ def load_demo(*, actor, councils: Iterable[Council], shared: SharedEstablishment
     started = time.perf_counter()
     tell = progress or (lambda label, done, total: None)
     with transaction.atomic() if expected_councils == 1 else nullcontext():
-        run = begin_demo(actor=actor, shared=shared, council_name=council_name, la_code=la_code,
-                         new_la_code=new_la_code, flush=flush, batch_size=batch_size,
-                         shift_days=render.shift_days_for(shift_years) if shift_days is None else shift_days)
+        run = begin_demo(
+            actor=actor,
+            shared=shared,
+            council_name=council_name,
+            la_code=la_code,
+            new_la_code=new_la_code,
+            flush=flush,
+            batch_size=batch_size,
+            shift_days=render.shift_days_for(shift_years) if shift_days is None else shift_days,
+        )
         for index, council in enumerate(councils):
             total, done = sum(council.counts().values()), [0]
 

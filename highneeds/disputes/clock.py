@@ -18,14 +18,17 @@ STEP_PREFIXES = ("mediation_arranged", "mediation_certificate", "appeal_deadline
 
 def case_for_clock(notice: DecisionNotice, extra_event: dict | None = None) -> dict:
     key = notice.key
-    events = [{"type": "decision_notice_sent", "date": notice.sent_on.isoformat(), "decision": key,
-               "matter": notice.matter}]
+    events = [
+        {"type": "decision_notice_sent", "date": notice.sent_on.isoformat(), "decision": key, "matter": notice.matter}
+    ]
     mediation = getattr(notice, "mediation", None) if notice.pk else None
     if mediation is not None:
-        for event_type, on in (("mediation_requested", mediation.requested_on),
-                               ("mediation_declined", mediation.declined_on),
-                               ("mediation_held", mediation.held_on),
-                               ("mediation_certificate_issued", mediation.certificate_on)):
+        for event_type, on in (
+            ("mediation_requested", mediation.requested_on),
+            ("mediation_declined", mediation.declined_on),
+            ("mediation_held", mediation.held_on),
+            ("mediation_certificate_issued", mediation.certificate_on),
+        ):
             if on:
                 events.append({"type": event_type, "date": on.isoformat(), "decision": key})
     lodged = [a.lodged_on for a in notice.appeals.all()] if notice.pk else []
@@ -47,8 +50,14 @@ def apply_result(notice: DecisionNotice, result) -> None:
     mine = [s for s in result.deadlines if s.step.partition(":")[0] in STEP_PREFIXES]
     notice.deadlines = [s.as_json() for s in mine]
     # The appeal deadline is the family's, not something the council acts on.
-    pending = sorted((s for s in mine if s.done is None and s.status in ("pending", "overdue")
-                      and not s.step.startswith("appeal_deadline")), key=lambda s: s.due)
+    pending = sorted(
+        (
+            s
+            for s in mine
+            if s.done is None and s.status in ("pending", "overdue") and not s.step.startswith("appeal_deadline")
+        ),
+        key=lambda s: s.due,
+    )
     notice.next_step, notice.next_due = (pending[0].step, pending[0].due) if pending else ("", None)
 
 

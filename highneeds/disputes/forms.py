@@ -4,8 +4,17 @@ from django import forms
 
 from highneeds.web.forms import GovukDateField
 
-from .models import CEASE_REASONS, MATTERS, MATTERS_FOR_NOTICE, NOTICE_MATTERS, Appeal, Complaint, DisputeSettings, \
-    Mediation, TribunalOrder
+from .models import (
+    CEASE_REASONS,
+    MATTERS,
+    MATTERS_FOR_NOTICE,
+    NOTICE_MATTERS,
+    Appeal,
+    Complaint,
+    DisputeSettings,
+    Mediation,
+    TribunalOrder,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -14,13 +23,15 @@ class NoticeForm(forms.Form):
     matter = forms.ChoiceField(label="What the decision was about", choices=list(NOTICE_MATTERS.items()))
     sent_on = GovukDateField(label="Date the notice was sent")
     summary = forms.CharField(label="What was decided (optional)", max_length=300, required=False)
-    letter = forms.TypedChoiceField(label="Letter that carried the notice (optional)", coerce=int, required=False,
-                                    empty_value=None)
+    letter = forms.TypedChoiceField(
+        label="Letter that carried the notice (optional)", coerce=int, required=False, empty_value=None
+    )
 
     def __init__(self, *args, letters=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["letter"].choices = [("", "Not on highneeds")] + [
-            (letter.pk, f"{letter.subject} ({letter.created_at:%-d %B %Y})") for letter in letters]
+            (letter.pk, f"{letter.subject} ({letter.created_at:%-d %B %Y})") for letter in letters
+        ]
 
 
 class ContactForm(forms.Form):
@@ -35,8 +46,9 @@ class MediationRequestForm(forms.Form):
     requested_on = GovukDateField(label="Date the council was told the family want mediation")
     issues = forms.CharField(label="What the family want to mediate about", widget=forms.Textarea, max_length=5000)
     health_in_dispute = forms.BooleanField(label="Health provision is in dispute", required=False)
-    health_only = forms.BooleanField(label="Only health provision is in dispute (the ICB arranges the mediation)",
-                                     required=False)
+    health_only = forms.BooleanField(
+        label="Only health provision is in dispute (the ICB arranges the mediation)", required=False
+    )
 
 
 class IcbForm(forms.Form):
@@ -52,8 +64,9 @@ class ArrangedForm(forms.Form):
 class HeldForm(forms.Form):
     held_on = GovukDateField(label="Date the mediation took place")
     outcome = forms.ChoiceField(label="Outcome", choices=Mediation.OUTCOMES[1:])
-    agreement = forms.CharField(label="What was agreed (optional)", widget=forms.Textarea, required=False,
-                                max_length=5000)
+    agreement = forms.CharField(
+        label="What was agreed (optional)", widget=forms.Textarea, required=False, max_length=5000
+    )
 
 
 class CertificateForm(forms.Form):
@@ -90,8 +103,9 @@ class OrderForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of order", choices=list(TribunalOrder.KINDS.items()))
     text = forms.CharField(label="What was ordered", widget=forms.Textarea, required=False, max_length=5000)
     made_on = GovukDateField(label="Date of the order")
-    due_on = GovukDateField(label="Comply by (leave blank to use the usual period for this kind of order)",
-                            required=False)
+    due_on = GovukDateField(
+        label="Comply by (leave blank to use the usual period for this kind of order)", required=False
+    )
 
 
 class ComplianceForm(forms.Form):
@@ -104,8 +118,9 @@ class ComplaintForm(forms.Form):
     received_on = GovukDateField(label="Date received")
     complainant = forms.CharField(label="Who complained", max_length=200)
     subject = forms.CharField(label="What the complaint is about", widget=forms.Textarea, max_length=10000)
-    reference = forms.CharField(label="Reference (optional; the Ombudsman's for an Ombudsman case)", max_length=40,
-                                required=False)
+    reference = forms.CharField(
+        label="Reference (optional; the Ombudsman's for an Ombudsman case)", max_length=40, required=False
+    )
     response_due = GovukDateField(label="Response due (leave blank to use the usual period)", required=False)
 
 
@@ -113,10 +128,12 @@ class ComplaintResponseForm(forms.Form):
     responded_on = GovukDateField(label="Date of the response or final decision")
     outcome = forms.ChoiceField(label="Outcome", choices=[c for c in Complaint.OUTCOMES if c[0]])
     findings = forms.CharField(label="Findings", widget=forms.Textarea, required=False, max_length=10000)
-    remedies = forms.CharField(label="Remedies (apology, payment, action)", widget=forms.Textarea, required=False,
-                               max_length=10000)
-    learning = forms.CharField(label="Learning for the service", widget=forms.Textarea, required=False,
-                               max_length=10000)
+    remedies = forms.CharField(
+        label="Remedies (apology, payment, action)", widget=forms.Textarea, required=False, max_length=10000
+    )
+    learning = forms.CharField(
+        label="Learning for the service", widget=forms.Textarea, required=False, max_length=10000
+    )
 
 
 class EscalateForm(forms.Form):
@@ -132,15 +149,19 @@ class CessationForm(forms.Form):
 
 
 class ConsultForm(forms.Form):
-    who = forms.ChoiceField(label="Who was consulted", choices=[("family", "The parent or young person"),
-                                                                ("setting", "The head or principal of the setting")])
+    who = forms.ChoiceField(
+        label="Who was consulted",
+        choices=[("family", "The parent or young person"), ("setting", "The head or principal of the setting")],
+    )
     consulted_on = GovukDateField(label="Date consulted")
     urn = forms.IntegerField(label="URN of the setting (if consulting a setting not already recorded)", required=False)
 
 
 class ConsultResponseForm(forms.Form):
-    who = forms.ChoiceField(label="Whose response", choices=[("family", "The parent or young person"),
-                                                             ("setting", "The head or principal of the setting")])
+    who = forms.ChoiceField(
+        label="Whose response",
+        choices=[("family", "The parent or young person"), ("setting", "The head or principal of the setting")],
+    )
     response_on = GovukDateField(label="Date of the response")
     response = forms.CharField(label="Their response, or a summary", widget=forms.Textarea, max_length=10000)
 
@@ -149,11 +170,14 @@ class CessationDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label="Will the council cease the plan?", choices=YES_NO)
     decided_on = GovukDateField(label="Date of the decision")
     reasons = forms.CharField(label="Reasons", widget=forms.Textarea, max_length=5000)
-    takes_effect_on = GovukDateField(label="Date the plan is to cease (leave blank for the end of the academic year)",
-                                     required=False)
+    takes_effect_on = GovukDateField(
+        label="Date the plan is to cease (leave blank for the end of the academic year)", required=False
+    )
     outcomes_achieved = forms.ChoiceField(
-        label="Aged 19 or over: have the education or training outcomes been achieved?", required=False,
-        choices=[("", "Not applicable"), ("yes", "Yes"), ("no", "No")])
+        label="Aged 19 or over: have the education or training outcomes been achieved?",
+        required=False,
+        choices=[("", "Not applicable"), ("yes", "Yes"), ("no", "No")],
+    )
 
 
 class NoAppealForm(forms.Form):
@@ -175,15 +199,23 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = DisputeSettings
-        fields = ["icb_notice_working_days", "appeal_response_working_days", "complaint_stage1_working_days",
-                  "complaint_stage2_working_days", "ombudsman_working_days"]
+        fields = [
+            "icb_notice_working_days",
+            "appeal_response_working_days",
+            "complaint_stage1_working_days",
+            "complaint_stage2_working_days",
+            "ombudsman_working_days",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in TribunalOrder.KINDS.items():
             self.fields[f"order_{kind}"] = forms.IntegerField(
-                label=f"Days to comply: {label[0].lower()}{label[1:]}", min_value=0, max_value=365,
-                initial=self.instance.days_for_order(kind))
+                label=f"Days to comply: {label[0].lower()}{label[1:]}",
+                min_value=0,
+                max_value=365,
+                initial=self.instance.days_for_order(kind),
+            )
 
     def values(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -37,7 +37,9 @@ Why: {{ cessation.decision_reasons }}
 
 We propose that the plan ceases on {{ cessation.takes_effect_on|govuk_date }}. The plan stays in force until the
 time to appeal has passed, or until any appeal is decided, even if that is later.
-""" + APPEAL_RIGHTS + """
+"""
+        + APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
     "cessation_not_ceasing": {

@@ -58,26 +58,41 @@ class DisputeSettings(models.Model):
     """One row of day counts (`current()`); the defaults and their sources are in docs/disagreement.md."""
 
     icb_notice_working_days = models.PositiveSmallIntegerField(
-        "Working days to tell each ICB of a health-only mediation request", default=3)
+        "Working days to tell each ICB of a health-only mediation request", default=3
+    )
     appeal_response_working_days = models.PositiveSmallIntegerField(
         "Working days from registration for the council's response to an appeal (default when the tribunal's "
-        "letter gives no date)", default=30)
-    complaint_stage1_working_days = models.PositiveSmallIntegerField("Working days to answer a stage 1 complaint",
-                                                                     default=10)
-    complaint_stage2_working_days = models.PositiveSmallIntegerField("Working days to answer a stage 2 complaint",
-                                                                     default=20)
+        "letter gives no date)",
+        default=30,
+    )
+    complaint_stage1_working_days = models.PositiveSmallIntegerField(
+        "Working days to answer a stage 1 complaint", default=10
+    )
+    complaint_stage2_working_days = models.PositiveSmallIntegerField(
+        "Working days to answer a stage 2 complaint", default=20
+    )
     ombudsman_working_days = models.PositiveSmallIntegerField(
-        "Working days to answer an Ombudsman's enquiry (default when the Ombudsman gives no date)", default=20)
+        "Working days to answer an Ombudsman's enquiry (default when the Ombudsman gives no date)", default=20
+    )
     # Days to comply with each kind of tribunal order after a hearing (R 44: UNVERIFIED) and after a
     # concession (R 45 as substituted by SI 2015/359). Keys are TribunalOrder kinds; values are days.
     order_days = models.JSONField(default=dict, blank=True)
 
     DEFAULT_ORDER_DAYS = {
-        "assess": 28, "reassess": 28, "issue_plan": 35, "amend_plan": 35, "name_setting": 35,
-        "continue_plan": 0, "recommendation": 35, "other": 35,
+        "assess": 28,
+        "reassess": 28,
+        "issue_plan": 35,
+        "amend_plan": 35,
+        "name_setting": 35,
+        "continue_plan": 0,
+        "recommendation": 35,
+        "other": 35,
         # Unopposed appeals (R 45): tell the parent within 2 weeks; amended plan within 5 weeks. A conceded
         # appeal against not issuing a plan is not in DOMAIN.md: 5 weeks here, UNVERIFIED.
-        "concede_assess": 14, "concede_reassess": 14, "concede_issue": 35, "concede_content": 35,
+        "concede_assess": 14,
+        "concede_reassess": 14,
+        "concede_issue": 35,
+        "concede_content": 35,
     }
 
     class Meta:
@@ -89,7 +104,7 @@ class DisputeSettings(models.Model):
         cache.delete("disputes-settings")
 
     @classmethod
-    def current(cls) -> "DisputeSettings":
+    def current(cls) -> DisputeSettings:
         found = cache.get("disputes-settings")
         if found is None:
             found = cls.objects.filter(pk=1).first() or cls(pk=1)
@@ -107,8 +122,9 @@ class DecisionNotice(models.Model):
     matter = models.CharField(max_length=20, choices=list(NOTICE_MATTERS.items()))
     sent_on = models.DateField("Date the notice was sent")
     letter = models.ForeignKey("letters.Letter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    request = models.ForeignKey("casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    request = models.ForeignKey(
+        "casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     summary = models.CharField("What was decided", max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -150,8 +166,12 @@ class Mediation(models.Model):
         ("held", "Mediation held"),
         ("certificate", "Certificate issued"),
     ]
-    OUTCOMES = [("", "Not yet"), ("agreed", "Agreement reached"), ("partly", "Agreement on some issues"),
-                ("not_agreed", "No agreement")]
+    OUTCOMES = [
+        ("", "Not yet"),
+        ("agreed", "Agreement reached"),
+        ("partly", "Agreement on some issues"),
+        ("not_agreed", "No agreement"),
+    ]
     ARRANGERS = [("council", "The council"), ("icb", "The integrated care board (health only)")]
     notice = models.OneToOneField(DecisionNotice, on_delete=models.CASCADE, related_name="mediation")
     stage = models.CharField(max_length=12, choices=STAGES, default="contacted")
@@ -179,9 +199,14 @@ class Mediation(models.Model):
 class Appeal(models.Model):
     """An appeal to the First-tier Tribunal (SEND) against one decision notice."""
 
-    OUTCOMES = [("", "Not decided"), ("dismissed", "Dismissed"), ("allowed", "Allowed in full"),
-                ("allowed_part", "Allowed in part"), ("conceded", "Conceded by the council (unopposed)"),
-                ("withdrawn", "Withdrawn by the family")]
+    OUTCOMES = [
+        ("", "Not decided"),
+        ("dismissed", "Dismissed"),
+        ("allowed", "Allowed in full"),
+        ("allowed_part", "Allowed in part"),
+        ("conceded", "Conceded by the council (unopposed)"),
+        ("withdrawn", "Withdrawn by the family"),
+    ]
     DECIDED = ("dismissed", "allowed", "allowed_part", "conceded", "withdrawn")
     notice = models.ForeignKey(DecisionNotice, on_delete=models.CASCADE, related_name="appeals")
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="appeals")
@@ -246,14 +271,22 @@ class Complaint(models.Model):
     Social Care Ombudsman. Escalating opens the next stage as a new record linked to this one."""
 
     STAGES = [("stage1", "Stage 1"), ("stage2", "Stage 2"), ("ombudsman", "Local Government and Social Care Ombudsman")]
-    OUTCOMES = [("", "Not decided"), ("upheld", "Upheld"), ("partly", "Partly upheld"), ("not_upheld", "Not upheld"),
-                ("withdrawn", "Withdrawn"), ("fault_injustice", "Fault causing injustice (Ombudsman)"),
-                ("fault_no_injustice", "Fault, no injustice (Ombudsman)"), ("no_fault", "No fault (Ombudsman)"),
-                ("not_investigated", "Not investigated (Ombudsman)")]
+    OUTCOMES = [
+        ("", "Not decided"),
+        ("upheld", "Upheld"),
+        ("partly", "Partly upheld"),
+        ("not_upheld", "Not upheld"),
+        ("withdrawn", "Withdrawn"),
+        ("fault_injustice", "Fault causing injustice (Ombudsman)"),
+        ("fault_no_injustice", "Fault, no injustice (Ombudsman)"),
+        ("no_fault", "No fault (Ombudsman)"),
+        ("not_investigated", "Not investigated (Ombudsman)"),
+    ]
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="complaints")
     stage = models.CharField(max_length=10, choices=STAGES)
-    escalated_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="escalated_to")
+    escalated_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="escalated_to"
+    )
     received_on = models.DateField()
     complainant = models.CharField(max_length=200)
     subject = models.TextField()
@@ -286,8 +319,9 @@ class Cessation(models.Model):
     OPEN = ("consulting", "notice_sent", "held")
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="cessations")
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="cessations")
-    review = models.ForeignKey("reviews.AnnualReview", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="cessations")
+    review = models.ForeignKey(
+        "reviews.AnnualReview", null=True, blank=True, on_delete=models.SET_NULL, related_name="cessations"
+    )
     status = models.CharField(max_length=12, choices=STATUSES, default="consulting", db_index=True)
     reason = models.CharField("SEN2 reason", max_length=1, choices=list(CEASE_REASONS.items()))
     reason_detail = models.TextField(blank=True)
@@ -297,15 +331,17 @@ class Cessation(models.Model):
     family_consulted_on = models.DateField(null=True, blank=True)
     family_response_on = models.DateField(null=True, blank=True)
     family_response = models.TextField(blank=True)
-    setting = models.ForeignKey("establishments.Establishment", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    setting = models.ForeignKey(
+        "establishments.Establishment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     setting_consulted_on = models.DateField(null=True, blank=True)
     setting_response_on = models.DateField(null=True, blank=True)
     setting_response = models.TextField(blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
-    notice = models.OneToOneField(DecisionNotice, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="cessation")
+    notice = models.OneToOneField(
+        DecisionNotice, null=True, blank=True, on_delete=models.SET_NULL, related_name="cessation"
+    )
     takes_effect_on = models.DateField("Date the plan is to cease", null=True, blank=True)
     no_appeal_confirmed_on = models.DateField(null=True, blank=True)
     no_appeal_note = models.TextField(blank=True)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from highneeds.casework.plain import status_tag  # noqa: F401 - the same colours everywhere
 
-STATUS_TEXT = {"met": "Met", "missed": "Missed", "pending": "Due", "overdue": "Overdue", "excepted": "Exception applies"}
+STATUS_TEXT = {
+    "met": "Met",
+    "missed": "Missed",
+    "pending": "Due",
+    "overdue": "Overdue",
+    "excepted": "Exception applies",
+}
 _STEPS = {
     "mediation_arranged": "Arrange mediation (30 days from the request)",
     "mediation_certificate": "Mediation certificate (3 working days)",

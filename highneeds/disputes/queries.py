@@ -72,8 +72,11 @@ def cessation_effective(cessation: Cessation) -> Effective:
 def cessations_due(today: date) -> list[tuple[Cessation, date]]:
     """Cessations whose plan may now cease, with the date they take effect."""
     found = []
-    for cessation in (Cessation.objects.filter(status="notice_sent").select_related("notice", "plan", "child")
-                      .prefetch_related("notice__appeals")):
+    for cessation in (
+        Cessation.objects.filter(status="notice_sent")
+        .select_related("notice", "plan", "child")
+        .prefetch_related("notice__appeals")
+    ):
         effective = cessation_effective(cessation)
         if effective.on is not None and effective.on <= today:
             found.append((cessation, effective.on))
@@ -86,8 +89,9 @@ def child_disputes(child) -> dict:
     return {
         "notices": notices,
         "appeals": list(Appeal.objects.filter(child=child).select_related("notice").prefetch_related("orders")),
-        "cessations": list(child.cessations.select_related("plan", "notice", "setting", "review")
-                           .prefetch_related("notice__appeals")),
+        "cessations": list(
+            child.cessations.select_related("plan", "notice", "setting", "review").prefetch_related("notice__appeals")
+        ),
         "complaints": list(child.complaints.all()),
     }
 
@@ -95,21 +99,37 @@ def child_disputes(child) -> dict:
 def overview(today: date, horizon_days: int = 28) -> dict:
     """What is due across all children: statutory steps from the clock, and the council's own periods."""
     soon = today + timedelta(days=horizon_days)
-    notices = (DecisionNotice.objects.select_related("child", "mediation")
-               .filter(next_due__isnull=False, next_due__lte=soon).order_by("next_due", "id"))
+    notices = (
+        DecisionNotice.objects.select_related("child", "mediation")
+        .filter(next_due__isnull=False, next_due__lte=soon)
+        .order_by("next_due", "id")
+    )
     certificates = [n for n in notices if n.next_step.startswith("mediation_certificate")]
     to_arrange = [n for n in notices if n.next_step.startswith("mediation_arranged")]
-    icbs = [m for m in Mediation.objects.select_related("notice__child")
-            .filter(health_only=True, requested_on__isnull=False, icbs_told_on__isnull=True)]
+    icbs = [
+        m
+        for m in Mediation.objects.select_related("notice__child").filter(
+            health_only=True, requested_on__isnull=False, icbs_told_on__isnull=True
+        )
+    ]
     open_appeals = Appeal.objects.select_related("child", "notice").exclude(outcome__in=Appeal.DECIDED)
     responses = list(open_appeals.filter(response_sent_on__isnull=True).order_by("response_due", "id"))
     hearings = list(open_appeals.filter(hearing_on__gte=today).order_by("hearing_on", "id"))
-    orders = list(TribunalOrder.objects.select_related("appeal__child").filter(complied_on__isnull=True)
-                  .order_by("due_on", "id"))
-    waiting = list(Cessation.objects.filter(status__in=("notice_sent", "held")).select_related("child", "notice")
-                   .prefetch_related("notice__appeals").order_by("takes_effect_on", "id"))
-    complaints = list(Complaint.objects.select_related("child").filter(responded_on__isnull=True)
-                      .exclude(outcome="withdrawn").order_by("response_due", "id"))
+    orders = list(
+        TribunalOrder.objects.select_related("appeal__child").filter(complied_on__isnull=True).order_by("due_on", "id")
+    )
+    waiting = list(
+        Cessation.objects.filter(status__in=("notice_sent", "held"))
+        .select_related("child", "notice")
+        .prefetch_related("notice__appeals")
+        .order_by("takes_effect_on", "id")
+    )
+    complaints = list(
+        Complaint.objects.select_related("child")
+        .filter(responded_on__isnull=True)
+        .exclude(outcome="withdrawn")
+        .order_by("response_due", "id")
+    )
     return {
         "today": today,
         "certificates": certificates,

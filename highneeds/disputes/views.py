@@ -6,9 +6,9 @@ for each record, and one view per kind of record shows and saves the step's form
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +29,7 @@ from highneeds.web.steps import step_form_page
 
 from . import clock, forms, queries, services
 from .models import Appeal, Cessation, Complaint, DecisionNotice, DisputeSettings, TribunalOrder
-from .plain import STATUS_TEXT, step_label, status_tag
+from .plain import STATUS_TEXT, status_tag, step_label
 
 
 def _child(request, child_id: int, what: str = "dispute.view") -> Child:
@@ -46,8 +46,11 @@ def overview(request):
     today = date.today()
     name = request.GET.get("name", "").strip()[:100]
     found = list(search_children(request.user, ChildSearch(name=name))[:20]) if name else None
-    return render(request, "disputes/overview.html", {"page_title": "Disagreements", "name": name, "found": found,
-                                                      **queries.overview(today)})
+    return render(
+        request,
+        "disputes/overview.html",
+        {"page_title": "Disagreements", "name": name, "found": found, **queries.overview(today)},
+    )
 
 
 @requires("disputes.view")
@@ -55,20 +58,27 @@ def child_page(request, child_id: int):
     child = _child(request, child_id)
     found = queries.child_disputes(child)
     plan = current_plan(child)
-    return render(request, "disputes/child.html", {
-        "page_title": f"{child.full_name}: disagreements",
-        "child": child,
-        "plan": plan,
-        **found,
-        "notice_rows": [_notice_row(n) for n in found["notices"]],
-        "cessation_rows": [(c, queries.cessation_effective(c), _actions(CESSATION_STEPS, c)) for c in found["cessations"]],
-        "complaint_rows": [(c, _actions(COMPLAINT_STEPS, c)) for c in found["complaints"]],
-        "appeal_actions": {a.pk: _actions(APPEAL_STEPS, a) for a in found["appeals"]},
-        "letters": list(child.letters.filter(template_code__startswith="cessation_")),
-        "can_start_cessation": plan is not None and plan.status == "final"
-        and not any(c.is_open for c in found["cessations"] if c.plan_id == plan.pk),
-        "today": date.today(),
-    })
+    return render(
+        request,
+        "disputes/child.html",
+        {
+            "page_title": f"{child.full_name}: disagreements",
+            "child": child,
+            "plan": plan,
+            **found,
+            "notice_rows": [_notice_row(n) for n in found["notices"]],
+            "cessation_rows": [
+                (c, queries.cessation_effective(c), _actions(CESSATION_STEPS, c)) for c in found["cessations"]
+            ],
+            "complaint_rows": [(c, _actions(COMPLAINT_STEPS, c)) for c in found["complaints"]],
+            "appeal_actions": {a.pk: _actions(APPEAL_STEPS, a) for a in found["appeals"]},
+            "letters": list(child.letters.filter(template_code__startswith="cessation_")),
+            "can_start_cessation": plan is not None
+            and plan.status == "final"
+            and not any(c.is_open for c in found["cessations"] if c.plan_id == plan.pk),
+            "today": date.today(),
+        },
+    )
 
 
 def _notice_row(notice: DecisionNotice) -> dict:
@@ -81,8 +91,15 @@ def _notice_row(notice: DecisionNotice) -> dict:
         "notice": notice,
         "mediation": getattr(notice, "mediation", None),
         "contact_by": queries.adviser_contact_by(notice),
-        "deadlines": [{**d, "label": step_label(d["step"]), "tag": status_tag(d["status"]),
-                       "status_text": STATUS_TEXT.get(d["status"], d["status"])} for d in notice.deadlines],
+        "deadlines": [
+            {
+                **d,
+                "label": step_label(d["step"]),
+                "tag": status_tag(d["status"]),
+                "status_text": STATUS_TEXT.get(d["status"], d["status"]),
+            }
+            for d in notice.deadlines
+        ],
         "actions": _actions(NOTICE_STEPS, notice),
         "icbs_by": queries.icbs_told_by(notice.mediation) if getattr(notice, "mediation", None) else None,
     }
@@ -92,8 +109,11 @@ def _notice_row(notice: DecisionNotice) -> dict:
 def letter(request, child_id: int, letter_id: int):
     child = _child(request, child_id, what="dispute.view_letter")
     found = get_object_or_404(Letter, pk=letter_id, child=child, template_code__startswith="cessation_")
-    return render(request, "disputes/letter.html", {"page_title": found.subject, "child": child, "letter": found,
-                                                    "recipients": recipients.for_page(child)})
+    return render(
+        request,
+        "disputes/letter.html",
+        {"page_title": found.subject, "child": child, "letter": found, "recipients": recipients.for_page(child)},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,34 +157,74 @@ def _appeal_may(appeal, step: str) -> bool:
     return queries.appeal_state(appeal) in APPEAL.steps[step].sources
 
 
-NOTICE_STEPS = {s.slug: s for s in (
-    Step("contact", "Record the family's contact with the mediation adviser", forms.ContactForm,
-         lambda u, n, d: services.record_adviser_contact(actor=u, notice=n, **d) and "Contact recorded",
-         shown=lambda n: _mediation_may(n, "record_adviser_contact")),
-    Step("declined", "Record that the family do not want mediation", forms.DeclinedForm,
-         lambda u, n, d: services.record_mediation_declined(actor=u, notice=n, **d) and "Recorded: mediation declined",
-         shown=lambda n: _mediation_may(n, "record_mediation_declined")),
-    Step("requested", "Record the family's request for mediation", forms.MediationRequestForm,
-         lambda u, n, d: services.record_mediation_request(actor=u, notice=n, **d) and "Request for mediation recorded",
-         shown=lambda n: _mediation_may(n, "record_mediation_request")),
-    Step("icbs", "Record that each ICB was told", forms.IcbForm,
-         lambda u, n, d: services.record_icbs_told(actor=u, notice=n, **d) and "Recorded",
-         shown=lambda n: _mediation_may(n, "record_icbs_told") and n.mediation.health_only
-         and not n.mediation.icbs_told_on),
-    Step("arranged", "Record that mediation is arranged", forms.ArrangedForm,
-         lambda u, n, d: services.record_mediation_arranged(actor=u, notice=n, **d) and "Mediation arranged",
-         shown=lambda n: _mediation_may(n, "record_mediation_arranged")),
-    Step("held", "Record the mediation's outcome", forms.HeldForm,
-         lambda u, n, d: services.record_mediation_held(actor=u, notice=n, **d) and "Mediation outcome recorded",
-         shown=lambda n: _mediation_may(n, "record_mediation_held")),
-    Step("certificate", "Record the mediation certificate", forms.CertificateForm,
-         lambda u, n, d: services.record_certificate(actor=u, notice=n, **d) and "Certificate recorded",
-         shown=lambda n: _mediation_may(n, "record_certificate")),
-    Step("appeal", "Record an appeal to the tribunal", forms.AppealForm,
-         lambda u, n, d: services.lodge_appeal(actor=u, notice=n, **d) and "Appeal recorded",
-         shown=lambda n: not any(not a.decided for a in n.appeals.all()),
-         form_kwargs=lambda n: {"notice": n}),
-)}
+NOTICE_STEPS = {
+    s.slug: s
+    for s in (
+        Step(
+            "contact",
+            "Record the family's contact with the mediation adviser",
+            forms.ContactForm,
+            lambda u, n, d: services.record_adviser_contact(actor=u, notice=n, **d) and "Contact recorded",
+            shown=lambda n: _mediation_may(n, "record_adviser_contact"),
+        ),
+        Step(
+            "declined",
+            "Record that the family do not want mediation",
+            forms.DeclinedForm,
+            lambda u, n, d: (
+                services.record_mediation_declined(actor=u, notice=n, **d) and "Recorded: mediation declined"
+            ),
+            shown=lambda n: _mediation_may(n, "record_mediation_declined"),
+        ),
+        Step(
+            "requested",
+            "Record the family's request for mediation",
+            forms.MediationRequestForm,
+            lambda u, n, d: (
+                services.record_mediation_request(actor=u, notice=n, **d) and "Request for mediation recorded"
+            ),
+            shown=lambda n: _mediation_may(n, "record_mediation_request"),
+        ),
+        Step(
+            "icbs",
+            "Record that each ICB was told",
+            forms.IcbForm,
+            lambda u, n, d: services.record_icbs_told(actor=u, notice=n, **d) and "Recorded",
+            shown=lambda n: (
+                _mediation_may(n, "record_icbs_told") and n.mediation.health_only and not n.mediation.icbs_told_on
+            ),
+        ),
+        Step(
+            "arranged",
+            "Record that mediation is arranged",
+            forms.ArrangedForm,
+            lambda u, n, d: services.record_mediation_arranged(actor=u, notice=n, **d) and "Mediation arranged",
+            shown=lambda n: _mediation_may(n, "record_mediation_arranged"),
+        ),
+        Step(
+            "held",
+            "Record the mediation's outcome",
+            forms.HeldForm,
+            lambda u, n, d: services.record_mediation_held(actor=u, notice=n, **d) and "Mediation outcome recorded",
+            shown=lambda n: _mediation_may(n, "record_mediation_held"),
+        ),
+        Step(
+            "certificate",
+            "Record the mediation certificate",
+            forms.CertificateForm,
+            lambda u, n, d: services.record_certificate(actor=u, notice=n, **d) and "Certificate recorded",
+            shown=lambda n: _mediation_may(n, "record_certificate"),
+        ),
+        Step(
+            "appeal",
+            "Record an appeal to the tribunal",
+            forms.AppealForm,
+            lambda u, n, d: services.lodge_appeal(actor=u, notice=n, **d) and "Appeal recorded",
+            shown=lambda n: not any(not a.decided for a in n.appeals.all()),
+            form_kwargs=lambda n: {"notice": n},
+        ),
+    )
+}
 
 
 def _order(u, a, d):
@@ -172,71 +232,148 @@ def _order(u, a, d):
     return "Order recorded"
 
 
-APPEAL_STEPS = {s.slug: s for s in (
-    Step("response", "Record the council's response to the appeal", forms.ResponseForm,
-         lambda u, a, d: services.record_appeal_response(actor=u, appeal=a, **d) and "Response recorded",
-         shown=lambda a: _appeal_may(a, "record_appeal_response") and not a.response_sent_on),
-    Step("hearing", "Record the hearing date", forms.HearingForm,
-         lambda u, a, d: services.set_hearing(actor=u, appeal=a, **d) and "Hearing date recorded",
-         shown=lambda a: _appeal_may(a, "set_hearing")),
-    Step("outcome", "Record the appeal's outcome", forms.OutcomeForm,
-         lambda u, a, d: services.record_appeal_outcome(actor=u, appeal=a, **d) and "Outcome recorded",
-         shown=lambda a: _appeal_may(a, "record_appeal_outcome")),
-    Step("order", "Record an order", forms.OrderForm, _order,
-         shown=lambda a: _appeal_may(a, "add_order")),
-)}
+APPEAL_STEPS = {
+    s.slug: s
+    for s in (
+        Step(
+            "response",
+            "Record the council's response to the appeal",
+            forms.ResponseForm,
+            lambda u, a, d: services.record_appeal_response(actor=u, appeal=a, **d) and "Response recorded",
+            shown=lambda a: _appeal_may(a, "record_appeal_response") and not a.response_sent_on,
+        ),
+        Step(
+            "hearing",
+            "Record the hearing date",
+            forms.HearingForm,
+            lambda u, a, d: services.set_hearing(actor=u, appeal=a, **d) and "Hearing date recorded",
+            shown=lambda a: _appeal_may(a, "set_hearing"),
+        ),
+        Step(
+            "outcome",
+            "Record the appeal's outcome",
+            forms.OutcomeForm,
+            lambda u, a, d: services.record_appeal_outcome(actor=u, appeal=a, **d) and "Outcome recorded",
+            shown=lambda a: _appeal_may(a, "record_appeal_outcome"),
+        ),
+        Step("order", "Record an order", forms.OrderForm, _order, shown=lambda a: _appeal_may(a, "add_order")),
+    )
+}
 
-ORDER_STEPS = {s.slug: s for s in (
-    Step("comply", "Record compliance with the order", forms.ComplianceForm,
-         lambda u, o, d: services.record_compliance(actor=u, order=o, **d) and "Compliance recorded",
-         shown=lambda o: not o.complied_on),
-)}
+ORDER_STEPS = {
+    s.slug: s
+    for s in (
+        Step(
+            "comply",
+            "Record compliance with the order",
+            forms.ComplianceForm,
+            lambda u, o, d: services.record_compliance(actor=u, order=o, **d) and "Compliance recorded",
+            shown=lambda o: not o.complied_on,
+        ),
+    )
+}
 
-COMPLAINT_STEPS = {s.slug: s for s in (
-    Step("respond", "Record the response", forms.ComplaintResponseForm,
-         lambda u, c, d: services.record_complaint_response(actor=u, complaint=c, **d) and "Response recorded",
-         shown=lambda c: not c.responded_on),
-    Step("escalate", "Record escalation to the next stage", forms.EscalateForm,
-         lambda u, c, d: services.escalate_complaint(actor=u, complaint=c, **d) and "Next stage recorded",
-         shown=lambda c: c.stage != "ombudsman" and not hasattr(c, "escalated_to")),
-)}
+COMPLAINT_STEPS = {
+    s.slug: s
+    for s in (
+        Step(
+            "respond",
+            "Record the response",
+            forms.ComplaintResponseForm,
+            lambda u, c, d: services.record_complaint_response(actor=u, complaint=c, **d) and "Response recorded",
+            shown=lambda c: not c.responded_on,
+        ),
+        Step(
+            "escalate",
+            "Record escalation to the next stage",
+            forms.EscalateForm,
+            lambda u, c, d: services.escalate_complaint(actor=u, complaint=c, **d) and "Next stage recorded",
+            shown=lambda c: c.stage != "ombudsman" and not hasattr(c, "escalated_to"),
+        ),
+    )
+}
 
 
 def _consult(u, c, d):
-    services.record_cessation_consultation(actor=u, cessation=c, who=d["who"], consulted_on=d["consulted_on"],
-                                           setting=by_urn(d["urn"]))
+    services.record_cessation_consultation(
+        actor=u, cessation=c, who=d["who"], consulted_on=d["consulted_on"], setting=by_urn(d["urn"])
+    )
     return "Consultation recorded"
 
 
 def _decide(u, c, d):
-    services.decide_cessation(actor=u, cessation=c, decided_on=d["decided_on"], cease=d["outcome"] == "yes",
-                              reasons=d["reasons"], takes_effect_on=d["takes_effect_on"],
-                              outcomes_achieved=_yes_no(d["outcomes_achieved"]))
+    services.decide_cessation(
+        actor=u,
+        cessation=c,
+        decided_on=d["decided_on"],
+        cease=d["outcome"] == "yes",
+        reasons=d["reasons"],
+        takes_effect_on=d["takes_effect_on"],
+        outcomes_achieved=_yes_no(d["outcomes_achieved"]),
+    )
     return "Decision recorded"
 
 
-CESSATION_STEPS = {s.slug: s for s in (
-    Step("consult", "Record a consultation", forms.ConsultForm, _consult, shown=lambda c: _cessation_may(c, "record_cessation_consultation")),
-    Step("response", "Record a response to the consultation", forms.ConsultResponseForm,
-         lambda u, c, d: services.record_cessation_response(actor=u, cessation=c, **d) and "Response recorded",
-         shown=lambda c: _cessation_may(c, "record_cessation_response") and bool(c.family_consulted_on or c.setting_consulted_on)),
-    Step("decide", "Record the decision", forms.CessationDecisionForm, _decide,
-         shown=lambda c: _cessation_may(c, "decide_cessation") and bool(c.family_consulted_on)),
-    Step("no-appeal", "Record that the family will not appeal", forms.NoAppealForm,
-         lambda u, c, d: services.confirm_no_appeal(actor=u, cessation=c, **d) and "Recorded",
-         shown=lambda c: _cessation_may(c, "confirm_no_appeal") and not c.no_appeal_confirmed_on),
-    Step("apply", "Cease the plan now", forms.ApplyForm,
-         lambda u, c, d: services.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
-         shown=lambda c: _cessation_may(c, "apply_cessation")),
-    Step("withdraw", "Withdraw the cessation", forms.WithdrawForm,
-         lambda u, c, d: services.withdraw_cessation(actor=u, cessation=c, **d) and "Cessation withdrawn",
-         shown=lambda c: _cessation_may(c, "withdraw_cessation")),
-)}
+CESSATION_STEPS = {
+    s.slug: s
+    for s in (
+        Step(
+            "consult",
+            "Record a consultation",
+            forms.ConsultForm,
+            _consult,
+            shown=lambda c: _cessation_may(c, "record_cessation_consultation"),
+        ),
+        Step(
+            "response",
+            "Record a response to the consultation",
+            forms.ConsultResponseForm,
+            lambda u, c, d: services.record_cessation_response(actor=u, cessation=c, **d) and "Response recorded",
+            shown=lambda c: (
+                _cessation_may(c, "record_cessation_response") and bool(c.family_consulted_on or c.setting_consulted_on)
+            ),
+        ),
+        Step(
+            "decide",
+            "Record the decision",
+            forms.CessationDecisionForm,
+            _decide,
+            shown=lambda c: _cessation_may(c, "decide_cessation") and bool(c.family_consulted_on),
+        ),
+        Step(
+            "no-appeal",
+            "Record that the family will not appeal",
+            forms.NoAppealForm,
+            lambda u, c, d: services.confirm_no_appeal(actor=u, cessation=c, **d) and "Recorded",
+            shown=lambda c: _cessation_may(c, "confirm_no_appeal") and not c.no_appeal_confirmed_on,
+        ),
+        Step(
+            "apply",
+            "Cease the plan now",
+            forms.ApplyForm,
+            lambda u, c, d: services.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
+            shown=lambda c: _cessation_may(c, "apply_cessation"),
+        ),
+        Step(
+            "withdraw",
+            "Withdraw the cessation",
+            forms.WithdrawForm,
+            lambda u, c, d: services.withdraw_cessation(actor=u, cessation=c, **d) and "Cessation withdrawn",
+            shown=lambda c: _cessation_may(c, "withdraw_cessation"),
+        ),
+    )
+}
 
 
 def _run_step(request, spec: Step, obj, child: Child, caption: str):
-    return step_form_page(request, spec, obj, done=reverse("disputes:child", args=[child.pk]),
-                          template="disputes/step.html", context={"child": child, "caption": caption})
+    return step_form_page(
+        request,
+        spec,
+        obj,
+        done=reverse("disputes:child", args=[child.pk]),
+        template="disputes/step.html",
+        context={"child": child, "caption": caption},
+    )
 
 
 def _step_view(model, steps: dict, child_of: Callable, caption: Callable, related=()):
@@ -256,15 +393,29 @@ def _step_view(model, steps: dict, child_of: Callable, caption: Callable, relate
 
 
 notice_step = _step_view(DecisionNotice, NOTICE_STEPS, lambda n: n.child_id, str, related=("mediation",))
-appeal_step = _step_view(Appeal, APPEAL_STEPS, lambda a: a.child_id,
-                         lambda a: f"Appeal {a.tribunal_reference or ''} against {a.notice}".replace("  ", " "),
-                         related=("notice",))
-order_step = _step_view(TribunalOrder, ORDER_STEPS, lambda o: o.appeal.child_id, lambda o: o.get_kind_display(),
-                        related=("appeal",))
-complaint_step = _step_view(Complaint, COMPLAINT_STEPS, lambda c: c.child_id,
-                            lambda c: f"{c.get_stage_display()} complaint, received {c.received_on:%-d %B %Y}")
-cessation_step = _step_view(Cessation, CESSATION_STEPS, lambda c: c.child_id,
-                            lambda c: f"Cessation proposed {c.proposed_on:%-d %B %Y}", related=("notice", "plan"))
+appeal_step = _step_view(
+    Appeal,
+    APPEAL_STEPS,
+    lambda a: a.child_id,
+    lambda a: f"Appeal {a.tribunal_reference or ''} against {a.notice}".replace("  ", " "),
+    related=("notice",),
+)
+order_step = _step_view(
+    TribunalOrder, ORDER_STEPS, lambda o: o.appeal.child_id, lambda o: o.get_kind_display(), related=("appeal",)
+)
+complaint_step = _step_view(
+    Complaint,
+    COMPLAINT_STEPS,
+    lambda c: c.child_id,
+    lambda c: f"{c.get_stage_display()} complaint, received {c.received_on:%-d %B %Y}",
+)
+cessation_step = _step_view(
+    Cessation,
+    CESSATION_STEPS,
+    lambda c: c.child_id,
+    lambda c: f"Cessation proposed {c.proposed_on:%-d %B %Y}",
+    related=("notice", "plan"),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,14 +437,20 @@ def new_notice(request, child_id: int):
         return "Decision notice recorded"
 
     letters = Letter.objects.filter(child_id=child_id, family_can_see=True).order_by("-created_at")[:50]
-    return _new(request, child_id, "Record a notice of an appealable decision", forms.NoticeForm, save,
-                letters=list(letters))
+    return _new(
+        request, child_id, "Record a notice of an appealable decision", forms.NoticeForm, save, letters=list(letters)
+    )
 
 
 @requires("disputes.manage")
 def new_complaint(request, child_id: int):
-    return _new(request, child_id, "Record a complaint or Ombudsman case", forms.ComplaintForm,
-                lambda u, child, d: services.record_complaint(actor=u, child=child, **d) and "Complaint recorded")
+    return _new(
+        request,
+        child_id,
+        "Record a complaint or Ombudsman case",
+        forms.ComplaintForm,
+        lambda u, child, d: services.record_complaint(actor=u, child=child, **d) and "Complaint recorded",
+    )
 
 
 @requires("disputes.manage")

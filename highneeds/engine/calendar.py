@@ -22,10 +22,11 @@ Using a working-day function over a year the calendar does not cover raises
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,9 @@ def add_months_ordinals(ordinals: np.ndarray, months: int | np.ndarray) -> np.nd
     month_start = days.astype("datetime64[M]")
     day_index = (days - month_start.astype("datetime64[D]")).astype(np.int64)  # 0-based day of month
     target = month_start + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
-    target_len = ((target + np.timedelta64(1, "M")).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(np.int64)
+    target_len = ((target + np.timedelta64(1, "M")).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+        np.int64
+    )
     result = target.astype("datetime64[D]") + np.minimum(day_index, target_len - 1).astype("timedelta64[D]")
     return datetime64_to_ordinals(result)
 
@@ -108,7 +111,9 @@ class HolidayCalendar:
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
-    def from_table(cls, table: Mapping[int, Iterable[tuple[str, str]]], name: str = "england-and-wales") -> HolidayCalendar:
+    def from_table(
+        cls, table: Mapping[int, Iterable[tuple[str, str]]], name: str = "england-and-wales"
+    ) -> HolidayCalendar:
         titles = {}
         for year, rows in table.items():
             for iso, title in rows:
@@ -118,8 +123,14 @@ class HolidayCalendar:
                 titles[d] = title
         return cls(titles=titles, covered_years=frozenset(table), name=name)
 
-    def extended(self, add: Iterable[date | str | tuple[date | str, str]] = (), *, remove: Iterable[date | str] = (),
-                 covers: Iterable[int] | None = None, replace_years: Iterable[int] = ()) -> HolidayCalendar:
+    def extended(
+        self,
+        add: Iterable[date | str | tuple[date | str, str]] = (),
+        *,
+        remove: Iterable[date | str] = (),
+        covers: Iterable[int] | None = None,
+        replace_years: Iterable[int] = (),
+    ) -> HolidayCalendar:
         """A new calendar with dates added (and optionally removed or whole years replaced).
 
         ``covers`` names the years the result should treat as complete; by default, every year
@@ -163,7 +174,9 @@ class HolidayCalendar:
             out = []
             for n, row in enumerate(rows):
                 if isinstance(row, Mapping):
-                    out.append((_parse_iso(row.get("date"), f"bank holidays[{n}]"), str(row.get("title") or "Bank holiday")))
+                    out.append(
+                        (_parse_iso(row.get("date"), f"bank holidays[{n}]"), str(row.get("title") or "Bank holiday"))
+                    )
                 else:
                     out.append((_parse_iso(row, f"bank holidays[{n}]"), "Bank holiday"))
             return out
@@ -180,8 +193,11 @@ class HolidayCalendar:
             return self.extended(rows, replace_years=years, covers=years)
         if "add" in data or "remove" in data:
             covers = data.get("covers")
-            return self.extended(items(data.get("add", [])), remove=[d for d, _ in items(data.get("remove", []))],
-                                 covers=[int(y) for y in covers] if covers is not None else None)
+            return self.extended(
+                items(data.get("add", [])),
+                remove=[d for d, _ in items(data.get("remove", []))],
+                covers=[int(y) for y in covers] if covers is not None else None,
+            )
         raise ValueError(f"bank holidays: no '{division}' events, 'events', 'add' or 'remove' in the JSON")
 
     # -- queries ---------------------------------------------------------------------------
@@ -202,12 +218,15 @@ class HolidayCalendar:
             shown = ", ".join(str(y) for y in missing[:5]) + ("..." if len(missing) > 5 else "")
             raise CalendarCoverageError(
                 f"no bank holidays are known for {shown} in the {self.name} calendar; "
-                "add them with HolidayCalendar.extended or `highneeds deadlines --bank-holidays FILE`")
+                "add them with HolidayCalendar.extended or `highneeds deadlines --bank-holidays FILE`"
+            )
 
     def _busdaycal(self) -> np.busdaycalendar:
         cached = self.__dict__.get("_cal")
         if cached is None:
-            cached = np.busdaycalendar(weekmask="1111100", holidays=np.array(sorted(self.titles), dtype="datetime64[D]"))
+            cached = np.busdaycalendar(
+                weekmask="1111100", holidays=np.array(sorted(self.titles), dtype="datetime64[D]")
+            )
             object.__setattr__(self, "_cal", cached)
         return cached
 
@@ -231,10 +250,17 @@ class HolidayCalendar:
         if b < a:
             return -self.working_days_between(b, a)
         self.check_covers(a.year, b.year)
-        return int(np.busday_count(np.datetime64(a + timedelta(days=1), "D"), np.datetime64(b + timedelta(days=1), "D"),
-                                   busdaycal=self._busdaycal()))
+        return int(
+            np.busday_count(
+                np.datetime64(a + timedelta(days=1), "D"),
+                np.datetime64(b + timedelta(days=1), "D"),
+                busdaycal=self._busdaycal(),
+            )
+        )
 
-    def add_working_days_ordinals(self, ordinals: np.ndarray, n: int | np.ndarray, *, start_counts: bool = False) -> np.ndarray:
+    def add_working_days_ordinals(
+        self, ordinals: np.ndarray, n: int | np.ndarray, *, start_counts: bool = False
+    ) -> np.ndarray:
         """Vectorised: the n-th working day after each start (or, with ``start_counts``, the n-th
         working day counting the start itself as day 1 when it is a working day)."""
         ordinals = np.asarray(ordinals, dtype=np.int64)
@@ -266,8 +292,10 @@ def read_govuk_years(data: Any, division: str = "england-and-wales") -> dict[int
     (missing division, a bad date, a year too short to be complete) rather than keep part of it.
     """
     if not isinstance(data, Mapping):
-        raise ValueError("expected a JSON object like gov.uk's bank-holidays.json "
-                         '({"england-and-wales": {"division": ..., "events": [...]}, ...})')
+        raise ValueError(
+            "expected a JSON object like gov.uk's bank-holidays.json "
+            '({"england-and-wales": {"division": ..., "events": [...]}, ...})'
+        )
     if division not in data:
         found = ", ".join(sorted(str(k) for k in data)) or "nothing"
         raise ValueError(f"no '{division}' division in the file (found: {found})")
@@ -290,8 +318,10 @@ def read_govuk_years(data: Any, division: str = "england-and-wales") -> dict[int
         years.setdefault(d.year, {})[d.isoformat()] = title.strip()
     short = [f"{y} has {len(days)}" for y, days in sorted(years.items()) if len(days) < MIN_HOLIDAYS_A_YEAR]
     if short:
-        raise ValueError(f"{'; '.join(short)} date(s): England and Wales have at least {MIN_HOLIDAYS_A_YEAR} bank "
-                         "holidays a year, so the file looks incomplete")
+        raise ValueError(
+            f"{'; '.join(short)} date(s): England and Wales have at least {MIN_HOLIDAYS_A_YEAR} bank "
+            "holidays a year, so the file looks incomplete"
+        )
     return {y: sorted(days.items()) for y, days in sorted(years.items())}
 
 

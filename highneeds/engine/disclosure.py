@@ -65,8 +65,9 @@ def protect(cells: list[list[int]], policy: Policy) -> Protected:
             if sum(hidden[i][j] for i, j in line) != 1:
                 continue
             # Hide the smallest other non-zero entry, a cell before a total; a zero only when nothing else is left.
-            candidates = [(grid[i][j] == 0, i == rows or j == cols, grid[i][j], i, j)
-                          for i, j in line if not hidden[i][j]]
+            candidates = [
+                (grid[i][j] == 0, i == rows or j == cols, grid[i][j], i, j) for i, j in line if not hidden[i][j]
+            ]
             if candidates:
                 *_, i, j = min(candidates)
                 hidden[i][j] = changed = True

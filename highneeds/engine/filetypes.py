@@ -75,8 +75,10 @@ def check(filename: str, data: bytes, max_bytes: int) -> Kind:
     if kind is None:
         raise ValueError(f"The selected file must be a {ACCEPTED}")
     if extension(filename) not in kind.extensions:
-        raise ValueError(f"The selected file is a {kind.name} but its name does not end in "
-                         f"{' or '.join(kind.extensions)}: rename it and try again")
+        raise ValueError(
+            f"The selected file is a {kind.name} but its name does not end in "
+            f"{' or '.join(kind.extensions)}: rename it and try again"
+        )
     return kind
 
 

@@ -118,8 +118,10 @@ def validate_name_text(value: str) -> str:
     """A name (of a person, setting or organisation) without hidden or direction-changing characters."""
     char = hidden_character(value)
     if char is not None:
-        raise ValueError(f"Remove the hidden character U+{ord(char):04X} ({_char_name(char)}): "
-                         "names may not contain control or text-direction characters")
+        raise ValueError(
+            f"Remove the hidden character U+{ord(char):04X} ({_char_name(char)}): "
+            "names may not contain control or text-direction characters"
+        )
     return value
 
 

@@ -67,7 +67,7 @@ def split_links(text: str) -> list[tuple[str, bool]]:
     at = 0
     for match in _URL.finditer(text):
         if match.start() > at:
-            pieces.append((text[at:match.start()], False))
+            pieces.append((text[at : match.start()], False))
         pieces.append((match.group(0), True))
         at = match.end()
     if at < len(text):

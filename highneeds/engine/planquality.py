@@ -34,30 +34,65 @@ SECTION_ORDER = tuple(SECTION_TITLES)
 
 # Words and phrases that leave provision unenforceable: a finding each time one appears in section F.
 HEDGE_PHRASES = (
-    "access to", "opportunities", "opportunity to", "regular", "regularly", "as appropriate", "where appropriate",
-    "as required", "as needed", "when needed", "where needed", "if needed", "as and when", "up to",
-    "where possible", "if possible", "when possible", "might", "could", "should", "ongoing", "periodic",
-    "periodically", "some", "various", "frequent", "frequently", "if available",
+    "access to",
+    "opportunities",
+    "opportunity to",
+    "regular",
+    "regularly",
+    "as appropriate",
+    "where appropriate",
+    "as required",
+    "as needed",
+    "when needed",
+    "where needed",
+    "if needed",
+    "as and when",
+    "up to",
+    "where possible",
+    "if possible",
+    "when possible",
+    "might",
+    "could",
+    "should",
+    "ongoing",
+    "periodic",
+    "periodically",
+    "some",
+    "various",
+    "frequent",
+    "frequently",
+    "if available",
 )
-_HEDGE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(HEDGE_PHRASES, key=len, reverse=True)) + r")\b",
-                    re.I)
+_HEDGE = re.compile(
+    r"\b(" + "|".join(re.escape(p) for p in sorted(HEDGE_PHRASES, key=len, reverse=True)) + r")\b", re.I
+)
 # "Support" on its own says nothing about what is done: flagged when a field is nothing more than it.
-_BARE_SUPPORT = re.compile(r"^\s*(some |additional |extra |adult |general )?support\s*(given|provided)?\s*[.!]?\s*$",
-                           re.I)
+_BARE_SUPPORT = re.compile(
+    r"^\s*(some |additional |extra |adult |general )?support\s*(given|provided)?\s*[.!]?\s*$", re.I
+)
 
 F_FIELDS = ("what", "who", "expertise", "frequency", "duration", "group_size")
-QUANTIFIERS = {"who": "who delivers it", "frequency": "how often", "duration": "for how long",
-               "group_size": "group size or ratio"}
+QUANTIFIERS = {
+    "who": "who delivers it",
+    "frequency": "how often",
+    "duration": "for how long",
+    "group_size": "group size or ratio",
+}
 
 # Each rule's share of the 100-point score.
-WEIGHTS = {"needs_have_provision": 25, "provision_quantified": 25, "no_hedge_words": 20, "outcomes_linked": 20,
-           "adulthood_outcomes": 10}
+WEIGHTS = {
+    "needs_have_provision": 25,
+    "provision_quantified": 25,
+    "no_hedge_words": 20,
+    "outcomes_linked": 20,
+    "adulthood_outcomes": 10,
+}
 RULE_TITLES = {
     "needs_have_provision": "Every need in section B has provision in section F",
     "provision_quantified": "Every item in section F says who, how often, for how long and in what group size",
-    "no_hedge_words": "Section F has no vague words (such as \"access to\", \"regular\", \"up to\")",
+    "no_hedge_words": 'Section F has no vague words (such as "access to", "regular", "up to")',
     "outcomes_linked": "Every outcome in section E is linked to a need, has a time frame and says how progress "
-                       "is measured",
+    "is measured",
     "adulthood_outcomes": "From Year 9, the plan has preparation-for-adulthood outcomes",
 }
 
@@ -113,10 +148,22 @@ class Report:
         return [f for f in self.findings if f.rule == rule]
 
     def as_dict(self) -> dict:
-        return {"score": self.score, "max_score": self.max_score,
-                "rules": [{"rule": r.rule, "title": r.title, "passed": r.passed, "total": r.total,
-                           "score": round(r.score, 1), "weight": r.weight} for r in self.rules],
-                "findings": [f.__dict__ for f in self.findings]}
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "rules": [
+                {
+                    "rule": r.rule,
+                    "title": r.title,
+                    "passed": r.passed,
+                    "total": r.total,
+                    "score": round(r.score, 1),
+                    "weight": r.weight,
+                }
+                for r in self.rules
+            ],
+            "findings": [f.__dict__ for f in self.findings],
+        }
 
 
 def _items(sections: dict, section: str, key: str) -> list[dict]:
@@ -126,7 +173,7 @@ def _items(sections: dict, section: str, key: str) -> list[dict]:
 
 def _label(item: dict, n: int, noun: str) -> str:
     text = " ".join(str(item.get("what") or item.get("text") or "").split())
-    return f"{noun} {n}" + (f" (\"{text[:60]}{'…' if len(text) > 60 else ''}\")" if text else "")
+    return f"{noun} {n}" + (f' ("{text[:60]}{"…" if len(text) > 60 else ""}")' if text else "")
 
 
 def check(sections: dict, ncy: int | None = None) -> Report:
@@ -145,37 +192,72 @@ def check(sections: dict, ncy: int | None = None) -> Report:
         if need.get("id") in provided:
             passed += 1
         else:
-            findings.append(Finding("needs_have_provision", "B", need.get("id", ""),
-                                    f"{_label(need, i, 'Need')} has no provision in section F linked to it"))
-    rules.append(RuleResult("needs_have_provision", RULE_TITLES["needs_have_provision"],
-                            WEIGHTS["needs_have_provision"], passed, len(needs)))
+            findings.append(
+                Finding(
+                    "needs_have_provision",
+                    "B",
+                    need.get("id", ""),
+                    f"{_label(need, i, 'Need')} has no provision in section F linked to it",
+                )
+            )
+    rules.append(
+        RuleResult(
+            "needs_have_provision",
+            RULE_TITLES["needs_have_provision"],
+            WEIGHTS["needs_have_provision"],
+            passed,
+            len(needs),
+        )
+    )
 
     # 2. every F item quantified (a quantity that is itself hedged, "up to 3 hours", does not count)
     passed = 0
     for i, item in enumerate(provision, 1):
-        missing = [label for key, label in QUANTIFIERS.items()
-                   if not str(item.get(key) or "").strip() or hedges(str(item.get(key)))]
+        missing = [
+            label
+            for key, label in QUANTIFIERS.items()
+            if not str(item.get(key) or "").strip() or hedges(str(item.get(key)))
+        ]
         if missing:
-            findings.append(Finding("provision_quantified", "F", item.get("id", ""),
-                                    f"{_label(item, i, 'Provision')} does not say {', '.join(missing)} "
-                                    f"in definite terms"))
+            findings.append(
+                Finding(
+                    "provision_quantified",
+                    "F",
+                    item.get("id", ""),
+                    f"{_label(item, i, 'Provision')} does not say {', '.join(missing)} in definite terms",
+                )
+            )
         else:
             passed += 1
-    rules.append(RuleResult("provision_quantified", RULE_TITLES["provision_quantified"],
-                            WEIGHTS["provision_quantified"], passed, len(provision)))
+    rules.append(
+        RuleResult(
+            "provision_quantified",
+            RULE_TITLES["provision_quantified"],
+            WEIGHTS["provision_quantified"],
+            passed,
+            len(provision),
+        )
+    )
 
     # 3. hedge words anywhere in an F item
     passed = 0
     for i, item in enumerate(provision, 1):
         found = [(key, word) for key in F_FIELDS for word in hedges(str(item.get(key) or ""))]
         if found:
-            words = ", ".join(f"\"{w}\"" for w in dict.fromkeys(w for _, w in found))
-            findings.append(Finding("no_hedge_words", "F", item.get("id", ""),
-                                    f"{_label(item, i, 'Provision')} uses vague wording: {words}"))
+            words = ", ".join(f'"{w}"' for w in dict.fromkeys(w for _, w in found))
+            findings.append(
+                Finding(
+                    "no_hedge_words",
+                    "F",
+                    item.get("id", ""),
+                    f"{_label(item, i, 'Provision')} uses vague wording: {words}",
+                )
+            )
         else:
             passed += 1
-    rules.append(RuleResult("no_hedge_words", RULE_TITLES["no_hedge_words"], WEIGHTS["no_hedge_words"], passed,
-                            len(provision)))
+    rules.append(
+        RuleResult("no_hedge_words", RULE_TITLES["no_hedge_words"], WEIGHTS["no_hedge_words"], passed, len(provision))
+    )
 
     # 4. outcomes linked to needs, with a time frame and a measure
     need_ids = {n.get("id") for n in needs}
@@ -189,22 +271,42 @@ def check(sections: dict, ncy: int | None = None) -> Report:
         if not str(outcome.get("measure") or "").strip():
             problems.append("does not say how progress is measured")
         if problems:
-            findings.append(Finding("outcomes_linked", "E", outcome.get("id", ""),
-                                    f"{_label(outcome, i, 'Outcome')} {' and '.join(problems)}"))
+            findings.append(
+                Finding(
+                    "outcomes_linked",
+                    "E",
+                    outcome.get("id", ""),
+                    f"{_label(outcome, i, 'Outcome')} {' and '.join(problems)}",
+                )
+            )
         else:
             passed += 1
-    rules.append(RuleResult("outcomes_linked", RULE_TITLES["outcomes_linked"], WEIGHTS["outcomes_linked"], passed,
-                            len(outcomes)))
+    rules.append(
+        RuleResult("outcomes_linked", RULE_TITLES["outcomes_linked"], WEIGHTS["outcomes_linked"], passed, len(outcomes))
+    )
 
     # 5. Year 9 and above: at least one preparation-for-adulthood outcome
     applies = ncy is not None and ncy >= 9
     has_pfa = any(str(o.get("adulthood") or "").strip() for o in outcomes)
     if applies and not has_pfa:
-        findings.append(Finding("adulthood_outcomes", "E", "",
-                                f"The child is in Year {ncy}: add at least one preparation-for-adulthood outcome "
-                                f"(employment, independent living, community participation or health)"))
-    rules.append(RuleResult("adulthood_outcomes", RULE_TITLES["adulthood_outcomes"], WEIGHTS["adulthood_outcomes"],
-                            int(has_pfa) if applies else 0, 1 if applies else 0))
+        findings.append(
+            Finding(
+                "adulthood_outcomes",
+                "E",
+                "",
+                f"The child is in Year {ncy}: add at least one preparation-for-adulthood outcome "
+                f"(employment, independent living, community participation or health)",
+            )
+        )
+    rules.append(
+        RuleResult(
+            "adulthood_outcomes",
+            RULE_TITLES["adulthood_outcomes"],
+            WEIGHTS["adulthood_outcomes"],
+            int(has_pfa) if applies else 0,
+            1 if applies else 0,
+        )
+    )
 
     # A plan with no needs or no provision at all is not a plan: say so, and score those rules nil.
     for rule, section, what in (("needs_have_provision", "B", "needs"), ("provision_quantified", "F", "provision")):
@@ -224,12 +326,14 @@ def issue_blockers(sections: dict) -> list[Finding]:
     """Why these sections cannot be issued as a final plan: [] when they can."""
     blockers = []
     if not any(str(n.get("text") or "").strip() for n in _items(sections, "B", "needs")):
-        blockers.append(Finding("needs_present", "B", "", "Section B must describe at least one special "
-                                                          "educational need"))
+        blockers.append(
+            Finding("needs_present", "B", "", "Section B must describe at least one special educational need")
+        )
     blockers += [f for f in check(sections).findings if f.rule in ISSUE_RULES]
     if not any(str(v or "").strip() for v in (sections.get("I") or {}).values()):
-        blockers.append(Finding("placement_named", "I", "", "Section I must name the school or college, or the "
-                                                            "type of setting"))
+        blockers.append(
+            Finding("placement_named", "I", "", "Section I must name the school or college, or the type of setting")
+        )
     return blockers
 
 
@@ -279,7 +383,9 @@ def _flat(value) -> str:
 def _names(sections: dict) -> dict[str, str]:
     """Ids of needs and outcomes as readers know them: "need 2", "outcome 1"."""
     names = {n.get("id"): f"need {i}" for i, n in enumerate((sections.get("B") or {}).get("needs") or [], 1)}
-    names.update({o.get("id"): f"outcome {i}" for i, o in enumerate((sections.get("E") or {}).get("outcomes") or [], 1)})
+    names.update(
+        {o.get("id"): f"outcome {i}" for i, o in enumerate((sections.get("E") or {}).get("outcomes") or [], 1)}
+    )
     return names
 
 
@@ -296,11 +402,31 @@ def _item_text(item: dict, fields: dict[str, str], names: dict[str, str]) -> str
 
 LIST_SECTIONS = {
     "B": ("needs", "Need", {"area": "Area of need", "code": "Need code", "text": "Description"}),
-    "E": ("outcomes", "Outcome", {"text": "Outcome", "by_when": "By when", "measure": "How progress is measured",
-                                  "adulthood": "Preparation for adulthood", "needs": "Needs"}),
-    "F": ("items", "Provision", {"what": "What", "who": "Who", "expertise": "Expertise", "frequency": "How often",
-                                 "duration": "For how long", "group_size": "Group size", "needs": "Needs",
-                                 "outcomes": "Outcomes"}),
+    "E": (
+        "outcomes",
+        "Outcome",
+        {
+            "text": "Outcome",
+            "by_when": "By when",
+            "measure": "How progress is measured",
+            "adulthood": "Preparation for adulthood",
+            "needs": "Needs",
+        },
+    ),
+    "F": (
+        "items",
+        "Provision",
+        {
+            "what": "What",
+            "who": "Who",
+            "expertise": "Expertise",
+            "frequency": "How often",
+            "duration": "For how long",
+            "group_size": "Group size",
+            "needs": "Needs",
+            "outcomes": "Outcomes",
+        },
+    ),
 }
 
 
@@ -337,8 +463,9 @@ def diff(old: dict, new: dict, labels: dict[str, str] | None = None) -> list[Sec
                         changes.append(Change("changed", label, old_text, new_text, word_pieces(old_text, new_text)))
             for n, (item_id, item) in enumerate(before.items(), 1):
                 if item_id not in after:
-                    changes.append(Change("removed", f"{noun} {n} of the earlier version",
-                                          old=_item_text(item, fields, old_names)))
+                    changes.append(
+                        Change("removed", f"{noun} {n} of the earlier version", old=_item_text(item, fields, old_names))
+                    )
             extra_keys = [k for k in sorted(set(a) | set(b)) if k != key]
         else:
             extra_keys = sorted(set(a) | set(b))

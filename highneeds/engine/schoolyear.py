@@ -50,9 +50,14 @@ def compulsory_school_age_ends(date_of_birth: date) -> date:
     one line: its three limbs (16 after that day but before the next school year; 16 on that day; otherwise
     the next leaving date after turning 16) all land on that date. A 29 February birthday attains 16 on
     1 March in a common year (`age_on`), which is in the same school year."""
-    return school_leaving_date(academic_year_start(date(date_of_birth.year + 16, 3, 1)
-                                                   if (date_of_birth.month, date_of_birth.day) == (2, 29)
-                                                   else date_of_birth.replace(year=date_of_birth.year + 16)) + 1)
+    return school_leaving_date(
+        academic_year_start(
+            date(date_of_birth.year + 16, 3, 1)
+            if (date_of_birth.month, date_of_birth.day) == (2, 29)
+            else date_of_birth.replace(year=date_of_birth.year + 16)
+        )
+        + 1
+    )
 
 
 def is_young_person(date_of_birth: date, on: date) -> bool:

@@ -34,10 +34,11 @@ Percentages are given exactly and rounded as the DfE rounds: to one decimal plac
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 __all__ = [
     "Timeliness",
@@ -151,9 +152,16 @@ def _period(period: int | tuple[date, date]) -> tuple[date, date]:
     return calendar_year(period) if isinstance(period, int) else (_as_date(period[0]), _as_date(period[1]))
 
 
-def timeliness(records: Iterable[Any], *, step: str, period: int | tuple[date, date], basis: str = "done",
-               measure: str | None = None, year_weeks: int | None = None,
-               receipt_is_day_one: bool = False) -> Timeliness:
+def timeliness(
+    records: Iterable[Any],
+    *,
+    step: str,
+    period: int | tuple[date, date],
+    basis: str = "done",
+    measure: str | None = None,
+    year_weeks: int | None = None,
+    receipt_is_day_one: bool = False,
+) -> Timeliness:
     """The including/excluding-exceptions pair for completed steps named `step` in `period`.
 
     `basis` chooses the date that places a record in the period ("done" or "start"). Records
@@ -193,23 +201,33 @@ def timeliness(records: Iterable[Any], *, step: str, period: int | tuple[date, d
     return Timeliness(measure or step, n, within, n_ex, within_ex, late_year, late_year_ex, over, over_ex)
 
 
-def plans_within_20_weeks(records: Iterable[Any], period: int | tuple[date, date], *, basis: str = "done",
-                          receipt_is_day_one: bool = False) -> Timeliness:
+def plans_within_20_weeks(
+    records: Iterable[Any], period: int | tuple[date, date], *, basis: str = "done", receipt_is_day_one: bool = False
+) -> Timeliness:
     """EHC plans issued within 20 weeks, including and excluding exceptions, with the 20-52 week and
     over-52-week bands (EES timeliness_20_week.csv)."""
-    return timeliness(records, step="final_plan", period=period, basis=basis, measure="plans_within_20_weeks",
-                      year_weeks=52, receipt_is_day_one=receipt_is_day_one)
+    return timeliness(
+        records,
+        step="final_plan",
+        period=period,
+        basis=basis,
+        measure="plans_within_20_weeks",
+        year_weeks=52,
+        receipt_is_day_one=receipt_is_day_one,
+    )
 
 
-def decisions_within_6_weeks(records: Iterable[Any], period: int | tuple[date, date], *,
-                             basis: str = "start") -> Timeliness:
+def decisions_within_6_weeks(
+    records: Iterable[Any], period: int | tuple[date, date], *, basis: str = "start"
+) -> Timeliness:
     """Decisions whether to assess made within 6 weeks (EES requests.csv request_outcome_six_weeks)."""
-    return timeliness(records, step="decide_whether_to_assess", period=period, basis=basis,
-                      measure="decisions_within_6_weeks")
+    return timeliness(
+        records, step="decide_whether_to_assess", period=period, basis=basis, measure="decisions_within_6_weeks"
+    )
 
 
-def not_issue_within_16_weeks(records: Iterable[Any], period: int | tuple[date, date], *,
-                              basis: str = "done") -> Timeliness:
+def not_issue_within_16_weeks(
+    records: Iterable[Any], period: int | tuple[date, date], *, basis: str = "done"
+) -> Timeliness:
     """Decisions not to issue a plan made within 16 weeks (EES assessments.csv outcome_decision_within_time)."""
-    return timeliness(records, step="notify_not_issue", period=period, basis=basis,
-                      measure="not_issue_within_16_weeks")
+    return timeliness(records, step="notify_not_issue", period=period, basis=basis, measure="not_issue_within_16_weeks")

@@ -45,6 +45,11 @@ def save_establishment(*, actor, data: dict, establishment: Establishment | None
         setattr(target, field, value)
     target.full_clean()
     target.save()
-    log.record(actor=actor, action="establishment.update" if establishment else "establishment.create",
-               obj=target, before=before, after=target.snapshot())
+    log.record(
+        actor=actor,
+        action="establishment.update" if establishment else "establishment.create",
+        obj=target,
+        before=before,
+        after=target.snapshot(),
+    )
     return target

@@ -15,12 +15,19 @@ from .models import Establishment
 
 class DirectoryFilter(forms.Form):
     name = forms.CharField(label="Name, URN or UKPRN", required=False, max_length=100)
-    establishment_type = forms.ChoiceField(label="Type", required=False,
-                                           choices=[("", "Any type")] + list(codes.ESTABLISHMENT_TYPES.items()))
-    area = forms.ChoiceField(label="Where", required=False,
-                             choices=[("", "In and out of area"), ("in", "In our area"), ("out", "Out of area")])
-    specialist = forms.ChoiceField(label="Specialist provision", required=False, choices=[
-        ("", "Any"), ("unit", "Has an SEN unit or resourced provision"), ("s41", "Approved under section 41")])
+    establishment_type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Any type")] + list(codes.ESTABLISHMENT_TYPES.items())
+    )
+    area = forms.ChoiceField(
+        label="Where",
+        required=False,
+        choices=[("", "In and out of area"), ("in", "In our area"), ("out", "Out of area")],
+    )
+    specialist = forms.ChoiceField(
+        label="Specialist provision",
+        required=False,
+        choices=[("", "Any"), ("unit", "Has an SEN unit or resourced provision"), ("s41", "Approved under section 41")],
+    )
 
 
 @requires("establishments.view")
@@ -48,24 +55,41 @@ def directory(request):
     page = Paginator(found.order_by("name", "id"), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "establishments/directory.html", {
-        "page_title": "Establishments", "form": form, "page": page, "query": query.urlencode(),
-        "council_la": CouncilSettings.current().old_la_code,
-    })
+    return render(
+        request,
+        "establishments/directory.html",
+        {
+            "page_title": "Establishments",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "council_la": CouncilSettings.current().old_la_code,
+        },
+    )
 
 
 @requires("establishments.view")
 def detail(request, establishment_id: int):
     establishment = get_object_or_404(Establishment, pk=establishment_id)
     # Aggregates only, and every role reaches this page: small counts are protected (insight/disclosure.py).
-    on_roll = (establishment.placements.filter(end_date__isnull=True)
-               .values("child__sen_status").annotate(n=Count("child_id", distinct=True)))
+    on_roll = (
+        establishment.placements.filter(end_date__isnull=True)
+        .values("child__sen_status")
+        .annotate(n=Count("child_id", distinct=True))
+    )
     counts = {row["child__sen_status"]: row["n"] for row in on_roll}
     policy = disclosure.policy_for(request.user)
     ehcp, support = disclosure.protect(policy, [[counts.get("E", 0), counts.get("K", 0)]]).cells[0]
-    return render(request, "establishments/detail.html", {
-        "page_title": establishment.name, "e": establishment, "codes": codes,
-        "ehcp_count": disclosure.shown(ehcp), "support_count": disclosure.shown(support),
-        "disclosure_note": disclosure.note(policy),
-        "in_area": establishment.in_area(CouncilSettings.current().old_la_code),
-    })
+    return render(
+        request,
+        "establishments/detail.html",
+        {
+            "page_title": establishment.name,
+            "e": establishment,
+            "codes": codes,
+            "ehcp_count": disclosure.shown(ehcp),
+            "support_count": disclosure.shown(support),
+            "disclosure_note": disclosure.note(policy),
+            "in_area": establishment.in_area(CouncilSettings.current().old_la_code),
+        },
+    )

@@ -30,8 +30,12 @@ def _mapped_band(src: Band, src_bands: list[Band], target_bands: list[Band]) -> 
 
 def compare(year: int, target: Framework) -> dict:
     first, last = pricing.financial_year_bounds(year)
-    versions = list(Commitment.objects.filter(start__lte=last).filter(Q(end__isnull=True) | Q(end__gte=first))
-                    .select_related("band", "establishment").order_by("package", "version"))
+    versions = list(
+        Commitment.objects.filter(start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+        .select_related("band", "establishment")
+        .order_by("package", "version")
+    )
     bands_by_framework = defaultdict(list)
     for b in Band.objects.order_by("framework_id", "order", "pk"):
         bands_by_framework[b.framework_id].append(b)
@@ -76,14 +80,25 @@ def compare(year: int, target: Framework) -> dict:
             s[0] += int(a)
             s[1] += int(b)
             s[2] += 1
-        out = [{"name": k or "Not recorded", "packages": v[2], "current": gbp(Decimal(v[0]) / 100),
-                "other": gbp(Decimal(v[1]) / 100), "difference": gbp(Decimal(v[1] - v[0]) / 100), "raw": v[1] - v[0]}
-               for k, v in sums.items()]
+        out = [
+            {
+                "name": k or "Not recorded",
+                "packages": v[2],
+                "current": gbp(Decimal(v[0]) / 100),
+                "other": gbp(Decimal(v[1]) / 100),
+                "difference": gbp(Decimal(v[1] - v[0]) / 100),
+                "raw": v[1] - v[0],
+            }
+            for k, v in sums.items()
+        ]
         return sorted(out, key=lambda r: -abs(r["raw"]))
 
     return {
-        "framework": str(target), "packages": len(rows), "not_priced": not_priced,
-        "current": gbp(Decimal(int(now.sum())) / 100), "other": gbp(Decimal(int(then.sum())) / 100),
+        "framework": str(target),
+        "packages": len(rows),
+        "not_priced": not_priced,
+        "current": gbp(Decimal(int(now.sum())) / 100),
+        "other": gbp(Decimal(int(then.sum())) / 100),
         "difference": gbp(Decimal(int(then.sum() - now.sum())) / 100),
         "by_setting": group(lambda c: pricing.SETTING_LABELS[c.setting_type]),
         "by_need": group(lambda c: needs.get(c.child_id, "")),

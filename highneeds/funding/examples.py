@@ -30,16 +30,33 @@ def definitions() -> list[dict]:
 def install(framework_model, area_model, band_model, definition: dict, *, is_example: bool = True):
     """Create one framework version with its areas and bands (models passed in so migrations can call it)."""
     framework = framework_model.objects.create(
-        code=definition["code"], version=definition.get("version", 1), name=definition["name"],
-        kind=definition["kind"], description=definition.get("description", ""), source=definition.get("source", ""),
-        is_example=is_example, effective_from=date.fromisoformat(definition["effective_from"]),
-        effective_to=date.fromisoformat(definition["effective_to"]) if definition.get("effective_to") else None)
-    area_model.objects.bulk_create(area_model(framework=framework, code=a["code"], name=a["name"], order=n)
-                                   for n, a in enumerate(definition["areas"]))
-    band_model.objects.bulk_create(band_model(
-        framework=framework, code=b["code"], name=b["name"], order=n, descriptors=b.get("descriptors", ""),
-        provision=b.get("provision", ""), top_up=b.get("top_up"), prices=b.get("prices") or {})
-        for n, b in enumerate(definition["bands"]))
+        code=definition["code"],
+        version=definition.get("version", 1),
+        name=definition["name"],
+        kind=definition["kind"],
+        description=definition.get("description", ""),
+        source=definition.get("source", ""),
+        is_example=is_example,
+        effective_from=date.fromisoformat(definition["effective_from"]),
+        effective_to=date.fromisoformat(definition["effective_to"]) if definition.get("effective_to") else None,
+    )
+    area_model.objects.bulk_create(
+        area_model(framework=framework, code=a["code"], name=a["name"], order=n)
+        for n, a in enumerate(definition["areas"])
+    )
+    band_model.objects.bulk_create(
+        band_model(
+            framework=framework,
+            code=b["code"],
+            name=b["name"],
+            order=n,
+            descriptors=b.get("descriptors", ""),
+            provision=b.get("provision", ""),
+            top_up=b.get("top_up"),
+            prices=b.get("prices") or {},
+        )
+        for n, b in enumerate(definition["bands"])
+    )
     return framework
 
 

@@ -31,8 +31,11 @@ def band_for(child, setting_type: str, on) -> Band | None:
     """The child's current funding band in the most recently used framework that prices this setting type (a
     bespoke band, or a framework without a price for the setting, cannot price a package on its own)."""
     seen = set()
-    for row in (ChildBand.objects.filter(child=child, effective_from__lte=on).select_related("framework")
-                .order_by("-effective_from", "-pk")):
+    for row in (
+        ChildBand.objects.filter(child=child, effective_from__lte=on)
+        .select_related("framework")
+        .order_by("-effective_from", "-pk")
+    ):
         if row.framework_id in seen:
             continue
         seen.add(row.framework_id)
@@ -67,13 +70,27 @@ def plan_issued(sender, *, actor, version, issued_on, **kwargs) -> Commitment | 
     try:  # pricing errors are raised before anything is written, so the plan can still issue
         if current is None:
             return services.create_commitment(
-                actor=SYSTEM, child=child, establishment=establishment, setting_type=setting_type, start=issued_on,
-                source="plan", band=band, source_reference=reference,
-                reason=f"Plan issued by {_who(actor)} naming {establishment.name}")
+                actor=SYSTEM,
+                child=child,
+                establishment=establishment,
+                setting_type=setting_type,
+                start=issued_on,
+                source="plan",
+                band=band,
+                source_reference=reference,
+                reason=f"Plan issued by {_who(actor)} naming {establishment.name}",
+            )
         return services.revise_commitment(
-            actor=SYSTEM, commitment=current, effective_from=max(issued_on, current.effective_from),
-            reason=f"{reference} by {_who(actor)} naming {establishment.name}", band=band,
-            setting_type=setting_type, establishment=establishment, costed_provision=[], end=None)
+            actor=SYSTEM,
+            commitment=current,
+            effective_from=max(issued_on, current.effective_from),
+            reason=f"{reference} by {_who(actor)} naming {establishment.name}",
+            band=band,
+            setting_type=setting_type,
+            establishment=establishment,
+            costed_provision=[],
+            end=None,
+        )
     except ValidationError:
         return None
 
@@ -83,9 +100,13 @@ def plan_ceased(sender, *, actor, plan, ceased_on, **kwargs) -> None:
     current = plan_commitment(plan.child, ceased_on)
     if current is None:
         return
-    services.revise_commitment(actor=SYSTEM, commitment=current, effective_from=max(ceased_on, current.effective_from),
-                               reason=f"EHC plan ceased {ceased_on:%-d %B %Y} (recorded by {_who(actor)})",
-                               end=max(ceased_on, current.start))
+    services.revise_commitment(
+        actor=SYSTEM,
+        commitment=current,
+        effective_from=max(ceased_on, current.effective_from),
+        reason=f"EHC plan ceased {ceased_on:%-d %B %Y} (recorded by {_who(actor)})",
+        end=max(ceased_on, current.start),
+    )
 
 
 def plans_without_band() -> list[dict]:
@@ -93,15 +114,27 @@ def plans_without_band() -> list[dict]:
     them (then commits the package on the child's funding page)."""
     today = date.today()
     latest = {}
-    for package, child_id, end in (Commitment.objects.filter(source="plan").order_by("package", "version")
-                                   .values_list("package", "child_id", "end")):
+    for package, child_id, end in (
+        Commitment.objects.filter(source="plan")
+        .order_by("package", "version")
+        .values_list("package", "child_id", "end")
+    ):
         latest[package] = (child_id, end)
     committed = {child_id for child_id, end in latest.values() if end is None or end >= today}
-    return [{"child_id": v.plan.child_id, "child": v.plan.child.full_name, "setting": v.establishment.name,
-             "issued_on": v.issued_on}
-            for v in (PlanVersion.objects.filter(state="issued", plan__status="final", establishment__isnull=False)
-                      .exclude(plan__child_id__in=committed).select_related("plan__child", "establishment")
-                      .order_by("issued_on", "pk"))]
+    return [
+        {
+            "child_id": v.plan.child_id,
+            "child": v.plan.child.full_name,
+            "setting": v.establishment.name,
+            "issued_on": v.issued_on,
+        }
+        for v in (
+            PlanVersion.objects.filter(state="issued", plan__status="final", establishment__isnull=False)
+            .exclude(plan__child_id__in=committed)
+            .select_related("plan__child", "establishment")
+            .order_by("issued_on", "pk")
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,25 +143,37 @@ def plans_without_band() -> list[dict]:
 
 def agreed_placement_items():
     """Placement panel items the panel agreed ("Agree the placement and funding"), newest meeting first."""
-    return (AgendaItem.objects.filter(meeting__panel__panel_type="placement", recommendation__outcome="agree")
-            .select_related("meeting__panel", "request__child", "recommendation").order_by("-meeting__meets_on", "pk"))
+    return (
+        AgendaItem.objects.filter(meeting__panel__panel_type="placement", recommendation__outcome="agree")
+        .select_related("meeting__panel", "request__child", "recommendation")
+        .order_by("-meeting__meets_on", "pk")
+    )
 
 
 def placement_item(item_id: int) -> AgendaItem | None:
-    return (AgendaItem.objects.select_related("meeting__panel", "request__child")
-            .filter(pk=item_id, meeting__panel__panel_type="placement").first())
+    return (
+        AgendaItem.objects.select_related("meeting__panel", "request__child")
+        .filter(pk=item_id, meeting__panel__panel_type="placement")
+        .first()
+    )
 
 
 def panel_decision(item: AgendaItem) -> dict:
     """The panel's decision as plain words, for the drill-down and the decision page."""
     recommendation = panel_queries.recommendation_of(item)
     meeting = item.meeting
-    return {"item_id": item.pk, "panel": meeting.panel.name, "meets_on": meeting.meets_on,
-            "child_id": item.request.child_id, "request": item.request.reference,
-            "outcome": recommendation.get_outcome_label() if recommendation else "No recommendation yet",
-            "agreed": bool(recommendation and recommendation.outcome == "agree"),
-            "reasons": recommendation.reasons if recommendation else "", "summary": item.summary,
-            "reference": f"{meeting.panel.name}, {meeting.meets_on:%-d %B %Y}"}
+    return {
+        "item_id": item.pk,
+        "panel": meeting.panel.name,
+        "meets_on": meeting.meets_on,
+        "child_id": item.request.child_id,
+        "request": item.request.reference,
+        "outcome": recommendation.get_outcome_label() if recommendation else "No recommendation yet",
+        "agreed": bool(recommendation and recommendation.outcome == "agree"),
+        "reasons": recommendation.reasons if recommendation else "",
+        "summary": item.summary,
+        "reference": f"{meeting.panel.name}, {meeting.meets_on:%-d %B %Y}",
+    }
 
 
 def _open_package(child, on: date) -> Commitment | None:
@@ -140,8 +185,16 @@ def _open_package(child, on: date) -> Commitment | None:
     return max(open_, key=lambda c: (c.effective_from, c.version)) if open_ else None
 
 
-def commit_panel_decision(*, actor, item: AgendaItem, establishment, start: date, band: Band | None = None,
-                          annual_amount: Decimal | None = None, reason: str = "") -> Commitment:
+def commit_panel_decision(
+    *,
+    actor,
+    item: AgendaItem,
+    establishment,
+    start: date,
+    band: Band | None = None,
+    annual_amount: Decimal | None = None,
+    reason: str = "",
+) -> Commitment:
     """A placement panel agreed a package: its band (or an annual amount) at a setting from a date becomes a
     commitment linked to the decision. The child's open plan (or panel) package gets a new version from that date;
     otherwise a new package starts, source "panel". Checked before anything is written; the services check the
@@ -163,8 +216,12 @@ def commit_panel_decision(*, actor, item: AgendaItem, establishment, start: date
     if errors:
         raise ValidationError(errors)
     if Commitment.objects.filter(panel_item=item).exists():
-        raise ValidationError({"__all__": "This panel decision has already been committed: change the package on "
-                                          "the child's funding page"})
+        raise ValidationError(
+            {
+                "__all__": "This panel decision has already been committed: change the package on "
+                "the child's funding page"
+            }
+        )
     child = item.request.child
     setting_type = lines.setting_type_for(establishment)
     costed = [] if band else [{"kind": "item", "annual_cost": str(annual_amount)}]
@@ -173,10 +230,28 @@ def commit_panel_decision(*, actor, item: AgendaItem, establishment, start: date
     current = _open_package(child, start)
     if current is None:
         return services.create_commitment(
-            actor=actor, child=child, establishment=establishment, setting_type=setting_type, start=start,
-            source="panel", band=band, costed_provision=costed, source_reference=reference, reason=why,
-            panel_item=item)
+            actor=actor,
+            child=child,
+            establishment=establishment,
+            setting_type=setting_type,
+            start=start,
+            source="panel",
+            band=band,
+            costed_provision=costed,
+            source_reference=reference,
+            reason=why,
+            panel_item=item,
+        )
     return services.revise_commitment(
-        actor=actor, commitment=current, effective_from=max(start, current.effective_from), reason=why, band=band,
-        costed_provision=costed, setting_type=setting_type, establishment=establishment, end=None,
-        source_reference=reference, panel_item=item)
+        actor=actor,
+        commitment=current,
+        effective_from=max(start, current.effective_from),
+        reason=why,
+        band=band,
+        costed_provision=costed,
+        setting_type=setting_type,
+        establishment=establishment,
+        end=None,
+        source_reference=reference,
+        panel_item=item,
+    )

@@ -17,16 +17,17 @@ class BandForm(forms.Form):
     effective_from = GovukDateField(label="Date the band applies from")
     evidence = forms.CharField(label="Evidence against the band's descriptors", max_length=4000)
     decided_by = forms.ChoiceField(label="Who decided", choices=ChildBand.DECIDERS)
-    decision_reference = forms.CharField(label="Panel meeting or decision reference", required=False,
-                                         max_length=200)
+    decision_reference = forms.CharField(label="Panel meeting or decision reference", required=False, max_length=200)
 
     def __init__(self, *args, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
         self.framework = framework
         self.fields["area"].choices = [("", "Choose an area")] + [
-            (a.pk, a.name) for a in AreaOfNeed.objects.filter(framework=framework)]
+            (a.pk, a.name) for a in AreaOfNeed.objects.filter(framework=framework)
+        ]
         self.fields["band"].choices = [("", "Choose a band")] + [
-            (b.pk, b.name) for b in Band.objects.filter(framework=framework)]
+            (b.pk, b.name) for b in Band.objects.filter(framework=framework)
+        ]
         self.fields["area"].error_messages["required"] = "Choose the area of need"
         self.fields["band"].error_messages["required"] = "Choose the band"
         self.fields["effective_from"].error_messages["required"] = "Enter the date the band applies from"
@@ -34,31 +35,42 @@ class BandForm(forms.Form):
         self.fields["decided_by"].error_messages["required"] = "Choose whether a panel or an officer decided"
 
     def objects(self) -> tuple[AreaOfNeed, Band]:
-        return (AreaOfNeed.objects.get(pk=self.cleaned_data["area"], framework=self.framework),
-                Band.objects.select_related("framework").get(pk=self.cleaned_data["band"], framework=self.framework))
+        return (
+            AreaOfNeed.objects.get(pk=self.cleaned_data["area"], framework=self.framework),
+            Band.objects.select_related("framework").get(pk=self.cleaned_data["band"], framework=self.framework),
+        )
 
 
 class ActualsForm(forms.Form):
-    financial_year = forms.IntegerField(label="Financial year the payments belong to", min_value=2000,
-                                        max_value=2100, help_text="2026 means April 2026 to March 2027")
+    financial_year = forms.IntegerField(
+        label="Financial year the payments belong to",
+        min_value=2000,
+        max_value=2100,
+        help_text="2026 means April 2026 to March 2027",
+    )
     control_total = forms.DecimalField(label="Control total from the ledger, in pounds", **MONEY_FIELD)
     file = forms.FileField(label="CSV file of payments")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["financial_year"].error_messages["required"] = "Enter the financial year, like 2026"
-        self.fields["control_total"].error_messages.update(required="Enter the control total",
-                                                           invalid="Enter the control total as an amount, like 1234.56")
+        self.fields["control_total"].error_messages.update(
+            required="Enter the control total", invalid="Enter the control total as an amount, like 1234.56"
+        )
         self.fields["file"].error_messages["required"] = "Choose a CSV file"
 
 
 class DsgForm(forms.Form):
     financial_year = forms.IntegerField(label="Financial year", min_value=2000, max_value=2100)
-    high_needs_block = forms.DecimalField(label="High needs block allocation after deductions, in pounds",
-                                          min_value=0, **MONEY_FIELD)
-    opening_balance = forms.DecimalField(label="Cumulative DSG balance brought forward at 1 April, in pounds",
-                                         required=False, help_text="Negative for a deficit, like -12500000",
-                                         **MONEY_FIELD)
+    high_needs_block = forms.DecimalField(
+        label="High needs block allocation after deductions, in pounds", min_value=0, **MONEY_FIELD
+    )
+    opening_balance = forms.DecimalField(
+        label="Cumulative DSG balance brought forward at 1 April, in pounds",
+        required=False,
+        help_text="Negative for a deficit, like -12500000",
+        **MONEY_FIELD,
+    )
     source = forms.CharField(label="Source of the figures", max_length=300)
 
 
@@ -68,24 +80,40 @@ class CommitmentForm(forms.Form):
     establishment = forms.TypedChoiceField(label="Setting", coerce=int, required=False, empty_value=None)
     setting_type = forms.ChoiceField(label="Setting type", choices=[("", "Choose a setting type"), *SETTING_CHOICES])
     source = forms.ChoiceField(label="Agreed by", choices=Commitment.SOURCES)
-    source_reference = forms.CharField(label="Decision reference", max_length=200, required=False,
-                                       help_text="The plan's section F and I, or the panel meeting and date")
+    source_reference = forms.CharField(
+        label="Decision reference",
+        max_length=200,
+        required=False,
+        help_text="The plan's section F and I, or the panel meeting and date",
+    )
     band = forms.TypedChoiceField(label="Band", coerce=int, required=False, empty_value=None)
-    hours_per_week = forms.DecimalField(label="Staff hours a week", min_value=0, max_digits=6, decimal_places=2,
-                                        required=False)
-    hourly_rate = forms.DecimalField(label="Hourly rate, in pounds", min_value=0, max_digits=8, decimal_places=2,
-                                     required=False)
-    weeks_per_year = forms.DecimalField(label="Weeks a year", min_value=0, max_value=52, max_digits=4,
-                                        decimal_places=1, required=False)
-    other_annual = forms.DecimalField(label="Other costed provision a year, in pounds", min_value=0,
-                                      required=False, **MONEY_FIELD)
+    hours_per_week = forms.DecimalField(
+        label="Staff hours a week", min_value=0, max_digits=6, decimal_places=2, required=False
+    )
+    hourly_rate = forms.DecimalField(
+        label="Hourly rate, in pounds", min_value=0, max_digits=8, decimal_places=2, required=False
+    )
+    weeks_per_year = forms.DecimalField(
+        label="Weeks a year", min_value=0, max_value=52, max_digits=4, decimal_places=1, required=False
+    )
+    other_annual = forms.DecimalField(
+        label="Other costed provision a year, in pounds", min_value=0, required=False, **MONEY_FIELD
+    )
     annual_fee = forms.DecimalField(label="Annual fee, in pounds", min_value=0, required=False, **MONEY_FIELD)
-    residential_annual = forms.DecimalField(label="Residential cost a year, in pounds", min_value=0, required=False,
-                                            **MONEY_FIELD)
-    transport_annual = forms.DecimalField(label="Home-to-school transport a year, in pounds", min_value=0,
-                                          required=False, **MONEY_FIELD)
-    attendance = forms.DecimalField(label="Attendance, as a percentage of full time", min_value=1, max_value=100,
-                                    max_digits=5, decimal_places=2, initial=100)
+    residential_annual = forms.DecimalField(
+        label="Residential cost a year, in pounds", min_value=0, required=False, **MONEY_FIELD
+    )
+    transport_annual = forms.DecimalField(
+        label="Home-to-school transport a year, in pounds", min_value=0, required=False, **MONEY_FIELD
+    )
+    attendance = forms.DecimalField(
+        label="Attendance, as a percentage of full time",
+        min_value=1,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        initial=100,
+    )
     start = GovukDateField(label="Start date")
     end = GovukDateField(label="End date", required=False)
 
@@ -93,8 +121,9 @@ class CommitmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["establishment"].choices = [("", "No setting yet")] + [(e.pk, e.name) for e in establishments]
         self.fields["band"].choices = [("", "No band: costed provision or fees")] + [
-            (b.pk, f"{b.framework.name}: {b.name}") for b in Band.objects.select_related("framework")
-            .exclude(framework__kind="ranges")]
+            (b.pk, f"{b.framework.name}: {b.name}")
+            for b in Band.objects.select_related("framework").exclude(framework__kind="ranges")
+        ]
         self.fields["setting_type"].error_messages["required"] = "Choose the setting type"
         self.fields["start"].error_messages["required"] = "Enter the start date"
         self.fields["attendance"].error_messages["required"] = "Enter the attendance, 100 for full time"
@@ -102,8 +131,14 @@ class CommitmentForm(forms.Form):
     def costed_provision(self) -> list[dict]:
         d, items = self.cleaned_data, []
         if d.get("hours_per_week") or d.get("hourly_rate"):
-            items.append({"kind": "staff_hours", "hours_per_week": d.get("hours_per_week") or 0,
-                          "rate": d.get("hourly_rate") or 0, "weeks_per_year": d.get("weeks_per_year") or 39})
+            items.append(
+                {
+                    "kind": "staff_hours",
+                    "hours_per_week": d.get("hours_per_week") or 0,
+                    "rate": d.get("hourly_rate") or 0,
+                    "weeks_per_year": d.get("weeks_per_year") or 39,
+                }
+            )
         if d.get("other_annual"):
             items.append({"kind": "item", "annual_cost": d["other_annual"]})
         return items
@@ -121,12 +156,18 @@ class TopUpApplicationForm(forms.Form):
         self.framework = framework
         self.fields["child"].choices = [("", "Choose a child")] + [(c.pk, c.full_name) for c in children]
         self.fields["area"].choices = [("", "Choose an area")] + [
-            (a.pk, a.name) for a in AreaOfNeed.objects.filter(framework=framework)]
+            (a.pk, a.name) for a in AreaOfNeed.objects.filter(framework=framework)
+        ]
         self.fields["band"].choices = [("", "Choose a band")] + [
-            (b.pk, b.name) for b in Band.objects.filter(framework=framework, top_up__isnull=False)]
-        for name, message in (("child", "Choose the child"), ("area", "Choose the area of need"),
-                              ("band", "Choose the band"), ("start", "Enter the date the top-up should start"),
-                              ("evidence", "Enter the evidence against the band's descriptors")):
+            (b.pk, b.name) for b in Band.objects.filter(framework=framework, top_up__isnull=False)
+        ]
+        for name, message in (
+            ("child", "Choose the child"),
+            ("area", "Choose the area of need"),
+            ("band", "Choose the band"),
+            ("start", "Enter the date the top-up should start"),
+            ("evidence", "Enter the evidence against the band's descriptors"),
+        ):
             self.fields[name].error_messages["required"] = message
 
 
@@ -155,17 +196,23 @@ class EndPackageForm(forms.Form):
 class PanelPackageForm(forms.Form):
     """What a placement panel agreed: the setting, and a band or the annual cost of the provision."""
 
-    urn = forms.IntegerField(label="Setting's URN", min_value=1, max_value=99_999_999,
-                             error_messages={"required": "Enter the URN of the setting the panel agreed"})
+    urn = forms.IntegerField(
+        label="Setting's URN",
+        min_value=1,
+        max_value=99_999_999,
+        error_messages={"required": "Enter the URN of the setting the panel agreed"},
+    )
     band = forms.TypedChoiceField(label="Band the panel agreed", coerce=int, required=False, empty_value=None)
-    annual_amount = forms.DecimalField(label="Or the annual cost of the agreed provision, in pounds", min_value=0,
-                                       required=False, **MONEY_FIELD)
+    annual_amount = forms.DecimalField(
+        label="Or the annual cost of the agreed provision, in pounds", min_value=0, required=False, **MONEY_FIELD
+    )
     start = GovukDateField(label="Start date")
     reason = forms.CharField(label="Note (optional)", max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["band"].choices = [("", "No band: an annual amount")] + [
-            (b.pk, f"{b.framework.name}: {b.name}") for b in Band.objects.select_related("framework")
-            .exclude(framework__kind="ranges")]
+            (b.pk, f"{b.framework.name}: {b.name}")
+            for b in Band.objects.select_related("framework").exclude(framework__kind="ranges")
+        ]
         self.fields["start"].error_messages["required"] = "Enter the date the package starts"

@@ -5,10 +5,19 @@ from __future__ import annotations
 from .models import BudgetLine
 
 SETTING_BY_ESTABLISHMENT_TYPE = {
-    "MS_LA": "mainstream", "MS_ACADEMY": "mainstream", "MS_FREE": "mainstream", "EARLY_YEARS": "mainstream",
-    "OTHER": "mainstream", "MS_INDEPENDENT": "independent_special", "SP_LA": "special", "SP_ACADEMY": "special",
-    "SP_INDEPENDENT": "independent_special", "SP_NON_MAINTAINED": "non_maintained_special", "AP_PRU": "ap",
-    "FE": "fe_college", "SPECIALIST_POST16": "post16_specialist",
+    "MS_LA": "mainstream",
+    "MS_ACADEMY": "mainstream",
+    "MS_FREE": "mainstream",
+    "EARLY_YEARS": "mainstream",
+    "OTHER": "mainstream",
+    "MS_INDEPENDENT": "independent_special",
+    "SP_LA": "special",
+    "SP_ACADEMY": "special",
+    "SP_INDEPENDENT": "independent_special",
+    "SP_NON_MAINTAINED": "non_maintained_special",
+    "AP_PRU": "ap",
+    "FE": "fe_college",
+    "SPECIALIST_POST16": "post16_specialist",
 }
 MAINTAINED_TYPES = frozenset({"MS_LA", "SP_LA", "AP_PRU", "EARLY_YEARS"})
 INDEPENDENT_SETTINGS = frozenset({"independent_special", "non_maintained_special", "post16_specialist"})

@@ -21,8 +21,12 @@ SETTING_CHOICES = [(s, SETTING_LABELS[s]) for s in SETTING_TYPES]
 class Framework(models.Model):
     """One version of a banding framework. A council edits a copy: a new version with its own dates."""
 
-    KINDS = [("ranges", "Ranges of need (no prices)"), ("top_up", "Priced top-up bands"),
-             ("designation", "Special school top-up by designation"), ("national", "National layers and tariffs")]
+    KINDS = [
+        ("ranges", "Ranges of need (no prices)"),
+        ("top_up", "Priced top-up bands"),
+        ("designation", "Special school top-up by designation"),
+        ("national", "National layers and tariffs"),
+    ]
     code = models.SlugField(max_length=40)
     version = models.PositiveIntegerField(default=1)
     name = models.CharField(max_length=200)
@@ -42,8 +46,14 @@ class Framework(models.Model):
         return f"{self.name} (version {self.version})"
 
     def snapshot(self) -> dict:
-        return {"code": self.code, "version": self.version, "name": self.name, "effective_from": self.effective_from,
-                "effective_to": self.effective_to, "is_example": self.is_example}
+        return {
+            "code": self.code,
+            "version": self.version,
+            "name": self.name,
+            "effective_from": self.effective_from,
+            "effective_to": self.effective_to,
+            "is_example": self.is_example,
+        }
 
 
 class AreaOfNeed(models.Model):
@@ -125,22 +135,31 @@ class Commitment(models.Model):
     """One version of an agreed package. Versions of one package share `package`; a change is a new version
     from `effective_from`, and the earlier version stops the day before. Amounts are annual."""
 
-    SOURCES = [("plan", "EHC plan sections F and I"), ("panel", "Panel decision"),
-               ("sen_support", "SEN support top-up")]
+    SOURCES = [
+        ("plan", "EHC plan sections F and I"),
+        ("panel", "Panel decision"),
+        ("sen_support", "SEN support top-up"),
+    ]
     package = models.UUIDField(db_index=True)
     version = models.PositiveIntegerField(default=1)
     # A child's record removed (erasure, or the demo replaced) takes its packages with it.
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="funding_commitments")
-    establishment = models.ForeignKey("establishments.Establishment", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="funding_commitments")
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="funding_commitments",
+    )
     setting_type = models.CharField(max_length=24, choices=SETTING_CHOICES)
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="commitments")
     source = models.CharField(max_length=12, choices=SOURCES)
     source_reference = models.CharField(max_length=200, blank=True)
     # The placement panel's decision behind this version (funding/flows.py commit_panel_decision), carried forward
     # by later versions; the budget line's drill-down links to it.
-    panel_item = models.ForeignKey("panels.AgendaItem", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    panel_item = models.ForeignKey(
+        "panels.AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     band = models.ForeignKey(Band, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     costed_provision = models.JSONField(default=list, blank=True)
@@ -163,18 +182,31 @@ class Commitment(models.Model):
         ordering = ["package", "version"]
         constraints = [
             models.UniqueConstraint(fields=["package", "version"], name="commitment_package_version"),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                                   name="commitment_dates"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="commitment_dates"
+            ),
         ]
         indexes = [models.Index(fields=["line", "start"]), models.Index(fields=["establishment", "start"])]
 
     def snapshot(self) -> dict:
-        return {"package": str(self.package), "version": self.version, "child": self.child_id,
-                "setting_type": self.setting_type, "line": self.line.code, "band": self.band.code if self.band else None,
-                "start": self.start, "end": self.end, "effective_from": self.effective_from,
-                "annual_fee": self.annual_fee, "residential_annual": self.residential_annual,
-                "transport_annual": self.transport_annual, "attendance": self.attendance,
-                "costed_provision": self.costed_provision, "source": self.source, "panel_item": self.panel_item_id}
+        return {
+            "package": str(self.package),
+            "version": self.version,
+            "child": self.child_id,
+            "setting_type": self.setting_type,
+            "line": self.line.code,
+            "band": self.band.code if self.band else None,
+            "start": self.start,
+            "end": self.end,
+            "effective_from": self.effective_from,
+            "annual_fee": self.annual_fee,
+            "residential_annual": self.residential_annual,
+            "transport_annual": self.transport_annual,
+            "attendance": self.attendance,
+            "costed_provision": self.costed_provision,
+            "source": self.source,
+            "panel_item": self.panel_item_id,
+        }
 
 
 class Budget(models.Model):
@@ -204,8 +236,9 @@ class Actual(models.Model):
     period = models.PositiveSmallIntegerField(help_text="month of the financial year: 1 April ... 12 March")
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="actuals")
     setting_type = models.CharField(max_length=24, choices=SETTING_CHOICES, blank=True)
-    establishment = models.ForeignKey("establishments.Establishment", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+    establishment = models.ForeignKey(
+        "establishments.Establishment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     amount = models.DecimalField(**MONEY)
     reference = models.CharField(max_length=100, blank=True)
@@ -230,8 +263,9 @@ class TopUpApplication(models.Model):
 
     STATUSES = [("submitted", "Waiting for panel"), ("agreed", "Agreed"), ("refused", "Refused")]
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="top_up_applications")
-    establishment = models.ForeignKey("establishments.Establishment", on_delete=models.CASCADE,
-                                      related_name="top_up_applications")
+    establishment = models.ForeignKey(
+        "establishments.Establishment", on_delete=models.CASCADE, related_name="top_up_applications"
+    )
     area = models.ForeignKey(AreaOfNeed, on_delete=models.PROTECT, related_name="+")
     band = models.ForeignKey(Band, on_delete=models.PROTECT, related_name="+")
     start = models.DateField()

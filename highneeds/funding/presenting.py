@@ -16,8 +16,20 @@ from .queries import council_table, monthly_pence
 
 ZERO = Decimal(0)
 OVERRIDE_LAST_YEAR = 2027  # the statutory override runs to 31 March 2028, the end of 2027-28 (DOMAIN.md s.6)
-MONTHS = ["April", "May", "June", "July", "August", "September", "October", "November", "December", "January",
-          "February", "March"]
+MONTHS = [
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "January",
+    "February",
+    "March",
+]
 
 
 def gbp(value: Decimal | None) -> str:
@@ -63,8 +75,11 @@ def monitoring(year: int) -> dict:
     lines, totals = [], defaultdict(lambda: ZERO)
     for line in BudgetLine.objects.all():
         mask = table["line_id"] == line.pk
-        figures = {"budget": budgets.get(line.pk, ZERO), "committed": _pounds(table["high_needs"][mask].sum()),
-                   "paid": paid[line.pk]}
+        figures = {
+            "budget": budgets.get(line.pk, ZERO),
+            "committed": _pounds(table["high_needs"][mask].sum()),
+            "paid": paid[line.pk],
+        }
         if mask.any():
             remaining = _pounds(monthly[mask, last_period:].sum())
         else:  # a line with no packages (central services, say): its budget for the months not yet paid
@@ -74,25 +89,48 @@ def monitoring(year: int) -> dict:
         figures["uncommitted"] = figures["budget"] - figures["committed"]  # the S151 view: budget not yet committed
         for k, v in figures.items():
             totals[k] += v
-        lines.append({"code": line.code, "name": line.name, **{k: gbp(v) for k, v in figures.items()},
-                      "overspend": figures["variance"] > 0})
+        lines.append(
+            {
+                "code": line.code,
+                "name": line.name,
+                **{k: gbp(v) for k, v in figures.items()},
+                "overspend": figures["variance"] > 0,
+            }
+        )
     settings = []
     for setting_type in sorted(set(table["setting_type"])):
         mask = table["setting_type"] == setting_type
-        settings.append({"setting": SETTING_LABELS[setting_type], "children": f'{len(set(table["child_id"][mask])):,}',
-                         "raw": _pounds(table["high_needs"][mask].sum())})
+        settings.append(
+            {
+                "setting": SETTING_LABELS[setting_type],
+                "children": f"{len(set(table['child_id'][mask])):,}",
+                "raw": _pounds(table["high_needs"][mask].sum()),
+            }
+        )
     settings.sort(key=lambda s: -s["raw"])
     month_committed = monthly.sum(axis=0) if len(table["lo"]) else [0] * 12
     budget_total = totals["budget"]
     return {
-        "year": year, "label": fy_label(year), "lines": lines,
-        "totals": {k: gbp(v) for k, v in totals.items()}, "raw": dict(totals),
+        "year": year,
+        "label": fy_label(year),
+        "lines": lines,
+        "totals": {k: gbp(v) for k, v in totals.items()},
+        "raw": dict(totals),
         "last_period": MONTHS[last_period - 1] if last_period else None,
-        "settings": [{"setting": s["setting"], "children": s["children"], "committed": gbp(s["raw"])}
-                     for s in settings],
-        "months": [{"month": MONTHS[i], "budget": gbp(budget_total / 12), "committed": gbp(_pounds(month_committed[i])),
-                    "paid": gbp(paid_month[i + 1]) if i + 1 <= last_period else ""} for i in range(12)],
-        "packages": len(table["lo"]), "packages_text": f'{len(table["lo"]):,}',
+        "settings": [
+            {"setting": s["setting"], "children": s["children"], "committed": gbp(s["raw"])} for s in settings
+        ],
+        "months": [
+            {
+                "month": MONTHS[i],
+                "budget": gbp(budget_total / 12),
+                "committed": gbp(_pounds(month_committed[i])),
+                "paid": gbp(paid_month[i + 1]) if i + 1 <= last_period else "",
+            }
+            for i in range(12)
+        ],
+        "packages": len(table["lo"]),
+        "packages_text": f"{len(table['lo']):,}",
     }
 
 
@@ -103,16 +141,22 @@ def dsg_position(year: int, outturn: Decimal) -> dict:
     cumulative = None if (in_year is None or opening is None) else opening + in_year
     first, last = financial_year_bounds(year)
     return {
-        "year": year, "label": fy_label(year), "allocation": gbp(allocation.high_needs_block) if allocation else None,
-        "source": allocation.source if allocation else "", "outturn": gbp(outturn),
-        "in_year": gbp(in_year) if in_year is not None else None, "in_year_deficit": in_year is not None and in_year < 0,
+        "year": year,
+        "label": fy_label(year),
+        "allocation": gbp(allocation.high_needs_block) if allocation else None,
+        "source": allocation.source if allocation else "",
+        "outturn": gbp(outturn),
+        "in_year": gbp(in_year) if in_year is not None else None,
+        "in_year_deficit": in_year is not None and in_year < 0,
         "opening": gbp(opening) if opening is not None else None,
         "cumulative": gbp(cumulative) if cumulative is not None else None,
         "cumulative_deficit": cumulative is not None and cumulative < 0,
         "override_end": "31 March 2028 (the end of 2027-28)",
         "override_years_left": max(0, OVERRIDE_LAST_YEAR - year),
         "override_ended": year > OVERRIDE_LAST_YEAR,
-        "history": [{"label": fy_label(a.financial_year), "allocation": gbp(a.high_needs_block),
-                     "source": a.source} for a in DsgAllocation.objects.order_by("financial_year")],
+        "history": [
+            {"label": fy_label(a.financial_year), "allocation": gbp(a.high_needs_block), "source": a.source}
+            for a in DsgAllocation.objects.order_by("financial_year")
+        ],
         "period": f"1 April {first.year} to 31 March {last.year}",
     }

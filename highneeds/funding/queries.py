@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
-from django.db import connection
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Q
 
 from highneeds.engine.funding import bulk
@@ -19,8 +19,12 @@ from .models import Band, ChildBand, Commitment, Framework
 
 def framework_in_force(code: str, on: date) -> Framework | None:
     """The latest version of `code` in effect on `on`."""
-    return (Framework.objects.filter(code=code, effective_from__lte=on)
-            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on)).order_by("-version").first())
+    return (
+        Framework.objects.filter(code=code, effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-version")
+        .first()
+    )
 
 
 def engine_bands(framework: Framework) -> dict:
@@ -34,15 +38,21 @@ def engine_lookup(code: str, on: date):
 
 
 def band_history(child) -> list[ChildBand]:
-    return list(ChildBand.objects.filter(child=child).select_related("framework", "area", "band", "recorded_by")
-                .order_by("framework__code", "area__order", "-effective_from", "-pk"))
+    return list(
+        ChildBand.objects.filter(child=child)
+        .select_related("framework", "area", "band", "recorded_by")
+        .order_by("framework__code", "area__order", "-effective_from", "-pk")
+    )
 
 
 def current_bands(child, framework: Framework, on: date) -> dict[int, ChildBand]:
     """area id -> the band in force on `on` for that area."""
     out: dict[int, ChildBand] = {}
-    rows = (ChildBand.objects.filter(child=child, framework=framework, effective_from__lte=on)
-            .select_related("area", "band").order_by("area_id", "-effective_from", "-pk"))
+    rows = (
+        ChildBand.objects.filter(child=child, framework=framework, effective_from__lte=on)
+        .select_related("area", "band")
+        .order_by("area_id", "-effective_from", "-pk")
+    )
     for row in rows:
         out.setdefault(row.area_id, row)
     return out
@@ -63,14 +73,17 @@ def open_commitments(child, *, on: date, framework: Framework | None = None) -> 
     latest = {}
     for c in Commitment.objects.filter(child=child).order_by("package", "version"):
         latest[c.package] = c
-    return [c for c in latest.values() if (c.end is None or c.end >= on)
-            and (framework is None or c.framework_id == framework.pk)]
+    return [
+        c
+        for c in latest.values()
+        if (c.end is None or c.end >= on) and (framework is None or c.framework_id == framework.pk)
+    ]
 
 
 @dataclass(frozen=True)
 class Priced:
     commitment: Commitment
-    start: date          # the window this version is in force inside the year
+    start: date  # the window this version is in force inside the year
     end: date
     pricing: pricing_engine.Pricing
 
@@ -90,19 +103,35 @@ def windows(versions: list[Commitment], year: int) -> list[tuple[Commitment, dat
 
 
 def engine_terms(c: Commitment) -> pricing_engine.Terms:
-    return pricing_engine.Terms(c.setting_type, c.start, c.end, c.attendance, {
-        "place": c.place_annual, "school_contribution": c.contribution_annual, "top_up": c.top_up_annual,
-        "fee": c.annual_fee, "residential": c.residential_annual, "transport": c.transport_annual})
+    return pricing_engine.Terms(
+        c.setting_type,
+        c.start,
+        c.end,
+        c.attendance,
+        {
+            "place": c.place_annual,
+            "school_contribution": c.contribution_annual,
+            "top_up": c.top_up_annual,
+            "fee": c.annual_fee,
+            "residential": c.residential_annual,
+            "transport": c.transport_annual,
+        },
+    )
 
 
 def priced_commitments(year: int, queryset=None) -> list[Priced]:
     """Every commitment version in force during the year with its price for its window."""
     first, last = pricing_engine.financial_year_bounds(year)
-    qs = (queryset if queryset is not None else Commitment.objects.all()).filter(start__lte=last).filter(
-        Q(end__isnull=True) | Q(end__gte=first))
+    qs = (
+        (queryset if queryset is not None else Commitment.objects.all())
+        .filter(start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+    )
     versions = list(qs.select_related("child", "establishment", "line", "band").order_by("package", "version"))
-    return [Priced(c, lo, hi, pricing_engine.price_terms(engine_terms(c), year, start=lo, end=hi))
-            for c, lo, hi in windows(versions, year)]
+    return [
+        Priced(c, lo, hi, pricing_engine.price_terms(engine_terms(c), year, start=lo, end=hi))
+        for c, lo, hi in windows(versions, year)
+    ]
 
 
 def committed_by_setting(year: int) -> dict[str, dict]:
@@ -117,9 +146,11 @@ def committed_by_setting(year: int) -> dict[str, dict]:
     for setting_type in sorted(set(table["setting_type"])):
         mask = table["setting_type"] == setting_type
         days = int((table["hi"][mask] - table["lo"][mask] + 1).sum())
-        out[setting_type] = {"children": len(np.unique(table["child_id"][mask])),
-                             "child_years": days / year_days,
-                             "high_needs": Decimal(int(table["high_needs"][mask].sum())) / 100}
+        out[setting_type] = {
+            "children": len(np.unique(table["child_id"][mask])),
+            "child_years": days / year_days,
+            "high_needs": Decimal(int(table["high_needs"][mask].sum())) / 100,
+        }
     return out
 
 
@@ -127,9 +158,23 @@ def committed_by_setting(year: int) -> dict[str, dict]:
 # The same, for whole councils at once: numpy columns and integer pence (engine.funding.bulk agrees with the
 # Decimal engine to the penny), for the overview, the DSG position and the planning seam.
 
-TABLE_FIELDS = ("package", "version", "effective_from", "start", "end", "line_id", "setting_type", "child_id",
-                "place_annual", "contribution_annual", "top_up_annual", "annual_fee", "residential_annual",
-                "transport_annual", "attendance")
+TABLE_FIELDS = (
+    "package",
+    "version",
+    "effective_from",
+    "start",
+    "end",
+    "line_id",
+    "setting_type",
+    "child_id",
+    "place_annual",
+    "contribution_annual",
+    "top_up_annual",
+    "annual_fee",
+    "residential_annual",
+    "transport_annual",
+    "attendance",
+)
 
 
 def _ordinal(value) -> int | None:
@@ -166,8 +211,11 @@ def priced_table(year: int, queryset=None) -> dict[str, np.ndarray]:
     Reads raw rows (the queryset's own SQL, without Django's per-value converters): this is the overview's hot path.
     """
     first, last = pricing_engine.financial_year_bounds(year)
-    qs = (queryset if queryset is not None else Commitment.objects.all()).filter(start__lte=last).filter(
-        Q(end__isnull=True) | Q(end__gte=first))
+    qs = (
+        (queryset if queryset is not None else Commitment.objects.all())
+        .filter(start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+    )
     sql, params = qs.order_by("package", "version").values_list(*TABLE_FIELDS).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -190,11 +238,21 @@ def priced_table(year: int, queryset=None) -> dict[str, np.ndarray]:
         return np.array([_scaled(r[i], 100) for r in kept], dtype=np.int64)
 
     attendance = np.array([_scaled(r[14], 10_000) for r in kept], dtype=np.int64)
-    out = {"line_id": np.array([r[5] for r in kept], dtype=np.int64),
-           "setting_type": np.array([r[6] for r in kept], dtype=object),
-           "child_id": np.array([r[7] for r in kept], dtype=np.int64), "lo": lo_a, "hi": hi_a}
-    for name, i, scaled in (("place", 8, False), ("school_contribution", 9, False), ("top_up", 10, True),
-                            ("fee", 11, True), ("residential", 12, True), ("transport", 13, False)):
+    out = {
+        "line_id": np.array([r[5] for r in kept], dtype=np.int64),
+        "setting_type": np.array([r[6] for r in kept], dtype=object),
+        "child_id": np.array([r[7] for r in kept], dtype=np.int64),
+        "lo": lo_a,
+        "hi": hi_a,
+    }
+    for name, i, scaled in (
+        ("place", 8, False),
+        ("school_contribution", 9, False),
+        ("top_up", 10, True),
+        ("fee", 11, True),
+        ("residential", 12, True),
+        ("transport", 13, False),
+    ):
         out[name] = bulk.prorate_pence(pence(i), days, year_days, attendance if scaled else bulk.FULL_TIME_BP)
     out["high_needs"] = out["place"] + out["top_up"] + out["fee"] + out["residential"]
     return out
@@ -216,11 +274,25 @@ def monthly_pence(table: dict[str, np.ndarray], year: int) -> np.ndarray:
 
 def framework_definition(framework: Framework) -> dict:
     """A framework version as JSON (to copy, change and install as the next version)."""
-    return {"code": framework.code, "version": framework.version, "name": framework.name, "kind": framework.kind,
-            "effective_from": framework.effective_from.isoformat(),
-            "effective_to": framework.effective_to.isoformat() if framework.effective_to else None,
-            "description": framework.description, "source": framework.source,
-            "areas": [{"code": a.code, "name": a.name} for a in framework.areas.all()],
-            "bands": [{"code": b.code, "name": b.name, "descriptors": b.descriptors, "provision": b.provision,
-                       "top_up": None if b.top_up is None else str(b.top_up), "prices": b.prices}
-                      for b in framework.bands.all()]}
+    return {
+        "code": framework.code,
+        "version": framework.version,
+        "name": framework.name,
+        "kind": framework.kind,
+        "effective_from": framework.effective_from.isoformat(),
+        "effective_to": framework.effective_to.isoformat() if framework.effective_to else None,
+        "description": framework.description,
+        "source": framework.source,
+        "areas": [{"code": a.code, "name": a.name} for a in framework.areas.all()],
+        "bands": [
+            {
+                "code": b.code,
+                "name": b.name,
+                "descriptors": b.descriptors,
+                "provision": b.provision,
+                "top_up": None if b.top_up is None else str(b.top_up),
+                "prices": b.prices,
+            }
+            for b in framework.bands.all()
+        ],
+    }

@@ -36,21 +36,43 @@ from .models import (
 )
 
 # What a commitment version carries forward when it is revised.
-TERMS = ("child_id", "establishment_id", "setting_type", "line_id", "source", "source_reference", "panel_item_id",
-         "framework_id", "band_id", "costed_provision", "annual_fee", "residential_annual", "transport_annual", "attendance", "start",
-         "end")
+TERMS = (
+    "child_id",
+    "establishment_id",
+    "setting_type",
+    "line_id",
+    "source",
+    "source_reference",
+    "panel_item_id",
+    "framework_id",
+    "band_id",
+    "costed_provision",
+    "annual_fee",
+    "residential_annual",
+    "transport_annual",
+    "attendance",
+    "start",
+    "end",
+)
 
 
 def _user(actor):
     return None if getattr(actor, "is_system", False) else actor
 
 
-def _engine_terms(*, setting_type, start, end, band, costed_provision, annual_fee, residential_annual,
-                  transport_annual, attendance) -> pricing.Terms:
+def _engine_terms(
+    *, setting_type, start, end, band, costed_provision, annual_fee, residential_annual, transport_annual, attendance
+) -> pricing.Terms:
     """The engine's annual terms for a commitment, or a ValidationError naming the form's fields."""
-    package = {"setting_type": setting_type, "start": start, "end": end, "annual_fee": annual_fee,
-               "residential_annual": residential_annual, "transport_annual": transport_annual,
-               "attendance": attendance}
+    package = {
+        "setting_type": setting_type,
+        "start": start,
+        "end": end,
+        "annual_fee": annual_fee,
+        "residential_annual": residential_annual,
+        "transport_annual": transport_annual,
+        "attendance": attendance,
+    }
     if costed_provision:
         package["costed_provision"] = costed_provision
     if band is not None:
@@ -68,34 +90,76 @@ def _field(error: str) -> str:
 
 
 @service
-def create_commitment(*, actor, child: Child, setting_type: str, start: date, source: str, establishment=None,
-                      end: date | None = None, band: Band | None = None, costed_provision=None,
-                      annual_fee=0, residential_annual=0, transport_annual=0, attendance=1,
-                      source_reference: str = "", reason: str = "", panel_item=None) -> Commitment:
+def create_commitment(
+    *,
+    actor,
+    child: Child,
+    setting_type: str,
+    start: date,
+    source: str,
+    establishment=None,
+    end: date | None = None,
+    band: Band | None = None,
+    costed_provision=None,
+    annual_fee=0,
+    residential_annual=0,
+    transport_annual=0,
+    attendance=1,
+    source_reference: str = "",
+    reason: str = "",
+    panel_item=None,
+) -> Commitment:
     """An agreed package becomes a commitment (version 1) against its section 251 line."""
     require(actor, "funding.manage_commitments")
     if source not in dict(Commitment.SOURCES):
         raise ValidationError({"source": "Choose where the package was agreed"})
-    terms = _engine_terms(setting_type=setting_type, start=start, end=end, band=band,
-                          costed_provision=costed_provision, annual_fee=annual_fee,
-                          residential_annual=residential_annual, transport_annual=transport_annual,
-                          attendance=attendance)
+    terms = _engine_terms(
+        setting_type=setting_type,
+        start=start,
+        end=end,
+        band=band,
+        costed_provision=costed_provision,
+        annual_fee=annual_fee,
+        residential_annual=residential_annual,
+        transport_annual=transport_annual,
+        attendance=attendance,
+    )
     commitment = Commitment.objects.create(
-        package=uuid.uuid4(), version=1, child=child, establishment=establishment, setting_type=setting_type,
-        line=lines.line_for(setting_type, establishment, source), source=source, source_reference=source_reference,
+        package=uuid.uuid4(),
+        version=1,
+        child=child,
+        establishment=establishment,
+        setting_type=setting_type,
+        line=lines.line_for(setting_type, establishment, source),
+        source=source,
+        source_reference=source_reference,
         panel_item=panel_item,
-        framework=band.framework if band else None, band=band, costed_provision=costed_provision or [],
-        annual_fee=terms.annual["fee"], residential_annual=terms.annual["residential"],
-        transport_annual=terms.annual["transport"], attendance=terms.attendance, start=start, end=end,
-        effective_from=start, reason=reason, created_by=_user(actor), **_annuals(terms))
-    log.record(actor=actor, action="funding.commitment_create", obj=commitment, child=child,
-               after=commitment.snapshot())
+        framework=band.framework if band else None,
+        band=band,
+        costed_provision=costed_provision or [],
+        annual_fee=terms.annual["fee"],
+        residential_annual=terms.annual["residential"],
+        transport_annual=terms.annual["transport"],
+        attendance=terms.attendance,
+        start=start,
+        end=end,
+        effective_from=start,
+        reason=reason,
+        created_by=_user(actor),
+        **_annuals(terms),
+    )
+    log.record(
+        actor=actor, action="funding.commitment_create", obj=commitment, child=child, after=commitment.snapshot()
+    )
     return commitment
 
 
 def _annuals(terms: pricing.Terms) -> dict:
-    return {"place_annual": terms.annual["place"], "contribution_annual": terms.annual["school_contribution"],
-            "top_up_annual": terms.annual["top_up"]}
+    return {
+        "place_annual": terms.annual["place"],
+        "contribution_annual": terms.annual["school_contribution"],
+        "top_up_annual": terms.annual["top_up"],
+    }
 
 
 @service
@@ -104,41 +168,93 @@ def revise_commitment(*, actor, commitment: Commitment, effective_from: date, re
     require(actor, "funding.manage_commitments")
     latest = Commitment.objects.filter(package=commitment.package).order_by("-version").first()
     if latest.pk != commitment.pk:
-        raise ValidationError({"effective_from": f"This package has changed since (now version {latest.version}): "
-                                                 "start again from the current version"})
+        raise ValidationError(
+            {
+                "effective_from": f"This package has changed since (now version {latest.version}): "
+                "start again from the current version"
+            }
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the package changes"})
-    unknown = set(changes) - {"band", "setting_type", "establishment", "costed_provision", "annual_fee",
-                              "residential_annual", "transport_annual", "attendance", "end", "source_reference",
-                              "panel_item"}
+    unknown = set(changes) - {
+        "band",
+        "setting_type",
+        "establishment",
+        "costed_provision",
+        "annual_fee",
+        "residential_annual",
+        "transport_annual",
+        "attendance",
+        "end",
+        "source_reference",
+        "panel_item",
+    }
     if unknown:
         raise ValidationError({"__all__": f"Cannot change {', '.join(sorted(unknown))}"})
     end = changes.get("end", latest.end)
     if effective_from < latest.effective_from or (end and effective_from > end + timedelta(days=1)):
-        raise ValidationError({"effective_from": f"The change must take effect between "
-                                                 f"{latest.effective_from:%d %B %Y} and the package's end"})
+        raise ValidationError(
+            {
+                "effective_from": f"The change must take effect between "
+                f"{latest.effective_from:%d %B %Y} and the package's end"
+            }
+        )
     values = {name: getattr(latest, name) for name in TERMS}
-    values.update({f"{k}_id" if k in ("band", "establishment", "panel_item") else k: (v.pk if hasattr(v, "pk") else v)
-                   for k, v in changes.items()})
+    values.update(
+        {
+            f"{k}_id" if k in ("band", "establishment", "panel_item") else k: (v.pk if hasattr(v, "pk") else v)
+            for k, v in changes.items()
+        }
+    )
     band = Band.objects.select_related("framework").get(pk=values["band_id"]) if values["band_id"] else None
     establishment = latest.establishment if "establishment" not in changes else changes["establishment"]
-    terms = _engine_terms(setting_type=values["setting_type"], start=latest.start, end=values["end"], band=band,
-                          costed_provision=values["costed_provision"], annual_fee=values["annual_fee"],
-                          residential_annual=values["residential_annual"],
-                          transport_annual=values["transport_annual"], attendance=values["attendance"])
-    values.update(framework_id=band.framework_id if band else None,
-                  line_id=lines.line_for(values["setting_type"], establishment, values["source"]).pk)
-    new = Commitment.objects.create(package=latest.package, version=latest.version + 1,
-                                    effective_from=effective_from, reason=reason, created_by=_user(actor),
-                                    **values, **_annuals(terms))
-    log.record(actor=actor, action="funding.commitment_revise", obj=new, child=new.child,
-               before=latest.snapshot(), after=new.snapshot())
+    terms = _engine_terms(
+        setting_type=values["setting_type"],
+        start=latest.start,
+        end=values["end"],
+        band=band,
+        costed_provision=values["costed_provision"],
+        annual_fee=values["annual_fee"],
+        residential_annual=values["residential_annual"],
+        transport_annual=values["transport_annual"],
+        attendance=values["attendance"],
+    )
+    values.update(
+        framework_id=band.framework_id if band else None,
+        line_id=lines.line_for(values["setting_type"], establishment, values["source"]).pk,
+    )
+    new = Commitment.objects.create(
+        package=latest.package,
+        version=latest.version + 1,
+        effective_from=effective_from,
+        reason=reason,
+        created_by=_user(actor),
+        **values,
+        **_annuals(terms),
+    )
+    log.record(
+        actor=actor,
+        action="funding.commitment_revise",
+        obj=new,
+        child=new.child,
+        before=latest.snapshot(),
+        after=new.snapshot(),
+    )
     return new
 
 
 @service
-def set_child_band(*, actor, child: Child, band: Band, area: AreaOfNeed, effective_from: date, evidence: str,
-                   decided_by: str, decision_reference: str = "") -> ChildBand:
+def set_child_band(
+    *,
+    actor,
+    child: Child,
+    band: Band,
+    area: AreaOfNeed,
+    effective_from: date,
+    evidence: str,
+    decided_by: str,
+    decision_reference: str = "",
+) -> ChildBand:
     """Record a child's band in one area of need from a date. The child's open commitments priced under the same
     framework follow it: each gets a new version from that date when its funding band changes."""
     require(actor, "funding.set_bands", child)
@@ -153,19 +269,40 @@ def set_child_band(*, actor, child: Child, band: Band, area: AreaOfNeed, effecti
         errors["decision_reference"] = "Enter the panel meeting and date"
     if errors:
         raise ValidationError(errors)
-    row = ChildBand.objects.create(child=child, framework=band.framework, area=area, band=band,
-                                   effective_from=effective_from, evidence=evidence.strip(), decided_by=decided_by,
-                                   decision_reference=decision_reference.strip(), recorded_by=_user(actor))
-    log.record(actor=actor, action="funding.band_set", obj=row, child=child,
-               after={"framework": band.framework.code, "area": area.code, "band": band.code,
-                      "effective_from": effective_from, "decided_by": decided_by})
+    row = ChildBand.objects.create(
+        child=child,
+        framework=band.framework,
+        area=area,
+        band=band,
+        effective_from=effective_from,
+        evidence=evidence.strip(),
+        decided_by=decided_by,
+        decision_reference=decision_reference.strip(),
+        recorded_by=_user(actor),
+    )
+    log.record(
+        actor=actor,
+        action="funding.band_set",
+        obj=row,
+        child=child,
+        after={
+            "framework": band.framework.code,
+            "area": area.code,
+            "band": band.code,
+            "effective_from": effective_from,
+            "decided_by": decided_by,
+        },
+    )
     funding_band = queries.funding_band(child, band.framework, effective_from)
     for current in queries.open_commitments(child, on=effective_from, framework=band.framework):
         if current.band_id != funding_band.pk:
-            revise_commitment(actor=actor, commitment=current, effective_from=max(effective_from,
-                                                                                  current.effective_from),
-                              reason=f"Band changed to {funding_band.name} ({area.name}): "
-                                     f"{decision_reference or decided_by}", band=funding_band)
+            revise_commitment(
+                actor=actor,
+                commitment=current,
+                effective_from=max(effective_from, current.effective_from),
+                reason=f"Band changed to {funding_band.name} ({area.name}): {decision_reference or decided_by}",
+                band=funding_band,
+            )
     return row
 
 
@@ -175,20 +312,35 @@ def set_budget(*, actor, financial_year: int, line: BudgetLine, amount: Decimal)
     if amount < 0:
         raise ValidationError({"amount": "The budget must not be negative"})
     budget, _ = Budget.objects.update_or_create(financial_year=financial_year, line=line, defaults={"amount": amount})
-    log.record(actor=actor, action="funding.budget_set", obj=budget,
-               after={"financial_year": financial_year, "line": line.code, "amount": amount})
+    log.record(
+        actor=actor,
+        action="funding.budget_set",
+        obj=budget,
+        after={"financial_year": financial_year, "line": line.code, "amount": amount},
+    )
     return budget
 
 
 @service
-def set_dsg_allocation(*, actor, financial_year: int, high_needs_block: Decimal, opening_balance=None,
-                       source: str) -> DsgAllocation:
+def set_dsg_allocation(
+    *, actor, financial_year: int, high_needs_block: Decimal, opening_balance=None, source: str
+) -> DsgAllocation:
     require(actor, "funding.manage_budget")
-    row, _ = DsgAllocation.objects.update_or_create(financial_year=financial_year, defaults={
-        "high_needs_block": high_needs_block, "opening_balance": opening_balance, "source": source})
-    log.record(actor=actor, action="funding.dsg_set", obj=row,
-               after={"financial_year": financial_year, "high_needs_block": high_needs_block,
-                      "opening_balance": opening_balance, "source": source})
+    row, _ = DsgAllocation.objects.update_or_create(
+        financial_year=financial_year,
+        defaults={"high_needs_block": high_needs_block, "opening_balance": opening_balance, "source": source},
+    )
+    log.record(
+        actor=actor,
+        action="funding.dsg_set",
+        obj=row,
+        after={
+            "financial_year": financial_year,
+            "high_needs_block": high_needs_block,
+            "opening_balance": opening_balance,
+            "source": source,
+        },
+    )
     return row
 
 
@@ -208,11 +360,14 @@ def import_dsg_allocations(*, actor, la_code: str) -> int:
         year = int(r["financial_year"][:4])
         scale = Decimal(1_000_000) if "million" in r["units"] else Decimal(1)  # 2019-20 is in £ millions
         amount = (Decimal(r["high_needs_block_after"]) * scale).quantize(Decimal("1"))
-        set_dsg_allocation(actor=actor, financial_year=year, high_needs_block=amount,
-                           opening_balance=getattr(DsgAllocation.objects.filter(financial_year=year).first(),
-                                                   "opening_balance", None),
-                           source=f"DfE DSG allocations {r['financial_year']}, high needs block after deductions "
-                                  f"(dsg_allocations_summary, OGL v3.0)")
+        set_dsg_allocation(
+            actor=actor,
+            financial_year=year,
+            high_needs_block=amount,
+            opening_balance=getattr(DsgAllocation.objects.filter(financial_year=year).first(), "opening_balance", None),
+            source=f"DfE DSG allocations {r['financial_year']}, high needs block after deductions "
+            f"(dsg_allocations_summary, OGL v3.0)",
+        )
     return len(rows)
 
 
@@ -242,8 +397,12 @@ def import_actuals(*, actor, financial_year: int, filename: str, content: bytes,
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ACTUALS_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValidationError({"file": f"The file has no {', '.join(missing)} column (needs period, line, amount; "
-                                       f"optional setting_type, urn, child_id, reference)"})
+        raise ValidationError(
+            {
+                "file": f"The file has no {', '.join(missing)} column (needs period, line, amount; "
+                f"optional setting_type, urn, child_id, reference)"
+            }
+        )
     known_lines = {line.code: line for line in BudgetLine.objects.all()}
     from highneeds.establishments.models import Establishment
 
@@ -279,21 +438,38 @@ def import_actuals(*, actor, financial_year: int, filename: str, content: bytes,
                 errors.append(f"{where}, child_id: no child {child_id!r}")
         if amount is not None:
             total += amount
-        payments.append(dict(period=int(period) if period.isdigit() else 0, line=line, setting_type=setting_type,
-                             establishment=establishment, child=child, amount=amount,
-                             reference=(row.get("reference") or "").strip()[:100]))
+        payments.append(
+            dict(
+                period=int(period) if period.isdigit() else 0,
+                line=line,
+                setting_type=setting_type,
+                establishment=establishment,
+                child=child,
+                amount=amount,
+                reference=(row.get("reference") or "").strip()[:100],
+            )
+        )
     if not payments:
         errors.append("The file has no payment rows")
     if not errors and total != control:
         errors.append(f"The rows add up to {total:,.2f}, not the control total {control:,.2f}: nothing was imported")
     if errors:
         raise ValidationError(errors)
-    batch = ActualsBatch.objects.create(financial_year=financial_year, filename=filename[:200], sha256=digest,
-                                        control_total=control, rows=len(payments), imported_by=_user(actor))
+    batch = ActualsBatch.objects.create(
+        financial_year=financial_year,
+        filename=filename[:200],
+        sha256=digest,
+        control_total=control,
+        rows=len(payments),
+        imported_by=_user(actor),
+    )
     Actual.objects.bulk_create(Actual(batch=batch, financial_year=financial_year, **p) for p in payments)
-    log.record(actor=actor, action="funding.actuals_import", obj=batch,
-               after={"financial_year": financial_year, "rows": len(payments), "control_total": control,
-                      "filename": filename})
+    log.record(
+        actor=actor,
+        action="funding.actuals_import",
+        obj=batch,
+        after={"financial_year": financial_year, "rows": len(payments), "control_total": control, "filename": filename},
+    )
     return batch
 
 
@@ -304,17 +480,50 @@ def export_commitments(*, actor, financial_year: int) -> str:
     out = io.StringIO()
     writer = spreadsheets.csv_writer(out)
     names = [n for n, *_ in pricing.COMPONENTS]
-    writer.writerow(["package", "version", "child_id", "child", "setting", "urn", "setting_type", "line", "source",
-                     "band", "from", "to", "days", *names, "high_needs_total"])
+    writer.writerow(
+        [
+            "package",
+            "version",
+            "child_id",
+            "child",
+            "setting",
+            "urn",
+            "setting_type",
+            "line",
+            "source",
+            "band",
+            "from",
+            "to",
+            "days",
+            *names,
+            "high_needs_total",
+        ]
+    )
     priced = queries.priced_commitments(financial_year)
     for p in priced:
         c = p.commitment
-        writer.writerow([c.package, c.version, c.child_id, c.child.full_name, c.establishment.name if c.establishment
-                         else "", c.establishment.urn if c.establishment else "", c.setting_type, c.line.code,
-                         c.source, c.band.code if c.band else "", p.start, p.end, p.pricing.days,
-                         *[pricing.money(p.pricing.amount(n)) for n in names], pricing.money(p.pricing.high_needs_total)])
-    log.record(actor=actor, action="funding.commitments_export",
-               after={"financial_year": financial_year, "rows": len(priced)})
+        writer.writerow(
+            [
+                c.package,
+                c.version,
+                c.child_id,
+                c.child.full_name,
+                c.establishment.name if c.establishment else "",
+                c.establishment.urn if c.establishment else "",
+                c.setting_type,
+                c.line.code,
+                c.source,
+                c.band.code if c.band else "",
+                p.start,
+                p.end,
+                p.pricing.days,
+                *[pricing.money(p.pricing.amount(n)) for n in names],
+                pricing.money(p.pricing.high_needs_total),
+            ]
+        )
+    log.record(
+        actor=actor, action="funding.commitments_export", after={"financial_year": financial_year, "rows": len(priced)}
+    )
     return out.getvalue()
 
 
@@ -323,8 +532,9 @@ def export_commitments(*, actor, financial_year: int) -> str:
 
 
 @service
-def apply_for_top_up(*, actor, child: Child, establishment, area: AreaOfNeed, band: Band, start: date,
-                     evidence: str) -> TopUpApplication:
+def apply_for_top_up(
+    *, actor, child: Child, establishment, area: AreaOfNeed, band: Band, start: date, evidence: str
+) -> TopUpApplication:
     require(actor, "funding.apply_top_up", child)
     errors = {}
     if child.sen_status != "K":
@@ -339,16 +549,29 @@ def apply_for_top_up(*, actor, child: Child, establishment, area: AreaOfNeed, ba
         errors["evidence"] = "Enter the evidence against the band's descriptors"
     if errors:
         raise ValidationError(errors)
-    application = TopUpApplication.objects.create(child=child, establishment=establishment, area=area, band=band,
-                                                  start=start, evidence=evidence.strip(), applied_by=_user(actor))
-    log.record(actor=actor, action="funding.top_up_apply", obj=application, child=child,
-               after={"band": band.code, "area": area.code, "start": start, "establishment": establishment.pk})
+    application = TopUpApplication.objects.create(
+        child=child,
+        establishment=establishment,
+        area=area,
+        band=band,
+        start=start,
+        evidence=evidence.strip(),
+        applied_by=_user(actor),
+    )
+    log.record(
+        actor=actor,
+        action="funding.top_up_apply",
+        obj=application,
+        child=child,
+        after={"band": band.code, "area": area.code, "start": start, "establishment": establishment.pk},
+    )
     return application
 
 
 @service
-def decide_top_up(*, actor, application: TopUpApplication, agree: bool, decision_reference: str,
-                  reasons: str = "") -> TopUpApplication:
+def decide_top_up(
+    *, actor, application: TopUpApplication, agree: bool, decision_reference: str, reasons: str = ""
+) -> TopUpApplication:
     """The panel's decision. Agreed: the band is recorded (decided by the panel) and the package committed."""
     require(actor, "funding.decide_top_ups")
     application = TopUpApplication.objects.select_for_update().get(pk=application.pk)
@@ -364,17 +587,35 @@ def decide_top_up(*, actor, application: TopUpApplication, agree: bool, decision
     application.decision_reference, application.decision_reasons = decision_reference.strip(), reasons.strip()
     application.decided_by, application.decided_at = _user(actor), timezone.now()
     if agree:
-        set_child_band(actor=actor, child=application.child, band=application.band, area=application.area,
-                       effective_from=application.start, evidence=application.evidence, decided_by="panel",
-                       decision_reference=application.decision_reference)
+        set_child_band(
+            actor=actor,
+            child=application.child,
+            band=application.band,
+            area=application.area,
+            effective_from=application.start,
+            evidence=application.evidence,
+            decided_by="panel",
+            decision_reference=application.decision_reference,
+        )
         application.commitment = create_commitment(
-            actor=actor, child=application.child, establishment=application.establishment,
-            setting_type=lines.setting_type_for(application.establishment), start=application.start,
-            source="sen_support", band=application.band, source_reference=application.decision_reference,
-            reason="SEN support top-up agreed at panel")
+            actor=actor,
+            child=application.child,
+            establishment=application.establishment,
+            setting_type=lines.setting_type_for(application.establishment),
+            start=application.start,
+            source="sen_support",
+            band=application.band,
+            source_reference=application.decision_reference,
+            reason="SEN support top-up agreed at panel",
+        )
     application.save()
-    log.record(actor=actor, action="funding.top_up_decide", obj=application, child=application.child,
-               after={"status": application.status, "decision_reference": application.decision_reference})
+    log.record(
+        actor=actor,
+        action="funding.top_up_decide",
+        obj=application,
+        child=application.child,
+        after={"status": application.status, "decision_reference": application.decision_reference},
+    )
     return application
 
 
@@ -414,8 +655,11 @@ def _framework_errors(definition) -> list[str]:
         seen = set()
         for n, item in enumerate(items):
             where = f"{section}[{n}]"
-            if not isinstance(item, dict) or not str(item.get("code") or "").strip() or not str(
-                    item.get("name") or "").strip():
+            if (
+                not isinstance(item, dict)
+                or not str(item.get("code") or "").strip()
+                or not str(item.get("name") or "").strip()
+            ):
                 errors.append(f"{where}: needs a code and a name")
                 continue
             if item["code"] in seen:
@@ -423,8 +667,9 @@ def _framework_errors(definition) -> list[str]:
             seen.add(item["code"])
             if section == "bands":
                 amounts = [("top_up", item.get("top_up"))] + [
-                    (f"prices.{k}", v) for k, v in (item.get("prices") or {}).items()]
-                for k in (item.get("prices") or {}):
+                    (f"prices.{k}", v) for k, v in (item.get("prices") or {}).items()
+                ]
+                for k in item.get("prices") or {}:
                     if k not in pricing.PLACE_FUNDING:
                         errors.append(f"{where}.prices.{k}: unknown setting type")
                 for name, value in amounts:
@@ -444,11 +689,12 @@ def install_framework(*, actor, definition) -> Framework:
     """Install a framework version. Existing versions are never changed: a change is a higher version."""
     require(actor, "funding.edit_frameworks")
     errors = _framework_errors(definition)
-    if not errors and Framework.objects.filter(code=definition["code"],
-                                               version=definition.get("version", 1)).exists():
+    if not errors and Framework.objects.filter(code=definition["code"], version=definition.get("version", 1)).exists():
         latest = Framework.objects.filter(code=definition["code"]).order_by("-version").first()
-        errors.append(f"version: {definition['code']} version {definition.get('version', 1)} exists; "
-                      f"give version {latest.version + 1}")
+        errors.append(
+            f"version: {definition['code']} version {definition.get('version', 1)} exists; "
+            f"give version {latest.version + 1}"
+        )
     if errors:
         raise ValidationError(errors)
     from .examples import install
@@ -456,4 +702,3 @@ def install_framework(*, actor, definition) -> Framework:
     framework = install(Framework, AreaOfNeed, Band, definition, is_example=bool(definition.get("is_example")))
     log.record(actor=actor, action="funding.framework_install", obj=framework, after=framework.snapshot())
     return framework
-

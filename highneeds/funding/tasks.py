@@ -25,19 +25,35 @@ def problems_of(exc: ValidationError) -> list[str]:
     """Every problem, each naming its field (the rows are named in the messages themselves)."""
     if not hasattr(exc, "error_dict"):
         return exc.messages
-    return [f"{FIELDS.get(field, 'The file') if field != '__all__' else 'The file'}: {message}"
-            for field, messages in exc.message_dict.items() for message in messages]
+    return [
+        f"{FIELDS.get(field, 'The file') if field != '__all__' else 'The file'}: {message}"
+        for field, messages in exc.message_dict.items()
+        for message in messages
+    ]
 
 
 @task()
-def import_actuals_file(content_b64: str, financial_year: int, filename: str, control_total: str,
-                        requested_by: int) -> dict:
+def import_actuals_file(
+    content_b64: str, financial_year: int, filename: str, control_total: str, requested_by: int
+) -> dict:
     actor = User.objects.get(pk=requested_by)
     try:
-        batch = services.import_actuals(actor=actor, financial_year=financial_year, filename=filename,
-                                        content=base64.b64decode(content_b64), control_total=Decimal(control_total))
+        batch = services.import_actuals(
+            actor=actor,
+            financial_year=financial_year,
+            filename=filename,
+            content=base64.b64decode(content_b64),
+            control_total=Decimal(control_total),
+        )
     except ValidationError as exc:  # bad input is a result to show the person, not a failure to retry
-        return {"summary": "Nothing was imported", "problems": problems_of(exc),
-                "url": reverse("funding:actuals"), "link": "Upload a corrected file"}
-    return {"summary": f"Imported {batch.rows} payments totalling {presenting.gbp(batch.control_total)}.",
-            "url": f"{reverse('funding:overview')}?year={batch.financial_year}", "link": "See the year's position"}
+        return {
+            "summary": "Nothing was imported",
+            "problems": problems_of(exc),
+            "url": reverse("funding:actuals"),
+            "link": "Upload a corrected file",
+        }
+    return {
+        "summary": f"Imported {batch.rows} payments totalling {presenting.gbp(batch.control_total)}.",
+        "url": f"{reverse('funding:overview')}?year={batch.financial_year}",
+        "link": "See the year's position",
+    }

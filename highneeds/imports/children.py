@@ -27,8 +27,21 @@ from .csvkit import RowError, RowErrors
 BATCH = 500
 
 CHILD_FIELDS = (
-    "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "ethnicity", "postcode", "upn", "uln",
-    "nhs_number", "responsible_la", "preferred_language", "preferred_contact", "ncy_override", "ncy_override_reason",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "postcode",
+    "upn",
+    "uln",
+    "nhs_number",
+    "responsible_la",
+    "preferred_language",
+    "preferred_contact",
+    "ncy_override",
+    "ncy_override_reason",
 )
 REQUIRED = ("first_name", "last_name", "date_of_birth", "sex", "responsible_la")
 
@@ -36,8 +49,13 @@ CHILDREN_COLUMNS = csvkit.Columns(
     required=REQUIRED,
     optional=(
         *(f for f in CHILD_FIELDS if f not in REQUIRED),
-        "sen_status", "sen_status_start_date", "primary_need", "secondary_need", "needs",
-        "current_setting_urn", "setting_start_date",
+        "sen_status",
+        "sen_status_start_date",
+        "primary_need",
+        "secondary_need",
+        "needs",
+        "current_setting_urn",
+        "setting_start_date",
     ),
     aliases={"dob": "date_of_birth", "setting_urn": "current_setting_urn"},
 )
@@ -106,9 +124,14 @@ def _cleaner(settings_by_urn: dict[int, Establishment], today: date):
                 needs = check_needs(needs, status)
             except ValidationError as exc:
                 # Name the column holding the code at fault (NSA), else the first need column.
-                column = "needs" if rec.get("needs") else next(
-                    (c for c in ("primary_need", "secondary_need") if (rec.get(c) or "").strip().upper() == "NSA"),
-                    "primary_need")
+                column = (
+                    "needs"
+                    if rec.get("needs")
+                    else next(
+                        (c for c in ("primary_need", "secondary_need") if (rec.get(c) or "").strip().upper() == "NSA"),
+                        "primary_need",
+                    )
+                )
                 for messages in exc.message_dict.values():
                     fail(column, "; ".join(messages))
 
@@ -157,31 +180,43 @@ def _check_against_file_and_records(source: csvkit.CsvFile, checked: csvkit.Chec
     label = source.label
     for key, what in IDENTIFIERS:
         csvkit.flag_repeats(checked, {row: c.data.get(key) for row, c in checked.good.items()}, label(key), what)
-    csvkit.flag_repeats(checked, {row: c.name_key for row, c in checked.good.items()}, label("first_name"),
-                        "name and date of birth")
+    csvkit.flag_repeats(
+        checked, {row: c.name_key for row, c in checked.good.items()}, label("first_name"), "name and date of birth"
+    )
     # Read the clash queries in chunks: SQLite limits how many values one query may take.
     for key, what in IDENTIFIERS:
         values = {c.data[key]: row for row, c in checked.good.items() if c.data.get(key)}
         keys = list(values)
         for start in range(0, len(keys), 5000):
-            for value, pk in Child.objects.filter(**{f"{key}__in": keys[start:start + 5000]}).values_list(key, "pk"):
-                checked.reject(RowError(values[value], label(key), f"A child with this {what} is already recorded (child {pk})", value))
+            for value, pk in Child.objects.filter(**{f"{key}__in": keys[start : start + 5000]}).values_list(key, "pk"):
+                checked.reject(
+                    RowError(
+                        values[value], label(key), f"A child with this {what} is already recorded (child {pk})", value
+                    )
+                )
     wanted: dict[tuple, int] = {c.name_key: row for row, c in checked.good.items()}
     births = sorted({k[2] for k in wanted})
     for start in range(0, len(births), 5000):
-        held = Child.objects.filter(date_of_birth__in=births[start:start + 5000]).values_list(
-            "first_name", "last_name", "date_of_birth", "pk")
+        held = Child.objects.filter(date_of_birth__in=births[start : start + 5000]).values_list(
+            "first_name", "last_name", "date_of_birth", "pk"
+        )
         for first, last, born, pk in held:
             row = wanted.get((first.casefold(), last.casefold(), born))
             if row is not None and row in checked.good:
-                checked.reject(RowError(row, label("first_name"),
-                                        f"A child with this name and date of birth is already recorded (child {pk})",
-                                        checked.good[row].data["first_name"]))
+                checked.reject(
+                    RowError(
+                        row,
+                        label("first_name"),
+                        f"A child with this name and date of birth is already recorded (child {pk})",
+                        checked.good[row].data["first_name"],
+                    )
+                )
 
 
 @service
-def import_children(*, actor, path, skip_invalid: bool = False, rejects_path=None, progress=None,
-                    today: date | None = None) -> csvkit.ImportResult:
+def import_children(
+    *, actor, path, skip_invalid: bool = False, rejects_path=None, progress=None, today: date | None = None
+) -> csvkit.ImportResult:
     """Create children from a CSV; all-or-nothing unless skip_invalid."""
     require(actor, "people.import_children")
     progress = progress or csvkit.NoProgress()
@@ -189,36 +224,55 @@ def import_children(*, actor, path, skip_invalid: bool = False, rejects_path=Non
     source = csvkit.read_csv(path, CHILDREN_COLUMNS)
     settings_by_urn = {}
     if source.has("current_setting_urn"):
-        settings_by_urn = {e.urn: e for e in Establishment.objects.filter(urn__isnull=False).only("pk", "urn", "name", "is_open")}
+        settings_by_urn = {
+            e.urn: e for e in Establishment.objects.filter(urn__isnull=False).only("pk", "urn", "name", "is_open")
+        }
     checked = csvkit.check_rows(source, _cleaner(settings_by_urn, today), progress)
     _check_against_file_and_records(source, checked)
 
-    result = csvkit.ImportResult("children", source.path, total=checked.total, rejected=len(checked.bad),
-                                 errors=checked.errors)
+    result = csvkit.ImportResult(
+        "children", source.path, total=checked.total, rejected=len(checked.bad), errors=checked.errors
+    )
     with csvkit.settle(source, checked, skip_invalid=skip_invalid, rejects_path=rejects_path) as rejects:
         result.rejects_path = rejects
         rows = [checked.good[r] for r in sorted(checked.good)]
         progress.stage("Writing", len(rows))
         for start in range(0, len(rows), BATCH):
-            batch = rows[start:start + BATCH]
+            batch = rows[start : start + BATCH]
             children = Child.objects.bulk_create([Child(**c.data, sen_status=c.sen_status) for c in batch])
             periods, needs, placements, entries = [], [], [], []
             for new, child in zip(batch, children, strict=True):
                 if new.sen_status != "N":
                     periods.append(SenStatusPeriod(child=child, status=new.sen_status, start_date=new.sen_status_start))
-                needs.extend(ChildNeed(child=child, code=code, rank=rank, recorded_on=today)
-                             for rank, code in enumerate(new.needs, 1))
+                needs.extend(
+                    ChildNeed(child=child, code=code, rank=rank, recorded_on=today)
+                    for rank, code in enumerate(new.needs, 1)
+                )
                 if new.setting is not None:
-                    placements.append(Placement(child=child, establishment=new.setting, placement_type="ON_ROLL",
-                                                start_date=new.setting_start))
-                entries.append(log.Entry(
-                    action="child.import", object_type=Child._meta.label_lower, object_id=str(child.pk), child_id=child.pk,
-                    after={**child.snapshot(), "needs": new.needs,
-                           "sen_status_from": new.sen_status_start,
-                           "setting_urn": new.setting.urn if new.setting else None,
-                           "setting_from": new.setting_start,
-                           "source_row": new.row},
-                ))
+                    placements.append(
+                        Placement(
+                            child=child,
+                            establishment=new.setting,
+                            placement_type="ON_ROLL",
+                            start_date=new.setting_start,
+                        )
+                    )
+                entries.append(
+                    log.Entry(
+                        action="child.import",
+                        object_type=Child._meta.label_lower,
+                        object_id=str(child.pk),
+                        child_id=child.pk,
+                        after={
+                            **child.snapshot(),
+                            "needs": new.needs,
+                            "sen_status_from": new.sen_status_start,
+                            "setting_urn": new.setting.urn if new.setting else None,
+                            "setting_from": new.setting_start,
+                            "source_row": new.row,
+                        },
+                    )
+                )
             SenStatusPeriod.objects.bulk_create(periods)
             ChildNeed.objects.bulk_create(needs)
             Placement.objects.bulk_create(placements)

@@ -19,8 +19,15 @@ class RichProgress:
 
     def __init__(self, stream, *, force_terminal: bool | None = None):
         console = Console(file=stream, stderr=True, force_terminal=force_terminal)
-        self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), console=console, transient=not console.is_terminal)
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=not console.is_terminal,
+        )
         self.task = None
 
     def __enter__(self):
@@ -49,10 +56,16 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=self.file_help)
-        parser.add_argument("--skip-invalid", action="store_true",
-                            help="import the good rows and write the bad ones to a rejects file (default: import nothing if any row is bad)")
-        parser.add_argument("--rejects", metavar="PATH",
-                            help="where --skip-invalid writes rejected rows (default: beside FILE, named FILE.rejects-<time>.csv)")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the good rows and write the bad ones to a rejects file (default: import nothing if any row is bad)",
+        )
+        parser.add_argument(
+            "--rejects",
+            metavar="PATH",
+            help="where --skip-invalid writes rejected rows (default: beside FILE, named FILE.rejects-<time>.csv)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="do not draw a progress bar")
 
     def handle(self, *args, file, skip_invalid=False, rejects=None, no_progress=False, **options):
@@ -63,11 +76,13 @@ class ImportCommand(BaseCommand):
         try:
             if isinstance(progress, RichProgress):
                 with progress:
-                    result = type(self).importer(actor=SYSTEM, path=path, skip_invalid=skip_invalid,
-                                                 rejects_path=rejects, progress=progress)
+                    result = type(self).importer(
+                        actor=SYSTEM, path=path, skip_invalid=skip_invalid, rejects_path=rejects, progress=progress
+                    )
             else:
-                result = type(self).importer(actor=SYSTEM, path=path, skip_invalid=skip_invalid,
-                                             rejects_path=rejects, progress=progress)
+                result = type(self).importer(
+                    actor=SYSTEM, path=path, skip_invalid=skip_invalid, rejects_path=rejects, progress=progress
+                )
         except csvkit.FileRejected as exc:
             for line in exc.report():
                 self.stderr.write(line)
@@ -75,13 +90,18 @@ class ImportCommand(BaseCommand):
         except (OperationalError, InterfaceError) as exc:
             # The database went away (a restart, a failover): the import's one transaction was rolled back.
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CommandError(f"Lost the database connection during the import ({reason}); nothing was imported. "
-                               "Run it again: an import run twice does no harm", returncode=1) from None
+            raise CommandError(
+                f"Lost the database connection during the import ({reason}); nothing was imported. "
+                "Run it again: an import run twice does no harm",
+                returncode=1,
+            ) from None
         except csvkit.ImportRefused as exc:
             for line in exc.report():
                 self.stderr.write(line)
-            raise CommandError(f"Import refused: {len(exc.errors)} error(s) in {exc.bad_rows} row(s); nothing was imported",
-                               returncode=1) from None
+            raise CommandError(
+                f"Import refused: {len(exc.errors)} error(s) in {exc.bad_rows} row(s); nothing was imported",
+                returncode=1,
+            ) from None
         for error in result.errors:
             self.stderr.write(f"  rejected {error}")
         for line in result.summary():

@@ -91,12 +91,16 @@ class Columns:
 def decode(data: bytes, path) -> tuple[str, str]:
     """Text and the encoding it was read with: UTF-8 (BOM or none), else Windows-1252."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileRejected(path, ["The file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or 'CSV (Comma delimited)'"])
+        raise FileRejected(
+            path, ["The file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' or 'CSV (Comma delimited)'"]
+        )
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise FileRejected(path, [f"The file starts with a UTF-8 marker but byte {exc.start} is not UTF-8"]) from None
+            raise FileRejected(
+                path, [f"The file starts with a UTF-8 marker but byte {exc.start} is not UTF-8"]
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -105,7 +109,10 @@ def decode(data: bytes, path) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise FileRejected(
-            path, [f"The file is neither UTF-8 nor Windows-1252 (byte {exc.start} is {data[exc.start]:#04x}); save it as 'CSV UTF-8'"]
+            path,
+            [
+                f"The file is neither UTF-8 nor Windows-1252 (byte {exc.start} is {data[exc.start]:#04x}); save it as 'CSV UTF-8'"
+            ],
         ) from None
 
 
@@ -147,9 +154,11 @@ class CsvFile:
 
     def surplus(self, number: int, cells: list[str]) -> RowError | None:
         """A row with more non-blank cells than the header has columns is misaligned."""
-        extra = [c for c in cells[len(self.header):] if c.strip()]
+        extra = [c for c in cells[len(self.header) :] if c.strip()]
         if extra:
-            return RowError(number, "", f"This row has {len(cells)} values but the header has {len(self.header)} columns", extra[0])
+            return RowError(
+                number, "", f"This row has {len(cells)} values but the header has {len(self.header)} columns", extra[0]
+            )
         return None
 
 
@@ -192,13 +201,17 @@ def read_csv(path, columns: Columns) -> CsvFile:
             problems.append(f"Column {position + 1} has no name")
             continue
         if norm in seen:
-            problems.append(f"Column {raw.strip()!r} appears more than once (columns {seen[norm] + 1} and {position + 1})")
+            problems.append(
+                f"Column {raw.strip()!r} appears more than once (columns {seen[norm] + 1} and {position + 1})"
+            )
             continue
         seen[norm] = position
         canonical = lookup.get(norm)
         if canonical in columns.used:
             if canonical in index:
-                problems.append(f"Columns {header[index[canonical]].strip()!r} and {raw.strip()!r} both give {canonical!r}")
+                problems.append(
+                    f"Columns {header[index[canonical]].strip()!r} and {raw.strip()!r} both give {canonical!r}"
+                )
             index[canonical] = position
         elif canonical is not None:
             ignored.append(raw.strip())
@@ -217,16 +230,26 @@ def read_csv(path, columns: Columns) -> CsvFile:
             unrecognised.append(raw)
     if unknown:
         problems.append(
-            "Unknown column(s) " + ", ".join(repr(u) for u in unknown)
-            + ". The columns this import accepts are: " + ", ".join(columns.used)
+            "Unknown column(s) "
+            + ", ".join(repr(u) for u in unknown)
+            + ". The columns this import accepts are: "
+            + ", ".join(columns.used)
         )
     missing = [name for name in columns.required if name not in index]
     if missing:
         problems.append("Missing required column(s): " + ", ".join(repr(m) for m in missing))
     if problems:
         raise FileRejected(path, problems)
-    return CsvFile(path=path, encoding=encoding, sha256=hashlib.sha256(data).hexdigest(), header=header,
-                   index=index, ignored=ignored, unrecognised=unrecognised, _text=text)
+    return CsvFile(
+        path=path,
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+        header=header,
+        index=index,
+        ignored=ignored,
+        unrecognised=unrecognised,
+        _text=text,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,7 +278,9 @@ class Checked:
 SKIP = object()  # a cleaner returns this for a row that is not data (a repeated header, a section title)
 
 
-def check_rows(source: CsvFile, clean_row: Callable[[int, dict[str, str]], Any], progress: Progress | None = None) -> Checked:
+def check_rows(
+    source: CsvFile, clean_row: Callable[[int, dict[str, str]], Any], progress: Progress | None = None
+) -> Checked:
     """Clean every row, in file order; a cleaner returns the payload to write or raises RowErrors.
 
     Errors name columns canonically in the cleaner; here they take the file's own spelling.

@@ -70,4 +70,3 @@ class ImportRefused(Exception):
             "Nothing was imported. Correct the file and import it again, or use --skip-invalid to import "
             "the good rows and write the bad ones to a rejects file.",
         ]
-

@@ -120,58 +120,168 @@ SEN_COLUMNS = tuple(f"SEN{i} (name)" for i in range(1, 14))
 
 GIAS_COLUMNS = csvkit.Columns(
     required=(
-        "URN", "LA (code)", "LA (name)", "EstablishmentName", "TypeOfEstablishment (name)",
-        "EstablishmentStatus (name)", "PhaseOfEducation (name)",
+        "URN",
+        "LA (code)",
+        "LA (name)",
+        "EstablishmentName",
+        "TypeOfEstablishment (name)",
+        "EstablishmentStatus (name)",
+        "PhaseOfEducation (name)",
     ),
     optional=(
-        "UKPRN", "StatutoryLowAge", "StatutoryHighAge", "Street", "Town", "Postcode", "Easting", "Northing",
-        *SEN_COLUMNS, "TypeOfResourcedProvision (name)", "ResourcedProvisionCapacity", "SenUnitCapacity",
+        "UKPRN",
+        "StatutoryLowAge",
+        "StatutoryHighAge",
+        "Street",
+        "Town",
+        "Postcode",
+        "Easting",
+        "Northing",
+        *SEN_COLUMNS,
+        "TypeOfResourcedProvision (name)",
+        "ResourcedProvisionCapacity",
+        "SenUnitCapacity",
         "Section41Approved (name)",
     ),
     # The rest of the public extract: read past without complaint.
     known_unused=(
-        "EstablishmentNumber", "TypeOfEstablishment (code)", "EstablishmentTypeGroup (code)",
-        "EstablishmentTypeGroup (name)", "EstablishmentStatus (code)", "ReasonEstablishmentOpened (code)",
-        "ReasonEstablishmentOpened (name)", "OpenDate", "ReasonEstablishmentClosed (code)",
-        "ReasonEstablishmentClosed (name)", "CloseDate", "PhaseOfEducation (code)", "Boarders (code)",
-        "Boarders (name)", "NurseryProvision (name)", "OfficialSixthForm (code)", "OfficialSixthForm (name)",
-        "Gender (code)", "Gender (name)", "ReligiousCharacter (code)", "ReligiousCharacter (name)",
-        "ReligiousEthos (name)", "Diocese (code)", "Diocese (name)", "AdmissionsPolicy (code)",
-        "AdmissionsPolicy (name)", "SchoolCapacity", "SpecialClasses (code)", "SpecialClasses (name)",
-        "CensusDate", "NumberOfPupils", "NumberOfBoys", "NumberOfGirls", "PercentageFSM",
-        "TrustSchoolFlag (code)", "TrustSchoolFlag (name)", "Trusts (code)", "Trusts (name)",
-        "SchoolSponsorFlag (name)", "SchoolSponsors (name)", "FederationFlag (name)", "Federations (code)",
-        "Federations (name)", "FEHEIdentifier", "FurtherEducationType (name)", "OfstedLastInsp",
-        "OfstedSpecialMeasures (code)", "OfstedSpecialMeasures (name)", "LastChangedDate", "Locality",
-        "Address3", "County (name)", "SchoolWebsite", "TelephoneNum", "HeadTitle (name)", "HeadFirstName",
-        "HeadLastName", "HeadPreferredJobTitle", "BSOInspectorateName (name)", "InspectorateReport",
-        "DateOfLastInspectionVisit", "NextInspectionVisit", "TeenMoth (name)", "TeenMothPlaces", "CCF (name)",
-        "SENPRU (name)", "EBD (name)", "PlacesPRU", "FTProv (name)", "EdByOther (name)",
-        "ResourcedProvisionOnRoll", "SenUnitOnRoll", "GOR (code)", "GOR (name)",
-        "DistrictAdministrative (code)", "DistrictAdministrative (name)", "AdministrativeWard (code)",
-        "AdministrativeWard (name)", "ParliamentaryConstituency (code)", "ParliamentaryConstituency (name)",
-        "UrbanRural (code)", "UrbanRural (name)", "GSSLACode (name)", "MSOA (name)", "LSOA (name)",
-        "InspectorateName (name)", "SENStat", "SENNoStat", "BoardingEstablishment (name)", "PropsName",
-        "PreviousLA (code)", "PreviousLA (name)", "PreviousEstablishmentNumber", "OfstedRating (name)",
-        "RSCRegion (name)", "Country (name)", "UPRN", "SiteName", "QABName (code)", "QABName (name)",
-        "EstablishmentAccredited (code)", "EstablishmentAccredited (name)", "QABReport", "CHNumber",
-        "MSOA (code)", "LSOA (code)", "FSM", "AccreditationExpiryDate",
+        "EstablishmentNumber",
+        "TypeOfEstablishment (code)",
+        "EstablishmentTypeGroup (code)",
+        "EstablishmentTypeGroup (name)",
+        "EstablishmentStatus (code)",
+        "ReasonEstablishmentOpened (code)",
+        "ReasonEstablishmentOpened (name)",
+        "OpenDate",
+        "ReasonEstablishmentClosed (code)",
+        "ReasonEstablishmentClosed (name)",
+        "CloseDate",
+        "PhaseOfEducation (code)",
+        "Boarders (code)",
+        "Boarders (name)",
+        "NurseryProvision (name)",
+        "OfficialSixthForm (code)",
+        "OfficialSixthForm (name)",
+        "Gender (code)",
+        "Gender (name)",
+        "ReligiousCharacter (code)",
+        "ReligiousCharacter (name)",
+        "ReligiousEthos (name)",
+        "Diocese (code)",
+        "Diocese (name)",
+        "AdmissionsPolicy (code)",
+        "AdmissionsPolicy (name)",
+        "SchoolCapacity",
+        "SpecialClasses (code)",
+        "SpecialClasses (name)",
+        "CensusDate",
+        "NumberOfPupils",
+        "NumberOfBoys",
+        "NumberOfGirls",
+        "PercentageFSM",
+        "TrustSchoolFlag (code)",
+        "TrustSchoolFlag (name)",
+        "Trusts (code)",
+        "Trusts (name)",
+        "SchoolSponsorFlag (name)",
+        "SchoolSponsors (name)",
+        "FederationFlag (name)",
+        "Federations (code)",
+        "Federations (name)",
+        "FEHEIdentifier",
+        "FurtherEducationType (name)",
+        "OfstedLastInsp",
+        "OfstedSpecialMeasures (code)",
+        "OfstedSpecialMeasures (name)",
+        "LastChangedDate",
+        "Locality",
+        "Address3",
+        "County (name)",
+        "SchoolWebsite",
+        "TelephoneNum",
+        "HeadTitle (name)",
+        "HeadFirstName",
+        "HeadLastName",
+        "HeadPreferredJobTitle",
+        "BSOInspectorateName (name)",
+        "InspectorateReport",
+        "DateOfLastInspectionVisit",
+        "NextInspectionVisit",
+        "TeenMoth (name)",
+        "TeenMothPlaces",
+        "CCF (name)",
+        "SENPRU (name)",
+        "EBD (name)",
+        "PlacesPRU",
+        "FTProv (name)",
+        "EdByOther (name)",
+        "ResourcedProvisionOnRoll",
+        "SenUnitOnRoll",
+        "GOR (code)",
+        "GOR (name)",
+        "DistrictAdministrative (code)",
+        "DistrictAdministrative (name)",
+        "AdministrativeWard (code)",
+        "AdministrativeWard (name)",
+        "ParliamentaryConstituency (code)",
+        "ParliamentaryConstituency (name)",
+        "UrbanRural (code)",
+        "UrbanRural (name)",
+        "GSSLACode (name)",
+        "MSOA (name)",
+        "LSOA (name)",
+        "InspectorateName (name)",
+        "SENStat",
+        "SENNoStat",
+        "BoardingEstablishment (name)",
+        "PropsName",
+        "PreviousLA (code)",
+        "PreviousLA (name)",
+        "PreviousEstablishmentNumber",
+        "OfstedRating (name)",
+        "RSCRegion (name)",
+        "Country (name)",
+        "UPRN",
+        "SiteName",
+        "QABName (code)",
+        "QABName (name)",
+        "EstablishmentAccredited (code)",
+        "EstablishmentAccredited (name)",
+        "QABReport",
+        "CHNumber",
+        "MSOA (code)",
+        "LSOA (code)",
+        "FSM",
+        "AccreditationExpiryDate",
     ),
     extra="ignore",
 )
 
 # Model field -> the GIAS column its value comes from (to name the column in an error).
 FIELD_COLUMN = {
-    "urn": "URN", "ukprn": "UKPRN", "name": "EstablishmentName", "establishment_type": "TypeOfEstablishment (name)",
-    "phase": "PhaseOfEducation (name)", "age_low": "StatutoryLowAge", "age_high": "StatutoryHighAge",
-    "la_code": "LA (code)", "la_name": "LA (name)", "street": "Street", "town": "Town", "postcode": "Postcode",
-    "easting": "Easting", "northing": "Northing", "is_open": "EstablishmentStatus (name)",
-    "has_sen_unit": "TypeOfResourcedProvision (name)", "has_resourced_provision": "TypeOfResourcedProvision (name)",
-    "sen_unit_places": "SenUnitCapacity", "resourced_provision_places": "ResourcedProvisionCapacity",
-    "designated_needs": "SEN1 (name)", "s41_approved": "Section41Approved (name)",
+    "urn": "URN",
+    "ukprn": "UKPRN",
+    "name": "EstablishmentName",
+    "establishment_type": "TypeOfEstablishment (name)",
+    "phase": "PhaseOfEducation (name)",
+    "age_low": "StatutoryLowAge",
+    "age_high": "StatutoryHighAge",
+    "la_code": "LA (code)",
+    "la_name": "LA (name)",
+    "street": "Street",
+    "town": "Town",
+    "postcode": "Postcode",
+    "easting": "Easting",
+    "northing": "Northing",
+    "is_open": "EstablishmentStatus (name)",
+    "has_sen_unit": "TypeOfResourcedProvision (name)",
+    "has_resourced_provision": "TypeOfResourcedProvision (name)",
+    "sen_unit_places": "SenUnitCapacity",
+    "resourced_provision_places": "ResourcedProvisionCapacity",
+    "designated_needs": "SEN1 (name)",
+    "s41_approved": "Section41Approved (name)",
     "s41_approved_on": "Section41Approved (name)",
 }
-
 
 
 def gias_need(text: str) -> str | None:
@@ -192,7 +302,6 @@ def lookup(table: dict, text: str, what: str):
         return table[text.casefold()]
     except KeyError:
         raise ValueError(f"Not a GIAS {what}") from None
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -218,6 +327,7 @@ def clean_gias_row(number: int, rec: dict[str, str]) -> dict:
             if not text:
                 raise ValueError("This is required")
             return parse(text)
+
         return check
 
     def optional(parse):
@@ -250,7 +360,11 @@ def clean_gias_row(number: int, rec: dict[str, str]) -> dict:
 
     put("urn", "URN", required(lambda t: whole_number(t, low=100000, high=999999)))
     put("name", "EstablishmentName", lambda t: re.sub(r"\s+", " ", t))
-    put("establishment_type", "TypeOfEstablishment (name)", required(lambda t: lookup(_TYPES, t, "type of establishment")))
+    put(
+        "establishment_type",
+        "TypeOfEstablishment (name)",
+        required(lambda t: lookup(_TYPES, t, "type of establishment")),
+    )
     put("is_open", "EstablishmentStatus (name)", required(lambda t: lookup(_STATUS, t, "establishment status")))
     put("phase", "PhaseOfEducation (name)", lambda t: lookup(_PHASES, t, "phase of education") if t else "NA")
     put("la_code", "LA (code)", la_code)
@@ -314,8 +428,9 @@ def import_gias(*, actor, path, skip_invalid: bool = False, rejects_path=None, p
     checked = csvkit.check_rows(source, clean_gias_row, progress)
     csvkit.flag_repeats(checked, {row: v["urn"] for row, v in checked.good.items()}, source.label("URN"), "URN")
 
-    result = csvkit.ImportResult("establishments", source.path, total=checked.total, rejected=len(checked.bad),
-                                 errors=checked.errors)
+    result = csvkit.ImportResult(
+        "establishments", source.path, total=checked.total, rejected=len(checked.bad), errors=checked.errors
+    )
     if source.unrecognised:
         result.notes.append("Columns not used: " + ", ".join(source.unrecognised))
     with csvkit.settle(source, checked, skip_invalid=skip_invalid, rejects_path=rejects_path) as rejects:
@@ -355,9 +470,9 @@ def import_gias(*, actor, path, skip_invalid: bool = False, rejects_path=None, p
                 updates.append((est, *change))
         result.created, result.updated = len(creates), len(updates)
         if adopted:
-            result.notes.append(f"{len(adopted)} establishment(s) held without a URN were matched by name and LA and given one")
+            result.notes.append(
+                f"{len(adopted)} establishment(s) held without a URN were matched by name and LA and given one"
+            )
         write_changes(actor, creates, updates, progress)
         log.record(actor=actor, action="import.establishments", after=result.audit_summary(source))
     return result
-
-

@@ -48,8 +48,9 @@ S41_COLUMNS = csvkit.Columns(
     },
 )
 # A row repeating one of these in the name column starts a new section of the list.
-_SECTION_NAMES = {csvkit.normalise_header(h) for h in ("Institution trading name (1)", "Institution trading name",
-                                                        "Institution name")}
+_SECTION_NAMES = {
+    csvkit.normalise_header(h) for h in ("Institution trading name (1)", "Institution trading name", "Institution name")
+}
 S41_TYPES = {"independent special school": "SP_INDEPENDENT", "special post-16 institution": "SPECIALIST_POST16"}
 _MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_abbr) if m} | {
     m.casefold(): i for i, m in enumerate(calendar.month_name) if m
@@ -86,10 +87,14 @@ class S41Entry:
     def new_values(self) -> dict:
         """The establishment to create when none is held."""
         return {
-            "name": self.name, "establishment_type": self.type_code,
+            "name": self.name,
+            "establishment_type": self.type_code,
             "phase": "POST16" if self.type_code == "SPECIALIST_POST16" else "NA",
-            "la_code": self.la.code, "la_name": self.la.name, "is_open": True,
-            "s41_approved": True, "s41_approved_on": self.on,
+            "la_code": self.la.code,
+            "la_name": self.la.name,
+            "is_open": True,
+            "s41_approved": True,
+            "s41_approved_on": self.on,
         }
 
 
@@ -99,8 +104,10 @@ def _s41_cleaner(initially_removed: bool):
     def clean(number: int, rec: dict[str, str]):
         # The published list is typeset: no-break spaces, line breaks and soft hyphens (U+00AD, a hyphenation hint
         # that is never shown) sit inside names. They are layout, not part of the name.
-        name, la_name = (re.sub(r"\s+", " ", rec[c].replace("\u00a0", " ").replace("\u00ad", "")).strip()
-                         for c in ("Institution name", "Local authority"))
+        name, la_name = (
+            re.sub(r"\s+", " ", rec[c].replace("\u00a0", " ").replace("\u00ad", "")).strip()
+            for c in ("Institution name", "Local authority")
+        )
         if csvkit.normalise_header(rec["Institution name"]) in _SECTION_NAMES:
             state["removed"] = "removed" in rec["Date"].casefold()
             return csvkit.SKIP
@@ -111,8 +118,11 @@ def _s41_cleaner(initially_removed: bool):
             errors.append(RowError(number, "Local authority", "This is required", ""))
         type_code = S41_TYPES.get(re.sub(r"\s+", " ", rec["Type"]).strip().casefold())
         if type_code is None:
-            errors.append(RowError(number, "Type", "Must be 'Independent special school' or 'Special post-16 institution'",
-                                   rec["Type"]))
+            errors.append(
+                RowError(
+                    number, "Type", "Must be 'Independent special school' or 'Special post-16 institution'", rec["Type"]
+                )
+            )
         on = None
         try:
             on = parse_month(rec["Date"])
@@ -126,8 +136,19 @@ def _s41_cleaner(initially_removed: bool):
             clean_establishment(values)
             check_lengths(values)
         except ValidationError as exc:
-            raise RowErrors(model_errors(number, exc, rec, {"name": "Institution name", "la_name": "Local authority",
-                                                             "establishment_type": "Type", "s41_approved_on": "Date"}))
+            raise RowErrors(
+                model_errors(
+                    number,
+                    exc,
+                    rec,
+                    {
+                        "name": "Institution name",
+                        "la_name": "Local authority",
+                        "establishment_type": "Type",
+                        "s41_approved_on": "Date",
+                    },
+                )
+            )
         return entry
 
     return clean
@@ -155,8 +176,11 @@ def import_s41(*, actor, path, skip_invalid: bool = False, rejects_path=None, pr
             everyone = sorted((e for entries in parts.values() for e in entries), key=lambda e: e.row)
             rows = ", ".join(str(e.row) for e in everyone)
             for e in everyone:
-                checked.reject(RowError(e.row, label("Institution name"),
-                                        f"Listed more than once in this LA (rows {rows})", e.name))
+                checked.reject(
+                    RowError(
+                        e.row, label("Institution name"), f"Listed more than once in this LA (rows {rows})", e.name
+                    )
+                )
             continue
         entries = sorted((es[0] for es in parts.values()), key=lambda e: (e.on, not e.removed))
         decided[key] = entries[-1]
@@ -171,8 +195,14 @@ def import_s41(*, actor, path, skip_invalid: bool = False, rejects_path=None, pr
         candidates = [e for e in by_name.get(key[0], []) if entry.la.holds(e.la_code, e.la_name)]
         if len(candidates) > 1:
             urns = ", ".join(str(c.urn or f"id {c.pk}") for c in candidates)
-            checked.reject(RowError(entry.row, label("Institution name"),
-                                    f"Matches {len(candidates)} establishments in this LA ({urns})", entry.name))
+            checked.reject(
+                RowError(
+                    entry.row,
+                    label("Institution name"),
+                    f"Matches {len(candidates)} establishments in this LA ({urns})",
+                    entry.name,
+                )
+            )
             del decided[key]
         elif candidates:
             matched[entry.row] = candidates[0]
@@ -184,15 +214,19 @@ def import_s41(*, actor, path, skip_invalid: bool = False, rejects_path=None, pr
         if len(entries) > 1:
             rows = ", ".join(str(e.row) for e in entries)
             for e in entries:
-                checked.reject(RowError(e.row, label("Institution name"),
-                                        f"Rows {rows} match the same establishment", e.name))
+                checked.reject(
+                    RowError(e.row, label("Institution name"), f"Rows {rows} match the same establishment", e.name)
+                )
                 decided.pop(e.key, None)
     for e in superseded:
         if e.key not in decided:  # its group was rejected: reject it with the group
-            checked.reject(RowError(e.row, label("Institution name"), "Rejected with the other row for this institution", e.name))
+            checked.reject(
+                RowError(e.row, label("Institution name"), "Rejected with the other row for this institution", e.name)
+            )
 
-    result = csvkit.ImportResult("section 41", source.path, total=checked.total, rejected=len(checked.bad),
-                                 errors=checked.errors)
+    result = csvkit.ImportResult(
+        "section 41", source.path, total=checked.total, rejected=len(checked.bad), errors=checked.errors
+    )
     with csvkit.settle(source, checked, skip_invalid=skip_invalid, rejects_path=rejects_path) as rejects:
         result.rejects_path = rejects
         creates: list[Establishment] = []
@@ -201,7 +235,11 @@ def import_s41(*, actor, path, skip_invalid: bool = False, rejects_path=None, pr
         for entry in sorted(decided.values(), key=lambda e: e.row):
             est = matched.get(entry.row)
             if entry.removed:
-                if est is not None and est.s41_approved and (est.s41_approved_on is None or est.s41_approved_on <= entry.on):
+                if (
+                    est is not None
+                    and est.s41_approved
+                    and (est.s41_approved_on is None or est.s41_approved_on <= entry.on)
+                ):
                     updates.append((est, *apply_changes(est, {"s41_approved": False, "s41_approved_on": None})))
                     withdrawn += 1
                 else:

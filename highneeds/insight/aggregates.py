@@ -18,12 +18,15 @@ def counts(today: date | None = None) -> dict:
     """The exact counts (never shown as they are to readers who may not open records: see `summary`)."""
     today = today or date.today()
     by_status = dict(Child.objects.values_list("sen_status").annotate(n=Count("id")).values_list("sen_status", "n"))
-    needs = (ChildNeed.objects.filter(rank=1).values("child__sen_status", "code").annotate(n=Count("id")))
+    needs = ChildNeed.objects.filter(rank=1).values("child__sen_status", "code").annotate(n=Count("id"))
     need_rows: dict[str, dict[str, int]] = {}
     for row in needs:
         need_rows.setdefault(row["code"], {"E": 0, "K": 0})[row["child__sen_status"]] = row["n"]
-    settings = (Placement.objects.filter(end_date__isnull=True, child__sen_status="E")
-                .values("establishment__establishment_type").annotate(n=Count("child_id", distinct=True)))
+    settings = (
+        Placement.objects.filter(end_date__isnull=True, child__sen_status="E")
+        .values("establishment__establishment_type")
+        .annotate(n=Count("child_id", distinct=True))
+    )
     by_setting: dict[str, int] = {}
     for r in settings:
         label = codes.ESTABLISHMENT_TYPES.get(r["establishment__establishment_type"], "Other")
@@ -32,13 +35,18 @@ def counts(today: date | None = None) -> dict:
     for label, low, high in AGE_BANDS:
         born_after = date(today.year - high - 1, today.month, min(today.day, 28))
         born_by = date(today.year - low, today.month, min(today.day, 28))
-        ages.append((label, Child.objects.filter(sen_status="E", date_of_birth__gt=born_after,
-                                                 date_of_birth__lte=born_by).count()))
+        ages.append(
+            (
+                label,
+                Child.objects.filter(sen_status="E", date_of_birth__gt=born_after, date_of_birth__lte=born_by).count(),
+            )
+        )
     return {
         "ehcp": by_status.get("E", 0),
         "sen_support": by_status.get("K", 0),
-        "needs": sorted([(codes.NEED_CODES.get(code, code), v.get("E", 0), v.get("K", 0))
-                         for code, v in need_rows.items()]),
+        "needs": sorted(
+            [(codes.NEED_CODES.get(code, code), v.get("E", 0), v.get("K", 0)) for code, v in need_rows.items()]
+        ),
         "settings": sorted(by_setting.items()),
         "ages": ages,
     }
@@ -58,7 +66,8 @@ def summary(policy, today: date | None = None) -> dict:
         "ehcp": disclosure.shown(headline[0]),
         "sen_support": disclosure.shown(headline[1]),
         "needs": [(label, *map(disclosure.shown, row)) for (label, _, _), row in zip(c["needs"], needs.cells)]
-        if needs else [],
+        if needs
+        else [],
         "settings": _column(policy, c["settings"]),
         "ages": _column(policy, c["ages"]),
         "note": disclosure.note(policy),

@@ -74,5 +74,7 @@ def note(policy: Policy) -> str:
     if is_exact(policy):
         return ""
     rounding = f", and other counts are rounded to the nearest {policy.rounding}" if policy.rounding > 1 else ""
-    return (f"To protect children's privacy, counts from 1 to {policy.threshold - 1} are not shown (nor any count "
-            f"from which one could be worked out){rounding}.")
+    return (
+        f"To protect children's privacy, counts from 1 to {policy.threshold - 1} are not shown (nor any count "
+        f"from which one could be worked out){rounding}."
+    )

@@ -93,19 +93,29 @@ class Shown:
     @property
     def including(self) -> dict:
         t, shown = self.measure, self._table.column_totals
-        return {"denominator": disclosure.shown(self._table.total), "within": disclosure.shown(shown[0]),
-                "pct": self._pct(t.within, t.denominator),
-                "late": disclosure.shown(shown[1]), "late_pct": self._pct(t.late_within_year, t.denominator),
-                "over": disclosure.shown(shown[2]), "over_pct": self._pct(t.over_a_year, t.denominator)}
+        return {
+            "denominator": disclosure.shown(self._table.total),
+            "within": disclosure.shown(shown[0]),
+            "pct": self._pct(t.within, t.denominator),
+            "late": disclosure.shown(shown[1]),
+            "late_pct": self._pct(t.late_within_year, t.denominator),
+            "over": disclosure.shown(shown[2]),
+            "over_pct": self._pct(t.over_a_year, t.denominator),
+        }
 
     @property
     def excluding(self) -> dict:
         t, shown = self.measure, self._table.cells[0]
-        return {"denominator": disclosure.shown(self._table.row_totals[0]), "within": disclosure.shown(shown[0]),
-                "pct": self._pct(t.within_ex, t.denominator_ex),
-                "late": disclosure.shown(shown[1]), "late_pct": self._pct(t.late_within_year_ex, t.denominator_ex),
-                "over": disclosure.shown(shown[2]), "over_pct": self._pct(t.over_a_year_ex, t.denominator_ex),
-                "with_exceptions": disclosure.shown(self._table.row_totals[1])}
+        return {
+            "denominator": disclosure.shown(self._table.row_totals[0]),
+            "within": disclosure.shown(shown[0]),
+            "pct": self._pct(t.within_ex, t.denominator_ex),
+            "late": disclosure.shown(shown[1]),
+            "late_pct": self._pct(t.late_within_year_ex, t.denominator_ex),
+            "over": disclosure.shown(shown[2]),
+            "over_pct": self._pct(t.over_a_year_ex, t.denominator_ex),
+            "with_exceptions": disclosure.shown(self._table.row_totals[1]),
+        }
 
 
 class PeriodForm(forms.Form):
@@ -135,9 +145,20 @@ def timeliness_page(request):
     first, last = disclosure.period_for(policy, first, last)
     results = figures(first, last)
     years = [today.year - n for n in range(1, 4)]
-    return render(request, "insight/timeliness.html", {
-        "page_title": "Timeliness of EHC needs assessments", "form": form, "first": first, "last": last,
-        "plans": Shown(results["plans"], policy), "decisions": Shown(results["decisions"], policy),
-        "not_issue": Shown(results["not_issue"], policy), "note": disclosure.note(policy),
-        "widened": asked != (first, last), "years": years, "error_title": bool(form.errors),
-    })
+    return render(
+        request,
+        "insight/timeliness.html",
+        {
+            "page_title": "Timeliness of EHC needs assessments",
+            "form": form,
+            "first": first,
+            "last": last,
+            "plans": Shown(results["plans"], policy),
+            "decisions": Shown(results["decisions"], policy),
+            "not_issue": Shown(results["not_issue"], policy),
+            "note": disclosure.note(policy),
+            "widened": asked != (first, last),
+            "years": years,
+            "error_title": bool(form.errors),
+        },
+    )

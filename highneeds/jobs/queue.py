@@ -30,8 +30,16 @@ def run_pending(limit: int | None = None) -> int:
         Worker,  # the worker's own run-and-record step
     )
 
-    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                    max_tasks=None, worker_id="in-process", excluded_queue_names=[])
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="in-process",
+        excluded_queue_names=[],
+    )
     ran = 0
     while limit is None or ran < limit:
         row = DBTaskResult.objects.ready().first()

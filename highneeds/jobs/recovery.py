@@ -38,8 +38,9 @@ def requeue_abandoned(*, actor, older_than: timedelta | None = None, now=None) -
     require(actor, "jobs.manage")
     cutoff = (now or timezone.now()) - (abandoned_after() if older_than is None else older_than)
     requeued = failed = 0
-    stale = DBTaskResult.objects.select_for_update(skip_locked=True).filter(status=TaskResultStatus.RUNNING,
-                                                                           started_at__lte=cutoff)
+    stale = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
+        status=TaskResultStatus.RUNNING, started_at__lte=cutoff
+    )
     for row in stale:
         if len(row.worker_ids) >= MAX_ATTEMPTS:
             row.set_failed(WorkerStopped(f"The worker stopped while running this task {len(row.worker_ids)} times"))
@@ -48,6 +49,9 @@ def requeue_abandoned(*, actor, older_than: timedelta | None = None, now=None) -
             row.status, row.started_at = TaskResultStatus.READY, None
             row.save(update_fields=["status", "started_at"])
             requeued += 1
-        log.record(actor=actor, action="job.requeue" if row.status == TaskResultStatus.READY else "job.fail",
-                   after={"task": row.task_path, "id": str(row.id), "attempts": len(row.worker_ids)})
+        log.record(
+            actor=actor,
+            action="job.requeue" if row.status == TaskResultStatus.READY else "job.fail",
+            after={"task": row.task_path, "id": str(row.id), "attempts": len(row.worker_ids)},
+        )
     return {"requeued": requeued, "failed": failed}

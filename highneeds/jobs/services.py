@@ -33,9 +33,9 @@ def retry_job(*, actor, job: DBTaskResult):
 def keep_file(*, actor, key: str, content: bytes, content_type: str, child=None) -> KeptFile:
     """Keep a file a task made; a second call with the same key keeps the first (issued documents never change)."""
     require(actor, "jobs.manage")
-    kept, created = KeptFile.objects.get_or_create(key=key, defaults={"content": content,
-                                                                      "content_type": content_type})
+    kept, created = KeptFile.objects.get_or_create(key=key, defaults={"content": content, "content_type": content_type})
     if created:
-        log.record(actor=actor, action="job.file.keep", obj=kept, child=child,
-                   after={"key": key, "bytes": len(content)})
+        log.record(
+            actor=actor, action="job.file.keep", obj=kept, child=child, after={"key": key, "bytes": len(content)}
+        )
     return kept

@@ -28,12 +28,23 @@ def _row(job: DBTaskResult) -> dict:
         lines = [line for line in job.traceback.strip().splitlines() if line.strip()]
         error = lines[-1] if lines else job.exception_class_path
     result = job.return_value if isinstance(job.return_value, dict) else {}
-    return {"id": str(job.id), "task": progress.label(job.task_path.rsplit(".", 1)[-1]), "status": job.status,
-            "status_label": STATUS_LABELS.get(job.status, job.status), "tag": STATUS_TAGS.get(job.status, "grey"),
-            "enqueued_at": job.enqueued_at, "finished_at": job.finished_at, "error": error,
-            "attempts": len(job.worker_ids), "url": result.get("url", ""), "link": result.get("link", "See the result"), "summary": result.get("summary", ""),
-            "problems": [str(p) for p in result.get("problems", [])][:500],
-            "progress": progress.read(job.id), "unfinished": job.status in ("READY", "RUNNING")}
+    return {
+        "id": str(job.id),
+        "task": progress.label(job.task_path.rsplit(".", 1)[-1]),
+        "status": job.status,
+        "status_label": STATUS_LABELS.get(job.status, job.status),
+        "tag": STATUS_TAGS.get(job.status, "grey"),
+        "enqueued_at": job.enqueued_at,
+        "finished_at": job.finished_at,
+        "error": error,
+        "attempts": len(job.worker_ids),
+        "url": result.get("url", ""),
+        "link": result.get("link", "See the result"),
+        "summary": result.get("summary", ""),
+        "problems": [str(p) for p in result.get("problems", [])][:500],
+        "progress": progress.read(job.id),
+        "unfinished": job.status in ("READY", "RUNNING"),
+    }
 
 
 def _job(job_id: str) -> DBTaskResult:
@@ -53,10 +64,19 @@ def job_list(request):
     if status in STATUS_LABELS:
         jobs = jobs.filter(status=status)
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
-    return render(request, "jobs/list.html", {
-        "page_title": "Background jobs", "rows": [_row(j) for j in page], "page": page, "status": status,
-        "statuses": STATUS_LABELS, "query": f"status={status}" if status else "",
-        "failed": DBTaskResult.objects.failed().count()})
+    return render(
+        request,
+        "jobs/list.html",
+        {
+            "page_title": "Background jobs",
+            "rows": [_row(j) for j in page],
+            "page": page,
+            "status": status,
+            "statuses": STATUS_LABELS,
+            "query": f"status={status}" if status else "",
+            "failed": DBTaskResult.objects.failed().count(),
+        },
+    )
 
 
 @requires("jobs.manage")
@@ -79,5 +99,8 @@ def job_status(request, job_id):
     if not progress.may_follow(request.user, job):
         raise Http404  # not yours: the same answer as a job that does not exist
     row = _row(job)
-    return render(request, "jobs/status.html", {"page_title": row["task"], "job": row,
-                                                "is_admin": request.user.has_perm("jobs.manage")})
+    return render(
+        request,
+        "jobs/status.html",
+        {"page_title": row["task"], "job": row, "is_admin": request.user.has_perm("jobs.manage")},
+    )

@@ -15,8 +15,7 @@ def child(record) -> dict:
 
 def council() -> dict:
     current = CouncilSettings.current()
-    return {"name": current.name, "mediation_contact": current.mediation_contact,
-            "iass_contact": current.iass_contact}
+    return {"name": current.name, "mediation_contact": current.mediation_contact, "iass_contact": current.iass_contact}
 
 
 def establishment(record) -> dict | None:

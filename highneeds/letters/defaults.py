@@ -60,7 +60,9 @@ information you want us to consider. We must send you the final plan, or tell yo
 We have decided not to carry out an education, health and care needs assessment for {{ child.full_name }}.
 
 Why: {{ decision.reasons }}
-""" + _APPEAL_RIGHTS + """
+"""
+        + _APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
     "advice_request": {
@@ -97,7 +99,9 @@ Why: {{ decision.reasons }}
 
 We will send you the information and advice we gathered during the assessment, and tell {{ child.first_name }}'s
 setting how they can meet {{ child.first_name }}'s needs from their own resources.
-""" + _APPEAL_RIGHTS + """
+"""
+        + _APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
     "draft_plan": {
@@ -135,7 +139,9 @@ by {{ reply_by|govuk_date }} (15 days) saying whether you can meet {{ child.firs
 
 We have issued the final education, health and care plan for {{ child.full_name }}, naming
 {{ establishment.name if establishment else 'the type of setting described in section I' }}.
-""" + _APPEAL_RIGHTS + """
+"""
+        + _APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
     "request_withdrawn": {

@@ -56,39 +56,63 @@ VERSION = {"sections": {"I": {"name": ("The setting or type named in section I",
 _BASE = {"recipient": RECIPIENT, "child": CHILD, "council": COUNCIL}
 
 REVIEW_DECISION = {
-    **_BASE, "review": REVIEW,
+    **_BASE,
+    "review": REVIEW,
     "last_representation_day": ("The last day for the family's views on proposed amendments", date(2026, 7, 1)),
     "cease_reason_label": ("Why the plan would stop (when ceasing)", "Moved to another council"),
 }
 
 REASSESSMENT_DECISION = {
-    **_BASE, "reassessment": REASSESSMENT,
+    **_BASE,
+    "reassessment": REASSESSMENT,
     "recent": ("Whether the child was assessed in the last 6 months (true or false)", False),
 }
 
 FIELDS: dict[str, dict] = {
     "request_acknowledgement": {
-        **_BASE, "request": REQUEST,
+        **_BASE,
+        "request": REQUEST,
         "due": {"decide_whether_to_assess": ("The date we must decide whether to assess by", date(2026, 4, 13))},
         "caseworker_line": ("A sentence naming the caseworker, if there is one", "Your caseworker is Sam Worker."),
     },
-    "decision_to_assess_yes": {**_BASE, "request": REQUEST, "decision": DECISION,
-                               "due": {"final_plan": ("The date the final plan is due by", date(2026, 8, 24))}},
+    "decision_to_assess_yes": {
+        **_BASE,
+        "request": REQUEST,
+        "decision": DECISION,
+        "due": {"final_plan": ("The date the final plan is due by", date(2026, 8, 24))},
+    },
     "decision_to_assess_no": {**_BASE, "request": REQUEST, "decision": DECISION},
     "advice_request": {**_BASE, "advice": ADVICE},
     "advice_chaser": {**_BASE, "advice": ADVICE},
     "decision_not_to_issue": {**_BASE, "request": REQUEST, "decision": DECISION},
-    "draft_plan": {**_BASE, "request": REQUEST, "plan_url": PLAN_URL,
-                   "last_representation_day": ("The last day for the family's views on the draft", date(2026, 7, 1))},
-    "school_consultation": {**_BASE, "establishment": ESTABLISHMENT,
-                            "reply_by": ("The date the school should reply by", date(2026, 7, 1))},
+    "draft_plan": {
+        **_BASE,
+        "request": REQUEST,
+        "plan_url": PLAN_URL,
+        "last_representation_day": ("The last day for the family's views on the draft", date(2026, 7, 1)),
+    },
+    "school_consultation": {
+        **_BASE,
+        "establishment": ESTABLISHMENT,
+        "reply_by": ("The date the school should reply by", date(2026, 7, 1)),
+    },
     "final_plan": {**_BASE, "request": REQUEST, "establishment": ESTABLISHMENT},
-    "request_withdrawn": {**_BASE, "request": REQUEST, "reason": ("Why it was withdrawn", "The family asked us to"),
-                          "withdrawn_on": ("The date it was withdrawn", date(2026, 3, 20))},
-    "plan_draft_sent": {**_BASE, "plan_url": PLAN_URL,
-                        "last_day": ("The last day for comments on the draft", date(2026, 7, 1))},
-    "plan_proposed_amendments": {**_BASE, "plan_url": PLAN_URL,
-                                 "last_day": ("The last day for comments on the amendments", date(2026, 7, 1))},
+    "request_withdrawn": {
+        **_BASE,
+        "request": REQUEST,
+        "reason": ("Why it was withdrawn", "The family asked us to"),
+        "withdrawn_on": ("The date it was withdrawn", date(2026, 3, 20)),
+    },
+    "plan_draft_sent": {
+        **_BASE,
+        "plan_url": PLAN_URL,
+        "last_day": ("The last day for comments on the draft", date(2026, 7, 1)),
+    },
+    "plan_proposed_amendments": {
+        **_BASE,
+        "plan_url": PLAN_URL,
+        "last_day": ("The last day for comments on the amendments", date(2026, 7, 1)),
+    },
     "plan_final_issued": {**_BASE, "plan_url": PLAN_URL, "establishment": ESTABLISHMENT, "version": VERSION},
     "plan_amended_final": {**_BASE, "plan_url": PLAN_URL, "establishment": ESTABLISHMENT, "version": VERSION},
     "review_invitation": {**_BASE, "review": REVIEW},
@@ -97,10 +121,18 @@ FIELDS: dict[str, dict] = {
     "review_decision_cease": REVIEW_DECISION,
     "reassessment_reassess": REASSESSMENT_DECISION,
     "reassessment_refuse": REASSESSMENT_DECISION,
-    "cessation_proposal": {**_BASE, "cessation": CESSATION, "reason": ("Why ceasing is proposed", "Left education"),
-                           "consulted_on": ("The date the family was consulted", date(2026, 6, 1))},
+    "cessation_proposal": {
+        **_BASE,
+        "cessation": CESSATION,
+        "reason": ("Why ceasing is proposed", "Left education"),
+        "consulted_on": ("The date the family was consulted", date(2026, 6, 1)),
+    },
     "cessation_notice": {**_BASE, "cessation": CESSATION, "reason": ("Why the plan is ceasing", "Left education")},
-    "cessation_not_ceasing": {**_BASE, "cessation": CESSATION, "reason": ("Why ceasing was proposed", "Left education")},
+    "cessation_not_ceasing": {
+        **_BASE,
+        "cessation": CESSATION,
+        "reason": ("Why ceasing was proposed", "Left education"),
+    },
 }
 
 
@@ -119,8 +151,13 @@ def listing(spec: dict, prefix: str = "") -> list[dict]:
     for name, value in spec.items():
         path = f"{prefix}{name}"
         if _is_leaf(value):
-            rows.append({"field": path, "description": value[0],
-                         "example": value[1].strftime("%-d %B %Y") if isinstance(value[1], date) else str(value[1])})
+            rows.append(
+                {
+                    "field": path,
+                    "description": value[0],
+                    "example": value[1].strftime("%-d %B %Y") if isinstance(value[1], date) else str(value[1]),
+                }
+            )
         else:
             rows.extend(listing(value, f"{path}."))
     return rows

@@ -37,14 +37,20 @@ def family_recipients(child, on: date | None = None) -> Recipients:
     on = on or date.today()
     parents = [p.full_name for p in child.parents.filter(parental_responsibility=True).order_by("pk")]
     young = is_young_person(child.date_of_birth, on)
-    return Recipients(parents=parents, young_person=child.full_name if young else "",
-                      young_person_from=compulsory_school_age_ends(child.date_of_birth) + timedelta(days=1),
-                      placeholder=f"The parent or carer of {child.full_name}")
+    return Recipients(
+        parents=parents,
+        young_person=child.full_name if young else "",
+        young_person_from=compulsory_school_age_ends(child.date_of_birth) + timedelta(days=1),
+        placeholder=f"The parent or carer of {child.full_name}",
+    )
 
 
 def for_page(child, on: date | None = None) -> dict:
     """Plain data for a page's "Letters go to" summary and its warning."""
     r = family_recipients(child, on)
-    return {"names": [] if r.nobody else r.names, "nobody": r.nobody, "young_person": bool(r.young_person),
-            "young_person_from": r.young_person_from}
-
+    return {
+        "names": [] if r.nobody else r.names,
+        "nobody": r.nobody,
+        "young_person": bool(r.young_person),
+        "young_person_from": r.young_person_from,
+    }

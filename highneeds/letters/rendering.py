@@ -33,11 +33,39 @@ MAX_SECONDS = 1.0  # to fill in one subject or body
 MAX_FILTER_NUMBER = 1_000  # a number given to a filter (truncate(300), wordwrap(79), round(2))
 PLAIN = (str, int, float, Decimal, bool, date, datetime, type(None))  # datetime is a date; listed for clarity
 ALLOWED_STATEMENTS = (nodes.Output, nodes.If, nodes.For)
-LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0",
-                             "previtem", "nextitem"})
-SAFE_FILTERS = ("abs", "capitalize", "count", "d", "default", "first", "float", "int", "join", "last", "length",
-                "list", "lower", "max", "min", "replace", "reverse", "round", "sort", "string", "sum", "title",
-                "trim", "truncate", "unique", "upper", "wordcount", "wordwrap")
+LOOP_ATTRIBUTES = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0", "previtem", "nextitem"}
+)
+SAFE_FILTERS = (
+    "abs",
+    "capitalize",
+    "count",
+    "d",
+    "default",
+    "first",
+    "float",
+    "int",
+    "join",
+    "last",
+    "length",
+    "list",
+    "lower",
+    "max",
+    "min",
+    "replace",
+    "reverse",
+    "round",
+    "sort",
+    "string",
+    "sum",
+    "title",
+    "trim",
+    "truncate",
+    "unique",
+    "upper",
+    "wordcount",
+    "wordwrap",
+)
 
 
 class LetterError(TemplateError):
@@ -100,13 +128,20 @@ class LetterEnvironment(SandboxedEnvironment):
             raise SecurityError("'%' formatting is not allowed in letters")
         if operator == "**" and (not isinstance(right, (int, float)) or abs(right) > 64):
             raise LetterError("the power is too large")
-        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
-                and len(left) + len(right) > MAX_OUTPUT:
+        if (
+            operator == "+"
+            and isinstance(left, (str, list, tuple))
+            and isinstance(right, (str, list, tuple))
+            and len(left) + len(right) > MAX_OUTPUT
+        ):
             raise LetterError("that makes text longer than a letter may be")
         if operator == "*":
             sequence, times = (left, right) if isinstance(left, (str, list, tuple)) else (right, left)
-            if isinstance(sequence, (str, list, tuple)) and isinstance(times, int) \
-                    and len(sequence) * times > MAX_OUTPUT:
+            if (
+                isinstance(sequence, (str, list, tuple))
+                and isinstance(times, int)
+                and len(sequence) * times > MAX_OUTPUT
+            ):
                 raise LetterError("that repetition makes text longer than a letter may be")
         return super().call_binop(context, operator, left, right)
 
@@ -134,8 +169,10 @@ def _check_group(code: str, spec: dict, context, path: str) -> None:
         raise TypeError(f"letter '{code}': '{path.rstrip('.')}' must be a dict of fields, not {type(context).__name__}")
     if context.keys() != spec.keys():
         extra, missing = sorted(context.keys() - spec.keys()), sorted(spec.keys() - context.keys())
-        raise TypeError(f"letter '{code}': fields under '{path or 'the top'}' do not match letters.fields "
-                        f"(not permitted: {extra}; missing: {missing})")
+        raise TypeError(
+            f"letter '{code}': fields under '{path or 'the top'}' do not match letters.fields "
+            f"(not permitted: {extra}; missing: {missing})"
+        )
     for name, value in context.items():
         if value is None:
             continue
@@ -213,8 +250,10 @@ def _tracer(deadline: float, position: list[int]):
     def local(frame, event, arg):
         position[0] = frame.f_lineno
         if time.monotonic() > deadline:
-            raise LetterError(f"it took longer than {MAX_SECONDS:g} second{'' if MAX_SECONDS == 1 else 's'} "
-                             "to fill in (a loop that runs away?)")
+            raise LetterError(
+                f"it took longer than {MAX_SECONDS:g} second{'' if MAX_SECONDS == 1 else 's'} "
+                "to fill in (a loop that runs away?)"
+            )
         return local
 
     def on_call(frame, event, arg):
@@ -260,8 +299,9 @@ def fill_pair(code: str, subject: str, body: str, context: dict) -> tuple[str, s
         try:
             results.append(fill(text, context))
         except (TemplateError, RecursionError) as exc:
-            raise ValidationError({field: f"Check the {'subject' if field == 'subject' else 'letter'}, "
-                                          f"{_describe(exc)}"}) from None
+            raise ValidationError(
+                {field: f"Check the {'subject' if field == 'subject' else 'letter'}, {_describe(exc)}"}
+            ) from None
     subject_line = " ".join(results[0].split())  # one line, as an email subject must be
     if len(subject_line) > LetterTemplate._meta.get_field("subject").max_length:
         raise ValidationError({"subject": "Check the subject: filled in, it is longer than 200 characters"})

@@ -19,8 +19,9 @@ from .rendering import render, template_for, trial_fill
 
 
 @service
-def generate_letter(*, actor, code: str, child, request=None, recipient: str, context: dict,
-                    family_can_see: bool = True) -> Letter:
+def generate_letter(
+    *, actor, code: str, child, request=None, recipient: str, context: dict, family_can_see: bool = True
+) -> Letter:
     """`context` is the plain dictionary of the template's fields (see letters.fields), built by the caller.
     A council's saved text that no longer fills in (saved before these checks, or planted in the database)
     does not stop the statutory step: the letter goes out in the text as supplied, and that is audited and
@@ -30,13 +31,25 @@ def generate_letter(*, actor, code: str, child, request=None, recipient: str, co
         subject, body = render(code, context)
     except ValidationError as problem:
         subject, body = render(code, context, supplied=True)
-        log.record(actor=actor, action="letter.template.fallback", child=child,
-                   after={"template": code, "problem": "; ".join(problem.messages)})
-    letter = Letter.objects.create(child=child, request=request, template_code=code, subject=subject, body=body,
-                                   recipient=recipient, created_by=actor if getattr(actor, "pk", None) else None,
-                                   family_can_see=family_can_see)
-    log.record(actor=actor, action="letter.generate", obj=letter, child=child,
-               after={"template": code, "recipient": recipient})
+        log.record(
+            actor=actor,
+            action="letter.template.fallback",
+            child=child,
+            after={"template": code, "problem": "; ".join(problem.messages)},
+        )
+    letter = Letter.objects.create(
+        child=child,
+        request=request,
+        template_code=code,
+        subject=subject,
+        body=body,
+        recipient=recipient,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        family_can_see=family_can_see,
+    )
+    log.record(
+        actor=actor, action="letter.generate", obj=letter, child=child, after={"template": code, "recipient": recipient}
+    )
     from highneeds.records.printing import file_after_commit  # records files the PDF copy once this commits
 
     file_after_commit(letter)
@@ -47,9 +60,17 @@ def generate_letter(*, actor, code: str, child, request=None, recipient: str, co
 def letters_to_family(*, actor, code: str, child, request=None, fields: dict) -> list[Letter]:
     """One letter to each family recipient (letters.recipients, the one rule). `fields` are the letter's own
     plain fields (letters.fields); the child, council and addressee are added."""
-    return [generate_letter(actor=actor, code=code, child=child, request=request, recipient=name,
-                            context={**letter_context.base(child, name), **fields})
-            for name in family_recipients(child).names]
+    return [
+        generate_letter(
+            actor=actor,
+            code=code,
+            child=child,
+            request=request,
+            recipient=name,
+            context={**letter_context.base(child, name), **fields},
+        )
+        for name in family_recipients(child).names
+    ]
 
 
 def _user(actor):
@@ -62,11 +83,21 @@ def _store(actor, code: str, subject: str, body: str, action: str, restored_from
     before = {"subject": template.subject, "body": template.body}
     template.subject, template.body, template.updated_by = subject, body, _user(actor)
     template.save()
-    version = LetterTemplateVersion.objects.create(code=code, subject=subject, body=body, saved_by=_user(actor),
-                                                   restored_from=restored_from)
-    log.record(actor=actor, action=action, obj=template, before=before,
-               after={"subject": subject, "body": body, "version": version.pk,
-                      "restored_from": getattr(restored_from, "pk", None)})
+    version = LetterTemplateVersion.objects.create(
+        code=code, subject=subject, body=body, saved_by=_user(actor), restored_from=restored_from
+    )
+    log.record(
+        actor=actor,
+        action=action,
+        obj=template,
+        before=before,
+        after={
+            "subject": subject,
+            "body": body,
+            "version": version.pk,
+            "restored_from": getattr(restored_from, "pk", None),
+        },
+    )
     return template
 
 
@@ -92,6 +123,7 @@ def restore_version(*, actor, code: str, version_id: int | None) -> LetterTempla
 def preview_template(*, actor, code: str, subject: str, body: str) -> tuple[str, str]:
     """Fill in a (possibly unsaved) template with the synthetic child. Audited: who tried what text."""
     require(actor, "letters.edit_templates")
-    log.record(actor=actor, action="letter.template.preview", after={"template": code, "subject": subject,
-                                                                     "body": body})
+    log.record(
+        actor=actor, action="letter.template.preview", after={"template": code, "subject": subject, "body": body}
+    )
     return trial_fill(code, subject, body)

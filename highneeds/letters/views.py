@@ -21,16 +21,25 @@ class TemplateForm(forms.Form):
 
 @requires("letters.edit_templates")
 def template_list(request):
-    templates = [{"code": t.code, "name": t.name, "edited_on": t.updated_at if t.pk else None,
-                  "problem": broken(t.code)} for t in (template_for(code) for code in DEFAULT_TEMPLATES)]
+    templates = [
+        {"code": t.code, "name": t.name, "edited_on": t.updated_at if t.pk else None, "problem": broken(t.code)}
+        for t in (template_for(code) for code in DEFAULT_TEMPLATES)
+    ]
     return render(request, "letters/list.html", {"page_title": "Letters and notices", "templates": templates})
 
 
 def _history(code: str) -> list[dict]:
-    return [{"id": v.pk, "saved_at": v.saved_at, "subject": v.subject, "body": v.body,
-             "by": (v.saved_by.get_full_name() or v.saved_by.username) if v.saved_by else "System",
-             "restored": bool(v.restored_from_id)}
-            for v in LetterTemplateVersion.objects.filter(code=code).select_related("saved_by")[:50]]
+    return [
+        {
+            "id": v.pk,
+            "saved_at": v.saved_at,
+            "subject": v.subject,
+            "body": v.body,
+            "by": (v.saved_by.get_full_name() or v.saved_by.username) if v.saved_by else "System",
+            "restored": bool(v.restored_from_id),
+        }
+        for v in LetterTemplateVersion.objects.filter(code=code).select_related("saved_by")[:50]
+    ]
 
 
 @requires("letters.edit_templates")
@@ -54,11 +63,20 @@ def template_edit(request, code: str):
             if preview is None:
                 messages.success(request, f"'{template.name}' saved: new letters will use it")
                 return redirect("letter-templates")
-    return render(request, "letters/edit.html", {
-        "page_title": f"Edit: {template.name}", "form": form,
-        "template": {"code": code, "name": template.name}, "fields": listing(FIELDS[code]),
-        "preview": {"subject": preview[0], "body": preview[1]} if preview else None,
-        "history": _history(code), "problem": problem, "error_title": bool(form.errors)})
+    return render(
+        request,
+        "letters/edit.html",
+        {
+            "page_title": f"Edit: {template.name}",
+            "form": form,
+            "template": {"code": code, "name": template.name},
+            "fields": listing(FIELDS[code]),
+            "preview": {"subject": preview[0], "body": preview[1]} if preview else None,
+            "history": _history(code),
+            "problem": problem,
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires("letters.edit_templates")
@@ -69,8 +87,11 @@ def template_restore(request, code: str):
     version = request.POST.get("version", "")
     if version == "supplied":
         version_id = None
-    elif version.isdigit() and len(version) < 18 and \
-            LetterTemplateVersion.objects.filter(code=code, pk=int(version)).exists():
+    elif (
+        version.isdigit()
+        and len(version) < 18
+        and LetterTemplateVersion.objects.filter(code=code, pk=int(version)).exists()
+    ):
         version_id = int(version)
     else:  # another template's version, or nonsense
         raise Http404

@@ -14,8 +14,9 @@ from .models import AgendaItem
 
 
 @service
-def record_council_decision(*, actor, item: AgendaItem, outcome: bool, decided_on: date, reasons: str,
-                            departure_reasons: str = ""):
+def record_council_decision(
+    *, actor, item: AgendaItem, outcome: bool, decided_on: date, reasons: str, departure_reasons: str = ""
+):
     """The council's decision on an item the panel has recommended on, made by the casework service so it is
     kept apart from the recommendation and a departing decision needs its reasons."""
     require(actor, "casework.manage")
@@ -24,11 +25,23 @@ def record_council_decision(*, actor, item: AgendaItem, outcome: bool, decided_o
         raise ValidationError({"__all__": "The panel has not made a recommendation on this case yet"})
     kind = queries.DECISION_KIND.get(item.meeting.panel.panel_type)
     if kind == "assess":
-        return casework.decide_whether_to_assess(actor=actor, request=item.request, assess=outcome,
-                                                 decided_on=decided_on, reasons=reasons, recommendation=recommendation,
-                                                 departure_reasons=departure_reasons)
+        return casework.decide_whether_to_assess(
+            actor=actor,
+            request=item.request,
+            assess=outcome,
+            decided_on=decided_on,
+            reasons=reasons,
+            recommendation=recommendation,
+            departure_reasons=departure_reasons,
+        )
     if kind == "issue":
-        return casework.decide_whether_to_issue(actor=actor, request=item.request, issue=outcome,
-                                                decided_on=decided_on, reasons=reasons, recommendation=recommendation,
-                                                departure_reasons=departure_reasons)
+        return casework.decide_whether_to_issue(
+            actor=actor,
+            request=item.request,
+            issue=outcome,
+            decided_on=decided_on,
+            reasons=reasons,
+            recommendation=recommendation,
+            departure_reasons=departure_reasons,
+        )
     raise ValidationError({"__all__": "Placement and funding decisions are recorded on the plan, not here"})

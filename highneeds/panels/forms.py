@@ -14,39 +14,56 @@ REQUIRED = "Enter {label}"
 
 
 class PanelForm(forms.Form):
-    name = forms.CharField(label="Panel name", max_length=120,
-                           error_messages={"required": "Enter the panel's name"})
-    panel_type = forms.ChoiceField(label="What the panel decides", choices=list(PANEL_TYPES.items()),
-                                   error_messages={"required": "Choose what the panel decides"})
-    quorum = forms.IntegerField(label="Quorum", min_value=1, max_value=30, initial=3,
-                                help_text="How many members must be present, without a conflict of interest, "
-                                          "for the panel to recommend",
-                                error_messages={"required": "Enter the quorum"})
-    quorum_agencies = forms.MultipleChoiceField(label="Agencies that must be represented", required=False,
-                                                choices=[(k, v) for k, v in AGENCIES.items() if k != "other"])
+    name = forms.CharField(label="Panel name", max_length=120, error_messages={"required": "Enter the panel's name"})
+    panel_type = forms.ChoiceField(
+        label="What the panel decides",
+        choices=list(PANEL_TYPES.items()),
+        error_messages={"required": "Choose what the panel decides"},
+    )
+    quorum = forms.IntegerField(
+        label="Quorum",
+        min_value=1,
+        max_value=30,
+        initial=3,
+        help_text="How many members must be present, without a conflict of interest, for the panel to recommend",
+        error_messages={"required": "Enter the quorum"},
+    )
+    quorum_agencies = forms.MultipleChoiceField(
+        label="Agencies that must be represented",
+        required=False,
+        choices=[(k, v) for k, v in AGENCIES.items() if k != "other"],
+    )
 
 
 class MemberForm(forms.Form):
     user = forms.TypedChoiceField(label="Person", coerce=int, error_messages={"required": "Choose a person"})
-    agency = forms.ChoiceField(label="Agency they represent", choices=list(AGENCIES.items()),
-                               error_messages={"required": "Choose the agency they represent"})
+    agency = forms.ChoiceField(
+        label="Agency they represent",
+        choices=list(AGENCIES.items()),
+        error_messages={"required": "Choose the agency they represent"},
+    )
     is_chair = forms.BooleanField(label="Chairs the panel", required=False)
 
     def __init__(self, *args, panel, **kwargs):
         super().__init__(*args, **kwargs)
         current = panel.members.filter(is_active=True).values("user_id")
-        people = (User.objects.filter(is_active=True, role__in=queries.MEMBER_ROLES).exclude(pk__in=current)
-                  .order_by("last_name", "first_name", "username"))
+        people = (
+            User.objects.filter(is_active=True, role__in=queries.MEMBER_ROLES)
+            .exclude(pk__in=current)
+            .order_by("last_name", "first_name", "username")
+        )
         self.people = {u.pk: u for u in people}
         self.fields["user"].choices = [("", "Choose a person")] + [
             (u.pk, f"{u.get_full_name() or u.username} ({u.role_label}{', ' + u.agency if u.agency else ''})")
-            for u in people]
+            for u in people
+        ]
 
 
 class MeetingForm(forms.Form):
     meets_on = GovukDateField(label="Date of the meeting", error_messages={"required": "Enter the date of the meeting"})
-    location = forms.CharField(label="Where (optional)", max_length=200, required=False,
-                               help_text="A room, or say it is held online")
+    location = forms.CharField(
+        label="Where (optional)", max_length=200, required=False, help_text="A room, or say it is held online"
+    )
 
 
 class AttendanceForm(forms.Form):
@@ -59,8 +76,11 @@ class AttendanceForm(forms.Form):
 
 class ConflictForm(forms.Form):
     member = forms.TypedChoiceField(label="Member", coerce=int, error_messages={"required": "Choose the member"})
-    note = forms.CharField(label="The conflict of interest", max_length=250,
-                           error_messages={"required": "Say what the conflict of interest is"})
+    note = forms.CharField(
+        label="The conflict of interest",
+        max_length=250,
+        error_messages={"required": "Say what the conflict of interest is"},
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,10 +89,15 @@ class ConflictForm(forms.Form):
 
 
 class RecommendationForm(forms.Form):
-    outcome = forms.ChoiceField(label="The panel recommends", error_messages={"required": "Choose the panel's "
-                                                                                          "recommendation"})
-    reasons = forms.CharField(label="The panel's reasons", widget=forms.Textarea, max_length=5000,
-                              error_messages={"required": "Give the panel's reasons"})
+    outcome = forms.ChoiceField(
+        label="The panel recommends", error_messages={"required": "Choose the panel's recommendation"}
+    )
+    reasons = forms.CharField(
+        label="The panel's reasons",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "Give the panel's reasons"},
+    )
 
     def __init__(self, *args, panel, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,12 +112,21 @@ DECISION_WORDS = {
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(error_messages={"required": "Choose the council's decision"})
-    decided_on = GovukDateField(label="Date of the decision", error_messages={"required": "Enter the date of the "
-                                                                                          "decision"})
-    reasons = forms.CharField(label="Reasons for the decision", widget=forms.Textarea, max_length=5000,
-                              error_messages={"required": "Give the reasons for the decision"})
-    departure_reasons = forms.CharField(label="If the decision differs from the panel's recommendation, why",
-                                        widget=forms.Textarea, max_length=5000, required=False)
+    decided_on = GovukDateField(
+        label="Date of the decision", error_messages={"required": "Enter the date of the decision"}
+    )
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "Give the reasons for the decision"},
+    )
+    departure_reasons = forms.CharField(
+        label="If the decision differs from the panel's recommendation, why",
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
+    )
 
     def __init__(self, *args, kind: str, **kwargs):
         kwargs.setdefault("initial", {"decided_on": date.today()})

@@ -21,8 +21,11 @@ AGENCIES = {
 RECOMMENDATIONS = {
     "assess": [("assess", "Assess"), ("not_assess", "Do not assess"), ("defer", "Defer for more information")],
     "issue": [("issue", "Issue a plan"), ("not_issue", "Do not issue a plan"), ("defer", "Defer for more information")],
-    "placement": [("agree", "Agree the placement and funding"), ("not_agree", "Do not agree"),
-                  ("defer", "Defer for more information")],
+    "placement": [
+        ("agree", "Agree the placement and funding"),
+        ("not_agree", "Do not agree"),
+        ("defer", "Defer for more information"),
+    ],
 }
 
 
@@ -30,8 +33,9 @@ class Panel(models.Model):
     name = models.CharField(max_length=120)
     panel_type = models.CharField(max_length=12, choices=list(PANEL_TYPES.items()))
     quorum = models.PositiveSmallIntegerField(default=3, help_text="Members needed, present and without a conflict")
-    quorum_agencies = models.JSONField(default=list, blank=True,
-                                       help_text="Agencies that must be represented, e.g. education and health")
+    quorum_agencies = models.JSONField(
+        default=list, blank=True, help_text="Agencies that must be represented, e.g. education and health"
+    )
     is_active = models.BooleanField(default=True)
 
     def __str__(self) -> str:

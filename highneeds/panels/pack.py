@@ -39,8 +39,13 @@ def _step_label(step: str) -> str:
     return STEP_LABELS(step)
 
 
-_STATUS_WORDS = {"met": "Met", "missed": "Missed", "pending": "Due", "overdue": "Overdue",
-                 "excepted": "Exception applies"}
+_STATUS_WORDS = {
+    "met": "Met",
+    "missed": "Missed",
+    "pending": "Due",
+    "overdue": "Overdue",
+    "excepted": "Exception applies",
+}
 
 
 def _summary(text: str) -> tuple[str, bool]:
@@ -67,29 +72,44 @@ def pack_context(meeting: PanelMeeting, today: date | None = None, items=None) -
         advice = []
         for a in request.advice_requests.filter(received_on__isnull=False):
             text, cut = _summary(a.advice)
-            advice.append({"label": a.label, "from": a.adviser_name, "received_on": a.received_on, "text": text,
-                           "cut": cut})
-        cases.append({
-            "item": item,
-            "request": request,
-            "child": child,
-            "age": child.age(meeting.meets_on),
-            "year_group": child.year_group_label(meeting.meets_on),
-            "sen_status": child.get_sen_status_display(),
-            "needs": [n.label for n in child.needs.all()],
-            "settings": [f"{p.establishment.name} ({p.get_placement_type_display()})" for p in placements],
-            "deadlines": [{"label": _step_label(d["step"]), "due": date.fromisoformat(d["due"]),
-                           "done": date.fromisoformat(d["done"]) if d.get("done") else None,
-                           "status": _STATUS_WORDS.get(d["status"], d["status"])} for d in request.deadlines or []],
-            "advice": advice,
-            "advice_asked": [a.label for a in request.advice_requests.filter(received_on__isnull=True)],
-            "question": item.summary or queries.QUESTIONS[panel.panel_type],
-            "options": [label for _, label in panel.recommendation_choices],
-            "conflicts": list(item.conflicts.all()),
-            "source": codes.REQUEST_SOURCES.get(request.source, request.source),
-        })
-    return {"meeting": meeting, "panel": panel, "by_agency": by_agency, "cases": cases,
-            "council": CouncilSettings.current(), "made_on": today}
+            advice.append(
+                {"label": a.label, "from": a.adviser_name, "received_on": a.received_on, "text": text, "cut": cut}
+            )
+        cases.append(
+            {
+                "item": item,
+                "request": request,
+                "child": child,
+                "age": child.age(meeting.meets_on),
+                "year_group": child.year_group_label(meeting.meets_on),
+                "sen_status": child.get_sen_status_display(),
+                "needs": [n.label for n in child.needs.all()],
+                "settings": [f"{p.establishment.name} ({p.get_placement_type_display()})" for p in placements],
+                "deadlines": [
+                    {
+                        "label": _step_label(d["step"]),
+                        "due": date.fromisoformat(d["due"]),
+                        "done": date.fromisoformat(d["done"]) if d.get("done") else None,
+                        "status": _STATUS_WORDS.get(d["status"], d["status"]),
+                    }
+                    for d in request.deadlines or []
+                ],
+                "advice": advice,
+                "advice_asked": [a.label for a in request.advice_requests.filter(received_on__isnull=True)],
+                "question": item.summary or queries.QUESTIONS[panel.panel_type],
+                "options": [label for _, label in panel.recommendation_choices],
+                "conflicts": list(item.conflicts.all()),
+                "source": codes.REQUEST_SOURCES.get(request.source, request.source),
+            }
+        )
+    return {
+        "meeting": meeting,
+        "panel": panel,
+        "by_agency": by_agency,
+        "cases": cases,
+        "council": CouncilSettings.current(),
+        "made_on": today,
+    }
 
 
 def render_html(meeting: PanelMeeting, items=None) -> str:

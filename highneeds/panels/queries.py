@@ -76,8 +76,11 @@ def get_meeting(user, meeting_id: int) -> PanelMeeting:
 
 
 def get_item(user, item_id: int) -> AgendaItem:
-    item = (AgendaItem.objects.select_related("meeting__panel", "request__child")
-            .filter(pk=item_id, meeting__in=visible_meetings(user)).first())
+    item = (
+        AgendaItem.objects.select_related("meeting__panel", "request__child")
+        .filter(pk=item_id, meeting__in=visible_meetings(user))
+        .first()
+    )
     if item is None:
         raise PermissionDenied("panels.view")
     return item
@@ -130,12 +133,14 @@ class Quorum:
     def detail(self) -> str:
         """Why, in words, without the verdict (the page shows that as a tag)."""
         if self.quorate:
-            return (f"{len(self.eligible)} members present without a conflict of interest "
-                    f"(at least {self.required} needed)")
+            return (
+                f"{len(self.eligible)} members present without a conflict of interest (at least {self.required} needed)"
+            )
         problems = []
         if len(self.eligible) < self.required:
-            problems.append(f"{len(self.eligible)} of the {self.required} members needed are present without a "
-                            f"conflict of interest")
+            problems.append(
+                f"{len(self.eligible)} of the {self.required} members needed are present without a conflict of interest"
+            )
         if self.missing_agencies:
             names = [AGENCIES.get(a, a).lower() for a in self.missing_agencies]
             problems.append(f"no one from {_and(names)} is present without a conflict")
@@ -176,8 +181,7 @@ def decision_for(item: AgendaItem):
         linked = Decision.objects.filter(recommendation=recommendation).first()
         if linked:
             return linked
-    return Decision.objects.filter(request_id=item.request_id, kind=kind,
-                                   decided_on__gte=item.meeting.meets_on).first()
+    return Decision.objects.filter(request_id=item.request_id, kind=kind, decided_on__gte=item.meeting.meets_on).first()
 
 
 def _has_recommendation(item: AgendaItem) -> bool:

@@ -92,12 +92,34 @@ class Report:
         decided = sdc.protect([[p.departed, p.decided - p.departed] for p in panel.periods], self.policy)
         rows = []
         for i, p in enumerate(panel.periods):
-            rows.append({"label": p.label, "considered": outcomes.row_totals[i], "outcomes": outcomes.cells[i],
-                         "decided": decided.row_totals[i], "departed": decided.cells[i][0]})
-        rows.append({"label": panel.total.label, "considered": outcomes.total, "outcomes": outcomes.column_totals,
-                     "decided": decided.total, "departed": decided.column_totals[0]})
-        return [{**r, "considered": disclosure.shown(r["considered"]), "outcomes": [disclosure.shown(v) for v in r["outcomes"]],
-                 "decided": disclosure.shown(r["decided"]), "departed": disclosure.shown(r["departed"])} for r in rows]
+            rows.append(
+                {
+                    "label": p.label,
+                    "considered": outcomes.row_totals[i],
+                    "outcomes": outcomes.cells[i],
+                    "decided": decided.row_totals[i],
+                    "departed": decided.cells[i][0],
+                }
+            )
+        rows.append(
+            {
+                "label": panel.total.label,
+                "considered": outcomes.total,
+                "outcomes": outcomes.column_totals,
+                "decided": decided.total,
+                "departed": decided.column_totals[0],
+            }
+        )
+        return [
+            {
+                **r,
+                "considered": disclosure.shown(r["considered"]),
+                "outcomes": [disclosure.shown(v) for v in r["outcomes"]],
+                "decided": disclosure.shown(r["decided"]),
+                "departed": disclosure.shown(r["departed"]),
+            }
+            for r in rows
+        ]
 
 
 def period_key(day: date, period: str) -> tuple[int, int]:
@@ -118,8 +140,9 @@ def _decisions(recommendations: list[Recommendation]) -> dict[int, Decision]:
     found: dict[int, Decision] = {}
     for decision in Decision.objects.filter(recommendation__in=recommendations):
         found[decision.recommendation_id] = decision
-    missing = [r for r in recommendations
-               if r.pk not in found and r.item.meeting.panel.panel_type in queries.DECISION_KIND]
+    missing = [
+        r for r in recommendations if r.pk not in found and r.item.meeting.panel.panel_type in queries.DECISION_KIND
+    ]
     if missing:
         by_request = defaultdict(list)
         for decision in Decision.objects.filter(request_id__in={r.item.request_id for r in missing}):
@@ -133,13 +156,22 @@ def _decisions(recommendations: list[Recommendation]) -> dict[int, Decision]:
     return found
 
 
-def outcomes(*, date_from: date, date_to: date, period: str = "month", policy: sdc.Policy = disclosure.EXACT,
-             panels: list[Panel] | None = None) -> Report:
+def outcomes(
+    *,
+    date_from: date,
+    date_to: date,
+    period: str = "month",
+    policy: sdc.Policy = disclosure.EXACT,
+    panels: list[Panel] | None = None,
+) -> Report:
     """Outcomes of meetings held from `date_from` to `date_to` inclusive."""
-    recommendations = list(Recommendation.objects.filter(
-        item__meeting__meets_on__gte=date_from, item__meeting__meets_on__lte=date_to,
-        **({"item__meeting__panel__in": panels} if panels is not None else {}),
-    ).select_related("item__meeting__panel"))
+    recommendations = list(
+        Recommendation.objects.filter(
+            item__meeting__meets_on__gte=date_from,
+            item__meeting__meets_on__lte=date_to,
+            **({"item__meeting__panel__in": panels} if panels is not None else {}),
+        ).select_related("item__meeting__panel")
+    )
     decisions = _decisions(recommendations)
 
     # By panel and period
@@ -170,8 +202,9 @@ def outcomes(*, date_from: date, date_to: date, period: str = "month", policy: s
             total.by_outcome.update(p.by_outcome)
             total.decided += p.decided
             total.departed += p.departed
-        panel_reports.append(PanelReport(panel_id, panel.name, panel.panel_type, RECOMMENDATIONS[panel.panel_type],
-                                         periods, total))
+        panel_reports.append(
+            PanelReport(panel_id, panel.name, panel.panel_type, RECOMMENDATIONS[panel.panel_type], periods, total)
+        )
     panel_reports.sort(key=lambda r: (list(PANEL_TYPES).index(r.panel_type), r.name))
 
     # By member agency
@@ -179,8 +212,11 @@ def outcomes(*, date_from: date, date_to: date, period: str = "month", policy: s
     meetings = PanelMeeting.objects.filter(meets_on__gte=date_from, meets_on__lte=date_to)
     if panels is not None:
         meetings = meetings.filter(panel__in=panels)
-    attended = (PanelMeeting.present.through.objects.filter(panelmeeting__in=meetings)
-                .values_list("panelmember__agency", "panelmeeting_id").distinct())
+    attended = (
+        PanelMeeting.present.through.objects.filter(panelmeeting__in=meetings)
+        .values_list("panelmember__agency", "panelmeeting_id")
+        .distinct()
+    )
     for agency, _meeting in set(attended):
         if agency in agencies:
             agencies[agency].meetings_attended += 1
@@ -198,8 +234,15 @@ def outcomes(*, date_from: date, date_to: date, period: str = "month", policy: s
                 row.matched += 0 if departed else 1
     agency_rows = [row for row in agencies.values() if row.meetings_attended or row.items_considered]
 
-    return Report(date_from=date_from, date_to=date_to, period=period, panels=panel_reports, agencies=agency_rows,
-                  totals_by_outcome=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])), policy=policy)
+    return Report(
+        date_from=date_from,
+        date_to=date_to,
+        period=period,
+        panels=panel_reports,
+        agencies=agency_rows,
+        totals_by_outcome=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])),
+        policy=policy,
+    )
 
 
 def bar_chart(data: list[tuple[str, int | None]], *, title: str) -> Markup:
@@ -211,17 +254,23 @@ def bar_chart(data: list[tuple[str, int | None]], *, title: str) -> Markup:
     height = len(data) * (bar_h + gap) + gap
     top = max(v or 0 for _, v in data) or 1
     width = label_w + bar_w + 100
-    parts = [f'<svg class="hn-chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" font-family="Arial, sans-serif" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="chart-title">{escape(title)}</title>']
+    parts = [
+        f'<svg class="hn-chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="Arial, sans-serif" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="chart-title">{escape(title)}</title>',
+    ]
     for i, (label, value) in enumerate(data):
         y = gap + i * (bar_h + gap)
         shown = disclosure.shown(value)
         bar = 0 if value is None else max(2, round(bar_w * value / top))
-        parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" font-size="16" '
-                     f'fill="#0b0c0c">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.0f}" text-anchor="end" font-size="16" '
+            f'fill="#0b0c0c">{escape(label)}</text>'
+        )
         parts.append(f'<rect x="{label_w}" y="{y}" width="{bar}" height="{bar_h}" fill="#1d70b8"></rect>')
-        parts.append(f'<text x="{label_w + bar + 6}" y="{y + bar_h * 0.7:.0f}" font-size="16" '
-                     f'fill="#0b0c0c">{escape(shown)}</text>')
+        parts.append(
+            f'<text x="{label_w + bar + 6}" y="{y + bar_h * 0.7:.0f}" font-size="16" '
+            f'fill="#0b0c0c">{escape(shown)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -38,7 +38,6 @@ from .models import (
 )
 
 
-
 def _access_reason(item: AgendaItem) -> str:
     panel = item.meeting.panel
     return f"Panel {panel.pk} ({panel.name[:80]}): {item.request.reference}, meeting {item.meeting.meets_on:%-d %B %Y}"
@@ -79,8 +78,9 @@ def _open_meeting(meeting: PanelMeeting) -> None:
 
 def _meeting_has_happened(meeting: PanelMeeting) -> None:
     if meeting.meets_on > date.today():
-        raise ValidationError({"__all__": f"The meeting is on {meeting.meets_on:%-d %B %Y}: record this on or after "
-                                          f"that day"})
+        raise ValidationError(
+            {"__all__": f"The meeting is on {meeting.meets_on:%-d %B %Y}: record this on or after that day"}
+        )
 
 
 def _require_act(actor, meeting: PanelMeeting) -> None:
@@ -94,8 +94,9 @@ def _require_act(actor, meeting: PanelMeeting) -> None:
 
 
 @service
-def create_panel(*, actor, name: str, panel_type: str, quorum: int = 3,
-                 quorum_agencies: list[str] | None = None) -> Panel:
+def create_panel(
+    *, actor, name: str, panel_type: str, quorum: int = 3, quorum_agencies: list[str] | None = None
+) -> Panel:
     require(actor, "panels.manage")
     errors = {}
     if not name.strip():
@@ -112,8 +113,12 @@ def create_panel(*, actor, name: str, panel_type: str, quorum: int = 3,
     if errors:
         raise ValidationError(errors)
     panel = Panel.objects.create(name=name.strip(), panel_type=panel_type, quorum=quorum, quorum_agencies=agencies)
-    log.record(actor=actor, action="panel.create", obj=panel,
-               after={"name": panel.name, "panel_type": panel_type, "quorum": quorum, "quorum_agencies": agencies})
+    log.record(
+        actor=actor,
+        action="panel.create",
+        obj=panel,
+        after={"name": panel.name, "panel_type": panel_type, "quorum": quorum, "quorum_agencies": agencies},
+    )
     return panel
 
 
@@ -137,12 +142,20 @@ def add_member(*, actor, panel: Panel, user, agency: str, is_chair: bool = False
         member = existing
     else:
         member = PanelMember.objects.create(panel=panel, user=user, agency=agency, is_chair=is_chair)
-    log.record(actor=actor, action="panel.member.add", obj=member, before=before,
-               after={"panel": panel.pk, "user": user.pk, "agency": agency, "is_chair": is_chair})
+    log.record(
+        actor=actor,
+        action="panel.member.add",
+        obj=member,
+        before=before,
+        after={"panel": panel.pk, "user": user.pk, "agency": agency, "is_chair": is_chair},
+    )
     horizon = date.today() - timedelta(days=settings.PANEL_ACCESS_DAYS_AFTER_MEETING)
-    items = AgendaItem.objects.filter(meeting__panel=panel, meeting__meets_on__gte=horizon, meeting__closed=False,
-                                      request__status__in=AssessmentRequest.OPEN).select_related(
-        "meeting__panel", "request__child")
+    items = AgendaItem.objects.filter(
+        meeting__panel=panel,
+        meeting__meets_on__gte=horizon,
+        meeting__closed=False,
+        request__status__in=AssessmentRequest.OPEN,
+    ).select_related("meeting__panel", "request__child")
     for item in items:
         _grant(actor, item, member)
     return member
@@ -156,10 +169,17 @@ def remove_member(*, actor, member: PanelMember) -> PanelMember:
         raise ValidationError({"__all__": "This person is no longer a member"})
     member.is_active = False
     member.save(update_fields=["is_active"])
-    revoked = _revoke(actor, CaseAccess.objects.filter(active_access_q(), user=member.user,
-                                                       reason__startswith=_access_prefix(member.panel)))
-    log.record(actor=actor, action="panel.member.remove", obj=member, before={"is_active": True},
-               after={"is_active": False, "access_revoked": revoked})
+    revoked = _revoke(
+        actor,
+        CaseAccess.objects.filter(active_access_q(), user=member.user, reason__startswith=_access_prefix(member.panel)),
+    )
+    log.record(
+        actor=actor,
+        action="panel.member.remove",
+        obj=member,
+        before={"is_active": True},
+        after={"is_active": False, "access_revoked": revoked},
+    )
     return member
 
 
@@ -175,8 +195,12 @@ def schedule_meeting(*, actor, panel: Panel, meets_on: date, location: str = "")
     if meets_on is None:
         raise ValidationError({"meets_on": "Enter the date of the meeting"})
     meeting = PanelMeeting.objects.create(panel=panel, meets_on=meets_on, location=location.strip())
-    log.record(actor=actor, action="panel.meeting.schedule", obj=meeting,
-               after={"panel": panel.pk, "meets_on": meets_on, "location": meeting.location})
+    log.record(
+        actor=actor,
+        action="panel.meeting.schedule",
+        obj=meeting,
+        after={"panel": panel.pk, "meets_on": meets_on, "location": meeting.location},
+    )
     return meeting
 
 
@@ -189,15 +213,24 @@ def add_to_agenda(*, actor, meeting: PanelMeeting, request: AssessmentRequest, s
     stages = queries.STAGES[panel.panel_type]
     if request.status not in stages:
         wanted = _or([dict(AssessmentRequest.STATUSES)[s].lower() for s in stages])
-        raise ValidationError({"request": f"{request.reference} is {request.get_status_display().lower()}: a "
-                                          f"{panel.get_panel_type_display().lower()} panel considers requests that "
-                                          f"are {wanted}"})
+        raise ValidationError(
+            {
+                "request": f"{request.reference} is {request.get_status_display().lower()}: a "
+                f"{panel.get_panel_type_display().lower()} panel considers requests that "
+                f"are {wanted}"
+            }
+        )
     if meeting.items.filter(request=request).exists():
         raise ValidationError({"request": f"{request.reference} is already on this agenda"})
     position = (meeting.items.aggregate(n=Max("position"))["n"] or 0) + 1
     item = AgendaItem.objects.create(meeting=meeting, request=request, position=position, summary=summary.strip())
-    log.record(actor=actor, action="panel.agenda.add", obj=item, child=request.child_id,
-               after={"meeting": meeting.pk, "request": request.pk, "position": position})
+    log.record(
+        actor=actor,
+        action="panel.agenda.add",
+        obj=item,
+        child=request.child_id,
+        after={"meeting": meeting.pk, "request": request.pk, "position": position},
+    )
     for member in panel.members.filter(is_active=True).select_related("user"):
         _grant(actor, item, member)
     return item
@@ -210,10 +243,17 @@ def remove_from_agenda(*, actor, item: AgendaItem) -> None:
     _open_meeting(item.meeting)
     if queries.recommendation_of(item) is not None:
         raise ValidationError({"__all__": "The panel has made its recommendation on this case: it stays on the record"})
-    revoked = _revoke(actor, CaseAccess.objects.filter(active_access_q(), child=item.request.child_id,
-                                                       reason=_access_reason(item)))
-    log.record(actor=actor, action="panel.agenda.remove", obj=item, child=item.request.child_id,
-               before={"meeting": item.meeting_id, "request": item.request_id}, after={"access_revoked": revoked})
+    revoked = _revoke(
+        actor, CaseAccess.objects.filter(active_access_q(), child=item.request.child_id, reason=_access_reason(item))
+    )
+    log.record(
+        actor=actor,
+        action="panel.agenda.remove",
+        obj=item,
+        child=item.request.child_id,
+        before={"meeting": item.meeting_id, "request": item.request_id},
+        after={"access_revoked": revoked},
+    )
     item.delete()
 
 
@@ -257,10 +297,19 @@ def declare_conflict(*, actor, item: AgendaItem, member: PanelMember, note: str)
     conflict = ConflictOfInterest.objects.create(item=item, member=member, note=note.strip()[:250])
     # A member with a conflict stops seeing the child's record (and this case in the pack) at once. The system
     # revokes it: the declaring member or chair may declare, but holds no power over invitations.
-    revoked = _revoke(SYSTEM, CaseAccess.objects.filter(active_access_q(), user=member.user,
-                                                       child=item.request.child_id, reason=_access_reason(item)))
-    log.record(actor=actor, action="panel.conflict.declare", obj=conflict, child=item.request.child_id,
-               after={"item": item.pk, "member": member.pk, "note": conflict.note, "access_revoked": revoked})
+    revoked = _revoke(
+        SYSTEM,
+        CaseAccess.objects.filter(
+            active_access_q(), user=member.user, child=item.request.child_id, reason=_access_reason(item)
+        ),
+    )
+    log.record(
+        actor=actor,
+        action="panel.conflict.declare",
+        obj=conflict,
+        child=item.request.child_id,
+        after={"item": item.pk, "member": member.pk, "note": conflict.note, "access_revoked": revoked},
+    )
     return conflict
 
 
@@ -287,18 +336,35 @@ def record_recommendation(*, actor, item: AgendaItem, outcome: str, reasons: str
     if queries.recommendation_of(item) is not None:
         raise ValidationError({"__all__": "The panel has already made its recommendation on this case"})
     if item.request.status not in queries.STAGES[panel.panel_type]:
-        raise ValidationError({"__all__": f"{item.request.reference} is now "
-                                          f"{item.request.get_status_display().lower()}: the panel's question has "
-                                          f"been overtaken"})
+        raise ValidationError(
+            {
+                "__all__": f"{item.request.reference} is now "
+                f"{item.request.get_status_display().lower()}: the panel's question has "
+                f"been overtaken"
+            }
+        )
     quorum = queries.quorum_for(item)
     if not quorum.quorate:
         raise ValidationError({"__all__": f"The panel cannot recommend on this case. {quorum.explain()}."})
     recommendation = Recommendation.objects.create(
-        item=item, outcome=outcome, reasons=reasons.strip(), quorate_members=quorum.member_ids,
-        recorded_by=actor if getattr(actor, "pk", None) else None)
-    log.record(actor=actor, action="panel.recommendation", obj=recommendation, child=item.request.child_id,
-               after={"item": item.pk, "outcome": outcome, "reasons": recommendation.reasons,
-                      "quorate_members": quorum.member_ids})
+        item=item,
+        outcome=outcome,
+        reasons=reasons.strip(),
+        quorate_members=quorum.member_ids,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    log.record(
+        actor=actor,
+        action="panel.recommendation",
+        obj=recommendation,
+        child=item.request.child_id,
+        after={
+            "item": item.pk,
+            "outcome": outcome,
+            "reasons": recommendation.reasons,
+            "quorate_members": quorum.member_ids,
+        },
+    )
     return recommendation
 
 
@@ -312,8 +378,13 @@ def close_meeting(*, actor, meeting: PanelMeeting) -> PanelMeeting:
     # The panel has done its work: members' invitations to these children end now, not at the end of the day.
     reasons = [_access_reason(item) for item in meeting.items.select_related("meeting__panel", "request")]
     revoked = _revoke(actor, CaseAccess.objects.filter(active_access_q(), reason__in=reasons))
-    log.record(actor=actor, action="panel.meeting.close", obj=meeting, before={"closed": False},
-               after={"closed": True, "closed_at": timezone.now(), "access_revoked": revoked})
+    log.record(
+        actor=actor,
+        action="panel.meeting.close",
+        obj=meeting,
+        before={"closed": False},
+        after={"closed": True, "closed_at": timezone.now(), "access_revoked": revoked},
+    )
     return meeting
 
 

@@ -29,7 +29,6 @@ from .models import AGENCIES, AgendaItem, PanelMember
 _REFERENCE = re.compile(r"^\s*EHC-(\d{4})-0*(\d+)\s*$", re.I)
 
 
-
 def _case_url(request_id: int) -> str | None:
     try:
         return reverse("case", args=[request_id])
@@ -43,18 +42,25 @@ def _case_url(request_id: int) -> str | None:
 
 @requires("panels.view")
 def panel_list(request):
-    panels = (queries.visible_panels(request.user).annotate(
-        member_count=Count("members", filter=Q(members__is_active=True), distinct=True)).order_by("-is_active", "name"))
+    panels = (
+        queries.visible_panels(request.user)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True), distinct=True))
+        .order_by("-is_active", "name")
+    )
     meetings = queries.visible_meetings(request.user).annotate(item_count=Count("items"))
     today = date.today()
-    return render(request, "panels/list.html", {
-        "page_title": "Panels",
-        "panels": list(panels),
-        "upcoming": list(meetings.filter(meets_on__gte=today).order_by("meets_on")[:20]),
-        "recent": list(meetings.filter(meets_on__lt=today).order_by("-meets_on")[:10]),
-        "can_manage": queries.may_manage(request.user),
-        "can_report": request.user.has_perm("insight.view_aggregates"),
-    })
+    return render(
+        request,
+        "panels/list.html",
+        {
+            "page_title": "Panels",
+            "panels": list(panels),
+            "upcoming": list(meetings.filter(meets_on__gte=today).order_by("meets_on")[:20]),
+            "recent": list(meetings.filter(meets_on__lt=today).order_by("-meets_on")[:10]),
+            "can_manage": queries.may_manage(request.user),
+            "can_report": request.user.has_perm("insight.view_aggregates"),
+        },
+    )
 
 
 @requires("panels.manage")
@@ -63,30 +69,42 @@ def panel_create(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            panel = services.create_panel(actor=request.user, name=d["name"], panel_type=d["panel_type"],
-                                          quorum=d["quorum"], quorum_agencies=d["quorum_agencies"])
+            panel = services.create_panel(
+                actor=request.user,
+                name=d["name"],
+                panel_type=d["panel_type"],
+                quorum=d["quorum"],
+                quorum_agencies=d["quorum_agencies"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, f"{panel.name} set up. Now add its members.")
             return redirect("panel", panel.pk)
-    return render(request, "panels/panel_form.html", {"page_title": "Set up a panel", "form": form,
-                                                      "agencies": AGENCIES, "error_title": bool(form.errors)})
+    return render(
+        request,
+        "panels/panel_form.html",
+        {"page_title": "Set up a panel", "form": form, "agencies": AGENCIES, "error_title": bool(form.errors)},
+    )
 
 
 @requires("panels.view")
 def panel_detail(request, panel_id: int):
     panel = queries.get_panel(request.user, panel_id)
     members = list(panel.members.select_related("user").order_by("-is_active", "agency", "user__last_name"))
-    return render(request, "panels/panel.html", {
-        "page_title": panel.name,
-        "panel": panel,
-        "members": [m for m in members if m.is_active],
-        "former": [m for m in members if not m.is_active],
-        "meetings": list(panel.meetings.annotate(item_count=Count("items")).order_by("-meets_on")[:30]),
-        "can_manage": queries.may_manage(request.user),
-        "agencies": AGENCIES,
-    })
+    return render(
+        request,
+        "panels/panel.html",
+        {
+            "page_title": panel.name,
+            "panel": panel,
+            "members": [m for m in members if m.is_active],
+            "former": [m for m in members if not m.is_active],
+            "meetings": list(panel.meetings.annotate(item_count=Count("items")).order_by("-meets_on")[:30]),
+            "can_manage": queries.may_manage(request.user),
+            "agencies": AGENCIES,
+        },
+    )
 
 
 @requires("panels.manage")
@@ -99,19 +117,29 @@ def member_add(request, panel_id: int):
         try:
             if user is None:
                 raise ValidationError({"user": "Choose a person from the list"})
-            member = services.add_member(actor=request.user, panel=panel, user=user, agency=d["agency"],
-                                         is_chair=d["is_chair"])
+            member = services.add_member(
+                actor=request.user, panel=panel, user=user, agency=d["agency"], is_chair=d["is_chair"]
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, f"{member} added to the panel")
             return redirect("panel", panel.pk)
-    return render(request, "panels/simple_form.html", {
-        "page_title": "Add a member", "caption": panel.name, "form": form, "back": reverse("panel", args=[panel.pk]),
-        "button": "Add member", "error_title": bool(form.errors),
-        "intro": "Members see the records of the children on this panel's agendas until the meeting is closed "
-                 "(at the latest the end of the meeting day), and not a child on whose case they declare a conflict "
-                 "of interest."})
+    return render(
+        request,
+        "panels/simple_form.html",
+        {
+            "page_title": "Add a member",
+            "caption": panel.name,
+            "form": form,
+            "back": reverse("panel", args=[panel.pk]),
+            "button": "Add member",
+            "error_title": bool(form.errors),
+            "intro": "Members see the records of the children on this panel's agendas until the meeting is closed "
+            "(at the latest the end of the meeting day), and not a child on whose case they declare a conflict "
+            "of interest.",
+        },
+    )
 
 
 @requires("panels.manage")
@@ -136,17 +164,31 @@ def meeting_create(request, panel_id: int):
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.schedule_meeting(actor=request.user, panel=panel, meets_on=form.cleaned_data["meets_on"],
-                                                location=form.cleaned_data["location"])
+            meeting = services.schedule_meeting(
+                actor=request.user,
+                panel=panel,
+                meets_on=form.cleaned_data["meets_on"],
+                location=form.cleaned_data["location"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Meeting on {meeting.meets_on:%-d %B %Y} scheduled. "
-                                      "Now add cases to its agenda.")
+            messages.success(
+                request, f"Meeting on {meeting.meets_on:%-d %B %Y} scheduled. Now add cases to its agenda."
+            )
             return redirect("panel-meeting", meeting.pk)
-    return render(request, "panels/simple_form.html", {
-        "page_title": "Schedule a meeting", "caption": panel.name, "form": form,
-        "back": reverse("panel", args=[panel.pk]), "button": "Schedule meeting", "error_title": bool(form.errors)})
+    return render(
+        request,
+        "panels/simple_form.html",
+        {
+            "page_title": "Schedule a meeting",
+            "caption": panel.name,
+            "form": form,
+            "back": reverse("panel", args=[panel.pk]),
+            "button": "Schedule meeting",
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,10 +197,16 @@ def meeting_create(request, panel_id: int):
 
 def _audit_meeting_read(user, meeting, items, action: str) -> None:
     """Who saw which children's names and details through a panel (one event per child, for access logs)."""
-    entries = [log.Entry(action=action, object_type="panels.panelmeeting", object_id=str(meeting.pk),
-                         child_id=item.request.child_id, after={"meeting": meeting.pk, "item": item.pk})
-               for item in items] or [log.Entry(action=action, object_type="panels.panelmeeting",
-                                                object_id=str(meeting.pk))]
+    entries = [
+        log.Entry(
+            action=action,
+            object_type="panels.panelmeeting",
+            object_id=str(meeting.pk),
+            child_id=item.request.child_id,
+            after={"meeting": meeting.pk, "item": item.pk},
+        )
+        for item in items
+    ] or [log.Entry(action=action, object_type="panels.panelmeeting", object_id=str(meeting.pk))]
     log.record_many(actor=user, entries=entries)
 
 
@@ -182,35 +230,50 @@ def _meeting_context(request, meeting, *, bound: dict | None = None) -> dict:
         conflicts = list(item.conflicts.all())
         conflicted_ids = {c.member_id for c in conflicts}
         quorum = queries.quorum_for(item, present=present)
-        may_record = can_act and happened and rec is None and (
-            casework or (me is not None and me.pk in present_ids and me.pk not in conflicted_ids))
+        may_record = (
+            can_act
+            and happened
+            and rec is None
+            and (casework or (me is not None and me.pk in present_ids and me.pk not in conflicted_ids))
+        )
         declarable = members if (casework or chair) else ([me] if me else [])
         declarable = [m for m in declarable if m.pk not in conflicted_ids]
-        rows.append({
-            "item": item,
-            "request": item.request,
-            "child": item.request.child,
-            "question": item.summary or queries.QUESTIONS[panel.panel_type],
-            "quorum": quorum,
-            "conflicts": conflicts,
-            "recommendation": rec,
-            "quorate_members": [m for m in members if rec and m.pk in rec.quorate_members] if rec else [],
-            "decision": decision,
-            "departs": queries.departs(rec, decision),
-            "rec_form": bound.get(("rec", item.pk)) or (
-                forms.RecommendationForm(panel=panel, prefix=f"item{item.pk}") if may_record else None),
-            "conflict_form": bound.get(("conflict", item.pk)) or (
-                forms.ConflictForm(members=declarable, prefix=f"conflict{item.pk}")
-                if can_act and rec is None and declarable else None),
-            "can_decide": (rec is not None and decision is None and user.has_perm("casework.manage")
-                           and panel.panel_type in queries.DECISION_KIND
-                           and item.request.status in queries.STAGES[panel.panel_type]),
-            "case_url": _case_url(item.request_id) if user.has_perm("casework.manage") else None,
-            "can_remove": queries.may_manage(user) and rec is None and not meeting.closed,
-        })
+        rows.append(
+            {
+                "item": item,
+                "request": item.request,
+                "child": item.request.child,
+                "question": item.summary or queries.QUESTIONS[panel.panel_type],
+                "quorum": quorum,
+                "conflicts": conflicts,
+                "recommendation": rec,
+                "quorate_members": [m for m in members if rec and m.pk in rec.quorate_members] if rec else [],
+                "decision": decision,
+                "departs": queries.departs(rec, decision),
+                "rec_form": bound.get(("rec", item.pk))
+                or (forms.RecommendationForm(panel=panel, prefix=f"item{item.pk}") if may_record else None),
+                "conflict_form": bound.get(("conflict", item.pk))
+                or (
+                    forms.ConflictForm(members=declarable, prefix=f"conflict{item.pk}")
+                    if can_act and rec is None and declarable
+                    else None
+                ),
+                "can_decide": (
+                    rec is not None
+                    and decision is None
+                    and user.has_perm("casework.manage")
+                    and panel.panel_type in queries.DECISION_KIND
+                    and item.request.status in queries.STAGES[panel.panel_type]
+                ),
+                "case_url": _case_url(item.request_id) if user.has_perm("casework.manage") else None,
+                "can_remove": queries.may_manage(user) and rec is None and not meeting.closed,
+            }
+        )
     attendance = bound.get("attendance") or (
         forms.AttendanceForm(members=members, prefix="attendance", initial={"present": sorted(present_ids)})
-        if can_act and happened else None)
+        if can_act and happened
+        else None
+    )
     error_forms = [f for f in bound.values() if f is not None and f.errors]
     return {
         "page_title": f"{panel.name}, {meeting.meets_on:%-d %B %Y}",
@@ -292,8 +355,12 @@ def recommendation(request, item_id: int):
     form = forms.RecommendationForm(request.POST, panel=item.meeting.panel, prefix=f"item{item.pk}")
     if form.is_valid():
         try:
-            services.record_recommendation(actor=request.user, item=item, outcome=form.cleaned_data["outcome"],
-                                           reasons=form.cleaned_data["reasons"])
+            services.record_recommendation(
+                actor=request.user,
+                item=item,
+                outcome=form.cleaned_data["outcome"],
+                reasons=form.cleaned_data["reasons"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -339,13 +406,17 @@ def agenda_add(request, meeting_id: int):
     panel = meeting.panel
     if request.method == "POST":
         chosen = request.POST.get("request", "")
-        case = (AssessmentRequest.objects.select_related("child").filter(pk=int(chosen)).first()
-                if chosen.isdigit() else None)
+        case = (
+            AssessmentRequest.objects.select_related("child").filter(pk=int(chosen)).first()
+            if chosen.isdigit()
+            else None
+        )
         try:
             if case is None:
                 raise ValidationError({"request": "Choose a request from the list"})
-            services.add_to_agenda(actor=request.user, meeting=meeting, request=case,
-                                   summary=request.POST.get("summary", "")[:2000])
+            services.add_to_agenda(
+                actor=request.user, meeting=meeting, request=case, summary=request.POST.get("summary", "")[:2000]
+            )
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
@@ -361,15 +432,27 @@ def agenda_add(request, meeting_id: int):
             found = found.filter(pk=int(match.group(2)), received_on__year=int(match.group(1)))
         else:
             for word in text.split()[:4]:
-                found = found.filter(Q(child__first_name__istartswith=word) | Q(child__last_name__istartswith=word)
-                                     | Q(child__preferred_name__istartswith=word))
+                found = found.filter(
+                    Q(child__first_name__istartswith=word)
+                    | Q(child__last_name__istartswith=word)
+                    | Q(child__preferred_name__istartswith=word)
+                )
         results = list(found.order_by("next_due", "received_on")[:50])
     stages = [dict(AssessmentRequest.STATUSES)[s].lower() for s in queries.STAGES[panel.panel_type]]
-    return render(request, "panels/agenda_add.html", {
-        "page_title": "Add cases to the agenda", "meeting": meeting, "panel": panel, "form": form,
-        "results": results, "stages": stages, "question": queries.QUESTIONS[panel.panel_type],
-        "agenda": list(meeting.items.select_related("request__child")),
-    })
+    return render(
+        request,
+        "panels/agenda_add.html",
+        {
+            "page_title": "Add cases to the agenda",
+            "meeting": meeting,
+            "panel": panel,
+            "form": form,
+            "results": results,
+            "stages": stages,
+            "question": queries.QUESTIONS[panel.panel_type],
+            "agenda": list(meeting.items.select_related("request__child")),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,19 +475,33 @@ def decision(request, item_id: int):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            flows.record_council_decision(actor=request.user, item=item, outcome=d["outcome"] == "yes",
-                                             decided_on=d["decided_on"], reasons=d["reasons"],
-                                             departure_reasons=d["departure_reasons"])
+            flows.record_council_decision(
+                actor=request.user,
+                item=item,
+                outcome=d["outcome"] == "yes",
+                decided_on=d["decided_on"],
+                reasons=d["reasons"],
+                departure_reasons=d["departure_reasons"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, f"The council's decision on {item.request.reference} is recorded")
             return redirect(reverse("panel-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
-    return render(request, "panels/decision.html", {
-        "page_title": "Record the council's decision", "item": item, "panel": panel, "recommendation": rec,
-        "child": item.request.child, "form": form, "error_title": bool(form.errors),
-        "case_url": _case_url(item.request_id),
-    })
+    return render(
+        request,
+        "panels/decision.html",
+        {
+            "page_title": "Record the council's decision",
+            "item": item,
+            "panel": panel,
+            "recommendation": rec,
+            "child": item.request.child,
+            "form": form,
+            "error_title": bool(form.errors),
+            "case_url": _case_url(item.request_id),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,8 +517,11 @@ def pack(request, meeting_id: int):
         # Members' invitations to these children have lapsed, and so has their copy of the papers.
         raise PermissionDenied("The panel pack is no longer available to members")
     # A member's pack holds only the cases whose child they may still see (not one they declared a conflict on).
-    items = [item for item in meeting.items.select_related("request__child")
-             if request.user.has_perm("people.view_child", item.request.child)]
+    items = [
+        item
+        for item in meeting.items.select_related("request__child")
+        if request.user.has_perm("people.view_child", item.request.child)
+    ]
     try:
         pdf = packs.render_pack(meeting, items=items)
     except packs.PdfUnavailable as exc:
@@ -441,8 +541,9 @@ def pack(request, meeting_id: int):
 def outcomes(request):
     today = date.today()
     date_from, date_to, period = (today - timedelta(days=365)).replace(day=1), today, "month"
-    form = forms.OutcomesForm(request.GET or None, initial={"date_from": date_from, "date_to": date_to,
-                                                            "period": period})
+    form = forms.OutcomesForm(
+        request.GET or None, initial={"date_from": date_from, "date_to": date_to, "period": period}
+    )
     if form.is_bound and form.is_valid():
         date_from = form.cleaned_data["date_from"] or date_from
         date_to = form.cleaned_data["date_to"] or date_to
@@ -451,7 +552,14 @@ def outcomes(request):
     policy = disclosure.policy_for(request.user)
     date_from, date_to = disclosure.period_for(policy, date_from, date_to)
     report = reports.outcomes(date_from=date_from, date_to=date_to, period=period, policy=policy)
-    return render(request, "panels/outcomes.html", {
-        "page_title": "Panel outcomes", "form": form, "report": report, "error_title": bool(form.errors),
-        "chart": reports.bar_chart(report.shown_totals, title="Recommendations by outcome"),
-    })
+    return render(
+        request,
+        "panels/outcomes.html",
+        {
+            "page_title": "Panel outcomes",
+            "form": form,
+            "report": report,
+            "error_title": bool(form.errors),
+            "chart": reports.bar_chart(report.shown_totals, title="Recommendations by outcome"),
+        },
+    )

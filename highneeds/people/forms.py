@@ -13,8 +13,11 @@ class ChildSearchForm(forms.Form):
     q = forms.CharField(label="Name or UPN", required=False, max_length=100)
     date_of_birth = GovukDateField(label="Date of birth", required=False)
     establishment = forms.TypedChoiceField(label="Current setting", required=False, coerce=int, empty_value=None)
-    sen_status = forms.ChoiceField(label="SEN status", required=False,
-                                   choices=[("", "Any")] + [(k, v) for k, v in codes.SEN_STATUS.items() if k != "N"])
+    sen_status = forms.ChoiceField(
+        label="SEN status",
+        required=False,
+        choices=[("", "Any")] + [(k, v) for k, v in codes.SEN_STATUS.items() if k != "N"],
+    )
 
     def __init__(self, *args, establishments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,9 +43,12 @@ class ChildForm(forms.Form):
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False)
     responsible_la = forms.CharField(label="Responsible LA number", max_length=3, required=False)
     preferred_language = forms.CharField(label="Preferred language", max_length=60, required=False, initial="English")
-    preferred_contact = forms.ChoiceField(label="Preferred contact", choices=list(codes.PREFERRED_CONTACT.items()), required=False)
-    ncy_override = forms.IntegerField(label="Year group taught in, if out of year group (optional)", required=False,
-                                      min_value=-3, max_value=14)
+    preferred_contact = forms.ChoiceField(
+        label="Preferred contact", choices=list(codes.PREFERRED_CONTACT.items()), required=False
+    )
+    ncy_override = forms.IntegerField(
+        label="Year group taught in, if out of year group (optional)", required=False, min_value=-3, max_value=14
+    )
     ncy_override_reason = forms.CharField(label="Reason for teaching out of year group", max_length=200, required=False)
 
     def clean(self):
@@ -74,7 +80,9 @@ class FlagForm(forms.Form):
     flag = forms.ChoiceField(label="Circumstance", choices=list(codes.COHORT_FLAGS.items()))
     start_date = GovukDateField(label="From")
     end_date = GovukDateField(label="Until (if it has ended)", required=False)
-    responsible_la = forms.CharField(label="Responsible LA number (looked-after children)", max_length=3, required=False)
+    responsible_la = forms.CharField(
+        label="Responsible LA number (looked-after children)", max_length=3, required=False
+    )
     note = forms.CharField(label="Note (optional)", max_length=250, required=False)
 
 

@@ -63,7 +63,11 @@ class Child(models.Model):
 
     def snapshot(self) -> dict:
         """Field values for the audit log's before/after."""
-        return {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields if f.name not in ("created_at", "updated_at")}
+        return {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.name not in ("created_at", "updated_at")
+        }
 
 
 class ParentCarer(models.Model):
@@ -143,7 +147,9 @@ class CohortFlag(models.Model):
 
 class Placement(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
-    establishment = models.ForeignKey("establishments.Establishment", on_delete=models.PROTECT, related_name="placements")
+    establishment = models.ForeignKey(
+        "establishments.Establishment", on_delete=models.PROTECT, related_name="placements"
+    )
     placement_type = models.CharField(max_length=10, choices=codes.choices(codes.PLACEMENT_TYPES), default="ON_ROLL")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)

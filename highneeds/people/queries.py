@@ -26,7 +26,9 @@ def visible_children(user) -> QuerySet[Child]:
     if role == Role.SENCO:
         if not user.establishment_id:
             return children.none()
-        here = Placement.objects.filter(child=OuterRef("pk"), establishment_id=user.establishment_id, end_date__isnull=True)
+        here = Placement.objects.filter(
+            child=OuterRef("pk"), establishment_id=user.establishment_id, end_date__isnull=True
+        )
         return children.filter(Exists(here))
     if role in (Role.PROFESSIONAL, Role.PANEL_MEMBER):
         invited = CaseAccess.objects.filter(active_access_q(), child=OuterRef("pk"), user=user)
@@ -73,8 +75,11 @@ def search_children(user, criteria: ChildSearch) -> QuerySet[Child]:
     if criteria.establishment_id:
         # An IN over the setting's current placements uses the (establishment, end_date) index; a
         # correlated EXISTS made SQLite walk every child first.
-        found = found.filter(pk__in=Placement.objects.filter(
-            establishment_id=criteria.establishment_id, end_date__isnull=True).values("child_id"))
+        found = found.filter(
+            pk__in=Placement.objects.filter(establishment_id=criteria.establishment_id, end_date__isnull=True).values(
+                "child_id"
+            )
+        )
     if criteria.sen_status:
         found = found.filter(sen_status=criteria.sen_status)
     return found.order_by("last_name", "first_name", "id")
@@ -126,13 +131,22 @@ def timeline(child: Child, user=None) -> list[dict]:
     for period in child.sen_periods.all():
         items.append({"date": period.start_date, "kind": "SEN status", "text": f"{period.get_status_display()} began"})
         if period.end_date:
-            items.append({"date": period.end_date, "kind": "SEN status", "text": f"{period.get_status_display()} ended"})
+            items.append(
+                {"date": period.end_date, "kind": "SEN status", "text": f"{period.get_status_display()} ended"}
+            )
     for placement in child.placements.select_related("establishment"):
-        items.append({"date": placement.start_date, "kind": "Placement",
-                      "text": f"Started at {placement.establishment.name} ({placement.get_placement_type_display()})"})
+        items.append(
+            {
+                "date": placement.start_date,
+                "kind": "Placement",
+                "text": f"Started at {placement.establishment.name} ({placement.get_placement_type_display()})",
+            }
+        )
         if placement.end_date:
-            items.append({"date": placement.end_date, "kind": "Placement", "text": f"Left {placement.establishment.name}"})
-    for flag in (flags_for(user, child) if user is not None else child.flags.all()):
+            items.append(
+                {"date": placement.end_date, "kind": "Placement", "text": f"Left {placement.establishment.name}"}
+            )
+    for flag in flags_for(user, child) if user is not None else child.flags.all():
         items.append({"date": flag.start_date, "kind": "Flag", "text": f"{flag.label} from this date"})
         if flag.end_date:
             items.append({"date": flag.end_date, "kind": "Flag", "text": f"{flag.label} ended"})

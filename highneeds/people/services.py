@@ -35,8 +35,14 @@ def update_child(*, actor, child: Child, changes: dict) -> Child:
     child.save()
     after = child.snapshot()
     changed = {k: v for k, v in after.items() if before.get(k) != v}
-    log.record(actor=actor, action="child.update", obj=child, child=child,
-               before={k: before[k] for k in changed}, after=changed)
+    log.record(
+        actor=actor,
+        action="child.update",
+        obj=child,
+        child=child,
+        before={k: before[k] for k in changed},
+        after=changed,
+    )
     return child
 
 
@@ -61,8 +67,14 @@ def set_sen_status(*, actor, child: Child, status: str, on: date) -> Child:
         child.needs.filter(code__in=codes.NEED_CODES_SEN_SUPPORT_ONLY).delete()
     child.sen_status = status
     child.save(update_fields=["sen_status", "updated_at"])
-    log.record(actor=actor, action="child.sen_status", obj=child, child=child,
-               before={"sen_status": before}, after={"sen_status": status, "from": on})
+    log.record(
+        actor=actor,
+        action="child.sen_status",
+        obj=child,
+        child=child,
+        before={"sen_status": before},
+        after={"sen_status": status, "from": on},
+    )
     return child
 
 
@@ -74,9 +86,14 @@ def set_needs(*, actor, child: Child, need_codes: list[str], on: date | None = N
     before = list(child.needs.values_list("code", flat=True))
     child.needs.all().delete()
     needs = ChildNeed.objects.bulk_create(
-        [ChildNeed(child=child, code=code, rank=rank, recorded_on=on or date.today()) for rank, code in enumerate(ranked, 1)]
+        [
+            ChildNeed(child=child, code=code, rank=rank, recorded_on=on or date.today())
+            for rank, code in enumerate(ranked, 1)
+        ]
     )
-    log.record(actor=actor, action="child.needs", obj=child, child=child, before={"needs": before}, after={"needs": ranked})
+    log.record(
+        actor=actor, action="child.needs", obj=child, child=child, before={"needs": before}, after={"needs": ranked}
+    )
     return needs
 
 
@@ -90,8 +107,16 @@ def record_sen_status_and_needs(*, actor, child: Child, status: str, on: date, n
 
 
 @service
-def add_flag(*, actor, child: Child, flag: str, start_date: date, end_date: date | None = None,
-             responsible_la: str = "", note: str = "") -> CohortFlag:
+def add_flag(
+    *,
+    actor,
+    child: Child,
+    flag: str,
+    start_date: date,
+    end_date: date | None = None,
+    responsible_la: str = "",
+    note: str = "",
+) -> CohortFlag:
     require(actor, "people.change_child", child)
     if flag not in codes.COHORT_FLAGS:
         raise ValidationError({"flag": f"{flag} is not a cohort flag"})
@@ -99,10 +124,16 @@ def add_flag(*, actor, child: Child, flag: str, start_date: date, end_date: date
         raise ValidationError({"end_date": "The end date must be on or after the start date"})
     if flag == "LAC" and not responsible_la:
         raise ValidationError({"responsible_la": "Give the LA responsible for a looked-after child"})
-    record = CohortFlag.objects.create(child=child, flag=flag, start_date=start_date, end_date=end_date,
-                                       responsible_la=responsible_la, note=note)
-    log.record(actor=actor, action="child.flag.add", obj=record, child=child,
-               after={"flag": flag, "start_date": start_date, "end_date": end_date})
+    record = CohortFlag.objects.create(
+        child=child, flag=flag, start_date=start_date, end_date=end_date, responsible_la=responsible_la, note=note
+    )
+    log.record(
+        actor=actor,
+        action="child.flag.add",
+        obj=record,
+        child=child,
+        after={"flag": flag, "start_date": start_date, "end_date": end_date},
+    )
     return record
 
 
@@ -118,8 +149,9 @@ def end_flag(*, actor, flag: CohortFlag, end_date: date) -> CohortFlag:
 
 
 @service
-def add_placement(*, actor, child: Child, establishment, placement_type: str, start_date: date,
-                  end_date: date | None = None) -> Placement:
+def add_placement(
+    *, actor, child: Child, establishment, placement_type: str, start_date: date, end_date: date | None = None
+) -> Placement:
     """Record a placement. A new on-roll placement ends the open on-roll one the day before."""
     require(actor, "people.change_child", child)
     if placement_type not in codes.PLACEMENT_TYPES:
@@ -132,10 +164,20 @@ def add_placement(*, actor, child: Child, establishment, placement_type: str, st
                 raise ValidationError({"start_date": "A current placement started on or after this date"})
             open_one.end_date = start_date
             open_one.save(update_fields=["end_date"])
-    placement = Placement.objects.create(child=child, establishment=establishment, placement_type=placement_type,
-                                         start_date=start_date, end_date=end_date)
-    log.record(actor=actor, action="child.placement.add", obj=placement, child=child,
-               after={"establishment": establishment.pk, "type": placement_type, "start_date": start_date})
+    placement = Placement.objects.create(
+        child=child,
+        establishment=establishment,
+        placement_type=placement_type,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    log.record(
+        actor=actor,
+        action="child.placement.add",
+        obj=placement,
+        child=child,
+        after={"establishment": establishment.pk, "type": placement_type, "start_date": start_date},
+    )
     return placement
 
 
@@ -146,8 +188,9 @@ def end_placement(*, actor, placement: Placement, end_date: date) -> Placement:
         raise ValidationError({"end_date": "The end date must be on or after the start date"})
     placement.end_date = end_date
     placement.save(update_fields=["end_date"])
-    log.record(actor=actor, action="child.placement.end", obj=placement, child=placement.child_id,
-               after={"end_date": end_date})
+    log.record(
+        actor=actor, action="child.placement.end", obj=placement, child=placement.child_id, after={"end_date": end_date}
+    )
     return placement
 
 
@@ -155,12 +198,18 @@ def end_placement(*, actor, placement: Placement, end_date: date) -> Placement:
 def add_parent(*, actor, child: Child, **fields) -> ParentCarer:
     require(actor, "people.change_child", child)
     parent = ParentCarer(child=child, **fields)
-    refuse_hidden_characters({f: getattr(parent, f) for f in ("first_name", "last_name", "relationship",
-                                                              "preferred_language", "address")})
+    refuse_hidden_characters(
+        {f: getattr(parent, f) for f in ("first_name", "last_name", "relationship", "preferred_language", "address")}
+    )
     parent.full_clean()
     parent.save()
-    log.record(actor=actor, action="child.parent.add", obj=parent, child=child,
-               after={k: v for k, v in fields.items() if k != "user"})
+    log.record(
+        actor=actor,
+        action="child.parent.add",
+        obj=parent,
+        child=child,
+        after={k: v for k, v in fields.items() if k != "user"},
+    )
     return parent
 
 
@@ -170,10 +219,16 @@ def grant_access(*, actor, child: Child, user, reason: str, expires_on: date | N
     require(actor, "people.grant_access", child)
     if not reason.strip():
         raise ValidationError({"reason": "Say why this person needs to see the record"})
-    grant = CaseAccess.objects.create(child=child, user=user, reason=reason, granted_by=getattr(actor, "pk", None) and actor,
-                                      expires_on=expires_on)
-    log.record(actor=actor, action="child.access.grant", obj=grant, child=child,
-               after={"user": user.pk, "reason": reason, "expires_on": expires_on})
+    grant = CaseAccess.objects.create(
+        child=child, user=user, reason=reason, granted_by=getattr(actor, "pk", None) and actor, expires_on=expires_on
+    )
+    log.record(
+        actor=actor,
+        action="child.access.grant",
+        obj=grant,
+        child=child,
+        after={"user": user.pk, "reason": reason, "expires_on": expires_on},
+    )
     return grant
 
 

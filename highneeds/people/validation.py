@@ -71,6 +71,7 @@ def clean_child(data: dict, *, today: date | None = None, partial: bool = False)
             if value not in table:
                 raise ValueError(f"{value} is not a {label} code")
             return value
+
         return check
 
     def la_number(value):
@@ -100,10 +101,28 @@ def clean_child(data: dict, *, today: date | None = None, partial: bool = False)
     take("preferred_contact", code_in(codes.PREFERRED_CONTACT, "contact method"))
     take("ncy_override", ncy)
     take("ncy_override_reason", lambda v: str(v).strip()[:200])
-    unknown = set(data) - set(cleaned) - set(errors) - {
-        "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "ethnicity", "postcode", "upn", "uln",
-        "nhs_number", "responsible_la", "preferred_language", "preferred_contact", "ncy_override", "ncy_override_reason",
-    }
+    unknown = (
+        set(data)
+        - set(cleaned)
+        - set(errors)
+        - {
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "postcode",
+            "upn",
+            "uln",
+            "nhs_number",
+            "responsible_la",
+            "preferred_language",
+            "preferred_contact",
+            "ncy_override",
+            "ncy_override_reason",
+        }
+    )
     for field in sorted(unknown):
         errors[field] = "Not a field of a child's record"
     if errors:

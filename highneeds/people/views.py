@@ -23,8 +23,14 @@ _UPN = re.compile(r"^[A-Za-z]\d{11}[0-9A-Za-z]$")
 
 @requires("people.search_children")
 def search(request):
-    setting_ids = queries.visible_children(request.user).filter(placements__end_date__isnull=True).values("placements__establishment")
-    form = ChildSearchForm(request.GET or None, establishments=Establishment.objects.filter(pk__in=setting_ids).order_by("name"))
+    setting_ids = (
+        queries.visible_children(request.user)
+        .filter(placements__end_date__isnull=True)
+        .values("placements__establishment")
+    )
+    form = ChildSearchForm(
+        request.GET or None, establishments=Establishment.objects.filter(pk__in=setting_ids).order_by("name")
+    )
     page = None
     if form.is_bound and form.is_valid():
         text = form.cleaned_data["q"].strip()
@@ -41,30 +47,42 @@ def search(request):
     settings_by_child = queries.current_settings(list(page.object_list)) if page else {}
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "people/search.html", {
-        "page_title": "Find a child or young person", "form": form, "page": page,
-        "settings_by_child": settings_by_child, "query": query.urlencode(), "error_title": bool(form.errors),
-    })
+    return render(
+        request,
+        "people/search.html",
+        {
+            "page_title": "Find a child or young person",
+            "form": form,
+            "page": page,
+            "settings_by_child": settings_by_child,
+            "query": query.urlencode(),
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires("people.open_records")
 def record(request, child_id: int):
     child = queries.open_child_record(request.user, child_id)
-    return render(request, "people/record.html", {
-        "page_title": child.full_name,
-        "child": child,
-        "needs": list(child.needs.all()),
-        "placements": list(child.placements.select_related("establishment")),
-        "flags": list(queries.flags_for(request.user, child)),
-        "nhs_number": queries.nhs_number_for(request.user, child),
-        "show_nhs_number": request.user.has_perm("people.view_nhs_number", child),
-        "parents": list(child.parents.all()),
-        "timeline": queries.timeline(child, request.user),
-        "requests": list(child.requests.all()),
-        "codes": codes,
-        "can_edit": request.user.has_perm("people.change_child", child),
-        "can_see_access_log": request.user.has_perm("people.view_child_audit", child),
-    })
+    return render(
+        request,
+        "people/record.html",
+        {
+            "page_title": child.full_name,
+            "child": child,
+            "needs": list(child.needs.all()),
+            "placements": list(child.placements.select_related("establishment")),
+            "flags": list(queries.flags_for(request.user, child)),
+            "nhs_number": queries.nhs_number_for(request.user, child),
+            "show_nhs_number": request.user.has_perm("people.view_nhs_number", child),
+            "parents": list(child.parents.all()),
+            "timeline": queries.timeline(child, request.user),
+            "requests": list(child.requests.all()),
+            "codes": codes,
+            "can_edit": request.user.has_perm("people.change_child", child),
+            "can_see_access_log": request.user.has_perm("people.view_child_audit", child),
+        },
+    )
 
 
 @requires("people.view_child_audit")
@@ -72,9 +90,16 @@ def access_log(request, child_id: int):
     child = queries.open_child_record(request.user, child_id, what="child.view_access_log")
     events = AuditEvent.objects.filter(child_id=child.pk).order_by("-seq")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "people/access_log.html", {"page_title": f"Who has seen or changed {child.full_name}'s record",
-                                                      "child": child, "page": page,
-                                                      "rows": labels.describe(page.object_list)})
+    return render(
+        request,
+        "people/access_log.html",
+        {
+            "page_title": f"Who has seen or changed {child.full_name}'s record",
+            "child": child,
+            "page": page,
+            "rows": labels.describe(page.object_list),
+        },
+    )
 
 
 @requires("people.change_child")
@@ -85,8 +110,11 @@ def create(request):
         if child:
             messages.success(request, f"Record created for {child.full_name}")
             return redirect("child", child.pk)
-    return render(request, "people/edit.html", {"page_title": "Add a child or young person", "form": form,
-                                                "error_title": bool(form.errors)})
+    return render(
+        request,
+        "people/edit.html",
+        {"page_title": "Add a child or young person", "form": form, "error_title": bool(form.errors)},
+    )
 
 
 @requires("people.change_child")
@@ -99,8 +127,16 @@ def edit(request, child_id: int):
         if saved:
             messages.success(request, "Changes saved")
             return redirect("child", child.pk)
-    return render(request, "people/edit.html", {"page_title": f"Change {child.full_name}'s details", "form": form,
-                                                "child": child, "error_title": bool(form.errors)})
+    return render(
+        request,
+        "people/edit.html",
+        {
+            "page_title": f"Change {child.full_name}'s details",
+            "form": form,
+            "child": child,
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 def _save(form, write):
@@ -133,8 +169,16 @@ def _child_form_page(request, child_id, form_class, title, write, initial=None, 
         else:
             messages.success(request, message)
             return redirect("child", child.pk)
-    return render(request, template, {"page_title": title.format(name=child.full_name), "form": form, "child": child,
-                                      "error_title": bool(form.errors)})
+    return render(
+        request,
+        template,
+        {
+            "page_title": title.format(name=child.full_name),
+            "form": form,
+            "child": child,
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires("people.change_child")
@@ -144,8 +188,13 @@ def sen_status(request, child_id: int):
         return {"sen_status": child.sen_status, **{f"need_{i}": code for i, code in enumerate(ranked[:3], 1)}}
 
     def write(child, form):
-        services.record_sen_status_and_needs(actor=request.user, child=child, status=form.cleaned_data["sen_status"],
-                                             on=form.cleaned_data["effective"], need_codes=form.needs())
+        services.record_sen_status_and_needs(
+            actor=request.user,
+            child=child,
+            status=form.cleaned_data["sen_status"],
+            on=form.cleaned_data["effective"],
+            need_codes=form.needs(),
+        )
         return "SEN status and needs saved"
 
     return _child_form_page(request, child_id, SenStatusForm, "SEN status and needs for {name}", write, initial)
@@ -166,9 +215,13 @@ def add_placement(request, child_id: int):
         establishment = Establishment.objects.filter(urn=form.cleaned_data["urn"]).first()
         if establishment is None:
             raise ValidationError({"urn": "No establishment has this URN"})
-        services.add_placement(actor=request.user, child=child, establishment=establishment,
-                               placement_type=form.cleaned_data["placement_type"],
-                               start_date=form.cleaned_data["start_date"])
+        services.add_placement(
+            actor=request.user,
+            child=child,
+            establishment=establishment,
+            placement_type=form.cleaned_data["placement_type"],
+            start_date=form.cleaned_data["start_date"],
+        )
         return f"Placement at {establishment.name} recorded"
 
     return _child_form_page(request, child_id, PlacementForm, "Record a placement for {name}", write)

@@ -32,7 +32,6 @@ BASE_DAY = (1, 15)  # month, day of the January snapshot (SEN2 counts plans at m
 HISTORY_YEARS = 5  # calendar years of joiners, leavers and requests counted before the base year
 
 
-
 def setting_for(establishment_type: str | None, placement_type: str | None) -> str:
     """The engine's setting for a placement: its mapping of establishment and placement types."""
     return inputs.setting_for(establishment_type, placement_type)
@@ -48,8 +47,14 @@ def default_base_year(today: date | None = None) -> int:
     from django.db.models import Max
 
     today = today or date.today()
-    latest = [d for d in (SenStatusPeriod.objects.aggregate(d=Max("start_date"))["d"],
-                          AssessmentRequest.objects.aggregate(d=Max("received_on"))["d"]) if d is not None]
+    latest = [
+        d
+        for d in (
+            SenStatusPeriod.objects.aggregate(d=Max("start_date"))["d"],
+            AssessmentRequest.objects.aggregate(d=Max("received_on"))["d"],
+        )
+        if d is not None
+    ]
     on = min([today, max(latest)]) if latest else today
     return on.year if (on.month, on.day) >= BASE_DAY else on.year - 1
 
@@ -93,15 +98,23 @@ def casework_counts(base_year: int, history_years: int = HISTORY_YEARS) -> Casew
     primary = dict(ChildNeed.objects.filter(rank=1, child__sen_periods__status="E").values_list("child_id", "code"))
 
     # Plans open on the base date.
-    open_plans = (SenStatusPeriod.objects.filter(status="E", start_date__lte=on)
-                  .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
-                  .values_list("child_id", "child__date_of_birth"))
+    open_plans = (
+        SenStatusPeriod.objects.filter(status="E", start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .values_list("child_id", "child__date_of_birth")
+    )
     holders = dict(open_plans)
     placed: dict[int, tuple] = {}
-    rows = (Placement.objects.filter(child_id__in=SenStatusPeriod.objects.filter(
-        status="E", start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gt=on)).values("child_id"))
-        .filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
-        .values_list("child_id", "placement_type", "establishment__establishment_type", "start_date"))
+    rows = (
+        Placement.objects.filter(
+            child_id__in=SenStatusPeriod.objects.filter(status="E", start_date__lte=on)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+            .values("child_id")
+        )
+        .filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        .values_list("child_id", "placement_type", "establishment__establishment_type", "start_date")
+    )
     for child_id, ptype, etype, start in rows:
         rank = (ptype != "DUAL", start)  # on roll beats dual registration; then the latest
         if child_id not in placed or rank > placed[child_id][0]:
@@ -119,26 +132,48 @@ def casework_counts(base_year: int, history_years: int = HISTORY_YEARS) -> Casew
     y_index = {y: i for i, y in enumerate(years)}
     first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
     new_plans = np.zeros((len(years), AGES, len(needs)))
-    for child_id, dob, start in (SenStatusPeriod.objects.filter(status="E", start_date__range=(first, last))
-                                 .values_list("child_id", "child__date_of_birth", "start_date")):
+    for child_id, dob, start in SenStatusPeriod.objects.filter(status="E", start_date__range=(first, last)).values_list(
+        "child_id", "child__date_of_birth", "start_date"
+    ):
         new_plans[y_index[start.year], _age(dob, start), n_index[need_for(primary.get(child_id))]] += 1
     ceased = np.zeros((len(years), AGES))
-    for dob, end in (SenStatusPeriod.objects.filter(status="E", end_date__range=(first, last))
-                     .values_list("child__date_of_birth", "end_date")):
+    for dob, end in SenStatusPeriod.objects.filter(status="E", end_date__range=(first, last)).values_list(
+        "child__date_of_birth", "end_date"
+    ):
         ceased[y_index[end.year], _age(dob, end)] += 1
     requests = np.zeros(len(years))
     conversions = np.zeros(len(years))
-    for received, status in (AssessmentRequest.objects.filter(received_on__range=(first, last), duplicate_of__isnull=True)
-                             .values_list("received_on", "status")):
+    for received, status in AssessmentRequest.objects.filter(
+        received_on__range=(first, last), duplicate_of__isnull=True
+    ).values_list("received_on", "status"):
         requests[y_index[received.year]] += 1
         conversions[y_index[received.year]] += status == "plan_issued"
     # Plans in force at each earlier January: the actual history the charts draw before the forecast.
-    history_totals = {y: SenStatusPeriod.objects.filter(status="E", start_date__lte=base_date(y)).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=base_date(y))).values("child_id").distinct().count()
-        for y in years}
+    history_totals = {
+        y: SenStatusPeriod.objects.filter(status="E", start_date__lte=base_date(y))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=base_date(y)))
+        .values("child_id")
+        .distinct()
+        .count()
+        for y in years
+    }
     notes = []
     if unplaced:
-        notes.append(f"{unplaced} plan{'s' if unplaced != 1 else ''} had no placement recorded on {on:%-d %B %Y}: "
-                     f"counted as 'other'")
-    return CaseworkCounts(base_year, tuple(needs), tuple(settings), counts, years, new_plans, ceased, requests,
-                          conversions, unplaced, notes, history_totals)
+        notes.append(
+            f"{unplaced} plan{'s' if unplaced != 1 else ''} had no placement recorded on {on:%-d %B %Y}: "
+            f"counted as 'other'"
+        )
+    return CaseworkCounts(
+        base_year,
+        tuple(needs),
+        tuple(settings),
+        counts,
+        years,
+        new_plans,
+        ceased,
+        requests,
+        conversions,
+        unplaced,
+        notes,
+        history_totals,
+    )

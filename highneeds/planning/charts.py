@@ -81,19 +81,27 @@ def _frame(title: str, desc: str, years: list[int], lo: float, hi: float, fmt, b
         return TOP + plot_h * (1 - (v - lo) / (hi - lo or 1))
 
     uid = next(_ids)
-    parts = [f'<svg class="planning-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" font-family="GDS Transport, arial, sans-serif" '
-             f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" focusable="false">',
-             f'<title id="chart-{uid}-title">{escape(title)}</title><desc id="chart-{uid}-desc">{escape(desc)}</desc>']
+    parts = [
+        f'<svg class="planning-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" font-family="GDS Transport, arial, sans-serif" '
+        f'aria-labelledby="chart-{uid}-title chart-{uid}-desc" focusable="false">',
+        f'<title id="chart-{uid}-title">{escape(title)}</title><desc id="chart-{uid}-desc">{escape(desc)}</desc>',
+    ]
     for t in ticks:
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#b1b4b6" '
-                     f'stroke-width="{2 if t == 0 else 1}"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">'
-                     f'{escape(fmt(t))}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#b1b4b6" '
+            f'stroke-width="{2 if t == 0 else 1}"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y(t) + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">'
+            f"{escape(fmt(t))}</text>"
+        )
     step = max(1, len(years) // 10)
     for i, year in enumerate(years):
         if i % step == 0:
-            parts.append(f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" '
-                         f'fill="#0b0c0c">{year}</text>')
+            parts.append(
+                f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="12" '
+                f'fill="#0b0c0c">{year}</text>'
+            )
     parts.extend(body_part(x, y) for body_part in body)
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -117,8 +125,11 @@ def line_chart(title: str, desc: str, years: list[int], series: list[Series], fm
                 out.append(f'<polygon points="{" ".join(points)}" fill="{colour}" fill-opacity="0.15" stroke="none"/>')
             shown = [(i, v) for i, v in enumerate(s.values) if v is not None]
             line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in shown)
-            out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="3"'
-                       + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+            out.append(
+                f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="3"'
+                + (f' stroke-dasharray="{dash}"' if dash else "")
+                + "/>"
+            )
             out.extend(_marker(marker, x(i), y(v), colour) for i, v in shown)
             return "".join(out)
 
@@ -133,14 +144,18 @@ def bar_chart(title: str, desc: str, years: list[int], values: list[float], fmt=
 
     def draw(x, y):
         width = (WIDTH - LEFT - RIGHT) / len(years) * 0.6
-        out = [f'<defs><pattern id="hatch-{uid}" width="6" height="6" patternUnits="userSpaceOnUse" '
-               f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#d4351c"/>'
-               f'<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern></defs>']
+        out = [
+            f'<defs><pattern id="hatch-{uid}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#d4351c"/>'
+            f'<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern></defs>'
+        ]
         for i, v in enumerate(values):
             top, bottom = sorted((y(v), y(0)))
             fill = f"url(#hatch-{uid})" if v < 0 else "#00703c"
-            out.append(f'<rect x="{x(i) - width / 2:.1f}" y="{top:.1f}" width="{width:.1f}" '
-                       f'height="{max(bottom - top, 1):.1f}" fill="{fill}"/>')
+            out.append(
+                f'<rect x="{x(i) - width / 2:.1f}" y="{top:.1f}" width="{width:.1f}" '
+                f'height="{max(bottom - top, 1):.1f}" fill="{fill}"/>'
+            )
         return "".join(out)
 
     return _frame(title, desc, years, lo, hi, fmt, [draw])
@@ -149,5 +164,7 @@ def bar_chart(title: str, desc: str, years: list[int], values: list[float], fmt=
 def legend(names: list[str]) -> list[dict]:
     """What the template shows under a line chart: each series' name with its line style described."""
     styles = ("solid line, circles", "dashed line, squares", "dotted line, triangles", "dash-dot line, diamonds")
-    return [{"name": n, "colour": COLOURS[k % 4], "dash": DASHES[k % 4], "style": styles[k % 4]}
-            for k, n in enumerate(names)]
+    return [
+        {"name": n, "colour": COLOURS[k % 4], "dash": DASHES[k % 4], "style": styles[k % 4]}
+        for k, n in enumerate(names)
+    ]

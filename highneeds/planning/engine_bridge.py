@@ -20,10 +20,10 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 
 from highneeds.council.models import CouncilSettings
-from highneeds.engine.forecast import inputs, run as all_la
-from highneeds.engine.forecast import levers as engine_levers
-
 from highneeds.engine.forecast import council as engine
+from highneeds.engine.forecast import inputs
+from highneeds.engine.forecast import levers as engine_levers
+from highneeds.engine.forecast import run as all_la
 
 from . import flows
 from .casework_counts import casework_counts
@@ -36,9 +36,14 @@ SEED = 0
 CACHE_SECONDS = 60 * 60 * 24
 BASE_VERSION = "2"  # bump when calibration changes, so stale cached bases are not used
 
-PHASE_LABELS = {"early_years": "Early years (2 to 4)", "primary": "Primary (4 to 10)",
-                "secondary": "Secondary (11 to 15)", "all_through": "All-through (4 to 18)",
-                "post16": "16 to 19", "post19": "19 to 24"}
+PHASE_LABELS = {
+    "early_years": "Early years (2 to 4)",
+    "primary": "Primary (4 to 10)",
+    "secondary": "Secondary (11 to 15)",
+    "all_through": "All-through (4 to 18)",
+    "post16": "16 to 19",
+    "post19": "19 to 24",
+}
 GOAL_SEEK_LEVERS = {
     "fewer_requests": "Fewer requests for an EHC needs assessment",
     "lower_conversion": "Fewer requests becoming plans",
@@ -48,16 +53,30 @@ GOAL_SEEK_LEVERS = {
 }
 # The range goal seek searches for each lever (shares; places for new places).
 # From "no action" towards the most that could be considered (a tariff cut is negative).
-GOAL_SEEK_RANGES = {"fewer_requests": (0.0, 0.9), "lower_conversion": (0.0, 0.9), "more_step_down": (0.0, 0.5),
-                    "tariff_change": (0.0, -0.5), "new_places": (0, 3000)}
+GOAL_SEEK_RANGES = {
+    "fewer_requests": (0.0, 0.9),
+    "lower_conversion": (0.0, 0.9),
+    "more_step_down": (0.0, 0.5),
+    "tariff_change": (0.0, -0.5),
+    "new_places": (0, 3000),
+}
 RAMPS = ("fewer_requests", "lower_conversion", "more_step_down", "tariff_change")
 # What a forecast assumes when no baseline is saved (each is shown beside every result and can be changed):
 # the high needs block grows 3% a year in cash, unit costs 2% a year (the Bank of England's inflation
 # target), and the 0-25 population as in the calibration years. Assumptions, not findings: docs/scenarios.md.
 DEFAULT_ASSUMPTIONS = {"allocation_growth": 0.03, "cost_growth": 0.02, "population_growth": 0.0}
 # Carried from the council's baseline into a new scenario, so its levers are measured on the same footing.
-CARRIED = ("base", "la_code", "base_year", "years", "unit_costs", "hnb_allocation", "opening_balance",
-           "allocation_growth", "population_growth")
+CARRIED = (
+    "base",
+    "la_code",
+    "base_year",
+    "years",
+    "unit_costs",
+    "hnb_allocation",
+    "opening_balance",
+    "allocation_growth",
+    "population_growth",
+)
 
 
 def settings() -> tuple[str, ...]:
@@ -96,8 +115,7 @@ def starting_point() -> dict:
     baseline = Scenario.objects.filter(is_baseline=True).first()
     if baseline is None:
         return {**DEFAULT_ASSUMPTIONS}
-    return {**{k: getattr(baseline, k) for k in CARRIED},
-            "cost_growth": levers_from_dict(baseline.levers).cost_growth}
+    return {**{k: getattr(baseline, k) for k in CARRIED}, "cost_growth": levers_from_dict(baseline.levers).cost_growth}
 
 
 def council_baseline():
@@ -110,9 +128,15 @@ def council_baseline():
     if found is not None:
         return found
     d = DEFAULT_ASSUMPTIONS
-    return Scenario(name="Baseline (not saved)", base="casework", base_year=default_base_year(), years=10,
-                    allocation_growth=d["allocation_growth"], population_growth=d["population_growth"],
-                    levers=engine_levers.Levers(cost_growth=d["cost_growth"]).to_dict())
+    return Scenario(
+        name="Baseline (not saved)",
+        base="casework",
+        base_year=default_base_year(),
+        years=10,
+        allocation_growth=d["allocation_growth"],
+        population_growth=d["population_growth"],
+        levers=engine_levers.Levers(cost_growth=d["cost_growth"]).to_dict(),
+    )
 
 
 def without_safety_valve(levers):
@@ -192,8 +216,10 @@ def _anchored(found, la_code: str):
     year, ratio = growth
     anchored = engine.anchor_first_year(found, found.total * ratio, seed=SEED)
     if year != found.base_year:
-        anchored.notes.append(f"first-year growth ({(ratio - 1) * 100:.1f}%) from the all-LA forecast made at "
-                              f"January {year}, the latest published")
+        anchored.notes.append(
+            f"first-year growth ({(ratio - 1) * 100:.1f}%) from the all-LA forecast made at "
+            f"January {year}, the latest published"
+        )
     return anchored
 
 
@@ -206,14 +232,15 @@ def _calibrate(base: str, la_code: str, base_year: int):
     snapshot = casework_snapshot(counts)
     population = population_by_age(council.new_la_code or council.old_la_code)
     public = _latest_public(council.old_la_code, base_year)
-    found = engine.calibrate_casework(snapshot, population, base_year, council.old_la_code, council.name,
-                                      public=public)
+    found = engine.calibrate_casework(snapshot, population, base_year, council.old_la_code, council.name, public=public)
     found = _anchored(found, council.old_la_code)
     found.notes = counts.notes + found.notes
     if public is not None:
         found = _latest_allocation(found, council.old_la_code, public.base_year)
-        found.notes.append(f"Unit costs and the balance brought forward: published figures for LA "
-                           f"{council.old_la_code} at January {public.base_year} (enter the council's own to replace them)")
+        found.notes.append(
+            f"Unit costs and the balance brought forward: published figures for LA "
+            f"{council.old_la_code} at January {public.base_year} (enter the council's own to replace them)"
+        )
     return found
 
 
@@ -226,10 +253,13 @@ def _latest_allocation(found, la_code: str, public_year: int):
         return found
     year = max(known)
     if year != found.base_year:
-        found.notes.append(f"High needs block: the latest published ({inputs.fy_label(year)}) is used for "
-                           f"{inputs.fy_label(found.base_year)} and grown from there (enter the council's own)")
-    return dataclasses.replace(found, hnb_allocation=float(allocations[year]),
-                               next_allocation=allocations.get(found.base_year + 1))
+        found.notes.append(
+            f"High needs block: the latest published ({inputs.fy_label(year)}) is used for "
+            f"{inputs.fy_label(found.base_year)} and grown from there (enter the council's own)"
+        )
+    return dataclasses.replace(
+        found, hnb_allocation=float(allocations[year]), next_allocation=allocations.get(found.base_year + 1)
+    )
 
 
 def casework_snapshot(counts):
@@ -241,7 +271,8 @@ def casework_snapshot(counts):
         ceased={y: counts.ceased[i] for i, y in enumerate(years)},
         requests={y: float(counts.requests[i]) for i, y in enumerate(years)},
         conversions={y: float(counts.conversions[i]) for i, y in enumerate(years)},
-        history={y: float(v) for y, v in counts.history_totals.items()})
+        history={y: float(v) for y, v in counts.history_totals.items()},
+    )
 
 
 def _latest_public(la_code: str, base_year: int):
@@ -266,8 +297,9 @@ def population_by_age(la_code: str) -> np.ndarray:
     if len(code) == 3:
         old_to_new = {old: new for new, old in publicdata.new_to_old_codes(data_dir()).items()}
         code = old_to_new.get(code, code)
-    frame = pl.read_csv(data_dir() / "population_ons_mye2023/ons_mye2_persons_mid2023_upper_tier_la_age0_25.csv",
-                        infer_schema_length=0)
+    frame = pl.read_csv(
+        data_dir() / "population_ons_mye2023/ons_mye2_persons_mid2023_upper_tier_la_age0_25.csv", infer_schema_length=0
+    )
     row = frame.filter(pl.col("area_code") == code)
     if row.is_empty():
         raise LookupError(f"no ONS population for LA {la_code}")
@@ -282,17 +314,23 @@ def run_inputs(scenario, levers=None) -> dict:
     """Everything a scenario's projection depends on, as plain JSON."""
     levers = levers if levers is not None else levers_from_dict(scenario.levers)
     lever_dict = levers.to_dict()
-    lever_dict.update(population_growth=float(scenario.population_growth or 0.0),
-                      allocation_growth=float(scenario.allocation_growth or 0.0))
+    lever_dict.update(
+        population_growth=float(scenario.population_growth or 0.0),
+        allocation_growth=float(scenario.allocation_growth or 0.0),
+    )
     return {
-        "base": scenario.base, "la_code": scenario.la_code, "base_year": int(scenario.base_year),
-        "years": int(scenario.years), "levers": lever_dict,
+        "base": scenario.base,
+        "la_code": scenario.la_code,
+        "base_year": int(scenario.base_year),
+        "years": int(scenario.years),
+        "levers": lever_dict,
         "unit_costs": {k: float(v) for k, v in sorted((scenario.unit_costs or {}).items()) if v not in (None, "")},
         # Part of the cache key, so a new or changed commitment is a new projection.
         "committed_costs": {k: v["cost"] for k, v in sorted(committed_costs(scenario).items())},
         "hnb_allocation": None if scenario.hnb_allocation is None else float(scenario.hnb_allocation),
         "opening_balance": None if scenario.opening_balance is None else float(scenario.opening_balance),
-        "simulations": SIMULATIONS, "seed": SEED,
+        "simulations": SIMULATIONS,
+        "seed": SEED,
     }
 
 
@@ -307,8 +345,9 @@ def _prepared(spec: dict):
     # The council's own commitments replace public unit costs where they exist; figures entered on the scenario
     # replace both.
     if spec["committed_costs"] or spec["unit_costs"]:
-        changes["unit_costs"] = _override_costs(_override_costs(base.unit_costs, spec["committed_costs"]),
-                                                spec["unit_costs"])
+        changes["unit_costs"] = _override_costs(
+            _override_costs(base.unit_costs, spec["committed_costs"]), spec["unit_costs"]
+        )
     if spec["hnb_allocation"] is not None:
         # An entered allocation replaces the published ones, the next year's included.
         changes.update(hnb_allocation=spec["hnb_allocation"], next_allocation=None)
@@ -341,11 +380,24 @@ def cost_sources(scenario, base) -> list[dict]:
             out.append({"setting": setting, "cost": entered[setting], "source": "entered"})
         elif setting in committed:
             c = committed[setting]
-            out.append({"setting": setting, "cost": c["cost"], "source": "commitments", "children": c["children"],
-                        "year": c["year"]})
+            out.append(
+                {
+                    "setting": setting,
+                    "cost": c["cost"],
+                    "source": "commitments",
+                    "children": c["children"],
+                    "year": c["year"],
+                }
+            )
         elif published is not None:
-            out.append({"setting": setting, "cost": float(published(setting)), "source": "published",
-                        "about": getattr(base.unit_costs, "source", "")})
+            out.append(
+                {
+                    "setting": setting,
+                    "cost": float(published(setting)),
+                    "source": "published",
+                    "about": getattr(base.unit_costs, "source", ""),
+                }
+            )
     return out
 
 
@@ -372,9 +424,18 @@ def goal_seek(scenario, lever: str, target_year: int):
     engine's template (any need, all-through, half the independent unit cost, opening the year after the base)."""
     spec = run_inputs(scenario)
     lo, hi = GOAL_SEEK_RANGES[lever]
-    return engine.goal_seek(_prepared(spec), levers_from_dict(spec["levers"]), lever, target_year, lo, hi,
-                            years=spec["years"], simulations=GOAL_SEEK_SIMULATIONS, seed=SEED,
-                            tolerance=GOAL_SEEK_TOLERANCE.get(lever, 0.0025))
+    return engine.goal_seek(
+        _prepared(spec),
+        levers_from_dict(spec["levers"]),
+        lever,
+        target_year,
+        lo,
+        hi,
+        years=spec["years"],
+        simulations=GOAL_SEEK_SIMULATIONS,
+        seed=SEED,
+        tolerance=GOAL_SEEK_TOLERANCE.get(lever, 0.0025),
+    )
 
 
 def cost_avoided(baseline, projection) -> list[float]:

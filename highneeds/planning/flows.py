@@ -40,6 +40,9 @@ def committed_unit_costs(base_year: int) -> dict[str, dict]:
         if child_years <= 0:
             continue
         spend = sum((f["high_needs"] for f in found), Decimal(0))
-        out[setting] = {"cost": round(float(spend) / child_years, 2), "children": sum(f["children"] for f in found),
-                        "year": year}
+        out[setting] = {
+            "cost": round(float(spend) / child_years, 2),
+            "children": sum(f["children"] for f in found),
+            "year": year,
+        }
     return out

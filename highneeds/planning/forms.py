@@ -17,14 +17,34 @@ from .models import BASES
 MIN_YEAR, MAX_YEAR = 2015, 2045
 # (key, label, hint, lowest %, highest %)
 RAMP_LEVERS = (
-    ("fewer_requests", "Fewer requests for an EHC needs assessment",
-     "Early intervention and a stronger SEN support offer: the share of requests that no longer come, in per cent", 0, 100),
-    ("lower_conversion", "Fewer requests becoming plans",
-     "Assessment thresholds: the share of requests that would have become plans and no longer do, in per cent", 0, 100),
-    ("more_step_down", "More plans ceasing at annual review",
-     "Step-down: the extra share of plans ceasing at annual review each year, in per cent", 0, 100),
-    ("tariff_change", "Change in unit costs",
-     "Tariff changes: the relative change of the cost of every plan, in per cent (negative for a saving)", -90, 200),
+    (
+        "fewer_requests",
+        "Fewer requests for an EHC needs assessment",
+        "Early intervention and a stronger SEN support offer: the share of requests that no longer come, in per cent",
+        0,
+        100,
+    ),
+    (
+        "lower_conversion",
+        "Fewer requests becoming plans",
+        "Assessment thresholds: the share of requests that would have become plans and no longer do, in per cent",
+        0,
+        100,
+    ),
+    (
+        "more_step_down",
+        "More plans ceasing at annual review",
+        "Step-down: the extra share of plans ceasing at annual review each year, in per cent",
+        0,
+        100,
+    ),
+    (
+        "tariff_change",
+        "Change in unit costs",
+        "Tariff changes: the relative change of the cost of every plan, in per cent (negative for a saving)",
+        -90,
+        200,
+    ),
 )
 RAMP_LABELS = {key: label for key, label, *_ in RAMP_LEVERS}
 
@@ -32,8 +52,7 @@ RAMP_LABELS = {key: label for key, label, *_ in RAMP_LEVERS}
 def _number(label: str, *, required=False, min_value=None, max_value=None, whole=False, unit=""):
     kind = forms.IntegerField if whole else forms.FloatField
     what = label[0].lower() + label[1:]
-    messages = {"required": f"Enter {what}",
-                "invalid": f"{label} must be a {'whole ' if whole else ''}number{unit}"}
+    messages = {"required": f"Enter {what}", "invalid": f"{label} must be a {'whole ' if whole else ''}number{unit}"}
     if min_value is not None:
         messages["min_value"] = f"{label} must be {min_value} or more"
     if max_value is not None:
@@ -42,37 +61,54 @@ def _number(label: str, *, required=False, min_value=None, max_value=None, whole
 
 
 class ScenarioForm(forms.Form):
-    name = forms.CharField(label="Scenario name", max_length=120,
-                           error_messages={"required": "Enter a name for the scenario",
-                                           "max_length": "Scenario name must be 120 characters or fewer"})
+    name = forms.CharField(
+        label="Scenario name",
+        max_length=120,
+        error_messages={
+            "required": "Enter a name for the scenario",
+            "max_length": "Scenario name must be 120 characters or fewer",
+        },
+    )
     description = forms.CharField(label="Description (optional)", required=False, widget=forms.Textarea)
-    base = forms.ChoiceField(label="Calibrate from", choices=BASES, widget=forms.RadioSelect,
-                             error_messages={"required": "Choose what to calibrate the forecast from"})
+    base = forms.ChoiceField(
+        label="Calibrate from",
+        choices=BASES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what to calibrate the forecast from"},
+    )
     la_code = forms.CharField(label="Local authority code (for published figures)", required=False, max_length=9)
     base_year = _number("Base year", required=True, min_value=MIN_YEAR, max_value=MAX_YEAR, whole=True)
     years = _number("Years to forecast", required=True, min_value=1, max_value=15, whole=True)
     population_growth = _number("Population growth a year", min_value=-10, max_value=10, unit=", in per cent")
-    allocation_growth = _number("High needs block allocation growth a year", min_value=-20, max_value=30,
-                                unit=", in per cent")
+    allocation_growth = _number(
+        "High needs block allocation growth a year", min_value=-20, max_value=30, unit=", in per cent"
+    )
     cost_growth = _number("Cost inflation a year", min_value=-10, max_value=30, unit=", in per cent")
-    hnb_allocation = _number("High needs block allocation in the base year", min_value=0, whole=True,
-                             unit=" of pounds")
+    hnb_allocation = _number("High needs block allocation in the base year", min_value=0, whole=True, unit=" of pounds")
     opening_balance = forms.IntegerField(
-        label="Cumulative DSG balance brought forward", required=False,
-        error_messages={"invalid": "Cumulative DSG balance brought forward must be a whole number of pounds"})
+        label="Cumulative DSG balance brought forward",
+        required=False,
+        error_messages={"invalid": "Cumulative DSG balance brought forward must be a whole number of pounds"},
+    )
     is_baseline = forms.BooleanField(label="This is the council's baseline forecast", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label, _hint, low, high in RAMP_LEVERS:
             self.fields[f"{key}_value"] = _number(label, min_value=low, max_value=high, unit=", in per cent")
-            self.fields[f"{key}_start"] = _number(f"{label}: first year", min_value=MIN_YEAR, max_value=MAX_YEAR,
-                                                  whole=True)
-            self.fields[f"{key}_ramp"] = _number(f"{label}: years to reach full effect", min_value=0, max_value=10,
-                                                 whole=True)
+            self.fields[f"{key}_start"] = _number(
+                f"{label}: first year", min_value=MIN_YEAR, max_value=MAX_YEAR, whole=True
+            )
+            self.fields[f"{key}_ramp"] = _number(
+                f"{label}: years to reach full effect", min_value=0, max_value=10, whole=True
+            )
         for setting in eb.settings():
-            self.fields[f"cost_{setting}"] = _number(f"Cost of a plan a year, {eb.setting_label(setting).lower()}",
-                                                     min_value=0, whole=True, unit=" of pounds")
+            self.fields[f"cost_{setting}"] = _number(
+                f"Cost of a plan a year, {eb.setting_label(setting).lower()}",
+                min_value=0,
+                whole=True,
+                unit=" of pounds",
+            )
 
     def clean(self):
         data = super().clean()
@@ -86,8 +122,17 @@ class ScenarioForm(forms.Form):
 
     # Layout helpers for the template.
     def ramp_rows(self):
-        return [{"key": key, "label": label, "hint": hint, "value": self[f"{key}_value"],
-                 "start": self[f"{key}_start"], "ramp": self[f"{key}_ramp"]} for key, label, hint, *_ in RAMP_LEVERS]
+        return [
+            {
+                "key": key,
+                "label": label,
+                "hint": hint,
+                "value": self[f"{key}_value"],
+                "start": self[f"{key}_start"],
+                "ramp": self[f"{key}_ramp"],
+            }
+            for key, label, hint, *_ in RAMP_LEVERS
+        ]
 
     def cost_fields(self):
         return [self[f"cost_{s}"] for s in eb.settings()]
@@ -105,30 +150,40 @@ class NewPlacesRow(forms.Form):
         r = f"New places row {row}"
         self.fields["places"] = _number(f"{r}: number of places", min_value=1, max_value=5000, whole=True)
         self.fields["need"] = forms.ChoiceField(
-            label=f"{r}: primary need", required=False,
-            choices=[("", "Choose a need"), ("any", "Any need")] + [(n, codes.NEED_CODES.get(n, n)) for n in eb.needs()])
-        self.fields["phase"] = forms.ChoiceField(label=f"{r}: phase", required=False,
-                                                 choices=[("", "Choose a phase")] + list(eb.phases().items()))
-        self.fields["cost_per_place"] = _number(f"{r}: cost per place a year", min_value=0, whole=True,
-                                                unit=" of pounds")
-        self.fields["opening_year"] = _number(f"{r}: opening year", min_value=MIN_YEAR, max_value=MAX_YEAR,
-                                              whole=True)
+            label=f"{r}: primary need",
+            required=False,
+            choices=[("", "Choose a need"), ("any", "Any need")]
+            + [(n, codes.NEED_CODES.get(n, n)) for n in eb.needs()],
+        )
+        self.fields["phase"] = forms.ChoiceField(
+            label=f"{r}: phase", required=False, choices=[("", "Choose a phase")] + list(eb.phases().items())
+        )
+        self.fields["cost_per_place"] = _number(
+            f"{r}: cost per place a year", min_value=0, whole=True, unit=" of pounds"
+        )
+        self.fields["opening_year"] = _number(f"{r}: opening year", min_value=MIN_YEAR, max_value=MAX_YEAR, whole=True)
         self.fields["diverts_from"] = forms.ChoiceField(
-            label=f"{r}: children come from", required=False,
-            choices=[(s, eb.setting_label(s)) for s in eb.settings()], initial="independent_special")
+            label=f"{r}: children come from",
+            required=False,
+            choices=[(s, eb.setting_label(s)) for s in eb.settings()],
+            initial="independent_special",
+        )
 
     def is_empty(self) -> bool:
-        return not any(str(self.data.get(self.add_prefix(f), "")).strip()
-                       for f in PLACE_FIELDS if f != "diverts_from")
+        return not any(str(self.data.get(self.add_prefix(f), "")).strip() for f in PLACE_FIELDS if f != "diverts_from")
 
     def clean(self):
         data = super().clean()
         if self.is_empty():
             return data
         r = f"new places row {self.row}"
-        missing = {"places": f"Enter the number of places in {r}", "need": f"Choose the primary need in {r}",
-                   "phase": f"Choose the phase in {r}", "cost_per_place": f"Enter the cost per place in {r}",
-                   "opening_year": f"Enter the opening year in {r}"}
+        missing = {
+            "places": f"Enter the number of places in {r}",
+            "need": f"Choose the primary need in {r}",
+            "phase": f"Choose the phase in {r}",
+            "cost_per_place": f"Enter the cost per place in {r}",
+            "opening_year": f"Enter the opening year in {r}",
+        }
         for name, message in missing.items():
             if data.get(name) in (None, "") and name not in self.errors:
                 self.add_error(name, message[0].upper() + message[1:])
@@ -165,8 +220,11 @@ class GoalSeekForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    scenarios = forms.MultipleChoiceField(label="Scenarios to compare", widget=forms.CheckboxSelectMultiple,
-                                          error_messages={"required": "Choose 2 to 4 scenarios to compare"})
+    scenarios = forms.MultipleChoiceField(
+        label="Scenarios to compare",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose 2 to 4 scenarios to compare"},
+    )
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,9 +44,16 @@ def _figures(code: str, name: str) -> dict:
     population = eb.population_by_age(code)
     plans = float(base.counts.sum())
     _lo, mid, _hi = (list(map(float, row)) for row in projection.plans)
-    return {"code": code, "name": name, "year": base.base_year, "plans": plans,
-            "per_10000": plans / population.sum() * 10_000, "forecast": mid[-1], "forecast_year": int(projection.years[-1]),
-            "growth": mid[-1] / plans - 1 if plans else 0.0}
+    return {
+        "code": code,
+        "name": name,
+        "year": base.base_year,
+        "plans": plans,
+        "per_10000": plans / population.sum() * 10_000,
+        "forecast": mid[-1],
+        "forecast_year": int(projection.years[-1]),
+        "growth": mid[-1] / plans - 1 if plans else 0.0,
+    }
 
 
 def _council_figures(name: str, forecast_year: int) -> dict:
@@ -59,17 +66,27 @@ def _council_figures(name: str, forecast_year: int) -> dict:
     at = ys.index(forecast_year) if forecast_year in ys else min(len(ys) - 1, HORIZON - 1)
     plans, mid = base.total, float(projection.plans[1, at])
     population = eb.population_by_age(CouncilSettings.current().old_la_code)
-    return {"code": base.la_code, "name": name, "year": base.base_year, "plans": plans,
-            "per_10000": plans / population.sum() * 10_000, "forecast": mid, "forecast_year": ys[at],
-            "growth": mid / plans - 1 if plans else 0.0, "scenario": scenario.name}
+    return {
+        "code": base.la_code,
+        "name": name,
+        "year": base.base_year,
+        "plans": plans,
+        "per_10000": plans / population.sum() * 10_000,
+        "forecast": mid,
+        "forecast_year": ys[at],
+        "growth": mid / plans - 1 if plans else 0.0,
+        "scenario": scenario.name,
+    }
 
 
 def comparison() -> dict:
     council = CouncilSettings.current()
     scenario = eb.council_baseline()
     # The council's row follows its baseline, so the cache key follows everything that baseline depends on.
-    key = f"planning:neighbours:{council.old_la_code}:{eb._key(eb.run_inputs(scenario))}:" \
-          f"{eb.base_key(scenario.base, scenario.la_code, scenario.base_year)}"
+    key = (
+        f"planning:neighbours:{council.old_la_code}:{eb._key(eb.run_inputs(scenario))}:"
+        f"{eb.base_key(scenario.base, scenario.la_code, scenario.base_year)}"
+    )
     found = cache.get(key)
     if found is not None:
         return found
@@ -92,7 +109,9 @@ def comparison() -> dict:
     rows.insert(0, {**_council_figures(names[own], forecast_year), "is_council": True})
     others = [r for r in rows if not r["is_council"]]
     found = {
-        "council_name": names[own], "rows": rows, "missing": missing,
+        "council_name": names[own],
+        "rows": rows,
+        "missing": missing,
         "average_per_10000": sum(r["per_10000"] for r in others) / len(others) if others else None,
         "average_growth": sum(r["growth"] for r in others) / len(others) if others else None,
     }

@@ -55,21 +55,27 @@ class YearRow:
 
 def rows(projection) -> list[YearRow]:
     bands = {m: band(projection, m) for m in MEASURES}
-    return [YearRow(y, fy, {m: (b[0][i], b[1][i], b[2][i]) for m, b in bands.items()})
-            for i, (y, fy) in enumerate(zip(years(projection), projection.financial_years))]
+    return [
+        YearRow(y, fy, {m: (b[0][i], b[1][i], b[2][i]) for m, b in bands.items()})
+        for i, (y, fy) in enumerate(zip(years(projection), projection.financial_years))
+    ]
 
 
 def by_setting(projection) -> list[dict]:
     """P50 plans by setting type and year."""
     a = _arr(projection, "plans_by_setting")[P50]
-    return [{"setting": eb.setting_label(s), "values": [float(v) for v in a[:, k]]} for k, s in enumerate(eb.settings())]
+    return [
+        {"setting": eb.setting_label(s), "values": [float(v) for v in a[:, k]]} for k, s in enumerate(eb.settings())
+    ]
 
 
 def by_need(projection) -> list[dict]:
     from highneeds.engine import codes
 
     a = _arr(projection, "plans_by_need")[P50]
-    return [{"need": codes.NEED_CODES.get(n, n), "values": [float(v) for v in a[:, k]]} for k, n in enumerate(eb.needs())]
+    return [
+        {"need": codes.NEED_CODES.get(n, n), "values": [float(v) for v in a[:, k]]} for k, n in enumerate(eb.needs())
+    ]
 
 
 def first_balanced_year(projection) -> int | None:
@@ -89,8 +95,14 @@ def headline(projection, baseline=None) -> dict:
     ys = years(projection)
     _, cum, _ = band(projection, "cumulative")
     _, plans, _ = band(projection, "plans")
-    out = {"first_year": ys[0], "last_year": ys[-1], "plans_last": plans[-1], "plans_first": plans[0],
-           "cumulative_last": cum[-1], "balanced_from": first_balanced_year(projection)}
+    out = {
+        "first_year": ys[0],
+        "last_year": ys[-1],
+        "plans_last": plans[-1],
+        "plans_first": plans[0],
+        "cumulative_last": cum[-1],
+        "balanced_from": first_balanced_year(projection),
+    }
     if baseline is not None:
         avoided = eb.cost_avoided(baseline, projection)
         out["avoided"] = avoided
@@ -121,11 +133,16 @@ def plans_chart(projection, baseline=None, name: str = "Scenario", actual: list[
         series.append(charts.Series("Without the levers", pad + band(baseline, "plans")[1]))
     if actual:
         series.append(charts.Series("Actual", [a["plans"] for a in actual if a["year"] < ys[0]] + [None] * len(ys)))
-    forecast = (f"median forecast of EHC plans from {mid[0]:,.0f} in {ys[0]} to {mid[-1]:,.0f} in {ys[-1]}, shaded "
-                "between the 10th and 90th percentiles. The tables below give every figure.")
-    desc = (f"Actual EHC plans from {actual[0]['plans']:,.0f} in January {actual[0]['year']} to "
-            f"{actual[-1]['plans']:,.0f} in {actual[-1]['year']}, then the {forecast}" if actual
-            else forecast[0].upper() + forecast[1:])
+    forecast = (
+        f"median forecast of EHC plans from {mid[0]:,.0f} in {ys[0]} to {mid[-1]:,.0f} in {ys[-1]}, shaded "
+        "between the 10th and 90th percentiles. The tables below give every figure."
+    )
+    desc = (
+        f"Actual EHC plans from {actual[0]['plans']:,.0f} in January {actual[0]['year']} to "
+        f"{actual[-1]['plans']:,.0f} in {actual[-1]['year']}, then the {forecast}"
+        if actual
+        else forecast[0].upper() + forecast[1:]
+    )
     return charts.line_chart(f"EHC plans, {(past or ys)[0]} to {ys[-1]}", desc, past + ys, series, charts.number)
 
 
@@ -157,17 +174,26 @@ def scenario_charts(projection, baseline=None, name: str = "Scenario", actual: l
             f"High needs spend, {span}",
             f"Median spend from {charts.money(spend[0])} to {charts.money(spend[-1])} against an allocation of "
             f"{charts.money(alloc[0])} to {charts.money(alloc[-1])}. The table below gives every figure.",
-            ys, series("spend") + [charts.Series("Allocation", alloc)], charts.money),
+            ys,
+            series("spend") + [charts.Series("Allocation", alloc)],
+            charts.money,
+        ),
         "in_year": charts.bar_chart(
             f"In-year position, {span}",
             "Median in-year position each year: bars above the line are surpluses, hatched bars below are "
             f"deficits; {charts.money(in_year[0])} in {ys[0]}, {charts.money(in_year[-1])} in "
-            f"{ys[-1]}. The table below gives every figure.", ys, in_year),
+            f"{ys[-1]}. The table below gives every figure.",
+            ys,
+            in_year,
+        ),
         "cumulative": charts.line_chart(
             f"Cumulative DSG position, {span}",
             f"Median cumulative position from {charts.money(cum[0])} in {ys[0]} to {charts.money(cum[-1])} in "
             f"{ys[-1]} (negative is a deficit). The table below gives every figure.",
-            ys, series("cumulative"), charts.money),
+            ys,
+            series("cumulative"),
+            charts.money,
+        ),
     }
 
 
@@ -176,14 +202,36 @@ def comparison(named: list[tuple[str, object, object]]) -> dict:
     ys = years(named[0][1])
     measures = []
     for measure in ("plans", "spend", "in_year", "cumulative"):
-        measures.append({"key": measure, "label": MEASURES[measure], "money": measure in MONEY,
-                         "series": [{"name": n, "values": band(p, measure)[1]} for n, p, _b in named]})
-    measures.append({"key": "avoided", "label": "Cost avoided", "money": True,
-                     "series": [{"name": n, "values": eb.cost_avoided(b, p)} for n, p, b in named]})
+        measures.append(
+            {
+                "key": measure,
+                "label": MEASURES[measure],
+                "money": measure in MONEY,
+                "series": [{"name": n, "values": band(p, measure)[1]} for n, p, _b in named],
+            }
+        )
+    measures.append(
+        {
+            "key": "avoided",
+            "label": "Cost avoided",
+            "money": True,
+            "series": [{"name": n, "values": eb.cost_avoided(b, p)} for n, p, b in named],
+        }
+    )
     chart = charts.line_chart(
         f"Cumulative DSG position by scenario, {ys[0]} to {ys[-1]}",
         "Median cumulative position of each scenario compared; the table gives every figure.",
-        ys, [charts.Series(n, band(p, "cumulative")[1]) for n, p, _b in named], charts.money)
-    return {"years": ys, "measures": measures, "chart": chart, "legend": charts.legend([n for n, *_ in named]),
-            "totals": [{"name": n, "avoided": sum(eb.cost_avoided(b, p)), "balanced_from": first_balanced_year(p)}
-                       for n, p, b in named]}
+        ys,
+        [charts.Series(n, band(p, "cumulative")[1]) for n, p, _b in named],
+        charts.money,
+    )
+    return {
+        "years": ys,
+        "measures": measures,
+        "chart": chart,
+        "legend": charts.legend([n for n, *_ in named]),
+        "totals": [
+            {"name": n, "avoided": sum(eb.cost_avoided(b, p)), "balanced_from": first_balanced_year(p)}
+            for n, p, b in named
+        ],
+    }

@@ -11,8 +11,21 @@ from highneeds.audit.service import require, service
 from . import engine_bridge as eb
 from .models import Scenario
 
-EDITABLE = ("name", "description", "base", "la_code", "base_year", "years", "levers", "unit_costs", "hnb_allocation",
-            "opening_balance", "allocation_growth", "population_growth", "is_baseline")
+EDITABLE = (
+    "name",
+    "description",
+    "base",
+    "la_code",
+    "base_year",
+    "years",
+    "levers",
+    "unit_costs",
+    "hnb_allocation",
+    "opening_balance",
+    "allocation_growth",
+    "population_growth",
+    "is_baseline",
+)
 
 
 def _clean(data: dict) -> dict:
@@ -84,8 +97,9 @@ def duplicate_scenario(*, actor, scenario: Scenario, name: str | None = None) ->
     data = {k: getattr(scenario, k) for k in EDITABLE}
     data.update(name=(name or f"Copy of {scenario.name}")[:120], is_baseline=False)
     copy = Scenario.objects.create(**data, created_by=_user(actor), updated_by=_user(actor))
-    log.record(actor=actor, action="planning.scenario_duplicate", obj=copy,
-               after={"from": scenario.pk, **copy.snapshot()})
+    log.record(
+        actor=actor, action="planning.scenario_duplicate", obj=copy, after={"from": scenario.pk, **copy.snapshot()}
+    )
     return copy
 
 
@@ -107,11 +121,24 @@ def run_goal_seek(*, actor, scenario: Scenario, lever: str, target_year: int, sa
         data = {k: getattr(scenario, k) for k in EDITABLE}
         data.update(name=save_as[:120], is_baseline=False, levers=dict(result.projection.levers))
         saved = Scenario.objects.create(**_clean(data), created_by=_user(actor), updated_by=_user(actor))
-        log.record(actor=actor, action="planning.scenario_create", obj=saved,
-                   after={"goal_seek_from": scenario.pk, **saved.snapshot()})
-    log.record(actor=actor, action="planning.goal_seek", obj=scenario,
-               after={"lever": lever, "target_year": target_year, "reached": result.reached,
-                      "value": result.value, "saved_as": saved.pk if saved else None})
+        log.record(
+            actor=actor,
+            action="planning.scenario_create",
+            obj=saved,
+            after={"goal_seek_from": scenario.pk, **saved.snapshot()},
+        )
+    log.record(
+        actor=actor,
+        action="planning.goal_seek",
+        obj=scenario,
+        after={
+            "lever": lever,
+            "target_year": target_year,
+            "reached": result.reached,
+            "value": result.value,
+            "saved_as": saved.pk if saved else None,
+        },
+    )
     return result, saved
 
 

@@ -32,8 +32,11 @@ def _calibration(scenario: Scenario) -> dict:
     """What every forecast page shows beside the result: the assumptions (levers, growth rates, the money used),
     the actual history drawn before the forecast, and what the calibration had to assume."""
     base = eb.calibrated(scenario.base, scenario.la_code, scenario.base_year)
-    return {"notes": list(base.notes), "actual": presenting.history(base),
-            "assumptions": exports.lever_lines(scenario, base)}
+    return {
+        "notes": list(base.notes),
+        "actual": presenting.history(base),
+        "assumptions": exports.lever_lines(scenario, base),
+    }
 
 
 def _groups(request, groups: list[dict]) -> list[dict]:
@@ -43,8 +46,12 @@ def _groups(request, groups: list[dict]) -> list[dict]:
 
 
 def _forecast_error(request, exc: Exception) -> HttpResponse:
-    return render(request, "planning/unavailable.html", {"page_title": "The forecast cannot be shown",
-                                                         "problem": str(exc)}, status=200)
+    return render(
+        request,
+        "planning/unavailable.html",
+        {"page_title": "The forecast cannot be shown", "problem": str(exc)},
+        status=200,
+    )
 
 
 @requires("planning.view_forecast")
@@ -55,22 +62,35 @@ def overview(request):
         about = _calibration(scenario)
     except (LookupError, ValueError) as exc:
         return _forecast_error(request, exc)
-    return render(request, "planning/overview.html", {
-        "page_title": "Forecast of EHC plans and high needs spend", "scenario": scenario,
-        "rows": presenting.rows(projection),
-        "charts": presenting.scenario_charts(projection, name=scenario.name, actual=about["actual"]),
-        "headline": presenting.headline(projection), "settings": _groups(request, presenting.by_setting(projection)),
-        "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
-        "years": presenting.years(projection), "can_edit": _can_edit(request), **about,
-    })
+    return render(
+        request,
+        "planning/overview.html",
+        {
+            "page_title": "Forecast of EHC plans and high needs spend",
+            "scenario": scenario,
+            "rows": presenting.rows(projection),
+            "charts": presenting.scenario_charts(projection, name=scenario.name, actual=about["actual"]),
+            "headline": presenting.headline(projection),
+            "settings": _groups(request, presenting.by_setting(projection)),
+            "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
+            "years": presenting.years(projection),
+            "can_edit": _can_edit(request),
+            **about,
+        },
+    )
 
 
 @requires("planning.view_forecast")
 def scenario_list(request):
-    return render(request, "planning/scenarios.html", {
-        "page_title": "Scenarios", "scenarios": list(Scenario.objects.select_related("updated_by")),
-        "can_edit": _can_edit(request),
-    })
+    return render(
+        request,
+        "planning/scenarios.html",
+        {
+            "page_title": "Scenarios",
+            "scenarios": list(Scenario.objects.select_related("updated_by")),
+            "can_edit": _can_edit(request),
+        },
+    )
 
 
 def _levers_from(form, rows):
@@ -79,48 +99,92 @@ def _levers_from(form, rows):
     ramps = {}
     for key, *_ in forms.RAMP_LEVERS:
         value = data.get(f"{key}_value")
-        ramps[key] = None if value in (None, 0) else eb.engine_levers.Ramp(
-            value=value / 100, start_year=data[f"{key}_start"], ramp_years=data.get(f"{key}_ramp") or 0)
-    places = [eb.engine_levers.NewPlaces(places=r.cleaned_data["places"], need=r.cleaned_data["need"],
-                                  phase=r.cleaned_data["phase"], cost_per_place=float(r.cleaned_data["cost_per_place"]),
-                                  opening_year=r.cleaned_data["opening_year"],
-                                  diverts_from=r.cleaned_data.get("diverts_from") or "independent_special")
-              for r in rows if not r.is_empty()]
-    return eb.engine_levers.Levers(**ramps, new_places=places, population_growth=(data.get("population_growth") or 0) / 100,
-                                   allocation_growth=(data.get("allocation_growth") or 0) / 100,
-                                   cost_growth=(data.get("cost_growth") or 0) / 100)
+        ramps[key] = (
+            None
+            if value in (None, 0)
+            else eb.engine_levers.Ramp(
+                value=value / 100, start_year=data[f"{key}_start"], ramp_years=data.get(f"{key}_ramp") or 0
+            )
+        )
+    places = [
+        eb.engine_levers.NewPlaces(
+            places=r.cleaned_data["places"],
+            need=r.cleaned_data["need"],
+            phase=r.cleaned_data["phase"],
+            cost_per_place=float(r.cleaned_data["cost_per_place"]),
+            opening_year=r.cleaned_data["opening_year"],
+            diverts_from=r.cleaned_data.get("diverts_from") or "independent_special",
+        )
+        for r in rows
+        if not r.is_empty()
+    ]
+    return eb.engine_levers.Levers(
+        **ramps,
+        new_places=places,
+        population_growth=(data.get("population_growth") or 0) / 100,
+        allocation_growth=(data.get("allocation_growth") or 0) / 100,
+        cost_growth=(data.get("cost_growth") or 0) / 100,
+    )
 
 
 def _scenario_data(form, rows) -> dict:
     data = form.cleaned_data
     return {
-        "name": data["name"], "description": data["description"], "base": data["base"], "la_code": data["la_code"],
-        "base_year": data["base_year"], "years": data["years"], "levers": _levers_from(form, rows).to_dict(),
+        "name": data["name"],
+        "description": data["description"],
+        "base": data["base"],
+        "la_code": data["la_code"],
+        "base_year": data["base_year"],
+        "years": data["years"],
+        "levers": _levers_from(form, rows).to_dict(),
         "unit_costs": {s: data[f"cost_{s}"] for s in eb.settings() if data.get(f"cost_{s}") is not None},
-        "hnb_allocation": data.get("hnb_allocation"), "opening_balance": data.get("opening_balance"),
+        "hnb_allocation": data.get("hnb_allocation"),
+        "opening_balance": data.get("opening_balance"),
         "population_growth": (data.get("population_growth") or 0) / 100,
-        "allocation_growth": (data.get("allocation_growth") or 0) / 100, "is_baseline": data["is_baseline"],
+        "allocation_growth": (data.get("allocation_growth") or 0) / 100,
+        "is_baseline": data["is_baseline"],
     }
 
 
 def _initial(scenario: Scenario) -> tuple[dict, list[dict]]:
     levers = eb.levers_from_dict(scenario.levers)
-    initial = {"name": scenario.name, "description": scenario.description, "base": scenario.base,
-               "la_code": scenario.la_code, "base_year": scenario.base_year, "years": scenario.years,
-               "population_growth": round(scenario.population_growth * 100, 3),
-               "allocation_growth": round(scenario.allocation_growth * 100, 3),
-               "cost_growth": round(levers.cost_growth * 100, 3),
-               "hnb_allocation": scenario.hnb_allocation, "opening_balance": scenario.opening_balance,
-               "is_baseline": scenario.is_baseline}
+    initial = {
+        "name": scenario.name,
+        "description": scenario.description,
+        "base": scenario.base,
+        "la_code": scenario.la_code,
+        "base_year": scenario.base_year,
+        "years": scenario.years,
+        "population_growth": round(scenario.population_growth * 100, 3),
+        "allocation_growth": round(scenario.allocation_growth * 100, 3),
+        "cost_growth": round(levers.cost_growth * 100, 3),
+        "hnb_allocation": scenario.hnb_allocation,
+        "opening_balance": scenario.opening_balance,
+        "is_baseline": scenario.is_baseline,
+    }
     for key, *_ in forms.RAMP_LEVERS:
         ramp = getattr(levers, key)
         if ramp is not None:
-            initial.update({f"{key}_value": round(ramp.value * 100, 3), f"{key}_start": ramp.start_year,
-                            f"{key}_ramp": ramp.ramp_years})
+            initial.update(
+                {
+                    f"{key}_value": round(ramp.value * 100, 3),
+                    f"{key}_start": ramp.start_year,
+                    f"{key}_ramp": ramp.ramp_years,
+                }
+            )
     for setting, cost in (scenario.unit_costs or {}).items():
         initial[f"cost_{setting}"] = cost
-    rows = [{"places": p.places, "need": p.need, "phase": p.phase, "cost_per_place": int(p.cost_per_place),
-             "opening_year": p.opening_year, "diverts_from": p.diverts_from} for p in levers.new_places]
+    rows = [
+        {
+            "places": p.places,
+            "need": p.need,
+            "phase": p.phase,
+            "cost_per_place": int(p.cost_per_place),
+            "opening_year": p.opening_year,
+            "diverts_from": p.diverts_from,
+        }
+        for p in levers.new_places
+    ]
     return initial, rows
 
 
@@ -147,8 +211,9 @@ def _edit(request, scenario: Scenario | None):
                 if scenario is None:
                     scenario = services.create_scenario(actor=request.user, data=_scenario_data(form, rows))
                 else:
-                    scenario = services.update_scenario(actor=request.user, scenario=scenario,
-                                                        data=_scenario_data(form, rows))
+                    scenario = services.update_scenario(
+                        actor=request.user, scenario=scenario, data=_scenario_data(form, rows)
+                    )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -157,10 +222,18 @@ def _edit(request, scenario: Scenario | None):
     errors = [(f"#{form[name].auto_id}" if name != "__all__" else None, errs[0]) for name, errs in form.errors.items()]
     for row in rows:
         errors += [(f"#{row[name].auto_id}", errs[0]) for name, errs in row.errors.items() if name != "__all__"]
-    return render(request, "planning/edit.html", {
-        "page_title": "Change the scenario" if scenario else "New scenario", "form": form, "rows": rows,
-        "scenario": scenario, "errors": errors, "error_title": bool(errors),
-    })
+    return render(
+        request,
+        "planning/edit.html",
+        {
+            "page_title": "Change the scenario" if scenario else "New scenario",
+            "form": form,
+            "rows": rows,
+            "scenario": scenario,
+            "errors": errors,
+            "error_title": bool(errors),
+        },
+    )
 
 
 @requires("planning.edit_scenarios")
@@ -184,16 +257,27 @@ def scenario_page(request, pk: int):
         return _forecast_error(request, exc)
     headline = presenting.headline(projection, baseline)
     base_rows = presenting.rows(baseline)
-    table = [{"row": r, "baseline_cumulative": b.p50("cumulative"), "baseline_in_year": b.p50("in_year"),
-              "avoided": a} for r, b, a in zip(presenting.rows(projection), base_rows, headline["avoided"])]
-    return render(request, "planning/scenario.html", {
-        "page_title": scenario.name, "scenario": scenario, "table": table, "headline": headline,
-        "charts": presenting.scenario_charts(projection, baseline, name=scenario.name, actual=about["actual"]),
-        "settings": _groups(request, presenting.by_setting(projection)),
-        "needs": _groups(request, presenting.by_need(projection)),
-        "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
-        "years": presenting.years(projection), "can_edit": _can_edit(request), **about,
-    })
+    table = [
+        {"row": r, "baseline_cumulative": b.p50("cumulative"), "baseline_in_year": b.p50("in_year"), "avoided": a}
+        for r, b, a in zip(presenting.rows(projection), base_rows, headline["avoided"])
+    ]
+    return render(
+        request,
+        "planning/scenario.html",
+        {
+            "page_title": scenario.name,
+            "scenario": scenario,
+            "table": table,
+            "headline": headline,
+            "charts": presenting.scenario_charts(projection, baseline, name=scenario.name, actual=about["actual"]),
+            "settings": _groups(request, presenting.by_setting(projection)),
+            "needs": _groups(request, presenting.by_need(projection)),
+            "disclosure_note": disclosure.note(disclosure.policy_for(request.user)),
+            "years": presenting.years(projection),
+            "can_edit": _can_edit(request),
+            **about,
+        },
+    )
 
 
 @requires("planning.edit_scenarios")
@@ -217,17 +301,24 @@ def scenario_delete(request, pk: int):
 @requires("planning.view_forecast")
 def goal_seek(request, pk: int):
     scenario = _scenario(pk)
-    form = forms.GoalSeekForm(request.POST or None, scenario=scenario,
-                              initial={"target_year": min(scenario.base_year + 5, scenario.base_year + scenario.years)})
+    form = forms.GoalSeekForm(
+        request.POST or None,
+        scenario=scenario,
+        initial={"target_year": min(scenario.base_year + 5, scenario.base_year + scenario.years)},
+    )
     result = saved = None
     if request.method == "POST" and form.is_valid():
         save_as = (request.POST.get("save_as") or "").strip() if "save" in request.POST else ""
         if save_as and not _can_edit(request):
             raise PermissionDenied("planning.edit_scenarios")
         try:
-            result, saved = services.run_goal_seek(actor=request.user, scenario=scenario,
-                                                   lever=form.cleaned_data["lever"],
-                                                   target_year=form.cleaned_data["target_year"], save_as=save_as)
+            result, saved = services.run_goal_seek(
+                actor=request.user,
+                scenario=scenario,
+                lever=form.cleaned_data["lever"],
+                target_year=form.cleaned_data["target_year"],
+                save_as=save_as,
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -235,11 +326,20 @@ def goal_seek(request, pk: int):
                 messages.success(request, f"Saved as scenario ‘{saved.name}’")
                 return redirect("planning:scenario", saved.pk)
     lever = form.cleaned_data.get("lever") if form.is_bound and form.is_valid() else None
-    return render(request, "planning/goal_seek.html", {
-        "page_title": "Goal seek", "scenario": scenario, "form": form, "result": result, "lever": lever,
-        "shown": exports.describe_value(lever, result.value) if result is not None and result.reached else "",
-        "can_edit": _can_edit(request), "error_title": bool(form.errors),
-    })
+    return render(
+        request,
+        "planning/goal_seek.html",
+        {
+            "page_title": "Goal seek",
+            "scenario": scenario,
+            "form": form,
+            "result": result,
+            "lever": lever,
+            "shown": exports.describe_value(lever, result.value) if result is not None and result.reached else "",
+            "can_edit": _can_edit(request),
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 def _chosen(request) -> tuple[forms.CompareForm, list[Scenario]]:
@@ -265,13 +365,24 @@ def compare(request):
         except (LookupError, ValueError) as exc:
             return _forecast_error(request, exc)
         for total, scenario in zip(table["totals"], chosen, strict=True):  # each scenario's assumptions beside it
-            total.update(allocation_growth=scenario.allocation_growth, population_growth=scenario.population_growth,
-                         cost_growth=eb.levers_from_dict(scenario.levers).cost_growth)
+            total.update(
+                allocation_growth=scenario.allocation_growth,
+                population_growth=scenario.population_growth,
+                cost_growth=eb.levers_from_dict(scenario.levers).cost_growth,
+            )
     query = "&".join(f"scenarios={s.pk}" for s in chosen)
-    return render(request, "planning/compare.html", {
-        "page_title": "Compare scenarios", "form": form, "chosen": chosen, "table": table, "query": query,
-        "error_title": bool(form.errors),
-    })
+    return render(
+        request,
+        "planning/compare.html",
+        {
+            "page_title": "Compare scenarios",
+            "form": form,
+            "chosen": chosen,
+            "table": table,
+            "query": query,
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires("planning.view_forecast")
@@ -293,8 +404,10 @@ def _export(request, scenarios: list[Scenario], fmt: str, name: str) -> HttpResp
     services.record_export(actor=request.user, scenarios=scenarios, fmt=fmt)
     if fmt == "xlsx":
         policy = disclosure.policy_for(request.user)
-        response = HttpResponse(exports.workbook_bytes(named, count=lambda v: disclosure.modelled(policy, v)),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            exports.workbook_bytes(named, count=lambda v: disclosure.modelled(policy, v)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     elif fmt == "csv":
         response = HttpResponse(exports.csv_text(named), content_type="text/csv; charset=utf-8")
     else:

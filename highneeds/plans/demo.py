@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from highneeds.audit import log
 from highneeds.casework.models import CaseEvent
-from highneeds.engine import codes as engine_codes, schoolyear
+from highneeds.engine import codes as engine_codes
+from highneeds.engine import schoolyear
 from highneeds.people.models import Child, ChildNeed, Placement
 
 from . import sections as S
@@ -22,117 +23,342 @@ BATCH = 1000
 # By need code: what the need is, an outcome, and two quantified provision items (what, who, expertise,
 # frequency, duration, group size).
 WORDING = {
-    "SLCN": ("{name} has a significant delay in expressive and receptive language: they understand short "
-             "instructions of two key words and speak in two- to three-word phrases.",
-             "{name} will follow three-step instructions in class and ask for help using a full sentence",
-             [("Individual speech and language therapy programme", "Speech and language therapist",
-               "HCPC-registered therapist", "Once a week", "30 minutes a session, all year", "1:1"),
-              ("Therapy targets practised in class", "Teaching assistant trained by the therapist",
-               "Trained by the speech and language therapist each term", "Daily", "15 minutes", "1:1")]),
-    "ASD": ("{name} has a diagnosis of autism: they find changes to routine and busy, noisy places very hard and "
-            "can become overwhelmed.",
-            "{name} will manage two planned changes of routine a week using a visual timetable",
-            [("Visual timetable and a now-and-next board, reviewed each morning", "Class teacher",
-              "Autism Education Trust level 2 training", "Daily", "10 minutes each morning", "1:1"),
-             ("Social communication group", "Specialist autism teacher", "Qualified teacher with an autism "
-              "specialism", "Once a week", "45 minutes, all year", "Group of 4")]),
-    "SEMH": ("{name} experiences high anxiety, shown in refusing to enter class and leaving the room when upset.",
-             "{name} will stay in class for whole lessons on four days out of five",
-             [("Emotional literacy support sessions", "Emotional literacy support assistant (ELSA)",
-               "ELSA-trained by the educational psychology service", "Twice a week", "30 minutes, for two terms",
-               "1:1"),
-              ("Key adult check-in at the start and end of the day", "Named key adult", "Trauma-informed practice "
-               "training", "Daily", "10 minutes twice a day", "1:1")]),
-    "SPLD": ("{name} has dyslexia: reading age about three years below their age, and slow, effortful spelling.",
-             "{name} will read age-appropriate text at 80 words a minute",
-             [("Structured multi-sensory literacy programme", "Specialist dyslexia teacher",
-               "Level 5 qualification in specific learning difficulties", "Three times a week", "30 minutes",
-               "1:1"),
-              ("Reading and assistive technology set up for all written work", "Teaching assistant",
-               "Trained in the software by the SEN support service", "Every lesson", "As long as the lesson",
-               "1:1")]),
-    "MLD": ("{name} has moderate learning difficulties: working at the level of children three years younger in "
-            "English and maths.",
-            "{name} will use number facts to 20 to solve two-step problems",
-            [("Small-group maths intervention", "Teaching assistant", "Trained in the intervention by the maths "
-              "lead", "Four times a week", "20 minutes", "Group of 3"),
-             ("Pre-teaching of new vocabulary before each topic", "Teaching assistant", "Trained by the SENCO",
-              "Three times a week", "15 minutes", "1:1")]),
-    "SLD": ("{name} has severe learning difficulties and needs adult help with most learning and self-care.",
-            "{name} will make choices using symbols across the school day",
-            [("Learning in a small specialist class", "Class teacher and two assistants", "Qualified teacher "
-              "with SLD experience", "Every school day", "The whole school day", "Class of 8 with 3 adults"),
-             ("Makaton signing and symbols throughout the day", "All staff in the class", "Makaton foundation "
-              "training", "Daily", "The whole school day", "1:1 and small groups")]),
-    "PMLD": ("{name} has profound and multiple learning difficulties and complex physical needs.",
-             "{name} will show a consistent response to a familiar adult's voice",
-             [("Sensory curriculum", "Specialist teacher", "Qualified teacher with PMLD experience", "Daily",
-               "The whole school day", "Class of 6 with 4 adults"),
-              ("Postural management programme", "Physiotherapist with trained assistants", "HCPC-registered "
-               "physiotherapist", "Twice a day", "20 minutes", "1:1")]),
-    "DS": ("{name} has Down syndrome, with delayed speech and learning, and a strong visual memory.",
-           "{name} will read 50 key words by sight",
-           [("Visual reading programme", "Teaching assistant", "Down Syndrome Education training", "Daily",
-             "15 minutes", "1:1"),
-            ("Speech and language therapy", "Speech and language therapist", "HCPC-registered therapist",
-             "Once a fortnight", "45 minutes, all year", "1:1")]),
-    "HI": ("{name} has a moderate to severe hearing loss and wears two hearing aids.",
-           "{name} will take part in class discussions using a radio aid",
-           [("Teaching support and equipment checks", "Qualified teacher of the deaf", "Mandatory qualification "
-             "for teachers of the deaf", "Once a fortnight", "1 hour", "1:1"),
-            ("Radio aid used in every lesson, checked each morning", "Teaching assistant", "Trained by the "
-             "teacher of the deaf", "Daily", "5 minutes each morning", "1:1")]),
-    "VI": ("{name} has a severe visual impairment and reads modified large print.",
-           "{name} will use a screen reader to complete written work independently",
-           [("Mobility and habilitation training", "Habilitation specialist", "Qualified habilitation "
-             "specialist", "Once a week", "1 hour, for two terms", "1:1"),
-            ("Modified large-print resources for every lesson", "Teaching assistant", "Trained by the qualified "
-             "teacher of the visually impaired", "Every lesson", "As long as the lesson", "1:1")]),
-    "MSI": ("{name} has multi-sensory impairment affecting both hearing and vision.",
-            "{name} will use tactile cues to move between activities",
-            [("Intervenor support", "Intervenor", "Trained intervenor", "Every school day", "The whole school "
-              "day", "1:1"),
-             ("Advice and programme", "Qualified teacher of MSI", "Mandatory MSI qualification", "Twice a term",
-              "2 hours", "1:1")]),
-    "PD": ("{name} has cerebral palsy affecting movement and fine motor skills, and uses a wheelchair.",
-           "{name} will record written work using a laptop at 15 words a minute",
-           [("Occupational therapy programme for fine motor skills", "Occupational therapist", "HCPC-registered "
-             "occupational therapist", "Once a week", "30 minutes, all year", "1:1"),
-            ("Help with personal care and moving around school", "Teaching assistant", "Moving and handling "
-             "training", "Daily", "As needed for each move, about 1 hour a day in total", "1:1")]),
+    "SLCN": (
+        "{name} has a significant delay in expressive and receptive language: they understand short "
+        "instructions of two key words and speak in two- to three-word phrases.",
+        "{name} will follow three-step instructions in class and ask for help using a full sentence",
+        [
+            (
+                "Individual speech and language therapy programme",
+                "Speech and language therapist",
+                "HCPC-registered therapist",
+                "Once a week",
+                "30 minutes a session, all year",
+                "1:1",
+            ),
+            (
+                "Therapy targets practised in class",
+                "Teaching assistant trained by the therapist",
+                "Trained by the speech and language therapist each term",
+                "Daily",
+                "15 minutes",
+                "1:1",
+            ),
+        ],
+    ),
+    "ASD": (
+        "{name} has a diagnosis of autism: they find changes to routine and busy, noisy places very hard and "
+        "can become overwhelmed.",
+        "{name} will manage two planned changes of routine a week using a visual timetable",
+        [
+            (
+                "Visual timetable and a now-and-next board, reviewed each morning",
+                "Class teacher",
+                "Autism Education Trust level 2 training",
+                "Daily",
+                "10 minutes each morning",
+                "1:1",
+            ),
+            (
+                "Social communication group",
+                "Specialist autism teacher",
+                "Qualified teacher with an autism specialism",
+                "Once a week",
+                "45 minutes, all year",
+                "Group of 4",
+            ),
+        ],
+    ),
+    "SEMH": (
+        "{name} experiences high anxiety, shown in refusing to enter class and leaving the room when upset.",
+        "{name} will stay in class for whole lessons on four days out of five",
+        [
+            (
+                "Emotional literacy support sessions",
+                "Emotional literacy support assistant (ELSA)",
+                "ELSA-trained by the educational psychology service",
+                "Twice a week",
+                "30 minutes, for two terms",
+                "1:1",
+            ),
+            (
+                "Key adult check-in at the start and end of the day",
+                "Named key adult",
+                "Trauma-informed practice training",
+                "Daily",
+                "10 minutes twice a day",
+                "1:1",
+            ),
+        ],
+    ),
+    "SPLD": (
+        "{name} has dyslexia: reading age about three years below their age, and slow, effortful spelling.",
+        "{name} will read age-appropriate text at 80 words a minute",
+        [
+            (
+                "Structured multi-sensory literacy programme",
+                "Specialist dyslexia teacher",
+                "Level 5 qualification in specific learning difficulties",
+                "Three times a week",
+                "30 minutes",
+                "1:1",
+            ),
+            (
+                "Reading and assistive technology set up for all written work",
+                "Teaching assistant",
+                "Trained in the software by the SEN support service",
+                "Every lesson",
+                "As long as the lesson",
+                "1:1",
+            ),
+        ],
+    ),
+    "MLD": (
+        "{name} has moderate learning difficulties: working at the level of children three years younger in "
+        "English and maths.",
+        "{name} will use number facts to 20 to solve two-step problems",
+        [
+            (
+                "Small-group maths intervention",
+                "Teaching assistant",
+                "Trained in the intervention by the maths lead",
+                "Four times a week",
+                "20 minutes",
+                "Group of 3",
+            ),
+            (
+                "Pre-teaching of new vocabulary before each topic",
+                "Teaching assistant",
+                "Trained by the SENCO",
+                "Three times a week",
+                "15 minutes",
+                "1:1",
+            ),
+        ],
+    ),
+    "SLD": (
+        "{name} has severe learning difficulties and needs adult help with most learning and self-care.",
+        "{name} will make choices using symbols across the school day",
+        [
+            (
+                "Learning in a small specialist class",
+                "Class teacher and two assistants",
+                "Qualified teacher with SLD experience",
+                "Every school day",
+                "The whole school day",
+                "Class of 8 with 3 adults",
+            ),
+            (
+                "Makaton signing and symbols throughout the day",
+                "All staff in the class",
+                "Makaton foundation training",
+                "Daily",
+                "The whole school day",
+                "1:1 and small groups",
+            ),
+        ],
+    ),
+    "PMLD": (
+        "{name} has profound and multiple learning difficulties and complex physical needs.",
+        "{name} will show a consistent response to a familiar adult's voice",
+        [
+            (
+                "Sensory curriculum",
+                "Specialist teacher",
+                "Qualified teacher with PMLD experience",
+                "Daily",
+                "The whole school day",
+                "Class of 6 with 4 adults",
+            ),
+            (
+                "Postural management programme",
+                "Physiotherapist with trained assistants",
+                "HCPC-registered physiotherapist",
+                "Twice a day",
+                "20 minutes",
+                "1:1",
+            ),
+        ],
+    ),
+    "DS": (
+        "{name} has Down syndrome, with delayed speech and learning, and a strong visual memory.",
+        "{name} will read 50 key words by sight",
+        [
+            (
+                "Visual reading programme",
+                "Teaching assistant",
+                "Down Syndrome Education training",
+                "Daily",
+                "15 minutes",
+                "1:1",
+            ),
+            (
+                "Speech and language therapy",
+                "Speech and language therapist",
+                "HCPC-registered therapist",
+                "Once a fortnight",
+                "45 minutes, all year",
+                "1:1",
+            ),
+        ],
+    ),
+    "HI": (
+        "{name} has a moderate to severe hearing loss and wears two hearing aids.",
+        "{name} will take part in class discussions using a radio aid",
+        [
+            (
+                "Teaching support and equipment checks",
+                "Qualified teacher of the deaf",
+                "Mandatory qualification for teachers of the deaf",
+                "Once a fortnight",
+                "1 hour",
+                "1:1",
+            ),
+            (
+                "Radio aid used in every lesson, checked each morning",
+                "Teaching assistant",
+                "Trained by the teacher of the deaf",
+                "Daily",
+                "5 minutes each morning",
+                "1:1",
+            ),
+        ],
+    ),
+    "VI": (
+        "{name} has a severe visual impairment and reads modified large print.",
+        "{name} will use a screen reader to complete written work independently",
+        [
+            (
+                "Mobility and habilitation training",
+                "Habilitation specialist",
+                "Qualified habilitation specialist",
+                "Once a week",
+                "1 hour, for two terms",
+                "1:1",
+            ),
+            (
+                "Modified large-print resources for every lesson",
+                "Teaching assistant",
+                "Trained by the qualified teacher of the visually impaired",
+                "Every lesson",
+                "As long as the lesson",
+                "1:1",
+            ),
+        ],
+    ),
+    "MSI": (
+        "{name} has multi-sensory impairment affecting both hearing and vision.",
+        "{name} will use tactile cues to move between activities",
+        [
+            (
+                "Intervenor support",
+                "Intervenor",
+                "Trained intervenor",
+                "Every school day",
+                "The whole school day",
+                "1:1",
+            ),
+            (
+                "Advice and programme",
+                "Qualified teacher of MSI",
+                "Mandatory MSI qualification",
+                "Twice a term",
+                "2 hours",
+                "1:1",
+            ),
+        ],
+    ),
+    "PD": (
+        "{name} has cerebral palsy affecting movement and fine motor skills, and uses a wheelchair.",
+        "{name} will record written work using a laptop at 15 words a minute",
+        [
+            (
+                "Occupational therapy programme for fine motor skills",
+                "Occupational therapist",
+                "HCPC-registered occupational therapist",
+                "Once a week",
+                "30 minutes, all year",
+                "1:1",
+            ),
+            (
+                "Help with personal care and moving around school",
+                "Teaching assistant",
+                "Moving and handling training",
+                "Daily",
+                "As needed for each move, about 1 hour a day in total",
+                "1:1",
+            ),
+        ],
+    ),
 }
 WORDING["OTH"] = WORDING["MLD"]
-VIEWS = ["{name} says: \"I like it when my teacher explains things slowly and I can ask again.\"",
-         "{name}'s family say {name} is kind, funny and loves helping at home."]
+VIEWS = [
+    '{name} says: "I like it when my teacher explains things slowly and I can ask again."',
+    "{name}'s family say {name} is kind, funny and loves helping at home.",
+]
 INTERESTS = ["Football, drawing and dinosaurs", "Music, swimming and computer games", "Animals, cooking and Lego"]
-ASPIRATIONS = ["To have good friends and to feel happy at school", "To work with animals when grown up",
-               "To live independently and have a job"]
+ASPIRATIONS = [
+    "To have good friends and to feel happy at school",
+    "To work with animals when grown up",
+    "To live independently and have a job",
+]
 
 
 def _sections(rng: random.Random, name: str, codes: list[str], ncy: int, setting: tuple[str, str] | None) -> dict:
     sections = S.blank()
-    sections["A"].update(views=rng.choice(VIEWS).format(name=name), interests=rng.choice(INTERESTS),
-                         aspirations=rng.choice(ASPIRATIONS), written_by=f"{name}'s family",
-                         written_by_role="Parent or carer")
+    sections["A"].update(
+        views=rng.choice(VIEWS).format(name=name),
+        interests=rng.choice(INTERESTS),
+        aspirations=rng.choice(ASPIRATIONS),
+        written_by=f"{name}'s family",
+        written_by_role="Parent or carer",
+    )
     for i, code in enumerate(codes or ["MLD"], 1):
         need_text, outcome, provision = WORDING.get(code, WORDING["MLD"])
         need_id, outcome_id = f"b{i}", f"e{i}"
-        sections["B"]["needs"].append({"id": need_id, "area": S.AREA_OF_CODE.get(code, "cognition_learning"),
-                                       "code": code if code in S.PLAN_NEED_CODES else "", "text":
-                                       need_text.format(name=name)})
-        sections["E"]["outcomes"].append({"id": outcome_id, "text": outcome.format(name=name),
-                                          "by_when": "By the end of the school year",
-                                          "measure": "Assessed each term by the class teacher and reviewed at the "
-                                                     "annual review", "needs": [need_id], "adulthood": ""})
+        sections["B"]["needs"].append(
+            {
+                "id": need_id,
+                "area": S.AREA_OF_CODE.get(code, "cognition_learning"),
+                "code": code if code in S.PLAN_NEED_CODES else "",
+                "text": need_text.format(name=name),
+            }
+        )
+        sections["E"]["outcomes"].append(
+            {
+                "id": outcome_id,
+                "text": outcome.format(name=name),
+                "by_when": "By the end of the school year",
+                "measure": "Assessed each term by the class teacher and reviewed at the annual review",
+                "needs": [need_id],
+                "adulthood": "",
+            }
+        )
         for j, (what, who, expertise, frequency, duration, group) in enumerate(provision, 1):
-            sections["F"]["items"].append({"id": f"f{i}{j}", "what": what, "who": who, "expertise": expertise,
-                                           "frequency": frequency, "duration": duration, "group_size": group,
-                                           "needs": [need_id], "outcomes": [outcome_id]})
+            sections["F"]["items"].append(
+                {
+                    "id": f"f{i}{j}",
+                    "what": what,
+                    "who": who,
+                    "expertise": expertise,
+                    "frequency": frequency,
+                    "duration": duration,
+                    "group_size": group,
+                    "needs": [need_id],
+                    "outcomes": [outcome_id],
+                }
+            )
     if ncy >= 9:
-        sections["E"]["outcomes"].append({
-            "id": "e_pfa", "text": f"{name} will travel to college independently on a familiar route",
-            "by_when": "By the end of Year 11", "measure": "Travel training record", "needs": ["b1"],
-            "adulthood": "independent_living"})
+        sections["E"]["outcomes"].append(
+            {
+                "id": "e_pfa",
+                "text": f"{name} will travel to college independently on a familiar route",
+                "by_when": "By the end of Year 11",
+                "measure": "Travel training record",
+                "needs": ["b1"],
+                "adulthood": "independent_living",
+            }
+        )
     if rng.random() < 0.3:
         sections["C"]["text"] = f"{name} has asthma and uses an inhaler, kept in the classroom."
     if setting:
@@ -148,10 +374,19 @@ def _amend(sections: dict) -> dict:
     amended = copy.deepcopy(sections)
     first = amended["F"]["items"][0]
     first["frequency"] = "Twice a week" if first["frequency"] != "Twice a week" else "Three times a week"
-    amended["F"]["items"].append({"id": "f_new", "what": "Lunchtime social club", "who": "Learning mentor",
-                                  "expertise": "Trained in social skills programmes", "frequency": "Twice a week",
-                                  "duration": "30 minutes", "group_size": "Group of 6", "needs": ["b1"],
-                                  "outcomes": ["e1"]})
+    amended["F"]["items"].append(
+        {
+            "id": "f_new",
+            "what": "Lunchtime social club",
+            "who": "Learning mentor",
+            "expertise": "Trained in social skills programmes",
+            "frequency": "Twice a week",
+            "duration": "30 minutes",
+            "group_size": "Group of 6",
+            "needs": ["b1"],
+            "outcomes": ["e1"],
+        }
+    )
     amended["E"]["outcomes"][0]["by_when"] = "By the end of the next school year"
     return amended
 
@@ -161,8 +396,8 @@ def prepare(actor, progress=None) -> dict[str, int]:
     issued = defaultdict(list)
     ceased = {}
     for child_id, kind, on, detail in CaseEvent.objects.filter(
-            event_type__in=("final_plan_issued", "plan_ceased")).values_list("child_id", "event_type",
-                                                                             "occurred_on", "detail"):
+        event_type__in=("final_plan_issued", "plan_ceased")
+    ).values_list("child_id", "event_type", "occurred_on", "detail"):
         if kind == "final_plan_issued":
             issued[child_id].append(on)
         else:
@@ -172,18 +407,24 @@ def prepare(actor, progress=None) -> dict[str, int]:
     wanted = sorted((ehc | set(issued)) - with_plans)
     counts = {"plans": 0, "plan_versions": 0}
     for start in range(0, len(wanted), BATCH):
-        ids = wanted[start:start + BATCH]
-        children = {c.pk: c for c in Child.objects.filter(pk__in=ids).only(
-            "pk", "first_name", "preferred_name", "date_of_birth", "ncy_override", "sen_status")}
+        ids = wanted[start : start + BATCH]
+        children = {
+            c.pk: c
+            for c in Child.objects.filter(pk__in=ids).only(
+                "pk", "first_name", "preferred_name", "date_of_birth", "ncy_override", "sen_status"
+            )
+        }
         needs = defaultdict(list)
-        for child_id, code in ChildNeed.objects.filter(child_id__in=ids).order_by("rank").values_list("child_id",
-                                                                                                      "code"):
+        for child_id, code in (
+            ChildNeed.objects.filter(child_id__in=ids).order_by("rank").values_list("child_id", "code")
+        ):
             needs[child_id].append(code)
         settings_ = {}
-        for child_id, est_id, name, est_type in (Placement.objects.filter(child_id__in=ids, end_date__isnull=True)
-                                                 .order_by("child_id", "-start_date")
-                                                 .values_list("child_id", "establishment_id", "establishment__name",
-                                                              "establishment__establishment_type")):
+        for child_id, est_id, name, est_type in (
+            Placement.objects.filter(child_id__in=ids, end_date__isnull=True)
+            .order_by("child_id", "-start_date")
+            .values_list("child_id", "establishment_id", "establishment__name", "establishment__establishment_type")
+        ):
             settings_.setdefault(child_id, (est_id, name, est_type))
         plans, drafts = [], []
         for index, child_id in enumerate(ids, start):
@@ -191,29 +432,67 @@ def prepare(actor, progress=None) -> dict[str, int]:
             rng = random.Random(child_id)
             first = min(issued[child_id]) if issued[child_id] else today - timedelta(days=rng.randint(60, 900))
             stop = ceased.get(child_id) if child.sen_status != "E" else None
-            plan = Plan(child_id=child_id, status="ceased" if stop else "final", first_issued_on=first,
-                        ceased_on=stop[0] if stop else None, cease_reason=str(stop[1])[:2] if stop else "")
+            plan = Plan(
+                child_id=child_id,
+                status="ceased" if stop else "final",
+                first_issued_on=first,
+                ceased_on=stop[0] if stop else None,
+                cease_reason=str(stop[1])[:2] if stop else "",
+            )
             setting = settings_.get(child_id)
             label = (setting[1], engine_codes.ESTABLISHMENT_TYPES.get(setting[2], setting[2])) if setting else None
-            sections = _sections(rng, child.preferred_name or child.first_name, needs[child_id],
-                                 schoolyear.national_curriculum_year(child.date_of_birth, today), label)
+            sections = _sections(
+                rng,
+                child.preferred_name or child.first_name,
+                needs[child_id],
+                schoolyear.national_curriculum_year(child.date_of_birth, today),
+                label,
+            )
             plans.append(plan)
-            drafts.append((plan, sections, setting[0] if setting else None, first, index % 20 == 0 and not stop,
-                           sorted(issued[child_id])))
+            drafts.append(
+                (
+                    plan,
+                    sections,
+                    setting[0] if setting else None,
+                    first,
+                    index % 20 == 0 and not stop,
+                    sorted(issued[child_id]),
+                )
+            )
         Plan.objects.bulk_create(plans, batch_size=500)
         versions = []
         for plan, sections, est_id, first, amended, dates in drafts:
-            versions.append(PlanVersion(plan=plan, number=1, kind="final", sections=sections,
-                                        state="superseded" if amended else "issued", source="assessment",
-                                        issued_on=first, establishment_id=est_id))
+            versions.append(
+                PlanVersion(
+                    plan=plan,
+                    number=1,
+                    kind="final",
+                    sections=sections,
+                    state="superseded" if amended else "issued",
+                    source="assessment",
+                    issued_on=first,
+                    establishment_id=est_id,
+                )
+            )
             if amended:
                 later = dates[-1] if len(dates) > 1 else min(today, first + timedelta(days=380))
-                versions.append(PlanVersion(plan=plan, number=2, kind="amended_final", sections=_amend(sections),
-                                            state="issued", source="annual_review", issued_on=max(later, first),
-                                            establishment_id=est_id))
+                versions.append(
+                    PlanVersion(
+                        plan=plan,
+                        number=2,
+                        kind="amended_final",
+                        sections=_amend(sections),
+                        state="issued",
+                        source="annual_review",
+                        issued_on=max(later, first),
+                        establishment_id=est_id,
+                    )
+                )
         PlanVersion.objects.bulk_create(versions, batch_size=500)
-        log.record_many(actor=actor, entries=[log.Entry(action="plan.demo.create", after={
-            "plans": len(plans), "versions": len(versions)})])
+        log.record_many(
+            actor=actor,
+            entries=[log.Entry(action="plan.demo.create", after={"plans": len(plans), "versions": len(versions)})],
+        )
         counts["plans"] += len(plans)
         counts["plan_versions"] += len(versions)
         if progress:

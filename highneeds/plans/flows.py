@@ -21,8 +21,9 @@ from .services import ADVICE_PARTS, _name
 
 
 @service
-def give_structured_advice(*, actor, advice, parts: dict[str, str], summary: str = "",
-                           received_on: date | None = None) -> Contribution:
+def give_structured_advice(
+    *, actor, advice, parts: dict[str, str], summary: str = "", received_on: date | None = None
+) -> Contribution:
     """A professional's advice by section (needs, outcomes, provision, health and social care). The casework
     record gets the whole text (so the clock sees the advice arrive); the parts are kept for the plan."""
     parts = {k: str(parts.get(k) or "").strip() for k in ADVICE_PARTS}
@@ -33,12 +34,24 @@ def give_structured_advice(*, actor, advice, parts: dict[str, str], summary: str
     casework.submit_advice(actor=actor, advice=advice, text=text, received_on=received_on)
     child = advice.request.child
     plan = queries.current_plan(child)
-    contribution = Contribution.objects.create(child=child, plan=plan, advice_request=advice, kind="advice",
-                                               author=actor if getattr(actor, "pk", None) else None,
-                                               author_name=advice.adviser_name or _name(actor),
-                                               author_role=advice.label, text=text, data=parts)
-    log.record(actor=actor, action="plan.advice.give", obj=contribution, child=child.pk,
-               after={"advice_request": advice.pk, "parts": [k for k, v in parts.items() if v]})
+    contribution = Contribution.objects.create(
+        child=child,
+        plan=plan,
+        advice_request=advice,
+        kind="advice",
+        author=actor if getattr(actor, "pk", None) else None,
+        author_name=advice.adviser_name or _name(actor),
+        author_role=advice.label,
+        text=text,
+        data=parts,
+    )
+    log.record(
+        actor=actor,
+        action="plan.advice.give",
+        obj=contribution,
+        child=child.pk,
+        after={"advice_request": advice.pk, "parts": [k for k, v in parts.items() if v]},
+    )
     return contribution
 
 
@@ -48,8 +61,9 @@ def issue(*, actor, version: PlanVersion, issued_on: date, establishment=None) -
     (which moves the case, the child's SEN status and the history with it); anything else by the plan."""
     plan = version.plan
     if version.kind == "draft" and plan.request_id and plan.request.status == "draft":
-        casework_flows.issue_final_plan(actor=actor, request=plan.request, issued_on=issued_on,
-                                        establishment=establishment)
+        casework_flows.issue_final_plan(
+            actor=actor, request=plan.request, issued_on=issued_on, establishment=establishment
+        )
         version.refresh_from_db()
         return version
     return services.issue_version(actor=actor, version=version, issued_on=issued_on, establishment=establishment)

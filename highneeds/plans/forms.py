@@ -5,31 +5,45 @@ from __future__ import annotations
 
 from django import forms
 
-from highneeds.web.forms import GovukDateField
-
 from highneeds.establishments.queries import find_establishment
+from highneeds.web.forms import GovukDateField
 
 from . import sections as S
 from .models import SOURCES
 
 
 def text_section_form(section: str, data=None, initial=None) -> forms.Form:
-    fields = {key: forms.CharField(label=label, required=False, max_length=S.MAX_TEXT,
-                                   widget=forms.Textarea if key in ("text", "views", "interests", "aspirations",
-                                                                    "personal_budget", "direct_payments")
-                                   else forms.TextInput)
-              for key, label in S.TEXT_FIELDS[section].items()}
+    fields = {
+        key: forms.CharField(
+            label=label,
+            required=False,
+            max_length=S.MAX_TEXT,
+            widget=forms.Textarea
+            if key in ("text", "views", "interests", "aspirations", "personal_budget", "direct_payments")
+            else forms.TextInput,
+        )
+        for key, label in S.TEXT_FIELDS[section].items()
+    }
     form_class = type(f"Section{section}Form", (forms.Form,), fields)
     return form_class(data, initial=initial)
 
 
 class SectionAForm(forms.Form):
-    views = forms.CharField(label="What we think: views of the child or young person and family", required=False,
-                            max_length=S.MAX_TEXT, widget=forms.Textarea)
-    interests = forms.CharField(label="What I enjoy and am good at", required=False, max_length=S.MAX_TEXT,
-                                widget=forms.Textarea)
-    aspirations = forms.CharField(label="Hopes for the future: what is important to me", required=False,
-                                  max_length=S.MAX_TEXT, widget=forms.Textarea)
+    views = forms.CharField(
+        label="What we think: views of the child or young person and family",
+        required=False,
+        max_length=S.MAX_TEXT,
+        widget=forms.Textarea,
+    )
+    interests = forms.CharField(
+        label="What I enjoy and am good at", required=False, max_length=S.MAX_TEXT, widget=forms.Textarea
+    )
+    aspirations = forms.CharField(
+        label="Hopes for the future: what is important to me",
+        required=False,
+        max_length=S.MAX_TEXT,
+        widget=forms.Textarea,
+    )
 
 
 class MediaForm(forms.Form):
@@ -38,11 +52,17 @@ class MediaForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    section = forms.ChoiceField(label="Which section is your comment about?",
-                                choices=[("", "Choose a section")] + [(k, v) for k, v in S.TITLES.items() if k != "K"],
-                                error_messages={"required": "Choose a section"})
-    text = forms.CharField(label="Your comment", max_length=S.MAX_TEXT, widget=forms.Textarea,
-                           error_messages={"required": "Write your comment"})
+    section = forms.ChoiceField(
+        label="Which section is your comment about?",
+        choices=[("", "Choose a section")] + [(k, v) for k, v in S.TITLES.items() if k != "K"],
+        error_messages={"required": "Choose a section"},
+    )
+    text = forms.CharField(
+        label="Your comment",
+        max_length=S.MAX_TEXT,
+        widget=forms.Textarea,
+        error_messages={"required": "Write your comment"},
+    )
 
 
 class SendForm(forms.Form):
@@ -51,9 +71,12 @@ class SendForm(forms.Form):
 
 class IssueForm(forms.Form):
     issued_on = GovukDateField(label="Date issued", error_messages={"required": "Enter the date issued"})
-    school = forms.CharField(label="School, college or other institution to name in section I (name or URN)",
-                             required=False, max_length=200,
-                             help_text="Leave blank to keep what section I says (for example, a type of setting only)")
+    school = forms.CharField(
+        label="School, college or other institution to name in section I (name or URN)",
+        required=False,
+        max_length=200,
+        help_text="Leave blank to keep what section I says (for example, a type of setting only)",
+    )
 
     def clean_school(self):
         text = self.cleaned_data.get("school", "").strip()
@@ -61,6 +84,9 @@ class IssueForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    source = forms.ChoiceField(label="Why is the plan being amended?", choices=[("", "Choose a reason")]
-                               + list(SOURCES.items())[1:], error_messages={"required": "Choose a reason"})
+    source = forms.ChoiceField(
+        label="Why is the plan being amended?",
+        choices=[("", "Choose a reason")] + list(SOURCES.items())[1:],
+        error_messages={"required": "Choose a reason"},
+    )
     started_on = GovukDateField(label="Date", error_messages={"required": "Enter the date"})

@@ -27,7 +27,7 @@ You have until {{ last_day|govuk_date }} (15 days, beginning with the day the dr
     "plan_proposed_amendments": {
         "name": "Proposed amendments to a plan",
         "subject": "Proposed changes to {{ child.full_name }}'s EHC plan: tell us what you think by "
-                   "{{ last_day|govuk_date }}",
+        "{{ last_day|govuk_date }}",
         "body": """Dear {{ recipient }},
 
 We propose to amend {{ child.full_name }}'s education, health and care plan. A copy of the plan with the proposed
@@ -52,7 +52,9 @@ this notice.
 We have issued the final education, health and care plan for {{ child.full_name }}, naming
 {{ establishment.name if establishment else 'the type of setting described in section I' }}. You can read it in the
 family portal: {{ plan_url }}
-""" + APPEAL_RIGHTS + """
+"""
+        + APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
     "plan_amended_final": {
@@ -66,7 +68,9 @@ The family portal shows the plan and what changed from the previous version: {{ 
 
 You can appeal against the description of special educational needs (section B), the provision (section F) and the
 school or other institution named, or the type named (section I).
-""" + APPEAL_RIGHTS + """
+"""
+        + APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
 }

@@ -55,14 +55,16 @@ class Plan(models.Model):
     first_issued_on = models.DateField(null=True, blank=True)
     ceased_on = models.DateField(null=True, blank=True)
     cease_reason = models.CharField(max_length=2, blank=True)
-    request = models.ForeignKey("casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="plans")
+    request = models.ForeignKey(
+        "casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="plans"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["child"], condition=~Q(status="ceased"),
-                                               name="one_live_plan_per_child")]
+        constraints = [
+            models.UniqueConstraint(fields=["child"], condition=~Q(status="ceased"), name="one_live_plan_per_child")
+        ]
 
     def __str__(self) -> str:
         return f"EHC plan for {self.child}"
@@ -77,8 +79,9 @@ class PlanVersion(models.Model):
     source = models.CharField(max_length=16, choices=list(SOURCES.items()), default="assessment")
     sent_on = models.DateField(null=True, blank=True)
     issued_on = models.DateField(null=True, blank=True)
-    establishment = models.ForeignKey("establishments.Establishment", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    establishment = models.ForeignKey(
+        "establishments.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,14 +113,17 @@ class Contribution(models.Model):
     KINDS = [("advice", "Advice"), ("section_a", "Section A in their own words"), ("comment", "Comment on a draft")]
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="plan_contributions")
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="contributions")
-    version = models.ForeignKey(PlanVersion, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="contributions")
-    advice_request = models.ForeignKey("casework.AdviceRequest", null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="contributions")
+    version = models.ForeignKey(
+        PlanVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="contributions"
+    )
+    advice_request = models.ForeignKey(
+        "casework.AdviceRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
     kind = models.CharField(max_length=10, choices=KINDS)
     section = models.CharField(max_length=3, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     author_name = models.CharField(max_length=200)
     author_role = models.CharField(max_length=60, blank=True)
     text = models.TextField(blank=True)
@@ -139,8 +145,9 @@ class PlanMedia(models.Model):
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     caption = models.CharField(max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     @property

@@ -67,8 +67,10 @@ def open_version(user, version_id: int, what: str = "plan.view") -> PlanVersion:
     if version is None:
         raise Http404("plan")
     child = version.plan.child
-    if not user.has_perm("plans.view_plan", child) or not visible_versions(user, version.plan).filter(
-            pk=version.pk).exists():
+    if (
+        not user.has_perm("plans.view_plan", child)
+        or not visible_versions(user, version.plan).filter(pk=version.pk).exists()
+    ):
         raise Http404("plan")
     log.record_read(actor=user, child=child, what=what)
     return version
@@ -93,8 +95,11 @@ def family_plan_path(child) -> str:
 
 
 def family_children_with_plans(user):
-    return Plan.objects.filter(child__in=visible_children(user)).select_related("child").order_by(
-        "child__first_name", "child_id", "-id")
+    return (
+        Plan.objects.filter(child__in=visible_children(user))
+        .select_related("child")
+        .order_by("child__first_name", "child_id", "-id")
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -117,8 +122,10 @@ def issue_errors(version: PlanVersion, issued_on: date, establishment=None, sett
         errors["__all__"] = [str(refused)]
         return errors
     if version.sent_on and step == "issue" and issued_on < version.sent_on + timedelta(days=COMMENT_DAYS):
-        errors["issued_on"] = [f"The family have until {comment_last_day(version):%-d %B %Y} to comment: the plan "
-                               f"can be issued from {version.sent_on + timedelta(days=COMMENT_DAYS):%-d %B %Y}"]
+        errors["issued_on"] = [
+            f"The family have until {comment_last_day(version):%-d %B %Y} to comment: the plan "
+            f"can be issued from {version.sent_on + timedelta(days=COMMENT_DAYS):%-d %B %Y}"
+        ]
     for finding in planquality.issue_blockers(with_placement(version.sections, establishment, setting_type)):
         errors.setdefault("establishment" if finding.section == "I" else "__all__", []).append(finding.message)
     return errors
@@ -135,8 +142,12 @@ def with_placement(sections: dict, establishment=None, setting_type: str = "") -
 
 def comment_window_open(version: PlanVersion, today: date) -> bool:
     last = comment_last_day(version)
-    return (version.state == "sent" and version.kind in ("draft", "proposed_amendment") and last is not None
-            and version.sent_on <= today <= last)
+    return (
+        version.state == "sent"
+        and version.kind in ("draft", "proposed_amendment")
+        and last is not None
+        and version.sent_on <= today <= last
+    )
 
 
 def family_may_write_a(version: PlanVersion, today: date) -> bool:
@@ -151,23 +162,37 @@ def family_may_write_a(version: PlanVersion, today: date) -> bool:
 def advice_for(plan: Plan) -> list[dict]:
     """The advice received for this plan: the assessment's advice requests, with any structured advice given
     through the portal, and who gave it and when."""
-    structured = {c.advice_request_id: c for c in Contribution.objects.filter(child=plan.child_id, kind="advice")
-                  .select_related("advice_request")}
+    structured = {
+        c.advice_request_id: c
+        for c in Contribution.objects.filter(child=plan.child_id, kind="advice").select_related("advice_request")
+    }
     found = []
     requests = AdviceRequest.objects.filter(request__child=plan.child_id, received_on__isnull=False)
     if plan.request_id:
         requests = requests.filter(request=plan.request_id)
     for advice in requests.order_by("received_on", "id"):
         contribution = structured.pop(advice.pk, None)
-        found.append({"title": ADVISER_TYPES.get(advice.adviser_type, advice.adviser_type),
-                      "from": advice.adviser_name or ADVISER_TYPES.get(advice.adviser_type, ""),
-                      "given_on": advice.received_on, "text": advice.advice,
-                      "parts": contribution.data if contribution else {},
-                      "contribution": contribution})
+        found.append(
+            {
+                "title": ADVISER_TYPES.get(advice.adviser_type, advice.adviser_type),
+                "from": advice.adviser_name or ADVISER_TYPES.get(advice.adviser_type, ""),
+                "given_on": advice.received_on,
+                "text": advice.advice,
+                "parts": contribution.data if contribution else {},
+                "contribution": contribution,
+            }
+        )
     for contribution in structured.values():  # structured advice not tied to this plan's request
-        found.append({"title": contribution.author_role or "Advice", "from": contribution.author_name,
-                      "given_on": contribution.created_at.date(), "text": contribution.text,
-                      "parts": contribution.data, "contribution": contribution})
+        found.append(
+            {
+                "title": contribution.author_role or "Advice",
+                "from": contribution.author_name,
+                "given_on": contribution.created_at.date(),
+                "text": contribution.text,
+                "parts": contribution.data,
+                "contribution": contribution,
+            }
+        )
     return found
 
 

@@ -1,15 +1,15 @@
 """The structure of a plan version's `sections` JSON (A to K), with labels for pages, and cleaning.
 
-    A  {"views", "interests", "aspirations", "written_by", "written_by_role", "written_on", "media": [ids]}
-    B  {"needs": [{"id", "area", "code", "text"}]}
-    C, D, H1, H2  {"text"}
-    E  {"outcomes": [{"id", "text", "by_when", "measure", "needs": [B ids], "adulthood"}]}
-    F  {"items": [{"id", "what", "who", "expertise", "frequency", "duration", "group_size",
-                   "needs": [B ids], "outcomes": [E ids]}]}
-    G  {"text", "agreed_by", "agreed_on"}   health provision, agreed by the health body (R 12(2))
-    I  {"name", "type"}                     blank in a draft (R 13 / CoP 9.77)
-    J  {"personal_budget", "direct_payments"}
-    K  {"appendices": [{"title", "from", "given_on", "text"}]}   filled when the version is issued
+A  {"views", "interests", "aspirations", "written_by", "written_by_role", "written_on", "media": [ids]}
+B  {"needs": [{"id", "area", "code", "text"}]}
+C, D, H1, H2  {"text"}
+E  {"outcomes": [{"id", "text", "by_when", "measure", "needs": [B ids], "adulthood"}]}
+F  {"items": [{"id", "what", "who", "expertise", "frequency", "duration", "group_size",
+               "needs": [B ids], "outcomes": [E ids]}]}
+G  {"text", "agreed_by", "agreed_on"}   health provision, agreed by the health body (R 12(2))
+I  {"name", "type"}                     blank in a draft (R 13 / CoP 9.77)
+J  {"personal_budget", "direct_payments"}
+K  {"appendices": [{"title", "from", "given_on", "text"}]}   filled when the version is issued
 """
 
 from __future__ import annotations
@@ -48,26 +48,51 @@ ADULTHOOD_AREAS = {
 
 EDITABLE = ("A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J")
 TEXT_FIELDS = {
-    "A": {"views": "Views: what the child or young person and family think", "interests": "Interests: what I enjoy",
-          "aspirations": "Aspirations: hopes for the future"},
+    "A": {
+        "views": "Views: what the child or young person and family think",
+        "interests": "Interests: what I enjoy",
+        "aspirations": "Aspirations: hopes for the future",
+    },
     "C": {"text": "Health needs related to special educational needs"},
     "D": {"text": "Social care needs related to special educational needs or disability"},
-    "G": {"text": "Health provision", "agreed_by": "Agreed by the health body (name and role)",
-          "agreed_on": "Date agreed by the health body (YYYY-MM-DD)"},
+    "G": {
+        "text": "Health provision",
+        "agreed_by": "Agreed by the health body (name and role)",
+        "agreed_on": "Date agreed by the health body (YYYY-MM-DD)",
+    },
     "H1": {"text": "Social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970"},
     "H2": {"text": "Other social care provision reasonably required"},
     "I": {"name": "Name of school, college or other institution", "type": "Type of school, college or institution"},
-    "J": {"personal_budget": "Personal budget: what it pays for and how much",
-          "direct_payments": "Direct payments: the needs and outcomes they cover"},
+    "J": {
+        "personal_budget": "Personal budget: what it pays for and how much",
+        "direct_payments": "Direct payments: the needs and outcomes they cover",
+    },
 }
 ITEM_FIELDS = {
     "B": ("needs", {"area": "Area of need", "code": "Need code", "text": "What the need is"}),
-    "E": ("outcomes", {"text": "Outcome", "by_when": "By when", "measure": "How progress will be measured",
-                       "needs": "Needs this outcome is for", "adulthood": "Preparation for adulthood"}),
-    "F": ("items", {"what": "What provision", "who": "Who delivers it", "expertise": "Their expertise or qualification",
-                    "frequency": "How often", "duration": "For how long (each session and overall)",
-                    "group_size": "Group size or adult to child ratio", "needs": "Needs it meets",
-                    "outcomes": "Outcomes it works towards"}),
+    "E": (
+        "outcomes",
+        {
+            "text": "Outcome",
+            "by_when": "By when",
+            "measure": "How progress will be measured",
+            "needs": "Needs this outcome is for",
+            "adulthood": "Preparation for adulthood",
+        },
+    ),
+    "F": (
+        "items",
+        {
+            "what": "What provision",
+            "who": "Who delivers it",
+            "expertise": "Their expertise or qualification",
+            "frequency": "How often",
+            "duration": "For how long (each session and overall)",
+            "group_size": "Group size or adult to child ratio",
+            "needs": "Needs it meets",
+            "outcomes": "Outcomes it works towards",
+        },
+    ),
 }
 LIST_KEYS = ("needs", "outcomes")  # item fields that hold lists of ids
 FIELD_LABELS = {k: v for fields in TEXT_FIELDS.values() for k, v in fields.items()}
@@ -81,11 +106,20 @@ def new_id(prefix: str) -> str:
 
 
 def blank() -> dict:
-    return {"A": {"views": "", "interests": "", "aspirations": "", "media": []}, "B": {"needs": []},
-            "C": {"text": ""}, "D": {"text": ""}, "E": {"outcomes": []}, "F": {"items": []},
-            "G": {"text": "", "agreed_by": "", "agreed_on": ""}, "H1": {"text": ""}, "H2": {"text": ""},
-            "I": {"name": "", "type": ""}, "J": {"personal_budget": "", "direct_payments": ""},
-            "K": {"appendices": []}}
+    return {
+        "A": {"views": "", "interests": "", "aspirations": "", "media": []},
+        "B": {"needs": []},
+        "C": {"text": ""},
+        "D": {"text": ""},
+        "E": {"outcomes": []},
+        "F": {"items": []},
+        "G": {"text": "", "agreed_by": "", "agreed_on": ""},
+        "H1": {"text": ""},
+        "H2": {"text": ""},
+        "I": {"name": "", "type": ""},
+        "J": {"personal_budget": "", "direct_payments": ""},
+        "K": {"appendices": []},
+    }
 
 
 def blank_item(section: str) -> dict:
@@ -121,7 +155,8 @@ def clean_text_section(section: str, data: dict) -> dict:
             errors["agreed_on"] = "Give the date as YYYY-MM-DD, for example 2025-03-27"
     if section == "G" and out["text"] and bool(out["agreed_by"]) != bool(out["agreed_on"]):
         errors["agreed_by" if not out["agreed_by"] else "agreed_on"] = (
-            "Say who in the health body agreed the provision, and when")
+            "Say who in the health body agreed the provision, and when"
+        )
     if errors:
         raise ValidationError(errors)
     return out
@@ -149,8 +184,9 @@ def clean_items(section: str, items: list[dict], sections: dict) -> list[dict]:
             if item["code"] and item["code"] not in PLAN_NEED_CODES:
                 errors[f"{item_id}-code"] = "Choose a need code"
             elif item["code"] and item["area"] and AREA_OF_CODE.get(item["code"], item["area"]) != item["area"]:
-                errors[f"{item_id}-code"] = (f"{PLAN_NEED_CODES[item['code']]} belongs under "
-                                             f"{AREAS[AREA_OF_CODE[item['code']]].lower()}")
+                errors[f"{item_id}-code"] = (
+                    f"{PLAN_NEED_CODES[item['code']]} belongs under {AREAS[AREA_OF_CODE[item['code']]].lower()}"
+                )
         if section in ("E", "F") and set(item["needs"]) - need_ids:
             errors[f"{item_id}-needs"] = "Link only to needs in section B"
         if section == "F" and set(item["outcomes"]) - outcome_ids:

@@ -17,13 +17,14 @@ from django.core.files.storage import storages
 from highneeds.accounts.roles import Role
 from highneeds.audit import log
 from highneeds.audit.service import require, service
-from highneeds.letters import context as letter_context
 from highneeds.council.machines import enforce
 from highneeds.engine.clock.machines import PLAN, PLAN_VERSION
+from highneeds.letters import context as letter_context
 from highneeds.letters.services import letters_to_family
 from highneeds.people import services as people
 
-from . import queries, sections as S, signals
+from . import queries, signals
+from . import sections as S
 from .models import CEASE_REASONS, SOURCES, Contribution, Plan, PlanMedia, PlanVersion
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -68,8 +69,13 @@ def _role_label(actor) -> str:
 
 def _letters(actor, plan: Plan, code: str, **fields) -> list:
     """One letter per family recipient; `fields` are the letter's own plain fields (letters.fields)."""
-    return letters_to_family(actor=actor, code=code, child=plan.child, request=plan.request,
-                             fields={"plan_url": queries.family_plan_path(plan.child), **fields})
+    return letters_to_family(
+        actor=actor,
+        code=code,
+        child=plan.child,
+        request=plan.request,
+        fields={"plan_url": queries.family_plan_path(plan.child), **fields},
+    )
 
 
 def _save(version: PlanVersion, *fields: str) -> None:
@@ -81,8 +87,9 @@ def _prefilled_sections(child, plan: Plan | None = None) -> dict:
     structured advice received offered as items in B, E and F and text in C, with who gave it."""
     sections = S.blank()
     for need in child.needs.exclude(code__in=("NSA", "OTH")).order_by("rank"):
-        sections["B"]["needs"].append({"id": S.new_id("B"), "area": S.AREA_OF_CODE.get(need.code, ""),
-                                       "code": need.code, "text": ""})
+        sections["B"]["needs"].append(
+            {"id": S.new_id("B"), "area": S.AREA_OF_CODE.get(need.code, ""), "code": need.code, "text": ""}
+        )
     if plan is not None:
         for advice in queries.advice_for(plan):
             parts = advice["parts"] or {}
@@ -109,10 +116,16 @@ def create_plan(*, actor, child, request=None, source: str = "assessment") -> Pl
     if queries.current_plan(child) is not None:
         raise ValidationError({"__all__": f"{child.full_name} already has a plan that has not ceased"})
     plan = Plan.objects.create(child=child, request=request, status="draft")
-    version = PlanVersion.objects.create(plan=plan, number=1, kind="draft", source=source,
-                                         sections=_prefilled_sections(child, plan))
-    log.record(actor=actor, action="plan.create", obj=plan, child=child,
-               after={"version": version.pk, "request": getattr(request, "pk", None), "source": source})
+    version = PlanVersion.objects.create(
+        plan=plan, number=1, kind="draft", source=source, sections=_prefilled_sections(child, plan)
+    )
+    log.record(
+        actor=actor,
+        action="plan.create",
+        obj=plan,
+        child=child,
+        after={"version": version.pk, "request": getattr(request, "pk", None), "source": source},
+    )
     return plan
 
 
@@ -126,8 +139,9 @@ def draft_for_request(*, actor, request) -> PlanVersion:
     elif plan.request_id is None and plan.status == "draft":
         plan.request = request
         plan.save(update_fields=["request"])
-        log.record(actor=actor, action="plan.link_request", obj=plan, child=plan.child_id,
-                   after={"request": request.pk})
+        log.record(
+            actor=actor, action="plan.link_request", obj=plan, child=plan.child_id, after={"request": request.pk}
+        )
     version = queries.editable_version(plan)
     if version is None:
         # A plan is in force and this assessment replaces it (a re-assessment): a new draft from its words.
@@ -135,10 +149,16 @@ def draft_for_request(*, actor, request) -> PlanVersion:
         sections = copy.deepcopy(issued.sections) if issued else S.blank()
         sections["I"], sections["K"] = {"name": "", "type": ""}, {"appendices": []}
         number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        version = PlanVersion.objects.create(plan=plan, number=number, kind="draft", source="reassessment",
-                                             sections=sections)
-        log.record(actor=actor, action="plan.draft.start", obj=version, child=plan.child_id,
-                   after={"request": request.pk, "from_version": getattr(issued, "pk", None)})
+        version = PlanVersion.objects.create(
+            plan=plan, number=number, kind="draft", source="reassessment", sections=sections
+        )
+        log.record(
+            actor=actor,
+            action="plan.draft.start",
+            obj=version,
+            child=plan.child_id,
+            after={"request": request.pk, "from_version": getattr(issued, "pk", None)},
+        )
     return version
 
 
@@ -151,16 +171,26 @@ def save_section(*, actor, version: PlanVersion, section: str, data: dict) -> Pl
         raise ValidationError({"section": f"{section} is not a text section"})
     cleaned = S.clean_text_section(section, data)
     if section == "I" and version.kind == "draft" and any(cleaned.values()):
-        raise ValidationError({"name": "Section I must be left blank in a draft plan: the school or college is named "
-                                       "when the final plan is issued"})
+        raise ValidationError(
+            {
+                "name": "Section I must be left blank in a draft plan: the school or college is named "
+                "when the final plan is issued"
+            }
+        )
     before = version.sections.get(section, {})
     merged = {**before, **cleaned}
     if section == "A":
         merged.update(written_by=_name(actor), written_by_role=_role_label(actor), written_on=date.today().isoformat())
     version.sections = {**version.sections, section: merged}
     _save(version, "sections")
-    log.record(actor=actor, action="plan.section.save", obj=version, child=version.plan.child_id,
-               before={section: before}, after={section: merged})
+    log.record(
+        actor=actor,
+        action="plan.section.save",
+        obj=version,
+        child=version.plan.child_id,
+        before={section: before},
+        after={section: merged},
+    )
     return version
 
 
@@ -185,8 +215,14 @@ def save_items(*, actor, version: PlanVersion, section: str, items: list[dict]) 
                     item[link] = [i for i in item[link] if i in kept]
     version.sections = sections
     _save(version, "sections")
-    log.record(actor=actor, action="plan.section.save", obj=version, child=version.plan.child_id,
-               before={section: before}, after={section: cleaned})
+    log.record(
+        actor=actor,
+        action="plan.section.save",
+        obj=version,
+        child=version.plan.child_id,
+        before={section: before},
+        after={section: cleaned},
+    )
     return version
 
 
@@ -212,8 +248,13 @@ def copy_advice(*, actor, version: PlanVersion, contribution: Contribution, part
         sections["C"]["text"] = (sections["C"].get("text", "") + "\n\n" + text).strip()
     version.sections = sections
     _save(version, "sections")
-    log.record(actor=actor, action="plan.advice.copy", obj=version, child=version.plan.child_id,
-               after={"contribution": contribution.pk, "part": part})
+    log.record(
+        actor=actor,
+        action="plan.advice.copy",
+        obj=version,
+        child=version.plan.child_id,
+        after={"contribution": contribution.pk, "part": part},
+    )
     return version
 
 
@@ -222,8 +263,9 @@ def copy_advice(*, actor, version: PlanVersion, contribution: Contribution, part
 
 
 @service
-def write_section_a(*, actor, version: PlanVersion, views: str, interests: str, aspirations: str,
-                    today: date | None = None) -> PlanVersion:
+def write_section_a(
+    *, actor, version: PlanVersion, views: str, interests: str, aspirations: str, today: date | None = None
+) -> PlanVersion:
     """The child's and family's own words. A family member writes while the draft is being written or during
     the 15 days for comments; their words are kept as theirs (author and date shown with the section)."""
     child = version.plan.child
@@ -233,8 +275,12 @@ def write_section_a(*, actor, version: PlanVersion, views: str, interests: str, 
         require(actor, "plans.contribute", child)
         _editable(version)
         if not queries.family_may_write_a(version, today):
-            raise ValidationError({"__all__": "The time to change section A of this plan has ended. Contact your "
-                                              "caseworker if you want to tell us something"})
+            raise ValidationError(
+                {
+                    "__all__": "The time to change section A of this plan has ended. Contact your "
+                    "caseworker if you want to tell us something"
+                }
+            )
     else:
         require(actor, "plans.edit_plan", child)
         _editable(version)
@@ -242,15 +288,34 @@ def write_section_a(*, actor, version: PlanVersion, views: str, interests: str, 
     if not any(cleaned.values()):
         raise ValidationError({"views": "Write something in at least one of the boxes"})
     before = version.sections.get("A", {})
-    after = {**before, **cleaned, "written_by": _name(actor), "written_by_role": _role_label(actor),
-             "written_on": today.isoformat()}
+    after = {
+        **before,
+        **cleaned,
+        "written_by": _name(actor),
+        "written_by_role": _role_label(actor),
+        "written_on": today.isoformat(),
+    }
     version.sections = {**version.sections, "A": after}
     _save(version, "sections")
-    Contribution.objects.create(child=child, plan=version.plan, version=version, kind="section_a", section="A",
-                                author=actor if getattr(actor, "pk", None) else None, author_name=_name(actor),
-                                author_role=_role_label(actor), data=cleaned)
-    log.record(actor=actor, action="plan.section_a.write", obj=version, child=child.pk,
-               before={"A": {k: before.get(k, "") for k in cleaned}}, after={"A": cleaned})
+    Contribution.objects.create(
+        child=child,
+        plan=version.plan,
+        version=version,
+        kind="section_a",
+        section="A",
+        author=actor if getattr(actor, "pk", None) else None,
+        author_name=_name(actor),
+        author_role=_role_label(actor),
+        data=cleaned,
+    )
+    log.record(
+        actor=actor,
+        action="plan.section_a.write",
+        obj=version,
+        child=child.pk,
+        before={"A": {k: before.get(k, "") for k in cleaned}},
+        after={"A": cleaned},
+    )
     return version
 
 
@@ -284,31 +349,46 @@ def add_media(*, actor, version: PlanVersion, upload, caption: str = "") -> Plan
     # Through the storage backend, never a local path: another web server must be able to serve it.
     saved = storages["default"].save(queries.media_name(secrets.token_urlsafe(24) + extension), upload)
     stored = saved.rsplit("/", 1)[-1]
-    media = PlanMedia.objects.create(plan=version.plan, stored_name=stored,
-                                     original_name=Path(getattr(upload, "name", "upload")).name[:200],
-                                     content_type=content_type, size=upload.size, caption=caption.strip()[:200],
-                                     uploaded_by=actor if getattr(actor, "pk", None) else None)
+    media = PlanMedia.objects.create(
+        plan=version.plan,
+        stored_name=stored,
+        original_name=Path(getattr(upload, "name", "upload")).name[:200],
+        content_type=content_type,
+        size=upload.size,
+        caption=caption.strip()[:200],
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
     sections = copy.deepcopy(version.sections)
     sections.setdefault("A", {}).setdefault("media", []).append(media.pk)
     version.sections = sections
     _save(version, "sections")
-    log.record(actor=actor, action="plan.media.add", obj=media, child=child.pk,
-               after={"content_type": content_type, "size": upload.size, "version": version.pk})
+    log.record(
+        actor=actor,
+        action="plan.media.add",
+        obj=media,
+        child=child.pk,
+        after={"content_type": content_type, "size": upload.size, "version": version.pk},
+    )
     return media
 
 
 @service
-def comment_on_version(*, actor, version: PlanVersion, section: str, text: str,
-                       today: date | None = None) -> Contribution:
+def comment_on_version(
+    *, actor, version: PlanVersion, section: str, text: str, today: date | None = None
+) -> Contribution:
     """A family's comment on one section of a sent draft or proposed amendments, within the 15 days."""
     child = version.plan.child
     require(actor, "plans.contribute", child)
     today = today or date.today()
     if not queries.comment_window_open(version, today):
         last = queries.comment_last_day(version)
-        raise ValidationError({"__all__": "The time to comment on this plan has ended"
-                                          + (f" (the last day was {last:%-d %B %Y})" if last and today > last else "")
-                                          + ". Contact your caseworker if you want to tell us something"})
+        raise ValidationError(
+            {
+                "__all__": "The time to comment on this plan has ended"
+                + (f" (the last day was {last:%-d %B %Y})" if last and today > last else "")
+                + ". Contact your caseworker if you want to tell us something"
+            }
+        )
     if section not in S.TITLES or section == "K":
         raise ValidationError({"section": "Choose a section"})
     text = text.strip()
@@ -316,11 +396,24 @@ def comment_on_version(*, actor, version: PlanVersion, section: str, text: str,
         raise ValidationError({"text": "Write your comment"})
     if len(text) > S.MAX_TEXT:
         raise ValidationError({"text": f"Keep your comment under {S.MAX_TEXT:,} characters"})
-    comment = Contribution.objects.create(child=child, plan=version.plan, version=version, kind="comment",
-                                          section=section, author=actor if getattr(actor, "pk", None) else None,
-                                          author_name=_name(actor), author_role=_role_label(actor), text=text)
-    log.record(actor=actor, action="plan.comment", obj=comment, child=child.pk,
-               after={"version": version.pk, "section": section, "length": len(text)})
+    comment = Contribution.objects.create(
+        child=child,
+        plan=version.plan,
+        version=version,
+        kind="comment",
+        section=section,
+        author=actor if getattr(actor, "pk", None) else None,
+        author_name=_name(actor),
+        author_role=_role_label(actor),
+        text=text,
+    )
+    log.record(
+        actor=actor,
+        action="plan.comment",
+        obj=comment,
+        child=child.pk,
+        after={"version": version.pk, "section": section, "length": len(text)},
+    )
     return comment
 
 
@@ -340,8 +433,9 @@ def send_draft(*, actor, version: PlanVersion, sent_on: date, letter: bool = Tru
         raise ValidationError({"__all__": "Section I must be blank in a draft plan: clear it before sending"})
     version.state, version.sent_on = "sent", sent_on
     _save(version, "state", "sent_on")
-    log.record(actor=actor, action="plan.draft.send", obj=version, child=version.plan.child_id,
-               after={"sent_on": sent_on})
+    log.record(
+        actor=actor, action="plan.draft.send", obj=version, child=version.plan.child_id, after={"sent_on": sent_on}
+    )
     if letter:
         _letters(actor, version.plan, "plan_draft_sent", last_day=queries.comment_last_day(version))
     return version
@@ -360,10 +454,21 @@ def start_amendment(*, actor, plan: Plan, source: str, started_on: date) -> Plan
     sections = copy.deepcopy(issued.sections) if issued else S.blank()
     sections["K"] = {"appendices": []}
     number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = PlanVersion.objects.create(plan=plan, number=number, kind="proposed_amendment", source=source,
-                                         sections=sections, establishment=issued.establishment if issued else None)
-    log.record(actor=actor, action="plan.amendment.start", obj=version, child=plan.child_id,
-               after={"source": source, "started_on": started_on, "from_version": getattr(issued, "pk", None)})
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=number,
+        kind="proposed_amendment",
+        source=source,
+        sections=sections,
+        establishment=issued.establishment if issued else None,
+    )
+    log.record(
+        actor=actor,
+        action="plan.amendment.start",
+        obj=version,
+        child=plan.child_id,
+        after={"source": source, "started_on": started_on, "from_version": getattr(issued, "pk", None)},
+    )
     return version
 
 
@@ -376,15 +481,17 @@ def send_proposed_amendments(*, actor, version: PlanVersion, sent_on: date) -> P
         raise ValidationError({"__all__": "Only proposed amendments being written can be sent"})
     version.state, version.sent_on = "sent", sent_on
     _save(version, "state", "sent_on")
-    log.record(actor=actor, action="plan.amendment.send", obj=version, child=version.plan.child_id,
-               after={"sent_on": sent_on})
+    log.record(
+        actor=actor, action="plan.amendment.send", obj=version, child=version.plan.child_id, after={"sent_on": sent_on}
+    )
     _letters(actor, version.plan, "plan_proposed_amendments", last_day=queries.comment_last_day(version))
     return version
 
 
 @service
-def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment=None, setting_type: str = "",
-                  letter: bool = True) -> PlanVersion:
+def issue_version(
+    *, actor, version: PlanVersion, issued_on: date, establishment=None, setting_type: str = "", letter: bool = True
+) -> PlanVersion:
     """Issue a sent draft as the final plan, or sent proposed amendments as the amended final plan, once the
     family's 15 days have run. Section I is the named establishment (or a type of setting); every issued plan
     needs a need in B and specific, quantified provision in F (`queries.issue_errors`). A first final plan is
@@ -404,16 +511,31 @@ def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment
         # assessment's own step issues it, having recorded the issue in the case's history first.
         enforce(PLAN, plan.status, "issue_first" if plan.status == "draft" else "reassess")
         request = plan.request
-        if request is None or request.status != "plan_issued" or not request.events.filter(
-                event_type="final_plan_issued", occurred_on=issued_on).exists():
-            raise ValidationError({"__all__": "Issue the final plan: that step is taken from the assessment's case "
-                                              "page, after the decision to issue, the draft and the family's 15 days"})
+        if (
+            request is None
+            or request.status != "plan_issued"
+            or not request.events.filter(event_type="final_plan_issued", occurred_on=issued_on).exists()
+        ):
+            raise ValidationError(
+                {
+                    "__all__": "Issue the final plan: that step is taken from the assessment's case "
+                    "page, after the decision to issue, the draft and the family's 15 days"
+                }
+            )
     else:
         enforce(PLAN, plan.status, "amend")
     sections = queries.with_placement(copy.deepcopy(version.sections), establishment, setting_type)
-    sections["K"] = {"appendices": [{"title": a["title"], "from": a["from"], "text": a["text"],
-                                     "given_on": a["given_on"].isoformat() if a["given_on"] else ""}
-                                    for a in queries.appendices(version)]}
+    sections["K"] = {
+        "appendices": [
+            {
+                "title": a["title"],
+                "from": a["from"],
+                "text": a["text"],
+                "given_on": a["given_on"].isoformat() if a["given_on"] else "",
+            }
+            for a in queries.appendices(version)
+        ]
+    }
     previous = queries.latest_issued(plan)
     if previous is not None:
         previous.state = "superseded"
@@ -426,14 +548,27 @@ def issue_version(*, actor, version: PlanVersion, issued_on: date, establishment
         plan.status = "final"
         plan.first_issued_on = plan.first_issued_on or issued_on
         plan.save(update_fields=["status", "first_issued_on"])
-    log.record(actor=actor, action="plan.issue", obj=version, child=plan.child_id,
-               after={"kind": version.kind, "issued_on": issued_on, "establishment": getattr(establishment, "pk", None),
-                      "superseded": getattr(previous, "pk", None)})
+    log.record(
+        actor=actor,
+        action="plan.issue",
+        obj=version,
+        child=plan.child_id,
+        after={
+            "kind": version.kind,
+            "issued_on": issued_on,
+            "establishment": getattr(establishment, "pk", None),
+            "superseded": getattr(previous, "pk", None),
+        },
+    )
     signals.plan_issued.send(sender=PlanVersion, actor=actor, version=version, issued_on=issued_on)
     if letter:
-        _letters(actor, plan, "plan_amended_final" if amended else "plan_final_issued",
-                 version={"sections": {"I": {"name": (sections.get("I") or {}).get("name", "")}}},
-                 establishment=letter_context.establishment(establishment))
+        _letters(
+            actor,
+            plan,
+            "plan_amended_final" if amended else "plan_final_issued",
+            version={"sections": {"I": {"name": (sections.get("I") or {}).get("name", "")}}},
+            establishment=letter_context.establishment(establishment),
+        )
     return version
 
 
@@ -452,7 +587,13 @@ def mark_ceased(*, actor, plan: Plan, ceased_on: date, reason: str) -> Plan:
     child = plan.child
     if child.sen_status == "E":
         people.set_sen_status(actor=actor, child=child, status="K" if str(reason) == "2" else "N", on=ceased_on)
-    log.record(actor=actor, action="plan.cease", obj=plan, child=child.pk, before={"status": before},
-               after={"ceased_on": ceased_on, "reason": str(reason)})
+    log.record(
+        actor=actor,
+        action="plan.cease",
+        obj=plan,
+        child=child.pk,
+        before={"status": before},
+        after={"ceased_on": ceased_on, "reason": str(reason)},
+    )
     signals.plan_ceased.send(sender=Plan, actor=actor, plan=plan, ceased_on=ceased_on)
     return plan

@@ -31,6 +31,11 @@ def render_plan_pdf(version_id: int, kind: str = "plan", requested_by: int | Non
         raise ValueError(f"version {version_id} is still being written: only issued versions are kept")
     make, url_name = KINDS[kind]
     if not KeptFile.objects.filter(key=pdf_key(version, kind)).exists():
-        keep_file(actor=SystemActor("plan-pdf"), key=pdf_key(version, kind), content=make(version),
-                  content_type="application/pdf", child=version.plan.child_id)
+        keep_file(
+            actor=SystemActor("plan-pdf"),
+            key=pdf_key(version, kind),
+            content=make(version),
+            content_type="application/pdf",
+            child=version.plan.child_id,
+        )
     return {"url": reverse(url_name, args=[version_id]), "summary": "The PDF is ready."}

@@ -20,12 +20,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.engine import planquality
-from highneeds.web.forms import add_errors
-from highneeds.web.access import requires
-
 from highneeds.jobs.queue import enqueue_once
+from highneeds.web.access import requires
+from highneeds.web.forms import add_errors
 
-from . import flows, forms, queries, rendering, sections as S, services, tasks
+from . import flows, forms, queries, rendering, services, tasks
+from . import sections as S
 from .models import SOURCES, Contribution, Plan, PlanVersion
 
 READ = "people.open_records"
@@ -45,8 +45,11 @@ def _staff(user) -> bool:
 
 @requires("plans.edit_plan")
 def index(request):
-    versions = (PlanVersion.objects.filter(state__in=("editing", "sent")).select_related("plan__child")
-                .order_by("sent_on", "plan__child__last_name")[:200])
+    versions = (
+        PlanVersion.objects.filter(state__in=("editing", "sent"))
+        .select_related("plan__child")
+        .order_by("sent_on", "plan__child__last_name")[:200]
+    )
     return render(request, "plans/index.html", {"page_title": "Plans being written", "versions": versions})
 
 
@@ -54,11 +57,19 @@ def index(request):
 def child_plan(request, child_id: int):
     child, plan = queries.open_child_plans(request.user, child_id)
     versions = list(queries.visible_versions(request.user, plan)) if plan else []
-    return render(request, "plans/child.html", {
-        "page_title": f"{child.full_name}: EHC plan", "child": child, "plan": plan, "versions": versions,
-        "staff": _staff(request.user), "editable": queries.editable_version(plan) if plan else None,
-        "latest": queries.latest_issued(plan) if plan else None,
-    })
+    return render(
+        request,
+        "plans/child.html",
+        {
+            "page_title": f"{child.full_name}: EHC plan",
+            "child": child,
+            "plan": plan,
+            "versions": versions,
+            "staff": _staff(request.user),
+            "editable": queries.editable_version(plan) if plan else None,
+            "latest": queries.latest_issued(plan) if plan else None,
+        },
+    )
 
 
 @requires("plans.edit_plan")
@@ -83,16 +94,28 @@ def amend(request, plan_id: int):
     form = forms.AmendForm(request.POST or None, initial={"started_on": date.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.start_amendment(actor=request.user, plan=plan, source=form.cleaned_data["source"],
-                                               started_on=form.cleaned_data["started_on"])
+            version = services.start_amendment(
+                actor=request.user,
+                plan=plan,
+                source=form.cleaned_data["source"],
+                started_on=form.cleaned_data["started_on"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, "Amendment started from the plan in force")
             return redirect("plans:version", version.pk)
-    return render(request, "plans/simple_form.html", {"page_title": "Amend the plan", "form": form,
-                                                       "child": plan.child, "back": reverse("plans:child", args=[plan.child_id]),
-                                                       "button": "Start the amendment"})
+    return render(
+        request,
+        "plans/simple_form.html",
+        {
+            "page_title": "Amend the plan",
+            "form": form,
+            "child": plan.child,
+            "back": reverse("plans:child", args=[plan.child_id]),
+            "button": "Start the amendment",
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -105,11 +128,18 @@ def version_page(request, version_id: int):
     context = rendering.document_context(version, media_url=media_url)
     others = [v for v in queries.visible_versions(request.user, version.plan) if v.pk != version.pk]
     staff = _staff(request.user)
-    return render(request, "plans/version.html", {
-        **context, "page_title": f"{version.plan.child.full_name}: {version.label}", "others": others,
-        "staff": staff, "sections_editable": S.EDITABLE, "comments": list(queries.contributions(version, "comment")
-                                                                          .filter(version=version)) if staff else [],
-    })
+    return render(
+        request,
+        "plans/version.html",
+        {
+            **context,
+            "page_title": f"{version.plan.child.full_name}: {version.label}",
+            "others": others,
+            "staff": staff,
+            "sections_editable": S.EDITABLE,
+            "comments": list(queries.contributions(version, "comment").filter(version=version)) if staff else [],
+        },
+    )
 
 
 def _pdf_response(request, kind: str, version, filename: str) -> HttpResponse:
@@ -172,11 +202,18 @@ def compare(request, a: int, b: int):
     if old.number > new.number:
         old, new = new, old
     changes = planquality.diff(old.sections or {}, new.sections or {}, labels=S.FIELD_LABELS)
-    return render(request, "plans/compare.html", {
-        "page_title": f"What changed: {old.label} and {new.label}", "old": old, "new": new,
-        "changed": [d for d in changes if d.changes], "unchanged": [d for d in changes if not d.changes],
-        "child": old.plan.child,
-    })
+    return render(
+        request,
+        "plans/compare.html",
+        {
+            "page_title": f"What changed: {old.label} and {new.label}",
+            "old": old,
+            "new": new,
+            "changed": [d for d in changes if d.changes],
+            "unchanged": [d for d in changes if not d.changes],
+            "child": old.plan.child,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -203,8 +240,14 @@ def edit_section(request, version_id: int, section: str):
     if version.is_locked:
         messages.error(request, "This version has been issued and cannot be changed. Start an amendment instead")
         return redirect(back)
-    context = {"version": version, "child": version.plan.child, "section": section, "title": S.TITLES[section],
-               "back": back, "page_title": f"Edit {S.TITLES[section].lower()}"}
+    context = {
+        "version": version,
+        "child": version.plan.child,
+        "section": section,
+        "title": S.TITLES[section],
+        "back": back,
+        "page_title": f"Edit {S.TITLES[section].lower()}",
+    }
     if section in S.ITEM_FIELDS:
         key, fields = S.ITEM_FIELDS[section]
         items = version.sections.get(section, {}).get(key, [])
@@ -223,18 +266,32 @@ def edit_section(request, version_id: int, section: str):
                 if request.POST.get("action") == "save":
                     messages.success(request, f"{S.TITLES[section]} saved")
                     return redirect(back)
-                return redirect(request.path + ("#" + items[-1]["id"] if request.POST.get("action") == "add"
-                                                and items else ""))
-        return render(request, "plans/edit_items.html", {
-            **context, "items": items, "fields": fields, "errors": errors,
-            "area_options": {"": "Choose an area", **S.AREAS}, "code_options": {"": "Choose a code", **S.PLAN_NEED_CODES}, "adulthood": S.ADULTHOOD_AREAS, "error_title": bool(errors),
-            "needs": version.sections.get("B", {}).get("needs", []),
-            "outcomes": version.sections.get("E", {}).get("outcomes", []),
-            "ncy": version.plan.child.year_group(), "need_label": S.need_label, "s": version.sections,
-        })
+                return redirect(
+                    request.path + ("#" + items[-1]["id"] if request.POST.get("action") == "add" and items else "")
+                )
+        return render(
+            request,
+            "plans/edit_items.html",
+            {
+                **context,
+                "items": items,
+                "fields": fields,
+                "errors": errors,
+                "area_options": {"": "Choose an area", **S.AREAS},
+                "code_options": {"": "Choose a code", **S.PLAN_NEED_CODES},
+                "adulthood": S.ADULTHOOD_AREAS,
+                "error_title": bool(errors),
+                "needs": version.sections.get("B", {}).get("needs", []),
+                "outcomes": version.sections.get("E", {}).get("outcomes", []),
+                "ncy": version.plan.child.year_group(),
+                "need_label": S.need_label,
+                "s": version.sections,
+            },
+        )
     current = version.sections.get(section, {})
-    form = forms.text_section_form(section, request.POST or None,
-                                   initial={k: current.get(k, "") for k in S.TEXT_FIELDS[section]})
+    form = forms.text_section_form(
+        section, request.POST or None, initial={k: current.get(k, "") for k in S.TEXT_FIELDS[section]}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_section(actor=request.user, version=version, section=section, data=form.cleaned_data)
@@ -244,10 +301,19 @@ def edit_section(request, version_id: int, section: str):
             messages.success(request, f"{S.TITLES[section]} saved")
             return redirect(back)
     media = list(version.plan.media.filter(pk__in=current.get("media", []))) if section == "A" else []
-    return render(request, "plans/edit_text.html", {**context, "form": form, "error_title": bool(form.errors),
-                                                    "media_form": forms.MediaForm() if section == "A" else None,
-                                                    "media": media, "media_url": media_url,
-                                                    "draft_i": section == "I" and version.kind == "draft"})
+    return render(
+        request,
+        "plans/edit_text.html",
+        {
+            **context,
+            "form": form,
+            "error_title": bool(form.errors),
+            "media_form": forms.MediaForm() if section == "A" else None,
+            "media": media,
+            "media_url": media_url,
+            "draft_i": section == "I" and version.kind == "draft",
+        },
+    )
 
 
 @requires("plans.edit_plan")
@@ -264,8 +330,12 @@ def add_posted_media(request, version, *, success: str) -> None:
     form = forms.MediaForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_media(actor=request.user, version=version, upload=form.cleaned_data["upload"],
-                               caption=form.cleaned_data["caption"])
+            services.add_media(
+                actor=request.user,
+                version=version,
+                upload=form.cleaned_data["upload"],
+                caption=form.cleaned_data["caption"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
     if form.errors:
@@ -277,10 +347,17 @@ def add_posted_media(request, version, *, success: str) -> None:
 @requires("plans.edit_plan")
 def quality(request, version_id: int):
     version = queries.open_version(request.user, version_id, what="plan.quality")
-    return render(request, "plans/quality.html", {
-        "page_title": f"Quality check: {version.label}", "version": version, "child": version.plan.child,
-        "report": rendering.quality(version), "titles": S.TITLES,
-    })
+    return render(
+        request,
+        "plans/quality.html",
+        {
+            "page_title": f"Quality check: {version.label}",
+            "version": version,
+            "child": version.plan.child,
+            "report": rendering.quality(version),
+            "titles": S.TITLES,
+        },
+    )
 
 
 @requires("plans.edit_plan")
@@ -289,24 +366,33 @@ def advice(request, version_id: int):
     in the family said what."""
     version = queries.open_version(request.user, version_id, what="plan.advice")
     if request.method == "POST":
-        contribution = Contribution.objects.filter(pk=request.POST.get("contribution"),
-                                                   child=version.plan.child_id).first()
+        contribution = Contribution.objects.filter(
+            pk=request.POST.get("contribution"), child=version.plan.child_id
+        ).first()
         if contribution is None:
             raise Http404("advice")
         try:
-            services.copy_advice(actor=request.user, version=version, contribution=contribution,
-                                 part=request.POST.get("part", ""))
+            services.copy_advice(
+                actor=request.user, version=version, contribution=contribution, part=request.POST.get("part", "")
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
         else:
             messages.success(request, "Copied into the plan. Edit the section to make it specific")
         return redirect("plans:advice", version.pk)
-    return render(request, "plans/advice.html", {
-        "page_title": f"Advice and contributions: {version.plan.child.full_name}", "version": version,
-        "child": version.plan.child, "advice": queries.advice_for(version.plan), "parts": services.ADVICE_PARTS,
-        "family": list(queries.contributions(version).exclude(kind="advice").order_by("-created_at")),
-        "titles": S.TITLES,
-    })
+    return render(
+        request,
+        "plans/advice.html",
+        {
+            "page_title": f"Advice and contributions: {version.plan.child.full_name}",
+            "version": version,
+            "child": version.plan.child,
+            "advice": queries.advice_for(version.plan),
+            "parts": services.ADVICE_PARTS,
+            "family": list(queries.contributions(version).exclude(kind="advice").order_by("-created_at")),
+            "titles": S.TITLES,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -318,15 +404,17 @@ def send(request, version_id: int):
     version = queries.open_version(request.user, version_id, what="plan.send")
     plan = version.plan
     if version.kind == "draft" and plan.request_id:
-        messages.info(request, "Send a draft made in an assessment from the case page, so the statutory clock "
-                               "records it")
+        messages.info(
+            request, "Send a draft made in an assessment from the case page, so the statutory clock records it"
+        )
         return redirect("case", plan.request_id)
     form = forms.SendForm(request.POST or None, initial={"sent_on": date.today()})
     if request.method == "POST" and form.is_valid():
         try:
             if version.kind == "proposed_amendment":
-                services.send_proposed_amendments(actor=request.user, version=version,
-                                                  sent_on=form.cleaned_data["sent_on"])
+                services.send_proposed_amendments(
+                    actor=request.user, version=version, sent_on=form.cleaned_data["sent_on"]
+                )
             else:
                 services.send_draft(actor=request.user, version=version, sent_on=form.cleaned_data["sent_on"])
         except ValidationError as exc:
@@ -334,11 +422,19 @@ def send(request, version_id: int):
         else:
             messages.success(request, "Sent to the family, with a letter giving them 15 days to comment")
             return redirect("plans:version", version.pk)
-    return render(request, "plans/simple_form.html", {
-        "page_title": f"Send the {version.get_kind_display().lower()} to the family", "form": form,
-        "child": plan.child, "back": reverse("plans:version", args=[version.pk]), "button": "Send",
-        "intro": "The family will have 15 days, beginning with this date, to comment on each section, ask for a "
-                 "school or college to be named and ask for a meeting."})
+    return render(
+        request,
+        "plans/simple_form.html",
+        {
+            "page_title": f"Send the {version.get_kind_display().lower()} to the family",
+            "form": form,
+            "child": plan.child,
+            "back": reverse("plans:version", args=[version.pk]),
+            "button": "Send",
+            "intro": "The family will have 15 days, beginning with this date, to comment on each section, ask for a "
+            "school or college to be named and ask for a meeting.",
+        },
+    )
 
 
 @requires("plans.issue_plan")
@@ -356,11 +452,20 @@ def issue(request, version_id: int):
         else:
             messages.success(request, "Plan issued. It can no longer be changed; amendments make a new version")
             return redirect("plans:version", version.pk)
-    return render(request, "plans/issue.html", {
-        "page_title": f"Issue {version.label}", "version": version, "child": plan.child, "form": form,
-        "report": report, "error_title": bool(form.errors), "titles": S.TITLES,
-        "comments": list(queries.contributions(version, "comment").filter(version=version)),
-    })
+    return render(
+        request,
+        "plans/issue.html",
+        {
+            "page_title": f"Issue {version.label}",
+            "version": version,
+            "child": plan.child,
+            "form": form,
+            "report": report,
+            "error_title": bool(form.errors),
+            "titles": S.TITLES,
+            "comments": list(queries.contributions(version, "comment").filter(version=version)),
+        },
+    )
 
 
 SOURCE_LABELS = SOURCES

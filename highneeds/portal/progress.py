@@ -27,9 +27,11 @@ FAMILY_STAGE = {
 
 COMPLETED, IN_PROGRESS, NOT_STARTED, NOT_NEEDED = "Completed", "In progress", "Not started yet", "Not needed"
 
-MEDIATION = ("Before you appeal you usually need to contact a mediation adviser, within 2 months of the date of our "
-             "letter; the letter says how. Free, impartial information, advice and support (SENDIASS) is available "
-             "to help you.")
+MEDIATION = (
+    "Before you appeal you usually need to contact a mediation adviser, within 2 months of the date of our "
+    "letter; the letter says how. Free, impartial information, advice and support (SENDIASS) is available "
+    "to help you."
+)
 APPEAL = "If you disagree, you can appeal to the SEND Tribunal. " + MEDIATION
 
 
@@ -130,44 +132,83 @@ def build(request: AssessmentRequest, *, today: date, viewer) -> Progress:
     # -- stages ------------------------------------------------------------------------------------
     stages = [Stage("Request received", COMPLETED, f"We received the request on {_d(request.received_on)}.")]
     if assess:
-        stages.append(Stage("Decide whether to carry out an assessment", COMPLETED,
-                            f"On {_d(assess.decided_on)} we decided "
-                            f"{'to carry out' if assess.outcome else 'not to carry out'} an EHC needs assessment."))
+        stages.append(
+            Stage(
+                "Decide whether to carry out an assessment",
+                COMPLETED,
+                f"On {_d(assess.decided_on)} we decided "
+                f"{'to carry out' if assess.outcome else 'not to carry out'} an EHC needs assessment.",
+            )
+        )
     elif status == "withdrawn":
         stages.append(Stage("Decide whether to carry out an assessment", NOT_NEEDED))
     else:
-        stages.append(Stage("Decide whether to carry out an assessment", IN_PROGRESS,
-                            f"We must tell you by {_d(decide['due'])}." if decide else ""))
+        stages.append(
+            Stage(
+                "Decide whether to carry out an assessment",
+                IN_PROGRESS,
+                f"We must tell you by {_d(decide['due'])}." if decide else "",
+            )
+        )
     assessing = bool(assess and assess.outcome)
     if not assessing:
         stages.append(Stage("Gather advice and information", NOT_NEEDED if closed_early else NOT_STARTED))
     else:
         given = [a for a in advice if a.received_on]
         who = "person or service" if len(advice) == 1 else "people or services"
-        hint = (f"We asked for advice from {len(advice)} {who}; "
-                f"{len(given)} of {len(advice)} received." if advice else "We are asking for advice.")
+        hint = (
+            f"We asked for advice from {len(advice)} {who}; {len(given)} of {len(advice)} received."
+            if advice
+            else "We are asking for advice."
+        )
         done = bool(issue) or status in ("draft", "plan_issued", "not_issued")
-        stages.append(Stage("Gather advice and information", COMPLETED if done else
-                            (NOT_NEEDED if status == "withdrawn" else IN_PROGRESS), hint))
+        stages.append(
+            Stage(
+                "Gather advice and information",
+                COMPLETED if done else (NOT_NEEDED if status == "withdrawn" else IN_PROGRESS),
+                hint,
+            )
+        )
     if issue or events.get("decision_not_to_issue"):
         issued = issue.outcome if issue else False
         on = issue.decided_on if issue else events["decision_not_to_issue"]
-        stages.append(Stage("Decide whether to issue an EHC plan", COMPLETED,
-                            f"On {_d(on)} we decided {'to issue' if issued else 'not to issue'} an EHC plan."))
+        stages.append(
+            Stage(
+                "Decide whether to issue an EHC plan",
+                COMPLETED,
+                f"On {_d(on)} we decided {'to issue' if issued else 'not to issue'} an EHC plan.",
+            )
+        )
     elif closed_early:
         stages.append(Stage("Decide whether to issue an EHC plan", NOT_NEEDED))
     elif assessing:
         waiting = any(not a.received_on for a in advice)  # the decision follows the advice
-        stages.append(Stage("Decide whether to issue an EHC plan", NOT_STARTED if waiting else IN_PROGRESS,
-                            f"If we decide not to issue a plan, we must tell you by {_d(not_issue['due'])}."
-                            if not_issue and not not_issue["done"] else ""))
+        stages.append(
+            Stage(
+                "Decide whether to issue an EHC plan",
+                NOT_STARTED if waiting else IN_PROGRESS,
+                f"If we decide not to issue a plan, we must tell you by {_d(not_issue['due'])}."
+                if not_issue and not not_issue["done"]
+                else "",
+            )
+        )
     else:
         stages.append(Stage("Decide whether to issue an EHC plan", NOT_STARTED))
     if draft_sent:
-        stages.append(Stage("Draft plan: tell us what you think", IN_PROGRESS if window_open else COMPLETED,
-                            f"We sent the draft on {_d(draft_sent)}. "
-                            + (f"Tell us what you think by {_d(last_day)}." if window_open else
-                               f"The time to comment ended on {_d(last_day)}." if last_day else "")))
+        stages.append(
+            Stage(
+                "Draft plan: tell us what you think",
+                IN_PROGRESS if window_open else COMPLETED,
+                f"We sent the draft on {_d(draft_sent)}. "
+                + (
+                    f"Tell us what you think by {_d(last_day)}."
+                    if window_open
+                    else f"The time to comment ended on {_d(last_day)}."
+                    if last_day
+                    else ""
+                ),
+            )
+        )
     else:
         stages.append(Stage("Draft plan: tell us what you think", NOT_NEEDED if closed_early else NOT_STARTED))
     if final_issued:
@@ -175,8 +216,13 @@ def build(request: AssessmentRequest, *, today: date, viewer) -> Progress:
     elif closed_early:
         stages.append(Stage("Final EHC plan", NOT_NEEDED))
     else:
-        stages.append(Stage("Final EHC plan", IN_PROGRESS if status == "draft" else NOT_STARTED,
-                            f"Due by {_d(final['due'])}." if final else ""))
+        stages.append(
+            Stage(
+                "Final EHC plan",
+                IN_PROGRESS if status == "draft" else NOT_STARTED,
+                f"Due by {_d(final['due'])}." if final else "",
+            )
+        )
 
     # -- what happens next ---------------------------------------------------------------------------
     if status == "pending":
@@ -184,7 +230,8 @@ def build(request: AssessmentRequest, *, today: date, viewer) -> Progress:
             f"We are looking at the request and the evidence about {poss} needs. We may contact you, {poss} "
             f"school or setting, and others who know {'you' if own else name}.",
             f"We must tell you by {_d(decide['due'])} whether we will carry out an EHC needs assessment."
-            if decide else "We will tell you whether we will carry out an EHC needs assessment.",
+            if decide
+            else "We will tell you whether we will carry out an EHC needs assessment.",
             "If we decide to assess, we will ask for advice from the people who know and work with "
             f"{'you' if own else name}. If we decide not to, we will tell you why and what you can do if you disagree.",
         ]
@@ -196,56 +243,93 @@ def build(request: AssessmentRequest, *, today: date, viewer) -> Progress:
         ]
         if not issue and not_issue and not not_issue["done"]:
             next_steps.append(f"If we decide not to issue a plan, we must tell you by {_d(not_issue['due'])}.")
-        next_steps.append("If we decide to issue a plan, we will send you a draft first. You will have 15 days to "
-                          "comment on it and to ask for a particular school or college to be named."
-                          + (f" The final plan must be issued by {_d(final['due'])}." if final else ""))
+        next_steps.append(
+            "If we decide to issue a plan, we will send you a draft first. You will have 15 days to "
+            "comment on it and to ask for a particular school or college to be named."
+            + (f" The final plan must be issued by {_d(final['due'])}." if final else "")
+        )
     elif status == "draft":
         next_steps = [f"We sent you a draft EHC plan on {_d(draft_sent)}."]
         if window_open:
-            next_steps.append(f"You have until {_d(last_day)} to tell us what you think of it, to ask for a particular "
-                              "school or college to be named in the plan, and to ask to meet us to talk about it.")
+            next_steps.append(
+                f"You have until {_d(last_day)} to tell us what you think of it, to ask for a particular "
+                "school or college to be named in the plan, and to ask to meet us to talk about it."
+            )
         else:
-            next_steps.append(f"The time to comment on the draft ended on {_d(last_day)}. We are now preparing the "
-                              "final plan, taking into account what you told us.")
+            next_steps.append(
+                f"The time to comment on the draft ended on {_d(last_day)}. We are now preparing the "
+                "final plan, taking into account what you told us."
+            )
         if final:
             next_steps.append(f"The final plan must be issued by {_d(final['due'])}.")
     elif status == "plan_issued":
-        next_steps = [f"We issued {poss} final EHC plan on {_d(final_issued)}.",
-                      "The plan will be reviewed at least once every 12 months, at an annual review meeting.",
-                      "If you disagree with what the plan says about needs, the help to be given, or the school or "
-                      "college named, you can appeal to the SEND Tribunal. " + MEDIATION]
+        next_steps = [
+            f"We issued {poss} final EHC plan on {_d(final_issued)}.",
+            "The plan will be reviewed at least once every 12 months, at an annual review meeting.",
+            "If you disagree with what the plan says about needs, the help to be given, or the school or "
+            "college named, you can appeal to the SEND Tribunal. " + MEDIATION,
+        ]
     elif status == "not_assess":
-        next_steps = [f"On {_d(assess.decided_on if assess else request.closed_on)} we decided not to carry out an "
-                      "EHC needs assessment. Our letter explains why.", APPEAL]
+        next_steps = [
+            f"On {_d(assess.decided_on if assess else request.closed_on)} we decided not to carry out an "
+            "EHC needs assessment. Our letter explains why.",
+            APPEAL,
+        ]
     elif status == "not_issued":
         on = issue.decided_on if issue else events.get("decision_not_to_issue") or request.closed_on
-        next_steps = [f"On {_d(on)} we decided not to issue an EHC plan. Our letter explains why and how "
-                      f"{poss} needs can be met without a plan.", APPEAL]
+        next_steps = [
+            f"On {_d(on)} we decided not to issue an EHC plan. Our letter explains why and how "
+            f"{poss} needs can be met without a plan.",
+            APPEAL,
+        ]
     else:  # withdrawn
-        next_steps = [f"The request was withdrawn on {_d(withdrawn or request.closed_on)}. "
-                      "You can make a new request at any time."]
+        next_steps = [
+            f"The request was withdrawn on {_d(withdrawn or request.closed_on)}. "
+            "You can make a new request at any time."
+        ]
 
     # -- key dates -----------------------------------------------------------------------------------
     key_dates = [KeyDate("Request received", _d(request.received_on))]
     if decide:
-        key_dates.append(KeyDate("Decision whether to assess",
-                                 f"Made on {_d(decide['done'])}" if decide["done"] else f"Due by {_d(decide['due'])}",
-                                 _lateness(decide, today)))
+        key_dates.append(
+            KeyDate(
+                "Decision whether to assess",
+                f"Made on {_d(decide['done'])}" if decide["done"] else f"Due by {_d(decide['due'])}",
+                _lateness(decide, today),
+            )
+        )
     if assessing and not issue and not_issue and not not_issue["done"] and not closed_early:
-        key_dates.append(KeyDate("Decision not to issue a plan, if that is our decision",
-                                 f"Due by {_d(not_issue['due'])}", _lateness(not_issue, today)))
+        key_dates.append(
+            KeyDate(
+                "Decision not to issue a plan, if that is our decision",
+                f"Due by {_d(not_issue['due'])}",
+                _lateness(not_issue, today),
+            )
+        )
     if draft_sent:
         key_dates.append(KeyDate("Draft plan sent", _d(draft_sent)))
         if last_day:
             key_dates.append(KeyDate("Last day to comment on the draft", _d(last_day)))
     if final and not closed_early:
-        key_dates.append(KeyDate("Final EHC plan", f"Issued on {_d(final['done'])}" if final["done"]
-                                 else f"Due by {_d(final['due'])}", _lateness(final, today)))
+        key_dates.append(
+            KeyDate(
+                "Final EHC plan",
+                f"Issued on {_d(final['done'])}" if final["done"] else f"Due by {_d(final['due'])}",
+                _lateness(final, today),
+            )
+        )
 
     # -- who is involved (roles, never contact details) ------------------------------------------------
     caseworker = (request.caseworker.get_full_name() or request.caseworker.username) if request.caseworker else ""
-    advice_rows = [{"who": ADVISER_TYPES.get(a.adviser_type, a.adviser_type),
-                    "asked": a.requested_on, "due": a.due_on, "given": a.received_on} for a in advice]
+    advice_rows = [
+        {
+            "who": ADVISER_TYPES.get(a.adviser_type, a.adviser_type),
+            "asked": a.requested_on,
+            "due": a.due_on,
+            "given": a.received_on,
+        }
+        for a in advice
+    ]
 
     # -- what has happened ----------------------------------------------------------------------------
     history: list[tuple[date, str]] = []
@@ -261,10 +345,18 @@ def build(request: AssessmentRequest, *, today: date, viewer) -> Progress:
     history.sort(key=lambda item: item[0], reverse=True)
 
     return Progress(
-        request=request, stage=FAMILY_STAGE.get(status, status), stages=stages, next_steps=next_steps,
-        key_dates=key_dates, caseworker=caseworker, advice=advice_rows, history=history,
-        letters=family_letters(request, viewer), representation_last_day=last_day,
-        can_respond=window_open, representations=representations,
+        request=request,
+        stage=FAMILY_STAGE.get(status, status),
+        stages=stages,
+        next_steps=next_steps,
+        key_dates=key_dates,
+        caseworker=caseworker,
+        advice=advice_rows,
+        history=history,
+        letters=family_letters(request, viewer),
+        representation_last_day=last_day,
+        can_respond=window_open,
+        representations=representations,
     )
 
 
@@ -274,8 +366,11 @@ def _history_text(event, poss: str) -> str:
     if kind == "request_received":
         return "We received the request for an EHC needs assessment"
     if kind == "decision_to_assess":
-        return ("We decided to carry out an EHC needs assessment" if detail.get("outcome") == "assess"
-                else "We decided not to carry out an EHC needs assessment")
+        return (
+            "We decided to carry out an EHC needs assessment"
+            if detail.get("outcome") == "assess"
+            else "We decided not to carry out an EHC needs assessment"
+        )
     if kind == "advice_requested":
         return f"We asked for advice: {ADVISER_TYPES.get(detail.get('adviser'), 'other').lower()}"
     if kind == "advice_received":
@@ -295,8 +390,11 @@ def family_letters(request: AssessmentRequest, viewer) -> list:
     per parent with parental responsibility; show one copy, the viewer's own where there is one."""
     from highneeds.people.models import ParentCarer
 
-    mine = {p.full_name for p in ParentCarer.objects.filter(child_id=request.child_id, user=viewer)} \
-        if getattr(viewer, "pk", None) else set()
+    mine = (
+        {p.full_name for p in ParentCarer.objects.filter(child_id=request.child_id, user=viewer)}
+        if getattr(viewer, "pk", None)
+        else set()
+    )
     chosen: dict[tuple, object] = {}
     for letter in request.letters.filter(family_can_see=True).order_by("-created_at", "-id"):
         key = (letter.template_code, letter.subject, letter.created_at.date() if letter.created_at else None)

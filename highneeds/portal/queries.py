@@ -21,8 +21,11 @@ def family_requests(user) -> QuerySet[AssessmentRequest]:
     """Requests for the user's own children, newest first. Duplicates are shown as the request they joined."""
     if not user.has_perm(FOLLOW_REQUESTS):
         raise PermissionDenied(FOLLOW_REQUESTS)
-    return (AssessmentRequest.objects.filter(child__in=visible_children(user), duplicate_of__isnull=True)
-            .select_related("child", "caseworker").order_by("child__first_name", "child_id", "-received_on", "-id"))
+    return (
+        AssessmentRequest.objects.filter(child__in=visible_children(user), duplicate_of__isnull=True)
+        .select_related("child", "caseworker")
+        .order_by("child__first_name", "child_id", "-received_on", "-id")
+    )
 
 
 def open_family_request(user, request_id: int, what: str = "portal.view") -> AssessmentRequest:
@@ -40,9 +43,11 @@ def my_advice_requests(user) -> QuerySet[AdviceRequest]:
     """Advice asked of this adviser: still to give first (soonest due first), then given."""
     if not user.has_perm("casework.give_advice"):
         raise PermissionDenied("casework.give_advice")
-    return (AdviceRequest.objects.filter(adviser=user, request__child__in=visible_children(user))
-            .select_related("request__child")
-            .order_by(F("received_on").asc(nulls_first=True), F("due_on").asc(nulls_last=True), "id"))
+    return (
+        AdviceRequest.objects.filter(adviser=user, request__child__in=visible_children(user))
+        .select_related("request__child")
+        .order_by(F("received_on").asc(nulls_first=True), F("due_on").asc(nulls_last=True), "id")
+    )
 
 
 def open_advice_request(user, advice_id: int) -> AdviceRequest:

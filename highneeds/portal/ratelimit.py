@@ -56,8 +56,10 @@ def hit(request, scope: str) -> Verdict:
     attempts, window = limits()
     if not request.session.session_key:
         request.session.save()  # an anonymous visitor gets a session key to count against
-    keys = [f"ratelimit:{scope}:ip:{request.META.get('REMOTE_ADDR', '')}",
-            f"ratelimit:{scope}:session:{request.session.session_key}"]
+    keys = [
+        f"ratelimit:{scope}:ip:{request.META.get('REMOTE_ADDR', '')}",
+        f"ratelimit:{scope}:session:{request.session.session_key}",
+    ]
     now = time.time()
     over = [key for key in keys if _count(key, attempts, window, now) > attempts]
     return Verdict(allowed=not over, retry_after=window - int(now % window) if over else 0)

@@ -13,11 +13,11 @@ from highneeds.casework import services
 from highneeds.casework.models import ADVISER_TYPES
 from highneeds.letters.models import Letter
 from highneeds.people.models import ParentCarer
+from highneeds.people.queries import current_settings
 from highneeds.plans import flows as plan_flows
 from highneeds.plans.models import Contribution
-from highneeds.people.queries import current_settings
-from highneeds.web.forms import add_errors
 from highneeds.web.access import public, requires
+from highneeds.web.forms import add_errors
 
 from . import forms, progress, queries, ratelimit
 from .queries import FOLLOW_REQUESTS
@@ -48,16 +48,23 @@ def request_assessment(request):
                 made = services.submit_portal_request(received_on=date.today(), **form.service_arguments())
             except ValidationError:
                 # The form has already checked everything a family can correct; say nothing about records.
-                form.add_error(None, "We could not send your request. Check your answers and try again, or contact "
-                                     "the SEND team")
+                form.add_error(
+                    None, "We could not send your request. Check your answers and try again, or contact the SEND team"
+                )
             else:
                 # The same page and the same kind of reference whether or not the child was already known.
                 request.session[SESSION_REFERENCE] = made.reference
                 return redirect("portal-request-sent")
-    return render(request, "portal/request_form.html", {
-        "page_title": "Ask for an EHC needs assessment", "form": form, "error_title": bool(form.errors),
-        "reason_max": forms.REASON_MAX,
-    })
+    return render(
+        request,
+        "portal/request_form.html",
+        {
+            "page_title": "Ask for an EHC needs assessment",
+            "form": form,
+            "error_title": bool(form.errors),
+            "reason_max": forms.REASON_MAX,
+        },
+    )
 
 
 @public
@@ -79,8 +86,11 @@ def my_requests(request):
     for item in found:
         entry = children.setdefault(item.child_id, {"child": item.child, "requests": []})
         entry["requests"].append({"request": item, "stage": progress.FAMILY_STAGE.get(item.status, item.status)})
-    return render(request, "portal/requests.html", {"page_title": "Your requests for an EHC needs assessment",
-                                                    "children": list(children.values())})
+    return render(
+        request,
+        "portal/requests.html",
+        {"page_title": "Your requests for an EHC needs assessment", "children": list(children.values())},
+    )
 
 
 @requires(FOLLOW_REQUESTS)
@@ -89,10 +99,16 @@ def request_progress(request, request_id: int):
     if found.duplicate_of_id:
         return redirect("portal-request-progress", found.duplicate_of_id)
     view = progress.build(found, today=date.today(), viewer=request.user)
-    return render(request, "portal/progress.html", {
-        "page_title": f"{found.child.first_name}'s EHC needs assessment", "p": view, "case": found,
-        "can_respond": view.can_respond and _may_respond(request.user, found),
-    })
+    return render(
+        request,
+        "portal/progress.html",
+        {
+            "page_title": f"{found.child.first_name}'s EHC needs assessment",
+            "p": view,
+            "case": found,
+            "can_respond": view.can_respond and _may_respond(request.user, found),
+        },
+    )
 
 
 def _may_respond(user, found) -> bool:
@@ -104,25 +120,40 @@ def _may_respond(user, found) -> bool:
 def respond(request, request_id: int):
     found = queries.open_family_request(request.user, request_id, what="portal.view_for_response")
     if not progress.representation_window_open(found, date.today()) or not _may_respond(request.user, found):
-        messages.error(request, "The time to comment on the draft plan online has ended. Contact your caseworker "
-                                "if you want to tell us something")
+        messages.error(
+            request,
+            "The time to comment on the draft plan online has ended. Contact your caseworker "
+            "if you want to tell us something",
+        )
         return redirect("portal-request-progress", found.pk)
     form = forms.RepresentationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.record_representation(actor=request.user, request=found, received_on=date.today(),
-                                           text=d["text"].strip(), preferred_establishment=d["school"],
-                                           meeting_requested=d["meeting"])
+            services.record_representation(
+                actor=request.user,
+                request=found,
+                received_on=date.today(),
+                text=d["text"].strip(),
+                preferred_establishment=d["school"],
+                meeting_requested=d["meeting"],
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, "Thank you: we have your response to the draft plan")
             return redirect("portal-request-progress", found.pk)
-    return render(request, "portal/respond.html", {
-        "page_title": "Tell us what you think of the draft plan", "form": form, "case": found,
-        "last_day": progress.representation_last_day(found), "error_title": bool(form.errors),
-    })
+    return render(
+        request,
+        "portal/respond.html",
+        {
+            "page_title": "Tell us what you think of the draft plan",
+            "form": form,
+            "case": found,
+            "last_day": progress.representation_last_day(found),
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires(FOLLOW_REQUESTS)
@@ -142,9 +173,14 @@ def family_letter(request, request_id: int, letter_id: int):
 def my_advice(request):
     today = date.today()
     page = Paginator(queries.my_advice_requests(request.user), 50).get_page(request.GET.get("page"))
-    rows = [{"advice": a, "label": ADVISER_TYPES.get(a.adviser_type, a.adviser_type),
-             "days_left": (a.due_on - today).days if a.due_on and not a.received_on else None}
-            for a in page.object_list]
+    rows = [
+        {
+            "advice": a,
+            "label": ADVISER_TYPES.get(a.adviser_type, a.adviser_type),
+            "days_left": (a.due_on - today).days if a.due_on and not a.received_on else None,
+        }
+        for a in page.object_list
+    ]
     return render(request, "portal/advice_list.html", {"page_title": "Advice requests", "page": page, "rows": rows})
 
 
@@ -161,18 +197,29 @@ def give_advice(request, advice_id: int):
         if form.is_valid():
             try:
                 d = form.cleaned_data
-                plan_flows.give_structured_advice(actor=request.user, advice=advice, summary=d["text"],
-                                                  parts={k: d[k] for k in form.PARTS})
+                plan_flows.give_structured_advice(
+                    actor=request.user, advice=advice, summary=d["text"], parts={k: d[k] for k in form.PARTS}
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
                 messages.success(request, f"Your advice about {child.full_name} has been sent to the SEND team")
                 return redirect("portal-advice")
-    return render(request, "portal/advice_give.html", {
-        "page_title": f"Advice about {child.full_name}", "advice": advice, "case": case, "child": child,
-        "label": ADVISER_TYPES.get(advice.adviser_type, advice.adviser_type), "form": form,
-        "setting": current_settings([child]).get(child.pk, ""), "needs": list(child.needs.all()),
-        "error_title": bool(form and form.errors), "advice_max": forms.ADVICE_MAX,
-        "given": Contribution.objects.filter(advice_request=advice, kind="advice").first(),
-        "parts": plan_flows.ADVICE_PARTS,
-    })
+    return render(
+        request,
+        "portal/advice_give.html",
+        {
+            "page_title": f"Advice about {child.full_name}",
+            "advice": advice,
+            "case": case,
+            "child": child,
+            "label": ADVISER_TYPES.get(advice.adviser_type, advice.adviser_type),
+            "form": form,
+            "setting": current_settings([child]).get(child.pk, ""),
+            "needs": list(child.needs.all()),
+            "error_title": bool(form and form.errors),
+            "advice_max": forms.ADVICE_MAX,
+            "given": Contribution.objects.filter(advice_request=advice, kind="advice").first(),
+            "parts": plan_flows.ADVICE_PARTS,
+        },
+    )

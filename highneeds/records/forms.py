@@ -14,15 +14,26 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Choose a file", error_messages={"required": "Select a file to upload",
-                                                                  "empty": "The selected file is empty"})
-    title = forms.CharField(label="Title", max_length=200, error_messages={
-        "required": "Enter a title for the document", "max_length": "Title must be 200 characters or fewer"})
-    category = forms.ChoiceField(label="What kind of document is it?",
-                                 choices=[c for c in CATEGORIES if c[0] != "letter"],
-                                 error_messages={"required": "Choose what kind of document this is"})
-    audience = forms.ChoiceField(label="Who can see it?", choices=AUDIENCES,
-                                 error_messages={"required": "Choose who can see the document"})
+    file = forms.FileField(
+        label="Choose a file",
+        error_messages={"required": "Select a file to upload", "empty": "The selected file is empty"},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter a title for the document",
+            "max_length": "Title must be 200 characters or fewer",
+        },
+    )
+    category = forms.ChoiceField(
+        label="What kind of document is it?",
+        choices=[c for c in CATEGORIES if c[0] != "letter"],
+        error_messages={"required": "Choose what kind of document this is"},
+    )
+    audience = forms.ChoiceField(
+        label="Who can see it?", choices=AUDIENCES, error_messages={"required": "Choose who can see the document"}
+    )
     request = forms.TypedChoiceField(label="Case (optional)", required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, cases=(), **kwargs):
@@ -36,23 +47,35 @@ class ShareForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea, max_length=10_000, error_messages={
-        "required": "Enter the note", "max_length": "Note must be 10,000 characters or fewer"})
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea,
+        max_length=10_000,
+        error_messages={"required": "Enter the note", "max_length": "Note must be 10,000 characters or fewer"},
+    )
 
 
 def staff_choices():
     return [("", "Choose a person")] + [
         (u.pk, u.get_full_name() or u.username)
-        for u in User.objects.filter(role__in=("caseworker", "manager"), is_active=True).order_by("first_name",
-                                                                                                  "last_name")]
+        for u in User.objects.filter(role__in=("caseworker", "manager"), is_active=True).order_by(
+            "first_name", "last_name"
+        )
+    ]
 
 
 class TaskForm(forms.Form):
-    title = forms.CharField(label="What needs doing", max_length=200, error_messages={
-        "required": "Enter what needs doing", "max_length": "Task must be 200 characters or fewer"})
+    title = forms.CharField(
+        label="What needs doing",
+        max_length=200,
+        error_messages={"required": "Enter what needs doing", "max_length": "Task must be 200 characters or fewer"},
+    )
     due_on = GovukDateField(label="Due date", error_messages={"required": "Enter the date the task is due"})
-    assigned_to = forms.TypedChoiceField(label="Assigned to", coerce=int, error_messages={
-        "required": "Choose who the task is for", "invalid_choice": "Choose who the task is for"})
+    assigned_to = forms.TypedChoiceField(
+        label="Assigned to",
+        coerce=int,
+        error_messages={"required": "Choose who the task is for", "invalid_choice": "Choose who the task is for"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,14 +83,30 @@ class TaskForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    kind = forms.ChoiceField(label="How were you in contact?", choices=CONTACT_KINDS,
-                             error_messages={"required": "Choose how you were in contact"})
-    with_whom = forms.CharField(label="Who with", max_length=200, error_messages={
-        "required": "Enter who you were in contact with", "max_length": "Who must be 200 characters or fewer"})
+    kind = forms.ChoiceField(
+        label="How were you in contact?",
+        choices=CONTACT_KINDS,
+        error_messages={"required": "Choose how you were in contact"},
+    )
+    with_whom = forms.CharField(
+        label="Who with",
+        max_length=200,
+        error_messages={
+            "required": "Enter who you were in contact with",
+            "max_length": "Who must be 200 characters or fewer",
+        },
+    )
     occurred_on = GovukDateField(label="Date", error_messages={"required": "Enter the date of the contact"})
     time = forms.CharField(label="Time (optional), for example 14:30", required=False, max_length=5)
-    summary = forms.CharField(label="Summary", widget=forms.Textarea, max_length=10_000, error_messages={
-        "required": "Enter a summary of the contact", "max_length": "Summary must be 10,000 characters or fewer"})
+    summary = forms.CharField(
+        label="Summary",
+        widget=forms.Textarea,
+        max_length=10_000,
+        error_messages={
+            "required": "Enter a summary of the contact",
+            "max_length": "Summary must be 10,000 characters or fewer",
+        },
+    )
 
     def clean_time(self):
         value = self.cleaned_data["time"].strip()
@@ -79,16 +118,28 @@ class ContactForm(forms.Form):
 class LetterheadForm(forms.Form):
     logo = forms.FileField(label="Logo (PNG or JPEG, up to 1 MB)", required=False)
     remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
-    address = forms.CharField(label="Postal address, one line each", widget=forms.Textarea, required=False,
-                              max_length=500)
+    address = forms.CharField(
+        label="Postal address, one line each", widget=forms.Textarea, required=False, max_length=500
+    )
     telephone = forms.CharField(label="Telephone", required=False, max_length=40)
-    email = forms.EmailField(label="Email", required=False, error_messages={
-        "invalid": "Enter an email address in the correct format, like send@example.gov.uk"})
-    website = forms.URLField(label="Council website", required=False, assume_scheme="https", error_messages={
-        "invalid": "Enter a web address like https://www.example.gov.uk"})
-    service_url = forms.URLField(label="Web address of this service (links in letters start with it)",
-                                 required=False, assume_scheme="https", error_messages={
-                                     "invalid": "Enter a web address like https://send.example.gov.uk"})
-    signatory_name = forms.CharField(label="Sign letters as (name; leave empty to sign as the sender)",
-                                     required=False, max_length=120)
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like send@example.gov.uk"},
+    )
+    website = forms.URLField(
+        label="Council website",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address like https://www.example.gov.uk"},
+    )
+    service_url = forms.URLField(
+        label="Web address of this service (links in letters start with it)",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address like https://send.example.gov.uk"},
+    )
+    signatory_name = forms.CharField(
+        label="Sign letters as (name; leave empty to sign as the sender)", required=False, max_length=120
+    )
     signatory_role = forms.CharField(label="Signatory's role", required=False, max_length=120)

@@ -6,16 +6,28 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-CATEGORIES = [("report", "Report"), ("evidence", "Evidence"), ("consent", "Consent"), ("letter", "Letter"),
-              ("other", "Other")]
+CATEGORIES = [
+    ("report", "Report"),
+    ("evidence", "Evidence"),
+    ("consent", "Consent"),
+    ("letter", "Letter"),
+    ("other", "Other"),
+]
 # Who may see a document, widest last: each audience includes the ones before it.
 COUNCIL, PROFESSIONALS, FAMILY = "council", "professionals", "family"
-AUDIENCES = [(COUNCIL, "Council SEND team only"),
-             (PROFESSIONALS, "Council, the child's school and invited professionals"),
-             (FAMILY, "Shared with the family too")]
+AUDIENCES = [
+    (COUNCIL, "Council SEND team only"),
+    (PROFESSIONALS, "Council, the child's school and invited professionals"),
+    (FAMILY, "Shared with the family too"),
+]
 SCAN_STATUSES = [("clean", "Scanned: no virus found"), ("not_scanned", "Not scanned: no virus scanner installed")]
-CONTACT_KINDS = [("call", "Phone call"), ("email", "Email"), ("meeting", "Meeting"), ("letter", "Letter"),
-                 ("other", "Other")]
+CONTACT_KINDS = [
+    ("call", "Phone call"),
+    ("email", "Email"),
+    ("meeting", "Meeting"),
+    ("letter", "Letter"),
+    ("other", "Other"),
+]
 
 
 def _upload_to(instance, filename: str) -> str:
@@ -25,8 +37,9 @@ def _upload_to(instance, filename: str) -> str:
 
 class Document(models.Model):
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="documents")
-    request = models.ForeignKey("casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="documents")
+    request = models.ForeignKey(
+        "casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
     title = models.CharField(max_length=200)
     category = models.CharField(max_length=20, choices=CATEGORIES)
     audience = models.CharField(max_length=20, choices=AUDIENCES, default=COUNCIL)
@@ -38,12 +51,14 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     scan_status = models.CharField(max_length=20, choices=SCAN_STATUSES)
     scanned_by = models.CharField(max_length=80, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
     # The letter this document is the filed copy of (one PDF per letter).
-    letter = models.OneToOneField("letters.Letter", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="filed_copy")
+    letter = models.OneToOneField(
+        "letters.Letter", null=True, blank=True, on_delete=models.SET_NULL, related_name="filed_copy"
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -54,8 +69,9 @@ class Note(models.Model):
     the original stays on the record as written."""
 
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="case_notes")
-    request = models.ForeignKey("casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="case_notes")
+    request = models.ForeignKey(
+        "casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="case_notes"
+    )
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     written_at = models.DateTimeField(default=timezone.now)
@@ -67,16 +83,18 @@ class Note(models.Model):
 
 class Task(models.Model):
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="tasks")
-    request = models.ForeignKey("casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="tasks")
+    request = models.ForeignKey(
+        "casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     title = models.CharField(max_length=200)
     due_on = models.DateField()
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -85,8 +103,9 @@ class Task(models.Model):
 
 class Contact(models.Model):
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="contacts")
-    request = models.ForeignKey("casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="contacts")
+    request = models.ForeignKey(
+        "casework.AssessmentRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
+    )
     kind = models.CharField(max_length=10, choices=CONTACT_KINDS)
     with_whom = models.CharField(max_length=200)
     occurred_at = models.DateTimeField()
@@ -119,5 +138,5 @@ class Letterhead(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def current(cls) -> "Letterhead":
+    def current(cls) -> Letterhead:
         return cls.objects.filter(pk=1).first() or cls(pk=1)

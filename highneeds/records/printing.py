@@ -68,9 +68,13 @@ def letter_context(letter) -> dict:
     blocks = letterlayout.without_sign_off(letterlayout.layout(body), council.name)
     request = letter.request
     return {
-        "council": council.name, "service": council.service_name, "logo": _logo_data_uri(head),
+        "council": council.name,
+        "service": council.service_name,
+        "logo": _logo_data_uri(head),
         "address": [line.strip() for line in head.address.splitlines() if line.strip()],
-        "telephone": head.telephone, "email": head.email or council.contact_email, "website": head.website,
+        "telephone": head.telephone,
+        "email": head.email or council.contact_email,
+        "website": head.website,
         "date": timezone.localtime(letter.created_at).date(),
         "addressee": _addressee(letter),
         "reference": request.reference if request is not None else "",

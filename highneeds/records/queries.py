@@ -29,22 +29,29 @@ def documents_for(user, child) -> QuerySet[Document]:
     their own uploads always."""
     if not user.has_perm("records.view_documents", child):
         return Document.objects.none()
-    return (Document.objects.filter(child=child)
-            .filter(Q(audience__in=audiences_for(user)) | Q(uploaded_by=user))
-            .select_related("uploaded_by", "request"))
+    return (
+        Document.objects.filter(child=child)
+        .filter(Q(audience__in=audiences_for(user)) | Q(uploaded_by=user))
+        .select_related("uploaded_by", "request")
+    )
 
 
 def open_document(user, document_id: int) -> Document:
     """One document to download: refused (and audited) the same way whether missing or not theirs."""
     document = Document.objects.select_related("child").filter(pk=document_id).first()
     if document is None or not documents_for(user, document.child).filter(pk=document.pk).exists():
-        log.record(actor=user, action="document.download.denied", child=getattr(document, "child", None),
-                   after={"document": document_id})
+        log.record(
+            actor=user,
+            action="document.download.denied",
+            child=getattr(document, "child", None),
+            after={"document": document_id},
+        )
         refused = PermissionDenied("records.view_documents")
         refused.audited = True
         raise refused
-    log.record(actor=user, action="document.download", obj=document, child=document.child,
-               after={"title": document.title})
+    log.record(
+        actor=user, action="document.download", obj=document, child=document.child, after={"title": document.title}
+    )
     return document
 
 
@@ -72,8 +79,9 @@ def contacts_for(child) -> list[Contact]:
 
 
 def tasks_for(child) -> list[Task]:
-    return list(Task.objects.filter(child=child).select_related("assigned_to", "done_by")
-                .order_by("done_at", "due_on", "id"))
+    return list(
+        Task.objects.filter(child=child).select_related("assigned_to", "done_by").order_by("done_at", "due_on", "id")
+    )
 
 
 # Audit actions that are already shown from their own rows (note text, contact summary) or are reads.
@@ -85,11 +93,20 @@ def history(child, limit: int = 500) -> list[dict]:
     words, reassignments with both caseworkers named) with the notes and contacts themselves, in time order."""
     from highneeds.accounts.models import User
 
-    events = list(AuditEvent.objects.filter(child_id=child.pk).filter(labels.kind_q(labels.CHANGE))
-                  .exclude(action__in=_SHOWN_ELSEWHERE).order_by("-occurred_at", "-seq")[:limit])
+    events = list(
+        AuditEvent.objects.filter(child_id=child.pk)
+        .filter(labels.kind_q(labels.CHANGE))
+        .exclude(action__in=_SHOWN_ELSEWHERE)
+        .order_by("-occurred_at", "-seq")[:limit]
+    )
     rows = labels.describe(events)
-    assigned = {v for e in events if e.action == "request.assign"
-                for v in ((e.before or {}).get("caseworker"), (e.after or {}).get("caseworker")) if v}
+    assigned = {
+        v
+        for e in events
+        if e.action == "request.assign"
+        for v in ((e.before or {}).get("caseworker"), (e.after or {}).get("caseworker"))
+        if v
+    }
     people = {u.pk: name_of(u) for u in User.objects.filter(pk__in=assigned)}
     items = []
     for event, row in zip(events, rows):
@@ -97,14 +114,29 @@ def history(child, limit: int = 500) -> list[dict]:
         if event.action == "request.assign":
             was, now = (event.before or {}).get("caseworker"), (event.after or {}).get("caseworker")
             detail = f"Now {people.get(now, 'unknown')}" + (f", was {people[was]}" if was in people else "")
-        items.append({"when": event.occurred_at, "who": row["who"], "role": row["role"], "what": row["what"],
-                      "detail": detail})
+        items.append(
+            {"when": event.occurred_at, "who": row["who"], "role": row["role"], "what": row["what"], "detail": detail}
+        )
     for note in Note.objects.filter(child=child).select_related("author")[:limit]:
-        items.append({"when": note.written_at, "who": name_of(note.author), "role": _role(note.author),
-                      "what": "Corrected a case note" if note.corrects_id else "Wrote a case note", "detail": note.text})
+        items.append(
+            {
+                "when": note.written_at,
+                "who": name_of(note.author),
+                "role": _role(note.author),
+                "what": "Corrected a case note" if note.corrects_id else "Wrote a case note",
+                "detail": note.text,
+            }
+        )
     for contact in Contact.objects.filter(child=child).select_related("recorded_by")[:limit]:
-        items.append({"when": contact.occurred_at, "who": name_of(contact.recorded_by), "role": _role(contact.recorded_by),
-                      "what": f"{contact.get_kind_display()} with {contact.with_whom}", "detail": contact.summary})
+        items.append(
+            {
+                "when": contact.occurred_at,
+                "who": name_of(contact.recorded_by),
+                "role": _role(contact.recorded_by),
+                "what": f"{contact.get_kind_display()} with {contact.with_whom}",
+                "detail": contact.summary,
+            }
+        )
     items.sort(key=lambda item: item["when"], reverse=True)
     return items[:limit]
 

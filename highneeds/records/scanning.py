@@ -82,7 +82,7 @@ def _clamd(data: bytes) -> Scan:
             conn.connect(_socket_path())
             conn.sendall(b"zINSTREAM\0")
             for start in range(0, len(data), CHUNK):
-                piece = data[start:start + CHUNK]
+                piece = data[start : start + CHUNK]
                 conn.sendall(struct.pack("!L", len(piece)) + piece)
             conn.sendall(struct.pack("!L", 0))
             reply = b""
@@ -98,11 +98,17 @@ def _clamd(data: bytes) -> Scan:
 
 def _clamdscan(data: bytes) -> Scan:
     try:
-        done = subprocess.run(["clamdscan", "--no-summary", "-"], input=data, capture_output=True, timeout=120, check=False)
+        done = subprocess.run(
+            ["clamdscan", "--no-summary", "-"], input=data, capture_output=True, timeout=120, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Scan(FAILED, "ClamAV (clamdscan)", str(exc))
     # Exit 0: clean; 1: virus found; 2: an error.
     if done.returncode in (0, 1):
-        return _verdict("ClamAV (clamdscan)", done.stdout.decode("utf-8", "replace").strip().splitlines()[-1]
-                        if done.stdout.strip() else ("OK" if done.returncode == 0 else "FOUND"))
+        return _verdict(
+            "ClamAV (clamdscan)",
+            done.stdout.decode("utf-8", "replace").strip().splitlines()[-1]
+            if done.stdout.strip()
+            else ("OK" if done.returncode == 0 else "FOUND"),
+        )
     return Scan(FAILED, "ClamAV (clamdscan)", done.stderr.decode("utf-8", "replace").strip() or "error")

@@ -61,23 +61,48 @@ def _scanned(data: bytes, field: str = "file") -> scanning.Scan:
 def _store(*, actor, child, request, title, category, audience, name, data, letter=None) -> Document:
     kind = _checked_file(name, data, getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
     scan = _scanned(data)
-    document = Document(child=child, request=request, title=title, category=category, audience=audience,
-                        original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255],
-                        content_type=kind.content_type, extension=filetypes.extension(name), size=len(data),
-                        sha256=hashlib.sha256(data).hexdigest(), scan_status=scan.status,
-                        scanned_by=scan.scanner, uploaded_by=_user(actor), letter=letter)
+    document = Document(
+        child=child,
+        request=request,
+        title=title,
+        category=category,
+        audience=audience,
+        original_name=name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255],
+        content_type=kind.content_type,
+        extension=filetypes.extension(name),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        scan_status=scan.status,
+        scanned_by=scan.scanner,
+        uploaded_by=_user(actor),
+        letter=letter,
+    )
     document.file.save("upload", ContentFile(data), save=False)  # the storage writes it; the name is ours
     document.save()
-    log.record(actor=actor, action="document.upload", obj=document, child=child,
-               after={"title": title, "category": category, "audience": audience, "type": kind.name,
-                      "size": len(data), "sha256": document.sha256, "scan": scan.status,
-                      "request": getattr(request, "pk", None), "letter": getattr(letter, "pk", None)})
+    log.record(
+        actor=actor,
+        action="document.upload",
+        obj=document,
+        child=child,
+        after={
+            "title": title,
+            "category": category,
+            "audience": audience,
+            "type": kind.name,
+            "size": len(data),
+            "sha256": document.sha256,
+            "scan": scan.status,
+            "request": getattr(request, "pk", None),
+            "letter": getattr(letter, "pk", None),
+        },
+    )
     return document
 
 
 @service
-def upload_document(*, actor, child, name: str, data: bytes, title: str, category: str, audience: str,
-                    request=None) -> Document:
+def upload_document(
+    *, actor, child, name: str, data: bytes, title: str, category: str, audience: str, request=None
+) -> Document:
     """Check the file's real type and size, scan it, and keep it in the default storage."""
     require(actor, "records.upload_document", child)
     title = " ".join((title or "").split())
@@ -93,8 +118,16 @@ def upload_document(*, actor, child, name: str, data: bytes, title: str, categor
     if problems:
         raise ValidationError(problems)
     _same_child(request, child)
-    return _store(actor=actor, child=child, request=request, title=title, category=category, audience=audience,
-                  name=name, data=data)
+    return _store(
+        actor=actor,
+        child=child,
+        request=request,
+        title=title,
+        category=category,
+        audience=audience,
+        name=name,
+        data=data,
+    )
 
 
 @service
@@ -106,8 +139,14 @@ def share_document(*, actor, document: Document, audience: str) -> Document:
     before = document.audience
     document.audience = audience
     document.save(update_fields=["audience"])
-    log.record(actor=actor, action="document.share", obj=document, child=document.child_id,
-               before={"audience": before}, after={"audience": audience})
+    log.record(
+        actor=actor,
+        action="document.share",
+        obj=document,
+        child=document.child_id,
+        before={"audience": before},
+        after={"audience": audience},
+    )
     return document
 
 
@@ -118,9 +157,17 @@ def file_letter(*, actor, letter, pdf: bytes) -> Document:
     existing = Document.objects.filter(letter=letter).first()
     if existing:
         return existing
-    return _store(actor=actor, child=letter.child, request=letter.request, title=f"Letter: {letter.subject}"[:200],
-                  category="letter", audience=FAMILY if letter.family_can_see else PROFESSIONALS,
-                  name=f"letter-{letter.pk}.pdf", data=pdf, letter=letter)
+    return _store(
+        actor=actor,
+        child=letter.child,
+        request=letter.request,
+        title=f"Letter: {letter.subject}"[:200],
+        category="letter",
+        audience=FAMILY if letter.family_can_see else PROFESSIONALS,
+        name=f"letter-{letter.pk}.pdf",
+        data=pdf,
+        letter=letter,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,8 +187,13 @@ def add_note(*, actor, child, text: str, request=None, corrects: Note | None = N
         raise ValidationError({"corrects": "That note belongs to another child"})
     _same_child(request, child)
     note = Note.objects.create(child=child, request=request, text=text, author=_user(actor), corrects=corrects)
-    log.record(actor=actor, action="note.add", obj=note, child=child,
-               after={"text": text, "corrects": getattr(corrects, "pk", None)})
+    log.record(
+        actor=actor,
+        action="note.add",
+        obj=note,
+        child=child,
+        after={"text": text, "corrects": getattr(corrects, "pk", None)},
+    )
     return note
 
 
@@ -161,10 +213,16 @@ def add_task(*, actor, child, title: str, due_on: date, assigned_to, request=Non
     if problems:
         raise ValidationError(problems)
     _same_child(request, child)
-    task = Task.objects.create(child=child, request=request, title=title, due_on=due_on, assigned_to=assigned_to,
-                               created_by=_user(actor))
-    log.record(actor=actor, action="task.add", obj=task, child=child,
-               after={"title": title, "due_on": due_on, "assigned_to": assigned_to.pk})
+    task = Task.objects.create(
+        child=child, request=request, title=title, due_on=due_on, assigned_to=assigned_to, created_by=_user(actor)
+    )
+    log.record(
+        actor=actor,
+        action="task.add",
+        obj=task,
+        child=child,
+        after={"title": title, "due_on": due_on, "assigned_to": assigned_to.pk},
+    )
     return task
 
 
@@ -201,10 +259,22 @@ def log_contact(*, actor, child, kind: str, with_whom: str, occurred_at, summary
     if problems:
         raise ValidationError(problems)
     _same_child(request, child)
-    contact = Contact.objects.create(child=child, request=request, kind=kind, with_whom=with_whom,
-                                     occurred_at=occurred_at, summary=summary, recorded_by=_user(actor))
-    log.record(actor=actor, action="contact.log", obj=contact, child=child,
-               after={"kind": kind, "with": with_whom, "occurred_at": occurred_at, "summary": summary})
+    contact = Contact.objects.create(
+        child=child,
+        request=request,
+        kind=kind,
+        with_whom=with_whom,
+        occurred_at=occurred_at,
+        summary=summary,
+        recorded_by=_user(actor),
+    )
+    log.record(
+        actor=actor,
+        action="contact.log",
+        obj=contact,
+        child=child,
+        after={"kind": kind, "with": with_whom, "occurred_at": occurred_at, "summary": summary},
+    )
     return contact
 
 
@@ -213,9 +283,19 @@ def log_contact(*, actor, child, kind: str, with_whom: str, occurred_at, summary
 
 
 @service
-def update_letterhead(*, actor, address: str, telephone: str, email: str, website: str, service_url: str,
-                      signatory_name: str, signatory_role: str, logo: tuple[str, bytes] | None = None,
-                      remove_logo: bool = False) -> Letterhead:
+def update_letterhead(
+    *,
+    actor,
+    address: str,
+    telephone: str,
+    email: str,
+    website: str,
+    service_url: str,
+    signatory_name: str,
+    signatory_role: str,
+    logo: tuple[str, bytes] | None = None,
+    remove_logo: bool = False,
+) -> Letterhead:
     require(actor, "council.change_settings")
     if bool(signatory_name.strip()) != bool(signatory_role.strip()):
         field = "signatory_role" if signatory_name.strip() else "signatory_name"
@@ -235,6 +315,11 @@ def update_letterhead(*, actor, address: str, telephone: str, email: str, websit
     elif remove_logo:
         head.logo, head.logo_type = "", ""
     head.save()
-    log.record(actor=actor, action="letterhead.update", obj=head, before=before,
-               after={"address": head.address, "signatory_name": head.signatory_name, "logo": head.logo.name})
+    log.record(
+        actor=actor,
+        action="letterhead.update",
+        obj=head,
+        before=before,
+        after={"address": head.address, "signatory_name": head.signatory_name, "logo": head.logo.name},
+    )
     return head

@@ -30,20 +30,42 @@ def case_file(request, child_id: int):
     child = open_child_record(request.user, child_id, what="records.view")
     manage = request.user.has_perm("records.manage", child)
     today = timezone.localdate()
-    documents = [{"id": d.pk, "title": d.title, "category": d.get_category_display(), "audience": d.audience,
-                  "audience_label": d.get_audience_display(), "size": filetypes.human_size(d.size),
-                  "type": d.extension.lstrip(".").upper(), "when": d.uploaded_at,
-                  "by": queries.name_of(d.uploaded_by) if d.uploaded_by_id else "The system (filed letter)",
-                  "scan": d.get_scan_status_display(), "case": d.request.reference if d.request_id else ""}
-                 for d in queries.documents_for(request.user, child)]
-    context = {"page_title": f"{child.full_name}: {'case file' if manage else 'documents'}", "child": child, "documents": documents,
-               "manage": manage, "can_upload": request.user.has_perm("records.upload_document", child)}
+    documents = [
+        {
+            "id": d.pk,
+            "title": d.title,
+            "category": d.get_category_display(),
+            "audience": d.audience,
+            "audience_label": d.get_audience_display(),
+            "size": filetypes.human_size(d.size),
+            "type": d.extension.lstrip(".").upper(),
+            "when": d.uploaded_at,
+            "by": queries.name_of(d.uploaded_by) if d.uploaded_by_id else "The system (filed letter)",
+            "scan": d.get_scan_status_display(),
+            "case": d.request.reference if d.request_id else "",
+        }
+        for d in queries.documents_for(request.user, child)
+    ]
+    context = {
+        "page_title": f"{child.full_name}: {'case file' if manage else 'documents'}",
+        "child": child,
+        "documents": documents,
+        "manage": manage,
+        "can_upload": request.user.has_perm("records.upload_document", child),
+    }
     if manage:
-        context.update(notes=queries.notes_for(child), contacts=queries.contacts_for(child), today=today,
-                       tasks=[{"task": t, "overdue": not t.done_at and t.due_on < today} for t in queries.tasks_for(child)],
-                       letters=[{"id": letter.pk, "subject": letter.subject, "recipient": letter.recipient,
-                                 "when": letter.created_at} for letter in child.letters.all()[:50]],
-                       audiences=forms.AUDIENCES, name_of=queries.name_of)
+        context.update(
+            notes=queries.notes_for(child),
+            contacts=queries.contacts_for(child),
+            today=today,
+            tasks=[{"task": t, "overdue": not t.done_at and t.due_on < today} for t in queries.tasks_for(child)],
+            letters=[
+                {"id": letter.pk, "subject": letter.subject, "recipient": letter.recipient, "when": letter.created_at}
+                for letter in child.letters.all()[:50]
+            ],
+            audiences=forms.AUDIENCES,
+            name_of=queries.name_of,
+        )
     return render(request, "records/case_file.html", context)
 
 
@@ -62,17 +84,33 @@ def upload(request, child_id: int):
             if upload_file.size > limit:  # before reading it into memory
                 raise ValidationError({"file": f"The selected file must be smaller than {filetypes.human_size(limit)}"})
             services.upload_document(
-                actor=request.user, child=child, name=upload_file.name, data=upload_file.read(),
-                title=form.cleaned_data["title"], category=form.cleaned_data["category"],
-                audience=form.cleaned_data["audience"], request=_case(child, form.cleaned_data["request"]))
+                actor=request.user,
+                child=child,
+                name=upload_file.name,
+                data=upload_file.read(),
+                title=form.cleaned_data["title"],
+                category=form.cleaned_data["category"],
+                audience=form.cleaned_data["audience"],
+                request=_case(child, form.cleaned_data["request"]),
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, f"'{form.cleaned_data['title']}' added to {child.full_name}'s record")
             return redirect("records:case-file", child.pk)
-    return render(request, "records/upload.html", {
-        "page_title": "Add a document", "child": child, "form": form, "limit": filetypes.human_size(limit),
-        "accepted": filetypes.ACCEPTED, "scanner": scanning.scanner_name(), "error_title": bool(form.errors)})
+    return render(
+        request,
+        "records/upload.html",
+        {
+            "page_title": "Add a document",
+            "child": child,
+            "form": form,
+            "limit": filetypes.human_size(limit),
+            "accepted": filetypes.ACCEPTED,
+            "scanner": scanning.scanner_name(),
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires("records.open")
@@ -114,8 +152,9 @@ def _form_page(request, child, form, title, save, done: str, template="records/f
         else:
             messages.success(request, done)
             return redirect("records:case-file", child.pk)
-    return render(request, template, {"page_title": title, "child": child, "form": form,
-                                      "error_title": bool(form.errors)})
+    return render(
+        request, template, {"page_title": title, "child": child, "form": form, "error_title": bool(form.errors)}
+    )
 
 
 @requires("records.manage")
@@ -126,11 +165,20 @@ def add_note(request, child_id: int):
         corrects = get_object_or_404(Note, pk=int(request.GET["corrects"]), child=child)
     form = forms.NoteForm(request.POST or None)
     title = "Correct a case note" if corrects else "Add a case note"
-    page = _form_page(request, child, form, title, lambda data: services.add_note(
-        actor=request.user, child=child, text=data["text"], corrects=corrects), "Correction added" if corrects else "Note added")
+    page = _form_page(
+        request,
+        child,
+        form,
+        title,
+        lambda data: services.add_note(actor=request.user, child=child, text=data["text"], corrects=corrects),
+        "Correction added" if corrects else "Note added",
+    )
     if corrects and page.status_code == 200:
-        page = render(request, "records/form.html", {"page_title": title, "child": child, "form": form,
-                                                     "corrects": corrects, "error_title": bool(form.errors)})
+        page = render(
+            request,
+            "records/form.html",
+            {"page_title": title, "child": child, "form": form, "corrects": corrects, "error_title": bool(form.errors)},
+        )
     return page
 
 
@@ -140,9 +188,20 @@ def add_task(request, child_id: int):
     from highneeds.accounts.models import User
 
     form = forms.TaskForm(request.POST or None, initial={"assigned_to": request.user.pk})
-    return _form_page(request, child, form, "Set a task", lambda data: services.add_task(
-        actor=request.user, child=child, title=data["title"], due_on=data["due_on"],
-        assigned_to=User.objects.filter(pk=data["assigned_to"]).first()), "Task set")
+    return _form_page(
+        request,
+        child,
+        form,
+        "Set a task",
+        lambda data: services.add_task(
+            actor=request.user,
+            child=child,
+            title=data["title"],
+            due_on=data["due_on"],
+            assigned_to=User.objects.filter(pk=data["assigned_to"]).first(),
+        ),
+        "Task set",
+    )
 
 
 @requires("records.manage")
@@ -157,8 +216,10 @@ def complete_task(request, task_id: int):
         messages.error(request, "; ".join(m for ms in exc.message_dict.values() for m in ms))
     else:
         messages.success(request, f"Task done: {task.title}")
-    return redirect(request.POST.get("next") == "mine" and "records:my-tasks" or "records:case-file",
-                    *([] if request.POST.get("next") == "mine" else [task.child_id]))
+    return redirect(
+        request.POST.get("next") == "mine" and "records:my-tasks" or "records:case-file",
+        *([] if request.POST.get("next") == "mine" else [task.child_id]),
+    )
 
 
 @requires("records.manage")
@@ -169,8 +230,14 @@ def log_contact(request, child_id: int):
     def save(data):
         clock = time(*map(int, data["time"].replace(".", ":").split(":"))) if data["time"] else time(12, 0)
         when = timezone.make_aware(datetime.combine(data["occurred_on"], clock)) if data["occurred_on"] else None
-        services.log_contact(actor=request.user, child=child, kind=data["kind"], with_whom=data["with_whom"],
-                             occurred_at=when, summary=data["summary"])
+        services.log_contact(
+            actor=request.user,
+            child=child,
+            kind=data["kind"],
+            with_whom=data["with_whom"],
+            occurred_at=when,
+            summary=data["summary"],
+        )
 
     return _form_page(request, child, form, "Log a contact", save, "Contact logged")
 
@@ -178,18 +245,28 @@ def log_contact(request, child_id: int):
 @requires("records.manage")
 def history(request, child_id: int):
     child = open_child_record(request.user, child_id, what="records.view_history")
-    return render(request, "records/history.html", {"page_title": f"{child.full_name}: case history",
-                                                    "child": child, "rows": queries.history(child)})
+    return render(
+        request,
+        "records/history.html",
+        {"page_title": f"{child.full_name}: case history", "child": child, "rows": queries.history(child)},
+    )
 
 
 @requires("records.manage")
 def my_tasks(request):
     tasks = queries.open_tasks(request.user).order_by("due_on", "id")
     today = timezone.localdate()
-    return render(request, "records/my_tasks.html", {
-        "page_title": "My tasks", "today": today,
-        "rows": [{"task": t, "overdue": t.due_on < today} for t in tasks[:500]],
-        "overdue": queries.overdue(tasks).count(), "count": tasks.count()})
+    return render(
+        request,
+        "records/my_tasks.html",
+        {
+            "page_title": "My tasks",
+            "today": today,
+            "rows": [{"task": t, "overdue": t.due_on < today} for t in tasks[:500]],
+            "overdue": queries.overdue(tasks).count(),
+            "count": tasks.count(),
+        },
+    )
 
 
 @requires("records.manage")
@@ -206,8 +283,10 @@ def letter_pdf(request, letter_id: int):
 @requires("council.change_settings")
 def letterhead(request):
     head = Letterhead.current()
-    initial = {f: getattr(head, f) for f in ("address", "telephone", "email", "website", "service_url",
-                                             "signatory_name", "signatory_role")}
+    initial = {
+        f: getattr(head, f)
+        for f in ("address", "telephone", "email", "website", "service_url", "signatory_name", "signatory_role")
+    }
     form = forms.LetterheadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -221,8 +300,11 @@ def letterhead(request):
         else:
             messages.success(request, "Letterhead saved: new letters and PDFs use it")
             return redirect("records:letterhead")
-    return render(request, "records/letterhead.html", {"page_title": "Letterhead", "form": form,
-                                                       "has_logo": bool(head.logo), "error_title": bool(form.errors)})
+    return render(
+        request,
+        "records/letterhead.html",
+        {"page_title": "Letterhead", "form": form, "has_logo": bool(head.logo), "error_title": bool(form.errors)},
+    )
 
 
 @requires("council.change_settings")

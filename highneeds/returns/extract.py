@@ -12,13 +12,14 @@ Reads are bulk `values()` queries keyed by child, so a council of 10,000 childre
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable
 
 from highneeds.casework.models import AssessmentRequest, CaseEvent, ClockException, Decision
 from highneeds.disputes.models import Appeal, DecisionNotice, Mediation
-from highneeds.engine.sen2 import codes as sen2_codes, model as m
+from highneeds.engine.sen2 import codes as sen2_codes
+from highneeds.engine.sen2 import model as m
 from highneeds.people.models import Child, ChildNeed, CohortFlag, Placement
 from highneeds.plans.models import Plan, PlanVersion
 from highneeds.reviews.models import AnnualReview
@@ -29,8 +30,14 @@ REVIEW_OUTCOMES = {"maintain": "M", "amend": "A", "cease": "C"}
 # Exceptions that disapply the 20-week limit (R 13(3)); a missed appointment only affects advice (R 8(2)).
 WEEK20_EXCEPTIONS = ("SCHOOL_CLOSURE", "EY_CLOSURE", "PERSONAL_CIRCS", "ABSENT_AREA")
 MAIN_PLACEMENTS = ("ON_ROLL", "UNIT", "RES_38_51", "RES_52")
-EVENTS_READ = ("decision_to_assess", "request_withdrawn", "decision_not_to_issue", "final_plan_issued",
-               "annual_review_meeting", "review_decision")
+EVENTS_READ = (
+    "decision_to_assess",
+    "request_withdrawn",
+    "decision_not_to_issue",
+    "final_plan_issued",
+    "annual_review_meeting",
+    "review_decision",
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,7 @@ class Gap:
     why: str
 
     def as_dict(self) -> dict:
-        return {"child_id": self.child_id, "name": self.name, "module": self.module, "item": self.item,
-                "why": self.why}
+        return {"child_id": self.child_id, "name": self.name, "module": self.module, "item": self.item, "why": self.why}
 
 
 @dataclass
@@ -63,7 +69,7 @@ def _by_child(rows, key="child_id"):
 def _chunks(ids: list[int], size: int = 900):
     """SQLite allows only so many parameters in one IN list."""
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 def _values(qs_for_ids: Callable, ids: list[int], *fields):
@@ -73,9 +79,15 @@ def _values(qs_for_ids: Callable, ids: list[int], *fields):
     return rows
 
 
-def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = None,
-          generated: datetime | None = None, only_responsible: bool = False,
-          children: list[int] | None = None) -> Extract:
+def build(
+    *,
+    year: int,
+    la: str,
+    progress: Callable[[int, int], None] | None = None,
+    generated: datetime | None = None,
+    only_responsible: bool = False,
+    children: list[int] | None = None,
+) -> Extract:
     """The return for `year`. A database holding several councils (the national synthetic set) is cut to one by
     `only_responsible` (children whose responsible LA is `la`) or, faster when every LA is wanted, `children`
     (the ids to consider); a council's own database needs neither."""
@@ -101,8 +113,13 @@ def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = N
             p["ceased_on"], p["cease_reason"] = None, ""
     # Requests: received in the period, earlier ones still open on the census day, and those behind a plan.
     plan_requests = {p["request_id"] for p in plans if p["request_id"]}
-    requests = [r for r in requests if start <= r["received_on"] <= end or r["id"] in plan_requests
-                or (r["received_on"] < start and (r["closed_on"] is None or r["closed_on"] > census))]
+    requests = [
+        r
+        for r in requests
+        if start <= r["received_on"] <= end
+        or r["id"] in plan_requests
+        or (r["received_on"] < start and (r["closed_on"] is None or r["closed_on"] > census))
+    ]
     child_ids = sorted({r["child_id"] for r in requests} | {p["child_id"] for p in plans})
     total = len(child_ids)
     if progress:
@@ -110,38 +127,111 @@ def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = N
 
     request_ids = [r["id"] for r in requests]
     plan_ids = [p["id"] for p in plans]
-    events = _by_child(_values(lambda ids: CaseEvent.objects.filter(child_id__in=ids, occurred_on__lte=census,
-                                                                    event_type__in=EVENTS_READ),
-                               child_ids, "child_id", "request_id", "event_type", "occurred_on", "detail"))
-    issue_decisions = {d["request_id"]: d["decided_on"] for d in _values(
-        lambda ids: Decision.objects.filter(request_id__in=ids, kind="issue", outcome=True,
-                                            decided_on__lte=census), request_ids, "request_id", "decided_on")}
-    exceptions = {e["request_id"] for e in _values(
-        lambda ids: ClockException.objects.filter(request_id__in=ids, code__in=WEEK20_EXCEPTIONS,
-                                                  date_from__lte=census), request_ids, "request_id")}
+    events = _by_child(
+        _values(
+            lambda ids: CaseEvent.objects.filter(child_id__in=ids, occurred_on__lte=census, event_type__in=EVENTS_READ),
+            child_ids,
+            "child_id",
+            "request_id",
+            "event_type",
+            "occurred_on",
+            "detail",
+        )
+    )
+    issue_decisions = {
+        d["request_id"]: d["decided_on"]
+        for d in _values(
+            lambda ids: Decision.objects.filter(request_id__in=ids, kind="issue", outcome=True, decided_on__lte=census),
+            request_ids,
+            "request_id",
+            "decided_on",
+        )
+    }
+    exceptions = {
+        e["request_id"]
+        for e in _values(
+            lambda ids: ClockException.objects.filter(
+                request_id__in=ids, code__in=WEEK20_EXCEPTIONS, date_from__lte=census
+            ),
+            request_ids,
+            "request_id",
+        )
+    }
     disputes = _disputes(child_ids, census, plans)
     versions = {}
-    for v in _values(lambda ids: PlanVersion.objects.filter(plan_id__in=ids, state__in=("issued", "superseded"),
-                                                           issued_on__lte=census).order_by("issued_on", "number"),
-                     plan_ids, "plan_id", "establishment_id", "establishment__urn", "establishment__ukprn",
-                     "establishment__establishment_type", "establishment__name"):
+    for v in _values(
+        lambda ids: PlanVersion.objects.filter(
+            plan_id__in=ids, state__in=("issued", "superseded"), issued_on__lte=census
+        ).order_by("issued_on", "number"),
+        plan_ids,
+        "plan_id",
+        "establishment_id",
+        "establishment__urn",
+        "establishment__ukprn",
+        "establishment__establishment_type",
+        "establishment__name",
+    ):
         versions[v["plan_id"]] = v  # the latest issued version names the placement
-    transfers = {t["plan_id"]: t["from_la"] for t in _values(lambda ids: TransferIn.objects.filter(plan_id__in=ids),
-                                                             plan_ids, "plan_id", "from_la")}
+    transfers = {
+        t["plan_id"]: t["from_la"]
+        for t in _values(lambda ids: TransferIn.objects.filter(plan_id__in=ids), plan_ids, "plan_id", "from_la")
+    }
     reviews = _reviews(child_ids, census, events)
-    needs = _by_child(_values(lambda ids: ChildNeed.objects.filter(child_id__in=ids).exclude(code="NSA")
-                              .order_by("rank"), child_ids, "child_id", "code", "rank"))
-    placements = _by_child(_values(
-        lambda ids: Placement.objects.filter(child_id__in=ids, start_date__lte=census)
-        .exclude(end_date__lt=census).order_by("-start_date", "-id"), child_ids,
-        "child_id", "placement_type", "start_date", "end_date", "establishment__urn", "establishment__ukprn",
-        "establishment__has_sen_unit", "establishment__has_resourced_provision", "establishment__name",
-        "establishment__establishment_type"))
-    ehe = {f["child_id"] for f in _values(lambda ids: CohortFlag.objects.filter(
-        child_id__in=ids, flag="EHE", start_date__lte=census).exclude(end_date__lt=census), child_ids, "child_id")}
-    children = {c["id"]: c for c in _values(lambda ids: Child.objects.filter(pk__in=ids), child_ids,
-                                            "id", "first_name", "last_name", "date_of_birth", "sex", "ethnicity",
-                                            "postcode", "upn", "uln")}
+    needs = _by_child(
+        _values(
+            lambda ids: ChildNeed.objects.filter(child_id__in=ids).exclude(code="NSA").order_by("rank"),
+            child_ids,
+            "child_id",
+            "code",
+            "rank",
+        )
+    )
+    placements = _by_child(
+        _values(
+            lambda ids: (
+                Placement.objects.filter(child_id__in=ids, start_date__lte=census)
+                .exclude(end_date__lt=census)
+                .order_by("-start_date", "-id")
+            ),
+            child_ids,
+            "child_id",
+            "placement_type",
+            "start_date",
+            "end_date",
+            "establishment__urn",
+            "establishment__ukprn",
+            "establishment__has_sen_unit",
+            "establishment__has_resourced_provision",
+            "establishment__name",
+            "establishment__establishment_type",
+        )
+    )
+    ehe = {
+        f["child_id"]
+        for f in _values(
+            lambda ids: CohortFlag.objects.filter(child_id__in=ids, flag="EHE", start_date__lte=census).exclude(
+                end_date__lt=census
+            ),
+            child_ids,
+            "child_id",
+        )
+    }
+    children = {
+        c["id"]: c
+        for c in _values(
+            lambda ids: Child.objects.filter(pk__in=ids),
+            child_ids,
+            "id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "postcode",
+            "upn",
+            "uln",
+        )
+    }
 
     requests_by_child = _by_child(requests)
     plans_by_child = _by_child(plans)
@@ -154,9 +244,17 @@ def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = N
         def gap(module, item, why, _id=child_id, _name=name):
             gaps.append(Gap(_id, _name, module, item, why))
 
-        person = m.Person(surname=c["last_name"], forename=c["first_name"], birth_date=c["date_of_birth"],
-                          sex=c["sex"], ethnicity=c["ethnicity"], postcode=c["postcode"], upn=c["upn"] or "",
-                          uln=c["uln"] or "", ref=str(child_id))
+        person = m.Person(
+            surname=c["last_name"],
+            forename=c["first_name"],
+            birth_date=c["date_of_birth"],
+            sex=c["sex"],
+            ethnicity=c["ethnicity"],
+            postcode=c["postcode"],
+            upn=c["upn"] or "",
+            uln=c["uln"] or "",
+            ref=str(child_id),
+        )
         if not person.upn and not person.uln:
             gap("1 Person", "UPN", "No UPN or ULN is recorded (nor a reason why not: UPNunknown)")
         if not person.postcode:
@@ -194,8 +292,7 @@ def build(*, year: int, la: str, progress: Callable[[int, int], None] | None = N
                 if not plan["cease_reason"]:
                     gap("4 Named plan", "CeaseReason", "The plan ceased without a recorded reason")
                 continue
-            req.active_plans.append(_active(child_id, plan, transfers, reviews, needs, placements, ehe, year,
-                                            gap))
+            req.active_plans.append(_active(child_id, plan, transfers, reviews, needs, placements, ehe, year, gap))
         persons.append(person)
         if progress and (done % 500 == 0 or done == total):
             progress(done, total)
@@ -214,13 +311,18 @@ def _match_plans(requests, plans, by_request) -> dict:
             for r in requests:
                 if r["id"] in used:
                     continue
-                if any(e["event_type"] == "final_plan_issued" and e["occurred_on"] == plan["first_issued_on"]
-                       for e in by_request.get(r["id"], [])):
+                if any(
+                    e["event_type"] == "final_plan_issued" and e["occurred_on"] == plan["first_issued_on"]
+                    for e in by_request.get(r["id"], [])
+                ):
                     rid = r["id"]
                     break
         if rid is None:
-            issued = [r for r in requests if r["status"] == "plan_issued" and r["id"] not in used
-                      and r["received_on"] <= plan["first_issued_on"]]
+            issued = [
+                r
+                for r in requests
+                if r["status"] == "plan_issued" and r["id"] not in used and r["received_on"] <= plan["first_issued_on"]
+            ]
             rid = issued[-1]["id"] if issued else None
         if rid is not None and rid not in used:
             used.add(rid)
@@ -329,13 +431,21 @@ def _where(detail: m.PlacementDetail, row: dict, year: int) -> bool:
 def _reviews(child_ids, census, events) -> dict[int, list[tuple[date, str]]]:
     """Annual review meetings held by the census day, with the decision each led to, oldest first."""
     out = defaultdict(dict)
-    for r in _values(lambda ids: AnnualReview.objects.filter(child_id__in=ids, held_on__lte=census), child_ids,
-                     "child_id", "held_on", "decision"):
+    for r in _values(
+        lambda ids: AnnualReview.objects.filter(child_id__in=ids, held_on__lte=census),
+        child_ids,
+        "child_id",
+        "held_on",
+        "decision",
+    ):
         out[r["child_id"]][r["held_on"]] = REVIEW_OUTCOMES.get(r["decision"], "")
     for child_id, rows in events.items():  # reviews kept as dated events (history, imports)
         meetings = sorted(e["occurred_on"] for e in rows if e["event_type"] == "annual_review_meeting")
-        decisions = sorted((e["occurred_on"], (e["detail"] or {}).get("outcome", "")) for e in rows
-                           if e["event_type"] == "review_decision")
+        decisions = sorted(
+            (e["occurred_on"], (e["detail"] or {}).get("outcome", ""))
+            for e in rows
+            if e["event_type"] == "review_decision"
+        )
         for on in meetings:
             outcome = next((REVIEW_OUTCOMES.get(o, "") for d, o in decisions if d >= on), "")
             out[child_id].setdefault(on, outcome)
@@ -344,14 +454,32 @@ def _reviews(child_ids, census, events) -> dict[int, list[tuple[date, str]]]:
 
 def _disputes(child_ids, census, plans) -> dict:
     """Mediation held and appeals lodged by the census day, keyed to the request or the plan they were about."""
-    notices = {n["id"]: n for n in _values(lambda ids: DecisionNotice.objects.filter(child_id__in=ids,
-                                                                                    sent_on__lte=census),
-                                           child_ids, "id", "child_id", "matter", "request_id")}
+    notices = {
+        n["id"]: n
+        for n in _values(
+            lambda ids: DecisionNotice.objects.filter(child_id__in=ids, sent_on__lte=census),
+            child_ids,
+            "id",
+            "child_id",
+            "matter",
+            "request_id",
+        )
+    }
     notice_ids = list(notices)
-    mediated = {x["notice_id"] for x in _values(lambda ids: Mediation.objects.filter(
-        notice_id__in=ids, held_on__isnull=False, held_on__lte=census), notice_ids, "notice_id")}
-    appealed = {x["notice_id"] for x in _values(lambda ids: Appeal.objects.filter(
-        notice_id__in=ids, lodged_on__lte=census), notice_ids, "notice_id")}
+    mediated = {
+        x["notice_id"]
+        for x in _values(
+            lambda ids: Mediation.objects.filter(notice_id__in=ids, held_on__isnull=False, held_on__lte=census),
+            notice_ids,
+            "notice_id",
+        )
+    }
+    appealed = {
+        x["notice_id"]
+        for x in _values(
+            lambda ids: Appeal.objects.filter(notice_id__in=ids, lodged_on__lte=census), notice_ids, "notice_id"
+        )
+    }
     latest_plan = {p["child_id"]: p["id"] for p in sorted(plans, key=lambda p: p["first_issued_on"])}
     out = defaultdict(dict)
     for nid, n in notices.items():

@@ -63,8 +63,11 @@ def import_return(*, actor, data: bytes, dry_run: bool = False) -> Report:
         loader.person(person, f"Person {index}")
     if loader.open_requests:  # the clock's deadlines for requests still open, as for any request entered here
         recalculate_clocks(actor=actor, requests=AssessmentRequest.objects.filter(pk__in=loader.open_requests))
-    log.record(actor=actor, action="sen2.import", after={"la": ret.header.la, "year": ret.header.year,
-                                                        "created": dict(report.created), "dry_run": dry_run})
+    log.record(
+        actor=actor,
+        action="sen2.import",
+        after={"la": ret.header.la, "year": ret.header.year, "created": dict(report.created), "dry_run": dry_run},
+    )
     if dry_run:
         raise DryRun(report)
     return report
@@ -79,8 +82,13 @@ class _Loader:
     def establishment(self, detail: m.PlacementDetail) -> Establishment | None:
         key = f"urn:{detail.urn}" if detail.urn else f"ukprn:{detail.ukprn}"
         if key not in self.establishments:
-            qs = Establishment.objects.filter(urn=int(detail.urn)) if detail.urn.isdigit() else \
-                Establishment.objects.filter(ukprn=int(detail.ukprn)) if detail.ukprn.isdigit() else None
+            qs = (
+                Establishment.objects.filter(urn=int(detail.urn))
+                if detail.urn.isdigit()
+                else Establishment.objects.filter(ukprn=int(detail.ukprn))
+                if detail.ukprn.isdigit()
+                else None
+            )
             self.establishments[key] = qs.order_by("-is_open", "id").first() if qs is not None else None
         return self.establishments[key]
 
@@ -98,13 +106,27 @@ class _Loader:
         self._count("children", child is None)
         if child is None:
             try:
-                child = create_child(actor=self.actor, data={
-                    "first_name": p.forename, "last_name": p.surname, "date_of_birth": p.birth_date.isoformat(),
-                    "sex": p.sex, "ethnicity": p.ethnicity or "NOBT", "postcode": p.postcode, "upn": p.upn or None,
-                    "uln": p.uln or None, "responsible_la": self.header.la})
+                child = create_child(
+                    actor=self.actor,
+                    data={
+                        "first_name": p.forename,
+                        "last_name": p.surname,
+                        "date_of_birth": p.birth_date.isoformat(),
+                        "sex": p.sex,
+                        "ethnicity": p.ethnicity or "NOBT",
+                        "postcode": p.postcode,
+                        "upn": p.upn or None,
+                        "uln": p.uln or None,
+                        "responsible_la": self.header.la,
+                    },
+                )
             except ValidationError as exc:  # the same checks as the child's form: name the person and the item
-                raise ValidationError([f"{where} ({p.forename} {p.surname}): {field}: {msgs[0]}"
-                                       for field, msgs in exc.message_dict.items()]) from None
+                raise ValidationError(
+                    [
+                        f"{where} ({p.forename} {p.surname}): {field}: {msgs[0]}"
+                        for field, msgs in exc.message_dict.items()
+                    ]
+                ) from None
         for r in p.requests:
             self.request(child, r, where)
 
@@ -120,15 +142,15 @@ class _Loader:
                 self.plan(child, request, a, plan, r.active_plans, where)
         if not any(a.plans for a in r.assessments):
             for ap in r.active_plans:
-                self.report.skipped.append(f"{where}: an active plan with no NamedPlan (no start date) is not "
-                                           f"imported")
+                self.report.skipped.append(f"{where}: an active plan with no NamedPlan (no start date) is not imported")
 
     def _new_request(self, child: Child, r: m.Request) -> AssessmentRequest:
         status, closed = "pending", None
         events = [("request_received", r.received_date, {"source": r.source, "via": "import"})]
         if r.outcome in ("A", "N") and r.outcome_date:
-            events.append(("decision_to_assess", r.outcome_date,
-                           {"outcome": "assess" if r.outcome == "A" else "not_assess"}))
+            events.append(
+                ("decision_to_assess", r.outcome_date, {"outcome": "assess" if r.outcome == "A" else "not_assess"})
+            )
             status = "assess" if r.outcome == "A" else "not_assess"
             closed = None if r.outcome == "A" else r.outcome_date
         elif r.outcome == "W" and r.outcome_date:
@@ -144,19 +166,37 @@ class _Loader:
             elif a.outcome == "W" and a.outcome_date:
                 events.append(("request_withdrawn", a.outcome_date, {"reason": "Imported from SEN2"}))
                 status, closed = "withdrawn", a.outcome_date
-        request = AssessmentRequest.objects.create(child=child, received_on=r.received_date, source=r.source or "5",
-                                                   status=status, closed_on=closed, submitted_via="import")
-        CaseEvent.objects.bulk_create([CaseEvent(child=child, request=request, event_type=kind, occurred_on=on,
-                                                 detail=detail) for kind, on, detail in events])
+        request = AssessmentRequest.objects.create(
+            child=child,
+            received_on=r.received_date,
+            source=r.source or "5",
+            status=status,
+            closed_on=closed,
+            submitted_via="import",
+        )
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(child=child, request=request, event_type=kind, occurred_on=on, detail=detail)
+                for kind, on, detail in events
+            ]
+        )
         if any(a.week20 for a in r.assessments):
             # SEN2 says only that an exception applied, not which: the reason says so, for the caseworker.
-            ClockException.objects.create(request=request, code="PERSONAL_CIRCS", date_from=r.received_date,
-                                          reason="Imported from SEN2: Week20 = 1 (the return does not say which "
-                                                 "exception applied)")
+            ClockException.objects.create(
+                request=request,
+                code="PERSONAL_CIRCS",
+                date_from=r.received_date,
+                reason="Imported from SEN2: Week20 = 1 (the return does not say which exception applied)",
+            )
         if request.is_open:
             self.open_requests.append(request.pk)
-        log.record(actor=self.actor, action="request.import", obj=request, child=child,
-                   after={"received_on": r.received_date, "status": status, "events": len(events)})
+        log.record(
+            actor=self.actor,
+            action="request.import",
+            obj=request,
+            child=child,
+            after={"received_on": r.received_date, "status": status, "events": len(events)},
+        )
         return request
 
     def plan(self, child, request, a: m.Assessment, named: m.NamedPlan, active_plans, where) -> None:
@@ -166,29 +206,54 @@ class _Loader:
         plan = Plan.objects.filter(child=child, first_issued_on=named.start_date).first()
         ceased = bool(named.cease_date)
         if plan is None and not ceased and Plan.objects.filter(child=child).exclude(status="ceased").exists():
-            self.report.skipped.append(f"{where}: the plan starting {named.start_date} is not imported: the child "
-                                       f"already has a plan in force here")
+            self.report.skipped.append(
+                f"{where}: the plan starting {named.start_date} is not imported: the child "
+                f"already has a plan in force here"
+            )
             return
         self._count("plans", plan is None)
         if plan is not None:
             return
-        plan = Plan.objects.create(child=child, status="ceased" if ceased else "final",
-                                   first_issued_on=named.start_date, ceased_on=named.cease_date,
-                                   cease_reason=named.cease_reason, request=request)
+        plan = Plan.objects.create(
+            child=child,
+            status="ceased" if ceased else "final",
+            first_issued_on=named.start_date,
+            ceased_on=named.cease_date,
+            cease_reason=named.cease_reason,
+            request=request,
+        )
         named_at = next((self.establishment(d) for d in named.details if d.rank == 1 and (d.urn or d.ukprn)), None)
-        PlanVersion.objects.create(plan=plan, number=1, kind="final", state="issued", source="other",
-                                   issued_on=named.start_date, establishment=named_at,
-                                   sections={"imported": "Imported from a SEN2 return: the plan's words are not in "
-                                                         "the return"})
+        PlanVersion.objects.create(
+            plan=plan,
+            number=1,
+            kind="final",
+            state="issued",
+            source="other",
+            issued_on=named.start_date,
+            establishment=named_at,
+            sections={"imported": "Imported from a SEN2 return: the plan's words are not in the return"},
+        )
         if any(d.urn or d.ukprn for d in named.details) and named_at is None:
-            self.report.skipped.append(f"{where}: the school or college named in the plan (URN/UKPRN "
-                                       f"{named.details[0].urn or named.details[0].ukprn}) is not a known "
-                                       f"establishment: import GIAS first to link it")
+            self.report.skipped.append(
+                f"{where}: the school or college named in the plan (URN/UKPRN "
+                f"{named.details[0].urn or named.details[0].ukprn}) is not a known "
+                f"establishment: import GIAS first to link it"
+            )
         if ceased:
-            CaseEvent.objects.create(child=child, request=None, event_type="plan_ceased", occurred_on=named.cease_date,
-                                     detail={"reason": named.cease_reason, "via": "import"})
-        log.record(actor=self.actor, action="plan.import", obj=plan, child=child,
-                   after={"start": named.start_date, "ceased": named.cease_date})
+            CaseEvent.objects.create(
+                child=child,
+                request=None,
+                event_type="plan_ceased",
+                occurred_on=named.cease_date,
+                detail={"reason": named.cease_reason, "via": "import"},
+            )
+        log.record(
+            actor=self.actor,
+            action="plan.import",
+            obj=plan,
+            child=child,
+            after={"start": named.start_date, "ceased": named.cease_date},
+        )
         if not ceased:
             for ap in active_plans:
                 self.active(child, plan, ap, where)
@@ -199,27 +264,40 @@ class _Loader:
         for d in sorted(ap.placements, key=lambda d: d.rank or 99):
             if d.sen_setting:
                 if d.sen_setting == "EHE":
-                    CohortFlag.objects.get_or_create(child=child, flag="EHE", end_date=None,
-                                                     defaults={"start_date": d.entry_date or plan.first_issued_on,
-                                                               "note": "Imported from SEN2"})
+                    CohortFlag.objects.get_or_create(
+                        child=child,
+                        flag="EHE",
+                        end_date=None,
+                        defaults={"start_date": d.entry_date or plan.first_issued_on, "note": "Imported from SEN2"},
+                    )
                     self._count("placements", True)
                 else:
-                    self.report.skipped.append(f"{where}: SENsetting {d.sen_setting} is not stored as a placement "
-                                               f"(no school or college)")
+                    self.report.skipped.append(
+                        f"{where}: SENsetting {d.sen_setting} is not stored as a placement (no school or college)"
+                    )
                 continue
             est = self.establishment(d)
             if est is None:
-                self.report.skipped.append(f"{where}: placement at URN/UKPRN {d.urn or d.ukprn} skipped: not a "
-                                           f"known establishment (import GIAS first)")
+                self.report.skipped.append(
+                    f"{where}: placement at URN/UKPRN {d.urn or d.ukprn} skipped: not a "
+                    f"known establishment (import GIAS first)"
+                )
                 continue
-            kind = "DUAL" if (d.rank or 1) > 1 else (
-                {"A": "RES_38_51", "B": "RES_52"}.get(ap.res) or ("UNIT" if d.sen_unit or d.resourced else "ON_ROLL"))
+            kind = (
+                "DUAL"
+                if (d.rank or 1) > 1
+                else (
+                    {"A": "RES_38_51", "B": "RES_52"}.get(ap.res)
+                    or ("UNIT" if d.sen_unit or d.resourced else "ON_ROLL")
+                )
+            )
             start = d.entry_date or plan.first_issued_on
             exists = Placement.objects.filter(child=child, establishment=est, start_date=start).exists()
             self._count("placements", not exists)
             if not exists:
-                Placement.objects.create(child=child, establishment=est, placement_type=kind, start_date=start,
-                                         end_date=d.leaving_date)
+                Placement.objects.create(
+                    child=child, establishment=est, placement_type=kind, start_date=start, end_date=d.leaving_date
+                )
         if not child.needs.exists():
             seen = set()
             for n in sorted(ap.needs, key=lambda n: n.rank or 99):
@@ -231,13 +309,26 @@ class _Loader:
         if child.sen_status != "E":
             child.sen_status = "E"
             child.save(update_fields=["sen_status"])
-        if ap.review_meeting and not CaseEvent.objects.filter(child=child, event_type="annual_review_meeting",
-                                                              occurred_on=ap.review_meeting).exists():
-            CaseEvent.objects.create(child=child, event_type="annual_review_meeting", occurred_on=ap.review_meeting,
-                                     detail={"via": "import"})
+        if (
+            ap.review_meeting
+            and not CaseEvent.objects.filter(
+                child=child, event_type="annual_review_meeting", occurred_on=ap.review_meeting
+            ).exists()
+        ):
+            CaseEvent.objects.create(
+                child=child, event_type="annual_review_meeting", occurred_on=ap.review_meeting, detail={"via": "import"}
+            )
             if ap.review_outcome in REVIEW_DECISIONS:
-                CaseEvent.objects.create(child=child, event_type="review_decision", occurred_on=ap.review_meeting,
-                                         detail={"outcome": REVIEW_DECISIONS[ap.review_outcome], "via": "import"})
+                CaseEvent.objects.create(
+                    child=child,
+                    event_type="review_decision",
+                    occurred_on=ap.review_meeting,
+                    detail={"outcome": REVIEW_DECISIONS[ap.review_outcome], "via": "import"},
+                )
             self._count("review meetings", True)
-        log.record(actor=self.actor, action="child.import.placements", child=child,
-                   after={"placements": len(ap.placements), "needs": len(ap.needs)})
+        log.record(
+            actor=self.actor,
+            action="child.import.placements",
+            child=child,
+            after={"placements": len(ap.placements), "needs": len(ap.needs)},
+        )

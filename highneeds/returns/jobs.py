@@ -15,8 +15,8 @@ from django_tasks import task
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.service import bookkeeping
-from highneeds.engine.sen2.validate import validate_bytes
 from highneeds.engine.sen2 import model as m
+from highneeds.engine.sen2.validate import validate_bytes
 from highneeds.jobs.queue import enqueue_once
 
 from . import extract, services, summary
@@ -39,6 +39,7 @@ def _progress(kept_id: int):
     def report(done: int, total: int) -> None:
         with bookkeeping():  # a progress counter, not a change to anyone's record
             KeptReturn.objects.filter(pk=kept_id).update(done=done, total=total, state="building")
+
     return report
 
 
@@ -58,9 +59,15 @@ def run_build(kept_id: int, actor=SYSTEM, reraise: bool = False) -> KeptReturn:
         ex, xml, issues = build_files(kept.year, kept.la, progress=_progress(kept_id))
         kept.refresh_from_db()
         figures = summary.summarise(ex.ret, previous=summary.previous_year(kept))
-        return services.finish_build(actor=actor, kept=kept, xml=xml, summary=figures,
-                                     issues=[i.as_dict() for i in issues], gaps=[g.as_dict() for g in ex.gaps],
-                                     child_ids=ex.child_ids)
+        return services.finish_build(
+            actor=actor,
+            kept=kept,
+            xml=xml,
+            summary=figures,
+            issues=[i.as_dict() for i in issues],
+            gaps=[g.as_dict() for g in ex.gaps],
+            child_ids=ex.child_ids,
+        )
     except Exception as exc:  # the row must say it failed, whatever happened
         logger.exception("SEN2 build %s failed", kept_id)
         failed = services.fail_build(actor=actor, kept=kept, message=f"The build failed: {exc}")

@@ -10,8 +10,13 @@ class KeptReturn(models.Model):
     """One build of a year's return. Progress is stored on the row so the page (and later a task queue worker)
     can follow the build; the XML, its summary, validation issues and casework gaps are kept with it."""
 
-    STATES = [("queued", "Waiting to start"), ("building", "Building"), ("built", "Built"),
-              ("failed", "Failed"), ("submitted", "Submitted to DfE")]
+    STATES = [
+        ("queued", "Waiting to start"),
+        ("building", "Building"),
+        ("built", "Built"),
+        ("failed", "Failed"),
+        ("submitted", "Submitted to DfE"),
+    ]
     year = models.PositiveSmallIntegerField(db_index=True)
     la = models.CharField("LA number", max_length=3)
     state = models.CharField(max_length=10, choices=STATES, default="queued", db_index=True)
@@ -24,8 +29,9 @@ class KeptReturn(models.Model):
     gaps = models.JSONField(default=list, blank=True)
     errors = models.PositiveIntegerField(default=0)
     queries = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     built_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

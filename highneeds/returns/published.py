@@ -21,8 +21,13 @@ def published(la: str, year: int) -> dict:
         row = activity.filter((activity["old_la_code"] == la) & (activity["year"].cast(str) == str(year - 1)))
         if row.height:
             r = row.row(0, named=True)
-            out.update(requests=r["requests"], requests_refused=r["requests_refused"], new_plans=r["new_plans"],
-                       issued=r["issued"], within=r["issued_within_20_weeks"])
+            out.update(
+                requests=r["requests"],
+                requests_refused=r["requests_refused"],
+                new_plans=r["new_plans"],
+                issued=r["issued"],
+                within=r["issued_within_20_weeks"],
+            )
             if r["issued"] and r["issued_within_20_weeks"] is not None:
                 out["pct_including"] = round(100 * r["issued_within_20_weeks"] / r["issued"], 1)
     except (publicdata.PublicDataError, OSError):

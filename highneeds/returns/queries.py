@@ -8,6 +8,10 @@ from .models import KeptReturn
 
 
 def download(user, kept: KeptReturn) -> bytes:
-    log.record(actor=user, action="sen2.download", obj=kept,
-               after={"year": kept.year, "children": kept.summary.get("child_ids", [])})
+    log.record(
+        actor=user,
+        action="sen2.download",
+        obj=kept,
+        after={"year": kept.year, "children": kept.summary.get("child_ids", [])},
+    )
     return bytes(kept.xml)

@@ -24,8 +24,9 @@ def start_build(*, actor, year: int, la: str) -> KeptReturn:
     if not (la.isdigit() and len(la) == 3):
         raise ValidationError({"la": "Enter the council's 3-digit LA number, like 384"})
     # A build that has not finished within the hour died with its process: it no longer blocks a new one.
-    if KeptReturn.objects.filter(year=year, state__in=("queued", "building"),
-                                 created_at__gte=timezone.now() - timedelta(hours=1)).exists():
+    if KeptReturn.objects.filter(
+        year=year, state__in=("queued", "building"), created_at__gte=timezone.now() - timedelta(hours=1)
+    ).exists():
         raise ValidationError({"year": f"A {year} return is already being built: wait for it to finish"})
     kept = KeptReturn.objects.create(year=year, la=la, created_by=actor if getattr(actor, "pk", None) else None)
     log.record(actor=actor, action="sen2.build.start", obj=kept, after={"year": year, "la": la})
@@ -33,8 +34,9 @@ def start_build(*, actor, year: int, la: str) -> KeptReturn:
 
 
 @service
-def finish_build(*, actor, kept: KeptReturn, xml: bytes, summary: dict, issues: list[dict], gaps: list[dict],
-                 child_ids: list[int]) -> KeptReturn:
+def finish_build(
+    *, actor, kept: KeptReturn, xml: bytes, summary: dict, issues: list[dict], gaps: list[dict], child_ids: list[int]
+) -> KeptReturn:
     """Keep the built file with what was found. Building a return reads every included child's record: the audit
     event lists them, so a subject access request can show who exported whose data."""
     require(actor, "returns.manage")
@@ -45,9 +47,18 @@ def finish_build(*, actor, kept: KeptReturn, xml: bytes, summary: dict, issues: 
     kept.state, kept.built_at, kept.done = "built", timezone.now(), kept.total
     kept.message = ""
     kept.save()
-    log.record(actor=actor, action="sen2.build.finish", obj=kept,
-               after={"persons": summary.get("persons"), "errors": kept.errors, "queries": kept.queries,
-                      "gaps": len(gaps), "children": child_ids})
+    log.record(
+        actor=actor,
+        action="sen2.build.finish",
+        obj=kept,
+        after={
+            "persons": summary.get("persons"),
+            "errors": kept.errors,
+            "queries": kept.queries,
+            "gaps": len(gaps),
+            "children": child_ids,
+        },
+    )
     return kept
 
 

@@ -11,12 +11,21 @@ from highneeds.establishments.models import Establishment
 
 from .models import KeptReturn
 
-GROUPS = {"MS_LA": "Mainstream", "MS_ACADEMY": "Mainstream", "MS_FREE": "Mainstream",
-          "MS_INDEPENDENT": "Mainstream (independent)", "SP_LA": "Special", "SP_ACADEMY": "Special",
-          "SP_INDEPENDENT": "Special (independent or non-maintained)",
-          "SP_NON_MAINTAINED": "Special (independent or non-maintained)", "AP_PRU": "Alternative provision or PRU",
-          "FE": "Further education", "SPECIALIST_POST16": "Further education", "EARLY_YEARS":
-          "Non-maintained early years", "OTHER": "Other"}
+GROUPS = {
+    "MS_LA": "Mainstream",
+    "MS_ACADEMY": "Mainstream",
+    "MS_FREE": "Mainstream",
+    "MS_INDEPENDENT": "Mainstream (independent)",
+    "SP_LA": "Special",
+    "SP_ACADEMY": "Special",
+    "SP_INDEPENDENT": "Special (independent or non-maintained)",
+    "SP_NON_MAINTAINED": "Special (independent or non-maintained)",
+    "AP_PRU": "Alternative provision or PRU",
+    "FE": "Further education",
+    "SPECIALIST_POST16": "Further education",
+    "EARLY_YEARS": "Non-maintained early years",
+    "OTHER": "Other",
+}
 
 
 def establishment_groups(ret: Return) -> dict[str, str]:
@@ -30,11 +39,13 @@ def establishment_groups(ret: Return) -> dict[str, str]:
                     elif p.ukprn.isdigit():
                         ukprns.add(int(p.ukprn))
     out = {}
-    for urn, ukprn, kind in Establishment.objects.filter(urn__in=urns).values_list("urn", "ukprn",
-                                                                                  "establishment_type"):
+    for urn, ukprn, kind in Establishment.objects.filter(urn__in=urns).values_list(
+        "urn", "ukprn", "establishment_type"
+    ):
         out[str(urn)] = GROUPS.get(kind, "Other")
-    for urn, ukprn, kind in Establishment.objects.filter(ukprn__in=ukprns).values_list("urn", "ukprn",
-                                                                                      "establishment_type"):
+    for urn, ukprn, kind in Establishment.objects.filter(ukprn__in=ukprns).values_list(
+        "urn", "ukprn", "establishment_type"
+    ):
         out[str(ukprn)] = GROUPS.get(kind, "Other")
     return out
 
@@ -46,9 +57,12 @@ def summarise(ret: Return, previous: dict | None = None) -> dict:
 
 def previous_year(kept: KeptReturn) -> dict | None:
     """Last year's figures from its latest kept return (submitted first), if one is kept."""
-    last = (KeptReturn.objects.filter(year=kept.year - 1, state__in=("submitted", "built"))
-            # nulls_last: PostgreSQL sorts NULL first in descending order, SQLite last; a submitted return wins.
-            .order_by(F("submitted_at").desc(nulls_last=True), F("built_at").desc(nulls_last=True)).first())
+    last = (
+        KeptReturn.objects.filter(year=kept.year - 1, state__in=("submitted", "built"))
+        # nulls_last: PostgreSQL sorts NULL first in descending order, SQLite last; a submitted return wins.
+        .order_by(F("submitted_at").desc(nulls_last=True), F("built_at").desc(nulls_last=True))
+        .first()
+    )
     if not last:
         return None
     return {k: v for k, v in last.summary.items() if k not in ("previous", "child_ids")}

@@ -51,9 +51,20 @@ def index(request):
         else:
             jobs.enqueue(kept.pk)
             return redirect("sen2-return", pk=kept.pk)
-    rows = [{"id": k.pk, "year": k.year, "la": k.la, "state": k.get_state_display(), "built_at": k.built_at,
-             "persons": k.summary.get("persons"), "errors": k.errors, "queries": k.queries, "gaps": len(k.gaps)}
-            for k in KeptReturn.objects.all()[:50]]
+    rows = [
+        {
+            "id": k.pk,
+            "year": k.year,
+            "la": k.la,
+            "state": k.get_state_display(),
+            "built_at": k.built_at,
+            "persons": k.summary.get("persons"),
+            "errors": k.errors,
+            "queries": k.queries,
+            "gaps": len(k.gaps),
+        }
+        for k in KeptReturn.objects.all()[:50]
+    ]
     return render(request, "returns/index.html", {"page_title": "SEN2 return", "form": form, "rows": rows})
 
 
@@ -70,16 +81,36 @@ def detail(request, pk: int):
     child_ids = kept.summary.get("child_ids", [])
     issues = [{**i, "child_id": _child_link(i["xpath"], child_ids)} for i in kept.issues]
     figures = {k: v for k, v in kept.summary.items() if k not in ("child_ids",)}
-    return render(request, "returns/detail.html", {
-        "page_title": f"SEN2 {kept.year} return", "kept": {
-            "id": kept.pk, "year": kept.year, "la": kept.la, "state": kept.state,
-            "state_label": kept.get_state_display(),
-            "done": kept.done, "total": kept.total, "percent": kept.percent, "message": kept.message,
-            "errors": kept.errors, "queries": kept.queries, "built_at": kept.built_at,
-            "submitted_at": kept.submitted_at, "filename": kept.filename},
-        "figures": figures, "previous": figures.get("previous") or {}, "issues": issues[:500],
-        "more_issues": max(0, len(issues) - 500), "gaps": kept.gaps[:500], "more_gaps": max(0, len(kept.gaps) - 500),
-        "census": sen2_codes.census_date(kept.year)})
+    return render(
+        request,
+        "returns/detail.html",
+        {
+            "page_title": f"SEN2 {kept.year} return",
+            "kept": {
+                "id": kept.pk,
+                "year": kept.year,
+                "la": kept.la,
+                "state": kept.state,
+                "state_label": kept.get_state_display(),
+                "done": kept.done,
+                "total": kept.total,
+                "percent": kept.percent,
+                "message": kept.message,
+                "errors": kept.errors,
+                "queries": kept.queries,
+                "built_at": kept.built_at,
+                "submitted_at": kept.submitted_at,
+                "filename": kept.filename,
+            },
+            "figures": figures,
+            "previous": figures.get("previous") or {},
+            "issues": issues[:500],
+            "more_issues": max(0, len(issues) - 500),
+            "gaps": kept.gaps[:500],
+            "more_gaps": max(0, len(kept.gaps) - 500),
+            "census": sen2_codes.census_date(kept.year),
+        },
+    )
 
 
 @requires(PERM)
@@ -107,16 +138,30 @@ def submit(request, pk: int):
 @requires(PERM)
 def tables(request):
     """Published-style tables from the latest built return of a year, beside DfE's published figures."""
-    years = sorted(set(KeptReturn.objects.filter(state__in=("built", "submitted")).values_list("year", flat=True)),
-                   reverse=True)
+    years = sorted(
+        set(KeptReturn.objects.filter(state__in=("built", "submitted")).values_list("year", flat=True)), reverse=True
+    )
     try:
         year = int(request.GET.get("year") or (years[0] if years else _default_year()))
     except ValueError:
         year = years[0] if years else _default_year()
-    kept = (KeptReturn.objects.filter(year=year, state__in=("submitted", "built")).order_by("-submitted_at",
-                                                                                            "-built_at").first())
+    kept = (
+        KeptReturn.objects.filter(year=year, state__in=("submitted", "built"))
+        .order_by("-submitted_at", "-built_at")
+        .first()
+    )
     figures = {k: v for k, v in kept.summary.items() if k not in ("child_ids", "previous")} if kept else {}
     la = kept.la if kept else (CouncilSettings.current().old_la_code or "")
-    return render(request, "returns/tables.html", {
-        "page_title": f"SEN2 tables {year}", "year": year, "years": years, "figures": figures,
-        "published": published(la, year) if la else {}, "la": la, "kept_id": kept.pk if kept else None})
+    return render(
+        request,
+        "returns/tables.html",
+        {
+            "page_title": f"SEN2 tables {year}",
+            "year": year,
+            "years": years,
+            "figures": figures,
+            "published": published(la, year) if la else {},
+            "la": la,
+            "kept_id": kept.pk if kept else None,
+        },
+    )

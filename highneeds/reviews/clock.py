@@ -15,8 +15,7 @@ from highneeds.engine import clock
 
 from .models import AnnualReview, PhaseTransfer, Reassessment
 
-REVIEW_STEPS = ("review_due", "review_invitations", "review_advice", "review_report", "review_decision",
-                "amended_plan")
+REVIEW_STEPS = ("review_due", "review_invitations", "review_advice", "review_report", "review_decision", "amended_plan")
 TRANSFER_STEPS = ("phase_transfer",)
 REASSESSMENT_STEPS = ("reassessment_decision", "reassessed_plan")
 
@@ -33,8 +32,11 @@ def review_events(review: AnnualReview, previous_meeting: date | None = None) ->
     events = [
         _ev("final_plan_issued", _plan_made(review.plan, review.counted_from)),
         _ev("annual_review_meeting", previous_meeting),
-        _ev("review_meeting_arranged", review.meeting_arranged_on,
-            meeting_on=review.meeting_on.isoformat() if review.meeting_on else None),
+        _ev(
+            "review_meeting_arranged",
+            review.meeting_arranged_on,
+            meeting_on=review.meeting_on.isoformat() if review.meeting_on else None,
+        ),
         _ev("review_invitations_sent", review.invitations_sent_on),
         _ev("review_advice_circulated", review.advice_circulated_on),
         _ev("annual_review_meeting", review.held_on),
@@ -49,8 +51,12 @@ def review_events(review: AnnualReview, previous_meeting: date | None = None) ->
 def transfer_events(transfer: PhaseTransfer) -> list[dict]:
     events = [
         _ev("final_plan_issued", _plan_made(transfer.plan, transfer.identified_on)),
-        _ev("phase_transfer_identified", transfer.identified_on, transfer_on=transfer.transfer_on.isoformat(),
-            transfer=transfer.kind),
+        _ev(
+            "phase_transfer_identified",
+            transfer.identified_on,
+            transfer_on=transfer.transfer_on.isoformat(),
+            transfer=transfer.kind,
+        ),
         _ev("phase_transfer_amended", transfer.amended_on),
     ]
     return [e for e in events if e]
@@ -107,8 +113,12 @@ def apply(record, result: clock.CaseResult) -> None:
     # own meeting starts the next period. Keep the instances that belong to this review.
     own_start = {}
     if isinstance(record, AnnualReview):
-        own_start = {"review_due": record.counted_from, "review_report": record.held_on,
-                     "review_decision": record.held_on, "amended_plan": record.amendments_sent_on}
+        own_start = {
+            "review_due": record.counted_from,
+            "review_report": record.held_on,
+            "review_decision": record.held_on,
+            "amended_plan": record.amendments_sent_on,
+        }
     latest: dict[str, clock.StepResult] = {}
     for s in result.deadlines:
         if s.step.partition(":")[0] not in mine:

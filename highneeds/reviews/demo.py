@@ -15,8 +15,8 @@ from highneeds.audit import log
 from highneeds.casework.models import CaseEvent
 
 from . import clock, flows, services
-from .services._common import _describe, _setting_of
 from .models import AnnualReview, Reassessment
+from .services._common import _describe, _setting_of
 
 INVITEES = [{"role": r, "name": ""} for r in ("parent", "setting", "la_officer", "health", "social_care")]
 
@@ -24,19 +24,34 @@ INVITEES = [{"role": r, "name": ""} for r in ("parent", "setting", "la_officer",
 def _history(plans, today: date) -> tuple[list[AnnualReview], dict[int, date]]:
     """Past reviews from the CaseEvents (annual_review_meeting, then review_decision with its outcome)."""
     child_plan = {p.child_id: p for p in plans}
-    events = (CaseEvent.objects.filter(child_id__in=list(child_plan), request__isnull=True,
-                                       event_type__in=("annual_review_meeting", "review_decision"))
-              .order_by("child_id", "occurred_on", "id").values_list("child_id", "event_type", "occurred_on", "detail"))
+    events = (
+        CaseEvent.objects.filter(
+            child_id__in=list(child_plan),
+            request__isnull=True,
+            event_type__in=("annual_review_meeting", "review_decision"),
+        )
+        .order_by("child_id", "occurred_on", "id")
+        .values_list("child_id", "event_type", "occurred_on", "detail")
+    )
     reviews: list[AnnualReview] = []
     last_meeting: dict[int, date] = {}
     current: dict[int, AnnualReview] = {}
     for child_id, kind, on, detail in events:
         plan = child_plan[child_id]
         if kind == "annual_review_meeting":
-            review = AnnualReview(child_id=child_id, plan=plan, counted_from=last_meeting.get(plan.pk) or
-                                  plan.first_issued_on or on, meeting_on=on, held_on=on, stage="closed",
-                                  closed_on=on, from_history=True, invitees=INVITEES, outcomes_met="partly",
-                                  attendees="Recorded before highneeds")
+            review = AnnualReview(
+                child_id=child_id,
+                plan=plan,
+                counted_from=last_meeting.get(plan.pk) or plan.first_issued_on or on,
+                meeting_on=on,
+                held_on=on,
+                stage="closed",
+                closed_on=on,
+                from_history=True,
+                invitees=INVITEES,
+                outcomes_met="partly",
+                attendees="Recorded before highneeds",
+            )
             current[plan.pk] = review
             reviews.append(review)
             last_meeting[plan.pk] = on
@@ -63,10 +78,23 @@ def _catch_up(plans, reviews: list[AnnualReview], last_meeting: dict[int, date],
         last = last_meeting.get(plan.pk) or plan.first_issued_on
         while add_months(last, 12) < today - timedelta(days=30):
             held = add_months(last, 12) - timedelta(days=plan.pk % 25)
-            reviews.append(AnnualReview(child_id=plan.child_id, plan=plan, counted_from=last, meeting_on=held,
-                                        held_on=held, decision="maintain", decided_on=held + timedelta(days=14),
-                                        stage="closed", closed_on=held + timedelta(days=14), from_history=True,
-                                        invitees=INVITEES, outcomes_met="yes", attendees="Parent, SENCO, caseworker"))
+            reviews.append(
+                AnnualReview(
+                    child_id=plan.child_id,
+                    plan=plan,
+                    counted_from=last,
+                    meeting_on=held,
+                    held_on=held,
+                    decision="maintain",
+                    decided_on=held + timedelta(days=14),
+                    stage="closed",
+                    closed_on=held + timedelta(days=14),
+                    from_history=True,
+                    invitees=INVITEES,
+                    outcomes_met="yes",
+                    attendees="Parent, SENCO, caseworker",
+                )
+            )
             last = last_meeting[plan.pk] = held
 
 
@@ -96,16 +124,27 @@ def _stage_current(review: AnnualReview, n: int, today: date) -> None:
 def _decide_some(actor, today: date) -> None:
     """A few held reviews decided through the services, so the tracker has plans awaiting their amended plan
     (with real proposed amendments and notices) and one cessation under way."""
-    held = list(AnnualReview.objects.filter(stage="held", held_on__lte=today - timedelta(days=20))
-                .select_related("child", "plan").order_by("id")[:5])
+    held = list(
+        AnnualReview.objects.filter(stage="held", held_on__lte=today - timedelta(days=20))
+        .select_related("child", "plan")
+        .order_by("id")[:5]
+    )
     for n, review in enumerate(held):
         decision = "cease" if n == 4 else "amend"
-        flows.decide(actor=actor, review=review, decision=decision, decided_on=today - timedelta(days=n + 1),
-                        reasons="Agreed at the review meeting", cease_reason="2" if decision == "cease" else "",
-                        step_down_considered=True, cessation_considered=decision == "cease",
-                        step_down_reason="Discussed: needs still call for the plan's provision" if decision == "amend"
-                        else "Needs can now be met at SEN support",
-                        cessation_reason="Outcomes not yet met" if decision == "amend" else "Outcomes achieved")
+        flows.decide(
+            actor=actor,
+            review=review,
+            decision=decision,
+            decided_on=today - timedelta(days=n + 1),
+            reasons="Agreed at the review meeting",
+            cease_reason="2" if decision == "cease" else "",
+            step_down_considered=True,
+            cessation_considered=decision == "cease",
+            step_down_reason="Discussed: needs still call for the plan's provision"
+            if decision == "amend"
+            else "Needs can now be met at SEN support",
+            cessation_reason="Outcomes not yet met" if decision == "amend" else "Outcomes achieved",
+        )
 
 
 def prepare(actor, progress=None) -> dict[str, int]:
@@ -137,13 +176,28 @@ def prepare(actor, progress=None) -> dict[str, int]:
         log.record(actor=actor, action="review.demo", after={"history": len(history), "current": len(current)})
     counts["phase_transfers"] = services.identify_phase_transfers(actor=actor, today=today)
     if not Reassessment.objects.exists() and len(live) > 10:
-        first = services.request_reassessment(actor=actor, plan=live[3], received_on=today - timedelta(days=9),
-                                              requested_by="parent", reason="Needs have changed since the last review")
-        services.request_reassessment(actor=actor, plan=live[7], received_on=today - timedelta(days=40),
-                                      requested_by="setting", reason="New diagnosis")
+        first = services.request_reassessment(
+            actor=actor,
+            plan=live[3],
+            received_on=today - timedelta(days=9),
+            requested_by="parent",
+            reason="Needs have changed since the last review",
+        )
+        services.request_reassessment(
+            actor=actor,
+            plan=live[7],
+            received_on=today - timedelta(days=40),
+            requested_by="setting",
+            reason="New diagnosis",
+        )
         second = Reassessment.objects.get(plan=live[7])
-        services.decide_reassessment(actor=actor, reassessment=second, decision="reassess",
-                                     decided_on=today - timedelta(days=30), reasons="New evidence of need")
+        services.decide_reassessment(
+            actor=actor,
+            reassessment=second,
+            decision="reassess",
+            decided_on=today - timedelta(days=30),
+            reasons="New evidence of need",
+        )
         counts["reassessments"] = 2 if first else 0
     if progress:
         progress(counts["annual_reviews"])

@@ -35,8 +35,9 @@ from .services.phase_transfer import _transfer_step
 
 
 @service
-def decide(*, actor, review: AnnualReview, decision: str, decided_on: date, reasons: str, cease_reason: str = "",
-           **considered) -> AnnualReview:
+def decide(
+    *, actor, review: AnnualReview, decision: str, decided_on: date, reasons: str, cease_reason: str = "", **considered
+) -> AnnualReview:
     """The council's decision after the review: maintain, amend or cease, notified by letter.
 
     * maintain and cease: a notice with appeal and mediation rights;
@@ -69,23 +70,49 @@ def decide(*, actor, review: AnnualReview, decision: str, decided_on: date, reas
         # to write them in) go with this notice.
         version = plan_queries.editable_version(plan)
         if version is None:
-            version = plan_services.start_amendment(actor=actor, plan=plan, source="annual_review", started_on=decided_on)
+            version = plan_services.start_amendment(
+                actor=actor, plan=plan, source="annual_review", started_on=decided_on
+            )
         if version.state == "editing":
             version = plan_services.send_proposed_amendments(actor=actor, version=version, sent_on=decided_on)
         review.amendment, review.amendments_sent_on, review.stage = version, version.sent_on, "amending"
     else:
         review.stage, review.closed_on = "closed", decided_on
-    letters = _letters(actor, child, f"review_decision_{decision}", review=_review_fields(review),
-                       last_representation_day=decided_on + timedelta(days=REPRESENTATION_DAYS - 1),
-                       cease_reason_label=queries.cease_reasons().get(review.cease_reason, ""))
+    letters = _letters(
+        actor,
+        child,
+        f"review_decision_{decision}",
+        review=_review_fields(review),
+        last_representation_day=decided_on + timedelta(days=REPRESENTATION_DAYS - 1),
+        cease_reason_label=queries.cease_reasons().get(review.cease_reason, ""),
+    )
     review.decision_letter = letters[0]
-    _refresh(review, "decision", "decided_on", "decision_reasons", "cease_reason", "amendment", "amendments_sent_on",
-             "stage", "decision_letter", *CONSIDERATIONS)
+    _refresh(
+        review,
+        "decision",
+        "decided_on",
+        "decision_reasons",
+        "cease_reason",
+        "amendment",
+        "amendments_sent_on",
+        "stage",
+        "decision_letter",
+        *CONSIDERATIONS,
+    )
     if decision == "cease":
         start_cessation(actor=actor, plan=plan, proposed_on=decided_on, reason=cease_reason, review=review)
-    log.record(actor=actor, action="review.decide", obj=review, child=child,
-               after={"decision": decision, "decided_on": decided_on, "cease_reason": review.cease_reason,
-                      "letters": [x.pk for x in letters]})
+    log.record(
+        actor=actor,
+        action="review.decide",
+        obj=review,
+        child=child,
+        after={
+            "decision": decision,
+            "decided_on": decided_on,
+            "cease_reason": review.cease_reason,
+            "letters": [x.pk for x in letters],
+        },
+    )
     return review
 
 
@@ -96,18 +123,31 @@ def issue_amended_plan(*, actor, review: AnnualReview, issued_on: date, establis
     _step(review, "issue_amended_plan")
     _not_future("issued_on", issued_on, "The date the plan was issued")
     if review.amendment_id is None:
-        raise ValidationError({"__all__": "No proposed amendments are linked to this review (it was loaded from "
-                                          "history): issue the amended plan from the plan's page"})
+        raise ValidationError(
+            {
+                "__all__": "No proposed amendments are linked to this review (it was loaded from "
+                "history): issue the amended plan from the plan's page"
+            }
+        )
     earliest = review.amendments_sent_on + timedelta(days=REPRESENTATION_DAYS)
     if issued_on < earliest:
-        raise ValidationError({"issued_on": f"The family have at least 15 days to comment on the proposed amendments: "
-                                            f"the plan can be issued from {earliest:%-d %B %Y}"})
+        raise ValidationError(
+            {
+                "issued_on": f"The family have at least 15 days to comment on the proposed amendments: "
+                f"the plan can be issued from {earliest:%-d %B %Y}"
+            }
+        )
     _check_with_clock(review, amended_plan_issued_on=issued_on)
     plan_services.issue_version(actor=actor, version=review.amendment, issued_on=issued_on, establishment=establishment)
     review.amended_plan_issued_on, review.stage, review.closed_on = issued_on, "closed", issued_on
     _refresh(review, "amended_plan_issued_on", "stage")
-    log.record(actor=actor, action="review.amended_plan", obj=review, child=review.child_id,
-               after={"issued_on": issued_on, "version": review.amendment_id})
+    log.record(
+        actor=actor,
+        action="review.amended_plan",
+        obj=review,
+        child=review.child_id,
+        after={"issued_on": issued_on, "version": review.amendment_id},
+    )
     return review
 
 
@@ -116,8 +156,12 @@ def _issue_new_version(actor, plan, on: date, establishment=None):
     have 15 days to comment (the plan version's machine refuses anything else)."""
     version = plan_queries.editable_version(plan)
     if version is None or version.state != "sent":
-        raise ValidationError({"__all__": "Send the proposed amendments to the family from the plan's page first: "
-                                          f"they have {REPRESENTATION_DAYS} days to comment before the plan is issued"})
+        raise ValidationError(
+            {
+                "__all__": "Send the proposed amendments to the family from the plan's page first: "
+                f"they have {REPRESENTATION_DAYS} days to comment before the plan is issued"
+            }
+        )
     return plan_services.issue_version(actor=actor, version=version, issued_on=on, establishment=establishment)
 
 
@@ -134,8 +178,13 @@ def amend_for_transfer(*, actor, transfer: PhaseTransfer, establishment, amended
     transfer.amended_on, transfer.new_establishment, transfer.version = amended_on, establishment, version
     transfer.stage, transfer.closed_on = "amended", amended_on
     _refresh(transfer, "amended_on", "new_establishment", "version", "stage")
-    log.record(actor=actor, action="phase_transfer.amended", obj=transfer, child=transfer.child_id,
-               after={"establishment": establishment.pk, "amended_on": amended_on, "version": version.pk})
+    log.record(
+        actor=actor,
+        action="phase_transfer.amended",
+        obj=transfer,
+        child=transfer.child_id,
+        after={"establishment": establishment.pk, "amended_on": amended_on, "version": version.pk},
+    )
     return transfer
 
 
@@ -152,8 +201,11 @@ def issue_reassessed_plan(*, actor, reassessment: Reassessment, issued_on: date,
     reassessment.plan_issued_on, reassessment.version = issued_on, version
     reassessment.stage, reassessment.closed_on = "done", issued_on
     _refresh(reassessment, "plan_issued_on", "version", "stage")
-    log.record(actor=actor, action="reassessment.plan_issued", obj=reassessment, child=reassessment.child_id,
-               after={"issued_on": issued_on, "version": version.pk})
+    log.record(
+        actor=actor,
+        action="reassessment.plan_issued",
+        obj=reassessment,
+        child=reassessment.child_id,
+        after={"issued_on": issued_on, "version": version.pk},
+    )
     return reassessment
-
-

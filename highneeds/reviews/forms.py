@@ -26,17 +26,20 @@ def yes_no(value) -> bool | None:
 
 class TrackerFilterForm(forms.Form):
     caseworker = forms.ChoiceField(label="Caseworker", required=False)
-    rag = forms.ChoiceField(label="Deadline status", required=False,
-                            choices=[("", "Any")] + list(queries.RAG_LABELS.items()))
+    rag = forms.ChoiceField(
+        label="Deadline status", required=False, choices=[("", "Any")] + list(queries.RAG_LABELS.items())
+    )
     phase = forms.ChoiceField(label="Phase", required=False, choices=[("", "Any phase")] + list(PHASES.items()))
     urn = forms.IntegerField(label="Setting URN", required=False, min_value=1)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["caseworker"].choices = (
-            [(queries.ALL, "Everyone"), ("mine", "Mine"), (queries.UNASSIGNED, "Not assigned")]
-            + [(str(u.pk), u.get_full_name() or u.username) for u in queries.caseworkers()])
+        self.fields["caseworker"].choices = [
+            (queries.ALL, "Everyone"),
+            ("mine", "Mine"),
+            (queries.UNASSIGNED, "Not assigned"),
+        ] + [(str(u.pk), u.get_full_name() or u.username) for u in queries.caseworkers()]
 
     def values(self) -> dict:
         if not self.is_bound:
@@ -53,17 +56,25 @@ class TrackerFilterForm(forms.Form):
             setting = Establishment.objects.filter(urn=data["urn"]).values_list("pk", flat=True).first() or -1
             if setting == -1:
                 self.add_error("urn", "No setting has this URN")
-        return {"caseworker": whose, "rag": data.get("rag", ""), "phase": data.get("phase", ""),
-                "establishment": setting}
+        return {
+            "caseworker": whose,
+            "rag": data.get("rag", ""),
+            "phase": data.get("phase", ""),
+            "establishment": setting,
+        }
 
 
 class ArrangeForm(forms.Form):
     meeting_on = GovukDateField(label="Date of the review meeting")
     arranged_on = GovukDateField(label="Date it was arranged")
-    in_setting = forms.ChoiceField(label="Does the child attend a school, college or early years setting?",
-                                   choices=YES_NO, widget=forms.RadioSelect)
-    invitees = forms.MultipleChoiceField(label="Who is invited", choices=list(INVITEE_ROLES.items()),
-                                         widget=forms.CheckboxSelectMultiple)
+    in_setting = forms.ChoiceField(
+        label="Does the child attend a school, college or early years setting?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    invitees = forms.MultipleChoiceField(
+        label="Who is invited", choices=list(INVITEE_ROLES.items()), widget=forms.CheckboxSelectMultiple
+    )
     names = forms.CharField(label="Names of those invited (optional, one a line)", required=False, **TEXT)
 
 
@@ -81,33 +92,40 @@ class MeetingForm(forms.Form):
     child_views = forms.CharField(label="The child's or young person's views", required=False, **TEXT)
     family_views = forms.CharField(label="The parent's views", required=False, **TEXT)
     professional_views = forms.CharField(label="Professionals' views", required=False, **TEXT)
-    outcomes_met = forms.ChoiceField(label="Are the plan's outcomes being met?", choices=list(OUTCOMES_MET.items()),
-                                     widget=forms.RadioSelect)
+    outcomes_met = forms.ChoiceField(
+        label="Are the plan's outcomes being met?", choices=list(OUTCOMES_MET.items()), widget=forms.RadioSelect
+    )
     recommended_amendments = forms.CharField(label="Amendments the meeting recommends", required=False, **TEXT)
     disagreements = forms.CharField(label="Disagreements", required=False, **TEXT)
     adulthood_considered = forms.BooleanField(
-        label="Preparing for adulthood and independent living was considered (required from Year 9)", required=False)
+        label="Preparing for adulthood and independent living was considered (required from Year 9)", required=False
+    )
     adulthood_notes = forms.CharField(label="Preparing for adulthood: what was discussed", required=False, **TEXT)
-    step_down_considered = forms.ChoiceField(label="Was stepping down to SEN support considered?", choices=YES_NO,
-                                             widget=forms.RadioSelect, required=False)
+    step_down_considered = forms.ChoiceField(
+        label="Was stepping down to SEN support considered?", choices=YES_NO, widget=forms.RadioSelect, required=False
+    )
     step_down_reason = forms.CharField(label="Why stepping down was or was not pursued", required=False, **TEXT)
-    cessation_considered = forms.ChoiceField(label="Was ceasing the plan considered?", choices=YES_NO,
-                                             widget=forms.RadioSelect, required=False)
+    cessation_considered = forms.ChoiceField(
+        label="Was ceasing the plan considered?", choices=YES_NO, widget=forms.RadioSelect, required=False
+    )
     cessation_reason = forms.CharField(label="Why ceasing was or was not pursued", required=False, **TEXT)
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="The council's decision", choices=list(DECISIONS.items()),
-                                 widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label="The council's decision", choices=list(DECISIONS.items()), widget=forms.RadioSelect
+    )
     decided_on = GovukDateField(label="Date of the decision (the notice is sent the same day)")
     reasons = forms.CharField(label="Reasons", **TEXT)
     cease_reason = forms.ChoiceField(label="If stopping the plan: the reason (SEN2)", required=False)
     # Required, but by the service (decide), which says exactly what is missing.
-    step_down_considered = forms.ChoiceField(label="Was stepping down to SEN support considered?", choices=YES_NO,
-                                             widget=forms.RadioSelect, required=False)
+    step_down_considered = forms.ChoiceField(
+        label="Was stepping down to SEN support considered?", choices=YES_NO, widget=forms.RadioSelect, required=False
+    )
     step_down_reason = forms.CharField(label="Why stepping down was or was not pursued", required=False, **TEXT)
-    cessation_considered = forms.ChoiceField(label="Was ceasing the plan considered?", choices=YES_NO,
-                                             widget=forms.RadioSelect, required=False)
+    cessation_considered = forms.ChoiceField(
+        label="Was ceasing the plan considered?", choices=YES_NO, widget=forms.RadioSelect, required=False
+    )
     cessation_reason = forms.CharField(label="Why ceasing was or was not pursued", required=False, **TEXT)
 
     def __init__(self, *args, **kwargs):
@@ -117,8 +135,11 @@ class DecisionForm(forms.Form):
 
 class IssueForm(forms.Form):
     on = GovukDateField(label="Date the plan was issued")
-    urn = forms.IntegerField(label="URN of the school or college to name (optional: else section I as it stands)",
-                             required=False, min_value=1)
+    urn = forms.IntegerField(
+        label="URN of the school or college to name (optional: else section I as it stands)",
+        required=False,
+        min_value=1,
+    )
 
 
 class SettingForm(forms.Form):
@@ -157,8 +178,9 @@ class ReassessmentRequestForm(forms.Form):
 
 
 class ReassessmentDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="Decision", choices=[("reassess", "Reassess"), ("refuse", "Refuse")],
-                                 widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label="Decision", choices=[("reassess", "Reassess"), ("refuse", "Refuse")], widget=forms.RadioSelect
+    )
     decided_on = GovukDateField(label="Date of the decision")
     reasons = forms.CharField(label="Reasons", **TEXT)
 

@@ -26,7 +26,8 @@ highneeds portal, or by contacting us.
 
 At the meeting we will look at whether the plan's outcomes are being met, whether anything should change, and
 whether {{ child.first_name }} still needs the plan or could be supported through SEN support instead.
-""" + _SIGN_OFF,
+"""
+        + _SIGN_OFF,
     },
     "review_decision_maintain": {
         "name": "Annual review: decision to keep the plan as it is",
@@ -38,7 +39,9 @@ Following the annual review meeting on {{ review.held_on|govuk_date }}, we have 
 
 Our reasons:
 {{ review.decision_reasons }}
-""" + APPEAL_RIGHTS + """
+"""
+        + APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
     "review_decision_amend": {
@@ -59,7 +62,8 @@ You can see the proposed amendments and respond by signing in to the highneeds p
 
 We will send you the final amended plan within 8 weeks of sending the proposed amendments. If you disagree with
 the amended plan when it is issued, you will be able to appeal against it.
-""" + _SIGN_OFF,
+"""
+        + _SIGN_OFF,
     },
     "review_decision_cease": {
         "name": "Annual review: decision to cease the plan",
@@ -74,7 +78,9 @@ Our reasons:
 
 The plan stays in force while you can appeal, and until any appeal is decided. We will consult you and
 {{ child.first_name }}'s school or college before the plan stops.
-""" + APPEAL_RIGHTS + """
+"""
+        + APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
     "reassessment_reassess": {
@@ -88,7 +94,8 @@ health and care needs. We have decided to carry out a reassessment.
 {{ reassessment.decision_reasons }}
 
 We will send you the amended or new plan within 14 weeks of this decision.
-""" + _SIGN_OFF,
+"""
+        + _SIGN_OFF,
     },
     "reassessment_refuse": {
         "name": "Reassessment: decision not to reassess",
@@ -102,7 +109,9 @@ health and care needs. We have decided not to carry out a reassessment now.
 {% endif %}
 Our reasons:
 {{ reassessment.decision_reasons }}
-""" + APPEAL_RIGHTS + """
+"""
+        + APPEAL_RIGHTS
+        + """
 {{ council.name }}""",
     },
 }

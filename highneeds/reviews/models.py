@@ -31,11 +31,13 @@ PHASES = {"early_years": "Early years", "primary": "Primary", "secondary": "Seco
 class Tracked(models.Model):
     """The clock's latest answer for a record, kept by the services and `highneeds recalculate-reviews`."""
 
-    caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The child's setting and phase when last refreshed: what the tracker filters on.
-    establishment = models.ForeignKey("establishments.Establishment", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+    establishment = models.ForeignKey(
+        "establishments.Establishment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     phase = models.CharField(max_length=12, choices=list(PHASES.items()), blank=True)
     next_step = models.CharField(max_length=80, blank=True)
     next_due = models.DateField(null=True, blank=True)
@@ -103,10 +105,12 @@ class AnnualReview(Tracked):
     decided_on = models.DateField(null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
     cease_reason = models.CharField(max_length=2, blank=True)
-    decision_letter = models.ForeignKey("letters.Letter", null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
-    amendment = models.ForeignKey("plans.PlanVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    decision_letter = models.ForeignKey(
+        "letters.Letter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    amendment = models.ForeignKey(
+        "plans.PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     amendments_sent_on = models.DateField(null=True, blank=True)
     amended_plan_issued_on = models.DateField(null=True, blank=True)
     # Loaded from history (the demo or an import) rather than recorded step by step here.
@@ -143,10 +147,17 @@ class ReviewContribution(models.Model):
 
 
 class PhaseTransfer(Tracked):
-    KINDS = {"school": "School transfer", "secondary_to_post16": "Secondary school to post-16",
-             "post16": "Post-16 to post-16"}
-    STAGES = [("preferences", "Gathering preferences"), ("consulting", "Consulting settings"),
-              ("amended", "Plan amended"), ("cancelled", "No longer moving")]
+    KINDS = {
+        "school": "School transfer",
+        "secondary_to_post16": "Secondary school to post-16",
+        "post16": "Post-16 to post-16",
+    }
+    STAGES = [
+        ("preferences", "Gathering preferences"),
+        ("consulting", "Consulting settings"),
+        ("amended", "Plan amended"),
+        ("cancelled", "No longer moving"),
+    ]
 
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="phase_transfers")
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="phase_transfers")
@@ -159,10 +170,10 @@ class PhaseTransfer(Tracked):
     stage = models.CharField(max_length=12, choices=STAGES, default="preferences")
     preferences_gathered_on = models.DateField(null=True, blank=True)
     amended_on = models.DateField(null=True, blank=True)
-    new_establishment = models.ForeignKey("establishments.Establishment", null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
-    version = models.ForeignKey("plans.PlanVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    new_establishment = models.ForeignKey(
+        "establishments.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.ForeignKey("plans.PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -184,8 +195,12 @@ class PhasePreference(models.Model):
 
 
 class PhaseConsultation(models.Model):
-    OUTCOMES = {"": "Waiting for a reply", "can_meet": "Can meet the child's needs",
-                "cannot_meet": "Cannot meet the child's needs", "other": "Other reply"}
+    OUTCOMES = {
+        "": "Waiting for a reply",
+        "can_meet": "Can meet the child's needs",
+        "cannot_meet": "Cannot meet the child's needs",
+        "other": "Other reply",
+    }
     transfer = models.ForeignKey(PhaseTransfer, on_delete=models.CASCADE, related_name="consultations")
     establishment = models.ForeignKey("establishments.Establishment", on_delete=models.PROTECT, related_name="+")
     sent_on = models.DateField()
@@ -199,10 +214,18 @@ class PhaseConsultation(models.Model):
 
 
 class Reassessment(Tracked):
-    REQUESTERS = {"parent": "Parent", "young_person": "Young person", "setting": "School or college",
-                  "council": "The council"}
-    STAGES = [("deciding", "Deciding whether to reassess"), ("reassessing", "Reassessing"),
-              ("refused", "Refused"), ("done", "New plan issued")]
+    REQUESTERS = {
+        "parent": "Parent",
+        "young_person": "Young person",
+        "setting": "School or college",
+        "council": "The council",
+    }
+    STAGES = [
+        ("deciding", "Deciding whether to reassess"),
+        ("reassessing", "Reassessing"),
+        ("refused", "Refused"),
+        ("done", "New plan issued"),
+    ]
     OPEN_STAGES = ("deciding", "reassessing")
 
     child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="reassessments")
@@ -215,11 +238,11 @@ class Reassessment(Tracked):
     decision = models.CharField(max_length=8, choices=[("reassess", "Reassess"), ("refuse", "Refuse")], blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
-    decision_letter = models.ForeignKey("letters.Letter", null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
+    decision_letter = models.ForeignKey(
+        "letters.Letter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     plan_issued_on = models.DateField(null=True, blank=True)
-    version = models.ForeignKey("plans.PlanVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    version = models.ForeignKey("plans.PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-received_on", "-id"]

@@ -56,15 +56,18 @@ REVIEW_LISTS = {
     "decision": ("Awaiting decision", ("held",)),
     "amending": ("Awaiting amended plan", ("amending",)),
 }
-ROW_FIELDS = {AnnualReview: ("due_on", "meeting_on", "held_on", "decision"),
-              PhaseTransfer: ("kind", "transfer_on", "from_year", "to_year", "deadline"),
-              Reassessment: ("received_on", "decision")}
+ROW_FIELDS = {
+    AnnualReview: ("due_on", "meeting_on", "held_on", "decision"),
+    PhaseTransfer: ("kind", "transfer_on", "from_year", "to_year", "deadline"),
+    Reassessment: ("received_on", "decision"),
+}
 SHOW = {"reviews": "Annual reviews", "transfers": "Phase transfers", "reassessments": "Reassessments"}
 
 
 def caseworkers() -> QuerySet[User]:
     return User.objects.filter(role__in=(Role.CASEWORKER, Role.MANAGER), is_active=True).order_by(
-        "last_name", "first_name", "username")
+        "last_name", "first_name", "username"
+    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,8 @@ def _base(user, criteria: TrackerFilter, today: date) -> tuple[QuerySet, int]:
     _check(user)
     if criteria.show == "transfers":
         found = PhaseTransfer.objects.filter(transfer_on__gt=today, transfer_on__lte=next_transfer_date(today)).exclude(
-            stage="cancelled")
+            stage="cancelled"
+        )
         days = TRANSFER_AT_RISK_DAYS
     elif criteria.show == "reassessments":
         found, days = Reassessment.objects.filter(stage__in=Reassessment.OPEN_STAGES), AT_RISK_DAYS
@@ -127,8 +131,11 @@ def rows(user, criteria: TrackerFilter = TrackerFilter(), *, today: date | None 
         found = found.filter(rag_q(criteria.rag, today, days))
     # Only what a row shows: a review carries long texts (the meeting record) the list never needs.
     common = ("id", "child", "caseworker", "establishment", "phase", "next_step", "next_due", "stage")
-    return (found.select_related("child", "caseworker", "establishment").only(*common, *ROW_FIELDS[found.model])
-            .order_by(F("next_due").asc(nulls_last=True), "id"))
+    return (
+        found.select_related("child", "caseworker", "establishment")
+        .only(*common, *ROW_FIELDS[found.model])
+        .order_by(F("next_due").asc(nulls_last=True), "id")
+    )
 
 
 def counts(user, criteria: TrackerFilter = TrackerFilter(), *, today: date | None = None) -> dict[str, int]:
@@ -218,8 +225,9 @@ def cease_reasons() -> dict[str, str]:
 
 def last_assessed(plan) -> date | None:
     """When the child was last assessed: the last reassessment's new plan, or the plan's making."""
-    latest = (Reassessment.objects.filter(plan=plan, plan_issued_on__isnull=False)
-              .aggregate(last=Max("plan_issued_on"))["last"])
+    latest = Reassessment.objects.filter(plan=plan, plan_issued_on__isnull=False).aggregate(last=Max("plan_issued_on"))[
+        "last"
+    ]
     return latest or plan.first_issued_on
 
 
@@ -240,8 +248,11 @@ def family_reviews(user) -> list[AnnualReview]:
     """Reviews of the family's own children (the `people.view_child` rule), newest first."""
     if not user.has_perm(FAMILY):
         raise PermissionDenied(FAMILY)
-    return list(AnnualReview.objects.filter(child__in=visible_children(user))
-                .select_related("child").order_by("child__first_name", "child_id", "-counted_from", "-id"))
+    return list(
+        AnnualReview.objects.filter(child__in=visible_children(user))
+        .select_related("child")
+        .order_by("child__first_name", "child_id", "-counted_from", "-id")
+    )
 
 
 def open_family_review(user, review_id: int, what: str = "portal.review.view") -> AnnualReview:

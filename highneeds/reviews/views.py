@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,15 +24,29 @@ from highneeds.web.steps import step_form_page
 from . import flows, forms, queries, services
 from .models import INVITEE_ROLES, PHASES, AnnualReview
 
-PLAIN_STATUS = {"met": "Met", "missed": "Missed", "pending": "Due", "overdue": "Overdue", "excepted": "Exception applies",
-                "window": "Open"}
+PLAIN_STATUS = {
+    "met": "Met",
+    "missed": "Missed",
+    "pending": "Due",
+    "overdue": "Overdue",
+    "excepted": "Exception applies",
+    "window": "Open",
+}
 MANAGE = "reviews.manage"
 
 
 def _deadlines(record) -> list[dict]:
-    return [{**d, "due": date.fromisoformat(d["due"]), "done": date.fromisoformat(d["done"]) if d["done"] else None,
-             "label": STEP_LABELS(d["step"]), "tag": status_tag(d["status"]),
-             "status_text": PLAIN_STATUS.get(d["status"], d["status"])} for d in record.deadlines]
+    return [
+        {
+            **d,
+            "due": date.fromisoformat(d["due"]),
+            "done": date.fromisoformat(d["done"]) if d["done"] else None,
+            "label": STEP_LABELS(d["step"]),
+            "tag": status_tag(d["status"]),
+            "status_text": PLAIN_STATUS.get(d["status"], d["status"]),
+        }
+        for d in record.deadlines
+    ]
 
 
 def _establishment(urn):
@@ -57,9 +71,14 @@ def _version_url(version) -> str | None:
 
 def _row(record, today: date, days: int) -> dict:
     rag = queries.rag_of(record.next_due, today, days)
-    return {"record": record, "rag": rag, "rag_label": queries.RAG_LABELS[rag], "rag_tag": queries.RAG_TAGS[rag],
-            "next_step": STEP_LABELS(record.next_step) if record.next_step else "Nothing statutory due",
-            "days_left": None if record.next_due is None else (record.next_due - today).days}
+    return {
+        "record": record,
+        "rag": rag,
+        "rag_label": queries.RAG_LABELS[rag],
+        "rag_tag": queries.RAG_TAGS[rag],
+        "next_step": STEP_LABELS(record.next_step) if record.next_step else "Nothing statutory due",
+        "days_left": None if record.next_due is None else (record.next_due - today).days,
+    }
 
 
 @requires("reviews.view_tracker")
@@ -69,8 +88,9 @@ def tracker(request):
     show = show if show in queries.SHOW else "reviews"
     chosen_list = request.GET.get("list", "")
     chosen_list = chosen_list if chosen_list in queries.REVIEW_LISTS and show == "reviews" else ""
-    form = forms.TrackerFilterForm(request.GET if set(request.GET) - {"show", "list", "page"} else None,
-                                   user=request.user)
+    form = forms.TrackerFilterForm(
+        request.GET if set(request.GET) - {"show", "list", "page"} else None, user=request.user
+    )
     criteria = queries.TrackerFilter(show=show, list=chosen_list, **form.values())
     page, counts = queries.tracker_page(request.user, criteria, request.GET.get("page"), today=today)
     days = queries.TRANSFER_AT_RISK_DAYS if show == "transfers" else queries.AT_RISK_DAYS
@@ -82,21 +102,44 @@ def tracker(request):
     filters = query.copy()
     for key in ("show", "list", "rag"):
         filters.pop(key, None)
-    return render(request, "reviews/tracker.html", {
-        "page_title": "Reviews and phase transfers", "form": form, "page": page, "counts": counts, "show": show,
-        "shows": queries.SHOW, "list": chosen_list, "lists": queries.REVIEW_LISTS, "list_counts": lists,
-        "rows": [_row(r, today, days) for r in page.object_list], "query": query.urlencode(),
-        "filters": filters.urlencode(), "rag_labels": queries.RAG_LABELS, "days": days, "today": today,
-        "transfer_on": queries.next_transfer_date(today), "phases": PHASES, "error_title": bool(form.errors),
-    })
+    return render(
+        request,
+        "reviews/tracker.html",
+        {
+            "page_title": "Reviews and phase transfers",
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "show": show,
+            "shows": queries.SHOW,
+            "list": chosen_list,
+            "lists": queries.REVIEW_LISTS,
+            "list_counts": lists,
+            "rows": [_row(r, today, days) for r in page.object_list],
+            "query": query.urlencode(),
+            "filters": filters.urlencode(),
+            "rag_labels": queries.RAG_LABELS,
+            "days": days,
+            "today": today,
+            "transfer_on": queries.next_transfer_date(today),
+            "phases": PHASES,
+            "error_title": bool(form.errors),
+        },
+    )
 
 
 @requires("reviews.view_tracker")
 def child_history(request, child_id: int):
     history = queries.child_history(request.user, child_id)
-    return render(request, "reviews/child.html", {
-        "page_title": f"{history['child'].full_name}: reviews", **history, "today": date.today(),
-    })
+    return render(
+        request,
+        "reviews/child.html",
+        {
+            "page_title": f"{history['child'].full_name}: reviews",
+            **history,
+            "today": date.today(),
+        },
+    )
 
 
 @requires(MANAGE)
@@ -132,34 +175,60 @@ class Step:
 def _arrange(user, review, d):
     names = [n.strip() for n in d["names"].splitlines() if n.strip()]
     invitees = [{"role": role, "name": names[n] if n < len(names) else ""} for n, role in enumerate(d["invitees"])]
-    services.arrange_meeting(actor=user, review=review, meeting_on=d["meeting_on"], arranged_on=d["arranged_on"],
-                             invitees=invitees, in_setting=d["in_setting"] == "yes")
+    services.arrange_meeting(
+        actor=user,
+        review=review,
+        meeting_on=d["meeting_on"],
+        arranged_on=d["arranged_on"],
+        invitees=invitees,
+        in_setting=d["in_setting"] == "yes",
+    )
     return "Meeting arranged"
 
 
 def _considered(d) -> dict:
-    return {"step_down_considered": forms.yes_no(d.get("step_down_considered")),
-            "step_down_reason": d.get("step_down_reason") or None,
-            "cessation_considered": forms.yes_no(d.get("cessation_considered")),
-            "cessation_reason": d.get("cessation_reason") or None}
+    return {
+        "step_down_considered": forms.yes_no(d.get("step_down_considered")),
+        "step_down_reason": d.get("step_down_reason") or None,
+        "cessation_considered": forms.yes_no(d.get("cessation_considered")),
+        "cessation_reason": d.get("cessation_reason") or None,
+    }
 
 
 def _meeting(user, review, d):
-    services.record_meeting(actor=user, review=review, held_on=d["held_on"], attendees=d["attendees"],
-                            child_views=d["child_views"], family_views=d["family_views"],
-                            professional_views=d["professional_views"], outcomes_met=d["outcomes_met"],
-                            recommended_amendments=d["recommended_amendments"], disagreements=d["disagreements"],
-                            adulthood_considered=d["adulthood_considered"], adulthood_notes=d["adulthood_notes"],
-                            **_considered(d))
+    services.record_meeting(
+        actor=user,
+        review=review,
+        held_on=d["held_on"],
+        attendees=d["attendees"],
+        child_views=d["child_views"],
+        family_views=d["family_views"],
+        professional_views=d["professional_views"],
+        outcomes_met=d["outcomes_met"],
+        recommended_amendments=d["recommended_amendments"],
+        disagreements=d["disagreements"],
+        adulthood_considered=d["adulthood_considered"],
+        adulthood_notes=d["adulthood_notes"],
+        **_considered(d),
+    )
     return "Meeting recorded"
 
 
 def _decide(user, review, d):
-    flows.decide(actor=user, review=review, decision=d["decision"], decided_on=d["decided_on"],
-                    reasons=d["reasons"], cease_reason=d["cease_reason"], **_considered(d))
-    return {"maintain": "Decision recorded: the plan is kept as it is; the notice is ready",
-            "amend": "Decision recorded and the proposed amendments sent with it",
-            "cease": "Decision recorded: the cessation has started"}[d["decision"]]
+    flows.decide(
+        actor=user,
+        review=review,
+        decision=d["decision"],
+        decided_on=d["decided_on"],
+        reasons=d["reasons"],
+        cease_reason=d["cease_reason"],
+        **_considered(d),
+    )
+    return {
+        "maintain": "Decision recorded: the plan is kept as it is; the notice is ready",
+        "amend": "Decision recorded and the proposed amendments sent with it",
+        "cease": "Decision recorded: the cessation has started",
+    }[d["decision"]]
 
 
 def _yes_no_initial(value) -> str:
@@ -171,41 +240,98 @@ def _may(machine, step: str, record) -> bool:
     return record.stage in machine.steps[step].sources
 
 
-REVIEW_STEPS = {s.slug: s for s in (
-    Step("arrange", "Arrange the review meeting", forms.ArrangeForm, lambda r: _may(ANNUAL_REVIEW, "arrange_meeting", r), _arrange,
-         initial=lambda r: {"in_setting": "yes" if r.establishment_id else "no", "arranged_on": date.today(),
-                            "invitees": ["parent", "setting", "la_officer", "health", "social_care"]
-                            if r.establishment_id else ["parent", "la_officer", "health", "social_care"]}),
-    Step("invite", "Send the invitations and ask for advice", forms.DateForm,
-         lambda r: _may(ANNUAL_REVIEW, "send_invitations", r) and not r.invitations_sent_on,
-         lambda user, r, d: services.send_invitations(actor=user, review=r, sent_on=d["on"]) and "Invitations sent",
-         form_kwargs=lambda r: {"label": "Date the invitations were sent"}, initial=lambda r: {"on": date.today()}),
-    Step("advice", "Record that the advice was circulated", forms.DateForm,
-         lambda r: _may(ANNUAL_REVIEW, "circulate_advice", r) and r.invitations_sent_on and not r.advice_circulated_on,
-         lambda user, r, d: services.circulate_advice(actor=user, review=r, circulated_on=d["on"]) and (
-             "Advice circulation recorded" if (r.meeting_on - d["on"]).days >= services.NOTICE_DAYS else
-             "Advice circulation recorded: it was less than 2 weeks before the meeting, so the step is missed"),
-         form_kwargs=lambda r: {"label": "Date the advice was sent to everyone invited"}),
-    Step("meeting", "Record the review meeting", forms.MeetingForm, lambda r: _may(ANNUAL_REVIEW, "record_meeting", r), _meeting,
-         initial=lambda r: {"held_on": r.meeting_on}),
-    Step("report", "Record that the review report was sent", forms.DateForm,
-         lambda r: _may(ANNUAL_REVIEW, "send_report", r) and not r.report_sent_on,
-         lambda user, r, d: services.send_report(actor=user, review=r, sent_on=d["on"]) and "Report recorded",
-         form_kwargs=lambda r: {"label": "Date the report was sent to everyone invited"}),
-    Step("decide", "Record the council's decision", forms.DecisionForm, lambda r: _may(ANNUAL_REVIEW, "decide", r), _decide,
-         initial=lambda r: {"step_down_considered": _yes_no_initial(r.step_down_considered),
-                            "step_down_reason": r.step_down_reason,
-                            "cessation_considered": _yes_no_initial(r.cessation_considered),
-                            "cessation_reason": r.cessation_reason}),
-    Step("issue", "Issue the amended plan", forms.IssueForm, lambda r: _may(ANNUAL_REVIEW, "issue_amended_plan", r),
-         lambda user, r, d: flows.issue_amended_plan(actor=user, review=r, issued_on=d["on"],
-                                                        establishment=_establishment(d["urn"])) and "Amended plan issued"),
-)}
+REVIEW_STEPS = {
+    s.slug: s
+    for s in (
+        Step(
+            "arrange",
+            "Arrange the review meeting",
+            forms.ArrangeForm,
+            lambda r: _may(ANNUAL_REVIEW, "arrange_meeting", r),
+            _arrange,
+            initial=lambda r: {
+                "in_setting": "yes" if r.establishment_id else "no",
+                "arranged_on": date.today(),
+                "invitees": ["parent", "setting", "la_officer", "health", "social_care"]
+                if r.establishment_id
+                else ["parent", "la_officer", "health", "social_care"],
+            },
+        ),
+        Step(
+            "invite",
+            "Send the invitations and ask for advice",
+            forms.DateForm,
+            lambda r: _may(ANNUAL_REVIEW, "send_invitations", r) and not r.invitations_sent_on,
+            lambda user, r, d: services.send_invitations(actor=user, review=r, sent_on=d["on"]) and "Invitations sent",
+            form_kwargs=lambda r: {"label": "Date the invitations were sent"},
+            initial=lambda r: {"on": date.today()},
+        ),
+        Step(
+            "advice",
+            "Record that the advice was circulated",
+            forms.DateForm,
+            lambda r: (
+                _may(ANNUAL_REVIEW, "circulate_advice", r) and r.invitations_sent_on and not r.advice_circulated_on
+            ),
+            lambda user, r, d: (
+                services.circulate_advice(actor=user, review=r, circulated_on=d["on"])
+                and (
+                    "Advice circulation recorded"
+                    if (r.meeting_on - d["on"]).days >= services.NOTICE_DAYS
+                    else "Advice circulation recorded: it was less than 2 weeks before the meeting, so the step is missed"
+                )
+            ),
+            form_kwargs=lambda r: {"label": "Date the advice was sent to everyone invited"},
+        ),
+        Step(
+            "meeting",
+            "Record the review meeting",
+            forms.MeetingForm,
+            lambda r: _may(ANNUAL_REVIEW, "record_meeting", r),
+            _meeting,
+            initial=lambda r: {"held_on": r.meeting_on},
+        ),
+        Step(
+            "report",
+            "Record that the review report was sent",
+            forms.DateForm,
+            lambda r: _may(ANNUAL_REVIEW, "send_report", r) and not r.report_sent_on,
+            lambda user, r, d: services.send_report(actor=user, review=r, sent_on=d["on"]) and "Report recorded",
+            form_kwargs=lambda r: {"label": "Date the report was sent to everyone invited"},
+        ),
+        Step(
+            "decide",
+            "Record the council's decision",
+            forms.DecisionForm,
+            lambda r: _may(ANNUAL_REVIEW, "decide", r),
+            _decide,
+            initial=lambda r: {
+                "step_down_considered": _yes_no_initial(r.step_down_considered),
+                "step_down_reason": r.step_down_reason,
+                "cessation_considered": _yes_no_initial(r.cessation_considered),
+                "cessation_reason": r.cessation_reason,
+            },
+        ),
+        Step(
+            "issue",
+            "Issue the amended plan",
+            forms.IssueForm,
+            lambda r: _may(ANNUAL_REVIEW, "issue_amended_plan", r),
+            lambda user, r, d: (
+                flows.issue_amended_plan(
+                    actor=user, review=r, issued_on=d["on"], establishment=_establishment(d["urn"])
+                )
+                and "Amended plan issued"
+            ),
+        ),
+    )
+}
 
 
 def _step_page(request, record, spec, back: str, context: dict):
-    return step_form_page(request, spec, record, done=back, template="reviews/step.html",
-                          context={"back": back, **context})
+    return step_form_page(
+        request, spec, record, done=back, template="reviews/step.html", context={"back": back, **context}
+    )
 
 
 def _record_step(request, record, steps: dict, slug: str, page: str, not_open: str, context: dict):
@@ -225,29 +351,52 @@ def _plan_step(request, child_id: int, spec, caption: str):
     history = queries.child_history(request.user, child_id)
     if history["plan"] is None:
         raise Http404("plan")
-    return _step_page(request, history["plan"], spec, reverse("reviews:child", args=[child_id]),
-                      {"child": history["child"], "caption": caption})
+    return _step_page(
+        request,
+        history["plan"],
+        spec,
+        reverse("reviews:child", args=[child_id]),
+        {"child": history["child"], "caption": caption},
+    )
 
 
 @requires(MANAGE)
 def review_page(request, review_id: int):
     review = queries.open_review(request.user, review_id)
-    return render(request, "reviews/review.html", {
-        "page_title": f"{review.child.full_name}: annual review", "review": review, "child": review.child,
-        "deadlines": _deadlines(review), "contributions": list(review.contributions.all()),
-        "actions": [s for s in REVIEW_STEPS.values() if s.shown(review)], "invitee_roles": INVITEE_ROLES,
-        "amendment_url": _version_url(review.amendment), "today": date.today(),
-        "cease_reason": queries.cease_reasons().get(review.cease_reason, ""),
-    })
+    return render(
+        request,
+        "reviews/review.html",
+        {
+            "page_title": f"{review.child.full_name}: annual review",
+            "review": review,
+            "child": review.child,
+            "deadlines": _deadlines(review),
+            "contributions": list(review.contributions.all()),
+            "actions": [s for s in REVIEW_STEPS.values() if s.shown(review)],
+            "invitee_roles": INVITEE_ROLES,
+            "amendment_url": _version_url(review.amendment),
+            "today": date.today(),
+            "cease_reason": queries.cease_reasons().get(review.cease_reason, ""),
+        },
+    )
 
 
 @requires(MANAGE)
 def review_step(request, review_id: int, slug: str):
     review = queries.open_review(request.user, review_id, what="review.view_for_edit")
-    return _record_step(request, review, REVIEW_STEPS, slug, "reviews:review",
-                        "That step is not open for this review now",
-                        {"child": review.child, "caption": f"Annual review due {review.due_on:%-d %B %Y}"
-                         if review.due_on else "Annual review", "year_group": review.child.year_group()})
+    return _record_step(
+        request,
+        review,
+        REVIEW_STEPS,
+        slug,
+        "reviews:review",
+        "That step is not open for this review now",
+        {
+            "child": review.child,
+            "caption": f"Annual review due {review.due_on:%-d %B %Y}" if review.due_on else "Annual review",
+            "year_group": review.child.year_group(),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,8 +411,9 @@ def _preferences(user, transfer, d):
 
 def _reply(user, transfer, d):
     consultation = transfer.consultations.get(pk=d["consultation"])
-    services.record_consultation_reply(actor=user, consultation=consultation, reply_on=d["on"], outcome=d["outcome"],
-                                       notes=d["notes"])
+    services.record_consultation_reply(
+        actor=user, consultation=consultation, reply_on=d["on"], outcome=d["outcome"], notes=d["notes"]
+    )
     return "Reply recorded"
 
 
@@ -271,45 +421,90 @@ def _transfer_open(t) -> bool:
     return _may(PHASE_TRANSFER, "amend_for_transfer", t)
 
 
-TRANSFER_STEPS = {s.slug: s for s in (
-    Step("preferences", "Record the family's preferences", forms.PreferencesForm, _transfer_open, _preferences),
-    Step("consult", "Consult a school or college", forms.SettingForm, _transfer_open,
-         lambda user, t, d: services.consult_setting(actor=user, transfer=t, establishment=_establishment(d["urn"]),
-                                                     sent_on=d["on"]) and "Consultation recorded"),
-    Step("reply", "Record a setting's reply", forms.ReplyForm,
-         lambda t: _transfer_open(t) and t.consultations.filter(outcome="").exists(), _reply,
-         form_kwargs=lambda t: {"consultations": t.consultations.filter(outcome="").select_related("establishment")}),
-    Step("amend", "Amend the plan naming the new setting", forms.SettingForm, _transfer_open,
-         lambda user, t, d: flows.amend_for_transfer(actor=user, transfer=t, establishment=_establishment(d["urn"]),
-                                                        amended_on=d["on"]) and "Plan amended"),
-)}
+TRANSFER_STEPS = {
+    s.slug: s
+    for s in (
+        Step("preferences", "Record the family's preferences", forms.PreferencesForm, _transfer_open, _preferences),
+        Step(
+            "consult",
+            "Consult a school or college",
+            forms.SettingForm,
+            _transfer_open,
+            lambda user, t, d: (
+                services.consult_setting(
+                    actor=user, transfer=t, establishment=_establishment(d["urn"]), sent_on=d["on"]
+                )
+                and "Consultation recorded"
+            ),
+        ),
+        Step(
+            "reply",
+            "Record a setting's reply",
+            forms.ReplyForm,
+            lambda t: _transfer_open(t) and t.consultations.filter(outcome="").exists(),
+            _reply,
+            form_kwargs=lambda t: {"consultations": t.consultations.filter(outcome="").select_related("establishment")},
+        ),
+        Step(
+            "amend",
+            "Amend the plan naming the new setting",
+            forms.SettingForm,
+            _transfer_open,
+            lambda user, t, d: (
+                flows.amend_for_transfer(
+                    actor=user, transfer=t, establishment=_establishment(d["urn"]), amended_on=d["on"]
+                )
+                and "Plan amended"
+            ),
+        ),
+    )
+}
 
 
 @requires(MANAGE)
 def transfer_page(request, transfer_id: int):
     transfer = queries.open_transfer(request.user, transfer_id)
-    return render(request, "reviews/transfer.html", {
-        "page_title": f"{transfer.child.full_name}: phase transfer", "transfer": transfer, "child": transfer.child,
-        "deadlines": _deadlines(transfer),
-        "preferences": list(transfer.preferences.select_related("establishment")),
-        "consultations": list(transfer.consultations.select_related("establishment")),
-        "actions": [s for s in TRANSFER_STEPS.values() if s.shown(transfer)],
-    })
+    return render(
+        request,
+        "reviews/transfer.html",
+        {
+            "page_title": f"{transfer.child.full_name}: phase transfer",
+            "transfer": transfer,
+            "child": transfer.child,
+            "deadlines": _deadlines(transfer),
+            "preferences": list(transfer.preferences.select_related("establishment")),
+            "consultations": list(transfer.consultations.select_related("establishment")),
+            "actions": [s for s in TRANSFER_STEPS.values() if s.shown(transfer)],
+        },
+    )
 
 
 @requires(MANAGE)
 def transfer_step(request, transfer_id: int, slug: str):
     transfer = queries.open_transfer(request.user, transfer_id, what="phase_transfer.view_for_edit")
-    return _record_step(request, transfer, TRANSFER_STEPS, slug, "reviews:transfer",
-                        "That step is not open for this transfer now",
-                        {"child": transfer.child, "caption": f"Moving {transfer.transfer_on:%-d %B %Y}"})
+    return _record_step(
+        request,
+        transfer,
+        TRANSFER_STEPS,
+        slug,
+        "reviews:transfer",
+        "That step is not open for this transfer now",
+        {"child": transfer.child, "caption": f"Moving {transfer.transfer_on:%-d %B %Y}"},
+    )
 
 
 @requires(MANAGE)
 def add_transfer(request, child_id: int):
-    spec = Step("add", "Record a phase transfer", forms.TransferForm, lambda p: True,
-                lambda user, plan, d: services.add_phase_transfer(actor=user, plan=plan, transfer_on=d["transfer_on"],
-                                                                  kind=d["kind"]) and "Phase transfer recorded")
+    spec = Step(
+        "add",
+        "Record a phase transfer",
+        forms.TransferForm,
+        lambda p: True,
+        lambda user, plan, d: (
+            services.add_phase_transfer(actor=user, plan=plan, transfer_on=d["transfer_on"], kind=d["kind"])
+            and "Phase transfer recorded"
+        ),
+    )
     return _plan_step(request, child_id, spec, "Phase transfer")
 
 
@@ -317,40 +512,78 @@ def add_transfer(request, child_id: int):
 # Reassessments
 
 
-REASSESSMENT_STEPS = {s.slug: s for s in (
-    Step("decide", "Record the decision whether to reassess", forms.ReassessmentDecisionForm,
-         lambda r: _may(REASSESSMENT, "decide_reassessment", r),
-         lambda user, r, d: services.decide_reassessment(actor=user, reassessment=r, decision=d["decision"],
-                                                         decided_on=d["decided_on"], reasons=d["reasons"])
-         and "Decision recorded; the notice is ready"),
-    Step("issue", "Issue the plan after reassessment", forms.IssueForm, lambda r: _may(REASSESSMENT, "issue_reassessed_plan", r),
-         lambda user, r, d: flows.issue_reassessed_plan(actor=user, reassessment=r, issued_on=d["on"],
-                                                           establishment=_establishment(d["urn"])) and "Plan issued"),
-)}
+REASSESSMENT_STEPS = {
+    s.slug: s
+    for s in (
+        Step(
+            "decide",
+            "Record the decision whether to reassess",
+            forms.ReassessmentDecisionForm,
+            lambda r: _may(REASSESSMENT, "decide_reassessment", r),
+            lambda user, r, d: (
+                services.decide_reassessment(
+                    actor=user, reassessment=r, decision=d["decision"], decided_on=d["decided_on"], reasons=d["reasons"]
+                )
+                and "Decision recorded; the notice is ready"
+            ),
+        ),
+        Step(
+            "issue",
+            "Issue the plan after reassessment",
+            forms.IssueForm,
+            lambda r: _may(REASSESSMENT, "issue_reassessed_plan", r),
+            lambda user, r, d: (
+                flows.issue_reassessed_plan(
+                    actor=user, reassessment=r, issued_on=d["on"], establishment=_establishment(d["urn"])
+                )
+                and "Plan issued"
+            ),
+        ),
+    )
+}
 
 
 @requires(MANAGE)
 def reassessment_page(request, item_id: int):
     item = queries.open_reassessment(request.user, item_id)
-    return render(request, "reviews/reassessment.html", {
-        "page_title": f"{item.child.full_name}: request to reassess", "item": item, "child": item.child,
-        "deadlines": _deadlines(item), "last_assessed": queries.last_assessed(item.plan),
-        "refusal_allowed": queries.within_refusal_window(item.plan, item.received_on),
-        "actions": [s for s in REASSESSMENT_STEPS.values() if s.shown(item)],
-    })
+    return render(
+        request,
+        "reviews/reassessment.html",
+        {
+            "page_title": f"{item.child.full_name}: request to reassess",
+            "item": item,
+            "child": item.child,
+            "deadlines": _deadlines(item),
+            "last_assessed": queries.last_assessed(item.plan),
+            "refusal_allowed": queries.within_refusal_window(item.plan, item.received_on),
+            "actions": [s for s in REASSESSMENT_STEPS.values() if s.shown(item)],
+        },
+    )
 
 
 @requires(MANAGE)
 def reassessment_step(request, item_id: int, slug: str):
     item = queries.open_reassessment(request.user, item_id, what="reassessment.view_for_edit")
-    return _record_step(request, item, REASSESSMENT_STEPS, slug, "reviews:reassessment", "That step is not open now",
-                        {"child": item.child, "caption": f"Request received {item.received_on:%-d %B %Y}"})
+    return _record_step(
+        request,
+        item,
+        REASSESSMENT_STEPS,
+        slug,
+        "reviews:reassessment",
+        "That step is not open now",
+        {"child": item.child, "caption": f"Request received {item.received_on:%-d %B %Y}"},
+    )
 
 
 @requires(MANAGE)
 def add_reassessment(request, child_id: int):
-    spec = Step("add", "Record a request to reassess", forms.ReassessmentRequestForm, lambda p: True,
-                lambda user, plan, d: services.request_reassessment(actor=user, plan=plan, **d) and "Request recorded")
+    spec = Step(
+        "add",
+        "Record a request to reassess",
+        forms.ReassessmentRequestForm,
+        lambda p: True,
+        lambda user, plan, d: services.request_reassessment(actor=user, plan=plan, **d) and "Request recorded",
+    )
     return _plan_step(request, child_id, spec, "Reassessment")
 
 
@@ -362,8 +595,11 @@ def _family_stage(review: AnnualReview) -> str:
     if review.decision == "amend" and review.stage == "amending":
         return "We have proposed changes to the plan: tell us what you think"
     if review.decision:
-        return {"maintain": "Decided: the plan stays as it is", "amend": "Decided: the plan has been amended",
-                "cease": "Decided: we propose to stop the plan"}[review.decision]
+        return {
+            "maintain": "Decided: the plan stays as it is",
+            "amend": "Decided: the plan has been amended",
+            "cease": "Decided: we propose to stop the plan",
+        }[review.decision]
     if review.held_on:
         return "The meeting has taken place: we are deciding what happens next"
     if review.meeting_on:
@@ -374,8 +610,11 @@ def _family_stage(review: AnnualReview) -> str:
 @requires(queries.FAMILY)
 def family_reviews(request):
     reviews = queries.family_reviews(request.user)
-    return render(request, "reviews/family_list.html", {
-        "page_title": "Annual reviews", "rows": [{"review": r, "stage": _family_stage(r)} for r in reviews]})
+    return render(
+        request,
+        "reviews/family_list.html",
+        {"page_title": "Annual reviews", "rows": [{"review": r, "stage": _family_stage(r)} for r in reviews]},
+    )
 
 
 @requires(queries.FAMILY)
@@ -384,16 +623,25 @@ def family_review(request, review_id: int):
     version = review.amendment
     today = date.today()
     letters = [review.decision_letter] if review.decision_letter and review.decision_letter.family_can_see else []
-    return render(request, "reviews/family_review.html", {
-        "page_title": f"{review.child.first_name}'s annual review", "review": review, "child": review.child,
-        "stage": _family_stage(review), "letters": letters, "version": version,
-        "version_url": _version_url(version), "last_day": comment_last_day(version) if version else None,
-        "window_open": bool(version and comment_window_open(version, today)),
-        "can_contribute": review.stage in ("due", "arranged") and request.user.has_perm("reviews.contribute",
-                                                                                       review.child),
-        "contributions": list(review.contributions.filter(author=request.user)),
-        "cease_reason": queries.cease_reasons().get(review.cease_reason, ""),
-    })
+    return render(
+        request,
+        "reviews/family_review.html",
+        {
+            "page_title": f"{review.child.first_name}'s annual review",
+            "review": review,
+            "child": review.child,
+            "stage": _family_stage(review),
+            "letters": letters,
+            "version": version,
+            "version_url": _version_url(version),
+            "last_day": comment_last_day(version) if version else None,
+            "window_open": bool(version and comment_window_open(version, today)),
+            "can_contribute": review.stage in ("due", "arranged")
+            and request.user.has_perm("reviews.contribute", review.child),
+            "contributions": list(review.contributions.filter(author=request.user)),
+            "cease_reason": queries.cease_reasons().get(review.cease_reason, ""),
+        },
+    )
 
 
 @requires("people.open_records")
@@ -401,8 +649,9 @@ def contribute(request, review_id: int):
     """Views before the meeting: the family, the setting or an invited professional (reviews.contribute)."""
     review = queries.open_review_to_contribute(request.user, review_id)
     form = forms.ContributionForm(request.POST or None)
-    back = (reverse("reviews:family-review", args=[review.pk]) if request.user.has_perm(queries.FAMILY)
-            else reverse("home"))
+    back = (
+        reverse("reviews:family-review", args=[review.pk]) if request.user.has_perm(queries.FAMILY) else reverse("home")
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.contribute(actor=request.user, review=review, text=form.cleaned_data["text"])
@@ -411,6 +660,14 @@ def contribute(request, review_id: int):
         else:
             messages.success(request, "Thank you: your views will be shared at the review meeting")
             return redirect(back)
-    return render(request, "reviews/contribute.html", {
-        "page_title": f"Your views for {review.child.first_name}'s annual review", "form": form, "review": review,
-        "back": back, "error_title": bool(form.errors)})
+    return render(
+        request,
+        "reviews/contribute.html",
+        {
+            "page_title": f"Your views for {review.child.first_name}'s annual review",
+            "form": form,
+            "review": review,
+            "back": back,
+            "error_title": bool(form.errors),
+        },
+    )

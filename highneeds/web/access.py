@@ -38,5 +38,7 @@ def public(view):
 def safe_next_url(request) -> str:
     """Where to go after signing in: the `next` address if it is on this site, else home."""
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return target if safe else "/"

@@ -28,11 +28,14 @@ def per_process_state() -> list[str]:
     engine = settings.SESSION_ENGINE
     if engine == "django.contrib.sessions.backends.file":
         found.append("sessions are files on this machine (SESSION_ENGINE)")
-    elif engine.endswith((".cache", ".cached_db")) and _per_process(getattr(settings, "SESSION_CACHE_ALIAS", "default")):
+    elif engine.endswith((".cache", ".cached_db")) and _per_process(
+        getattr(settings, "SESSION_CACHE_ALIAS", "default")
+    ):
         # cached_db still reads the database on a miss, but a sign-out in one process leaves the others' copies
         found.append(f"sessions are cached in a per-process cache (SESSION_ENGINE {engine})")
     if getattr(settings, "AXES_HANDLER", "").endswith("AxesCacheHandler") and _per_process(
-            getattr(settings, "AXES_CACHE", "default")):
+        getattr(settings, "AXES_CACHE", "default")
+    ):
         found.append("sign-in failures are counted in a per-process cache (AXES_HANDLER, AXES_CACHE)")
     if _per_process(getattr(settings, "PORTAL_RATE_LIMIT_CACHE", "shared")):
         found.append("the public forms' rate limits are counted in a per-process cache (PORTAL_RATE_LIMIT_CACHE)")
@@ -41,5 +44,7 @@ def per_process_state() -> list[str]:
 
 @checks.register("scaling", deploy=True)
 def shared_state_check(app_configs, **kwargs):
-    return [checks.Warning(f"With more than one web process, {what}.", hint=HINT, id="web.W001")
-            for what in per_process_state()]
+    return [
+        checks.Warning(f"With more than one web process, {what}.", hint=HINT, id="web.W001")
+        for what in per_process_state()
+    ]

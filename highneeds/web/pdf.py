@@ -21,7 +21,8 @@ def load_weasyprint(what: str):
         raise PdfUnavailable(
             f"{what} need WeasyPrint and its system libraries: pip install 'weasyprint>=62' and, on Debian, "
             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-            f" ({exc.__class__.__name__}: {exc})") from exc
+            f" ({exc.__class__.__name__}: {exc})"
+        ) from exc
     return weasyprint
 
 

@@ -28,5 +28,6 @@ def step_form_page(request, spec, record, *, done: str, template: str, context: 
         else:
             messages.success(request, message)
             return redirect(done)
-    return render(request, template, {"page_title": spec.title, "form": form, "error_title": bool(form.errors),
-                                      **context})
+    return render(
+        request, template, {"page_title": spec.title, "form": form, "error_title": bool(form.errors), **context}
+    )

@@ -9,9 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from highneeds.accounts import family
+from highneeds.accounts import family, two_factor
 from highneeds.accounts import services as accounts
-from highneeds.accounts import two_factor
 from highneeds.accounts.roles import Role
 from highneeds.casework import queue as wq
 from highneeds.people.queries import current_settings, visible_children
@@ -21,10 +20,10 @@ from .access import public, requires, safe_next_url
 
 
 class SignInForm(forms.Form):
-    username = forms.CharField(label="Username", max_length=150,
-                               error_messages={"required": "Enter your username"})
-    password = forms.CharField(label="Password", widget=forms.PasswordInput,
-                               error_messages={"required": "Enter your password"})
+    username = forms.CharField(label="Username", max_length=150, error_messages={"required": "Enter your username"})
+    password = forms.CharField(
+        label="Password", widget=forms.PasswordInput, error_messages={"required": "Enter your password"}
+    )
 
 
 @public
@@ -41,8 +40,11 @@ def sign_in(request):
             if two_factor.needs_code(user):  # the password was right; the code comes next
                 return redirect(two_factor.next_step(user, next_url))
             return redirect(next_url)
-    return render(request, "web/sign_in.html", {"form": form, "next": next_url, "page_title": "Sign in",
-                                                "error_title": bool(form.errors)})
+    return render(
+        request,
+        "web/sign_in.html",
+        {"form": form, "next": next_url, "page_title": "Sign in", "error_title": bool(form.errors)},
+    )
 
 
 @public
@@ -82,8 +84,11 @@ def home(request):
         if user.role == Role.MANAGER:
             context["caseloads"] = wq.caseloads(user)
             leavers = [row for row in context["caseloads"] if row.held_by_leaver]
-            context["leavers"] = {"people": len(leavers), "open_requests": sum(r.open_requests for r in leavers),
-                                  "children": sum(r.children_led for r in leavers)}
+            context["leavers"] = {
+                "people": len(leavers),
+                "open_requests": sum(r.open_requests for r in leavers),
+                "children": sum(r.children_led for r in leavers),
+            }
     elif user.role in (Role.SENCO, Role.PROFESSIONAL, Role.PANEL_MEMBER, Role.PARENT, Role.YOUNG_PERSON):
         visible = visible_children(user)
         children = list(visible.order_by("last_name", "first_name")[:50])

@@ -25,8 +25,15 @@ def sign_in(client, username, password=PASSWORD):
 
 
 def add_parent(child, email="mum@example.org", responsibility=True):
-    return people.add_parent(actor=SYSTEM, child=child, first_name="Pam", last_name="Parent", relationship="Mother",
-                             email=email, parental_responsibility=responsibility)
+    return people.add_parent(
+        actor=SYSTEM,
+        child=child,
+        first_name="Pam",
+        last_name="Parent",
+        relationship="Mother",
+        email=email,
+        parental_responsibility=responsibility,
+    )
 
 
 @pytest.fixture
@@ -35,7 +42,8 @@ def child(make_child):
 
 
 def test_a_parent_is_invited_to_the_email_on_the_record_and_accepts(
-        client, make_user, child, django_capture_on_commit_callbacks):
+    client, make_user, child, django_capture_on_commit_callbacks
+):
     parent = add_parent(child)
     worker = make_user("caseworker")
     sign_in(client, worker.username)
@@ -45,8 +53,9 @@ def test_a_parent_is_invited_to_the_email_on_the_record_and_accepts(
     path = re.search(r"http://testserver(/account/join/[\w-]+/)", mail.outbox[0].body).group(1)
     client.post("/sign-out/")
     assert "Tia&#39;s EHC needs assessment" in client.get(path).content.decode()
-    response = client.post(path, {"first_name": "Pam", "last_name": "Parent", "new_password1": NEW_PASSWORD,
-                                  "new_password2": NEW_PASSWORD})
+    response = client.post(
+        path, {"first_name": "Pam", "last_name": "Parent", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     parent.refresh_from_db()
     assert parent.user.username == "mum@example.org" and parent.user.role == "parent"
@@ -90,11 +99,15 @@ def test_ending_a_parents_access_signs_them_out(client, make_user, child):
     sign_in(theirs, mum.username)
     assert theirs.get(f"/children/{child.pk}/").status_code == 200
     sign_in(client, make_user("caseworker").username)
-    body = client.post(f"/children/{child.pk}/portal-access/", {"action": "end_parent", "parent": parent.pk,
-                                                                f"end{parent.pk}-reason": ""}).content.decode()
+    body = client.post(
+        f"/children/{child.pk}/portal-access/",
+        {"action": "end_parent", "parent": parent.pk, f"end{parent.pk}-reason": ""},
+    ).content.decode()
     assert "Say why access is ending" in body
-    client.post(f"/children/{child.pk}/portal-access/", {"action": "end_parent", "parent": parent.pk,
-                                                          f"end{parent.pk}-reason": "Court order"})
+    client.post(
+        f"/children/{child.pk}/portal-access/",
+        {"action": "end_parent", "parent": parent.pk, f"end{parent.pk}-reason": "Court order"},
+    )
     assert theirs.get(f"/children/{child.pk}/").status_code == 302  # signed out: account closed
     mum.refresh_from_db()
     assert not mum.is_active
@@ -102,7 +115,8 @@ def test_ending_a_parents_access_signs_them_out(client, make_user, child):
 
 
 def test_at_16_the_young_person_is_offered_access_and_the_parents_access_is_decided(
-        client, make_user, make_child, django_capture_on_commit_callbacks):
+    client, make_user, make_child, django_capture_on_commit_callbacks
+):
     teen = make_child(first_name="Sol", dob=date(2008, 1, 10))
     parent = add_parent(teen)
     parent.user = make_user("parent")
@@ -112,17 +126,21 @@ def test_at_16_the_young_person_is_offered_access_and_the_parents_access_is_deci
     page = client.get(f"/children/{teen.pk}/portal-access/").content.decode()
     assert "is 16 or over: offer them their own access" in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/children/{teen.pk}/portal-access/", {"action": "invite_young_person",
-                                                            "yp-email": "sol@example.org"})
+        client.post(
+            f"/children/{teen.pk}/portal-access/", {"action": "invite_young_person", "yp-email": "sol@example.org"}
+        )
     path = re.search(r"http://testserver(/account/join/[\w-]+/)", mail.outbox[0].body).group(1)
-    client.post(f"/children/{teen.pk}/portal-access/", {"action": "review", "review-decision": "end",
-                                                        "review-note": "Sol asked for this"})
+    client.post(
+        f"/children/{teen.pk}/portal-access/",
+        {"action": "review", "review-decision": "end", "review-note": "Sol asked for this"},
+    )
     assert AccessReview.objects.get(child=teen).decision == AccessReview.END
     parent.refresh_from_db()
     assert parent.user is None
     client.post("/sign-out/")
-    client.post(path, {"first_name": "Sol", "last_name": "X", "new_password1": NEW_PASSWORD,
-                       "new_password2": NEW_PASSWORD})
+    client.post(
+        path, {"first_name": "Sol", "last_name": "X", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     sol = User.objects.get(username="sol@example.org")
     assert sol.role == "young_person" and sol.child_id == teen.pk
     assert sign_in(client, "sol@example.org", NEW_PASSWORD).status_code == 302
@@ -131,8 +149,9 @@ def test_at_16_the_young_person_is_offered_access_and_the_parents_access_is_deci
     assert review.child_id == teen.pk and review.after["parents_ended"] == [parent.pk]
 
 
-def test_a_parent_with_an_account_adds_a_second_child_to_it(client, make_user, make_child,
-                                                            django_capture_on_commit_callbacks):
+def test_a_parent_with_an_account_adds_a_second_child_to_it(
+    client, make_user, make_child, django_capture_on_commit_callbacks
+):
     first, second = make_child(first_name="Ann"), make_child(first_name="Ben")
     mum = make_user("parent", email="mum@example.org")
     linked = add_parent(first)

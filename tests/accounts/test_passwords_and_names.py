@@ -17,16 +17,25 @@ from highneeds.people.validation import clean_child
 RLO = "\u202e"
 
 
-@pytest.mark.parametrize("password, why", [
-    ("password1234", "common"),
-    ("829301746528", "entirely numeric"),
-    ("short1!", "too short"),
-    ("j.bloggs-caseworker", "similar"),
-])
+@pytest.mark.parametrize(
+    "password, why",
+    [
+        ("password1234", "common"),
+        ("829301746528", "entirely numeric"),
+        ("short1!", "too short"),
+        ("j.bloggs-caseworker", "similar"),
+    ],
+)
 def test_weak_passwords_are_refused(db, password, why):
     with pytest.raises(ValidationError) as err:
-        create_user(actor=SYSTEM, username="j.bloggs-caseworker", password=password, role="caseworker",
-                    first_name="Jo", last_name="Bloggs")
+        create_user(
+            actor=SYSTEM,
+            username="j.bloggs-caseworker",
+            password=password,
+            role="caseworker",
+            first_name="Jo",
+            last_name="Bloggs",
+        )
     assert why in " ".join(err.value.message_dict["password"])
     assert not User.objects.exists()
 
@@ -41,8 +50,14 @@ def test_the_password_page_shows_the_password_rule_beside_the_field(client, make
     administrator): the validators' message is shown against the field."""
     user = make_user("caseworker")
     client.force_login(user)
-    response = client.post("/account/password/", {"old_password": "correct horse battery staple",
-                                                  "new_password1": "password1234", "new_password2": "password1234"})
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": "correct horse battery staple",
+            "new_password1": "password1234",
+            "new_password2": "password1234",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "This password is too common." in body
     user.refresh_from_db()
@@ -52,16 +67,29 @@ def test_the_password_page_shows_the_password_rule_beside_the_field(client, make
 def test_child_name_with_a_bidi_override_is_refused_regression():
     """Regression: "Sam\u202ehtimS" was saved and displayed as another name."""
     with pytest.raises(ValidationError) as err:
-        clean_child({"first_name": f"Sam{RLO}htimS", "last_name": "Smith", "date_of_birth": "2014-05-03",
-                     "sex": "F", "responsible_la": "383"})
+        clean_child(
+            {
+                "first_name": f"Sam{RLO}htimS",
+                "last_name": "Smith",
+                "date_of_birth": "2014-05-03",
+                "sex": "F",
+                "responsible_la": "383",
+            }
+        )
     assert "U+202E" in err.value.message_dict["first_name"][0]
 
 
 @pytest.mark.parametrize("field", ["first_name", "last_name", "preferred_name", "preferred_language"])
 @pytest.mark.parametrize("hidden", [RLO, "\u2066", "\x00", "\n", "\x1b", "\u200b"])
 def test_every_child_name_field_refuses_hidden_characters(field, hidden):
-    data = {"first_name": "Sam", "last_name": "Smith", "date_of_birth": "2014-05-03", "sex": "F",
-            "responsible_la": "383", field: f"Ab{hidden}cd"}
+    data = {
+        "first_name": "Sam",
+        "last_name": "Smith",
+        "date_of_birth": "2014-05-03",
+        "sex": "F",
+        "responsible_la": "383",
+        field: f"Ab{hidden}cd",
+    }
     with pytest.raises(ValidationError) as err:
         clean_child(data, today=date(2024, 1, 1))
     assert set(err.value.message_dict) == {field}
@@ -106,14 +134,16 @@ def test_requester_and_contributor_names_refuse_hidden_characters(make_user, mak
 
     worker = make_user("caseworker")
     with pytest.raises(ValidationError) as err:
-        cw.submit_request(actor=worker, child=make_child(), received_on=date.today(), source="1",
-                          requester_name=f"Sam{RLO}htimS")
+        cw.submit_request(
+            actor=worker, child=make_child(), received_on=date.today(), source="1", requester_name=f"Sam{RLO}htimS"
+        )
     assert "requester_name" in err.value.message_dict
     child = make_child(sen_status="K")
     plan = issue_plan_through_assessment(worker, child, make_establishment()).plan
     with pytest.raises(ValidationError) as err:
-        reviews.request_reassessment(actor=worker, plan=plan, received_on=date.today(), requested_by="parent",
-                                     requester_name="Pat\x1b[2J")
+        reviews.request_reassessment(
+            actor=worker, plan=plan, received_on=date.today(), requested_by="parent", requester_name="Pat\x1b[2J"
+        )
     assert "requester_name" in err.value.message_dict
     review = reviews.schedule_review(actor=worker, plan=plan)
     parent = make_user("parent")

@@ -28,6 +28,7 @@ def signed_in(client) -> bool:
 
 # --- throttling and lockout ---------------------------------------------------------------------------------
 
+
 def test_thirty_wrong_passwords_then_the_right_one_does_not_sign_in(client, make_user):
     """Regression: 30 wrong passwords, then success."""
     user = make_user("caseworker")
@@ -45,7 +46,7 @@ def test_the_limit_is_the_setting_and_the_lockout_page_says_what_to_do(client, m
     response = sign_in(client, user.username, "wrong again")
     body = response.content.decode()
     assert response.status_code == 429
-    assert "<h1 class=\"govuk-heading-l\">Sign-in locked</h1>" in body and "15 minutes" in body
+    assert '<h1 class="govuk-heading-l">Sign-in locked</h1>' in body and "15 minutes" in body
     assert "<title>Sign-in locked" in body
 
 
@@ -115,6 +116,7 @@ def test_unlocking_a_username_that_is_not_locked_is_a_message_not_an_error(clien
 
 
 # --- second factor -------------------------------------------------------------------------------------------
+
 
 def code_for(key: str, offset: int = 0) -> str:
     """The code an authenticator app shows now (offset: that many 30-second steps later)."""
@@ -222,11 +224,16 @@ def test_the_setting_follows_highneeds_secure(tmp_path):
 
     def required(env):
         code = "import django,os;django.setup();from django.conf import settings;print(settings.TWO_FACTOR_REQUIRED)"
-        full = {"PATH": "/usr/bin:/bin", "HIGHNEEDS_SECRET_KEY": "x" * 50,
-                "HIGHNEEDS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-                "DJANGO_SETTINGS_MODULE": "highneeds.settings", **env}
-        out = subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True,
-                             cwd=settings.PROJECT_DIR, timeout=60)
+        full = {
+            "PATH": "/usr/bin:/bin",
+            "HIGHNEEDS_SECRET_KEY": "x" * 50,
+            "HIGHNEEDS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+            "DJANGO_SETTINGS_MODULE": "highneeds.settings",
+            **env,
+        }
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=full, capture_output=True, text=True, cwd=settings.PROJECT_DIR, timeout=60
+        )
         return out.stdout.strip()
 
     assert required({"HIGHNEEDS_SECURE": "1"}) == "True"
@@ -246,6 +253,7 @@ def test_an_administrator_resets_a_lost_authenticator(client, make_user):
 
 
 # --- refused access is audited with the user -------------------------------------------------------------------
+
 
 def test_a_refused_child_record_is_audited_against_the_child(client, make_user, make_child, make_establishment):
     school = make_establishment()
@@ -284,6 +292,7 @@ def test_refused_api_calls_are_audited_with_the_token_user(client, make_user, ma
 
 
 # --- no caching of signed-in pages --------------------------------------------------------------------------
+
 
 def test_signed_in_pages_and_the_api_are_never_cached(client, make_user, make_child):
     user, child = make_user("caseworker"), make_child()

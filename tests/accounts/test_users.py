@@ -28,12 +28,21 @@ def link_in(message) -> str:
 
 
 def test_an_invited_user_chooses_their_password_through_a_link_that_works_once(
-        client, make_user, django_capture_on_commit_callbacks):
+    client, make_user, django_capture_on_commit_callbacks
+):
     admin = make_user("admin")
     sign_in(client, admin.username)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/users/new/", {"username": "jbloggs", "first_name": "Jo", "last_name": "Bloggs",
-                                               "email": "jo@example.org", "role": "caseworker"})
+        response = client.post(
+            "/users/new/",
+            {
+                "username": "jbloggs",
+                "first_name": "Jo",
+                "last_name": "Bloggs",
+                "email": "jo@example.org",
+                "role": "caseworker",
+            },
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["jo@example.org"]
     path = link_in(mail.outbox[0])
@@ -54,11 +63,29 @@ def test_an_invited_user_chooses_their_password_through_a_link_that_works_once(
 def test_a_bad_invitation_names_the_field_and_writes_nothing(client, make_user):
     admin = make_user("admin")
     sign_in(client, admin.username)
-    body = client.post("/users/new/", {"username": "x", "first_name": "A", "last_name": "B", "email": "not-an-email",
-                                       "role": "senco", "establishment_urn": "999999"}).content.decode()
+    body = client.post(
+        "/users/new/",
+        {
+            "username": "x",
+            "first_name": "A",
+            "last_name": "B",
+            "email": "not-an-email",
+            "role": "senco",
+            "establishment_urn": "999999",
+        },
+    ).content.decode()
     assert "Enter an email address in the correct format" in body
-    body = client.post("/users/new/", {"username": "x", "first_name": "A", "last_name": "B", "email": "a@b.org",
-                                       "role": "senco", "establishment_urn": "999999"}).content.decode()
+    body = client.post(
+        "/users/new/",
+        {
+            "username": "x",
+            "first_name": "A",
+            "last_name": "B",
+            "email": "a@b.org",
+            "role": "senco",
+            "establishment_urn": "999999",
+        },
+    ).content.decode()
     assert "No establishment has this URN" in body
     assert not services.User.objects.filter(username="x").exists()
 
@@ -66,8 +93,9 @@ def test_a_bad_invitation_names_the_field_and_writes_nothing(client, make_user):
 def test_edit_and_role_change_are_audited_with_before_and_after(client, make_user):
     admin, worker = make_user("admin"), make_user("caseworker", first_name="Al", last_name="Old")
     sign_in(client, admin.username)
-    client.post(f"/users/{worker.pk}/", {"first_name": "Al", "last_name": "New", "email": "al@example.org",
-                                         "role": "manager"})
+    client.post(
+        f"/users/{worker.pk}/", {"first_name": "Al", "last_name": "New", "email": "al@example.org", "role": "manager"}
+    )
     worker.refresh_from_db()
     assert (worker.last_name, worker.role) == ("New", "manager")
     event = AuditEvent.objects.get(action="user.role_change")
@@ -97,7 +125,9 @@ def test_a_leaver_loses_access_at_once_sessions_and_tokens_included(client, make
     assert services.authenticate_token(key) is None
     assert sign_in(theirs, leaver.username).status_code == 200
     event = AuditEvent.objects.get(action="user.deactivate")
-    assert event.after["open_requests"] == 1 and event.after["sessions_ended"] == 1 and event.after["tokens_revoked"] == 1
+    assert (
+        event.after["open_requests"] == 1 and event.after["sessions_ended"] == 1 and event.after["tokens_revoked"] == 1
+    )
     # flagged for reassignment: the caseload page lists the leaver's requests under their name
     assert "Lee Ver (has left: reassign)" in client.get("/cases/caseload/").content.decode()
     assert "1 person who has left still holds 1 open request and 0 children" in client.get("/").content.decode()
@@ -134,11 +164,13 @@ def test_reactivation_and_a_password_reset_link(client, make_user, django_captur
 def test_changing_your_own_password_needs_the_current_one(client, make_user):
     user = make_user("parent")
     sign_in(client, user.username)
-    wrong = client.post("/account/password/", {"old_password": "nope", "new_password1": NEW_PASSWORD,
-                                               "new_password2": NEW_PASSWORD})
+    wrong = client.post(
+        "/account/password/", {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert wrong.status_code == 200
-    done = client.post("/account/password/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-                                              "new_password2": NEW_PASSWORD})
+    done = client.post(
+        "/account/password/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert done.status_code == 302 and client.get("/").status_code == 200  # still signed in
     assert AuditEvent.objects.filter(action="user.password_change", actor_id=user.pk).exists()
 
@@ -152,11 +184,19 @@ def test_nonsense_and_unknown_ids_and_tokens(client, make_user):
 
 
 def test_an_invited_user_who_never_chose_a_password_gets_a_fresh_invitation(
-        client, make_user, django_capture_on_commit_callbacks):
+    client, make_user, django_capture_on_commit_callbacks
+):
     admin = make_user("admin")
     with django_capture_on_commit_callbacks(execute=True):
-        user = services.invite_user(actor=admin, link_base="http://testserver/", username="late", role="finance",
-                                    email="late@example.org", first_name="Lat", last_name="E")
+        user = services.invite_user(
+            actor=admin,
+            link_base="http://testserver/",
+            username="late",
+            role="finance",
+            email="late@example.org",
+            first_name="Lat",
+            last_name="E",
+        )
     sign_in(client, admin.username)
     assert "Invited: has not chosen a password yet" in client.get(f"/users/{user.pk}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,20 +207,24 @@ def test_an_invited_user_who_never_chose_a_password_gets_a_fresh_invitation(
 
 
 def test_a_forgotten_password_link_says_nothing_about_which_addresses_exist(
-        client, make_user, django_capture_on_commit_callbacks):
+    client, make_user, django_capture_on_commit_callbacks
+):
     user = make_user("parent", email="known@example.org")
     assert "Forgotten your password?" in client.get("/sign-in/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         known = client.post("/account/forgotten-password/", {"email": "KNOWN@example.org"})
         unknown = client.post("/account/forgotten-password/", {"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
+
     def masked(response, typed):  # the typed address and the CSP nonce are all that may differ
         return re.sub(r'nonce="[^"]*"', 'nonce=""', response.content.decode().replace(typed, "x"))
 
     assert masked(known, "KNOWN") == masked(unknown, "nobody")
     assert [m.to for m in mail.outbox] == [["known@example.org"]]
-    assert client.post(link_in(mail.outbox[0]), {"new_password1": NEW_PASSWORD,
-                                                 "new_password2": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(link_in(mail.outbox[0]), {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}).status_code
+        == 302
+    )
     assert sign_in(client, user.username, NEW_PASSWORD).status_code == 302
     body = client.post("/account/forgotten-password/", {"email": "not an email"}).content.decode()
     assert "Enter an email address in the correct format" in body
@@ -188,17 +232,21 @@ def test_a_forgotten_password_link_says_nothing_about_which_addresses_exist(
 
 def test_forgotten_password_requests_are_rate_limited(client, db, settings):
     settings.PORTAL_RATE_LIMIT = (2, 60)
-    statuses = [client.post("/account/forgotten-password/", {"email": "a@example.org"}).status_code
-                for _ in range(3)]
+    statuses = [client.post("/account/forgotten-password/", {"email": "a@example.org"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
 
 
-def test_managers_and_others_cannot_edit_users_or_reach_family_access_they_lack(client, make_user, make_child,
-                                                                                make_establishment):
+def test_managers_and_others_cannot_edit_users_or_reach_family_access_they_lack(
+    client, make_user, make_child, make_establishment
+):
     worker, child = make_user("caseworker"), make_child()
     sign_in(client, make_user("manager").username)
-    assert client.post(f"/users/{worker.pk}/", {"first_name": "X", "last_name": "Y", "email": "x@example.org",
-                                                "role": "admin"}).status_code == 403
+    assert (
+        client.post(
+            f"/users/{worker.pk}/", {"first_name": "X", "last_name": "Y", "email": "x@example.org", "role": "admin"}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/users/{worker.pk}/reactivate/").status_code == 403
     assert client.post(f"/users/{worker.pk}/reset-password/").status_code == 403
     worker.refresh_from_db()

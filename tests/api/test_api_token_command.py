@@ -41,15 +41,18 @@ def test_create_with_expiry(caseworker):
     assert timedelta(days=29, hours=23) < expires - timezone.now() <= timedelta(days=30)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["create", "--user", "nobody", "--name", "x"], "No user"),
-    (["create", "--user", "{user}", "--name", "  "], "--name"),
-    (["create", "--user", "{user}", "--name", "EMS\u202e sync"], "--name"),
-    (["create", "--user", "{user}", "--name", "x", "--days", "0"], "--days"),
-    (["create", "--user", "{user}", "--name", "x", "--days", "soon"], "--days"),
-    (["revoke", "--id", "999"], "No token"),
-    (["list", "--user", "nobody"], "No user"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["create", "--user", "nobody", "--name", "x"], "No user"),
+        (["create", "--user", "{user}", "--name", "  "], "--name"),
+        (["create", "--user", "{user}", "--name", "EMS\u202e sync"], "--name"),
+        (["create", "--user", "{user}", "--name", "x", "--days", "0"], "--days"),
+        (["create", "--user", "{user}", "--name", "x", "--days", "soon"], "--days"),
+        (["revoke", "--id", "999"], "No token"),
+        (["list", "--user", "nobody"], "No user"),
+    ],
+)
 def test_mistakes_are_command_errors(caseworker, args, message):
     with pytest.raises(CommandError, match=message):
         run(*[a.format(user=caseworker.username) for a in args])
@@ -105,9 +108,14 @@ def test_days_zero_on_the_command_line_is_one_plain_line_not_a_traceback(casewor
 
     env = {**os.environ, "HIGHNEEDS_DEBUG": "1", "HIGHNEEDS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
     for days in ("0", "-3", "soon", "99999"):
-        result = subprocess.run([sys.executable, "-m", "highneeds", "api-token", "create", "--user", "u", "--name",
-                                 "n", "--days", days], capture_output=True, text=True, env=env,
-                                cwd=settings.PROJECT_DIR, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "highneeds", "api-token", "create", "--user", "u", "--name", "n", "--days", days],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=settings.PROJECT_DIR,
+            timeout=60,
+        )
         assert result.returncode != 0, days
         assert "Traceback" not in result.stderr, result.stderr
         assert "--days" in result.stderr.strip().splitlines()[-1]
@@ -116,8 +124,11 @@ def test_days_zero_on_the_command_line_is_one_plain_line_not_a_traceback(casewor
 def _our_commands():
     from django.core.management import get_commands, load_command_class
 
-    return [(name, load_command_class(app, name)) for name, app in sorted(get_commands().items())
-            if app.startswith("highneeds")]
+    return [
+        (name, load_command_class(app, name))
+        for name, app in sorted(get_commands().items())
+        if app.startswith("highneeds")
+    ]
 
 
 @pytest.mark.parametrize("name,command", _our_commands(), ids=lambda v: v if isinstance(v, str) else "")

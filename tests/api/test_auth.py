@@ -16,12 +16,23 @@ from highneeds.api.permissions import endpoints
 from .conftest import API
 
 PATHS = [
-    "/children", "/children/1", "/establishments", "/establishments/1",
-    "/children/1/plan", "/plan-versions/1", "/plan-versions/1/quality",
-    "/reviews", "/phase-transfers", "/reassessments",
+    "/children",
+    "/children/1",
+    "/establishments",
+    "/establishments/1",
+    "/children/1/plan",
+    "/plan-versions/1",
+    "/plan-versions/1/quality",
+    "/reviews",
+    "/phase-transfers",
+    "/reassessments",
     "/children/1/disagreements",
-    "/planning/scenarios", "/planning/scenarios/1",
-    "/funding/frameworks", "/funding/position", "/funding/commitments", "/funding/establishments/1/statement",
+    "/planning/scenarios",
+    "/planning/scenarios/1",
+    "/funding/frameworks",
+    "/funding/position",
+    "/funding/commitments",
+    "/funding/establishments/1/statement",
 ]
 POST_PATHS = ["/funding/price"]
 
@@ -104,6 +115,7 @@ def test_use_records_last_used(client, caseworker, make_token):
 
 
 # --- the schema and the docs page ----------------------------------------------------------
+
 
 def test_openapi_json_needs_token_or_session(client, caseworker, make_token):
     assert_401(client.get(f"{API}/openapi.json"))

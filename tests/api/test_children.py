@@ -10,8 +10,17 @@ from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.people import services
 
-LIST_FIELDS = {"id", "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "sen_status",
-               "primary_need", "current_setting"}
+LIST_FIELDS = {
+    "id",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "sen_status",
+    "primary_need",
+    "current_setting",
+}
 
 
 def ids(response) -> set[int]:
@@ -36,6 +45,7 @@ def everyone(world) -> set[int]:
 
 # --- who sees what -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["caseworker", "manager", "finance"])
 def test_casework_and_finance_see_every_child(role, make_user, api_as, world):
     api = api_as(make_user(role))
@@ -55,8 +65,14 @@ def test_parent_sees_only_own_child(make_user, api_as, world):
 
 def test_parent_without_parental_responsibility_sees_nothing(make_user, api_as, world):
     parent = make_user("parent")
-    services.add_parent(actor=SYSTEM, child=world["at_a"], first_name="Sam", last_name="Step", user=parent,
-                        parental_responsibility=False)
+    services.add_parent(
+        actor=SYSTEM,
+        child=world["at_a"],
+        first_name="Sam",
+        last_name="Step",
+        user=parent,
+        parental_responsibility=False,
+    )
     api = api_as(parent)
     assert ids(api.get("/children")) == set()
     assert api.get(f"/children/{world['at_a'].pk}").status_code == 404
@@ -95,8 +111,9 @@ def test_invited_roles_see_only_invited_children(role, make_user, api_as, world)
 
 def test_expired_invitation_shows_nothing(make_user, api_as, world):
     user = make_user("professional")
-    services.grant_access(actor=SYSTEM, child=world["at_b"], user=user, reason="Advice",
-                          expires_on=date.today() - timedelta(days=1))
+    services.grant_access(
+        actor=SYSTEM, child=world["at_b"], user=user, reason="Advice", expires_on=date.today() - timedelta(days=1)
+    )
     api = api_as(user)
     assert ids(api.get("/children")) == set()
     assert api.get(f"/children/{world['at_b'].pk}").status_code == 404
@@ -132,6 +149,7 @@ def test_missing_and_forbidden_children_look_the_same(make_user, api_as, world):
 
 # --- what a list and a summary carry ------------------------------------------------------
 
+
 def test_list_items_carry_summary_fields_only(caseworker_api, make_child, world):
     make_child(first_name="Nia", upn="A123456789012", nhs_number=None)
     response = caseworker_api.get("/children", name="Ava")
@@ -156,8 +174,9 @@ def test_list_items_carry_summary_fields_only(caseworker_api, make_child, world)
 
 def test_current_setting_prefers_on_roll_to_dual_registration(caseworker_api, make_establishment, world):
     unit = make_establishment(name="Cedar Pupil Referral Unit", establishment_type="AP_PRU")
-    services.add_placement(actor=SYSTEM, child=world["at_a"], establishment=unit, placement_type="DUAL",
-                           start_date=date(2023, 1, 9))
+    services.add_placement(
+        actor=SYSTEM, child=world["at_a"], establishment=unit, placement_type="DUAL", start_date=date(2023, 1, 9)
+    )
     item = caseworker_api.get("/children", name="Ava").json()["results"][0]
     assert item["current_setting"]["name"] == "Alderbrook Primary"
 
@@ -165,17 +184,29 @@ def test_current_setting_prefers_on_roll_to_dual_registration(caseworker_api, ma
 def test_child_summary(caseworker_api, make_child, make_establishment):
     first = make_establishment(name="Oakwood Infants")
     second = make_establishment(name="Oakwood Juniors")
-    child = make_child(first_name="Ola", last_name="Oak", upn="A123456789012", establishment=first,
-                       needs=("SLCN", "ASD"))
-    services.add_placement(actor=SYSTEM, child=child, establishment=second, placement_type="ON_ROLL",
-                           start_date=date(2022, 9, 1))
+    child = make_child(
+        first_name="Ola", last_name="Oak", upn="A123456789012", establishment=first, needs=("SLCN", "ASD")
+    )
+    services.add_placement(
+        actor=SYSTEM, child=child, establishment=second, placement_type="ON_ROLL", start_date=date(2022, 9, 1)
+    )
     services.add_flag(actor=SYSTEM, child=child, flag="CIN", start_date=date(2021, 1, 4))
-    services.add_flag(actor=SYSTEM, child=child, flag="YOUNG_CARER", start_date=date(2019, 1, 4),
-                      end_date=date(2020, 1, 4))
-    services.add_parent(actor=SYSTEM, child=child, first_name="Olu", last_name="Oak", email="olu@example.org",
-                        phone="07700 900123", address="1 Oak Lane", preferred_contact="PHONE")
-    services.add_parent(actor=SYSTEM, child=child, first_name="Nope", last_name="Neighbour",
-                        parental_responsibility=False)
+    services.add_flag(
+        actor=SYSTEM, child=child, flag="YOUNG_CARER", start_date=date(2019, 1, 4), end_date=date(2020, 1, 4)
+    )
+    services.add_parent(
+        actor=SYSTEM,
+        child=child,
+        first_name="Olu",
+        last_name="Oak",
+        email="olu@example.org",
+        phone="07700 900123",
+        address="1 Oak Lane",
+        preferred_contact="PHONE",
+    )
+    services.add_parent(
+        actor=SYSTEM, child=child, first_name="Nope", last_name="Neighbour", parental_responsibility=False
+    )
 
     response = caseworker_api.get(f"/children/{child.pk}")
     assert response.status_code == 200
@@ -196,6 +227,7 @@ def test_child_summary(caseworker_api, make_child, make_establishment):
 
 
 # --- audit ---------------------------------------------------------------------------------
+
 
 def test_opening_a_child_is_audited(caseworker, caseworker_api, world):
     child = world["at_b"]
@@ -233,6 +265,7 @@ def test_forbidden_search_is_not_audited_as_a_search(make_user, api_as, world):
 
 
 # --- paging and filters ----------------------------------------------------------------------
+
 
 def test_paging(caseworker_api, make_child):
     for n in range(7):

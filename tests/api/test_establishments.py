@@ -18,12 +18,23 @@ def directory(make_establishment):
     CouncilSettings(old_la_code="383").save()
     return {
         "home": make_establishment(name="Harbour Lane Primary", la_code="383"),
-        "special": make_establishment(name="Heron Special School", establishment_type="SP_LA", la_code="383",
-                                      phase="ALL_THROUGH", has_sen_unit=True, sen_unit_places=12,
-                                      designated_needs=["ASD", "SLD"]),
-        "away": make_establishment(name="Hilltop Independent Specialist College",
-                                   establishment_type="SPECIALIST_POST16", la_code="931", la_name="Elsewhere",
-                                   phase="POST16", s41_approved=True),
+        "special": make_establishment(
+            name="Heron Special School",
+            establishment_type="SP_LA",
+            la_code="383",
+            phase="ALL_THROUGH",
+            has_sen_unit=True,
+            sen_unit_places=12,
+            designated_needs=["ASD", "SLD"],
+        ),
+        "away": make_establishment(
+            name="Hilltop Independent Specialist College",
+            establishment_type="SPECIALIST_POST16",
+            la_code="931",
+            la_name="Elsewhere",
+            phase="POST16",
+            s41_approved=True,
+        ),
     }
 
 
@@ -41,19 +52,30 @@ def test_every_role_may_read_the_directory(role, make_user, make_establishment, 
 
 def test_filters(caseworker_api, directory):
     assert names(caseworker_api.get("/establishments", name="h")) == [
-        "Harbour Lane Primary", "Heron Special School", "Hilltop Independent Specialist College"]
+        "Harbour Lane Primary",
+        "Heron Special School",
+        "Hilltop Independent Specialist College",
+    ]
     assert names(caseworker_api.get("/establishments", name="special")) == [
-        "Heron Special School", "Hilltop Independent Specialist College"]
+        "Heron Special School",
+        "Hilltop Independent Specialist College",
+    ]
     assert names(caseworker_api.get("/establishments", type="SP_LA")) == ["Heron Special School"]
     assert names(caseworker_api.get("/establishments", la_code="931")) == ["Hilltop Independent Specialist College"]
     assert names(caseworker_api.get("/establishments", name="h", in_area="true")) == [
-        "Harbour Lane Primary", "Heron Special School"]
+        "Harbour Lane Primary",
+        "Heron Special School",
+    ]
     assert names(caseworker_api.get("/establishments", name="h", in_area="false")) == [
-        "Hilltop Independent Specialist College"]
+        "Hilltop Independent Specialist College"
+    ]
     assert names(caseworker_api.get("/establishments", name="h", s41="true")) == [
-        "Hilltop Independent Specialist College"]
+        "Hilltop Independent Specialist College"
+    ]
     assert names(caseworker_api.get("/establishments", name="h", s41="false", in_area="true")) == [
-        "Harbour Lane Primary", "Heron Special School"]
+        "Harbour Lane Primary",
+        "Heron Special School",
+    ]
 
 
 def test_paging(caseworker_api, directory):

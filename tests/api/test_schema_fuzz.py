@@ -55,8 +55,9 @@ def api_schema(same_connection, caseworker_key, make_child, make_establishment):
     # Enough data that lists, filters and detail pages have something to return.
     school = make_establishment(name="Fuzzbury Primary", s41_approved=True)
     make_establishment(name="Out of Area Academy", la_code="931", establishment_type="MS_ACADEMY")
-    child = make_child(first_name="Fia", last_name="Fuzz", establishment=school, needs=("ASD", "SLCN"),
-                       upn="A123456789012")
+    child = make_child(
+        first_name="Fia", last_name="Fuzz", establishment=school, needs=("ASD", "SLCN"), upn="A123456789012"
+    )
     make_child(first_name="Gus", sen_status="N")
     services.add_flag(actor=SYSTEM, child=child, flag="CIN", start_date=date(2022, 1, 1))
     services.add_parent(actor=SYSTEM, child=child, first_name="Flo", last_name="Fuzz")

@@ -43,12 +43,15 @@ def test_bad_query_values_name_the_field(caseworker_api, path, params, field):
     assert field in response.json()["detail"]
 
 
-@pytest.mark.parametrize("path, field", [
-    ("/children/abc", "child_id"),
-    ("/children/0", "child_id"),
-    (f"/children/{2**63}", "child_id"),
-    ("/establishments/-1", "establishment_id"),
-])
+@pytest.mark.parametrize(
+    "path, field",
+    [
+        ("/children/abc", "child_id"),
+        ("/children/0", "child_id"),
+        (f"/children/{2**63}", "child_id"),
+        ("/establishments/-1", "establishment_id"),
+    ],
+)
 def test_bad_ids_name_the_field(caseworker_api, path, field):
     response = caseworker_api.get(path)
     assert fields(response) == [field]

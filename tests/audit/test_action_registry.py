@@ -18,8 +18,19 @@ from highneeds.audit.models import AuditEvent
 PACKAGE = Path(highneeds.__file__).resolve().parent
 DOTTED = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 # Calls whose dotted string arguments are not actions.
-NOT_ACTION_CALLS = {"requires", "require", "has_perm", "guarded", "getLogger", "import_module", "include", "connect",
-                    "setdefault", "path", "fail"}
+NOT_ACTION_CALLS = {
+    "requires",
+    "require",
+    "has_perm",
+    "guarded",
+    "getLogger",
+    "import_module",
+    "include",
+    "connect",
+    "setdefault",
+    "path",
+    "fail",
+}
 NOT_ACTION_KEYWORDS = {"object_type", "dispatch_uid", "permission", "perm"}
 # Domains that end in "s" without being plural.
 NOT_PLURAL = {"access"}
@@ -43,12 +54,16 @@ def action_literals() -> dict[str, str]:
                 values = list(node.args) + [k.value for k in node.keywords if k.arg not in NOT_ACTION_KEYWORDS]
             elif isinstance(node, ast.arguments):
                 named = node.posonlyargs + node.args
-                pairs = list(zip(named[len(named) - len(node.defaults):], node.defaults))
+                pairs = list(zip(named[len(named) - len(node.defaults) :], node.defaults))
                 pairs += [(a, d) for a, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
                 values = [d for a, d in pairs if a.arg in ("what", "action")]
             for value in (inner for v in values for inner in ast.walk(v)):  # `"a.x" if c else "a.y"` too
-                if (isinstance(value, ast.Constant) and isinstance(value.value, str) and DOTTED.match(value.value)
-                        and value.value.split(".")[0] in domains):
+                if (
+                    isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                    and DOTTED.match(value.value)
+                    and value.value.split(".")[0] in domains
+                ):
                     found.setdefault(value.value, f"{path.relative_to(PACKAGE.parent)}:{value.lineno}")
     return found
 
@@ -59,8 +74,11 @@ def test_every_action_the_code_names_is_registered():
 
     model_labels = {m._meta.label_lower for m in apps.get_models()}
     literals = action_literals()
-    unregistered = {a: where for a, where in literals.items()
-                    if a not in labels.ACTIONS and a not in permissions and a not in model_labels}
+    unregistered = {
+        a: where
+        for a, where in literals.items()
+        if a not in labels.ACTIONS and a not in permissions and a not in model_labels
+    }
     assert unregistered == {}
     assert len(literals) > 150  # the scan found the code's actions, not nothing
 

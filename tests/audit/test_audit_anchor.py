@@ -37,8 +37,10 @@ def _rewrite_without(seq: int, *, attacker_key: str) -> None:
             event.seq, event.prev_hash = event.seq - 1, prev
             event.hash = event.compute_hash()
             with connection.cursor() as cursor:
-                cursor.execute("UPDATE audit_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                               [event.seq, event.prev_hash, event.hash, event.pk])
+                cursor.execute(
+                    "UPDATE audit_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                    [event.seq, event.prev_hash, event.hash, event.pk],
+                )
             prev = event.hash
     ChainHead.objects.filter(pk=1).update(last_seq=AuditEvent.objects.count(), last_hash=prev)
 
@@ -102,8 +104,14 @@ def test_a_key_change_is_detected(chain):
         assert log.verify().broken_at == 1
 
 
-@pytest.mark.parametrize("content, message", [("not json", "line 1"), ('{"seq": 1}\n{"seq": "x", "hash": "a"}', "line 1"),
-                                              ('{"seq": 1, "hash": "short"}', "bad seq or hash")])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("not json", "line 1"),
+        ('{"seq": 1}\n{"seq": "x", "hash": "a"}', "line 1"),
+        ('{"seq": 1, "hash": "short"}', "bad seq or hash"),
+    ],
+)
 def test_a_bad_checkpoints_file_is_one_clear_error(db, tmp_path, content, message):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(content)
@@ -118,8 +126,10 @@ def test_key_from_a_file_and_refused_when_short(tmp_path):
     key_file.write_text(SECRET + "\n")
     with override_settings(AUDIT_KEY="", AUDIT_KEY_FILE=str(key_file)):
         assert audit_key() == SECRET.encode()
-    with override_settings(AUDIT_KEY="", AUDIT_KEY_FILE=str(tmp_path / "none")), \
-            pytest.raises(ImproperlyConfigured, match="cannot read"):
+    with (
+        override_settings(AUDIT_KEY="", AUDIT_KEY_FILE=str(tmp_path / "none")),
+        pytest.raises(ImproperlyConfigured, match="cannot read"),
+    ):
         audit_key()
     with override_settings(AUDIT_KEY="short"), pytest.raises(ImproperlyConfigured, match="at least 32"):
         audit_key()

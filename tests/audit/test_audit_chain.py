@@ -58,7 +58,9 @@ def test_tampering_with_contents_is_detected(make_child):
     target = AuditEvent.objects.order_by("seq")[2]
     _drop_guards()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET after = %s WHERE seq = %s", ['{"first_name": "Forged"}', target.seq])
+        cursor.execute(
+            "UPDATE audit_auditevent SET after = %s WHERE seq = %s", ['{"first_name": "Forged"}', target.seq]
+        )
     result = log.verify()
     assert not result.ok and result.broken_at == target.seq and "contents" in result.reason
     with pytest.raises(CommandError, match=f"broken at event {target.seq}"):
@@ -88,8 +90,9 @@ def test_verify_command_reports_intact(make_child, capsys):
 def test_service_that_writes_without_auditing_is_refused_and_rolled_back(db):
     @service
     def sneaky(*, actor):
-        Child.objects.create(first_name="Un", last_name="Audited", date_of_birth=date(2015, 1, 1), sex="M",
-                             responsible_la="999")
+        Child.objects.create(
+            first_name="Un", last_name="Audited", date_of_birth=date(2015, 1, 1), sex="M", responsible_la="999"
+        )
 
     with pytest.raises(AuditMissing, match="people_child"):
         sneaky(actor=SYSTEM)
@@ -131,20 +134,38 @@ def test_request_id_with_a_trailing_newline_is_replaced(client, db):
     assert response["X-Request-ID"] != "abcdefgh12\n" and "\n" not in response["X-Request-ID"]
 
 
-@pytest.mark.parametrize("incoming", ["short", "x" * 65, "abc def ghi", "abcdefgh\r\nSet-Cookie: a=b", "abcdefgh\n",
-                                      "ab\u202ecdefghij", "ab\x00cdefghij", "<script>alert(1)</script>", "é" * 10])
+@pytest.mark.parametrize(
+    "incoming",
+    [
+        "short",
+        "x" * 65,
+        "abc def ghi",
+        "abcdefgh\r\nSet-Cookie: a=b",
+        "abcdefgh\n",
+        "ab\u202ecdefghij",
+        "ab\x00cdefghij",
+        "<script>alert(1)</script>",
+        "é" * 10,
+    ],
+)
 def test_only_well_formed_request_ids_reach_the_audit_log(client, make_user, incoming):
     from highneeds.audit.middleware import _SAFE_ID
 
     user = make_user("caseworker")
-    client.post("/sign-in/", {"username": user.username, "password": "correct horse battery staple"},
-                headers={"X-Request-ID": incoming})
+    client.post(
+        "/sign-in/",
+        {"username": user.username, "password": "correct horse battery staple"},
+        headers={"X-Request-ID": incoming},
+    )
     event = AuditEvent.objects.filter(action="auth.sign_in").latest("seq")
     assert event.request_id != incoming and _SAFE_ID.fullmatch(event.request_id)
 
 
 def test_a_well_formed_request_id_is_kept(client, make_user):
     user = make_user("caseworker")
-    client.post("/sign-in/", {"username": user.username, "password": "correct horse battery staple"},
-                headers={"X-Request-ID": "proxy-1234.abcd_EF"})
+    client.post(
+        "/sign-in/",
+        {"username": user.username, "password": "correct horse battery staple"},
+        headers={"X-Request-ID": "proxy-1234.abcd_EF"},
+    )
     assert AuditEvent.objects.filter(action="auth.sign_in").latest("seq").request_id == "proxy-1234.abcd_EF"

@@ -6,7 +6,8 @@ import csv
 import io
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from highneeds.audit import labels, log
 from highneeds.audit.models import AuditEvent
@@ -95,8 +96,15 @@ def test_every_action_has_words_and_one_kind_that_the_database_filter_agrees_wit
 def test_kind_and_its_database_filter_agree():
     from highneeds.accounts.roles import SYSTEM
 
-    actions = [*labels.ACTIONS, "plan.view_api", "dispute.appeal.lodge", "access.denied", "auth.sign_in",
-               "portal.plan.view", "planning.export"]
+    actions = [
+        *labels.ACTIONS,
+        "plan.view_api",
+        "dispute.appeal.lodge",
+        "access.denied",
+        "auth.sign_in",
+        "portal.plan.view",
+        "planning.export",
+    ]
     log.record_many(actor=SYSTEM, entries=[log.Entry(action=a) for a in actions])
     # An old stored event whose name is no longer registered is still sorted (appended as stored, unchecked).
     log.append([AuditEvent(actor_label="system", action="thing.was_denied", request_id="")])

@@ -36,8 +36,15 @@ for i in range(int(sys.argv[2])):
 
 def _env(tmp_path: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HIGHNEEDS_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update({"HIGHNEEDS_DEBUG": "1", "HIGHNEEDS_VAR_DIR": str(tmp_path), "PYTHONPATH": str(PROJECT),
-                "HIGHNEEDS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "HIGHNEEDS_LOG_LEVEL": "ERROR"})
+    env.update(
+        {
+            "HIGHNEEDS_DEBUG": "1",
+            "HIGHNEEDS_VAR_DIR": str(tmp_path),
+            "PYTHONPATH": str(PROJECT),
+            "HIGHNEEDS_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "HIGHNEEDS_LOG_LEVEL": "ERROR",
+        }
+    )
     return env
 
 
@@ -46,8 +53,17 @@ def test_processes_writing_one_sqlite_file_at_once_never_see_database_is_locked(
     run = dict(cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)
     assert subprocess.run([sys.executable, "-m", "highneeds", "migrate", "-v0"], **run).returncode == 0
     workers, steps = 4, 15
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(n), str(steps)], cwd=PROJECT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(workers)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(n), str(steps)],
+            cwd=PROJECT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(workers)
+    ]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     for proc in procs:
         proc.stdout.close()
@@ -56,10 +72,17 @@ def test_processes_writing_one_sqlite_file_at_once_never_see_database_is_locked(
     verify = subprocess.run([sys.executable, "-m", "highneeds", "audit", "verify"], **run)
     assert verify.returncode == 0, verify.stderr
     # migrate's own events plus two per step per worker
-    count = subprocess.run([sys.executable, "-c", "import os, django; os.environ['DJANGO_SETTINGS_MODULE']="
-                            "'highneeds.settings'; django.setup(); from highneeds.audit.models import AuditEvent; "
-                            "print(AuditEvent.objects.filter(action__in=['child.view', 'council.settings.update'])"
-                            ".count())"], **run)
+    count = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, django; os.environ['DJANGO_SETTINGS_MODULE']="
+            "'highneeds.settings'; django.setup(); from highneeds.audit.models import AuditEvent; "
+            "print(AuditEvent.objects.filter(action__in=['child.view', 'council.settings.update'])"
+            ".count())",
+        ],
+        **run,
+    )
     assert count.stdout.strip() == str(workers * steps * 2)
 
 
@@ -94,6 +117,9 @@ def test_threads_appending_on_postgresql_keep_one_unbroken_chain(transactional_d
     assert errors == []
     result = log.verify()
     assert result.ok, result.reason
-    assert AuditEvent.objects.filter(action__in=["child.view", "council.settings.update"]).count() == threads * steps * 2 + 1
+    assert (
+        AuditEvent.objects.filter(action__in=["child.view", "council.settings.update"]).count()
+        == threads * steps * 2 + 1
+    )
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))

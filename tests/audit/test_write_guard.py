@@ -18,7 +18,7 @@ from tests.write_guard import WriteOutsideService, allow_writes, take_violations
 
 PACKAGE = Path(highneeds.__file__).resolve().parent
 
-SOURCE = '''
+SOURCE = """
 def write(Child, date):
     return Child.objects.create(first_name="Guard", last_name="Tested", date_of_birth=date(2015, 1, 1), sex="F",
                                 responsible_la="999")
@@ -27,7 +27,7 @@ def write(Child, date):
 def bulk(Child, date):
     Child.objects.bulk_create([Child(first_name="Bulk", last_name="Loaded", date_of_birth=date(2015, 1, 1), sex="F",
                                      responsible_la="999")])
-'''
+"""
 
 
 def as_if_in(relative: str):
@@ -46,8 +46,10 @@ def violations():
 
 @pytest.mark.parametrize("module", ["people/views.py", "people/queries.py", "web/views.py", "api/children.py"])
 def test_a_write_from_a_view_or_query_module_fails(db, violations, module):
-    with pytest.raises(WriteOutsideService, match=rf"INSERT people_child from highneeds/{module}:\d+ in write"), \
-            transaction.atomic():
+    with (
+        pytest.raises(WriteOutsideService, match=rf"INSERT people_child from highneeds/{module}:\d+ in write"),
+        transaction.atomic(),
+    ):
         as_if_in(module)["write"](Child, date)
     assert len(violations()) == 1
     assert not Child.objects.filter(last_name="Tested").exists()
@@ -82,7 +84,9 @@ def test_the_same_write_inside_a_service_passes(db, violations):
 
 
 def test_test_set_up_through_the_orm_passes(db, violations):
-    Child.objects.create(first_name="Set", last_name="Up", date_of_birth=date(2015, 1, 1), sex="M", responsible_la="999")
+    Child.objects.create(
+        first_name="Set", last_name="Up", date_of_birth=date(2015, 1, 1), sex="M", responsible_la="999"
+    )
     assert violations() == []
 
 
@@ -97,7 +101,9 @@ def test_allow_writes_and_bookkeeping_pass(db, violations):
 
 def test_non_domain_tables_pass(db, violations):
     namespace: dict = {}
-    source = "def touch(Session, now):\n    Session.objects.create(session_key='k' * 32, session_data='', expire_date=now)\n"
+    source = (
+        "def touch(Session, now):\n    Session.objects.create(session_key='k' * 32, session_data='', expire_date=now)\n"
+    )
     exec(compile(source, str(PACKAGE / "web/views.py"), "exec"), namespace)  # noqa: S102 - as above
     from django.contrib.sessions.models import Session
     from django.utils import timezone

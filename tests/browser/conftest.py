@@ -107,9 +107,11 @@ def page(context, live_server, task_worker):
     page.on("pageerror", lambda err: problems.append(f"page error: {err}"))
     page.on(
         "response",
-        lambda r: problems.append(f"HTTP {r.status} {r.url}")
-        if r.status >= 400 and r.url.startswith(live_server.url)
-        else None,
+        lambda r: (
+            problems.append(f"HTTP {r.status} {r.url}")
+            if r.status >= 400 and r.url.startswith(live_server.url)
+            else None
+        ),
     )
     page.problems = problems
     yield page

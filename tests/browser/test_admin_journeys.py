@@ -100,8 +100,15 @@ def test_a_manager_deactivates_a_leaver(page, live_server, signed_in, make_user,
 
 def test_a_caseworker_invites_a_parent_who_accepts(page, live_server, signed_in, make_child):
     child = make_child(first_name="Nia", last_name="Example", dob=date(2016, 4, 2))
-    people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Example", relationship="Father",
-                      email="pat@example.org", parental_responsibility=True)
+    people.add_parent(
+        actor=SYSTEM,
+        child=child,
+        first_name="Pat",
+        last_name="Example",
+        relationship="Father",
+        email="pat@example.org",
+        parental_responsibility=True,
+    )
     signed_in("caseworker")
     page.goto(f"{live_server.url}/children/{child.pk}/")
     page.get_by_role("link", name="Family portal access").click()
@@ -156,10 +163,18 @@ def test_the_dpo_searches_the_audit_log(page, live_server, signed_in, make_user,
 
 
 def test_at_16_a_caseworker_invites_the_young_person_and_records_the_parents_access(
-        page, live_server, signed_in, make_user, make_child):
+    page, live_server, signed_in, make_user, make_child
+):
     teen = make_child(first_name="Remy", last_name="Sixteen", dob=date(date.today().year - 17, 1, 5))
-    parent = people.add_parent(actor=SYSTEM, child=teen, first_name="Kim", last_name="Sixteen", relationship="Mother",
-                               email="kim@example.org", parental_responsibility=True)
+    parent = people.add_parent(
+        actor=SYSTEM,
+        child=teen,
+        first_name="Kim",
+        last_name="Sixteen",
+        relationship="Mother",
+        email="kim@example.org",
+        parental_responsibility=True,
+    )
     parent.user = make_user("parent")
     parent.save()
     signed_in("caseworker", first_name="Cas", last_name="Worker")

@@ -22,11 +22,17 @@ def test_an_adviser_gives_advice_through_the_portal(page, live_server, signed_in
     worker = make_user("caseworker")
     received = TODAY - timedelta(days=40)
     request = cw.submit_request(actor=worker, child=child, received_on=received, source="1", caseworker=worker)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=received + timedelta(days=5),
-                                reasons="x")
+    cw.decide_whether_to_assess(
+        actor=worker, request=request, assess=True, decided_on=received + timedelta(days=5), reasons="x"
+    )
     ep = signed_in("professional", first_name="Edna", last_name="Psych")
-    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                               requested_on=received + timedelta(days=6), adviser=ep)
+    advice = cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=received + timedelta(days=6),
+        adviser=ep,
+    )
 
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Advice requests").click()
@@ -54,8 +60,9 @@ def test_the_work_queue_caseload_and_timeliness_pages_pass_axe(page, live_server
     manager = make_user("manager", first_name="Meg", last_name="Manager")
     ann = make_user("caseworker", first_name="Ann", last_name="Able")
     for days in (50, 35, 5):
-        cw.submit_request(actor=ann, child=make_child(), received_on=TODAY - timedelta(days=days), source="1",
-                          caseworker=ann)
+        cw.submit_request(
+            actor=ann, child=make_child(), received_on=TODAY - timedelta(days=days), source="1", caseworker=ann
+        )
     sign_in(page, live_server, manager.username)
     page.get_by_role("link", name="Work queue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Work queue")

@@ -22,7 +22,9 @@ from .helpers import sign_in
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 # A real 1x1 PNG, so WeasyPrint draws it.
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 
 
 @pytest.fixture(autouse=True)
@@ -50,17 +52,27 @@ def test_case_file_journey(page, context, live_server, make_user, make_child, ma
     parent = make_user("parent", first_name="Pat", last_name="Testworth")
     senco = make_user("senco", first_name="Sam", last_name="Senco", establishment=school)
     admin = make_user("admin", first_name="Ada", last_name="Admin")
-    people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Testworth", user=parent,
-                      address="1 Example Street, Sampletown", postcode="ZZ1 1ZZ")
+    people.add_parent(
+        actor=SYSTEM,
+        child=child,
+        first_name="Pat",
+        last_name="Testworth",
+        user=parent,
+        address="1 Example Street, Sampletown",
+        postcode="ZZ1 1ZZ",
+    )
     base = live_server.url
 
     # An administrator sets the letterhead, with a logo.
     sign_in(page, live_server, admin.username)
     page.goto(f"{base}/records/letterhead/")
     page.get_by_label("Logo (PNG or JPEG, up to 1 MB)").set_input_files(
-        {"name": "logo.png", "mimeType": "image/png", "buffer": PNG})
+        {"name": "logo.png", "mimeType": "image/png", "buffer": PNG}
+    )
     page.get_by_label("Postal address, one line each").fill("County Hall\nSampletown\nZZ9 9ZZ")
-    page.get_by_label("Web address of this service (links in letters start with it)").fill("https://send.example.gov.uk")
+    page.get_by_label("Web address of this service (links in letters start with it)").fill(
+        "https://send.example.gov.uk"
+    )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Letterhead saved")).to_be_visible()
     _check(page, "records-letterhead-admin")
@@ -75,7 +87,8 @@ def test_case_file_journey(page, context, live_server, make_user, make_child, ma
     page.get_by_role("link", name="Add a document").click()
     expect(page.get_by_text("not checked for viruses")).to_be_visible()
     page.get_by_label("Choose a file").set_input_files(
-        {"name": "report.pdf", "mimeType": "application/pdf", "buffer": b"MZ this is a program"})
+        {"name": "report.pdf", "mimeType": "application/pdf", "buffer": b"MZ this is a program"}
+    )
     page.get_by_label("Title").fill("Educational psychology report")
     page.get_by_label("Report").check()
     page.get_by_label("Shared with the family too").check()
@@ -83,11 +96,19 @@ def test_case_file_journey(page, context, live_server, make_user, make_child, ma
     expect(page.get_by_role("link", name=re.compile("must be a PDF"))).to_be_visible()
     _check(page, "records-upload-error-caseworker")
     page.get_by_label("Choose a file").set_input_files(
-        {"name": "ep-report.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        {"name": "ep-report.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
     page.get_by_role("button", name="Add document").click()
     expect(page.get_by_text("added to Robin Testworth's record")).to_be_visible()
-    records.upload_document(actor=worker, child=child, name="internal.pdf", data=PDF, title="Council-only minutes",
-                            category="evidence", audience="council")
+    records.upload_document(
+        actor=worker,
+        child=child,
+        name="internal.pdf",
+        data=PDF,
+        title="Council-only minutes",
+        category="evidence",
+        audience="council",
+    )
 
     # A note, an overdue task and a call.
     page.get_by_role("link", name="Add a case note").click()

@@ -15,15 +15,15 @@ from highneeds.council.services import update_council_settings
 from highneeds.engine import publicdata
 from highneeds.establishments.models import Establishment
 from highneeds.people.models import Child, ChildNeed, Placement, SenStatusPeriod
-from highneeds.planning.casework_counts import default_base_year
 from highneeds.planning import engine_bridge
+from highneeds.planning.casework_counts import default_base_year
 from highneeds.planning.models import Scenario
-
 
 from .axe import assert_accessible
 
-pytestmark = pytest.mark.skipif(not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(),
-                                reason="shared data folder not present")
+pytestmark = pytest.mark.skipif(
+    not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(), reason="shared data folder not present"
+)
 NEEDS = ("ASD", "ASD", "SEMH", "SLCN", "MLD")
 
 
@@ -34,15 +34,34 @@ def build_council(make_establishment, n: int = 200) -> None:
     base = date.today().year if (date.today().month, date.today().day) >= (1, 15) else date.today().year - 1
     school = make_establishment(establishment_type="MS_LA", la_code="384")
     independent = make_establishment(establishment_type="SP_INDEPENDENT", la_code="999", phase="ALL_THROUGH")
-    children = Child.objects.bulk_create([
-        Child(first_name=f"Forecastchild{k}", last_name="Bulkfield", date_of_birth=date(base - 6 - k % 12, 1 + k % 12, 5),
-              sex="F", responsible_la="384", sen_status="E") for k in range(n)])
-    SenStatusPeriod.objects.bulk_create([SenStatusPeriod(child=c, status="E", start_date=date(base - 1 - k % 5, 3, 1))
-                                         for k, c in enumerate(children)])
+    children = Child.objects.bulk_create(
+        [
+            Child(
+                first_name=f"Forecastchild{k}",
+                last_name="Bulkfield",
+                date_of_birth=date(base - 6 - k % 12, 1 + k % 12, 5),
+                sex="F",
+                responsible_la="384",
+                sen_status="E",
+            )
+            for k in range(n)
+        ]
+    )
+    SenStatusPeriod.objects.bulk_create(
+        [SenStatusPeriod(child=c, status="E", start_date=date(base - 1 - k % 5, 3, 1)) for k, c in enumerate(children)]
+    )
     ChildNeed.objects.bulk_create([ChildNeed(child=c, code=NEEDS[k % 5], rank=1) for k, c in enumerate(children)])
-    Placement.objects.bulk_create([
-        Placement(child=c, establishment=independent if k % 3 == 0 else school, placement_type="ON_ROLL",
-                  start_date=date(base - 5, 9, 1)) for k, c in enumerate(children)])
+    Placement.objects.bulk_create(
+        [
+            Placement(
+                child=c,
+                establishment=independent if k % 3 == 0 else school,
+                placement_type="ON_ROLL",
+                start_date=date(base - 5, 9, 1),
+            )
+            for k, c in enumerate(children)
+        ]
+    )
     assert Establishment.objects.count() == 2
 
 

@@ -27,16 +27,23 @@ def pence(value) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def test_band_change_after_panel_moves_the_s151_position(page, browser, live_server, signed_in, make_user,
-                                                        make_child, make_establishment):
+def test_band_change_after_panel_moves_the_s151_position(
+    page, browser, live_server, signed_in, make_user, make_child, make_establishment
+):
     with allow_writes():  # what the data migration does: re-installs the shipped frameworks, which a
-        install_all()     # transactional test's flush removed
+        install_all()  # transactional test's flush removed
     year = current_financial_year()
     bands = {b.code: b for b in Band.objects.filter(framework__code="mainstream-top-up")}
-    _, child, school = build_placement_decision(make_user, make_child, make_establishment,
-                                                   meets_on=date(year, 4, 1), first_name="Ada", last_name="Bandchange")
-    services.set_dsg_allocation(actor=SYSTEM, financial_year=year, high_needs_block=ALLOCATION,
-                                opening_balance=Decimal(-1000000), source="Test allocation")
+    _, child, school = build_placement_decision(
+        make_user, make_child, make_establishment, meets_on=date(year, 4, 1), first_name="Ada", last_name="Bandchange"
+    )
+    services.set_dsg_allocation(
+        actor=SYSTEM,
+        financial_year=year,
+        high_needs_block=ALLOCATION,
+        opening_balance=Decimal(-1000000),
+        source="Test allocation",
+    )
 
     # The S151 officer watches the position in their own browser context: totals only.
     s151_context = browser.new_context(locale="en-GB", timezone_id="Europe/London")

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.browser
 def test_the_case_page_names_the_recipients_or_warns(page, live_server, signed_in, make_child):
     worker = signed_in("caseworker")
     child = make_child()
-    request = cw.submit_request(actor=worker, child=child, received_on=date.today() - timedelta(days=3), source="2",
-                                requester_name="Ms Head", caseworker=worker)
+    request = cw.submit_request(
+        actor=worker,
+        child=child,
+        received_on=date.today() - timedelta(days=3),
+        source="2",
+        requester_name="Ms Head",
+        caseworker=worker,
+    )
     page.goto(f"{live_server.url}/cases/{request.pk}/")
     warning = page.locator(".govuk-warning-text")
     assert "Nobody on this record can receive family letters" in warning.inner_text()

@@ -56,14 +56,35 @@ def test_a_manager_edits_previews_and_restores_a_letter(page, live_server, signe
 
 def test_a_caseworker_checks_a_possible_match(page, live_server, signed_in, make_child):
     known = make_child(first_name="Rowan", last_name="Testworth", dob=date(2015, 5, 3))
-    people.add_parent(actor=SYSTEM, child=known, first_name="Pat", last_name="Testworth", email="pat@example.org",
-                      parental_responsibility=True)
-    Client().post("/request-an-assessment/", {
-        "who": "parent", "child_first_name": "Rowan", "child_last_name": "Testworth",
-        "child_date_of_birth-day": "3", "child_date_of_birth-month": "5", "child_date_of_birth-year": "2015",
-        "child_sex": "F", "child_postcode": "", "child_setting": "Testbrook Primary", "first_name": "Jo",
-        "last_name": "Stranger", "relationship": "Mother", "email": "jo@example.org", "phone": "",
-        "reason": "Struggling at school despite SEN support.", "confirm": "on"})
+    people.add_parent(
+        actor=SYSTEM,
+        child=known,
+        first_name="Pat",
+        last_name="Testworth",
+        email="pat@example.org",
+        parental_responsibility=True,
+    )
+    Client().post(
+        "/request-an-assessment/",
+        {
+            "who": "parent",
+            "child_first_name": "Rowan",
+            "child_last_name": "Testworth",
+            "child_date_of_birth-day": "3",
+            "child_date_of_birth-month": "5",
+            "child_date_of_birth-year": "2015",
+            "child_sex": "F",
+            "child_postcode": "",
+            "child_setting": "Testbrook Primary",
+            "first_name": "Jo",
+            "last_name": "Stranger",
+            "relationship": "Mother",
+            "email": "jo@example.org",
+            "phone": "",
+            "reason": "Struggling at school despite SEN support.",
+            "confirm": "on",
+        },
+    )
     request = AssessmentRequest.objects.get(match_status="possible")
     signed_in("caseworker")
     page.goto(f"{live_server.url}/cases/{request.pk}/")

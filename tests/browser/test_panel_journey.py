@@ -22,8 +22,9 @@ def test_panel_recommends_and_the_council_decides_otherwise(page, live_server, s
     worker = make_user("caseworker", first_name="Cal", last_name="Worker")
     child = make_child(first_name="Amara", last_name="Testworth", needs=("SLCN",))
     request = cw.submit_request(actor=worker, child=child, received_on=date.today() - timedelta(days=14), source="2")
-    panel = ps.create_panel(actor=manager, name="Assessment panel", panel_type="assess", quorum=2,
-                            quorum_agencies=["education"])
+    panel = ps.create_panel(
+        actor=manager, name="Assessment panel", panel_type="assess", quorum=2, quorum_agencies=["education"]
+    )
     ed = make_user("panel_member", first_name="Edna", last_name="Educator")
     health = make_user("panel_member", first_name="Hari", last_name="Health")
     ps.add_member(actor=manager, panel=panel, user=ed, agency="education", is_chair=True)
@@ -72,7 +73,8 @@ def test_panel_recommends_and_the_council_decides_otherwise(page, live_server, s
     expect(page.get_by_role("alert")).to_contain_text("Say why the decision differs from the panel's recommendation")
     assert_accessible(page)
     page.get_by_label("If the decision differs from the panel's recommendation, why").fill(
-        "New evidence from the school after the panel met")
+        "New evidence from the school after the panel met"
+    )
     page.get_by_role("button", name="Record the decision").click()
 
     item = page.locator(f"#item-{meeting.items.get().pk}")

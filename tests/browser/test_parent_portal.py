@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
-from highneeds.casework import services as cw
 from highneeds.casework import flows as cw_flows
+from highneeds.casework import services as cw
 from highneeds.casework.models import AssessmentRequest, Representation
 from highneeds.people import services as people
 
@@ -24,19 +24,31 @@ def d(value: date) -> str:
     return value.strftime("%-d %B %Y")
 
 
-def test_a_parent_follows_the_request_and_responds_to_the_draft(page, live_server, signed_in, make_user, make_child,
-                                                               make_establishment):
+def test_a_parent_follows_the_request_and_responds_to_the_draft(
+    page, live_server, signed_in, make_user, make_child, make_establishment
+):
     make_establishment(name="Brookside Special School", establishment_type="SP_LA", urn=888001)
     child = make_child(first_name="Amara", last_name="Testworth")
     worker = make_user("caseworker", first_name="Casey", last_name="Worker")
     received = TODAY - timedelta(days=90)
     request = cw.submit_request(actor=worker, child=child, received_on=received, source="1", caseworker=worker)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=received + timedelta(days=30),
-                                reasons="Needs beyond SEN support")
-    cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                      requested_on=received + timedelta(days=31), adviser_name="Dr Hidden")
-    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=3),
-                               reasons="Provision needed")
+    cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=True,
+        decided_on=received + timedelta(days=30),
+        reasons="Needs beyond SEN support",
+    )
+    cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=received + timedelta(days=31),
+        adviser_name="Dr Hidden",
+    )
+    cw.decide_whether_to_issue(
+        actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=3), reasons="Provision needed"
+    )
     cw_flows.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=2))
 
     parent = signed_in("parent", first_name="Pat", last_name="Testworth")

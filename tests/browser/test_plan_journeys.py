@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from highneeds.accounts.roles import SYSTEM
-from highneeds.casework import services as cw
 from highneeds.casework import flows as cw_flows
+from highneeds.casework import services as cw
 from highneeds.people import services as people
 from highneeds.plans.models import Contribution, PlanVersion
 from highneeds.plans.queries import current_plan
@@ -27,10 +27,16 @@ def test_a_professional_gives_structured_advice(page, live_server, make_user, ma
     ep = make_user("professional", first_name="Edna", last_name="Psych")
     received = TODAY - timedelta(days=40)
     request = cw.submit_request(actor=worker, child=child, received_on=received, source="1", caseworker=worker)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=received + timedelta(days=5),
-                                reasons="x")
-    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                               requested_on=received + timedelta(days=6), adviser=ep)
+    cw.decide_whether_to_assess(
+        actor=worker, request=request, assess=True, decided_on=received + timedelta(days=5), reasons="x"
+    )
+    advice = cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=received + timedelta(days=6),
+        adviser=ep,
+    )
 
     sign_in(page, live_server, ep.username)
     page.goto(f"{live_server.url}/portal/advice/{advice.pk}/")
@@ -41,8 +47,9 @@ def test_a_professional_gives_structured_advice(page, live_server, make_user, ma
     assert_accessible(page)
     page.get_by_label(re.compile("Needs: what the child")).fill("Severe expressive language delay.")
     page.get_by_label(re.compile("Outcomes: what they")).fill("Uses 3-word sentences in class by July.")
-    page.get_by_label(re.compile("Provision: what support")).fill("Speech and language therapy, 30 minutes weekly, 1:1, by a "
-                                                      "speech and language therapist.")
+    page.get_by_label(re.compile("Provision: what support")).fill(
+        "Speech and language therapy, 30 minutes weekly, 1:1, by a speech and language therapist."
+    )
     page.get_by_role("button", name="Send advice").click()
     expect(page.get_by_text("Your advice about Amara Testworth has been sent to the SEND team")).to_be_visible()
     assert_accessible(page)
@@ -87,10 +94,16 @@ def test_a_parent_comments_on_a_draft(page, live_server, make_user, make_child):
     worker = make_user("caseworker")
     received = TODAY - timedelta(days=90)
     request = cw.submit_request(actor=worker, child=child, received_on=received, source="1", caseworker=worker)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=received + timedelta(days=30),
-                                reasons="Needs beyond SEN support")
-    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=3),
-                               reasons="Provision needed")
+    cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=True,
+        decided_on=received + timedelta(days=30),
+        reasons="Needs beyond SEN support",
+    )
+    cw.decide_whether_to_issue(
+        actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=3), reasons="Provision needed"
+    )
     cw_flows.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=2))
     parent = make_user("parent", first_name="Jo", last_name="Testworth")
     people.add_parent(actor=SYSTEM, child=child, first_name="Jo", last_name="Testworth", user=parent)

@@ -31,11 +31,28 @@ def make_plan(child, establishment):
     words = sections.blank()
     words["I"] = {"name": establishment.name, "type": "Mainstream school"}
     words["B"]["needs"] = [{"id": "b1", "area": "cognition_learning", "code": "MLD", "text": "Reads below age"}]
-    words["F"]["items"] = [{"id": "f1", "what": "Reading programme", "who": "Specialist teacher", "expertise": "",
-                            "frequency": "Daily", "duration": "20 minutes", "group_size": "1:1", "needs": ["b1"],
-                            "outcomes": []}]
-    PlanVersion.objects.create(plan=plan, number=1, kind="final", state="issued", sections=words, issued_on=ago(400),
-                               establishment=establishment)
+    words["F"]["items"] = [
+        {
+            "id": "f1",
+            "what": "Reading programme",
+            "who": "Specialist teacher",
+            "expertise": "",
+            "frequency": "Daily",
+            "duration": "20 minutes",
+            "group_size": "1:1",
+            "needs": ["b1"],
+            "outcomes": [],
+        }
+    ]
+    PlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        kind="final",
+        state="issued",
+        sections=words,
+        issued_on=ago(400),
+        establishment=establishment,
+    )
     return plan
 
 
@@ -63,8 +80,9 @@ def decide(page, decision: str, on: date, reasons: str) -> None:
     return page
 
 
-def test_caseworker_amends_one_plan_and_ceases_another_and_the_family_sees_both(page, live_server, make_user,
-                                                                              make_child, make_establishment):
+def test_caseworker_amends_one_plan_and_ceases_another_and_the_family_sees_both(
+    page, live_server, make_user, make_child, make_establishment
+):
     school = make_establishment(name="Brookside Primary")
     amara = make_child(first_name="Amara", last_name="Testworth", sen_status="E", establishment=school)
     rowan = make_child(first_name="Rowan", last_name="Testworth", sen_status="E", establishment=school)
@@ -75,11 +93,22 @@ def test_caseworker_amends_one_plan_and_ceases_another_and_the_family_sees_both(
         people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Testworth", user=parent)
     # Rowan's review has reached its meeting already (recorded through the services).
     later = reviews.schedule_review(actor=worker, plan=rowan_plan)
-    reviews.arrange_meeting(actor=worker, review=later, meeting_on=ago(20), arranged_on=ago(50),
-                            invitees=[{"role": "parent"}, {"role": "setting"}])
+    reviews.arrange_meeting(
+        actor=worker,
+        review=later,
+        meeting_on=ago(20),
+        arranged_on=ago(50),
+        invitees=[{"role": "parent"}, {"role": "setting"}],
+    )
     reviews.send_invitations(actor=worker, review=later, sent_on=ago(40))
-    reviews.record_meeting(actor=worker, review=later, held_on=ago(20), attendees="Parent, SENCO",
-                           outcomes_met="yes", adulthood_considered=False)
+    reviews.record_meeting(
+        actor=worker,
+        review=later,
+        held_on=ago(20),
+        attendees="Parent, SENCO",
+        outcomes_met="yes",
+        adulthood_considered=False,
+    )
 
     sign_in(page, live_server, worker.username)
     page.goto(f"{live_server.url}/reviews/")

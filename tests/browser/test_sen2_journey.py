@@ -24,11 +24,19 @@ def test_data_officer_fixes_an_error_and_rebuilds(page, live_server, make_user, 
 
     CouncilSettings.objects.update_or_create(pk=1, defaults={"old_la_code": "384"})
     school = make_establishment(name="Brookside Primary", urn=100101)
-    ok = make_child(first_name="Ola", last_name="Placed", upn="A123456789012", postcode="LS1 4AP",
-                    establishment=school, sen_status="E", needs=("ASD",))
+    ok = make_child(
+        first_name="Ola",
+        last_name="Placed",
+        upn="A123456789012",
+        postcode="LS1 4AP",
+        establishment=school,
+        sen_status="E",
+        needs=("ASD",),
+    )
     Plan.objects.create(child=ok, status="final", first_issued_on=date(2024, 5, 1))
-    lacking = make_child(first_name="Nia", last_name="Unplaced", uln="1234567899", postcode="LS2 7AB",
-                         sen_status="E", needs=("SEMH",))
+    lacking = make_child(
+        first_name="Nia", last_name="Unplaced", uln="1234567899", postcode="LS2 7AB", sen_status="E", needs=("SEMH",)
+    )
     Plan.objects.create(child=lacking, status="final", first_issued_on=date(2025, 2, 1))
     officer = make_user("manager")
     sign_in(page, live_server, officer.username)

@@ -62,8 +62,9 @@ def test_lockout_page_and_a_manager_unlocking(page, live_server, make_user, sett
     assert page.problems == [], page.problems
 
 
-def test_a_caseworker_sets_up_an_authenticator_then_gives_a_code_at_the_next_sign_in(page, live_server, make_user,
-                                                                                    settings):
+def test_a_caseworker_sets_up_an_authenticator_then_gives_a_code_at_the_next_sign_in(
+    page, live_server, make_user, settings
+):
     settings.TWO_FACTOR_REQUIRED = True
     user = make_user("caseworker")
     password_step(page, live_server, user.username)

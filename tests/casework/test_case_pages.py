@@ -28,25 +28,45 @@ def test_request_to_final_plan_through_the_pages(worker_client, make_child, make
     page = client.get(f"/children/{child.pk}/").content.decode()
     assert "Record a request for an EHC needs assessment" in page
 
-    response = client.post(f"/cases/new/?child={child.pk}", {"child": child.pk, "source": "1", **d("received_on", date(2024, 1, 10)),
-                                                              "requester_name": "Pat", "caseworker": worker.pk})
+    response = client.post(
+        f"/cases/new/?child={child.pk}",
+        {
+            "child": child.pk,
+            "source": "1",
+            **d("received_on", date(2024, 1, 10)),
+            "requester_name": "Pat",
+            "caseworker": worker.pk,
+        },
+    )
     case = AssessmentRequest.objects.get(child=child)
     assert response["Location"] == f"/cases/{case.pk}/"
     body = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "Decide whether to assess" in body and "21 February 2024" in body and "Record the decision whether to assess" in body
+    assert (
+        "Decide whether to assess" in body
+        and "21 February 2024" in body
+        and "Record the decision whether to assess" in body
+    )
 
     response = client.post(f"/cases/{case.pk}/decide-assess/", {"outcome": "yes", **d("decided_on", date(2024, 2, 14))})
     assert "Enter" in response.content.decode() or "required" in response.content.decode()
-    client.post(f"/cases/{case.pk}/decide-assess/", {"outcome": "yes", "reasons": "Needs evidence",
-                                                     **d("decided_on", date(2024, 2, 14))})
-    client.post(f"/cases/{case.pk}/ask-advice/", {"adviser_type": "educational_psychology", "adviser": ep.pk,
-                                                  **d("requested_on", date(2024, 2, 15))})
+    client.post(
+        f"/cases/{case.pk}/decide-assess/",
+        {"outcome": "yes", "reasons": "Needs evidence", **d("decided_on", date(2024, 2, 14))},
+    )
+    client.post(
+        f"/cases/{case.pk}/ask-advice/",
+        {"adviser_type": "educational_psychology", "adviser": ep.pk, **d("requested_on", date(2024, 2, 15))},
+    )
     case.refresh_from_db()
     advice = case.advice_requests.get()
-    client.post(f"/cases/{case.pk}/advice-received/", {"advice": advice.pk, "text": "EP advice",
-                                                       **d("received_on", date(2024, 3, 20))})
-    client.post(f"/cases/{case.pk}/decide-issue/", {"outcome": "yes", "reasons": "Plan needed",
-                                                    **d("decided_on", date(2024, 4, 20))})
+    client.post(
+        f"/cases/{case.pk}/advice-received/",
+        {"advice": advice.pk, "text": "EP advice", **d("received_on", date(2024, 3, 20))},
+    )
+    client.post(
+        f"/cases/{case.pk}/decide-issue/",
+        {"outcome": "yes", "reasons": "Plan needed", **d("decided_on", date(2024, 4, 20))},
+    )
     client.post(f"/cases/{case.pk}/draft/", d("on", date(2024, 5, 1)))
     response = client.post(f"/cases/{case.pk}/final/", {"urn": "654321", **d("on", date(2024, 5, 10))})
     assert "can be finalised from 16 May 2024" in response.content.decode()
@@ -70,7 +90,9 @@ def test_request_to_final_plan_through_the_pages(worker_client, make_child, make
 def test_step_not_open_redirects_with_a_message(worker_client, make_child):
     client, worker = worker_client
     child = make_child()
-    client.post(f"/cases/new/?child={child.pk}", {"child": child.pk, "source": "2", **d("received_on", date(2024, 1, 10))})
+    client.post(
+        f"/cases/new/?child={child.pk}", {"child": child.pk, "source": "2", **d("received_on", date(2024, 1, 10))}
+    )
     case = AssessmentRequest.objects.get(child=child)
     response = client.get(f"/cases/{case.pk}/final/", follow=True)
     assert "That step is not open for this request now" in response.content.decode()

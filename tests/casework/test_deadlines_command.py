@@ -41,10 +41,20 @@ def test_issue_example(monkeypatch):
     code, out, err = run(monkeypatch, EXAMPLE)
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert data["deadlines"][0] == {"step": "decide_whether_to_assess", "due": "2024-02-21", "done": "2024-02-14",
-                                    "status": "met", "exceptions": [], "start": "2024-01-10"}
-    assert [d["step"] for d in data["deadlines"]] == ["decide_whether_to_assess", "advice:educational_psychology",
-                                                      "earliest_finalisation", "final_plan"]
+    assert data["deadlines"][0] == {
+        "step": "decide_whether_to_assess",
+        "due": "2024-02-21",
+        "done": "2024-02-14",
+        "status": "met",
+        "exceptions": [],
+        "start": "2024-01-10",
+    }
+    assert [d["step"] for d in data["deadlines"]] == [
+        "decide_whether_to_assess",
+        "advice:educational_psychology",
+        "earliest_finalisation",
+        "final_plan",
+    ]
     assert list(data) == ["clock_start", "withdrawn", "deadlines"]
 
 
@@ -56,15 +66,23 @@ def test_today_makes_overdue(monkeypatch):
 
 
 def test_impossible_order_is_exit_1_with_the_event_named_on_stderr(monkeypatch):
-    bad = dict(EXAMPLE, events=[*EXAMPLE["events"][:3], {"type": "final_plan_issued", "date": "2024-04-01"},
-                                {"type": "draft_plan_sent", "date": "2024-05-01"}])
+    bad = dict(
+        EXAMPLE,
+        events=[
+            *EXAMPLE["events"][:3],
+            {"type": "final_plan_issued", "date": "2024-04-01"},
+            {"type": "draft_plan_sent", "date": "2024-05-01"},
+        ],
+    )
     code, out, err = run(monkeypatch, bad)
     assert (code, out) == (1, "")
     assert err.strip() == "events[3]: final_plan_issued on 2024-04-01 is before draft_plan_sent on 2024-05-01"
 
 
 def test_unknown_event_type(monkeypatch):
-    code, _, err = run(monkeypatch, {"request_received": "2024-01-10", "events": [{"type": "tea_break", "date": "2024-01-11"}]})
+    code, _, err = run(
+        monkeypatch, {"request_received": "2024-01-10", "events": [{"type": "tea_break", "date": "2024-01-11"}]}
+    )
     assert code == 1 and err.strip() == "events[0]: unknown event type 'tea_break'"
 
 
@@ -78,9 +96,13 @@ def test_receipt_day_one_flag_and_rules_file(monkeypatch, tmp_path):
     assert {d["step"]: d["due"] for d in json.loads(out)["deadlines"]}["final_plan"] == "2024-05-28"
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps({"advice_receipt_lag_days": 3}))
-    case = {"request_received": "2024-01-10", "events": [
-        {"type": "decision_to_assess", "date": "2024-02-14", "outcome": "assess"},
-        {"type": "advice_requested", "date": "2024-02-15", "adviser": "health"}]}
+    case = {
+        "request_received": "2024-01-10",
+        "events": [
+            {"type": "decision_to_assess", "date": "2024-02-14", "outcome": "assess"},
+            {"type": "advice_requested", "date": "2024-02-15", "adviser": "health"},
+        ],
+    }
     _, out, _ = run(monkeypatch, case, "--rules", str(rules))
     assert {d["step"]: d["due"] for d in json.loads(out)["deadlines"]}["advice:health"] == "2024-03-31"
     rules.write_text(json.dumps({"made_up": 1}))
@@ -105,15 +127,23 @@ def test_bank_holidays_file(monkeypatch, tmp_path):
 
 def test_a_list_of_cases(monkeypatch):
     good = dict(EXAMPLE, id=1)
-    bad = {"id": 2, "request_received": "2024-01-10", "events": [{"type": "advice_received", "date": "2024-02-01",
-                                                                  "adviser": "health"}]}
+    bad = {
+        "id": 2,
+        "request_received": "2024-01-10",
+        "events": [{"type": "advice_received", "date": "2024-02-01", "adviser": "health"}],
+    }
     code, out, err = run(monkeypatch, [good, bad])
     assert code == 1
     cases = json.loads(out)["cases"]
     assert cases[0]["id"] == 1 and "deadlines" in cases[0]
-    assert cases[1] == {"id": 2, "errors": [
-        "events[0]: advice_received on 2024-02-01 needs an advice_requested for 'health' before it"]}
-    assert err.strip() == "cases[1].events[0]: advice_received on 2024-02-01 needs an advice_requested for 'health' before it"
+    assert cases[1] == {
+        "id": 2,
+        "errors": ["events[0]: advice_received on 2024-02-01 needs an advice_requested for 'health' before it"],
+    }
+    assert (
+        err.strip()
+        == "cases[1].events[0]: advice_received on 2024-02-01 needs an advice_requested for 'health' before it"
+    )
 
 
 def test_input_file_option(monkeypatch, tmp_path):
@@ -128,15 +158,29 @@ def test_the_highneeds_entry_point_end_to_end():
     if not exe.exists():
         pytest.skip("the highneeds script is not installed in this environment")
     env = {**os.environ, "HIGHNEEDS_TESTING": "1"}
-    ok = subprocess.run([str(exe), "deadlines", "--today", "2024-06-30"], input=json.dumps(EXAMPLE),
-                        capture_output=True, text=True, env=env, timeout=120)
+    ok = subprocess.run(
+        [str(exe), "deadlines", "--today", "2024-06-30"],
+        input=json.dumps(EXAMPLE),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["deadlines"][-1]["status"] == "met"
-    bad = subprocess.run([str(exe), "deadlines"], input=json.dumps({"events": [{"type": "x", "date": "2024-01-01"}]}),
-                         capture_output=True, text=True, env=env, timeout=120)
+    bad = subprocess.run(
+        [str(exe), "deadlines"],
+        input=json.dumps({"events": [{"type": "x", "date": "2024-01-01"}]}),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert bad.returncode == 1 and bad.stdout == ""
-    assert bad.stderr.splitlines() == ["events[0]: unknown event type 'x'",
-                                       "request_received (or responsible_from, for a child who moves in) is required"]
+    assert bad.stderr.splitlines() == [
+        "events[0]: unknown event type 'x'",
+        "request_received (or responsible_from, for a child who moves in) is required",
+    ]
 
 
 # -- the plan's life ---------------------------------------------------------------------------------
@@ -153,8 +197,12 @@ PLAN_LIFE = {
         {"type": "review_decision", "date": "2024-02-10", "outcome": "amend"},
         {"type": "amendments_proposed", "date": "2024-02-10"},
         {"type": "amended_plan_issued", "date": "2024-04-01"},
-        {"type": "phase_transfer_identified", "date": "2024-03-01", "transfer_on": "2025-09-01",
-         "transfer": "secondary_to_post16"},
+        {
+            "type": "phase_transfer_identified",
+            "date": "2024-03-01",
+            "transfer_on": "2025-09-01",
+            "transfer": "secondary_to_post16",
+        },
         {"type": "reassessment_requested", "date": "2024-05-01"},
         {"type": "reassessment_decision", "date": "2024-05-10", "outcome": "reassess"},
         {"type": "decision_notice_sent", "date": "2024-05-10", "decision": "reassess-content", "matter": "section_f"},
@@ -193,8 +241,13 @@ def test_every_plan_life_step(monkeypatch):
 def test_plan_settings_from_a_rules_file(monkeypatch, tmp_path):
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps({"review_decision_weeks": 6, "under5_review_months": 6}))
-    case = {"date_of_birth": "2022-01-01", "events": [{"type": "final_plan_issued", "date": "2024-01-10"},
-                                                      {"type": "annual_review_meeting", "date": "2024-07-01"}]}
+    case = {
+        "date_of_birth": "2022-01-01",
+        "events": [
+            {"type": "final_plan_issued", "date": "2024-01-10"},
+            {"type": "annual_review_meeting", "date": "2024-07-01"},
+        ],
+    }
     _, out, _ = run(monkeypatch, case, "--rules", str(rules))
     due = {(d["step"], d["start"]): d["due"] for d in json.loads(out)["deadlines"]}
     assert due[("review_decision", "2024-07-01")] == "2024-08-12"
@@ -202,10 +255,14 @@ def test_plan_settings_from_a_rules_file(monkeypatch, tmp_path):
 
 
 def test_an_impossible_plan_order_names_the_event(monkeypatch):
-    bad = {"events": [{"type": "final_plan_issued", "date": "2023-01-31"},
-                      {"type": "review_decision", "date": "2023-06-01", "outcome": "maintain"},
-                      {"type": "plan_ceased", "date": "2023-07-31"},
-                      {"type": "amended_plan_issued", "date": "2023-08-01"}]}
+    bad = {
+        "events": [
+            {"type": "final_plan_issued", "date": "2023-01-31"},
+            {"type": "review_decision", "date": "2023-06-01", "outcome": "maintain"},
+            {"type": "plan_ceased", "date": "2023-07-31"},
+            {"type": "amended_plan_issued", "date": "2023-08-01"},
+        ]
+    }
     code, out, err = run(monkeypatch, bad)
     assert (code, out) == (1, "")
     assert err.splitlines() == [

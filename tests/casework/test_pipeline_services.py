@@ -7,12 +7,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from highneeds.audit.models import AuditEvent
-from highneeds.casework import services as cw
 from highneeds.casework import flows as cw_flows
+from highneeds.casework import services as cw
 from highneeds.casework.models import AssessmentRequest
+from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
-from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
 
 D0 = date(2024, 1, 10)
 
@@ -48,15 +48,28 @@ def test_request_to_final_plan(case, make_user, make_establishment, fill_plan):
     request, worker = case
     ep = make_user("professional", email="ep@example.org")
     school = make_establishment(name="Special Example School", establishment_type="SP_LA", urn=777001)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 2, 14),
-                                reasons="Evidence of needs beyond SEN support")
-    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                               requested_on=date(2024, 2, 15), adviser=ep)
+    cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=True,
+        decided_on=date(2024, 2, 14),
+        reasons="Evidence of needs beyond SEN support",
+    )
+    advice = cw.request_advice(
+        actor=worker, request=request, adviser_type="educational_psychology", requested_on=date(2024, 2, 15), adviser=ep
+    )
     assert advice.due_on == date(2024, 3, 28)
     assert ep.has_perm("people.view_child", request.child)
-    cw.submit_advice(actor=ep, advice=advice, text="Needs in communication and interaction", received_on=date(2024, 3, 20))
-    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=date(2024, 4, 20),
-                               reasons="Provision beyond what the school can make")
+    cw.submit_advice(
+        actor=ep, advice=advice, text="Needs in communication and interaction", received_on=date(2024, 3, 20)
+    )
+    cw.decide_whether_to_issue(
+        actor=worker,
+        request=request,
+        issue=True,
+        decided_on=date(2024, 4, 20),
+        reasons="Provision beyond what the school can make",
+    )
     cw_flows.send_draft_plan(actor=worker, request=request, sent_on=date(2024, 5, 1))
     cw.consult_school(actor=worker, request=request, establishment=school, sent_on=date(2024, 5, 2))
     with pytest.raises(ValidationError, match="from 16 May 2024"):
@@ -74,14 +87,24 @@ def test_request_to_final_plan(case, make_user, make_establishment, fill_plan):
     assert request.child.sen_status == "E"
     assert request.child.placements.filter(establishment=school, end_date__isnull=True).exists()
     assert set(Letter.objects.filter(request=request).values_list("template_code", flat=True)) >= {
-        "request_acknowledgement", "decision_to_assess_yes", "advice_request", "draft_plan", "school_consultation",
-        "final_plan"}
+        "request_acknowledgement",
+        "decision_to_assess_yes",
+        "advice_request",
+        "draft_plan",
+        "school_consultation",
+        "final_plan",
+    }
 
 
 def test_refusal_notice_carries_appeal_mediation_and_iass(case):
     request, worker = case
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=False, decided_on=date(2024, 2, 1),
-                                reasons="Needs can be met at SEN support")
+    cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=False,
+        decided_on=date(2024, 2, 1),
+        reasons="Needs can be met at SEN support",
+    )
     letter = Letter.objects.get(request=request, template_code="decision_to_assess_no")
     for words in ("appeal", "within 2 months", "mediation adviser", "certificate", "information, advice and support"):
         assert words in letter.body.lower() or words in letter.body
@@ -92,7 +115,9 @@ def test_refusal_notice_carries_appeal_mediation_and_iass(case):
 def test_impossible_order_is_refused_with_the_clock_message(case):
     request, worker = case
     with pytest.raises(ValidationError, match="before"):
-        cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 1, 5), reasons="x")
+        cw.decide_whether_to_assess(
+            actor=worker, request=request, assess=True, decided_on=date(2024, 1, 5), reasons="x"
+        )
     request.refresh_from_db()
     assert request.status == "pending" and not request.decisions.exists()
     with pytest.raises(ValidationError, match="not possible now"):
@@ -101,8 +126,14 @@ def test_impossible_order_is_refused_with_the_clock_message(case):
 
 def test_exception_marks_missed_step_excepted(case):
     request, worker = case
-    cw.record_exception(actor=worker, request=request, code="PERSONAL_CIRCS", date_from=date(2024, 2, 1),
-                        date_to=date(2024, 2, 28), reason="Family bereavement")
+    cw.record_exception(
+        actor=worker,
+        request=request,
+        code="PERSONAL_CIRCS",
+        date_from=date(2024, 2, 1),
+        date_to=date(2024, 2, 28),
+        reason="Family bereavement",
+    )
     cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 3, 1), reasons="x")
     request.refresh_from_db()
     step = next(d for d in request.deadlines if d["step"] == "decide_whether_to_assess")
@@ -118,18 +149,32 @@ def test_panel_departure_needs_reasons(case, make_user):
     item = AgendaItem.objects.create(meeting=meeting, request=request)
     rec = Recommendation.objects.create(item=item, outcome="not_assess", reasons="Not enough evidence")
     with pytest.raises(ValidationError, match="differs from the panel"):
-        cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 2, 9),
-                                    reasons="Parent evidence", recommendation=rec)
-    decision = cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 2, 9),
-                                           reasons="Parent evidence", recommendation=rec,
-                                           departure_reasons="New report from the paediatrician after panel")
+        cw.decide_whether_to_assess(
+            actor=worker,
+            request=request,
+            assess=True,
+            decided_on=date(2024, 2, 9),
+            reasons="Parent evidence",
+            recommendation=rec,
+        )
+    decision = cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=True,
+        decided_on=date(2024, 2, 9),
+        reasons="Parent evidence",
+        recommendation=rec,
+        departure_reasons="New report from the paediatrician after panel",
+    )
     assert decision.recommendation == rec
 
 
 def test_family_is_emailed_what_changed(case, django_capture_on_commit_callbacks):
     request, worker = case
     with django_capture_on_commit_callbacks(execute=True):
-        cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 2, 1), reasons="x")
+        cw.decide_whether_to_assess(
+            actor=worker, request=request, assess=True, decided_on=date(2024, 2, 1), reasons="x"
+        )
     run_pending()
     assert any("pat@example.org" in m.to for m in mail.outbox)
 
@@ -139,7 +184,10 @@ def test_portal_request_without_account_is_held_as_a_possible_match(make_child):
     request = cw.submit_portal_request(
         child_data={"first_name": "rowan", "last_name": "TESTWORTH", "date_of_birth": child.date_of_birth, "sex": "F"},
         parent_data={"first_name": "Jo", "last_name": "Testworth", "email": "jo@example.org"},
-        received_on=date.today(), reason="Struggling at school", requester_relationship="Mother")
+        received_on=date.today(),
+        reason="Struggling at school",
+        requester_relationship="Mother",
+    )
     assert request.child != child and request.submitted_via == "portal"
     assert request.possible_match == child and request.match_status == "possible"
 
@@ -158,9 +206,17 @@ def test_portal_duplicate_sends_the_same_email_as_a_new_request(make_child, djan
     def ask(email):
         with django_capture_on_commit_callbacks(execute=True):
             cw.submit_portal_request(
-                child_data={"first_name": "Sky", "last_name": "Testworth", "date_of_birth": child.date_of_birth, "sex": "F"},
+                child_data={
+                    "first_name": "Sky",
+                    "last_name": "Testworth",
+                    "date_of_birth": child.date_of_birth,
+                    "sex": "F",
+                },
                 parent_data={"first_name": "Jo", "last_name": "Testworth", "email": email},
-                received_on=date.today(), reason="x", requester_relationship="Mother")
+                received_on=date.today(),
+                reason="x",
+                requester_relationship="Mother",
+            )
         run_pending()
         return [(m.subject, m.body) for m in mail.outbox if email in m.to]
 
@@ -175,8 +231,12 @@ def test_young_person_responds_to_their_own_draft(make_child, make_user):
     child = make_child(dob=today.replace(year=today.year - 17) - timedelta(days=2))
     yp = make_user("young_person", child=child)
     request = cw.submit_request(actor=SYSTEM, child=child, received_on=today - timedelta(days=100), source="1")
-    cw.decide_whether_to_assess(actor=SYSTEM, request=request, assess=True, decided_on=today - timedelta(days=60), reasons="x")
-    cw.decide_whether_to_issue(actor=SYSTEM, request=request, issue=True, decided_on=today - timedelta(days=5), reasons="x")
+    cw.decide_whether_to_assess(
+        actor=SYSTEM, request=request, assess=True, decided_on=today - timedelta(days=60), reasons="x"
+    )
+    cw.decide_whether_to_issue(
+        actor=SYSTEM, request=request, issue=True, decided_on=today - timedelta(days=5), reasons="x"
+    )
     cw_flows.send_draft_plan(actor=SYSTEM, request=request, sent_on=today - timedelta(days=2))
     rep = cw.record_representation(actor=yp, request=request, received_on=today, text="I want college")
     assert rep.submitted_by == yp

@@ -9,9 +9,9 @@ import pytest
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
+from highneeds.casework import flows as cw_flows
 from highneeds.casework import queue as wq
 from highneeds.casework import services as cw
-from highneeds.casework import flows as cw_flows
 from highneeds.casework.models import AssessmentRequest
 
 PASSWORD = "correct horse battery staple"
@@ -40,8 +40,9 @@ def requests_(people, make_child):
 
     def request(key, due_in, caseworker, first_name=None):
         child = make_child(first_name=first_name or f"Child{key.title()}", last_name="Queueton")
-        made[key] = cw.submit_request(actor=SYSTEM, child=child, received_on=received_for_due(due_in), source="1",
-                                      caseworker=caseworker)
+        made[key] = cw.submit_request(
+            actor=SYSTEM, child=child, received_on=received_for_due(due_in), source="1", caseworker=caseworker
+        )
 
     request("late8", -8, people["ann"], "Zara")
     request("late1", -1, people["ann"])
@@ -76,15 +77,18 @@ def test_a_caseworker_sees_their_own_open_requests_soonest_deadline_first(people
 
 
 def test_ties_on_the_due_date_are_broken_by_date_received(people, make_child):
-    older = cw.submit_request(actor=SYSTEM, child=make_child(), received_on=TODAY - timedelta(days=30), source="1",
-                              caseworker=people["ann"])
-    newer = cw.submit_request(actor=SYSTEM, child=make_child(), received_on=TODAY - timedelta(days=20), source="1",
-                              caseworker=people["ann"])
+    older = cw.submit_request(
+        actor=SYSTEM, child=make_child(), received_on=TODAY - timedelta(days=30), source="1", caseworker=people["ann"]
+    )
+    newer = cw.submit_request(
+        actor=SYSTEM, child=make_child(), received_on=TODAY - timedelta(days=20), source="1", caseworker=people["ann"]
+    )
     # Same due date, different receipt: the council became responsible for the newer request later.
     AssessmentRequest.objects.filter(pk=older.pk).update(next_due=TODAY)
     AssessmentRequest.objects.filter(pk=newer.pk).update(next_due=TODAY)
-    no_date = cw.submit_request(actor=SYSTEM, child=make_child(), received_on=TODAY - timedelta(days=40), source="1",
-                                caseworker=people["ann"])
+    no_date = cw.submit_request(
+        actor=SYSTEM, child=make_child(), received_on=TODAY - timedelta(days=40), source="1", caseworker=people["ann"]
+    )
     AssessmentRequest.objects.filter(pk=no_date.pk).update(next_due=None, next_step="")
     assert [r.pk for r in wq.queue(people["ann"])] == [older.pk, newer.pk, no_date.pk]
 
@@ -98,8 +102,9 @@ def test_rag_filter_and_counts_agree(people, requests_):
 
 def test_filters_by_stage_received_dates_and_name(people, requests_):
     ann = people["ann"]
-    cw.decide_whether_to_assess(actor=ann, request=requests_["late1"], assess=True, decided_on=TODAY,
-                                reasons="Evidence of needs")
+    cw.decide_whether_to_assess(
+        actor=ann, request=requests_["late1"], assess=True, decided_on=TODAY, reasons="Evidence of needs"
+    )
     assert keys(wq.queue(ann, wq.QueueFilter(status="assess")), requests_) == ["late1"]
     assert keys(wq.queue(ann, wq.QueueFilter(status="pending")), requests_) == ["late8", "today", "plus10", "plus11"]
     window = wq.QueueFilter(received_from=received_for_due(0), received_to=received_for_due(10))
@@ -112,20 +117,33 @@ def test_a_caseworker_cannot_widen_their_queue(people, requests_):
     # Asking for everyone's (or Bob's) queue gives a caseworker their own.
     for whose in (wq.ALL, wq.UNASSIGNED, people["bob"].pk):
         assert keys(wq.queue(people["ann"], wq.QueueFilter(caseworker=whose)), requests_) == [
-            "late8", "late1", "today", "plus10", "plus11"]
+            "late8",
+            "late1",
+            "today",
+            "plus10",
+            "plus11",
+        ]
 
 
 def test_a_manager_chooses_whose_queue(people, requests_):
     meg = people["meg"]
     assert keys(wq.queue(meg, wq.QueueFilter(caseworker=wq.ALL)), requests_) == [
-        "late8", "bob", "late1", "today", "nobody", "plus10", "plus11"]
+        "late8",
+        "bob",
+        "late1",
+        "today",
+        "nobody",
+        "plus10",
+        "plus11",
+    ]
     assert keys(wq.queue(meg, wq.QueueFilter(caseworker=people["bob"].pk)), requests_) == ["bob"]
     assert keys(wq.queue(meg, wq.QueueFilter(caseworker=wq.UNASSIGNED)), requests_) == ["nobody"]
     assert keys(wq.queue(meg), requests_) == []  # her own: none
 
 
-def test_the_queue_is_one_indexed_query_without_the_clock(people, requests_, django_assert_max_num_queries,
-                                                          monkeypatch):
+def test_the_queue_is_one_indexed_query_without_the_clock(
+    people, requests_, django_assert_max_num_queries, monkeypatch
+):
     import highneeds.engine.clock as clock
 
     monkeypatch.setattr(clock, "compute_many", lambda *a, **k: pytest.fail("the queue ran the clock"))
@@ -160,15 +178,21 @@ def test_queue_page_filters_from_the_query_string(client, people, requests_):
     sign_in(client, people["ann"])
     body = client.get("/cases/", {"rag": "at_risk"}).content.decode()
     assert f"/cases/{requests_['today'].pk}/" in body and f"/cases/{requests_['late8'].pk}/" not in body
-    body = client.get("/cases/", {"received_from-day": "x", "received_from-month": "1",
-                                  "received_from-year": "2024"}).content.decode()
+    body = client.get(
+        "/cases/", {"received_from-day": "x", "received_from-month": "1", "received_from-year": "2024"}
+    ).content.decode()
     assert "There is a problem" in body and "must be a real date" in body
 
 
 def test_queue_pages_in_25s(client, people, make_child):
     for n in range(27):
-        cw.submit_request(actor=SYSTEM, child=make_child(), received_on=TODAY - timedelta(days=n), source="1",
-                          caseworker=people["bob"])
+        cw.submit_request(
+            actor=SYSTEM,
+            child=make_child(),
+            received_on=TODAY - timedelta(days=n),
+            source="1",
+            caseworker=people["bob"],
+        )
     sign_in(client, people["bob"])
     first = client.get("/cases/").content.decode()
     second = client.get("/cases/", {"page": 2}).content.decode()
@@ -192,8 +216,10 @@ def test_manager_page_has_checkboxes_and_caseworker_column(client, people, reque
 def test_manager_reassigns_in_bulk_and_each_change_is_audited(client, people, requests_):
     sign_in(client, people["meg"])
     chosen = [requests_["late8"], requests_["nobody"], requests_["closed"]]
-    response = client.post("/cases/reassign/", {"requests": [r.pk for r in chosen], "caseworker": people["bob"].pk,
-                                                "query": "rag=overdue&evil=1"})
+    response = client.post(
+        "/cases/reassign/",
+        {"requests": [r.pk for r in chosen], "caseworker": people["bob"].pk, "query": "rag=overdue&evil=1"},
+    )
     assert response.status_code == 302 and response["Location"] == "/cases/?rag=overdue"
     for key in ("late8", "nobody"):
         requests_[key].refresh_from_db()
@@ -225,8 +251,9 @@ def test_reassignment_needs_a_selection_and_an_active_caseworker(client, people,
     gone.is_active = False
     gone.save()
     for target in (parent.pk, gone.pk, "", "x"):
-        body = client.post("/cases/reassign/", {"requests": [requests_["bob"].pk], "caseworker": target},
-                           follow=True).content.decode()
+        body = client.post(
+            "/cases/reassign/", {"requests": [requests_["bob"].pk], "caseworker": target}, follow=True
+        ).content.decode()
         assert "Choose the caseworker" in body
     requests_["bob"].refresh_from_db()
     assert requests_["bob"].caseworker == people["bob"]
@@ -241,8 +268,9 @@ def test_caseloads_by_stage_rag_and_children_led(people, requests_, make_child):
 
     # No service sets a lead caseworker yet (the demo loader does it in bulk): set it directly.
     Child.objects.filter(pk__in=[make_child().pk, make_child().pk]).update(lead_caseworker=people["ann"])
-    cw.decide_whether_to_assess(actor=people["ann"], request=requests_["plus10"], assess=True, decided_on=TODAY,
-                                reasons="x")
+    cw.decide_whether_to_assess(
+        actor=people["ann"], request=requests_["plus10"], assess=True, decided_on=TODAY, reasons="x"
+    )
     rows = {(row.caseworker.username if row.caseworker else None): row for row in wq.caseloads(people["meg"])}
     ann = rows[people["ann"].username]
     assert ann.by_status == {"pending": 4, "assess": 1, "draft": 0}
@@ -265,16 +293,19 @@ def test_caseload_pages(client, people, requests_):
     assert "Your caseload" in body and "Ann Able" not in body
 
 
-@pytest.mark.parametrize("role,queue_status,caseload_status,reassign_status", [
-    ("caseworker", 200, 200, 403),
-    ("manager", 200, 200, 302),
-    ("finance", 403, 403, 403),
-    ("panel_member", 403, 403, 403),
-    ("professional", 403, 403, 403),
-    ("parent", 403, 403, 403),
-    ("strategic_lead", 403, 403, 403),
-    ("admin", 403, 403, 403),
-])
+@pytest.mark.parametrize(
+    "role,queue_status,caseload_status,reassign_status",
+    [
+        ("caseworker", 200, 200, 403),
+        ("manager", 200, 200, 302),
+        ("finance", 403, 403, 403),
+        ("panel_member", 403, 403, 403),
+        ("professional", 403, 403, 403),
+        ("parent", 403, 403, 403),
+        ("strategic_lead", 403, 403, 403),
+        ("admin", 403, 403, 403),
+    ],
+)
 def test_permission_matrix(client, make_user, role, queue_status, caseload_status, reassign_status):
     sign_in(client, make_user(role))
     assert client.get("/cases/").status_code == queue_status
@@ -290,12 +321,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
 
 def test_a_draft_whose_comment_period_has_ended_is_judged_by_the_final_plan_date(people, make_child):
     ann = people["ann"]
-    request = cw.submit_request(actor=ann, child=make_child(), received_on=TODAY - timedelta(days=100), source="1",
-                                caseworker=ann)
-    cw.decide_whether_to_assess(actor=ann, request=request, assess=True, decided_on=TODAY - timedelta(days=70),
-                                reasons="x")
-    cw.decide_whether_to_issue(actor=ann, request=request, issue=True, decided_on=TODAY - timedelta(days=25),
-                               reasons="x")
+    request = cw.submit_request(
+        actor=ann, child=make_child(), received_on=TODAY - timedelta(days=100), source="1", caseworker=ann
+    )
+    cw.decide_whether_to_assess(
+        actor=ann, request=request, assess=True, decided_on=TODAY - timedelta(days=70), reasons="x"
+    )
+    cw.decide_whether_to_issue(
+        actor=ann, request=request, issue=True, decided_on=TODAY - timedelta(days=25), reasons="x"
+    )
     cw_flows.send_draft_plan(actor=ann, request=request, sent_on=TODAY - timedelta(days=20))
     request.refresh_from_db()
     # The family's 15 days ended 5 days ago: the plan may now be finalised, which is not a missed deadline.

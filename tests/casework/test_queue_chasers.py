@@ -10,11 +10,10 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
-from highneeds.letters.models import Letter
 from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
+from highneeds.letters.models import Letter
 
 D0 = date(2024, 1, 10)
 ASKED = date(2024, 2, 15)  # advice due 6 weeks later: 28 March 2024
@@ -27,10 +26,12 @@ def advice(make_child, make_user):
     child = make_child(first_name="Secretname", last_name="Hiddenfield")
     request = cw.submit_request(actor=worker, child=child, received_on=D0, source="1", caseworker=worker)
     cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 2, 14), reasons="x")
-    ep_advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                                  requested_on=ASKED, adviser=ep)
-    health = cw.request_advice(actor=worker, request=request, adviser_type="health", requested_on=ASKED,
-                               adviser_name="Community paediatrics")
+    ep_advice = cw.request_advice(
+        actor=worker, request=request, adviser_type="educational_psychology", requested_on=ASKED, adviser=ep
+    )
+    health = cw.request_advice(
+        actor=worker, request=request, adviser_type="health", requested_on=ASKED, adviser_name="Community paediatrics"
+    )
     return {"ep": ep_advice, "health": health, "request": request, "worker": worker}
 
 
@@ -68,10 +69,14 @@ def test_not_chased_again_within_a_week_then_chased_while_overdue(advice):
 
 
 def test_advice_given_or_closed_requests_are_not_chased(advice):
-    cw.submit_advice(actor=advice["worker"], advice=advice["health"], text="Report attached", received_on=date(2024, 3, 1))
+    cw.submit_advice(
+        actor=advice["worker"], advice=advice["health"], text="Report attached", received_on=date(2024, 3, 1)
+    )
     out = run("--today", "2024-03-21")
     assert "1 reminder sent" in out and "Health" not in out
-    cw.withdraw_request(actor=advice["worker"], request=advice["request"], withdrawn_on=date(2024, 3, 22), reason="Moved")
+    cw.withdraw_request(
+        actor=advice["worker"], request=advice["request"], withdrawn_on=date(2024, 3, 22), reason="Moved"
+    )
     assert "0 reminders sent" in run("--today", "2024-04-30")
 
 

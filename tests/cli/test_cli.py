@@ -15,8 +15,25 @@ from hypothesis import strategies as st
 
 from highneeds.cli import RENAMED, main
 
-GROUPS = ["serve", "db", "demo", "import", "clock", "reviews", "cessations", "bank-holidays", "forecast", "scenario",
-          "audit", "token", "user", "jobs", "funding", "sen2", "django"]
+GROUPS = [
+    "serve",
+    "db",
+    "demo",
+    "import",
+    "clock",
+    "reviews",
+    "cessations",
+    "bank-holidays",
+    "forecast",
+    "scenario",
+    "audit",
+    "token",
+    "user",
+    "jobs",
+    "funding",
+    "sen2",
+    "django",
+]
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -44,8 +61,16 @@ def test_help_lists_the_products_groups_only(capsys):
     assert code == 0
     for group in GROUPS:
         assert f" {group} " in out, group
-    for django_only in ("startproject", "compilemessages", "createsuperuser", "makemigrations", "runserver",
-                        "demo-data", "send-chasers", "api-token"):
+    for django_only in (
+        "startproject",
+        "compilemessages",
+        "createsuperuser",
+        "makemigrations",
+        "runserver",
+        "demo-data",
+        "send-chasers",
+        "api-token",
+    ):
         assert django_only not in out
 
 
@@ -67,22 +92,25 @@ def test_every_command_has_help_with_an_example(capsys, words):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("args,names", [
-    (["token", "create", "--user", "u", "--name", "n", "--days", "0"], "--days"),
-    (["token", "create", "--name", "n"], "--user"),
-    (["token", "revoke", "--id", "999"], "999"),
-    (["user", "create", "--username", "x"], "--role"),
-    (["user", "set-role", "--username", "nobody", "--role", "manager"], "nobody"),
-    (["jobs", "list", "--status", "lost"], "--status"),
-    (["jobs", "list", "--limit", "0"], "--limit"),
-    (["import", "establishments", "/no/such/file.csv"], "/no/such/file.csv"),
-    (["audit", "verify", "--checkpoints", "/no/such/heads.jsonl"], "--checkpoints"),
-    (["forecast", "public", "--base-year", "2024"], "--out"),
-    (["bank-holidays", "import", "/no/such/bank-holidays.json"], "bank-holidays.json"),
-    (["clock", "recalculate", "--today", "yesterday"], "--today"),
-    (["serve", "--workers", "0"], "--workers"),
-    (["no-such-command"], "no-such-command"),
-])
+@pytest.mark.parametrize(
+    "args,names",
+    [
+        (["token", "create", "--user", "u", "--name", "n", "--days", "0"], "--days"),
+        (["token", "create", "--name", "n"], "--user"),
+        (["token", "revoke", "--id", "999"], "999"),
+        (["user", "create", "--username", "x"], "--role"),
+        (["user", "set-role", "--username", "nobody", "--role", "manager"], "nobody"),
+        (["jobs", "list", "--status", "lost"], "--status"),
+        (["jobs", "list", "--limit", "0"], "--limit"),
+        (["import", "establishments", "/no/such/file.csv"], "/no/such/file.csv"),
+        (["audit", "verify", "--checkpoints", "/no/such/heads.jsonl"], "--checkpoints"),
+        (["forecast", "public", "--base-year", "2024"], "--out"),
+        (["bank-holidays", "import", "/no/such/bank-holidays.json"], "bank-holidays.json"),
+        (["clock", "recalculate", "--today", "yesterday"], "--today"),
+        (["serve", "--workers", "0"], "--workers"),
+        (["no-such-command"], "no-such-command"),
+    ],
+)
 def test_errors_are_one_plain_line_and_a_non_zero_exit(capsys, args, names):
     code, _, err = run(capsys, *args)
     assert code != 0
@@ -94,10 +122,20 @@ def test_errors_are_one_plain_line_and_a_non_zero_exit(capsys, args, names):
 
 def test_a_database_that_is_not_migrated_is_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HIGHNEEDS_")}
-    env.update(HIGHNEEDS_DEBUG="1", HIGHNEEDS_DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
-               HIGHNEEDS_VAR_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "-m", "highneeds", "token", "list"], capture_output=True, text=True,
-                            env=env, cwd=settings.PROJECT_DIR, timeout=120, check=False)
+    env.update(
+        HIGHNEEDS_DEBUG="1",
+        HIGHNEEDS_DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        HIGHNEEDS_VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "highneeds", "token", "list"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.PROJECT_DIR,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
@@ -107,11 +145,21 @@ def test_a_database_that_is_not_migrated_is_one_line(tmp_path):
 # --- old names ---------------------------------------------------------------------------------
 
 OLD_NAMES = {  # every old invocation in README, docs, scripts, tests and benchmarks
-    "demo-data": "demo_data", "import-establishments": "import-establishments", "import-s41": "import-s41",
-    "import-children": "import-children", "recalculate-clocks": "recalculate_clocks", "deadlines": "deadlines",
-    "send-chasers": "send_chasers", "api-token": "api_token", "api_token": "api_token",
-    "recalculate-reviews": "recalculate_reviews", "apply-cessations": "apply_cessations", "migrate": "migrate",
-    "makemigrations": "makemigrations", "collectstatic": "collectstatic", "check": "check",
+    "demo-data": "demo_data",
+    "import-establishments": "import-establishments",
+    "import-s41": "import-s41",
+    "import-children": "import-children",
+    "recalculate-clocks": "recalculate_clocks",
+    "deadlines": "deadlines",
+    "send-chasers": "send_chasers",
+    "api-token": "api_token",
+    "api_token": "api_token",
+    "recalculate-reviews": "recalculate_reviews",
+    "apply-cessations": "apply_cessations",
+    "migrate": "migrate",
+    "makemigrations": "makemigrations",
+    "collectstatic": "collectstatic",
+    "check": "check",
     "createsuperuser": "createsuperuser",
 }
 
@@ -133,8 +181,15 @@ def test_old_names_still_run_their_command_and_say_what_replaces_them(capsys, mo
 def test_an_old_name_runs_for_real(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HIGHNEEDS_")}
     env.update(HIGHNEEDS_DEBUG="1", HIGHNEEDS_DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
-    result = subprocess.run([sys.executable, "-m", "highneeds", "demo-data", "--logins-only"], capture_output=True,
-                            text=True, env=env, cwd=settings.PROJECT_DIR, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "highneeds", "demo-data", "--logins-only"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.PROJECT_DIR,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "deprecated" not in result.stderr  # not a terminal: a script sees what it saw before
     assert "manager" in result.stdout.lower()
@@ -154,8 +209,18 @@ def test_user_create_set_role_and_deactivate_are_audited(capsys, monkeypatch):
     from highneeds.accounts.models import User
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("a long pass phrase for the CLI\n"))
-    code, out, err = run(capsys, "user", "create", "--username", "ada", "--role", "admin", "--email",
-                         "ada@council.example", "--password-stdin")
+    code, out, err = run(
+        capsys,
+        "user",
+        "create",
+        "--username",
+        "ada",
+        "--role",
+        "admin",
+        "--email",
+        "ada@council.example",
+        "--password-stdin",
+    )
     assert code == 0, err
     assert "Created ada (Administrator)." in out
     ada = User.objects.get(username="ada")
@@ -257,17 +322,46 @@ def test_django_is_the_escape_hatch_for_every_management_command(capsys):
     assert "startproject" in out and "highneeds django help <subcommand>" in out
 
 
-WORDS = ["create", "list", "revoke", "set-role", "deactivate", "--user", "--username", "--role", "--id", "--days",
-         "--name", "--status", "--limit", "--year", "--no-password", "admin", "manager", "0", "-1", "99999999999",
-         "x" * 300, "\u202e", "", "FAILED", "caseworker", "--", "-", "nonsense"]
-
+WORDS = [
+    "create",
+    "list",
+    "revoke",
+    "set-role",
+    "deactivate",
+    "--user",
+    "--username",
+    "--role",
+    "--id",
+    "--days",
+    "--name",
+    "--status",
+    "--limit",
+    "--year",
+    "--no-password",
+    "admin",
+    "manager",
+    "0",
+    "-1",
+    "99999999999",
+    "x" * 300,
+    "\u202e",
+    "",
+    "FAILED",
+    "caseworker",
+    "--",
+    "-",
+    "nonsense",
+]
 
 
 @pytest.mark.django_db
-@hypothesis.settings(max_examples=40, deadline=None,
-                     suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
-@hypothesis.given(group=st.sampled_from(["token", "user", "jobs", "bank-holidays", "scenario"]),
-                  words=st.lists(st.sampled_from(WORDS) | st.text(max_size=12), max_size=6))
+@hypothesis.settings(
+    max_examples=40, deadline=None, suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture]
+)
+@hypothesis.given(
+    group=st.sampled_from(["token", "user", "jobs", "bank-holidays", "scenario"]),
+    words=st.lists(st.sampled_from(WORDS) | st.text(max_size=12), max_size=6),
+)
 def test_any_words_give_a_result_or_one_plain_error_line(capsys, group, words):
     """As an attacker at the prompt: whatever follows a group, never a traceback, never a half-told error."""
     code, out, err = run(capsys, group, *words)

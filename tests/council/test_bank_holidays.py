@@ -16,17 +16,35 @@ from highneeds.engine.calendar import ENGLAND_AND_WALES
 pytestmark = pytest.mark.django_db
 
 # gov.uk's format (https://www.gov.uk/bank-holidays.json), with a made-up 2031 and a corrected 2027.
-YEAR_2031 = ["2031-01-01", "2031-04-11", "2031-04-14", "2031-05-05", "2031-05-26", "2031-08-25", "2031-12-25",
-             "2031-12-26"]
-YEAR_2027 = ["2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31", "2027-06-01", "2027-08-30",
-             "2027-12-27", "2027-12-28"]
+YEAR_2031 = [
+    "2031-01-01",
+    "2031-04-11",
+    "2031-04-14",
+    "2031-05-05",
+    "2031-05-26",
+    "2031-08-25",
+    "2031-12-25",
+    "2031-12-26",
+]
+YEAR_2027 = [
+    "2027-01-01",
+    "2027-03-26",
+    "2027-03-29",
+    "2027-05-03",
+    "2027-05-31",
+    "2027-06-01",
+    "2027-08-30",
+    "2027-12-27",
+    "2027-12-28",
+]
 
 
 def govuk(*years, division="england-and-wales"):
-    events = [{"title": f"Holiday {n}", "date": d, "notes": "", "bunting": True}
-              for n, d in enumerate(d for year in years for d in year)]
-    return {division: {"division": division, "events": events},
-            "scotland": {"division": "scotland", "events": []}}
+    events = [
+        {"title": f"Holiday {n}", "date": d, "notes": "", "bunting": True}
+        for n, d in enumerate(d for year in years for d in year)
+    ]
+    return {division: {"division": division, "events": events}, "scotland": {"division": "scotland", "events": []}}
 
 
 def command(*args):
@@ -74,19 +92,30 @@ def test_list_shows_the_source_of_each_year(tmp_path):
         command("list", "--year", "2040")
 
 
-@pytest.mark.parametrize("data, message", [
-    ("{not json", "is not valid JSON"),
-    ([], "expected a JSON object like gov.uk's bank-holidays.json"),
-    ({"scotland": {"events": []}}, "no 'england-and-wales' division in the file (found: scotland)"),
-    ({"england-and-wales": {"events": "2031-01-01"}}, "'england-and-wales' must be an object with a list of 'events'"),
-    ({"england-and-wales": {"events": []}}, "'england-and-wales' has no events"),
-    (govuk(["2031-02-30", *YEAR_2031[1:]]), "england-and-wales.events[0].date: '2031-02-30' is not a valid date"),
-    (govuk(["31/01/2031", *YEAR_2031[1:]]),
-     "england-and-wales.events[0].date: '31/01/2031' is not a date in the form YYYY-MM-DD"),
-    (govuk(YEAR_2031[:3]), "2031 has 3 date(s): England and Wales have at least 8 bank holidays a year"),
-    (govuk(["2031-01-04", *YEAR_2031[1:]]), "england-and-wales.events[0]: 2031-01-04 is a Saturday"),
-    ({"england-and-wales": {"events": [{"date": "2031-01-01"}]}}, "england-and-wales.events[0]: 'title' is missing"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("{not json", "is not valid JSON"),
+        ([], "expected a JSON object like gov.uk's bank-holidays.json"),
+        ({"scotland": {"events": []}}, "no 'england-and-wales' division in the file (found: scotland)"),
+        (
+            {"england-and-wales": {"events": "2031-01-01"}},
+            "'england-and-wales' must be an object with a list of 'events'",
+        ),
+        ({"england-and-wales": {"events": []}}, "'england-and-wales' has no events"),
+        (govuk(["2031-02-30", *YEAR_2031[1:]]), "england-and-wales.events[0].date: '2031-02-30' is not a valid date"),
+        (
+            govuk(["31/01/2031", *YEAR_2031[1:]]),
+            "england-and-wales.events[0].date: '31/01/2031' is not a date in the form YYYY-MM-DD",
+        ),
+        (govuk(YEAR_2031[:3]), "2031 has 3 date(s): England and Wales have at least 8 bank holidays a year"),
+        (govuk(["2031-01-04", *YEAR_2031[1:]]), "england-and-wales.events[0]: 2031-01-04 is a Saturday"),
+        (
+            {"england-and-wales": {"events": [{"date": "2031-01-01"}]}},
+            "england-and-wales.events[0]: 'title' is missing",
+        ),
+    ],
+)
 def test_a_malformed_file_is_refused_naming_the_problem(tmp_path, data, message):
     path = write(tmp_path, data)
     with pytest.raises(CommandError) as exc:
@@ -104,8 +133,12 @@ def test_the_casework_clock_and_deadlines_use_the_stored_years(tmp_path, monkeyp
     import sys
 
     command("import", write(tmp_path, govuk(YEAR_2031)))
-    case = {"events": [{"type": "decision_notice_sent", "date": "2031-04-09", "decision": "x"},
-                       {"type": "mediation_declined", "date": "2031-04-10", "decision": "x"}]}
+    case = {
+        "events": [
+            {"type": "decision_notice_sent", "date": "2031-04-09", "decision": "x"},
+            {"type": "mediation_declined", "date": "2031-04-10", "decision": "x"},
+        ]
+    }
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(case)))
     out = io.StringIO()
     call_command("deadlines", "--council", stdout=out)

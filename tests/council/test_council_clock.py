@@ -10,8 +10,12 @@ from highneeds.council import clock as council_clock
 
 @pytest.mark.django_db
 def test_a_case_the_clock_cannot_read_is_a_validation_error_naming_the_event():
-    case = {"events": [{"type": "final_plan_issued", "date": "2024-01-10"},
-                       {"type": "review_decision", "date": "2024-02-01", "outcome": "maintain"}]}
+    case = {
+        "events": [
+            {"type": "final_plan_issued", "date": "2024-01-10"},
+            {"type": "review_decision", "date": "2024-02-01", "outcome": "maintain"},
+        ]
+    }
     with pytest.raises(ValidationError) as caught:
         council_clock.compute_case(case, today=date(2024, 3, 1))
     assert "events[1]" in " ".join(caught.value.messages)

@@ -14,24 +14,32 @@ from highneeds.audit import log
 from highneeds.audit.models import AuditEvent
 from highneeds.casework.models import AssessmentRequest, CaseEvent
 from highneeds.council.models import CouncilSettings
-from highneeds.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES
 from highneeds.demo import synthetic
+from highneeds.demo.loader import DEMO_PASSWORD, DEMO_USERNAMES
 from highneeds.engine import publicdata
 from highneeds.establishments.models import Establishment
-from highneeds.people.models import (CaseAccess, Child, ChildNeed, CohortFlag, ParentCarer, Placement,
-                                     SenStatusPeriod)
+from highneeds.people.models import CaseAccess, Child, ChildNeed, CohortFlag, ParentCarer, Placement, SenStatusPeriod
 from highneeds.people.queries import visible_children
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(),
-                       reason="shared data folder not present"),
+    pytest.mark.skipif(
+        not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(), reason="shared data folder not present"
+    ),
 ]
 
 SCALE = "0.03"
-MODELS = {"establishments": Establishment, "children": Child, "parents": ParentCarer, "sen_periods": SenStatusPeriod,
-          "needs": ChildNeed, "flags": CohortFlag, "placements": Placement, "requests": AssessmentRequest,
-          "events": CaseEvent}
+MODELS = {
+    "establishments": Establishment,
+    "children": Child,
+    "parents": ParentCarer,
+    "sen_periods": SenStatusPeriod,
+    "needs": ChildNeed,
+    "flags": CohortFlag,
+    "placements": Placement,
+    "requests": AssessmentRequest,
+    "events": CaseEvent,
+}
 
 
 def run(*args) -> str:
@@ -49,10 +57,14 @@ def generated():
 
 
 def fingerprint() -> list:
-    children = list(Child.objects.order_by("id").values_list("first_name", "last_name", "date_of_birth", "upn",
-                                                               "nhs_number", "sen_status", "postcode"))
-    placements = list(Placement.objects.order_by("id").values_list("establishment__name", "placement_type",
-                                                                   "start_date", "end_date"))
+    children = list(
+        Child.objects.order_by("id").values_list(
+            "first_name", "last_name", "date_of_birth", "upn", "nhs_number", "sen_status", "postcode"
+        )
+    )
+    placements = list(
+        Placement.objects.order_by("id").values_list("establishment__name", "placement_type", "start_date", "end_date")
+    )
     events = list(CaseEvent.objects.order_by("id").values_list("event_type", "occurred_on", "detail"))
     return [children, placements, events]
 

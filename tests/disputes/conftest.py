@@ -30,11 +30,18 @@ def plan(make_child, school):
     from highneeds.plans.models import Plan, PlanVersion
 
     child = make_child(sen_status="E", establishment=school)
-    add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Samplefield", relationship="Mother",
-               parental_responsibility=True)
+    add_parent(
+        actor=SYSTEM,
+        child=child,
+        first_name="Pat",
+        last_name="Samplefield",
+        relationship="Mother",
+        parental_responsibility=True,
+    )
     found = Plan.objects.create(child=child, status="final", first_issued_on=date(2022, 3, 1))
-    PlanVersion.objects.create(plan=found, number=1, kind="final", state="issued", issued_on=date(2022, 3, 1),
-                               establishment=school)
+    PlanVersion.objects.create(
+        plan=found, number=1, kind="final", state="issued", issued_on=date(2022, 3, 1), establishment=school
+    )
     return found
 
 
@@ -47,5 +54,6 @@ def child(plan):
 def notice(caseworker, child):
     from highneeds.disputes import services
 
-    return services.record_decision_notice(actor=caseworker, child=child, matter="plan_content", sent_on=ago(100),
-                                           summary="Amended plan issued")
+    return services.record_decision_notice(
+        actor=caseworker, child=child, matter="plan_content", sent_on=ago(100), summary="Amended plan issued"
+    )

@@ -26,8 +26,9 @@ def test_a_childs_disagreements(client, caseworker, notice):
     appeal = services.lodge_appeal(actor=caseworker, notice=notice, matters=["section_b"], lodged_on=ago(60))
     services.record_appeal_outcome(actor=caseworker, appeal=appeal, outcome="allowed_part", outcome_on=ago(20))
     services.add_order(actor=caseworker, appeal=appeal, kind="amend_plan", made_on=ago(20), due_on=ago(1))
-    services.record_complaint(actor=caseworker, child=notice.child, stage="stage1", received_on=ago(2),
-                              complainant="Pat", subject="Late")
+    services.record_complaint(
+        actor=caseworker, child=notice.child, stage="stage1", received_on=ago(2), complainant="Pat", subject="Late"
+    )
     response = get(client, caseworker, f"/children/{notice.child_id}/disagreements")
     assert response.status_code == 200, response.content
     body = response.json()

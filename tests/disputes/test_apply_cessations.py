@@ -24,13 +24,21 @@ def run(*args) -> str:
 
 
 def decided(caseworker, plan, decided_on, takes_effect_on):
-    cessation = services.start_cessation(actor=caseworker, plan=plan, proposed_on=decided_on - timedelta(days=20),
-                                         reason="3")
+    cessation = services.start_cessation(
+        actor=caseworker, plan=plan, proposed_on=decided_on - timedelta(days=20), reason="3"
+    )
     for who in ("family", "setting"):
-        services.record_cessation_consultation(actor=caseworker, cessation=cessation, who=who,
-                                               consulted_on=decided_on - timedelta(days=15))
-    return services.decide_cessation(actor=caseworker, cessation=cessation, decided_on=decided_on, cease=True,
-                                     reasons="Started university", takes_effect_on=takes_effect_on)
+        services.record_cessation_consultation(
+            actor=caseworker, cessation=cessation, who=who, consulted_on=decided_on - timedelta(days=15)
+        )
+    return services.decide_cessation(
+        actor=caseworker,
+        cessation=cessation,
+        decided_on=decided_on,
+        cease=True,
+        reasons="Started university",
+        takes_effect_on=takes_effect_on,
+    )
 
 
 @pytest.fixture

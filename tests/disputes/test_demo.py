@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from highneeds.demo.extras import prepare_app
 from highneeds.accounts.roles import SYSTEM
+from highneeds.demo.extras import prepare_app
 from highneeds.disputes import demo, queries
 from highneeds.disputes.models import Appeal, Cessation, Complaint, DecisionNotice, Mediation, TribunalOrder
 from highneeds.plans.models import Plan
@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def plans(make_child, make_establishment):
     school = make_establishment()
-    return [Plan.objects.create(child=make_child(sen_status="E", establishment=school), status="final",
-                                first_issued_on=date(2021, 1, 1)) for _ in range(8)]
+    return [
+        Plan.objects.create(
+            child=make_child(sen_status="E", establishment=school), status="final", first_issued_on=date(2021, 1, 1)
+        )
+        for _ in range(8)
+    ]
 
 
 def test_demo_disagreements_are_made_once(plans):

@@ -31,8 +31,15 @@ def test_families_and_other_roles_cannot_see_the_disputes_pages(client, make_use
         from highneeds.accounts.roles import SYSTEM
         from highneeds.people.services import add_parent
 
-        add_parent(actor=SYSTEM, child=child, first_name="Own", last_name="Parent", relationship="Father",
-                   parental_responsibility=True, user=user)
+        add_parent(
+            actor=SYSTEM,
+            child=child,
+            first_name="Own",
+            last_name="Parent",
+            relationship="Father",
+            parental_responsibility=True,
+            user=user,
+        )
     signed_in(client, user)
     for path in ("/disputes/", f"/disputes/child/{child.pk}/", f"/disputes/child/{child.pk}/notice/"):
         assert client.get(path).status_code == 403, path
@@ -40,9 +47,15 @@ def test_families_and_other_roles_cannot_see_the_disputes_pages(client, make_use
 
 def test_missing_records_are_404(client, caseworker):
     signed_in(client, caseworker)
-    for path in ("/disputes/child/999999/", "/disputes/notice/999999/contact/", "/disputes/appeal/999999/outcome/",
-                 "/disputes/cessation/999999/apply/", "/disputes/complaint/999999/respond/",
-                 "/disputes/order/999999/comply/", "/disputes/child/999999/letters/1/"):
+    for path in (
+        "/disputes/child/999999/",
+        "/disputes/notice/999999/contact/",
+        "/disputes/appeal/999999/outcome/",
+        "/disputes/cessation/999999/apply/",
+        "/disputes/complaint/999999/respond/",
+        "/disputes/order/999999/comply/",
+        "/disputes/child/999999/letters/1/",
+    ):
         assert client.get(path).status_code == 404, path
 
 
@@ -81,14 +94,18 @@ def test_a_caseworker_records_a_notice_mediation_and_appeal_through_the_forms(cl
     client.post(f"/disputes/notice/{notice.pk}/requested/", {**d("requested_on", ago(44)), "issues": "Section F"})
     client.post(f"/disputes/notice/{notice.pk}/held/", {**d("held_on", ago(30)), "outcome": "not_agreed"})
     client.post(f"/disputes/notice/{notice.pk}/certificate/", d("issued_on", ago(28)))
-    response = client.post(f"/disputes/notice/{notice.pk}/appeal/", {"matters": ["section_i"], **d("lodged_on", ago(20)),
-                                                                     "tribunal_reference": "EH999/26/00042"})
+    response = client.post(
+        f"/disputes/notice/{notice.pk}/appeal/",
+        {"matters": ["section_i"], **d("lodged_on", ago(20)), "tribunal_reference": "EH999/26/00042"},
+    )
     assert response.status_code == 302
     appeal = Appeal.objects.get(notice=notice)
     assert appeal.matters == ["section_i"]
     client.post(f"/disputes/appeal/{appeal.pk}/outcome/", {"outcome": "allowed", **d("outcome_on", ago(10))})
-    client.post(f"/disputes/appeal/{appeal.pk}/order/", {"kind": "name_setting", **d("made_on", ago(10)),
-                                                         "text": "Name the school"})
+    client.post(
+        f"/disputes/appeal/{appeal.pk}/order/",
+        {"kind": "name_setting", **d("made_on", ago(10)), "text": "Name the school"},
+    )
     order = appeal.orders.get()
     overview = client.get("/disputes/").content.decode()
     assert "Tribunal orders to comply with" in overview and f"{order.due_on:%-d %B %Y}" in overview
@@ -109,9 +126,10 @@ def test_cessation_through_the_pages(client, caseworker, plan):
     cessation = Cessation.objects.get(plan=plan)
     client.post(f"/disputes/cessation/{cessation.pk}/consult/", {"who": "family", **d("consulted_on", ago(55))})
     client.post(f"/disputes/cessation/{cessation.pk}/consult/", {"who": "setting", **d("consulted_on", ago(55))})
-    client.post(f"/disputes/cessation/{cessation.pk}/decide/", {"outcome": "yes", "reasons": "Started a job",
-                                                                **d("decided_on", ago(20)),
-                                                                **d("takes_effect_on", ago(5))})
+    client.post(
+        f"/disputes/cessation/{cessation.pk}/decide/",
+        {"outcome": "yes", "reasons": "Started a job", **d("decided_on", ago(20)), **d("takes_effect_on", ago(5))},
+    )
     cessation.refresh_from_db()
     assert cessation.status == "notice_sent"
     response = client.post(f"/disputes/cessation/{cessation.pk}/apply/", d("ceased_on", ago(0)))
@@ -125,13 +143,20 @@ def test_cessation_through_the_pages(client, caseworker, plan):
 
 def test_complaint_through_the_pages_and_settings(client, caseworker, child):
     signed_in(client, caseworker)
-    client.post(f"/disputes/child/{child.pk}/complaint/", {"stage": "stage1", **d("received_on", ago(3)),
-                                                           "complainant": "Pat", "subject": "No reply to emails"})
+    client.post(
+        f"/disputes/child/{child.pk}/complaint/",
+        {"stage": "stage1", **d("received_on", ago(3)), "complainant": "Pat", "subject": "No reply to emails"},
+    )
     complaint = child.complaints.get()
     assert "Complaints and Ombudsman cases awaiting a response" in client.get("/disputes/").content.decode()
-    periods = {"icb_notice_working_days": "0", "appeal_response_working_days": "30",
-               "complaint_stage1_working_days": "10", "complaint_stage2_working_days": "20",
-               "ombudsman_working_days": "20", **{f"order_{kind}": "35" for kind in TribunalOrder.KINDS}}
+    periods = {
+        "icb_notice_working_days": "0",
+        "appeal_response_working_days": "30",
+        "complaint_stage1_working_days": "10",
+        "complaint_stage2_working_days": "20",
+        "ombudsman_working_days": "20",
+        **{f"order_{kind}": "35" for kind in TribunalOrder.KINDS},
+    }
     page = client.get("/disputes/settings/").content.decode()
     assert "Days to comply: conceded: tell the family the council will assess" in page and 'value="14"' in page
     response = client.post("/disputes/settings/", periods)
@@ -139,8 +164,10 @@ def test_complaint_through_the_pages_and_settings(client, caseworker, child):
     response = client.post("/disputes/settings/", {**periods, "icb_notice_working_days": "3", "order_amend_plan": "42"})
     assert response.status_code == 302
     assert DisputeSettings.current().days_for_order("amend_plan") == 42
-    client.post(f"/disputes/complaint/{complaint.pk}/respond/", {**d("responded_on", ago(1)), "outcome": "upheld",
-                                                                 "learning": "Answer emails within 5 days"})
+    client.post(
+        f"/disputes/complaint/{complaint.pk}/respond/",
+        {**d("responded_on", ago(1)), "outcome": "upheld", "learning": "Answer emails within 5 days"},
+    )
     complaint.refresh_from_db()
     assert complaint.outcome == "upheld" and complaint.learning == "Answer emails within 5 days"
     assert date.today() >= complaint.responded_on

@@ -51,8 +51,13 @@ def last_monday(year: int, month: int) -> date:
 
 def standing_rules(year: int) -> set[date]:
     easter = easter_sunday(year)
-    out = {easter - timedelta(days=2), easter + timedelta(days=1), first_monday(year, 5), last_monday(year, 5),
-           last_monday(year, 8)}
+    out = {
+        easter - timedelta(days=2),
+        easter + timedelta(days=1),
+        first_monday(year, 5),
+        last_monday(year, 5),
+        last_monday(year, 8),
+    }
     new_year = date(year, 1, 1)
     out.add(new_year + timedelta(days={5: 2, 6: 1}.get(new_year.weekday(), 0)))
     christmas, boxing = date(year, 12, 25), date(year, 12, 26)
@@ -72,12 +77,15 @@ def test_ordinary_years_follow_the_standing_rules(year):
     assert set(ENGLAND_AND_WALES.holidays_in(year)) == standing_rules(year)
 
 
-@pytest.mark.parametrize("year, added, removed", [
-    (2012, {date(2012, 6, 4), date(2012, 6, 5)}, {date(2012, 5, 28)}),
-    (2020, {date(2020, 5, 8)}, {date(2020, 5, 4)}),
-    (2022, {date(2022, 6, 2), date(2022, 6, 3), date(2022, 9, 19)}, {date(2022, 5, 30)}),
-    (2023, {date(2023, 5, 8)}, set()),
-])
+@pytest.mark.parametrize(
+    "year, added, removed",
+    [
+        (2012, {date(2012, 6, 4), date(2012, 6, 5)}, {date(2012, 5, 28)}),
+        (2020, {date(2020, 5, 8)}, {date(2020, 5, 4)}),
+        (2022, {date(2022, 6, 2), date(2022, 6, 3), date(2022, 9, 19)}, {date(2022, 5, 30)}),
+        (2023, {date(2023, 5, 8)}, set()),
+    ],
+)
 def test_one_off_years_differ_from_the_rules_exactly_by_the_one_offs(year, added, removed):
     listed = set(ENGLAND_AND_WALES.holidays_in(year))
     assert listed - standing_rules(year) == added
@@ -86,8 +94,22 @@ def test_one_off_years_differ_from_the_rules_exactly_by_the_one_offs(year, added
 
 def test_known_dates_and_substitute_days():
     hols = ENGLAND_AND_WALES.holidays
-    for d in ["2022-06-03", "2022-06-02", "2022-09-19", "2023-05-08", "2020-05-08", "2021-12-27", "2021-12-28",
-              "2022-01-03", "2016-12-27", "2015-12-28", "2017-01-02", "2026-12-28", "2024-03-29", "2024-04-01"]:
+    for d in [
+        "2022-06-03",
+        "2022-06-02",
+        "2022-09-19",
+        "2023-05-08",
+        "2020-05-08",
+        "2021-12-27",
+        "2021-12-28",
+        "2022-01-03",
+        "2016-12-27",
+        "2015-12-28",
+        "2017-01-02",
+        "2026-12-28",
+        "2024-03-29",
+        "2024-04-01",
+    ]:
         assert date.fromisoformat(d) in hols, d
     for d in ["2022-05-30", "2020-05-04", "2021-12-25", "2022-01-01"]:
         assert date.fromisoformat(d) not in hols, d
@@ -145,8 +167,9 @@ def test_vectorised_working_days_equal_the_scalar_ones(ds, n):
 @settings(deadline=None)
 @given(dates, st.integers(1, 25))
 def test_counting_the_start_as_day_one(d, n):
-    got = date.fromordinal(int(ENGLAND_AND_WALES.add_working_days_ordinals(np.array([d.toordinal()]), n,
-                                                                           start_counts=True)[0]))
+    got = date.fromordinal(
+        int(ENGLAND_AND_WALES.add_working_days_ordinals(np.array([d.toordinal()]), n, start_counts=True)[0])
+    )
     if ENGLAND_AND_WALES.is_working_day(d):
         assert got == ENGLAND_AND_WALES.add_working_days(d, n - 1)
     else:
@@ -181,13 +204,28 @@ def test_extending_with_a_list_of_dates():
 
 def test_extending_from_a_govuk_file_replaces_whole_years(tmp_path):
     # gov.uk's file lists whole years; a moved holiday disappears from its old date.
-    events = [{"title": t, "date": d, "notes": "", "bunting": True} for d, t in [
-        ("2030-01-01", "New Year's Day"), ("2030-04-19", "Good Friday"), ("2030-04-22", "Easter Monday"),
-        ("2030-05-10", "Early May bank holiday (moved)"), ("2030-05-27", "Spring bank holiday"),
-        ("2030-08-26", "Summer bank holiday"), ("2030-12-25", "Christmas Day"), ("2030-12-26", "Boxing Day")]]
+    events = [
+        {"title": t, "date": d, "notes": "", "bunting": True}
+        for d, t in [
+            ("2030-01-01", "New Year's Day"),
+            ("2030-04-19", "Good Friday"),
+            ("2030-04-22", "Easter Monday"),
+            ("2030-05-10", "Early May bank holiday (moved)"),
+            ("2030-05-27", "Spring bank holiday"),
+            ("2030-08-26", "Summer bank holiday"),
+            ("2030-12-25", "Christmas Day"),
+            ("2030-12-26", "Boxing Day"),
+        ]
+    ]
     path = tmp_path / "bank-holidays.json"
-    path.write_text(json.dumps({"england-and-wales": {"division": "england-and-wales", "events": events},
-                                "scotland": {"division": "scotland", "events": []}}))
+    path.write_text(
+        json.dumps(
+            {
+                "england-and-wales": {"division": "england-and-wales", "events": events},
+                "scotland": {"division": "scotland", "events": []},
+            }
+        )
+    )
     cal = ENGLAND_AND_WALES.extended_from_json(path)
     assert date(2030, 5, 10) in cal.holidays and date(2030, 5, 6) not in cal.holidays
     assert cal.titles[date(2030, 5, 10)] == "Early May bank holiday (moved)"
@@ -212,6 +250,7 @@ def test_table_rows_must_sit_in_their_year():
 
 # -- months ----------------------------------------------------------------------------------------
 
+
 @settings(deadline=None)
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)), st.integers(-36, 36))
 def test_add_months_is_the_corresponding_date_or_the_month_end(d, n):
@@ -233,17 +272,22 @@ def test_month_ends_and_leap_years():
 
 # -- gov.uk's file, read strictly, and whole years added (highneeds bank-holidays import) -----------
 
+
 def _govuk_year(year: int) -> list[dict]:
     """The standing rules' dates for a year, in gov.uk's event shape."""
-    return [{"title": "Bank holiday", "date": d.isoformat(), "notes": "", "bunting": True}
-            for d in sorted(standing_rules(year))]
+    return [
+        {"title": "Bank holiday", "date": d.isoformat(), "notes": "", "bunting": True}
+        for d in sorted(standing_rules(year))
+    ]
 
 
 def test_read_govuk_years_and_with_years():
     from highneeds.engine.calendar import read_govuk_years, with_years
 
-    data = {"england-and-wales": {"division": "england-and-wales", "events": _govuk_year(2031) + _govuk_year(2032)},
-            "scotland": {"division": "scotland", "events": []}}
+    data = {
+        "england-and-wales": {"division": "england-and-wales", "events": _govuk_year(2031) + _govuk_year(2032)},
+        "scotland": {"division": "scotland", "events": []},
+    }
     years = read_govuk_years(data)
     assert sorted(years) == [2031, 2032] and all(len(days) >= 8 for days in years.values())
     calendar = with_years(ENGLAND_AND_WALES, {str(y): days for y, days in years.items()})
@@ -251,19 +295,26 @@ def test_read_govuk_years_and_with_years():
     assert calendar.holidays_in(2031) == sorted(standing_rules(2031))
     assert with_years(ENGLAND_AND_WALES, {}) is ENGLAND_AND_WALES
     # a stored year replaces the built-in one: a moved holiday is taken out
-    moved = [(d.isoformat(), "x") for d in sorted(standing_rules(2028)) if d != date(2028, 5, 29)] + [("2028-06-02", "x")]
+    moved = [(d.isoformat(), "x") for d in sorted(standing_rules(2028)) if d != date(2028, 5, 29)] + [
+        ("2028-06-02", "x")
+    ]
     replaced = with_years(ENGLAND_AND_WALES, {"2028": moved})
     assert date(2028, 5, 29) not in replaced.holidays and date(2028, 6, 2) in replaced.holidays
 
 
-@pytest.mark.parametrize("data, message", [
-    ([], "expected a JSON object"),
-    ({"scotland": {}}, "no 'england-and-wales' division in the file (found: scotland)"),
-    ({"england-and-wales": {"events": []}}, "'england-and-wales' has no events"),
-    ({"england-and-wales": {"events": [{"date": "2031-13-01", "title": "x"}]}},
-     "england-and-wales.events[0].date: '2031-13-01' is not a valid date"),
-    ({"england-and-wales": {"events": [{"date": "2031-01-01", "title": "x"}]}}, "2031 has 1 date(s)"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ([], "expected a JSON object"),
+        ({"scotland": {}}, "no 'england-and-wales' division in the file (found: scotland)"),
+        ({"england-and-wales": {"events": []}}, "'england-and-wales' has no events"),
+        (
+            {"england-and-wales": {"events": [{"date": "2031-13-01", "title": "x"}]}},
+            "england-and-wales.events[0].date: '2031-13-01' is not a valid date",
+        ),
+        ({"england-and-wales": {"events": [{"date": "2031-01-01", "title": "x"}]}}, "2031 has 1 date(s)"),
+    ],
+)
 def test_read_govuk_years_refuses_a_malformed_file(data, message):
     from highneeds.engine.calendar import read_govuk_years
 

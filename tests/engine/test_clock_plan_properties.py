@@ -64,8 +64,12 @@ def plan_cases(draw, first=date(2014, 1, 1), last=date(2026, 12, 31)):
     if draw(st.booleans()):
         identified = at(0, 200)
         transfer_on = identified + timedelta(days=draw(st.integers(30, 500)))
-        add("phase_transfer_identified", identified, transfer_on=iso(transfer_on),
-            transfer=draw(st.sampled_from(["school", "secondary_to_post16", "post16"])))
+        add(
+            "phase_transfer_identified",
+            identified,
+            transfer_on=iso(transfer_on),
+            transfer=draw(st.sampled_from(["school", "secondary_to_post16", "post16"])),
+        )
         if draw(st.booleans()):
             add("phase_transfer_amended", at(0, 300, identified))
     if draw(st.booleans()):
@@ -108,8 +112,14 @@ def decision_events(draw, key: str, notice: date) -> list[dict]:
     return out
 
 
-any_rules = st.sampled_from([ClockRules(), ClockRules(under5_review_months=4, review_advice_weeks=3,
-                                                      phase_transfer_day_before=True, receipt_is_day_one=True)])
+any_rules = st.sampled_from(
+    [
+        ClockRules(),
+        ClockRules(
+            under5_review_months=4, review_advice_weeks=3, phase_transfer_day_before=True, receipt_is_day_one=True
+        ),
+    ]
+)
 maybe_today = st.one_of(st.none(), st.dates(min_value=date(2027, 6, 1), max_value=TODAY_MAX))
 
 
@@ -119,6 +129,7 @@ def plans_and_today(draw):
     case, latest = draw(plan_cases())
     today = draw(st.one_of(st.none(), st.integers(0, 800).map(lambda n: latest + timedelta(days=n))))
     return case, latest, today
+
 
 SLOW = dict(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -150,8 +161,11 @@ def test_the_appeal_deadline_is_the_later_of_its_two_bounds(plan):
             assert by_type(case, "plan_ceased")  # only an undone window is dropped, when the plan ended
             continue
         bounds = [add_months(date.fromisoformat(notice["date"]), 2)]
-        bounds += [add_months(date.fromisoformat(c["date"]), 1) for c in by_type(case, "mediation_certificate_issued")
-                   if c["decision"] == key]
+        bounds += [
+            add_months(date.fromisoformat(c["date"]), 1)
+            for c in by_type(case, "mediation_certificate_issued")
+            if c["decision"] == key
+        ]
         assert step.due == max(bounds) and step.due in bounds
         assert step.status != "overdue" and step.bound == "window"
 
@@ -181,7 +195,7 @@ def test_review_due_is_always_the_interval_after_the_latest_meeting(case_and_day
     if not by_type(case, "plan_ceased"):
         current = [s for s in reviews if s.done is None]
         assert len(current) == 1 and current[0].start == (meetings[-1] if meetings else made)
-    assert [s.start for s in reviews][:len(meetings) + 1] == [made, *meetings][:len(reviews)]
+    assert [s.start for s in reviews][: len(meetings) + 1] == [made, *meetings][: len(reviews)]
 
 
 @settings(**SLOW)
@@ -203,8 +217,9 @@ def test_an_unrelated_decision_never_changes_another_steps_due_date(plan, data):
     ceased = [date.fromisoformat(e["date"]) for e in by_type(case, "plan_ceased")]
     last_allowed = ceased[0] if ceased else (today or latest)
     notice = made + timedelta(days=data.draw(st.integers(0, (last_allowed - made).days)))
-    extra = [e for e in decision_events(data.draw, "unrelated", notice)
-             if date.fromisoformat(e["date"]) <= last_allowed]
+    extra = [
+        e for e in decision_events(data.draw, "unrelated", notice) if date.fromisoformat(e["date"]) <= last_allowed
+    ]
     after = compute_case({**case, "events": [*case["events"], *extra]}, today=today)
     kept = [s for s in after.deadlines if not s.step.endswith(":unrelated")]
     assert kept == list(before.deadlines)
@@ -212,12 +227,31 @@ def test_an_unrelated_decision_never_changes_another_steps_due_date(plan, data):
 
 # -- the columnar fast path agrees with the reference, also for plans ------------------------------
 
-PLAN_TYPES = ["final_plan_issued", "review_meeting_arranged", "review_invitations_sent", "review_advice_circulated",
-              "annual_review_meeting", "review_report_sent", "review_decision", "amendments_proposed",
-              "amended_plan_issued", "phase_transfer_identified", "phase_transfer_amended", "reassessment_requested",
-              "reassessment_decision", "reassessed_plan_issued", "decision_notice_sent", "mediation_requested",
-              "mediation_declined", "mediation_held", "mediation_certificate_issued", "appeal_lodged", "plan_ceased",
-              "draft_plan_sent", "decision_to_assess"]
+PLAN_TYPES = [
+    "final_plan_issued",
+    "review_meeting_arranged",
+    "review_invitations_sent",
+    "review_advice_circulated",
+    "annual_review_meeting",
+    "review_report_sent",
+    "review_decision",
+    "amendments_proposed",
+    "amended_plan_issued",
+    "phase_transfer_identified",
+    "phase_transfer_amended",
+    "reassessment_requested",
+    "reassessment_decision",
+    "reassessed_plan_issued",
+    "decision_notice_sent",
+    "mediation_requested",
+    "mediation_declined",
+    "mediation_held",
+    "mediation_certificate_issued",
+    "appeal_lodged",
+    "plan_ceased",
+    "draft_plan_sent",
+    "decision_to_assess",
+]
 
 
 @st.composite
@@ -237,9 +271,24 @@ def mutated_plans(draw):
     elif how == "retype":
         ev["type"] = draw(st.sampled_from(PLAN_TYPES))
     elif how == "field":
-        ev[draw(st.sampled_from(["outcome", "transfer", "meeting_on", "transfer_on"]))] = draw(st.sampled_from(
-            ["maintain", "amend", "cease", "reassess", "refuse", "school", "post16", "bad", None, "2025-09-01",
-             "2020-01-01", "2025-02-30"]))
+        ev[draw(st.sampled_from(["outcome", "transfer", "meeting_on", "transfer_on"]))] = draw(
+            st.sampled_from(
+                [
+                    "maintain",
+                    "amend",
+                    "cease",
+                    "reassess",
+                    "refuse",
+                    "school",
+                    "post16",
+                    "bad",
+                    None,
+                    "2025-09-01",
+                    "2020-01-01",
+                    "2025-02-30",
+                ]
+            )
+        )
     elif how == "unkey":
         ev.pop("decision", None)
     elif how == "top":
@@ -250,9 +299,11 @@ def mutated_plans(draw):
 
 
 @settings(deadline=None, max_examples=120, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(st.one_of(plan_cases().map(lambda cd: cd[0]), mutated_plans(), mutated_plans()), min_size=1,
-                max_size=30),
-       maybe_today, any_rules)
+@given(
+    st.lists(st.one_of(plan_cases().map(lambda cd: cd[0]), mutated_plans(), mutated_plans()), min_size=1, max_size=30),
+    maybe_today,
+    any_rules,
+)
 def test_columnar_fast_path_agrees_for_plans(cases, today, rules):
     def run(fast):
         # Working days past the known bank holidays (2030) must fail the same way on both paths.
@@ -264,16 +315,32 @@ def test_columnar_fast_path_agrees_for_plans(cases, today, rules):
     assert run(True) == run(False)
 
 
-fuzz_scalar = st.one_of(st.none(), st.integers(-3, 3), st.sampled_from(
-    ["2024-01-10", "2024-02-29", "2023-02-29", "x", "maintain", "reassess", "school", "post16", ""]))
+fuzz_scalar = st.one_of(
+    st.none(),
+    st.integers(-3, 3),
+    st.sampled_from(["2024-01-10", "2024-02-29", "2023-02-29", "x", "maintain", "reassess", "school", "post16", ""]),
+)
 
 
 @settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.fixed_dictionaries(
-    {"type": st.sampled_from(PLAN_TYPES), "date": st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 1, 1))
-     .map(iso)},
-    optional={"outcome": fuzz_scalar, "transfer": fuzz_scalar, "transfer_on": fuzz_scalar, "meeting_on": fuzz_scalar,
-              "decision": st.sampled_from(["a", "b", "", 1])}), max_size=10))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "type": st.sampled_from(PLAN_TYPES),
+                "date": st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 1, 1)).map(iso),
+            },
+            optional={
+                "outcome": fuzz_scalar,
+                "transfer": fuzz_scalar,
+                "transfer_on": fuzz_scalar,
+                "meeting_on": fuzz_scalar,
+                "decision": st.sampled_from(["a", "b", "", 1]),
+            },
+        ),
+        max_size=10,
+    )
+)
 def test_arbitrary_plan_events_give_an_answer_or_a_clear_error(events):
     try:
         result = compute_case({"events": events})

@@ -75,8 +75,9 @@ def valid_cases(draw, first=date(2014, 1, 1), last=date(2029, 6, 30)):
                     sent = later(draft, 0, 10)
                     events.append({"type": "school_consultation_sent", "date": iso(sent), "urn": 100001})
                     if draw(st.booleans()):
-                        events.append({"type": "school_consultation_response", "date": iso(later(sent, 0, 30)),
-                                       "urn": "100001"})
+                        events.append(
+                            {"type": "school_consultation_response", "date": iso(later(sent, 0, 30)), "urn": "100001"}
+                        )
                 if path == "final":
                     events.append({"type": "final_plan_issued", "date": iso(later(latest, 0, 60))})
             elif path == "withdrawn":
@@ -85,18 +86,24 @@ def valid_cases(draw, first=date(2014, 1, 1), last=date(2029, 6, 30)):
         kind = draw(st.sampled_from(["PERSONAL_CIRCS", "ABSENT_AREA", "MISSED_APPT", "SCHOOL_CLOSURE", "open"]))
         frm = received + timedelta(days=draw(st.integers(-20, 200)))
         if kind == "PERSONAL_CIRCS":
-            exceptions.append({"type": kind, "from": iso(frm), "to": iso(frm + timedelta(days=draw(st.integers(0, 60))))})
+            exceptions.append(
+                {"type": kind, "from": iso(frm), "to": iso(frm + timedelta(days=draw(st.integers(0, 60))))}
+            )
         elif kind == "open":
             exceptions.append({"type": "PERSONAL_CIRCS", "from": iso(frm)})
         elif kind == "ABSENT_AREA":
-            exceptions.append({"type": kind, "from": iso(frm), "to": iso(frm + timedelta(days=draw(st.integers(27, 90))))})
+            exceptions.append(
+                {"type": kind, "from": iso(frm), "to": iso(frm + timedelta(days=draw(st.integers(27, 90))))}
+            )
         elif kind == "MISSED_APPT" and advisers:
             exceptions.append({"type": kind, "date": iso(frm), "adviser": draw(st.sampled_from(advisers))})
         elif kind == "SCHOOL_CLOSURE":
             asked = received + timedelta(days=draw(st.integers(0, 120)))
             closes = asked + timedelta(days=draw(st.integers(-20, 7)))
             reopens = max(closes + timedelta(days=draw(st.integers(28, 60))), asked + timedelta(days=8))
-            exceptions.append({"type": kind, "from": iso(closes), "reopens": iso(reopens), "advice_requested_on": iso(asked)})
+            exceptions.append(
+                {"type": kind, "from": iso(closes), "reopens": iso(reopens), "advice_requested_on": iso(asked)}
+            )
     today = latest + timedelta(days=draw(st.integers(0, 200))) if draw(st.booleans()) else None
     return data, today
 
@@ -106,6 +113,7 @@ def as_json(result):
 
 
 # -- day counting over any dates -------------------------------------------------------------------
+
 
 @settings(deadline=None)
 @given(any_date, st.booleans())
@@ -129,8 +137,10 @@ def test_met_exactly_when_done_on_or_before_due(received, delta, day_one):
     due = received + timedelta(days=42 - (1 if day_one else 0))
     decided = due + timedelta(days=delta)
     assume(decided >= received)
-    data = {"request_received": iso(received),
-            "events": [{"type": "decision_to_assess", "date": iso(decided), "outcome": "not_assess"}]}
+    data = {
+        "request_received": iso(received),
+        "events": [{"type": "decision_to_assess", "date": iso(decided), "outcome": "not_assess"}],
+    }
     (step,) = compute_case(data, rules=rules).deadlines
     assert step.due == due
     assert step.status == ("met" if delta <= 0 else "missed")
@@ -154,9 +164,13 @@ def test_working_day_limits_land_on_working_days_and_skip_bank_holidays(start, n
 @given(any_date, st.integers(0, 5))
 def test_representation_period_is_fifteen_days_beginning_with_service(served, lag):
     received = served - timedelta(days=60)
-    data = {"request_received": iso(received), "events": [
-        {"type": "decision_to_assess", "date": iso(received), "outcome": "assess"},
-        {"type": "draft_plan_sent", "date": iso(served)}]}
+    data = {
+        "request_received": iso(received),
+        "events": [
+            {"type": "decision_to_assess", "date": iso(received), "outcome": "assess"},
+            {"type": "draft_plan_sent", "date": iso(served)},
+        ],
+    }
     got = {s.step: s for s in compute_case(data, rules=ClockRules(draft_service_lag_days=lag)).deadlines}
     first_day = served + timedelta(days=lag)
     period = [first_day + timedelta(days=k) for k in range(15)]  # day 1 .. day 15
@@ -164,6 +178,7 @@ def test_representation_period_is_fifteen_days_beginning_with_service(served, la
 
 
 # -- whole cases -----------------------------------------------------------------------------------
+
 
 @settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_cases())
@@ -201,8 +216,12 @@ TRANSITIONS = {("missed", "excepted"), ("overdue", "excepted")}
 
 
 @settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-@given(valid_cases(), st.dates(min_value=date(2013, 1, 1), max_value=date(2031, 1, 1)), st.integers(0, 120),
-       st.sampled_from(["PERSONAL_CIRCS", "ABSENT_AREA"]))
+@given(
+    valid_cases(),
+    st.dates(min_value=date(2013, 1, 1), max_value=date(2031, 1, 1)),
+    st.integers(0, 120),
+    st.sampled_from(["PERSONAL_CIRCS", "ABSENT_AREA"]),
+)
 def test_an_exception_only_ever_excuses(case_and_today, frm, length, code):
     """Exceptions disapply a limit; they never move a due date, and never make a step worse."""
     data, today = case_and_today
@@ -223,23 +242,32 @@ def test_an_exception_only_ever_excuses(case_and_today, frm, length, code):
 
 
 @settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
-@given(valid_cases(), st.dates(min_value=date(2014, 1, 1), max_value=date(2029, 1, 1)),
-       st.integers(0, 40), st.integers(0, 40), st.integers(0, 40))
+@given(
+    valid_cases(),
+    st.dates(min_value=date(2014, 1, 1), max_value=date(2029, 1, 1)),
+    st.integers(0, 40),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
 def test_overlapping_periods_of_one_code_act_as_their_union(case_and_today, frm, a, gap, b):
     data, today = case_and_today
     first_end = frm + timedelta(days=a)
     second_start = first_end - timedelta(days=gap)  # overlaps or touches the first
     second_end = second_start + timedelta(days=b + gap)
     split = copy.deepcopy(data)
-    split["exceptions"] += [{"type": "PERSONAL_CIRCS", "from": iso(frm), "to": iso(first_end)},
-                            {"type": "PERSONAL_CIRCS", "from": iso(max(second_start, frm)), "to": iso(second_end)}]
+    split["exceptions"] += [
+        {"type": "PERSONAL_CIRCS", "from": iso(frm), "to": iso(first_end)},
+        {"type": "PERSONAL_CIRCS", "from": iso(max(second_start, frm)), "to": iso(second_end)},
+    ]
     union = copy.deepcopy(data)
     union["exceptions"].append({"type": "PERSONAL_CIRCS", "from": iso(frm), "to": iso(max(first_end, second_end))})
     assert compute_case(split, today=today).deadlines == compute_case(union, today=today).deadlines
 
 
 @settings(deadline=None, max_examples=30, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(valid_cases(), min_size=1, max_size=25), st.dates(min_value=date(2030, 1, 1), max_value=date(2031, 1, 1)))
+@given(
+    st.lists(valid_cases(), min_size=1, max_size=25), st.dates(min_value=date(2030, 1, 1), max_value=date(2031, 1, 1))
+)
 def test_batch_equals_one_at_a_time(cases, today):
     datas = [c for c, _ in cases]
     batch = compute_many(datas, today=today)
@@ -260,31 +288,71 @@ def test_the_day_one_reading_moves_every_within_limit_one_day_earlier(case_and_t
 
 # -- anything at all: an answer or a ClockInputError, never a crash ------------------------------
 
-json_scalar = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=12),
-                        st.sampled_from(["2024-01-10", "2024-02-29", "2023-02-29", "2024-1-1", "assess", "not_assess"]))
-event_types = st.sampled_from(["request_received", "decision_to_assess", "advice_requested", "advice_received",
-                               "decision_not_to_issue", "draft_plan_sent", "final_plan_issued", "request_withdrawn",
-                               "school_consultation_sent", "school_consultation_response", "plan_ceased", "bogus"])
+json_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.text(max_size=12),
+    st.sampled_from(["2024-01-10", "2024-02-29", "2023-02-29", "2024-1-1", "assess", "not_assess"]),
+)
+event_types = st.sampled_from(
+    [
+        "request_received",
+        "decision_to_assess",
+        "advice_requested",
+        "advice_received",
+        "decision_not_to_issue",
+        "draft_plan_sent",
+        "final_plan_issued",
+        "request_withdrawn",
+        "school_consultation_sent",
+        "school_consultation_response",
+        "plan_ceased",
+        "bogus",
+    ]
+)
 fuzz_event = st.one_of(
-    st.fixed_dictionaries({"type": event_types, "date": st.one_of(any_date.map(iso), json_scalar)},
-                          optional={"outcome": st.sampled_from(["assess", "not_assess", "maybe"]),
-                                    "adviser": st.sampled_from(["a", "b", "", 3]), "urn": json_scalar,
-                                    "served": json_scalar, "received_by_adviser": json_scalar}),
+    st.fixed_dictionaries(
+        {"type": event_types, "date": st.one_of(any_date.map(iso), json_scalar)},
+        optional={
+            "outcome": st.sampled_from(["assess", "not_assess", "maybe"]),
+            "adviser": st.sampled_from(["a", "b", "", 3]),
+            "urn": json_scalar,
+            "served": json_scalar,
+            "received_by_adviser": json_scalar,
+        },
+    ),
     json_scalar,
 )
 fuzz_exception = st.fixed_dictionaries(
-    {"type": st.sampled_from(["PERSONAL_CIRCS", "ABSENT_AREA", "MISSED_APPT", "SCHOOL_CLOSURE", "EY_CLOSURE", "COVID19", "X"])},
-    optional={"from": json_scalar, "to": json_scalar, "reopens": json_scalar, "date": json_scalar,
-              "adviser": st.sampled_from(["a", "b"]), "advice_requested_on": json_scalar})
+    {
+        "type": st.sampled_from(
+            ["PERSONAL_CIRCS", "ABSENT_AREA", "MISSED_APPT", "SCHOOL_CLOSURE", "EY_CLOSURE", "COVID19", "X"]
+        )
+    },
+    optional={
+        "from": json_scalar,
+        "to": json_scalar,
+        "reopens": json_scalar,
+        "date": json_scalar,
+        "adviser": st.sampled_from(["a", "b"]),
+        "advice_requested_on": json_scalar,
+    },
+)
 
 
 @settings(deadline=None, max_examples=400, suppress_health_check=[HealthCheck.too_slow])
-@given(st.fixed_dictionaries({}, optional={
-    "request_received": st.one_of(any_date.map(iso), json_scalar),
-    "responsible_from": st.one_of(any_date.map(iso), json_scalar),
-    "events": st.one_of(st.lists(fuzz_event, max_size=8), json_scalar),
-    "exceptions": st.one_of(st.lists(fuzz_exception, max_size=3), json_scalar),
-}))
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "request_received": st.one_of(any_date.map(iso), json_scalar),
+            "responsible_from": st.one_of(any_date.map(iso), json_scalar),
+            "events": st.one_of(st.lists(fuzz_event, max_size=8), json_scalar),
+            "exceptions": st.one_of(st.lists(fuzz_exception, max_size=3), json_scalar),
+        },
+    )
+)
 def test_arbitrary_input_gives_an_answer_or_a_clear_error(data):
     try:
         result = compute_case(data)
@@ -296,14 +364,16 @@ def test_arbitrary_input_gives_an_answer_or_a_clear_error(data):
 
 # -- the columnar fast path agrees with the reference parser, case for case ----------------------
 
+
 @st.composite
 def mutated_cases(draw):
     """A valid case with one thing broken or changed: most become invalid, some stay valid."""
     data, _ = draw(valid_cases())
     data = copy.deepcopy(data)
     events = data["events"]
-    how = draw(st.sampled_from(["drop", "duplicate", "shift", "retype", "outcome", "unkey", "exception", "top",
-                                "insert"]))
+    how = draw(
+        st.sampled_from(["drop", "duplicate", "shift", "retype", "outcome", "unkey", "exception", "top", "insert"])
+    )
     if events and how in ("drop", "duplicate", "shift", "retype", "outcome", "unkey"):
         k = draw(st.integers(0, len(events) - 1))
         ev = events[k]
@@ -315,8 +385,18 @@ def mutated_cases(draw):
             d = date.fromisoformat(ev["date"]) + timedelta(days=draw(st.integers(-200, 200)))
             ev["date"] = iso(d)
         elif how == "retype":
-            ev["type"] = draw(st.sampled_from(["advice_received", "final_plan_issued", "draft_plan_sent",
-                                               "request_withdrawn", "decision_not_to_issue", "bogus"]))
+            ev["type"] = draw(
+                st.sampled_from(
+                    [
+                        "advice_received",
+                        "final_plan_issued",
+                        "draft_plan_sent",
+                        "request_withdrawn",
+                        "decision_not_to_issue",
+                        "bogus",
+                    ]
+                )
+            )
         elif how == "outcome":
             ev["outcome"] = draw(st.sampled_from(["assess", "not_assess", None, "maybe"]))
         else:
@@ -324,25 +404,51 @@ def mutated_cases(draw):
                 ev.pop(f, None)
     elif how == "insert":
         received = date.fromisoformat(data["request_received"])
-        events.append({"type": draw(st.sampled_from(["decision_not_to_issue", "request_withdrawn", "draft_plan_sent",
-                                                     "final_plan_issued", "decision_to_assess"])),
-                       "date": iso(received + timedelta(days=draw(st.integers(-5, 200)))), "outcome": "assess"})
+        events.append(
+            {
+                "type": draw(
+                    st.sampled_from(
+                        [
+                            "decision_not_to_issue",
+                            "request_withdrawn",
+                            "draft_plan_sent",
+                            "final_plan_issued",
+                            "decision_to_assess",
+                        ]
+                    )
+                ),
+                "date": iso(received + timedelta(days=draw(st.integers(-5, 200)))),
+                "outcome": "assess",
+            }
+        )
     elif how == "exception":
         data["exceptions"].append(draw(fuzz_exception))
     else:
         data[draw(st.sampled_from(["request_received", "responsible_from"]))] = draw(
-            st.one_of(st.none(), json_scalar, any_date.map(iso)))
+            st.one_of(st.none(), json_scalar, any_date.map(iso))
+        )
     return data
 
 
 @settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(st.one_of(valid_cases().map(lambda ct: ct[0]), mutated_cases(), mutated_cases(),
-                          st.fixed_dictionaries({"request_received": any_date.map(iso)},
-                                                optional={"events": st.lists(fuzz_event, max_size=6)})),
-                min_size=1, max_size=40),
-       st.one_of(st.none(), st.dates(min_value=date(2014, 1, 1), max_value=date(2031, 1, 1))),
-       st.sampled_from([ClockRules(), ClockRules(receipt_is_day_one=True, advice_receipt_lag_days=2,
-                                                 draft_service_lag_days=1)]))
+@given(
+    st.lists(
+        st.one_of(
+            valid_cases().map(lambda ct: ct[0]),
+            mutated_cases(),
+            mutated_cases(),
+            st.fixed_dictionaries(
+                {"request_received": any_date.map(iso)}, optional={"events": st.lists(fuzz_event, max_size=6)}
+            ),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.one_of(st.none(), st.dates(min_value=date(2014, 1, 1), max_value=date(2031, 1, 1))),
+    st.sampled_from(
+        [ClockRules(), ClockRules(receipt_is_day_one=True, advice_receipt_lag_days=2, draft_service_lag_days=1)]
+    ),
+)
 def test_columnar_fast_path_agrees_with_the_reference_parser(cases, today, rules):
     fast = compute_many(cases, today=today, rules=rules, fast=True)
     slow = compute_many(cases, today=today, rules=rules, fast=False)

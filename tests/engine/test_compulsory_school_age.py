@@ -67,8 +67,13 @@ def test_a_young_person_from_the_day_after_the_leaving_date(dob, offset):
 def test_birthdays_around_the_leaving_date_and_the_new_school_year(year):
     """Born on, the day before and after the leaving date, on 31 August and 1 September."""
     leaving = _last_friday_in_june(year + 16)
-    for dob in (leaving.replace(year=year), (leaving + timedelta(days=1)).replace(year=year),
-                (leaving - timedelta(days=1)).replace(year=year), date(year, 8, 31), date(year, 9, 1)):
+    for dob in (
+        leaving.replace(year=year),
+        (leaving + timedelta(days=1)).replace(year=year),
+        (leaving - timedelta(days=1)).replace(year=year),
+        date(year, 8, 31),
+        date(year, 9, 1),
+    ):
         assert compulsory_school_age_ends(dob) == _by_the_words(dob)
     assert compulsory_school_age_ends(date(year, 8, 31)) == leaving
     assert compulsory_school_age_ends(date(year, 9, 1)) == _last_friday_in_june(year + 17)

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from highneeds.engine.disclosure import Policy, percent, protect, protect_list, reporting_period
 
 policies = st.builds(Policy, threshold=st.integers(1, 11), rounding=st.sampled_from([1, 2, 5, 10]))
-tables = st.integers(1, 5).flatmap(lambda cols: st.lists(
-    st.lists(st.integers(0, 40), min_size=cols, max_size=cols), min_size=1, max_size=6))
+tables = st.integers(1, 5).flatmap(
+    lambda cols: st.lists(st.lists(st.integers(0, 40), min_size=cols, max_size=cols), min_size=1, max_size=6)
+)
 
 
 def grid(result):
@@ -68,7 +69,9 @@ def test_reporting_periods_are_whole_quarters_covering_the_request(first, days):
     last = date.fromordinal(min(first.toordinal() + days, date(2090, 12, 31).toordinal()))
     start, end = reporting_period(first, last)
     assert start <= first and end >= last and start.day == 1 and start.month in (1, 4, 7, 10)
-    assert date.fromordinal(end.toordinal() + 1).month in (1, 4, 7, 10) and date.fromordinal(end.toordinal() + 1).day == 1
+    assert (
+        date.fromordinal(end.toordinal() + 1).month in (1, 4, 7, 10) and date.fromordinal(end.toordinal() + 1).day == 1
+    )
     # Two requests one day apart within the same quarters get the same period: nothing to difference.
     assert reporting_period(first, last) == reporting_period(start, end)
 

@@ -20,9 +20,12 @@ def test_bytes_without_a_known_signature_are_never_accepted(data):
         assert any(data.startswith(sig) for sig in SIGNATURES) or data.startswith(b"PK\x03\x04")
 
 
-@given(st.sampled_from(sorted(SIGNATURES)), st.binary(max_size=100),
-       st.text(alphabet="abcdefghij-_ ", min_size=1, max_size=20), st.sampled_from([".pdf", ".png", ".jpg", ".jpeg",
-                                                                                     ".PDF", ".exe", ".docx", ""]))
+@given(
+    st.sampled_from(sorted(SIGNATURES)),
+    st.binary(max_size=100),
+    st.text(alphabet="abcdefghij-_ ", min_size=1, max_size=20),
+    st.sampled_from([".pdf", ".png", ".jpg", ".jpeg", ".PDF", ".exe", ".docx", ""]),
+)
 def test_the_name_must_match_the_content(signature, rest, stem, ext):
     data = signature + rest
     kind = SIGNATURES[signature]
@@ -79,14 +82,18 @@ def test_layout_never_loses_or_reorders_words(body):
 
 
 def test_wrapped_lines_become_paragraphs_and_short_titles_headings():
-    body = ("Dear Pat,\n\nWe received a request on 1 March 2026 for an education, health and care needs\n"
-            "assessment for Sam. Our reference is R-1.\n\nMediation\nBefore appealing you must contact our "
-            "mediation adviser within 2 months of this letter,\nto discuss whether mediation might help.\n"
-            "Mediation adviser: Example Mediation, 01234 567891\n\nExampleshire County Council")
+    body = (
+        "Dear Pat,\n\nWe received a request on 1 March 2026 for an education, health and care needs\n"
+        "assessment for Sam. Our reference is R-1.\n\nMediation\nBefore appealing you must contact our "
+        "mediation adviser within 2 months of this letter,\nto discuss whether mediation might help.\n"
+        "Mediation adviser: Example Mediation, 01234 567891\n\nExampleshire County Council"
+    )
     blocks = letterlayout.layout(body)
     assert blocks[0] == Block("paragraph", ("Dear Pat,",))
-    joined = ("We received a request on 1 March 2026 for an education, health and care needs "
-              "assessment for Sam. Our reference is R-1.")
+    joined = (
+        "We received a request on 1 March 2026 for an education, health and care needs "
+        "assessment for Sam. Our reference is R-1."
+    )
     assert blocks[1].lines == (joined,)
     assert blocks[2] == Block("heading", ("Mediation",))
     assert len(blocks[3].lines) == 2 and blocks[3].lines[1].startswith("Mediation adviser:")

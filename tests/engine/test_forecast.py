@@ -11,22 +11,39 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from highneeds.engine.forecast import CSV_COLUMNS, backtest, forecast_public, load_history, step_cohort, verdict
-from highneeds.engine.forecast.cohort import (aged_groups, calibrate, group_sums, national_drift, point_forecast,
-                                              to_single_years)
-from highneeds.engine.forecast.data import within_group_profile
-from highneeds.engine.forecast.data import MI_FILE, POPULATION_FILE, load_flows
 from highneeds.engine import publicdata
+from highneeds.engine.forecast import CSV_COLUMNS, backtest, forecast_public, load_history, step_cohort, verdict
+from highneeds.engine.forecast.cohort import (
+    aged_groups,
+    calibrate,
+    group_sums,
+    national_drift,
+    point_forecast,
+    to_single_years,
+)
+from highneeds.engine.forecast.data import MI_FILE, POPULATION_FILE, load_flows, within_group_profile
 
 DATA = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
-NEEDED = [publicdata.CASELOAD_FILE, publicdata.AGE_FILE_DASHBOARD, POPULATION_FILE, publicdata.LA_HISTORY_FILE,
-          MI_FILE, publicdata.NEWPLANS_FILE, publicdata.REQUESTS_FILE, publicdata.TIMELINESS_FILE]
+NEEDED = [
+    publicdata.CASELOAD_FILE,
+    publicdata.AGE_FILE_DASHBOARD,
+    POPULATION_FILE,
+    publicdata.LA_HISTORY_FILE,
+    MI_FILE,
+    publicdata.NEWPLANS_FILE,
+    publicdata.REQUESTS_FILE,
+    publicdata.TIMELINESS_FILE,
+]
 # Calendar-year activity files and their count columns (new plans, requests).
-ACTIVITY = ((MI_FILE, ("NewallEHC", "InreqEHC")), (publicdata.NEWPLANS_FILE, ("new_ehc_plans",)),
-            (publicdata.REQUESTS_FILE, ("requests_received_in_year",)))
+ACTIVITY = (
+    (MI_FILE, ("NewallEHC", "InreqEHC")),
+    (publicdata.NEWPLANS_FILE, ("new_ehc_plans",)),
+    (publicdata.REQUESTS_FILE, ("requests_received_in_year",)),
+)
 SIMS = 60
 
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"the shared public data folder {DATA} is not present")
@@ -61,8 +78,12 @@ def _poison(folder: Path) -> None:
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     fields = list(rows[0])
-    extra = [dict(r, time_period=year, num_caseload="888888") for year in ("2022", "2023")
-             for r in rows if r["time_period"] == "2021"]
+    extra = [
+        dict(r, time_period=year, num_caseload="888888")
+        for year in ("2022", "2023")
+        for r in rows
+        if r["time_period"] == "2021"
+    ]
     with path.open("a", newline="", encoding="utf-8") as fh:
         csv.DictWriter(fh, fields).writerows(extra)
     # Calendar 2021 activity is published after January 2021 (with the January 2022 caseload): absurd,
@@ -77,8 +98,15 @@ def _absurd_activity(folder: Path, from_year: int) -> None:
         later = frame.filter(pl.col("time_period") == "2021")
         added = [later.with_columns(time_period=pl.lit(str(y))) for y in range(2022, 2024)]
         frame = pl.concat([frame, *added])
-        frame = frame.with_columns([pl.when(pl.col("time_period").cast(pl.Int64) >= from_year).then(pl.lit("999999"))
-                                    .otherwise(pl.col(c)).alias(c) for c in columns])
+        frame = frame.with_columns(
+            [
+                pl.when(pl.col("time_period").cast(pl.Int64) >= from_year)
+                .then(pl.lit("999999"))
+                .otherwise(pl.col(c))
+                .alias(c)
+                for c in columns
+            ]
+        )
         frame.write_csv(path)
 
 
@@ -105,10 +133,12 @@ def test_rows_after_the_base_year_change_nothing(folders, forecast_2021):
     path = extra / publicdata.CASELOAD_FILE
     frame = pl.read_csv(path, infer_schema=False)
     later = frame.filter(pl.col("time_period") == "202122").with_columns(
-        time_period=pl.lit("202223"), ehcplans=pl.lit("7777777"))
+        time_period=pl.lit("202223"), ehcplans=pl.lit("7777777")
+    )
     pl.concat([frame, later]).write_csv(path)
     assert forecast_public(extra, 2022, 2, simulations=SIMS, seed=1).equals(
-        forecast_public(clean, 2022, 2, simulations=SIMS, seed=1))
+        forecast_public(clean, 2022, 2, simulations=SIMS, seed=1)
+    )
 
 
 @needs_data
@@ -128,7 +158,8 @@ def test_csv_columns_and_one_row_per_la_and_england_per_year(folders, forecast_2
         rows = frame.filter(pl.col("year") == year)
         assert rows.filter(pl.col("geographic_level") == "National").height == 1
         assert sorted(rows.filter(pl.col("geographic_level") == "Local authority")["old_la_code"].to_list()) == sorted(
-            las["old_la_code"].to_list())
+            las["old_la_code"].to_list()
+        )
     out = tmp_path / "f.csv"
     frame.write_csv(out)
     assert out.read_text().splitlines()[0] == ",".join(CSV_COLUMNS)
@@ -172,8 +203,13 @@ def test_population_growth_assumption_moves_the_forecast(folders):
 def test_backtest_reports_every_method_and_horizon(folders):
     result = backtest(folders[0], [2019, 2020], simulations=SIMS, bootstrap=200)
     table = result["by_horizon"]
-    assert set(table["method"].to_list()) == {"model", "last value", "linear trend (3)", "geometric growth (3)",
-                                              "damped trend"}
+    assert set(table["method"].to_list()) == {
+        "model",
+        "last value",
+        "linear trend (3)",
+        "geometric growth (3)",
+        "damped trend",
+    }
     assert sorted(set(table["horizon"].to_list())) == [1, 2, 3]
     assert 0.0 <= result["coverage_all"] <= 1.0
     metrics, coverage = result["metrics"], result["coverage"]
@@ -233,7 +269,7 @@ def test_the_pool_is_post_transfer_and_out_of_sample(folders):
     # The pool of base 2020 is the start of the pool of base 2021 (fitted on what was published then).
     h2020 = load_history(folders[0], 2020)
     earlier = calibrate(h2020, flows=load_flows(folders[0], h2020))
-    np.testing.assert_allclose(cal.national[:len(earlier.national)], earlier.national, atol=0.002)
+    np.testing.assert_allclose(cal.national[: len(earlier.national)], earlier.national, atol=0.002)
 
 
 @needs_data
@@ -276,8 +312,11 @@ def test_backtest_on_the_real_data_meets_the_accuracy_bar():
     assert max(one["above"], one["below"]) <= 2 * min(one["above"], one["below"])
 
 
-counts = arrays(np.float64, st.tuples(st.integers(1, 4), st.just(26)),
-                elements=st.floats(0, 1e5, allow_nan=False, allow_infinity=False))
+counts = arrays(
+    np.float64,
+    st.tuples(st.integers(1, 4), st.just(26)),
+    elements=st.floats(0, 1e5, allow_nan=False, allow_infinity=False),
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -298,9 +337,14 @@ def test_cohort_step_conserves_all_but_the_25_year_olds(counts):
 
 
 @settings(max_examples=60, deadline=None)
-@given(groups=arrays(np.float64, st.tuples(st.integers(1, 4), st.just(5)),
-                     elements=st.floats(0, 1e5, allow_nan=False, allow_infinity=False)),
-       population=arrays(np.float64, (26,), elements=st.floats(0, 1e4, allow_nan=False, allow_infinity=False)))
+@given(
+    groups=arrays(
+        np.float64,
+        st.tuples(st.integers(1, 4), st.just(5)),
+        elements=st.floats(0, 1e5, allow_nan=False, allow_infinity=False),
+    ),
+    population=arrays(np.float64, (26,), elements=st.floats(0, 1e4, allow_nan=False, allow_infinity=False)),
+)
 def test_ageing_groups_equals_ageing_single_years(groups, population):
     """The fast group-level ageing used in simulation is the single-year cohort step summed back."""
     profile = within_group_profile(population)
@@ -316,12 +360,30 @@ def _synthetic(groups: np.ndarray, additions: np.ndarray | None, cease: float) -
     from highneeds.engine.forecast.data import History
 
     L = len(groups)
-    h = History(base_year=2022, years=np.array([2022]), las=pl.DataFrame({"old_la_code": [f"{i:03d}" for i in range(L)]}),
-                groups=groups[:, None, :], totals=groups.sum(axis=1)[:, None],
-                profile=within_group_profile(np.ones((L, 26))), population=np.ones((L, 26)))
-    cal = Calibration(rates=np.zeros(5), multiplier=np.ones(L), shrinkage=0.0, flows=np.zeros((L, 5)),
-                      pool_years=np.array([2022]), national=np.zeros(1), local=np.zeros((1, 1)), size_power=0.0,
-                      pool_kind="test", window=2, cease=cease, additions=additions, add_shares=np.full(5, 0.2))
+    h = History(
+        base_year=2022,
+        years=np.array([2022]),
+        las=pl.DataFrame({"old_la_code": [f"{i:03d}" for i in range(L)]}),
+        groups=groups[:, None, :],
+        totals=groups.sum(axis=1)[:, None],
+        profile=within_group_profile(np.ones((L, 26))),
+        population=np.ones((L, 26)),
+    )
+    cal = Calibration(
+        rates=np.zeros(5),
+        multiplier=np.ones(L),
+        shrinkage=0.0,
+        flows=np.zeros((L, 5)),
+        pool_years=np.array([2022]),
+        national=np.zeros(1),
+        local=np.zeros((1, 1)),
+        size_power=0.0,
+        pool_kind="test",
+        window=2,
+        cease=cease,
+        additions=additions,
+        add_shares=np.full(5, 0.2),
+    )
     return h, cal, dataclasses
 
 

@@ -76,14 +76,20 @@ def test_placement_spend_reproduces_the_outturn_it_was_costed_from(code, wakefie
     # 2021 and 2022 plans, plus central spend, gives that sum back. Tower Hamlets (211) files no
     # post-school top-ups, so its FE unit cost is England's and central spend absorbs the difference.
     from highneeds.engine.forecast import costs, inputs
+
     council = wakefield if code == "384" else fc.calibrate_public(DATA, code, 2022)
     if code == "211":
         assert any(note.startswith("post16: LA unit cost") for note in council.notes)
     lines = inputs.benchmarking(DATA)[code]
-    total = (lines["place_funding"] + lines["top_up_funding_maintained_schools_academies_free_schools_and_colleges"]
-             + lines["top_up_funding_non_maintained_and_independent_schools_and_colleges"]
-             + lines["sen_support_and_inclusion_services"] + lines["alternative_provision_services"]
-             + lines["hospital_education_services"] + lines["therapies_and_other_health_related_services"])
+    total = (
+        lines["place_funding"]
+        + lines["top_up_funding_maintained_schools_academies_free_schools_and_colleges"]
+        + lines["top_up_funding_non_maintained_and_independent_schools_and_colleges"]
+        + lines["sen_support_and_inclusion_services"]
+        + lines["alternative_provision_services"]
+        + lines["hospital_education_services"]
+        + lines["therapies_and_other_health_related_services"]
+    )
     plans = (inputs.settings_at(DATA, code, 2021) + inputs.settings_at(DATA, code, 2022)) / 2
     modelled = float(plans @ np.array([council.unit_costs.cost(s) for s in fc.SETTINGS])) + council.central_spend
     assert modelled == pytest.approx(total, rel=0.01)
@@ -116,12 +122,17 @@ def _snapshot(base: fc.CouncilBase) -> fc.CaseworkSnapshot:
     rng = np.random.default_rng(1)
     counts = np.round(base.counts)
     joiners = base.joiner_rate * base.population
-    new = {y: np.round(joiners[:, None] * base.joiner_mix.sum(axis=2) * f) for y, f in ((2019, 0.8), (2020, 0.9),
-                                                                                           (2021, 1.0))}
-    ceased = {y: rng.poisson(np.maximum(base.leave_rate, 0.02) * counts.sum(axis=(1, 2))).astype(float)
-              for y in (2019, 2020, 2021)}
-    return fc.CaseworkSnapshot(counts=counts, new_plans=new, ceased=ceased, requests={2020: 500, 2021: 550},
-                               conversions={2020: 380, 2021: 420})
+    new = {
+        y: np.round(joiners[:, None] * base.joiner_mix.sum(axis=2) * f)
+        for y, f in ((2019, 0.8), (2020, 0.9), (2021, 1.0))
+    }
+    ceased = {
+        y: rng.poisson(np.maximum(base.leave_rate, 0.02) * counts.sum(axis=(1, 2))).astype(float)
+        for y in (2019, 2020, 2021)
+    }
+    return fc.CaseworkSnapshot(
+        counts=counts, new_plans=new, ceased=ceased, requests={2020: 500, 2021: 550}, conversions={2020: 380, 2021: 420}
+    )
 
 
 def test_calibrate_casework_from_plain_numbers(wakefield):
@@ -151,8 +162,7 @@ def test_casework_joiners_follow_the_settings_new_plans_were_made_in(wakefield):
 
 def test_casework_counts_must_have_the_model_shape(wakefield):
     with pytest.raises(ValueError):
-        fc.calibrate_casework(fc.CaseworkSnapshot(counts=np.zeros((26, 3, 7))), wakefield.population, 2022, "1",
-                              "x")
+        fc.calibrate_casework(fc.CaseworkSnapshot(counts=np.zeros((26, 3, 7))), wakefield.population, 2022, "1", "x")
 
 
 # --------------------------------------------------------------------------------------------
@@ -178,9 +188,13 @@ def test_projection_shapes_and_money_identities(wakefield, baseline):
 def test_same_seed_same_result_and_zero_levers_equal_the_baseline_exactly(wakefield, baseline):
     again = fc.project(wakefield, fc.Levers(), years=10, simulations=SIMS, seed=3)
     np.testing.assert_array_equal(again.spend_draws, baseline.spend_draws)
-    zero = fc.Levers(fewer_requests=fc.Ramp(0.0, 2023), lower_conversion=fc.Ramp(0.0, 2024, 3),
-                     more_step_down=fc.Ramp(0.0, 2023), tariff_change=fc.Ramp(0.0, 2023),
-                     new_places=[fc.NewPlaces(0, "ASD", "secondary", 30_000, 2023)])
+    zero = fc.Levers(
+        fewer_requests=fc.Ramp(0.0, 2023),
+        lower_conversion=fc.Ramp(0.0, 2024, 3),
+        more_step_down=fc.Ramp(0.0, 2023),
+        tariff_change=fc.Ramp(0.0, 2023),
+        new_places=[fc.NewPlaces(0, "ASD", "secondary", 30_000, 2023)],
+    )
     same = fc.project(wakefield, zero, years=10, simulations=SIMS, seed=3)
     for name in ("plans", "plans_by_setting", "plans_by_need", "spend", "in_year", "cumulative", "leavers"):
         np.testing.assert_array_equal(getattr(same, name), getattr(baseline, name))
@@ -188,8 +202,13 @@ def test_same_seed_same_result_and_zero_levers_equal_the_baseline_exactly(wakefi
 
 
 def test_new_places_reduce_independent_placements_and_spend(wakefield, baseline):
-    scenario = fc.project(wakefield, fc.Levers(new_places=[fc.NewPlaces(40, "any", "all_through", 25_000, 2023)]),
-                          years=10, simulations=SIMS, seed=3)
+    scenario = fc.project(
+        wakefield,
+        fc.Levers(new_places=[fc.NewPlaces(40, "any", "all_through", 25_000, 2023)]),
+        years=10,
+        simulations=SIMS,
+        seed=3,
+    )
     ind, special = fc.SETTINGS.index("independent_special"), fc.SETTINGS.index("maintained_special")
     # Opening September 2023: none in January 2023, half full January 2024, full from January 2025.
     np.testing.assert_allclose(scenario.diverted[1, :3], [0, 20, 40])
@@ -206,8 +225,13 @@ def test_new_places_reduce_independent_placements_and_spend(wakefield, baseline)
 
 
 def test_new_places_cannot_take_more_children_than_there_are(wakefield, baseline):
-    scenario = fc.project(wakefield, fc.Levers(new_places=[fc.NewPlaces(5000, "ASD", "primary", 25_000, 2022)]),
-                          years=3, simulations=SIMS, seed=3)
+    scenario = fc.project(
+        wakefield,
+        fc.Levers(new_places=[fc.NewPlaces(5000, "ASD", "primary", 25_000, 2022)]),
+        years=3,
+        simulations=SIMS,
+        seed=3,
+    )
     ind = fc.SETTINGS.index("independent_special")
     assert (scenario.plans_by_setting[:, :, ind] >= -1e-9).all()
     assert (scenario.diverted[1] < 5000).all()
@@ -228,8 +252,7 @@ def test_fewer_requests_and_lower_conversion_mean_fewer_plans(wakefield, baselin
 
 
 def test_more_step_down_raises_leavers_and_lowers_plans(wakefield, baseline):
-    scenario = fc.project(wakefield, fc.Levers(more_step_down=fc.Ramp(0.03, 2023)), years=10, simulations=SIMS,
-                          seed=3)
+    scenario = fc.project(wakefield, fc.Levers(more_step_down=fc.Ramp(0.03, 2023)), years=10, simulations=SIMS, seed=3)
     assert scenario.leavers[1, 0] > baseline.leavers[1, 0]
     assert (scenario.plans[1] < baseline.plans[1]).all()
     step_down = fc.LEAVE_REASONS.index("step_down")
@@ -239,12 +262,12 @@ def test_more_step_down_raises_leavers_and_lowers_plans(wakefield, baseline):
     assert scenario.leavers_by_reason[1, 0, step_down] == pytest.approx(0.03 * under_25, rel=0.05)
     np.testing.assert_allclose(scenario.leavers_by_reason[1, 0].sum(), scenario.leavers[1, 0], rtol=0.05)
     assert scenario.leavers_by_reason[1, 0, fc.LEAVE_REASONS.index("age_limit")] == pytest.approx(
-        wakefield.by_age()[25])
+        wakefield.by_age()[25]
+    )
 
 
 def test_tariff_change_scales_placement_spend(wakefield, baseline):
-    scenario = fc.project(wakefield, fc.Levers(tariff_change=fc.Ramp(-0.1, 2025)), years=10, simulations=SIMS,
-                          seed=3)
+    scenario = fc.project(wakefield, fc.Levers(tariff_change=fc.Ramp(-0.1, 2025)), years=10, simulations=SIMS, seed=3)
     np.testing.assert_array_equal(scenario.spend[:, :2], baseline.spend[:, :2])
     central = wakefield.central_spend
     np.testing.assert_allclose(scenario.spend_draws[:, 2:] - central, 0.9 * (baseline.spend_draws[:, 2:] - central))
@@ -259,16 +282,16 @@ def test_ramps():
 
 
 def test_ramped_lever_phases_in(wakefield, baseline):
-    ramped = fc.project(wakefield, fc.Levers(fewer_requests=fc.Ramp(0.3, 2024, 3)), years=10, simulations=SIMS,
-                        seed=3)
+    ramped = fc.project(wakefield, fc.Levers(fewer_requests=fc.Ramp(0.3, 2024, 3)), years=10, simulations=SIMS, seed=3)
     ratio = ramped.new_plans[1, :5] / baseline.new_plans[1, :5]
     np.testing.assert_allclose(ratio, [1.0, 0.9, 0.8, 0.7, 0.7], atol=0.02)
 
 
 def test_growth_assumptions(wakefield, baseline):
-    grown = fc.project(wakefield, fc.Levers(allocation_growth=0.05, population_growth=0.01), years=10,
-                       simulations=SIMS, seed=3)
-    assert grown.allocation[1, 3] == pytest.approx(wakefield.next_allocation * 1.05 ** 3)
+    grown = fc.project(
+        wakefield, fc.Levers(allocation_growth=0.05, population_growth=0.01), years=10, simulations=SIMS, seed=3
+    )
+    assert grown.allocation[1, 3] == pytest.approx(wakefield.next_allocation * 1.05**3)
     assert (grown.plans[1, 1:] > baseline.plans[1, 1:]).all()
 
 
@@ -283,8 +306,9 @@ def test_unit_costs_can_be_overridden_and_follow_the_protocol(wakefield, baselin
             return 1000.0 * (age + 1) if setting == "mainstream" else 20_000.0
 
     assert cost_array(ByAge())[3, 0, 0] == 4000.0
-    other = fc.project(dataclasses.replace(wakefield, unit_costs=dearer), fc.Levers(), years=10,
-                       simulations=SIMS, seed=3)
+    other = fc.project(
+        dataclasses.replace(wakefield, unit_costs=dearer), fc.Levers(), years=10, simulations=SIMS, seed=3
+    )
     assert (other.spend[1] > baseline.spend[1]).all()
     with pytest.raises(ValueError):
         wakefield.unit_costs.with_overrides(castle=1)
@@ -305,8 +329,12 @@ def test_goal_seek_new_places_finds_the_smallest_number_that_balances(wakefield)
     assert result.reached, result.message
     assert result.projection.in_year[1, target - 2023] >= 0
     assert 10 < result.value < 150
-    below = fc.project(council, fc.Levers(new_places=[dataclasses.replace(template, places=int(result.value) - 1)]),
-                       years=5, simulations=SIMS)
+    below = fc.project(
+        council,
+        fc.Levers(new_places=[dataclasses.replace(template, places=int(result.value) - 1)]),
+        years=5,
+        simulations=SIMS,
+    )
     assert below.in_year[1, target - 2023] < 0
     assert result.tried[0] == (0, pytest.approx(-1_500_000, rel=1e-6))
 
@@ -316,8 +344,12 @@ def test_goal_seek_continuous_lever_and_unreachable(wakefield):
     result = fc.goal_seek(wakefield, fc.Levers(), "fewer_requests", target, 0.0, 1.0, simulations=SIMS)
     if result.reached:
         assert result.projection.in_year[1, target - 2023] >= 0
-        just_below = fc.project(wakefield, fc.Levers(fewer_requests=fc.Ramp(result.value - 0.01, 2023)),
-                                years=target - 2022, simulations=SIMS)
+        just_below = fc.project(
+            wakefield,
+            fc.Levers(fewer_requests=fc.Ramp(result.value - 0.01, 2023)),
+            years=target - 2022,
+            simulations=SIMS,
+        )
         assert just_below.in_year[1, target - 2023] < 0
     hopeless = fc.goal_seek(wakefield, fc.Levers(), "tariff_change", 2032, 0.0, -0.001, simulations=SIMS)
     assert not hopeless.reached and "not reachable" in hopeless.message
@@ -335,10 +367,15 @@ def test_goal_seek_when_already_balanced(wakefield):
 
 
 def test_levers_round_trip_through_a_dict():
-    levers = fc.Levers(fewer_requests=fc.Ramp(0.1, 2024, 2), tariff_change=fc.Ramp(-0.05, 2025),
-                       new_places=[fc.NewPlaces(30, "SEMH", "secondary", 28_000, 2024)], allocation_growth=0.03)
+    levers = fc.Levers(
+        fewer_requests=fc.Ramp(0.1, 2024, 2),
+        tariff_change=fc.Ramp(-0.05, 2025),
+        new_places=[fc.NewPlaces(30, "SEMH", "secondary", 28_000, 2024)],
+        allocation_growth=0.03,
+    )
     data = levers.to_dict()
     import json
+
     assert fc.Levers.from_dict(json.loads(json.dumps(data))) == levers
     assert fc.Levers.from_dict({}) == fc.Levers()
     with pytest.raises(ValueError):
@@ -363,40 +400,98 @@ def test_as_rows(baseline):
 
 
 def test_contract_names_and_signatures():
-    for name in ("SETTINGS", "NEEDS", "CouncilBase", "calibrate_public", "CaseworkSnapshot", "calibrate_casework",
-                 "Ramp", "NewPlaces", "Levers", "project", "Projection", "cost_avoided", "goal_seek", "GoalSeek",
-                 "UnitCosts"):
+    for name in (
+        "SETTINGS",
+        "NEEDS",
+        "CouncilBase",
+        "calibrate_public",
+        "CaseworkSnapshot",
+        "calibrate_casework",
+        "Ramp",
+        "NewPlaces",
+        "Levers",
+        "project",
+        "Projection",
+        "cost_avoided",
+        "goal_seek",
+        "GoalSeek",
+        "UnitCosts",
+    ):
         assert hasattr(fc, name), name
     assert isinstance(fc.SETTINGS, tuple) and "independent_special" in fc.SETTINGS
     assert {"mainstream", "sen_unit_rp", "maintained_special", "post16", "alternative_provision", "other"} <= set(
-        fc.SETTINGS)
+        fc.SETTINGS
+    )
     assert isinstance(fc.NEEDS, tuple) and "ASD" in fc.NEEDS
     base_fields = {f.name for f in dataclasses.fields(fc.CouncilBase)}
-    assert {"la_code", "la_name", "base_year", "counts", "unit_costs", "hnb_allocation", "opening_balance",
-            "source"} <= base_fields
+    assert {
+        "la_code",
+        "la_name",
+        "base_year",
+        "counts",
+        "unit_costs",
+        "hnb_allocation",
+        "opening_balance",
+        "source",
+    } <= base_fields
     assert list(inspect.signature(fc.calibrate_public).parameters) == ["data_dir", "la_code", "base_year"]
     assert list(inspect.signature(fc.calibrate_casework).parameters)[:6] == [
-        "snapshot", "population_by_age", "base_year", "la_code", "la_name", "unit_costs"]
+        "snapshot",
+        "population_by_age",
+        "base_year",
+        "la_code",
+        "la_name",
+        "unit_costs",
+    ]
     snap_fields = {f.name for f in dataclasses.fields(fc.CaseworkSnapshot)}
     assert {"counts", "new_plans", "ceased", "requests", "conversions"} <= snap_fields
     assert [f.name for f in dataclasses.fields(fc.Ramp)] == ["value", "start_year", "ramp_years"]
     assert [f.name for f in dataclasses.fields(fc.NewPlaces)] == [
-        "places", "need", "phase", "cost_per_place", "opening_year", "diverts_from"]
+        "places",
+        "need",
+        "phase",
+        "cost_per_place",
+        "opening_year",
+        "diverts_from",
+    ]
     assert fc.NewPlaces(1, "ASD", "primary", 1.0, 2024).diverts_from == "independent_special"
     lever_fields = {f.name for f in dataclasses.fields(fc.Levers)}
-    assert {"fewer_requests", "lower_conversion", "more_step_down", "new_places", "tariff_change",
-            "population_growth", "allocation_growth"} <= lever_fields
+    assert {
+        "fewer_requests",
+        "lower_conversion",
+        "more_step_down",
+        "new_places",
+        "tariff_change",
+        "population_growth",
+        "allocation_growth",
+    } <= lever_fields
     assert callable(fc.Levers.to_dict) and callable(fc.Levers.from_dict)
     params = inspect.signature(fc.project).parameters
     assert list(params) == ["base", "levers", "years", "simulations", "seed"]
     assert (params["years"].default, params["simulations"].default, params["seed"].default) == (10, 500, 0)
     proj_fields = {f.name for f in dataclasses.fields(fc.Projection)}
-    assert {"years", "plans", "plans_by_setting", "plans_by_need", "new_plans", "leavers", "spend", "allocation",
-            "in_year", "cumulative"} <= proj_fields
+    assert {
+        "years",
+        "plans",
+        "plans_by_setting",
+        "plans_by_need",
+        "new_plans",
+        "leavers",
+        "spend",
+        "allocation",
+        "in_year",
+        "cumulative",
+    } <= proj_fields
     assert callable(fc.Projection.as_rows)
     assert list(inspect.signature(fc.cost_avoided).parameters) == ["baseline", "scenario"]
-    assert list(inspect.signature(fc.goal_seek).parameters)[:6] == ["base", "levers", "lever", "target_year", "lo",
-                                                                     "hi"]
+    assert list(inspect.signature(fc.goal_seek).parameters)[:6] == [
+        "base",
+        "levers",
+        "lever",
+        "target_year",
+        "lo",
+        "hi",
+    ]
     assert {"value", "reached", "projection"} <= {f.name for f in dataclasses.fields(fc.GoalSeek)}
     assert hasattr(fc.UnitCosts, "annual_cost")
 

@@ -11,8 +11,18 @@ from hypothesis import strategies as st
 from highneeds.engine.forecast import council as fc
 
 SHAPE = (26, len(fc.NEEDS), len(fc.SETTINGS))
-QUANTILED = ("plans", "plans_by_setting", "plans_by_need", "new_plans", "leavers", "requests", "spend", "in_year",
-             "cumulative", "diverted")
+QUANTILED = (
+    "plans",
+    "plans_by_setting",
+    "plans_by_need",
+    "new_plans",
+    "leavers",
+    "requests",
+    "spend",
+    "in_year",
+    "cumulative",
+    "diverted",
+)
 
 
 @st.composite
@@ -26,11 +36,24 @@ def councils(draw) -> fc.CouncilBase:
     new = {2021 - i: rng.poisson(scale * 2, (26, len(fc.NEEDS))).astype(float) for i in range(years)}
     ceased = {2021 - i: rng.poisson(scale * 3, 26).astype(float) for i in range(draw(st.integers(0, 3)))}
     requests = {2021: float(rng.integers(0, 500))}
-    snapshot = fc.CaseworkSnapshot(counts=counts, new_plans=new, ceased=ceased, requests=requests,
-                                   conversions={2021: requests[2021] * draw(st.floats(0, 1))})
+    snapshot = fc.CaseworkSnapshot(
+        counts=counts,
+        new_plans=new,
+        ceased=ceased,
+        requests=requests,
+        conversions={2021: requests[2021] * draw(st.floats(0, 1))},
+    )
     costs = fc.SettingUnitCosts({s: draw(st.floats(0, 80_000)) for s in fc.SETTINGS})
-    return fc.calibrate_casework(snapshot, population, 2022, "999", "Synthetic", costs,
-                                 hnb_allocation=draw(st.floats(0, 5e7)), opening_balance=draw(st.floats(-1e7, 1e7)))
+    return fc.calibrate_casework(
+        snapshot,
+        population,
+        2022,
+        "999",
+        "Synthetic",
+        costs,
+        hnb_allocation=draw(st.floats(0, 5e7)),
+        opening_balance=draw(st.floats(-1e7, 1e7)),
+    )
 
 
 levers_strategy = st.builds(
@@ -39,9 +62,17 @@ levers_strategy = st.builds(
     lower_conversion=st.none() | st.builds(fc.Ramp, st.floats(0, 1), st.integers(2022, 2026), st.integers(0, 4)),
     more_step_down=st.none() | st.builds(fc.Ramp, st.floats(0, 0.5), st.integers(2022, 2026), st.integers(0, 4)),
     tariff_change=st.none() | st.builds(fc.Ramp, st.floats(-0.5, 0.5), st.integers(2022, 2026)),
-    new_places=st.lists(st.builds(fc.NewPlaces, st.integers(0, 200), st.sampled_from([*fc.NEEDS, "any"]),
-                                  st.sampled_from(sorted(fc.PHASE_AGES)), st.floats(0, 60_000),
-                                  st.integers(2021, 2027)), max_size=3),
+    new_places=st.lists(
+        st.builds(
+            fc.NewPlaces,
+            st.integers(0, 200),
+            st.sampled_from([*fc.NEEDS, "any"]),
+            st.sampled_from(sorted(fc.PHASE_AGES)),
+            st.floats(0, 60_000),
+            st.integers(2021, 2027),
+        ),
+        max_size=3,
+    ),
     population_growth=st.floats(-0.05, 0.05),
     allocation_growth=st.floats(-0.05, 0.1),
 )
@@ -87,8 +118,14 @@ def test_fewer_requests_never_means_more_plans(base, a, b, seed):
 @given(councils(), st.integers(0, 300), st.integers(0, 1000))
 def test_more_places_never_more_independent_placements(base, places, seed):
     def run(n):
-        return fc.project(base, fc.Levers(new_places=[fc.NewPlaces(n, "any", "all_through", 1.0, 2022)]), years=4,
-                          simulations=30, seed=seed)
+        return fc.project(
+            base,
+            fc.Levers(new_places=[fc.NewPlaces(n, "any", "all_through", 1.0, 2022)]),
+            years=4,
+            simulations=30,
+            seed=seed,
+        )
+
     ind = fc.SETTINGS.index("independent_special")
     fewer, more = run(places), run(places + 10)
     assert (more.plans_by_setting[:, :, ind] <= fewer.plans_by_setting[:, :, ind] + 1e-6).all()

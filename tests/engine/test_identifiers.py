@@ -21,7 +21,7 @@ def test_upn_with_its_own_check_letter_is_valid(body):
 def test_changing_one_digit_of_a_upn_is_caught(body, position, delta):
     """Weights 2..13 are all non-zero modulo 23, so any single-digit change alters the check letter."""
     upn = ids.upn_check_letter(body) + body
-    changed = body[:position] + str((int(body[position]) + delta) % 10) + body[position + 1:]
+    changed = body[:position] + str((int(body[position]) + delta) % 10) + body[position + 1 :]
     with pytest.raises(ValueError):
         ids.validate_upn(upn[0] + changed)
 
@@ -31,8 +31,15 @@ def test_temporary_upn_letter_in_last_place():
     assert ids.validate_upn(ids.upn_check_letter(body) + body)
 
 
-@pytest.mark.parametrize("bad,message", [("", "13 characters"), ("I12345678901", "13 characters"),
-                                         ("I123456789012", "check letter"), ("A12345678901X", "check letter")])
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        ("", "13 characters"),
+        ("I12345678901", "13 characters"),
+        ("I123456789012", "check letter"),
+        ("A12345678901X", "check letter"),
+    ],
+)
 def test_bad_upns_say_why(bad, message):
     with pytest.raises(ValueError, match=message):
         ids.validate_upn(bad)
@@ -67,8 +74,16 @@ def test_uln_check_digit_round_trip(first, rest):
         assert ids.validate_uln(nine + str(check)) == nine + str(check)
 
 
-@pytest.mark.parametrize("raw,clean", [("ls14ap", "LS1 4AP"), ("SW1A 1AA", "SW1A 1AA"), (" m1  1ae ", "M1 1AE"),
-                                       ("B338TH", "B33 8TH"), ("cr2 6xh", "CR2 6XH")])
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ("ls14ap", "LS1 4AP"),
+        ("SW1A 1AA", "SW1A 1AA"),
+        (" m1  1ae ", "M1 1AE"),
+        ("B338TH", "B33 8TH"),
+        ("cr2 6xh", "CR2 6XH"),
+    ],
+)
 def test_postcodes_normalise(raw, clean):
     assert ids.validate_postcode(raw) == clean
 
@@ -80,14 +95,17 @@ def test_bad_postcodes(bad):
 
 
 # National curriculum year by the 1 September rule
-@pytest.mark.parametrize("dob,on,year", [
-    (date(2015, 9, 1), date(2020, 9, 1), 0),    # oldest in the year: Reception the September they are 5
-    (date(2016, 8, 31), date(2020, 9, 1), 0),   # youngest in the same year group
-    (date(2016, 9, 1), date(2020, 9, 1), -1),   # a day later: a year below
-    (date(2016, 8, 31), date(2021, 8, 31), 0),  # still Reception on the last day of the academic year
-    (date(2016, 8, 31), date(2021, 9, 1), 1),
-    (date(2008, 2, 29), date(2024, 1, 18), 11),
-])
+@pytest.mark.parametrize(
+    "dob,on,year",
+    [
+        (date(2015, 9, 1), date(2020, 9, 1), 0),  # oldest in the year: Reception the September they are 5
+        (date(2016, 8, 31), date(2020, 9, 1), 0),  # youngest in the same year group
+        (date(2016, 9, 1), date(2020, 9, 1), -1),  # a day later: a year below
+        (date(2016, 8, 31), date(2021, 8, 31), 0),  # still Reception on the last day of the academic year
+        (date(2016, 8, 31), date(2021, 9, 1), 1),
+        (date(2008, 2, 29), date(2024, 1, 18), 11),
+    ],
+)
 def test_year_group(dob, on, year):
     assert schoolyear.national_curriculum_year(dob, on) == year
 
@@ -108,7 +126,7 @@ def test_age_is_whole_years(dob, on):
     age = schoolyear.age_on(dob, on)
     if on >= dob:
         assert age >= 0
-        assert (date(dob.year + age, dob.month, 28 if (dob.month, dob.day) == (2, 29) else dob.day) <= on)
+        assert date(dob.year + age, dob.month, 28 if (dob.month, dob.day) == (2, 29) else dob.day) <= on
 
 
 # --- names: no control or text-direction characters ---------------------------------------------------------

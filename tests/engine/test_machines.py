@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from highneeds.engine.clock.machines import (
-    ASSESSMENT, MACHINES, NEW, PLAN_VERSION, REPRESENTATION_DAYS, StepRefused, missing_predecessors, predecessors,
+    ASSESSMENT,
+    MACHINES,
+    NEW,
+    PLAN_VERSION,
+    REPRESENTATION_DAYS,
+    StepRefused,
+    missing_predecessors,
+    predecessors,
 )
 from highneeds.engine.clock.vocabulary import EVENT_SPECS
 
@@ -16,7 +23,8 @@ from highneeds.engine.clock.vocabulary import EVENT_SPECS
 @pytest.mark.parametrize("machine", MACHINES.values(), ids=MACHINES)
 def test_every_state_is_reachable_and_every_step_leads_somewhere(machine):
     starts = {s for step in machine.steps.values() for s in step.sources} - {
-        t for step in machine.steps.values() for t in step.targets}
+        t for step in machine.steps.values() for t in step.targets
+    }
     reached, todo = set(starts), list(starts)
     while todo:
         here = todo.pop()
@@ -29,8 +37,10 @@ def test_every_state_is_reachable_and_every_step_leads_somewhere(machine):
 
 def _reachable(machine, without: str | None = None) -> set[str]:
     """States reachable from where records start, never taking the step `without`."""
-    reached = {NEW} | ({s for step in machine.steps.values() for s in step.sources} - {
-        t for step in machine.steps.values() for t in step.targets})
+    reached = {NEW} | (
+        {s for step in machine.steps.values() for s in step.sources}
+        - {t for step in machine.steps.values() for t in step.targets}
+    )
     todo = list(reached)
     while todo:
         here = todo.pop()
@@ -54,8 +64,9 @@ def test_the_machines_agree_with_the_clock(machine):
             if not machine.steps[earlier].targets:  # within one stage (advice asked, then given): the clock's
                 continue
             early = set(step.sources) & _reachable(machine, without=earlier)
-            assert not early, f"{machine.name}.{name} is offered in {early} before {earlier}, which the clock " \
-                              f"requires first"
+            assert not early, (
+                f"{machine.name}.{name} is offered in {early} before {earlier}, which the clock requires first"
+            )
 
 
 def test_a_final_plan_needs_what_the_clock_says():
@@ -63,9 +74,9 @@ def test_a_final_plan_needs_what_the_clock_says():
     assert ("decision_to_assess", ("outcome", "assess")) in predecessors("final_plan_issued")
     history = [{"type": "decision_to_assess", "outcome": "assess"}]
     assert missing_predecessors("final_plan_issued", history) == ["draft_plan_sent"]
-    assert missing_predecessors("final_plan_issued", [{"type": "decision_to_assess", "outcome": "not_assess"},
-                                                      {"type": "draft_plan_sent"}]) == \
-        ["decision_to_assess (outcome assess)"]
+    assert missing_predecessors(
+        "final_plan_issued", [{"type": "decision_to_assess", "outcome": "not_assess"}, {"type": "draft_plan_sent"}]
+    ) == ["decision_to_assess (outcome assess)"]
     assert missing_predecessors("final_plan_issued", [], with_clock=False) == []  # a plan made before highneeds
     assert REPRESENTATION_DAYS == 15  # DOMAIN.md section 0: "at least 15 days, beginning with" the day served
 

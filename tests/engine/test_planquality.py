@@ -4,26 +4,66 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from highneeds.engine import planquality as pq
 
 
 def plan(ncy_pfa: bool = False) -> dict:
     return {
-        "B": {"needs": [{"id": "b1", "area": "communication_interaction", "code": "SLCN", "text": "Language delay"},
-                        {"id": "b2", "area": "semh", "code": "SEMH", "text": "Anxiety in crowds"}]},
-        "E": {"outcomes": [{"id": "e1", "text": "Uses 3-word sentences", "by_when": "July 2026",
-                            "measure": "Termly SaLT assessment", "needs": ["b1"],
-                            "adulthood": "community" if ncy_pfa else ""},
-                           {"id": "e2", "text": "Joins assembly", "by_when": "Easter 2026",
-                            "measure": "Attendance log", "needs": ["b2"], "adulthood": ""}]},
-        "F": {"items": [{"id": "f1", "what": "Speech and language therapy", "who": "Speech and language therapist",
-                         "expertise": "HCPC registered", "frequency": "Weekly", "duration": "30 minutes",
-                         "group_size": "1:1", "needs": ["b1"], "outcomes": ["e1"]},
-                        {"id": "f2", "what": "Anxiety management programme", "who": "ELSA-trained assistant",
-                         "expertise": "ELSA", "frequency": "Twice a week", "duration": "20 minutes",
-                         "group_size": "Group of 3", "needs": ["b2"], "outcomes": ["e2"]}]},
+        "B": {
+            "needs": [
+                {"id": "b1", "area": "communication_interaction", "code": "SLCN", "text": "Language delay"},
+                {"id": "b2", "area": "semh", "code": "SEMH", "text": "Anxiety in crowds"},
+            ]
+        },
+        "E": {
+            "outcomes": [
+                {
+                    "id": "e1",
+                    "text": "Uses 3-word sentences",
+                    "by_when": "July 2026",
+                    "measure": "Termly SaLT assessment",
+                    "needs": ["b1"],
+                    "adulthood": "community" if ncy_pfa else "",
+                },
+                {
+                    "id": "e2",
+                    "text": "Joins assembly",
+                    "by_when": "Easter 2026",
+                    "measure": "Attendance log",
+                    "needs": ["b2"],
+                    "adulthood": "",
+                },
+            ]
+        },
+        "F": {
+            "items": [
+                {
+                    "id": "f1",
+                    "what": "Speech and language therapy",
+                    "who": "Speech and language therapist",
+                    "expertise": "HCPC registered",
+                    "frequency": "Weekly",
+                    "duration": "30 minutes",
+                    "group_size": "1:1",
+                    "needs": ["b1"],
+                    "outcomes": ["e1"],
+                },
+                {
+                    "id": "f2",
+                    "what": "Anxiety management programme",
+                    "who": "ELSA-trained assistant",
+                    "expertise": "ELSA",
+                    "frequency": "Twice a week",
+                    "duration": "20 minutes",
+                    "group_size": "Group of 3",
+                    "needs": ["b2"],
+                    "outcomes": ["e2"],
+                },
+            ]
+        },
     }
 
 
@@ -41,8 +81,13 @@ def test_each_rule_finds_its_problem():
     sections["E"]["outcomes"][1]["measure"] = ""
     report = pq.check(sections, ncy=10)
     rules = {f.rule for f in report.findings}
-    assert rules == {"needs_have_provision", "provision_quantified", "no_hedge_words", "outcomes_linked",
-                     "adulthood_outcomes"}
+    assert rules == {
+        "needs_have_provision",
+        "provision_quantified",
+        "no_hedge_words",
+        "outcomes_linked",
+        "adulthood_outcomes",
+    }
     hedge = report.findings_for("no_hedge_words")[0].message
     assert '"access to"' in hedge and '"as appropriate"' in hedge and '"regular"' in hedge
     assert "does not say how often" in report.findings_for("provision_quantified")[0].message
@@ -80,18 +125,28 @@ def plans(draw):
     items = []
     for i in range(draw(st.integers(0, 4))):
         base = draw(item)
-        base.update(id=f"f{i}", needs=draw(st.lists(st.sampled_from([n["id"] for n in needs]), max_size=3))
-                    if needs else [], outcomes=[])
+        base.update(
+            id=f"f{i}",
+            needs=draw(st.lists(st.sampled_from([n["id"] for n in needs]), max_size=3)) if needs else [],
+            outcomes=[],
+        )
         items.append(base)
-    outcomes = [{"id": f"e{i}", "text": draw(text), "by_when": draw(text), "measure": draw(text),
-                 "needs": [n["id"] for n in needs[:1]], "adulthood": draw(st.sampled_from(["", "employment"]))}
-                for i in range(draw(st.integers(0, 3)))]
+    outcomes = [
+        {
+            "id": f"e{i}",
+            "text": draw(text),
+            "by_when": draw(text),
+            "measure": draw(text),
+            "needs": [n["id"] for n in needs[:1]],
+            "adulthood": draw(st.sampled_from(["", "employment"])),
+        }
+        for i in range(draw(st.integers(0, 3)))
+    ]
     return {"B": {"needs": needs}, "E": {"outcomes": outcomes}, "F": {"items": items}}
 
 
 @settings(max_examples=150, deadline=None)
-@given(plans(), st.sampled_from(pq.HEDGE_PHRASES), st.sampled_from(pq.F_FIELDS), st.integers(0, 10),
-       st.integers(0, 12))
+@given(plans(), st.sampled_from(pq.HEDGE_PHRASES), st.sampled_from(pq.F_FIELDS), st.integers(0, 10), st.integers(0, 12))
 def test_adding_a_hedge_word_never_raises_the_score(sections, phrase, field, which, ncy):
     if not sections["F"]["items"]:
         return
@@ -106,9 +161,20 @@ def test_adding_a_hedge_word_never_raises_the_score(sections, phrase, field, whi
 @given(st.integers(1, 6), st.integers(0, 13))
 def test_every_need_with_quantified_provision_scores_full_on_those_rules(n, ncy):
     needs = [{"id": f"b{i}", "area": "semh", "code": "SEMH", "text": "x"} for i in range(n)]
-    items = [{"id": f"f{i}", "what": "Social skills group", "who": "Teaching assistant", "expertise": "ELSA",
-              "frequency": "Weekly", "duration": "45 minutes", "group_size": "Group of 4", "needs": [f"b{i}"],
-              "outcomes": []} for i in range(n)]
+    items = [
+        {
+            "id": f"f{i}",
+            "what": "Social skills group",
+            "who": "Teaching assistant",
+            "expertise": "ELSA",
+            "frequency": "Weekly",
+            "duration": "45 minutes",
+            "group_size": "Group of 4",
+            "needs": [f"b{i}"],
+            "outcomes": [],
+        }
+        for i in range(n)
+    ]
     report = pq.check({"B": {"needs": needs}, "F": {"items": items}}, ncy=ncy)
     for rule in ("needs_have_provision", "provision_quantified", "no_hedge_words"):
         result = next(r for r in report.rules if r.rule == rule)

@@ -57,8 +57,9 @@ def test_suppressed_values_are_null_never_zero():
     mix = pd.setting_mix(DATA, "201819")
     assert mix["count"].sum() == 353_995
     care = pd.social_care_sen(DATA)
-    raw = pd.read_table(DATA, pd.CIN_FILE).filter((pl.col("time_period") == "202122")
-                                                   & (pl.col("geographic_level") == pd.LA_LEVEL))
+    raw = pd.read_table(DATA, pd.CIN_FILE).filter(
+        (pl.col("time_period") == "202122") & (pl.col("geographic_level") == pd.LA_LEVEL)
+    )
     suppressed = raw.filter(pl.col("t_statement_or_EHC_plan") == "c").select("old_la_code", "social_care_group")
     assert suppressed.height > 0
     groups = {"CINO at 31 March": "CIN", "CLA 12 months at 31 March": "CLA", "CPPO at 31 March": "CPP"}
@@ -169,8 +170,16 @@ def test_need_mix_uses_la_rows_when_a_release_has_them(tmp_path):
     header = (DATA / pd.NEEDS_FILE).read_text(encoding="utf-8").splitlines()[0]
     columns = header.split(",")
     row = dict.fromkeys(columns, "x")
-    row.update(time_period="202122", geographic_level="Local authority", old_la_code="384", breakdown="All EHC plans",
-               number_asd="300", number_slcn="100", number_semh="c", number_mld="100")
+    row.update(
+        time_period="202122",
+        geographic_level="Local authority",
+        old_la_code="384",
+        breakdown="All EHC plans",
+        number_asd="300",
+        number_slcn="100",
+        number_semh="c",
+        number_mld="100",
+    )
     target = tmp_path / pd.NEEDS_FILE
     target.parent.mkdir(parents=True)
     target.write_text(header + "\n" + ",".join(row[c] for c in columns) + "\n", encoding="utf-8")

@@ -40,8 +40,9 @@ sys.exit(1 if impure else 0)
 def _check(*packages: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env["PYTHONPATH"] = str(PROJECT_DIR)
-    return subprocess.run([sys.executable, "-c", _CHECK, *packages], cwd=PROJECT_DIR, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", _CHECK, *packages], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_engine_and_synthetic_never_import_django():

@@ -17,7 +17,9 @@ from highneeds.demo.synthetic.ids import NhsPool, nhs_strings, upn_bodies, upn_s
 from highneeds.engine import identifiers, publicdata
 
 DATA = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
-needs_data = pytest.mark.skipif(not (DATA / publicdata.CASELOAD_FILE).is_file(), reason="shared data folder not present")
+needs_data = pytest.mark.skipif(
+    not (DATA / publicdata.CASELOAD_FILE).is_file(), reason="shared data folder not present"
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +55,9 @@ def test_integer_ipf_hits_both_margins(data):
     n_rows, n_cols = data.draw(st.integers(1, 6)), data.draw(st.integers(1, 8))
     rows = np.array(data.draw(st.lists(st.integers(0, 300), min_size=n_rows, max_size=n_rows)))
     cols = apportion(data.draw(st.lists(st.floats(0, 1), min_size=n_cols, max_size=n_cols)), int(rows.sum()))
-    seed = np.array(data.draw(st.lists(st.sampled_from([0.0, 0.1, 1.0, 3.0]), min_size=n_rows * n_cols,
-                                       max_size=n_rows * n_cols))).reshape(n_rows, n_cols)
+    seed = np.array(
+        data.draw(st.lists(st.sampled_from([0.0, 0.1, 1.0, 3.0]), min_size=n_rows * n_cols, max_size=n_rows * n_cols))
+    ).reshape(n_rows, n_cols)
     out = integer_ipf(seed, rows, cols)
     assert (out >= 0).all()
     assert (out.sum(1) == rows).all() and (out.sum(0) == cols).all()
@@ -64,7 +67,7 @@ def test_nhs_pool_numbers_are_valid_test_numbers():
     pool = NhsPool(7)
     assert len(pool.numbers) == 909_091  # every 999-prefix number with a valid check digit
     assert len(np.unique(pool.numbers)) == len(pool.numbers)
-    text = nhs_strings(pool.numbers[:: 997])
+    text = nhs_strings(pool.numbers[::997])
     assert all(t.startswith("999") and identifiers.validate_nhs_number(t) == t for t in text)
     taken = pool.take(np.ones(5, dtype=bool))
     assert pool.remaining == 909_086 and (taken >= 0).all()
@@ -77,7 +80,7 @@ def test_upns_are_unique_and_check(seed, la):
     n = 3000
     bodies = upn_bodies(la, rng.integers(2001, 2020, n), rng.integers(2000, 2022, n), rng)
     assert len(np.unique(bodies)) == n
-    for upn in upn_strings(bodies)[:: 50]:
+    for upn in upn_strings(bodies)[::50]:
         assert identifiers.validate_upn(upn) == upn and upn[1:4] == la
 
 
@@ -85,8 +88,11 @@ def test_upns_are_unique_and_check(seed, la):
 
 
 @needs_data
-@given(seed=st.integers(0, 10_000), la=st.sampled_from(["384", "805", "204", "940", "201"]),
-       scale=st.sampled_from([0.01, 0.03, 0.05]))
+@given(
+    seed=st.integers(0, 10_000),
+    la=st.sampled_from(["384", "805", "204", "940", "201"]),
+    scale=st.sampled_from([0.01, 0.03, 0.05]),
+)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_every_identifier_and_postcode_validates(targets, shared, seed, la, scale):
     council = syn.generate_council(targets.for_la(la), scale=scale, seed=seed, shared=shared, nhs=NhsPool(seed))
@@ -128,8 +134,9 @@ def test_same_seed_same_council_other_seed_differs(targets, shared):
 @needs_data
 @pytest.mark.parametrize("la", ["384", "886"])  # Wakefield (the default) and Kent (the largest)
 def test_calibrated_within_2_percent_at_scale_1(targets, shared, wakefield, la):
-    council = wakefield if la == "384" else syn.generate_council(targets.for_la(la), scale=1.0, seed=2022,
-                                                                  shared=shared)
+    council = (
+        wakefield if la == "384" else syn.generate_council(targets.for_la(la), scale=1.0, seed=2022, shared=shared)
+    )
     rows = syn.calibration.checks(council, detail=True)
     off = [(r.section, r.measure, r.target, r.generated) for r in rows if not r.ok]
     assert not off
@@ -158,7 +165,8 @@ def test_nsa_only_with_sen_support_and_alone(wakefield):
     pairs = set(zip(needs["child"].tolist(), needs["code"].tolist(), strict=True))
     assert len(pairs) == len(needs)
     assert set(zip(needs["child"].tolist(), needs["rank"].tolist(), strict=True)) >= {
-        (c, 1) for c in range(len(wakefield.children))}
+        (c, 1) for c in range(len(wakefield.children))
+    }
 
 
 @needs_data

@@ -51,8 +51,15 @@ def test_price_over_http_gives_the_command_lines_answer(api, make_user, capsys):
     """POST /funding/price: the same JSON in and out as `highneeds funding price`, to the penny."""
     from django.core.management import call_command
 
-    package = {"setting_type": "mainstream", "start": "2026-09-01", "financial_year": 2026,
-               "framework": "mainstream-top-up", "band": "2", "attendance": "0.5", "transport_annual": 1234.567}
+    package = {
+        "setting_type": "mainstream",
+        "start": "2026-09-01",
+        "financial_year": 2026,
+        "framework": "mainstream-top-up",
+        "band": "2",
+        "attendance": "0.5",
+        "transport_annual": 1234.567,
+    }
     response = api(make_user("caseworker"), "post", "/funding/price", package)
     assert response.status_code == 200, response.content
     body = response.json()
@@ -75,18 +82,28 @@ def test_price_over_http_gives_the_command_lines_answer(api, make_user, capsys):
 
 def test_price_refuses_bad_input_naming_each_field(api, make_user):
     finance = make_user("finance")
-    bad = {"setting_type": "castle", "start": "2026-09-01", "end": "2026-08-01", "financial_year": 2026,
-           "costed_provision": [{"kind": "item", "annual_cost": "-5"}]}
+    bad = {
+        "setting_type": "castle",
+        "start": "2026-09-01",
+        "end": "2026-08-01",
+        "financial_year": 2026,
+        "costed_provision": [{"kind": "item", "annual_cost": "-5"}],
+    }
     response = api(finance, "post", "/funding/price", bad)
     assert response.status_code == 422
     fields = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert set(fields) >= {"setting_type", "end", "costed_provision[0].annual_cost"}
     assert "negative" in fields["costed_provision[0].annual_cost"]
-    unknown = api(finance, "post", "/funding/price", {"setting_type": "mainstream", "start": "2026-09-01",
-                                                      "financial_year": 2026, "framework": "nope", "band": "1"})
+    unknown = api(
+        finance,
+        "post",
+        "/funding/price",
+        {"setting_type": "mainstream", "start": "2026-09-01", "financial_year": 2026, "framework": "nope", "band": "1"},
+    )
     assert unknown.status_code == 422 and "framework" in {e["field"] for e in unknown.json()["errors"]}
-    outside = api(finance, "post", "/funding/price", {"setting_type": "special", "start": "2030-09-01",
-                                                      "financial_year": 2026})
+    outside = api(
+        finance, "post", "/funding/price", {"setting_type": "special", "start": "2030-09-01", "financial_year": 2026}
+    )
     assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "start"
     assert api(finance, "post", "/funding/price", [1, 2]).status_code == 422
 

@@ -71,22 +71,34 @@ def test_framework_export_then_import_as_a_new_version(tmp_path):
     assert code == 0 and "version 2" in out
     from datetime import date
 
-    assert engine_lookup("mainstream-top-up", date(2027, 3, 31))["1"] == 1600     # version 1 until then
-    assert engine_lookup("mainstream-top-up", date(2027, 4, 1))["1"] == 1750      # version 2 from its date
+    assert engine_lookup("mainstream-top-up", date(2027, 3, 31))["1"] == 1600  # version 1 until then
+    assert engine_lookup("mainstream-top-up", date(2027, 4, 1))["1"] == 1750  # version 2 from its date
 
 
 def test_framework_import_names_every_bad_field(tmp_path):
     import json
 
-    bad = {"code": "Not A Slug", "kind": "magic", "effective_from": "soon", "areas": [],
-           "bands": [{"code": "1", "name": "One", "top_up": -5}, {"code": "1", "name": "Again",
-                                                                   "prices": {"castle": 3}}]}
+    bad = {
+        "code": "Not A Slug",
+        "kind": "magic",
+        "effective_from": "soon",
+        "areas": [],
+        "bands": [{"code": "1", "name": "One", "top_up": -5}, {"code": "1", "name": "Again", "prices": {"castle": 3}}],
+    }
     target = tmp_path / "bad.json"
     target.write_text(json.dumps(bad))
     code, out, err = run("framework", "import", str(target))
     assert code == 1 and out == ""
-    for start in ("code:", "name:", "kind:", "effective_from:", "areas:", "bands[0].top_up:", "bands[1].code:",
-                  "bands[1].prices.castle:"):
+    for start in (
+        "code:",
+        "name:",
+        "kind:",
+        "effective_from:",
+        "areas:",
+        "bands[0].top_up:",
+        "bands[1].code:",
+        "bands[1].prices.castle:",
+    ):
         assert any(line.startswith(start) for line in err.splitlines()), (start, err)
     code, _, err = run("framework", "export", "nope")
     assert code == 1 and "no framework 'nope'" in err

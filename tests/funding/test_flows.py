@@ -22,9 +22,15 @@ PASSWORD = "correct horse battery staple"
 
 
 def _band(child, band_of, area_of, code, on, fw=None):
-    services.set_child_band(actor=SYSTEM, child=child, band=band_of(code, fw), area=area_of("CL", fw)
-                            if fw is None else fw.areas.first(), effective_from=on,
-                            evidence="Reading age 3 years behind", decided_by="officer")
+    services.set_child_band(
+        actor=SYSTEM,
+        child=child,
+        band=band_of(code, fw),
+        area=area_of("CL", fw) if fw is None else fw.areas.first(),
+        effective_from=on,
+        evidence="Reading age 3 years behind",
+        decided_by="officer",
+    )
 
 
 def _amend(worker, plan, establishment):
@@ -33,8 +39,9 @@ def _amend(worker, plan, establishment):
     return plans.issue_version(actor=worker, version=amendment, issued_on=TODAY, establishment=establishment)
 
 
-def test_issuing_through_the_assessment_commits_the_band_at_the_named_setting(make_user, make_child,
-                                                                              make_establishment, band_of, area_of):
+def test_issuing_through_the_assessment_commits_the_band_at_the_named_setting(
+    make_user, make_child, make_establishment, band_of, area_of
+):
     worker = make_user("caseworker")  # holds no funding permission: the flow commits as the system
     assert not worker.has_perm("funding.manage_commitments")
     school = make_establishment(establishment_type="MS_LA")
@@ -52,8 +59,9 @@ def test_issuing_through_the_assessment_commits_the_band_at_the_named_setting(ma
     assert flows.plans_without_band() == []
 
 
-def test_an_amended_plan_versions_the_commitment_and_cessation_ends_it(make_user, make_child, make_establishment,
-                                                                       band_of, area_of):
+def test_an_amended_plan_versions_the_commitment_and_cessation_ends_it(
+    make_user, make_child, make_establishment, band_of, area_of
+):
     worker = make_user("caseworker")
     first_school = make_establishment(establishment_type="MS_LA")
     special = make_establishment(establishment_type="SP_LA")
@@ -63,9 +71,16 @@ def test_an_amended_plan_versions_the_commitment_and_cessation_ends_it(make_user
     first = issue_plan_through_assessment(worker, child, first_school, issued_on)
     designation = Framework.objects.filter(code="special-designation").order_by("-version").first()
     band = designation.bands.order_by("order").first()
-    services.set_child_band(actor=SYSTEM, child=child, band=band, area=designation.areas.first(),
-                            effective_from=TODAY - timedelta(days=1), evidence="Needs a special school",
-                            decided_by="panel", decision_reference="Placement panel")
+    services.set_child_band(
+        actor=SYSTEM,
+        child=child,
+        band=band,
+        area=designation.areas.first(),
+        effective_from=TODAY - timedelta(days=1),
+        evidence="Needs a special school",
+        decided_by="panel",
+        decision_reference="Placement panel",
+    )
     _amend(worker, first.plan, special)
     versions = list(Commitment.objects.filter(child=child).order_by("version"))
     assert [v.version for v in versions] == [1, 2] and len({v.package for v in versions}) == 1
@@ -78,9 +93,9 @@ def test_an_amended_plan_versions_the_commitment_and_cessation_ends_it(make_user
     assert flows.plan_commitment(child, TODAY + timedelta(days=11)) is None
 
 
-def test_no_priced_band_means_no_commitment_but_the_plan_issues_and_finance_sees_it(client, make_user, make_child,
-                                                                                   make_establishment, band_of,
-                                                                                   area_of):
+def test_no_priced_band_means_no_commitment_but_the_plan_issues_and_finance_sees_it(
+    client, make_user, make_child, make_establishment, band_of, area_of
+):
     worker = make_user("caseworker")
     school = make_establishment(establishment_type="MS_LA")
     unbanded = make_child(first_name="Nobanda")
@@ -102,7 +117,13 @@ def test_no_priced_band_means_no_commitment_but_the_plan_issues_and_finance_sees
     assert client.get("/funding/plans-without-band/").status_code == 403
     # Banded and committed by finance afterwards, the plan leaves the list.
     _band(unbanded, band_of, area_of, "3", TODAY - timedelta(days=1))
-    services.create_commitment(actor=SYSTEM, child=unbanded, establishment=school, setting_type="mainstream",
-                               start=TODAY, source="plan", band=band_of("3"))
+    services.create_commitment(
+        actor=SYSTEM,
+        child=unbanded,
+        establishment=school,
+        setting_type="mainstream",
+        start=TODAY,
+        source="plan",
+        band=band_of("3"),
+    )
     assert {r["child_id"] for r in flows.plans_without_band()} == {bespoke.pk}
-

@@ -8,14 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
-from highneeds.jobs.queue import run_pending
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.funding import services
 from highneeds.funding.models import Actual, BudgetLine, ChildBand, Commitment
+from highneeds.jobs.queue import run_pending
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -41,18 +40,29 @@ def test_finance_overview_drill_down_and_child_page(client, make_user, banded_ch
     assert AuditEvent.objects.filter(action="funding.line_children_view").exists()
     record = client.get(f"/funding/children/{child.pk}/?year=2026")
     assert record.status_code == 200 and "Band 1" in text(record)
-    assert AuditEvent.objects.filter(action="child.view", child_id=child.pk).exists() or AuditEvent.objects.filter(
-        child_id=child.pk).exists()
+    assert (
+        AuditEvent.objects.filter(action="child.view", child_id=child.pk).exists()
+        or AuditEvent.objects.filter(child_id=child.pk).exists()
+    )
 
 
 def test_finance_changes_a_band_and_the_commitment_follows(client, make_user, banded_child, band_of, area_of):
     child, _, first = banded_child
     as_role(client, make_user, "finance")
     framework = band_of("3").framework
-    response = client.post(f"/funding/children/{child.pk}/?framework={framework.pk}", {
-        "area": area_of("CL").pk, "band": band_of("3").pk, "effective_from-day": "1", "effective_from-month": "10",
-        "effective_from-year": "2026", "decided_by": "panel", "decision_reference": "Panel 24 September 2026",
-        "evidence": "Needs have grown"})
+    response = client.post(
+        f"/funding/children/{child.pk}/?framework={framework.pk}",
+        {
+            "area": area_of("CL").pk,
+            "band": band_of("3").pk,
+            "effective_from-day": "1",
+            "effective_from-month": "10",
+            "effective_from-year": "2026",
+            "decided_by": "panel",
+            "decision_reference": "Panel 24 September 2026",
+            "evidence": "Needs have grown",
+        },
+    )
     assert response.status_code == 302
     assert Commitment.objects.filter(package=first.package).count() == 2
 
@@ -64,8 +74,12 @@ def test_band_form_names_missing_fields_and_writes_nothing(client, make_user, ba
     response = client.post(f"/funding/children/{child.pk}/", {"decided_by": "panel"})
     page = text(response)
     assert response.status_code == 400
-    for message in ("Choose the area of need", "Choose the band", "Enter the date the band applies from",
-                    "Enter the evidence"):
+    for message in (
+        "Choose the area of need",
+        "Choose the band",
+        "Enter the date the band applies from",
+        "Enter the evidence",
+    ):
         assert message in page
     assert ChildBand.objects.count() == before
 
@@ -82,12 +96,19 @@ def test_lead_member_sees_aggregates_but_no_child(client, make_user, banded_chil
 
 
 def test_the_s151_officer_sees_the_position_and_commitments_against_budget_but_no_child(
-        client, make_user, banded_child):
+    client, make_user, banded_child
+):
     child, school, _ = banded_child
-    services.set_budget(actor=SYSTEM, financial_year=2026, line=BudgetLine.objects.get(code="1.2.1"),
-                        amount=Decimal("5000"))
-    services.set_dsg_allocation(actor=SYSTEM, financial_year=2026, high_needs_block=Decimal("10000"),
-                                opening_balance=Decimal("-12000"), source="test")
+    services.set_budget(
+        actor=SYSTEM, financial_year=2026, line=BudgetLine.objects.get(code="1.2.1"), amount=Decimal("5000")
+    )
+    services.set_dsg_allocation(
+        actor=SYSTEM,
+        financial_year=2026,
+        high_needs_block=Decimal("10000"),
+        opening_balance=Decimal("-12000"),
+        source="test",
+    )
     as_role(client, make_user, "s151")
     page = text(client.get("/funding/dsg/?year=2026"))
     assert "Commitments against budget by section 251 line" in page
@@ -96,8 +117,14 @@ def test_the_s151_officer_sees_the_position_and_commitments_against_budget_but_n
     assert "statutory override keeps DSG deficits off the council's general fund until 31 March 2028" in page
     assert child.full_name not in page and school.name not in page and "/funding/lines/" not in page
     assert client.get("/funding/?year=2026").status_code == 200
-    for path in ("/funding/lines/1.2.1/", f"/funding/children/{child.pk}/", "/funding/actuals/",
-                 f"/funding/settings/{school.pk}/statement/", "/funding/plans-without-band/", "/funding/dsg/set/"):
+    for path in (
+        "/funding/lines/1.2.1/",
+        f"/funding/children/{child.pk}/",
+        "/funding/actuals/",
+        f"/funding/settings/{school.pk}/statement/",
+        "/funding/plans-without-band/",
+        "/funding/dsg/set/",
+    ):
         assert client.get(path).status_code == 403, path
     assert client.get("/planning/").status_code in (200,)  # the forecast: aggregates too
     assert "/funding/dsg/" in text(client.get("/"))
@@ -133,7 +160,9 @@ def test_actuals_upload_refuses_a_file_that_does_not_reconcile(client, make_user
     assert "Waiting for a worker" in text(client.get(response["Location"]))
     assert run_pending() == 1
     result = text(client.get(response["Location"]))
-    assert "Nothing was imported" in result and "not the control total" in result and "Upload a corrected file" in result
+    assert (
+        "Nothing was imported" in result and "not the control total" in result and "Upload a corrected file" in result
+    )
     assert not Actual.objects.exists()
     upload = SimpleUploadedFile("p.csv", b"period,line,amount\n1,1.2.1,100.00\n", content_type="text/csv")
     response = client.post("/funding/actuals/", {"financial_year": "2026", "control_total": "100", "file": upload})
@@ -162,15 +191,21 @@ def test_actuals_upload_bad_form_input_is_named_at_once(client, make_user):
 
 def test_dsg_position_moves_with_commitments(client, make_user, banded_child, band_of):
     finance = as_role(client, make_user, "finance")
-    services.set_dsg_allocation(actor=finance, financial_year=2026, high_needs_block=Decimal("10000"),
-                                opening_balance=Decimal("-5000"), source="test")
+    services.set_dsg_allocation(
+        actor=finance,
+        financial_year=2026,
+        high_needs_block=Decimal("10000"),
+        opening_balance=Decimal("-5000"),
+        source="test",
+    )
     page = text(client.get("/funding/dsg/?year=2026"))
-    assert "£8,400" in page          # 10,000 - 1,600 in-year
-    assert "£3,400" in page          # -5,000 + 8,400 cumulative
+    assert "£8,400" in page  # 10,000 - 1,600 in-year
+    assert "£3,400" in page  # -5,000 + 8,400 cumulative
     assert "31 March 2028" in page
     _, _, first = banded_child
-    services.revise_commitment(actor=SYSTEM, commitment=first, effective_from=date(2026, 4, 1), reason="Panel",
-                               band=band_of("3"))
+    services.revise_commitment(
+        actor=SYSTEM, commitment=first, effective_from=date(2026, 4, 1), reason="Panel", band=band_of("3")
+    )
     assert "£5,500" in text(client.get("/funding/dsg/?year=2026"))  # 10,000 - 4,500
 
 
@@ -186,20 +221,42 @@ def test_commit_a_package_from_the_form(client, make_user, make_child, make_esta
     as_role(client, make_user, "finance")
     url = f"/funding/children/{child.pk}/commitments/new/"
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"setting_type": "independent_special", "source": "panel", "attendance": "100",
-                            "annual_fee": "-1", "start-day": "1", "start-month": "9", "start-year": "2026",
-                            "end-day": "1", "end-month": "1", "end-year": "2026"})
+    bad = client.post(
+        url,
+        {
+            "setting_type": "independent_special",
+            "source": "panel",
+            "attendance": "100",
+            "annual_fee": "-1",
+            "start-day": "1",
+            "start-month": "9",
+            "start-year": "2026",
+            "end-day": "1",
+            "end-month": "1",
+            "end-year": "2026",
+        },
+    )
     assert bad.status_code == 400 and not Commitment.objects.exists()
-    good = client.post(url, {"establishment": school.pk, "setting_type": "independent_special", "source": "panel",
-                             "source_reference": "Panel 3 July 2026", "attendance": "100", "annual_fee": "52000",
-                             "start-day": "1", "start-month": "9", "start-year": "2026"})
+    good = client.post(
+        url,
+        {
+            "establishment": school.pk,
+            "setting_type": "independent_special",
+            "source": "panel",
+            "source_reference": "Panel 3 July 2026",
+            "attendance": "100",
+            "annual_fee": "52000",
+            "start-day": "1",
+            "start-month": "9",
+            "start-year": "2026",
+        },
+    )
     assert good.status_code == 302
     commitment = Commitment.objects.get()
     assert commitment.line.code == "1.2.3" and commitment.annual_fee == Decimal("52000")
 
 
-def test_compare_frameworks_reprices_banded_packages(client, make_user, banded_child, make_child,
-                                                     make_establishment):
+def test_compare_frameworks_reprices_banded_packages(client, make_user, banded_child, make_child, make_establishment):
     from highneeds.funding.models import Framework
 
     as_role(client, make_user, "strategic_lead")
@@ -212,8 +269,9 @@ def test_compare_frameworks_reprices_banded_packages(client, make_user, banded_c
     assert "does not price" in page and "£0" in page
 
 
-def test_senco_applies_for_a_top_up_and_the_panel_agrees(client, make_user, make_child, make_establishment,
-                                                         band_of, area_of):
+def test_senco_applies_for_a_top_up_and_the_panel_agrees(
+    client, make_user, make_child, make_establishment, band_of, area_of
+):
     from highneeds.funding.models import TopUpApplication
 
     school = make_establishment()
@@ -222,8 +280,15 @@ def test_senco_applies_for_a_top_up_and_the_panel_agrees(client, make_user, make
     senco = as_role(client, make_user, "senco", establishment=school)
     page = text(client.get("/funding/top-ups/apply/"))
     assert pupil.full_name in page and elsewhere.full_name not in page
-    form = {"child": pupil.pk, "area": area_of("SEMH").pk, "band": band_of("2").pk, "start-day": "1",
-            "start-month": "1", "start-year": "2027", "evidence": "Daily dysregulation, Boxall profile attached"}
+    form = {
+        "child": pupil.pk,
+        "area": area_of("SEMH").pk,
+        "band": band_of("2").pk,
+        "start-day": "1",
+        "start-month": "1",
+        "start-year": "2027",
+        "evidence": "Daily dysregulation, Boxall profile attached",
+    }
     refused = client.post("/funding/top-ups/apply/", {**form, "child": elsewhere.pk})
     assert refused.status_code == 400 and not TopUpApplication.objects.exists()
     assert client.post("/funding/top-ups/apply/", form).status_code == 302
@@ -235,8 +300,10 @@ def test_senco_applies_for_a_top_up_and_the_panel_agrees(client, make_user, make
     assert pupil.full_name in text(client.get("/funding/top-ups/"))
     missing = client.post(f"/funding/top-ups/{application.pk}/", {"decision": "refuse", "decision_reference": "P1"})
     assert missing.status_code == 400 and "Say why" in text(missing)
-    agreed = client.post(f"/funding/top-ups/{application.pk}/", {"decision": "agree",
-                                                                "decision_reference": "High needs panel 10 Dec 2026"})
+    agreed = client.post(
+        f"/funding/top-ups/{application.pk}/",
+        {"decision": "agree", "decision_reference": "High needs panel 10 Dec 2026"},
+    )
     assert agreed.status_code == 302
     commitment = Commitment.objects.get(child=pupil)
     assert commitment.source == "sen_support" and commitment.line.code == "1.2.4"
@@ -253,11 +320,20 @@ def test_end_a_package_makes_a_new_version_and_stops_the_money(client, make_user
     assert f"/funding/children/{child.pk}/commitments/end/?package={first.package}" in page
     url = f"/funding/children/{child.pk}/commitments/end/"
     assert client.get(f"{url}?package={first.package}").status_code == 200
-    bad = client.post(url, {"package": str(first.package), "end-day": "1", "end-month": "1", "end-year": "2020",
-                            "reason": "Moved"})
+    bad = client.post(
+        url, {"package": str(first.package), "end-day": "1", "end-month": "1", "end-year": "2020", "reason": "Moved"}
+    )
     assert bad.status_code == 400 and "cannot end before" in text(bad)
-    ok = client.post(url, {"package": str(first.package), "end-day": "30", "end-month": "9", "end-year": "2026",
-                           "reason": "Moved out of area"})
+    ok = client.post(
+        url,
+        {
+            "package": str(first.package),
+            "end-day": "30",
+            "end-month": "9",
+            "end-year": "2026",
+            "reason": "Moved out of area",
+        },
+    )
     assert ok.status_code == 302
     latest = Commitment.objects.filter(package=first.package).order_by("-version").first()
     assert latest.version == 2 and latest.end == date(2026, 9, 30)
@@ -265,6 +341,14 @@ def test_end_a_package_makes_a_new_version_and_stops_the_money(client, make_user
 
     # 1 April to 30 September 2026: 183 days of 365 at 1,600
     assert sum(p.pricing.high_needs_total for p in queries.priced_commitments(2026)) == Decimal("802.19")
-    other = client.post(url, {"package": "00000000-0000-0000-0000-000000000000", "end-day": "30", "end-month": "9",
-                              "end-year": "2026", "reason": "x"})
+    other = client.post(
+        url,
+        {
+            "package": "00000000-0000-0000-0000-000000000000",
+            "end-day": "30",
+            "end-month": "9",
+            "end-year": "2026",
+            "reason": "x",
+        },
+    )
     assert other.status_code == 404

@@ -24,8 +24,17 @@ def run(monkeypatch, payload, *args):
 
 @pytest.mark.django_db
 def test_installed_example_framework_prices_a_mainstream_band(monkeypatch):
-    code, out, err = run(monkeypatch, {"setting_type": "mainstream", "start": "2026-09-01", "end": "2027-07-20",
-                                       "financial_year": 2026, "framework": "mainstream-top-up", "band": "3"})
+    code, out, err = run(
+        monkeypatch,
+        {
+            "setting_type": "mainstream",
+            "start": "2026-09-01",
+            "end": "2027-07-20",
+            "financial_year": 2026,
+            "framework": "mainstream-top-up",
+            "band": "3",
+        },
+    )
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert list(data) == ["financial_year", "days", "components", "high_needs_total"]
@@ -37,25 +46,53 @@ def test_installed_example_framework_prices_a_mainstream_band(monkeypatch):
 
 @pytest.mark.django_db
 def test_special_designation_framework_and_place_funding(monkeypatch):
-    code, out, _ = run(monkeypatch, {"setting_type": "special", "start": "2026-04-01", "financial_year": 2026,
-                                     "framework": "special-designation", "band": "SLD", "transport_annual": 9000},
-                       "--compact")
+    code, out, _ = run(
+        monkeypatch,
+        {
+            "setting_type": "special",
+            "start": "2026-04-01",
+            "financial_year": 2026,
+            "framework": "special-designation",
+            "band": "SLD",
+            "transport_annual": 9000,
+        },
+        "--compact",
+    )
     data = json.loads(out)
     assert code == 0 and data["high_needs_total"] == "27556.00"
     assert {c["name"]: c["amount"] for c in data["components"]}["transport"] == "9000.00"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("payload,field", [
-    ({"setting_type": "palace", "start": "2026-04-01", "financial_year": 2026}, "setting_type"),
-    ({"setting_type": "special", "start": "2026-04-01", "financial_year": 2026, "framework": "nope", "band": "1"},
-     "framework"),
-    ({"setting_type": "special", "start": "2026-04-01", "financial_year": 2026, "framework": "mainstream-top-up",
-      "band": "9"}, "band"),
-    ({"setting_type": "special", "start": "2026-04-01", "financial_year": 2026, "annual_fee": -5}, "annual_fee"),
-    ({"setting_type": "special", "start": "2026-04-01", "end": "2026-01-01", "financial_year": 2026}, "end"),
-    ({"setting_type": "special", "start": "2030-04-01", "financial_year": 2026}, "start"),
-])
+@pytest.mark.parametrize(
+    "payload,field",
+    [
+        ({"setting_type": "palace", "start": "2026-04-01", "financial_year": 2026}, "setting_type"),
+        (
+            {
+                "setting_type": "special",
+                "start": "2026-04-01",
+                "financial_year": 2026,
+                "framework": "nope",
+                "band": "1",
+            },
+            "framework",
+        ),
+        (
+            {
+                "setting_type": "special",
+                "start": "2026-04-01",
+                "financial_year": 2026,
+                "framework": "mainstream-top-up",
+                "band": "9",
+            },
+            "band",
+        ),
+        ({"setting_type": "special", "start": "2026-04-01", "financial_year": 2026, "annual_fee": -5}, "annual_fee"),
+        ({"setting_type": "special", "start": "2026-04-01", "end": "2026-01-01", "financial_year": 2026}, "end"),
+        ({"setting_type": "special", "start": "2030-04-01", "financial_year": 2026}, "start"),
+    ],
+)
 def test_bad_input_is_exit_1_naming_the_field_with_nothing_on_stdout(monkeypatch, payload, field):
     code, out, err = run(monkeypatch, payload)
     assert code == 1 and out == ""

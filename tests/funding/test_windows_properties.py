@@ -22,8 +22,9 @@ def packages(draw):
     package = uuid.uuid4()
     versions = [Commitment(package=package, version=1, start=start, end=end, effective_from=start)]
     for n, offset in enumerate(offsets, start=2):
-        versions.append(Commitment(package=package, version=n, start=start, end=end,
-                                   effective_from=start + timedelta(days=offset)))
+        versions.append(
+            Commitment(package=package, version=n, start=start, end=end, effective_from=start + timedelta(days=offset))
+        )
     return versions
 
 

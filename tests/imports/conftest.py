@@ -60,7 +60,9 @@ def counts() -> dict[str, int]:
     from highneeds.establishments.models import Establishment
     from highneeds.people.models import Child, ChildNeed, Placement, SenStatusPeriod
 
-    return {m.__name__: m.objects.count() for m in (Establishment, Child, ChildNeed, SenStatusPeriod, Placement, AuditEvent)}
+    return {
+        m.__name__: m.objects.count() for m in (Establishment, Child, ChildNeed, SenStatusPeriod, Placement, AuditEvent)
+    }
 
 
 def gias_sample() -> tuple[list[str], list[list[str]]]:

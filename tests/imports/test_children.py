@@ -26,15 +26,39 @@ from .conftest import counts, read_csv, valid_nhs, valid_uln, valid_upn, write_c
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2025, 3, 1)
-HEADER = ["first_name", "last_name", "date_of_birth", "sex", "ethnicity", "postcode", "upn", "uln", "nhs_number",
-          "responsible_la", "sen_status", "primary_need", "secondary_need", "current_setting_urn"]
+HEADER = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "postcode",
+    "upn",
+    "uln",
+    "nhs_number",
+    "responsible_la",
+    "sen_status",
+    "primary_need",
+    "secondary_need",
+    "current_setting_urn",
+]
 
 
 def child_row(n: int, **changes) -> dict:
     row = {
-        "first_name": f"Testkid{n}", "last_name": f"Samplefield{n}", "date_of_birth": "2014-05-03", "sex": "F",
-        "ethnicity": "WBRI", "postcode": "ex1 2ab", "upn": valid_upn(n), "uln": "", "nhs_number": "",
-        "responsible_la": "999", "sen_status": "E", "primary_need": "ASD", "secondary_need": "SLCN",
+        "first_name": f"Testkid{n}",
+        "last_name": f"Samplefield{n}",
+        "date_of_birth": "2014-05-03",
+        "sex": "F",
+        "ethnicity": "WBRI",
+        "postcode": "ex1 2ab",
+        "upn": valid_upn(n),
+        "uln": "",
+        "nhs_number": "",
+        "responsible_la": "999",
+        "sen_status": "E",
+        "primary_need": "ASD",
+        "secondary_need": "SLCN",
         "current_setting_urn": "",
     }
     row.update(changes)
@@ -63,7 +87,10 @@ def test_children_are_created_with_status_needs_setting_and_an_audit_event_each(
     assert one.placements.get().establishment == school
     two = Child.objects.get(last_name="Samplefield2")
     assert (two.date_of_birth, two.sen_status, list(two.needs.values_list("code", flat=True))) == (
-        date(2012, 9, 27), "K", ["NSA"])
+        date(2012, 9, 27),
+        "K",
+        ["NSA"],
+    )
     three = Child.objects.get(last_name="Samplefield3")
     assert (three.sen_status, three.ethnicity, three.upn, three.needs.count()) == ("N", "NOBT", None, 0)
 
@@ -112,7 +139,11 @@ def test_each_kind_of_bad_child_cell_names_row_field_and_value(tmp_path, column,
 @pytest.mark.parametrize(
     "changes, field, message",
     [
-        ({"sen_status": "E", "primary_need": "NSA", "secondary_need": ""}, "primary_need", "only be used for a child on SEN support"),
+        (
+            {"sen_status": "E", "primary_need": "NSA", "secondary_need": ""},
+            "primary_need",
+            "only be used for a child on SEN support",
+        ),
         ({"sen_status": "N"}, "primary_need", "Record an SEN status before recording needs"),
         ({"primary_need": "", "secondary_need": "ASD"}, "primary_need", "A secondary need needs a primary need"),
     ],
@@ -138,7 +169,9 @@ def test_a_needs_column_ranks_needs_in_order(tmp_path):
 def test_a_closed_setting_is_refused(tmp_path, make_establishment):
     make_establishment(urn=880102, is_open=False)
     with pytest.raises(csvkit.ImportRefused) as err:
-        import_children(actor=SYSTEM, path=write_children(tmp_path, [child_row(1, current_setting_urn="880102")]), today=TODAY)
+        import_children(
+            actor=SYSTEM, path=write_children(tmp_path, [child_row(1, current_setting_urn="880102")]), today=TODAY
+        )
     assert err.value.errors[0].field == "current_setting_urn" and "is closed" in err.value.errors[0].message
 
 
@@ -152,29 +185,55 @@ def test_several_bad_fields_in_one_row_are_all_reported(tmp_path):
 def test_duplicates_in_the_file_reject_every_row_involved(tmp_path):
     same_upn = valid_upn(50)
     rows = [
-        child_row(1, upn=same_upn), child_row(2), child_row(3, upn=same_upn),
-        child_row(4, uln=valid_uln(4)), child_row(5, uln=valid_uln(4)),
-        child_row(6, nhs_number=valid_nhs(6)), child_row(7, nhs_number=valid_nhs(6)),
-        child_row(8, first_name="Ann", last_name="Twin"), child_row(9, first_name="ann", last_name="TWIN"),
+        child_row(1, upn=same_upn),
+        child_row(2),
+        child_row(3, upn=same_upn),
+        child_row(4, uln=valid_uln(4)),
+        child_row(5, uln=valid_uln(4)),
+        child_row(6, nhs_number=valid_nhs(6)),
+        child_row(7, nhs_number=valid_nhs(6)),
+        child_row(8, first_name="Ann", last_name="Twin"),
+        child_row(9, first_name="ann", last_name="TWIN"),
     ]
     with pytest.raises(csvkit.ImportRefused) as err:
         import_children(actor=SYSTEM, path=write_children(tmp_path, rows), today=TODAY)
     assert [(e.row, e.field) for e in err.value.errors] == [
-        (2, "upn"), (4, "upn"), (5, "uln"), (6, "uln"), (7, "nhs_number"), (8, "nhs_number"),
-        (9, "first_name"), (10, "first_name")]
+        (2, "upn"),
+        (4, "upn"),
+        (5, "uln"),
+        (6, "uln"),
+        (7, "nhs_number"),
+        (8, "nhs_number"),
+        (9, "first_name"),
+        (10, "first_name"),
+    ]
     assert "The same UPN is on rows 2, 4" in err.value.errors[0].message
 
 
 def test_clashes_with_children_already_held_are_row_errors(tmp_path, make_child):
-    held = make_child(upn=valid_upn(60), uln=valid_uln(60), nhs_number=valid_nhs(60), first_name="Held",
-                      last_name="Already", dob=date(2013, 1, 2))
+    held = make_child(
+        upn=valid_upn(60),
+        uln=valid_uln(60),
+        nhs_number=valid_nhs(60),
+        first_name="Held",
+        last_name="Already",
+        dob=date(2013, 1, 2),
+    )
     rows = [
-        child_row(1, upn=valid_upn(60)), child_row(2, uln=valid_uln(60)), child_row(3, nhs_number=valid_nhs(60)),
-        child_row(4, first_name="HELD", last_name="already", date_of_birth="02/01/2013"), child_row(5),
+        child_row(1, upn=valid_upn(60)),
+        child_row(2, uln=valid_uln(60)),
+        child_row(3, nhs_number=valid_nhs(60)),
+        child_row(4, first_name="HELD", last_name="already", date_of_birth="02/01/2013"),
+        child_row(5),
     ]
     with pytest.raises(csvkit.ImportRefused) as err:
         import_children(actor=SYSTEM, path=write_children(tmp_path, rows), today=TODAY)
-    assert [(e.row, e.field) for e in err.value.errors] == [(2, "upn"), (3, "uln"), (4, "nhs_number"), (5, "first_name")]
+    assert [(e.row, e.field) for e in err.value.errors] == [
+        (2, "upn"),
+        (3, "uln"),
+        (4, "nhs_number"),
+        (5, "first_name"),
+    ]
     assert all(f"(child {held.pk})" in e.message for e in err.value.errors)
 
 
@@ -244,8 +303,13 @@ def test_a_database_error_midway_rolls_back_everything(tmp_path, monkeypatch, ma
     monkeypatch.setattr(ChildNeed.objects, "bulk_create", failing)
     rows = [child_row(n) for n in range(1, 12)] + [child_row(12, sex="X")]
     with pytest.raises(RuntimeError, match="connection lost"):
-        import_children(actor=SYSTEM, path=write_children(tmp_path, rows), skip_invalid=True,
-                        rejects_path=tmp_path / "r.csv", today=TODAY)
+        import_children(
+            actor=SYSTEM,
+            path=write_children(tmp_path, rows),
+            skip_invalid=True,
+            rejects_path=tmp_path / "r.csv",
+            today=TODAY,
+        )
     assert calls["n"] == 3
     assert counts() == before
     assert not (tmp_path / "r.csv").exists()
@@ -278,8 +342,12 @@ def test_progress_bar_is_drawn_on_stderr(tmp_path):
     stream = StringIO()
     progress = RichProgress(stream, force_terminal=True)
     with progress:
-        import_children(actor=SYSTEM, path=write_children(tmp_path, [child_row(n) for n in range(1, 6)]),
-                        progress=progress, today=TODAY)
+        import_children(
+            actor=SYSTEM,
+            path=write_children(tmp_path, [child_row(n) for n in range(1, 6)]),
+            progress=progress,
+            today=TODAY,
+        )
     assert "Checking rows" in stream.getvalue() and "Writing" in stream.getvalue()
 
 
@@ -323,7 +391,9 @@ def test_property_skip_invalid_imports_exactly_the_good_rows(kinds):
         cells = [[r.get(h, "") for h in HEADER] + (["surplus"] if r.get("extra") else []) for r in rows]
         path = write_csv(folder / "kids.csv", HEADER, cells)
         before = Child.objects.count()
-        result = import_children(actor=SYSTEM, path=path, skip_invalid=True, rejects_path=folder / "rej.csv", today=TODAY)
+        result = import_children(
+            actor=SYSTEM, path=path, skip_invalid=True, rejects_path=folder / "rej.csv", today=TODAY
+        )
 
         assert result.total == len(rows)
         assert result.created + result.rejected == result.total

@@ -79,7 +79,11 @@ def test_gias_import_is_audited_per_record_and_once_for_the_file():
     assert [e.action for e in events].count("establishment.create") == 15
     summary = events[-1]
     assert summary.action == "import.establishments"
-    assert summary.after["created"] == 15 and summary.after["file"] == "gias_sample.csv" and summary.after["encoding"] == "cp1252"
+    assert (
+        summary.after["created"] == 15
+        and summary.after["file"] == "gias_sample.csv"
+        and summary.after["encoding"] == "cp1252"
+    )
     assert log.verify().ok
 
 
@@ -128,8 +132,9 @@ def test_gias_section_41_column_sets_or_clears_approval_and_not_applicable_leave
     import_gias(actor=SYSTEM, path=GIAS_SAMPLE)
     Establishment.objects.filter(urn__in=[880001, 880008]).update(s41_approved=True, s41_approved_on=date(2019, 4, 1))
     assert import_gias(actor=SYSTEM, path=GIAS_SAMPLE).unchanged == 15  # "Not applicable" and "Approved" keep the date
-    result = import_gias(actor=SYSTEM, path=gias_file(lambda h, rows: set_cell(h, rows, 9, "Section41Approved (name)",
-                                                                               "Not approved")))
+    result = import_gias(
+        actor=SYSTEM, path=gias_file(lambda h, rows: set_cell(h, rows, 9, "Section41Approved (name)", "Not approved"))
+    )
     assert result.updated == 1
     harbour = Establishment.objects.get(urn=880008)
     assert (harbour.s41_approved, harbour.s41_approved_on) == (False, None)
@@ -155,8 +160,15 @@ def test_gias_sen_provision_names_map_to_need_codes():
 
 
 def test_an_establishment_held_without_a_urn_takes_its_urn_from_gias(gias_file, make_establishment):
-    held = make_establishment(urn=None, name="Harbour View School", establishment_type="SP_INDEPENDENT",
-                              la_code="938", la_name="West Sussex", s41_approved=True, s41_approved_on=date(2015, 9, 1))
+    held = make_establishment(
+        urn=None,
+        name="Harbour View School",
+        establishment_type="SP_INDEPENDENT",
+        la_code="938",
+        la_name="West Sussex",
+        s41_approved=True,
+        s41_approved_on=date(2015, 9, 1),
+    )
     result = import_gias(actor=SYSTEM, path=GIAS_SAMPLE)
     assert (result.created, result.updated) == (14, 1)
     held.refresh_from_db()
@@ -269,8 +281,10 @@ def test_skip_invalid_imports_the_good_rows_and_writes_exactly_the_bad_ones(gias
     written = read_csv(rejects)
     header, _ = read_csv(path, encoding="cp1252")[0], None
     assert written[0] == [*header, "errors"]
-    assert [r[header.index("EstablishmentName")] for r in written[1:]] == ["St Aidan\u2019s CofE Academy",
-                                                                          "Meadow Lane Nursery School"]
+    assert [r[header.index("EstablishmentName")] for r in written[1:]] == [
+        "St Aidan\u2019s CofE Academy",
+        "Meadow Lane Nursery School",
+    ]
     assert written[1][-1] == "URN: Enter a whole number"
     assert AuditEvent.objects.get(action="import.establishments").after["rejected_rows"] == [3, 7]
 
@@ -330,7 +344,11 @@ def test_the_real_s41_list_imports_and_flags_approval_with_dates():
     assert (appletree.s41_approved, appletree.s41_approved_on) == (True, date(2014, 9, 1))
     assert (appletree.establishment_type, appletree.la_code) == ("SP_INDEPENDENT", "909")  # Cumbria, before 2023
     activate = Establishment.objects.get(name="Activate")
-    assert (activate.establishment_type, activate.phase, activate.la_name) == ("SPECIALIST_POST16", "POST16", "Knowsley")
+    assert (activate.establishment_type, activate.phase, activate.la_name) == (
+        "SPECIALIST_POST16",
+        "POST16",
+        "Knowsley",
+    )
     # Listed as removed in April 2018 and approved again in August 2020.
     shires = Establishment.objects.get(name="The Shires")
     assert (shires.s41_approved, shires.s41_approved_on) == (True, date(2020, 8, 1))
@@ -349,12 +367,30 @@ def test_the_real_s41_list_imports_and_flags_approval_with_dates():
 @needs_shared_data
 def test_the_s41_list_matches_establishments_by_name_and_la_including_successor_las(make_establishment):
     # Held under Cumberland, which replaced Cumbria (the list's LA) in 2023; and under the GIAS spelling.
-    appletree = make_establishment(urn=None, name="Appletree School", establishment_type="SP_INDEPENDENT",
-                                   la_code="942", la_name="Cumberland", phase="NA")
-    ruskin = make_establishment(urn=None, name="Ruskin Mill Trust Ltd", establishment_type="SP_INDEPENDENT",
-                                la_code="801", la_name="Bristol, City of", phase="NA")
-    elsewhere = make_establishment(urn=None, name="Appletree School", establishment_type="MS_LA", la_code="330",
-                                   la_name="Birmingham", phase="PRIMARY")
+    appletree = make_establishment(
+        urn=None,
+        name="Appletree School",
+        establishment_type="SP_INDEPENDENT",
+        la_code="942",
+        la_name="Cumberland",
+        phase="NA",
+    )
+    ruskin = make_establishment(
+        urn=None,
+        name="Ruskin Mill Trust Ltd",
+        establishment_type="SP_INDEPENDENT",
+        la_code="801",
+        la_name="Bristol, City of",
+        phase="NA",
+    )
+    elsewhere = make_establishment(
+        urn=None,
+        name="Appletree School",
+        establishment_type="MS_LA",
+        la_code="330",
+        la_name="Birmingham",
+        phase="PRIMARY",
+    )
     result = import_s41(actor=SYSTEM, path=S41_FILE)
     assert (result.created, result.updated) == (265, 2)
     appletree.refresh_from_db(), ruskin.refresh_from_db(), elsewhere.refresh_from_db()
@@ -365,10 +401,22 @@ def test_the_s41_list_matches_establishments_by_name_and_la_including_successor_
 
 @needs_shared_data
 def test_a_removal_on_the_list_withdraws_an_earlier_approval(make_establishment):
-    held = make_establishment(name="New Direction School", establishment_type="SP_INDEPENDENT", la_code="830",
-                              la_name="Derbyshire", s41_approved=True, s41_approved_on=date(2016, 4, 1))
-    later = make_establishment(name="Pontville School", establishment_type="SP_INDEPENDENT", la_code="888",
-                               la_name="Lancashire", s41_approved=True, s41_approved_on=date(2022, 1, 1))
+    held = make_establishment(
+        name="New Direction School",
+        establishment_type="SP_INDEPENDENT",
+        la_code="830",
+        la_name="Derbyshire",
+        s41_approved=True,
+        s41_approved_on=date(2016, 4, 1),
+    )
+    later = make_establishment(
+        name="Pontville School",
+        establishment_type="SP_INDEPENDENT",
+        la_code="888",
+        la_name="Lancashire",
+        s41_approved=True,
+        s41_approved_on=date(2022, 1, 1),
+    )
     result = import_s41(actor=SYSTEM, path=S41_FILE)
     held.refresh_from_db(), later.refresh_from_db()
     assert (held.s41_approved, held.s41_approved_on) == (False, None)
@@ -377,30 +425,48 @@ def test_a_removal_on_the_list_withdraws_an_earlier_approval(make_establishment)
 
 
 S41_HEADER = ["field2", "field3", "field5", "field6"]
-S41_TITLE = ["Local authority", "Institution trading name (1)",
-             "Independent special school / Special post-16 institution", "Date approved under section 41 \n"]
+S41_TITLE = [
+    "Local authority",
+    "Institution trading name (1)",
+    "Independent special school / Special post-16 institution",
+    "Date approved under section 41 \n",
+]
 
 
 def test_bad_s41_rows_name_row_and_field(tmp_path):
-    path = write_csv(tmp_path / "s41.csv", S41_HEADER, [
-        S41_TITLE,
-        ["Kent", "Good School", "Independent special school", "Aug-16"],
-        ["Kent", "Undated School", "Independent special school", "someday"],
-        ["Kent", "Odd School", "Boarding school", "Aug-16"],
-        ["", "Nowhere School", "Special post-16 institution", "Sep-14"],
-        ["Surrey", "Twice School", "Independent special school", "Sep-14"],
-        ["Surrey", "Twice  School", "Independent special school", "Dec-14"],
-    ])
+    path = write_csv(
+        tmp_path / "s41.csv",
+        S41_HEADER,
+        [
+            S41_TITLE,
+            ["Kent", "Good School", "Independent special school", "Aug-16"],
+            ["Kent", "Undated School", "Independent special school", "someday"],
+            ["Kent", "Odd School", "Boarding school", "Aug-16"],
+            ["", "Nowhere School", "Special post-16 institution", "Sep-14"],
+            ["Surrey", "Twice School", "Independent special school", "Sep-14"],
+            ["Surrey", "Twice  School", "Independent special school", "Dec-14"],
+        ],
+    )
     with pytest.raises(csvkit.ImportRefused) as err:
         import_s41(actor=SYSTEM, path=path)
     assert [(e.row, e.field) for e in err.value.errors] == [
-        (4, "field6"), (5, "field5"), (6, "field2"), (7, "field3"), (8, "field3")]
+        (4, "field6"),
+        (5, "field5"),
+        (6, "field2"),
+        (7, "field3"),
+        (8, "field3"),
+    ]
     assert Establishment.objects.count() == 0
 
     result = import_s41(actor=SYSTEM, path=path, skip_invalid=True, rejects_path=tmp_path / "rej.csv")
     assert (result.total, result.created, result.rejected) == (6, 1, 5)
     assert [r[1] for r in read_csv(tmp_path / "rej.csv")[1:]] == [
-        "Undated School", "Odd School", "Nowhere School", "Twice School", "Twice  School"]
+        "Undated School",
+        "Odd School",
+        "Nowhere School",
+        "Twice School",
+        "Twice  School",
+    ]
 
 
 # --------------------------------------------------------------------------------------------

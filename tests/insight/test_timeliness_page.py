@@ -9,16 +9,21 @@ from datetime import date
 
 import pytest
 
-from highneeds.casework import services as cw
-
 from highneeds.casework import flows as cw_flows
+from highneeds.casework import services as cw
 from highneeds.casework.clock import run_clock
 from highneeds.engine import timeliness as engine
 from highneeds.insight import timeliness
 
 PASSWORD = "correct horse battery staple"
-Y2024 = {"start-day": "1", "start-month": "1", "start-year": "2024", "end-day": "31", "end-month": "12",
-         "end-year": "2024"}
+Y2024 = {
+    "start-day": "1",
+    "start-month": "1",
+    "start-year": "2024",
+    "end-day": "31",
+    "end-month": "12",
+    "end-year": "2024",
+}
 
 
 def D(text: str) -> date:
@@ -39,8 +44,13 @@ def casework(make_user, make_child, fill_plan):
     def plan(r, decided, issue_decided, draft, final):
         cw.decide_whether_to_assess(actor=worker, request=r, assess=True, decided_on=D(decided), reasons="x")
         # A final plan needs advice on file and a plan that says what it must (the dates below do not depend on it).
-        advice = cw.request_advice(actor=worker, request=r, adviser_type="educational_psychology",
-                                   requested_on=D(decided), adviser_name="EP service")
+        advice = cw.request_advice(
+            actor=worker,
+            request=r,
+            adviser_type="educational_psychology",
+            requested_on=D(decided),
+            adviser_name="EP service",
+        )
         cw.submit_advice(actor=worker, advice=advice, text="Advice", received_on=D(decided))
         cw.decide_whether_to_issue(actor=worker, request=r, issue=True, decided_on=D(issue_decided), reasons="x")
         cw_flows.send_draft_plan(actor=worker, request=r, sent_on=D(draft))
@@ -56,8 +66,14 @@ def casework(make_user, make_child, fill_plan):
     plan(made["B"], "2024-03-01", "2024-05-01", "2024-05-10", "2024-07-01")
     # C: late on both, but exceptional personal circumstances were recorded over both windows.
     made["C"] = request("2024-02-01")
-    cw.record_exception(actor=worker, request=made["C"], code="PERSONAL_CIRCS", date_from=D("2024-02-10"),
-                        date_to=D("2024-03-15"), reason="Family bereavement")
+    cw.record_exception(
+        actor=worker,
+        request=made["C"],
+        code="PERSONAL_CIRCS",
+        date_from=D("2024-02-10"),
+        date_to=D("2024-03-15"),
+        reason="Family bereavement",
+    )
     plan(made["C"], "2024-03-20", "2024-06-01", "2024-06-10", "2024-08-01")
     # D: assessed, then a decision not to issue in 14 weeks (limit 16).
     made["D"] = request("2024-03-01")
@@ -157,7 +173,7 @@ def test_periods_one_day_apart_cannot_be_differenced(client, casework, make_user
 
     def figures(response):
         page = text(response)
-        return page[page.index("EHC plans issued within 20 weeks"):page.index("Decisions not to issue a plan after")]
+        return page[page.index("EHC plans issued within 20 weeks") : page.index("Decisions not to issue a plan after")]
 
     assert figures(client.get("/insight/timeliness/", before)) != figures(client.get("/insight/timeliness/", through))
     client.logout()
@@ -183,10 +199,19 @@ def test_a_bad_period_is_reported(client, db, make_user):
     assert "There is a problem" in page
 
 
-@pytest.mark.parametrize("role,status", [
-    ("strategic_lead", 200), ("manager", 200), ("finance", 200), ("caseworker", 403), ("parent", 403),
-    ("professional", 403), ("panel_member", 403), ("admin", 403),
-])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("strategic_lead", 200),
+        ("manager", 200),
+        ("finance", 200),
+        ("caseworker", 403),
+        ("parent", 403),
+        ("professional", 403),
+        ("panel_member", 403),
+        ("admin", 403),
+    ],
+)
 def test_permission(client, make_user, role, status):
     sign_in(client, make_user(role))
     assert client.get("/insight/timeliness/").status_code == status

@@ -23,8 +23,10 @@ from highneeds.casework.models import AssessmentRequest
 from tests.imports.conftest import GIAS_SAMPLE
 
 pytestmark = [
-    pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-                       reason="PostgreSQL runs only (the faults are PostgreSQL's)"),
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="PostgreSQL runs only (the faults are PostgreSQL's)",
+    ),
     pytest.mark.skipif(not (PGBIN / "pg_ctl").exists(), reason="PostgreSQL 15 server binaries not installed"),
     pytest.mark.skipif(not settings.SHARED_DATA_DIR.is_dir(), reason="the demo council needs the public data"),
 ]
@@ -44,15 +46,29 @@ def cluster(tmp_path_factory):
 
 
 def highneeds(cluster, *args, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "highneeds", *args], cwd=ROOT, env=cluster.env,
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "highneeds", *args],
+        cwd=ROOT,
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert not check or result.returncode == 0, result.stderr[-3000:]
     return result
 
 
 def in_django(cluster, code: str) -> str:
-    return subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT, env=cluster.env,
-                          capture_output=True, text=True, timeout=120, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.strip()
 
 
 def sql(cluster, query: str, params=()):
@@ -88,9 +104,24 @@ def test_a_worker_killed_mid_task_loses_nothing_and_half_writes_nothing(cluster)
     task_id = in_django(cluster, "from highneeds.jobs.nightly import nightly\nprint(nightly.enqueue().id)")
 
     lock = hold_chain_head(cluster)
-    worker = subprocess.Popen([sys.executable, "-m", "highneeds", "db_worker", "--interval", "0.1",
-                               "--no-startup-delay", "--no-reload", "-v0"], cwd=ROOT, env=cluster.env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "highneeds",
+            "db_worker",
+            "--interval",
+            "0.1",
+            "--no-startup-delay",
+            "--no-reload",
+            "-v0",
+        ],
+        cwd=ROOT,
+        env=cluster.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_until(lambda: waiting_on_a_lock(cluster), "the worker's recalculation waits to commit")
         worker.send_signal(signal.SIGKILL)
@@ -101,12 +132,23 @@ def test_a_worker_killed_mid_task_loses_nothing_and_half_writes_nothing(cluster)
         lock.rollback()
         lock.close()
     # The dead worker's server process finishes its statement, finds no client and rolls back.
-    wait_until(lambda: not sql(cluster, "SELECT 1 FROM pg_stat_activity WHERE datname = 'highneeds' "
-                                        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"),
-               "the killed worker's connection is gone")
+    wait_until(
+        lambda: (
+            not sql(
+                cluster,
+                "SELECT 1 FROM pg_stat_activity WHERE datname = 'highneeds' "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+            )
+        ),
+        "the killed worker's connection is gone",
+    )
 
-    status = sql(cluster, "SELECT status, cardinality(ARRAY(SELECT jsonb_array_elements(worker_ids))) "
-                          "FROM django_tasks_database_dbtaskresult WHERE id = %s", (task_id,))
+    status = sql(
+        cluster,
+        "SELECT status, cardinality(ARRAY(SELECT jsonb_array_elements(worker_ids))) "
+        "FROM django_tasks_database_dbtaskresult WHERE id = %s",
+        (task_id,),
+    )
     assert status == [("RUNNING", 1)]  # not lost: still there, claimed by a worker that no longer exists
     stale = "SELECT count(*) FROM casework_assessmentrequest WHERE status = ANY(%s) AND next_step = %s"
     assert sql(cluster, stale, (list(OPEN), STALE)) == open_cases  # not half-written
@@ -116,7 +158,8 @@ def test_a_worker_killed_mid_task_loses_nothing_and_half_writes_nothing(cluster)
     highneeds(cluster, "db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v0")
 
     assert sql(cluster, "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = %s", (task_id,)) == [
-        ("SUCCESSFUL",)]
+        ("SUCCESSFUL",)
+    ]
     assert sql(cluster, stale, (list(OPEN), STALE)) == [(0,)]  # the whole effect, once re-run
     assert sql(cluster, recalculated)[0][0] > before
     assert sql(cluster, "SELECT count(*) FROM audit_auditevent WHERE action = 'job.requeue'") == [(1,)]
@@ -124,19 +167,31 @@ def test_a_worker_killed_mid_task_loses_nothing_and_half_writes_nothing(cluster)
 
 def test_a_task_that_keeps_killing_its_worker_ends_failed_and_retryable(cluster):
     task_id = in_django(cluster, "from highneeds.jobs.nightly import nightly\nprint(nightly.enqueue().id)")
-    sql(cluster, "UPDATE django_tasks_database_dbtaskresult SET status = 'RUNNING', started_at = now(), "
-                 "worker_ids = '[\"a\", \"b\", \"c\"]' WHERE id = %s", (task_id,))
-    out = in_django(cluster, "from datetime import timedelta\nfrom highneeds.accounts.roles import SYSTEM\n"
-                             "from highneeds.jobs.recovery import requeue_abandoned\n"
-                             "print(requeue_abandoned(actor=SYSTEM, older_than=timedelta(0)))")
+    sql(
+        cluster,
+        "UPDATE django_tasks_database_dbtaskresult SET status = 'RUNNING', started_at = now(), "
+        'worker_ids = \'["a", "b", "c"]\' WHERE id = %s',
+        (task_id,),
+    )
+    out = in_django(
+        cluster,
+        "from datetime import timedelta\nfrom highneeds.accounts.roles import SYSTEM\n"
+        "from highneeds.jobs.recovery import requeue_abandoned\n"
+        "print(requeue_abandoned(actor=SYSTEM, older_than=timedelta(0)))",
+    )
     assert out == "{'requeued': 0, 'failed': 1}"
-    assert sql(cluster, "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult WHERE id = %s",
-               (task_id,)) == [("FAILED", "highneeds.jobs.recovery.WorkerStopped")]
-    retried = in_django(cluster, "from django_tasks_db.models import DBTaskResult\nfrom highneeds.accounts.roles import "
-                                 f"SYSTEM\nfrom highneeds.jobs.services import retry_job\nprint(retry_job(actor=SYSTEM, "
-                                 f"job=DBTaskResult.objects.get(id='{task_id}')).id)")
+    assert sql(
+        cluster, "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult WHERE id = %s", (task_id,)
+    ) == [("FAILED", "highneeds.jobs.recovery.WorkerStopped")]
+    retried = in_django(
+        cluster,
+        "from django_tasks_db.models import DBTaskResult\nfrom highneeds.accounts.roles import "
+        f"SYSTEM\nfrom highneeds.jobs.services import retry_job\nprint(retry_job(actor=SYSTEM, "
+        f"job=DBTaskResult.objects.get(id='{task_id}')).id)",
+    )
     assert sql(cluster, "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = %s", (retried,)) == [
-        ("READY",)]  # retryable, as an administrator would from /admin/jobs/
+        ("READY",)
+    ]  # retryable, as an administrator would from /admin/jobs/
 
 
 def test_postgresql_restarted_mid_import_leaves_nothing_then_the_retry_imports_everything(cluster):
@@ -145,9 +200,15 @@ def test_postgresql_restarted_mid_import_leaves_nothing_then_the_retry_imports_e
     assert sql(cluster, imported, (urns,)) == [(0,)]
 
     lock = hold_chain_head(cluster)
-    importing = subprocess.Popen([sys.executable, "-m", "highneeds", "import-establishments", str(GIAS_SAMPLE),
-                                  "--no-progress"], cwd=ROOT, env=cluster.env, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
+    importing = subprocess.Popen(
+        [sys.executable, "-m", "highneeds", "import-establishments", str(GIAS_SAMPLE), "--no-progress"],
+        cwd=ROOT,
+        env=cluster.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         wait_until(lambda: waiting_on_a_lock(cluster), "the import has written its rows and waits to commit")
         cluster.restart()  # an immediate stop: every connection is cut, as in a crash or a failover

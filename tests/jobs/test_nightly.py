@@ -23,8 +23,9 @@ def advice(make_child, make_user):
     ep = make_user("professional", email="ep@example.org")
     request = cw.submit_request(actor=worker, child=make_child(), received_on=D0, source="1", caseworker=worker)
     cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=date(2024, 2, 14), reasons="x")
-    return cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                             requested_on=date(2024, 2, 15), adviser=ep)
+    return cw.request_advice(
+        actor=worker, request=request, adviser_type="educational_psychology", requested_on=date(2024, 2, 15), adviser=ep
+    )
 
 
 def test_nightly_runs_every_step_and_twice_is_harmless(advice):

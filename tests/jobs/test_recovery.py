@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def running(started_minutes_ago: int, workers: int) -> DBTaskResult:
     row = DBTaskResult.objects.get(id=nightly.enqueue().id)
-    DBTaskResult.objects.filter(pk=row.pk).update(status="RUNNING", worker_ids=[f"w{n}" for n in range(workers)],
-                                                  started_at=timezone.now() - timedelta(minutes=started_minutes_ago))
+    DBTaskResult.objects.filter(pk=row.pk).update(
+        status="RUNNING",
+        worker_ids=[f"w{n}" for n in range(workers)],
+        started_at=timezone.now() - timedelta(minutes=started_minutes_ago),
+    )
     return row
 
 
@@ -31,8 +34,9 @@ def test_abandoned_tasks_are_requeued_or_failed_and_recent_ones_left_alone(setti
     statuses = dict(DBTaskResult.objects.values_list("id", "status"))
     assert statuses == {abandoned.id: "READY", still_going.id: "RUNNING", hopeless.id: "FAILED"}
     assert DBTaskResult.objects.get(pk=hopeless.pk).exception_class_path == "highneeds.jobs.recovery.WorkerStopped"
-    assert sorted(AuditEvent.objects.filter(action__in=["job.fail", "job.requeue"]).values_list("action", flat=True)) == [
-        "job.fail", "job.requeue"]
+    assert sorted(
+        AuditEvent.objects.filter(action__in=["job.fail", "job.requeue"]).values_list("action", flat=True)
+    ) == ["job.fail", "job.requeue"]
     assert requeue_abandoned(actor=SYSTEM) == {"requeued": 0, "failed": 0}  # running it again does no harm
 
 

@@ -12,10 +12,11 @@ from decimal import Decimal
 import pytest
 
 from highneeds.accounts.roles import SYSTEM
-from highneeds.casework import services as cw
 from highneeds.casework import flows as cw_flows
+from highneeds.casework import services as cw
 from highneeds.disputes import services as disputes
-from highneeds.letters import rendering, services as letter_services
+from highneeds.letters import rendering
+from highneeds.letters import services as letter_services
 from highneeds.letters.defaults import DEFAULT_TEMPLATES
 from highneeds.letters.fields import FIELDS
 from highneeds.people import services as people
@@ -36,8 +37,11 @@ def days(n: int) -> date:
 def walk(value, path: str) -> list[str]:
     """Every place in `value` that is not plain data (exact types only: subclasses can carry methods)."""
     if type(value) is dict:
-        return [p for key, item in value.items()
-                for p in ([f"{path}: key {key!r}"] if type(key) is not str else walk(item, f"{path}.{key}"))]
+        return [
+            p
+            for key, item in value.items()
+            for p in ([f"{path}: key {key!r}"] if type(key) is not str else walk(item, f"{path}.{key}"))
+        ]
     if type(value) in (list, tuple):
         return [p for i, item in enumerate(value) for p in walk(item, f"{path}[{i}]")]
     return [] if type(value) in PLAIN_LEAVES else [f"{path}: {type(value).__name__}"]
@@ -58,19 +62,27 @@ def captured(monkeypatch):
 
 def _family(make_child, **fields):
     child = make_child(**fields)
-    people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Samplefield", email="pat@example.org",
-                      parental_responsibility=True)
+    people.add_parent(
+        actor=SYSTEM,
+        child=child,
+        first_name="Pat",
+        last_name="Samplefield",
+        email="pat@example.org",
+        parental_responsibility=True,
+    )
     return child
 
 
 def _casework(worker, make_child, make_user, make_establishment):
     school = make_establishment(name="Special Example School", establishment_type="SP_LA", urn=777001)
     ep = make_user("professional", email="ep@example.org")
-    request = cw.submit_request(actor=worker, child=_family(make_child, sen_status="K"), received_on=days(-200),
-                                source="1", caseworker=worker)
+    request = cw.submit_request(
+        actor=worker, child=_family(make_child, sen_status="K"), received_on=days(-200), source="1", caseworker=worker
+    )
     cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=days(-170), reasons="Evidence")
-    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                               requested_on=days(-169), adviser=ep)
+    advice = cw.request_advice(
+        actor=worker, request=request, adviser_type="educational_psychology", requested_on=days(-169), adviser=ep
+    )
     cw.chase_advice(actor=worker, advice=advice, on=days(-140))
     cw.submit_advice(actor=ep, advice=advice, text="Needs in communication", received_on=days(-130))
     cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=days(-100), reasons="Provision")
@@ -99,18 +111,33 @@ def _plans(worker, make_child, make_establishment):
     plans.issue_version(actor=worker, version=amendment, issued_on=TODAY)
 
 
-CONSIDERED = {"step_down_considered": True, "step_down_reason": "Needs still need the provision in F",
-              "cessation_considered": False, "cessation_reason": "Outcomes not yet met"}
+CONSIDERED = {
+    "step_down_considered": True,
+    "step_down_reason": "Needs still need the provision in F",
+    "cessation_considered": False,
+    "cessation_reason": "Outcomes not yet met",
+}
 
 
 def _held_review(user, plan, held=-70):
     review = reviews.schedule_review(actor=user, plan=plan)
-    reviews.arrange_meeting(actor=user, review=review, meeting_on=days(held), arranged_on=days(held - 30),
-                            invitees=[{"role": r} for r in ("parent", "setting", "la_officer", "health", "social_care")])
+    reviews.arrange_meeting(
+        actor=user,
+        review=review,
+        meeting_on=days(held),
+        arranged_on=days(held - 30),
+        invitees=[{"role": r} for r in ("parent", "setting", "la_officer", "health", "social_care")],
+    )
     reviews.send_invitations(actor=user, review=review, sent_on=days(held - 25))
     reviews.circulate_advice(actor=user, review=review, circulated_on=days(held - 15))
-    reviews.record_meeting(actor=user, review=review, held_on=days(held), attendees="Parent, SENCO",
-                           outcomes_met="partly", adulthood_considered=True)
+    reviews.record_meeting(
+        actor=user,
+        review=review,
+        held_on=days(held),
+        attendees="Parent, SENCO",
+        outcomes_met="partly",
+        adulthood_considered=True,
+    )
     return reviews.send_report(actor=user, review=review, sent_on=days(held + 7))
 
 
@@ -123,33 +150,53 @@ def _plan_in_force(make_child, make_establishment):
     plan = Plan.objects.create(child=child, status="final", first_issued_on=days(-330))
     words = sections.blank()
     words["I"] = {"name": school.name, "type": "Mainstream"}
-    PlanVersion.objects.create(plan=plan, number=1, kind="final", state="issued", sections=words,
-                               issued_on=days(-330), establishment=school)
+    PlanVersion.objects.create(
+        plan=plan, number=1, kind="final", state="issued", sections=words, issued_on=days(-330), establishment=school
+    )
     return plan
 
 
 def _reviews_and_disputes(worker, make_child, make_establishment):
     for decision, extra in (("maintain", {}), ("amend", {}), ("cease", {"cease_reason": "2"})):
         review = _held_review(worker, _plan_in_force(make_child, make_establishment))
-        review_flows.decide(actor=worker, review=review, decision=decision, decided_on=days(-60),
-                       reasons="Because", **CONSIDERED, **extra)
+        review_flows.decide(
+            actor=worker,
+            review=review,
+            decision=decision,
+            decided_on=days(-60),
+            reasons="Because",
+            **CONSIDERED,
+            **extra,
+        )
     for decision in ("reassess", "refuse"):
-        item = reviews.request_reassessment(actor=worker, plan=_plan_in_force(make_child, make_establishment),
-                                            received_on=days(-10), requested_by="parent", requester_name="Pat")
-        reviews.decide_reassessment(actor=worker, reassessment=item, decision=decision, decided_on=days(-5),
-                                    reasons="Because")
+        item = reviews.request_reassessment(
+            actor=worker,
+            plan=_plan_in_force(make_child, make_establishment),
+            received_on=days(-10),
+            requested_by="parent",
+            requester_name="Pat",
+        )
+        reviews.decide_reassessment(
+            actor=worker, reassessment=item, decision=decision, decided_on=days(-5), reasons="Because"
+        )
     for cease in (True, False):
         plan = _plan_in_force(make_child, make_establishment)
         cessation = disputes.start_cessation(actor=worker, plan=plan, proposed_on=days(-40), reason="2")
         disputes.record_cessation_consultation(actor=worker, cessation=cessation, who="family", consulted_on=days(-35))
-        disputes.record_cessation_consultation(actor=worker, cessation=cessation, who="setting",
-                                               consulted_on=days(-35))
-        disputes.decide_cessation(actor=worker, cessation=cessation, decided_on=days(-5), cease=cease,
-                                  reasons="Needs met at SEN support", takes_effect_on=days(-5) if cease else None)
+        disputes.record_cessation_consultation(actor=worker, cessation=cessation, who="setting", consulted_on=days(-35))
+        disputes.decide_cessation(
+            actor=worker,
+            cessation=cessation,
+            decided_on=days(-5),
+            cease=cease,
+            reasons="Needs met at SEN support",
+            takes_effect_on=days(-5) if cease else None,
+        )
 
 
 def test_every_letter_is_filled_from_plain_data_built_by_its_sending_service(
-        captured, make_user, make_child, make_establishment, settings, tmp_path):
+    captured, make_user, make_child, make_establishment, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path)
     worker = make_user("caseworker", email="cw@example.gov.uk")
     _casework(worker, make_child, make_user, make_establishment)
@@ -160,7 +207,9 @@ def test_every_letter_is_filled_from_plain_data_built_by_its_sending_service(
     # A first final plan is issued only by its assessment's step, which sends "final_plan" instead (the state
     # machines): this template is kept for councils that edited it, but no service can send it.
     unsendable = {"plan_final_issued"}
-    assert sent == set(DEFAULT_TEMPLATES) - unsendable, f"no service was driven to send: {sorted(set(DEFAULT_TEMPLATES) - sent)}"
+    assert sent == set(DEFAULT_TEMPLATES) - unsendable, (
+        f"no service was driven to send: {sorted(set(DEFAULT_TEMPLATES) - sent)}"
+    )
     problems = [p for code, context in captured for p in walk(context, code)]
     assert not problems, problems
     for code, context in captured:  # and only the documented fields

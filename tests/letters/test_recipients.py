@@ -10,8 +10,14 @@ from highneeds.people import services as people
 
 
 def _parent(child, name, responsibility=True):
-    return people.add_parent(actor=SYSTEM, child=child, first_name=name, last_name="Samplefield",
-                             relationship="Parent", parental_responsibility=responsibility)
+    return people.add_parent(
+        actor=SYSTEM,
+        child=child,
+        first_name=name,
+        last_name="Samplefield",
+        relationship="Parent",
+        parental_responsibility=responsibility,
+    )
 
 
 def test_parents_with_parental_responsibility_only(make_child):
@@ -43,15 +49,25 @@ def test_nobody_on_the_record_is_said_not_hidden(make_child):
     child = make_child(dob=date(2016, 1, 1))
     recipients = family_recipients(child, on=date(2026, 1, 1))
     assert recipients.nobody and recipients.names == [f"The parent or carer of {child.full_name}"]
-    assert for_page(child, on=date(2026, 1, 1)) == {"names": [], "nobody": True, "young_person": False,
-                                                    "young_person_from": date(2032, 6, 26)}  # the day after Fri 25 June
+    assert for_page(child, on=date(2026, 1, 1)) == {
+        "names": [],
+        "nobody": True,
+        "young_person": False,
+        "young_person_from": date(2032, 6, 26),
+    }  # the day after Fri 25 June
 
 
 def test_a_school_that_made_the_request_is_never_written_to_as_the_family(make_child, make_user):
     worker = make_user("caseworker")
     child = make_child()
-    request = cw.submit_request(actor=worker, child=child, received_on=date.today() - timedelta(days=3), source="2",
-                                requester_name="Ms Head, Sample Primary", caseworker=worker)
+    request = cw.submit_request(
+        actor=worker,
+        child=child,
+        received_on=date.today() - timedelta(days=3),
+        source="2",
+        requester_name="Ms Head, Sample Primary",
+        caseworker=worker,
+    )
     letters = list(request.letters.all())
     assert letters and all(letter.recipient == f"The parent or carer of {child.full_name}" for letter in letters)
     _parent(child, "Ada")
@@ -63,12 +79,22 @@ def test_the_case_and_letter_pages_say_who_receives_letters(client, make_child, 
     worker = make_user("caseworker")
     client.post("/sign-in/", {"username": worker.username, "password": "correct horse battery staple"})
     child = make_child()
-    request = cw.submit_request(actor=worker, child=child, received_on=date.today() - timedelta(days=3), source="2",
-                                requester_name="Ms Head", caseworker=worker)
+    request = cw.submit_request(
+        actor=worker,
+        child=child,
+        received_on=date.today() - timedelta(days=3),
+        source="2",
+        requester_name="Ms Head",
+        caseworker=worker,
+    )
     letter = request.letters.get()
     for page in (f"/cases/{request.pk}/", f"/cases/{request.pk}/letters/{letter.pk}/"):
         body = client.get(page).content.decode()
-        assert "Nobody on this record can receive family letters" in body and "To Ms Head" not in body and "to Ms Head" not in body
+        assert (
+            "Nobody on this record can receive family letters" in body
+            and "To Ms Head" not in body
+            and "to Ms Head" not in body
+        )
     _parent(child, "Ada")
     body = client.get(f"/cases/{request.pk}/").content.decode()
     assert "Family letters go to: Ada Samplefield." in body and "Nobody on this record" not in body

@@ -18,9 +18,14 @@ def test_the_editor_lists_the_fields_and_previews_with_a_made_up_child(client, m
     _signed_in(client, make_user)
     page = client.get(URL).content.decode()
     assert "{{ child.full_name }}" in page and "{{ request.reference }}" in page and "{{ withdrawn_on }}" in page
-    response = client.post(URL, {"subject": "Withdrawn: {{ child.full_name }}",
-                                 "body": "Dear {{ recipient }}, withdrawn on {{ withdrawn_on|govuk_date }}",
-                                 "preview": "1"})
+    response = client.post(
+        URL,
+        {
+            "subject": "Withdrawn: {{ child.full_name }}",
+            "body": "Dear {{ recipient }}, withdrawn on {{ withdrawn_on|govuk_date }}",
+            "preview": "1",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "Withdrawn: Alex Sample" in page and "withdrawn on 20 March 2026" in page
     assert not LetterTemplate.objects.exists()  # a preview saves nothing
@@ -70,8 +75,12 @@ def test_only_managers_and_administrators_edit(client, make_user):
 
 
 def test_a_template_that_no_longer_fills_in_is_flagged(client, make_user):
-    LetterTemplate.objects.create(code="request_withdrawn", name="Request withdrawn", subject="Old",
-                                  body="Dear {{ recipient }}\n{{ request.caseworker.email }}")
+    LetterTemplate.objects.create(
+        code="request_withdrawn",
+        name="Request withdrawn",
+        subject="Old",
+        body="Dear {{ recipient }}\n{{ request.caseworker.email }}",
+    )
     _signed_in(client, make_user)
     assert "Needs fixing" in client.get("/letters/").content.decode()
     page = client.get(URL).content.decode()

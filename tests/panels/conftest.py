@@ -33,25 +33,42 @@ def world(make_user, make_child, make_establishment):
     school = make_establishment(name="Testbrook Primary School")
     child = make_child(first_name="Amara", last_name="Testworth", establishment=school, needs=("ASD", "SLCN"))
     request = cw.submit_request(actor=caseworker, child=child, received_on=D0, source="2", caseworker=caseworker)
-    panel = ps.create_panel(actor=manager, name="Assessment panel", panel_type="assess", quorum=3,
-                            quorum_agencies=["education", "health"])
+    panel = ps.create_panel(
+        actor=manager, name="Assessment panel", panel_type="assess", quorum=3, quorum_agencies=["education", "health"]
+    )
     members = {}
-    for agency, (first, last) in {"education": ("Ed", "Ucation"), "health": ("Hal", "Thwell"),
-                                  "social_care": ("Sol", "Care"), "parent_carer_forum": ("Pam", "Forum")}.items():
+    for agency, (first, last) in {
+        "education": ("Ed", "Ucation"),
+        "health": ("Hal", "Thwell"),
+        "social_care": ("Sol", "Care"),
+        "parent_carer_forum": ("Pam", "Forum"),
+    }.items():
         user = make_user("panel_member", first_name=first, last_name=last)
-        members[agency] = ps.add_member(actor=manager, panel=panel, user=user, agency=agency,
-                                        is_chair=agency == "education")
+        members[agency] = ps.add_member(
+            actor=manager, panel=panel, user=user, agency=agency, is_chair=agency == "education"
+        )
     meeting = ps.schedule_meeting(actor=manager, panel=panel, meets_on=date.today(), location="Room 1")
-    return World(manager=manager, caseworker=caseworker, panel=panel, meeting=meeting, members=members, child=child,
-                 request=request)
+    return World(
+        manager=manager,
+        caseworker=caseworker,
+        panel=panel,
+        meeting=meeting,
+        members=members,
+        child=child,
+        request=request,
+    )
 
 
 @pytest.fixture
 def on_agenda(world):
     from highneeds.panels import services as ps
 
-    item = ps.add_to_agenda(actor=world.manager, meeting=world.meeting, request=world.request,
-                            summary="Whether to assess Amara's communication needs")
+    item = ps.add_to_agenda(
+        actor=world.manager,
+        meeting=world.meeting,
+        request=world.request,
+        summary="Whether to assess Amara's communication needs",
+    )
     return item
 
 

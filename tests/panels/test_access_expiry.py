@@ -73,8 +73,13 @@ def test_a_conflicted_member_gets_a_pack_without_that_case(world, on_agenda, mak
     from highneeds.casework import services as cw
 
     other_child = make_child(first_name="Bryn", last_name="Otherton")
-    other_request = cw.submit_request(actor=world.caseworker, child=other_child, received_on=world.request.received_on,
-                                      source="2", caseworker=world.caseworker)
+    other_request = cw.submit_request(
+        actor=world.caseworker,
+        child=other_child,
+        received_on=world.request.received_on,
+        source="2",
+        caseworker=world.caseworker,
+    )
     ps.add_to_agenda(actor=world.manager, meeting=world.meeting, request=other_request)
     conflicted = world.members["social_care"]
     ps.declare_conflict(actor=conflicted.user, item=on_agenda, member=conflicted, note="Neighbour")
@@ -97,8 +102,9 @@ def test_a_conflicted_member_gets_a_pack_without_that_case(world, on_agenda, mak
 
 @pytest.mark.parametrize("days_ago", [1, 30])
 def test_a_past_meeting_invites_no_one(world, days_ago):
-    old = ps.schedule_meeting(actor=world.manager, panel=world.panel,
-                              meets_on=timezone.localdate() - timedelta(days=days_ago))
+    old = ps.schedule_meeting(
+        actor=world.manager, panel=world.panel, meets_on=timezone.localdate() - timedelta(days=days_ago)
+    )
     ps.add_to_agenda(actor=world.manager, meeting=old, request=world.request)
     assert not world.members["health"].user.has_perm("people.view_child", world.child)
 

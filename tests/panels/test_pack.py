@@ -25,11 +25,21 @@ def text_of(pdf: bytes) -> str:
 @pytest.fixture
 def issue_meeting(world, make_user):
     """A case at the issue stage, with advice received, on an issue panel's agenda."""
-    cw.decide_whether_to_assess(actor=world.caseworker, request=world.request, assess=True,
-                                decided_on=date.today(), reasons="Needs beyond SEN support")
+    cw.decide_whether_to_assess(
+        actor=world.caseworker,
+        request=world.request,
+        assess=True,
+        decided_on=date.today(),
+        reasons="Needs beyond SEN support",
+    )
     ep = make_user("professional", first_name="Eve", last_name="Psych")
-    advice = cw.request_advice(actor=world.caseworker, request=world.request, adviser_type="educational_psychology",
-                               requested_on=date.today(), adviser=ep)
+    advice = cw.request_advice(
+        actor=world.caseworker,
+        request=world.request,
+        adviser_type="educational_psychology",
+        requested_on=date.today(),
+        adviser=ep,
+    )
     cw.submit_advice(actor=ep, advice=advice, text="Amara needs help with language " * 200, received_on=date.today())
     panel = ps.create_panel(actor=world.manager, name="Issue panel", panel_type="issue", quorum=1)
     ps.add_member(actor=world.manager, panel=panel, user=world.members["health"].user, agency="health", is_chair=True)
@@ -45,9 +55,18 @@ def test_pack_is_a_tagged_pdf_with_the_child_and_the_question(world, on_agenda):
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"] and root["/Lang"] == "en-GB"
     text = text_of(pdf)
-    for expected in ("Assessment panel", "Amara Testworth", "Hal Thwell", "Ed Ucation (chair)", "Year group",
-                     "Autistic spectrum disorder", "Testbrook Primary School", world.request.reference,
-                     "Decide whether to assess", "Whether to assess Amara's communication needs"):
+    for expected in (
+        "Assessment panel",
+        "Amara Testworth",
+        "Hal Thwell",
+        "Ed Ucation (chair)",
+        "Year group",
+        "Autistic spectrum disorder",
+        "Testbrook Primary School",
+        world.request.reference,
+        "Decide whether to assess",
+        "Whether to assess Amara's communication needs",
+    ):
         assert expected in text, expected
 
 
@@ -75,8 +94,7 @@ def test_pack_download_is_for_those_who_may_see_the_meeting_and_audited(client, 
 def test_members_lose_the_pack_when_their_access_lapses(client, world, on_agenda):
     from datetime import timedelta
 
-    old = ps.schedule_meeting(actor=world.manager, panel=world.panel,
-                              meets_on=date.today() - timedelta(days=1))
+    old = ps.schedule_meeting(actor=world.manager, panel=world.panel, meets_on=date.today() - timedelta(days=1))
     sign_in(client, world.members["health"].user)
     assert client.get(f"/panels/meetings/{old.pk}/pack.pdf").status_code == 403
     assert client.get(f"/panels/meetings/{world.meeting.pk}/pack.pdf").status_code == 200

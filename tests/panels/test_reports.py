@@ -32,8 +32,15 @@ def history(world, make_child):
     item_a = ps.add_to_agenda(actor=world.manager, meeting=first, request=a)
     ps.record_attendance(actor=world.manager, meeting=first, present=[m["education"], m["health"], m["social_care"]])
     rec_a = ps.record_recommendation(actor=world.manager, item=item_a, outcome="not_assess", reasons="r")
-    cw.decide_whether_to_assess(actor=world.caseworker, request=a, assess=True, decided_on=TODAY - timedelta(days=75),
-                                reasons="New evidence", recommendation=rec_a, departure_reasons="School report")
+    cw.decide_whether_to_assess(
+        actor=world.caseworker,
+        request=a,
+        assess=True,
+        decided_on=TODAY - timedelta(days=75),
+        reasons="New evidence",
+        recommendation=rec_a,
+        departure_reasons="School report",
+    )
     item_b = ps.add_to_agenda(actor=world.manager, meeting=second, request=b)
     item_c = ps.add_to_agenda(actor=world.manager, meeting=second, request=c)
     ps.record_attendance(actor=world.manager, meeting=second, present=list(m.values()))
@@ -41,8 +48,9 @@ def history(world, make_child):
     ps.record_recommendation(actor=world.manager, item=item_b, outcome="assess", reasons="r")
     ps.record_recommendation(actor=world.manager, item=item_c, outcome="defer", reasons="r")
     # Recorded on the case without choosing the panel: still matched to the recommendation.
-    cw.decide_whether_to_assess(actor=world.caseworker, request=b, assess=True, decided_on=TODAY - timedelta(days=5),
-                                reasons="As advised")
+    cw.decide_whether_to_assess(
+        actor=world.caseworker, request=b, assess=True, decided_on=TODAY - timedelta(days=5), reasons="As advised"
+    )
     return first, second
 
 
@@ -54,7 +62,12 @@ def test_outcomes_by_panel_and_period(history):
     early, late = panel.periods
     assert (early.considered, early.by_outcome["not_assess"], early.decided, early.departed) == (1, 1, 1, 1)
     assert (late.considered, late.by_outcome["assess"], late.by_outcome["defer"], late.decided, late.departed) == (
-        2, 1, 1, 1, 0)
+        2,
+        1,
+        1,
+        1,
+        0,
+    )
     assert (panel.total.considered, panel.total.decided, panel.total.departed) == (3, 2, 1)
     assert dict(report.totals_by_outcome) == {"Assess": 1, "Do not assess": 1, "Defer for more information": 1}
 
@@ -97,8 +110,17 @@ def test_outcomes_page_names_no_child(client, history, world, make_user):
     body = client.get("/panels/outcomes/").content.decode()
     assert "Assessment panel" in body and "<svg" in body and "Parent carer forum" in body
     assert "Reportson" not in body and "Amara" not in body and "EHC-" not in body
-    response = client.get("/panels/outcomes/", {"date_from-day": "1", "date_from-month": "1", "date_from-year": "2030",
-                                                "date_to-day": "1", "date_to-month": "1", "date_to-year": "2029"})
+    response = client.get(
+        "/panels/outcomes/",
+        {
+            "date_from-day": "1",
+            "date_from-month": "1",
+            "date_from-year": "2030",
+            "date_to-day": "1",
+            "date_to-month": "1",
+            "date_to-year": "2029",
+        },
+    )
     assert "The end date must be the same as or after the start date" in response.content.decode()
     client.logout()
     sign_in(client, make_user("strategic_lead"))

@@ -44,12 +44,19 @@ def test_panel_set_up_is_validated_and_audited(world, make_user):
     assert AuditEvent.objects.filter(action="panel.member.add").count() == 4
 
 
-@pytest.mark.parametrize("panel_type,status,allowed", [
-    ("assess", "pending", True), ("assess", "assess", False),
-    ("issue", "assess", True), ("issue", "pending", False),
-    ("placement", "assess", True), ("placement", "draft", True), ("placement", "pending", False),
-    ("placement", "plan_issued", False),
-])
+@pytest.mark.parametrize(
+    "panel_type,status,allowed",
+    [
+        ("assess", "pending", True),
+        ("assess", "assess", False),
+        ("issue", "assess", True),
+        ("issue", "pending", False),
+        ("placement", "assess", True),
+        ("placement", "draft", True),
+        ("placement", "pending", False),
+        ("placement", "plan_issued", False),
+    ],
+)
 def test_agenda_takes_open_requests_at_the_panel_stage(world, panel_type, status, allowed):
     panel = ps.create_panel(actor=world.manager, name=f"{panel_type} panel", panel_type=panel_type, quorum=1)
     meeting = ps.schedule_meeting(actor=world.manager, panel=panel, meets_on=date.today())
@@ -92,8 +99,12 @@ def test_agenda_invites_members_to_the_child_until_weeks_after_the_meeting(world
 def test_quorum_counts_present_active_members_without_a_conflict(world, on_agenda):
     present(world, "education", "health", "social_care")
     assert queries.quorum_for(on_agenda).quorate
-    ps.declare_conflict(actor=world.members["social_care"].user, item=on_agenda, member=world.members["social_care"],
-                        note="Knows the family")
+    ps.declare_conflict(
+        actor=world.members["social_care"].user,
+        item=on_agenda,
+        member=world.members["social_care"],
+        note="Knows the family",
+    )
     quorum = queries.quorum_for(on_agenda)
     assert not quorum.quorate and len(quorum.eligible) == 2 and quorum.conflicted == [world.members["social_care"]]
     assert "2 of the 3 members needed" in quorum.explain()
@@ -113,17 +124,29 @@ def test_quorum_needs_every_required_agency(world, on_agenda):
 def test_recommendation_refused_when_not_quorate(world, on_agenda):
     present(world, "education", "health")
     with pytest.raises(ValidationError, match="Not quorate"):
-        ps.record_recommendation(actor=world.members["education"].user, item=on_agenda, outcome="not_assess",
-                                 reasons="Needs can be met at SEN support")
+        ps.record_recommendation(
+            actor=world.members["education"].user,
+            item=on_agenda,
+            outcome="not_assess",
+            reasons="Needs can be met at SEN support",
+        )
     assert not Recommendation.objects.exists()
 
 
 def test_recommendation_keeps_the_quorate_members_and_is_audited(world, on_agenda):
     members = present(world, "education", "health", "social_care", "parent_carer_forum")
-    ps.declare_conflict(actor=world.members["parent_carer_forum"].user, item=on_agenda,
-                        member=world.members["parent_carer_forum"], note="Same support group as the parent")
-    rec = ps.record_recommendation(actor=world.members["education"].user, item=on_agenda, outcome="not_assess",
-                                   reasons="Needs can be met at SEN support")
+    ps.declare_conflict(
+        actor=world.members["parent_carer_forum"].user,
+        item=on_agenda,
+        member=world.members["parent_carer_forum"],
+        note="Same support group as the parent",
+    )
+    rec = ps.record_recommendation(
+        actor=world.members["education"].user,
+        item=on_agenda,
+        outcome="not_assess",
+        reasons="Needs can be met at SEN support",
+    )
     assert rec.quorate_members == sorted(m.pk for m in members[:3])
     assert rec.get_outcome_label() == "Do not assess"
     event = AuditEvent.objects.get(action="panel.recommendation")
@@ -143,18 +166,24 @@ def test_who_may_record_a_recommendation(world, on_agenda, make_user):
     present(world, "education", "health", "social_care")
     # A member absent from the meeting, or conflicted, may not; a member of another panel may not see it at all.
     with pytest.raises(PermissionDenied):
-        ps.record_recommendation(actor=world.members["parent_carer_forum"].user, item=on_agenda, outcome="assess",
-                                 reasons="x")
+        ps.record_recommendation(
+            actor=world.members["parent_carer_forum"].user, item=on_agenda, outcome="assess", reasons="x"
+        )
     with pytest.raises(PermissionDenied):
         ps.record_recommendation(actor=make_user("panel_member"), item=on_agenda, outcome="assess", reasons="x")
     with pytest.raises(PermissionDenied):
         ps.record_recommendation(actor=make_user("parent"), item=on_agenda, outcome="assess", reasons="x")
     # A member may declare only their own conflict (the chair and the clerk may record anyone's).
     with pytest.raises(PermissionDenied):
-        ps.declare_conflict(actor=world.members["health"].user, item=on_agenda, member=world.members["social_care"],
-                            note="x")
-    ps.declare_conflict(actor=world.members["education"].user, item=on_agenda, member=world.members["social_care"],
-                        note="Chair records it")
+        ps.declare_conflict(
+            actor=world.members["health"].user, item=on_agenda, member=world.members["social_care"], note="x"
+        )
+    ps.declare_conflict(
+        actor=world.members["education"].user,
+        item=on_agenda,
+        member=world.members["social_care"],
+        note="Chair records it",
+    )
 
 
 def test_nothing_is_recorded_before_the_meeting_day(world):
@@ -165,18 +194,37 @@ def test_nothing_is_recorded_before_the_meeting_day(world):
 
 def test_council_decision_departing_from_the_recommendation_needs_reasons(world, on_agenda):
     present(world, "education", "health", "social_care")
-    rec = ps.record_recommendation(actor=world.members["health"].user, item=on_agenda, outcome="not_assess",
-                                   reasons="Needs can be met at SEN support")
+    rec = ps.record_recommendation(
+        actor=world.members["health"].user,
+        item=on_agenda,
+        outcome="not_assess",
+        reasons="Needs can be met at SEN support",
+    )
     with pytest.raises(PermissionDenied):
-        panel_flows.record_council_decision(actor=world.members["health"].user, item=on_agenda, outcome=True,
-                                   decided_on=date.today(), reasons="Evidence of needs")
+        panel_flows.record_council_decision(
+            actor=world.members["health"].user,
+            item=on_agenda,
+            outcome=True,
+            decided_on=date.today(),
+            reasons="Evidence of needs",
+        )
     with pytest.raises(ValidationError) as exc:
-        panel_flows.record_council_decision(actor=world.caseworker, item=on_agenda, outcome=True, decided_on=date.today(),
-                                   reasons="New evidence from the school")
+        panel_flows.record_council_decision(
+            actor=world.caseworker,
+            item=on_agenda,
+            outcome=True,
+            decided_on=date.today(),
+            reasons="New evidence from the school",
+        )
     assert "departure_reasons" in exc.value.message_dict
-    decision = panel_flows.record_council_decision(actor=world.caseworker, item=on_agenda, outcome=True,
-                                          decided_on=date.today(), reasons="New evidence from the school",
-                                          departure_reasons="The school's new report shows needs beyond SEN support")
+    decision = panel_flows.record_council_decision(
+        actor=world.caseworker,
+        item=on_agenda,
+        outcome=True,
+        decided_on=date.today(),
+        reasons="New evidence from the school",
+        departure_reasons="The school's new report shows needs beyond SEN support",
+    )
     assert decision.recommendation == rec and decision.outcome is True
     assert queries.decision_for(on_agenda) == decision and queries.departs(rec, decision) is True
     world.request.refresh_from_db()
@@ -190,8 +238,14 @@ def test_council_decision_departing_from_the_recommendation_needs_reasons(world,
 def test_a_decision_following_the_recommendation_needs_no_departure_reasons(world, on_agenda):
     present(world, "education", "health", "social_care")
     rec = ps.record_recommendation(actor=world.manager, item=on_agenda, outcome="assess", reasons="Clear evidence")
-    decision = cw.decide_whether_to_assess(actor=world.caseworker, request=world.request, assess=True,
-                                           decided_on=date.today(), reasons="As the panel advised", recommendation=rec)
+    decision = cw.decide_whether_to_assess(
+        actor=world.caseworker,
+        request=world.request,
+        assess=True,
+        decided_on=date.today(),
+        reasons="As the panel advised",
+        recommendation=rec,
+    )
     assert queries.departs(rec, decision) is False
     assert Decision.objects.count() == 1
 
@@ -208,7 +262,6 @@ def test_taking_a_case_off_one_agenda_keeps_the_invitation_for_another(world, on
     ps.remove_from_agenda(actor=world.manager, item=on_agenda)
     member = world.members["health"].user
     assert member.has_perm("people.view_child", world.child)
-    assert world.child.access_grants.get(user=member, revoked_at__isnull=True).expires_on == (
-        access_ends(later))
+    assert world.child.access_grants.get(user=member, revoked_at__isnull=True).expires_on == (access_ends(later))
     ps.remove_from_agenda(actor=world.manager, item=second)
     assert not member.has_perm("people.view_child", world.child)

@@ -32,8 +32,11 @@ def test_member_of_another_panel_is_refused(client, world, on_agenda, other_pane
     assert "Assessment panel" not in client.get("/panels/").content.decode()
     for path in (meeting_url(world), f"/panels/{world.panel.pk}/", f"/panels/meetings/{world.meeting.pk}/pack.pdf"):
         assert client.get(path).status_code == 403, path
-    for path in (f"/panels/meetings/{world.meeting.pk}/attendance/", f"/panels/items/{on_agenda.pk}/recommendation/",
-                 f"/panels/items/{on_agenda.pk}/conflict/"):
+    for path in (
+        f"/panels/meetings/{world.meeting.pk}/attendance/",
+        f"/panels/items/{on_agenda.pk}/recommendation/",
+        f"/panels/items/{on_agenda.pk}/conflict/",
+    ):
         assert client.post(path, {}).status_code == 403, path
     assert not other_panel_member.has_perm("people.view_child", world.child)
 
@@ -41,8 +44,12 @@ def test_member_of_another_panel_is_refused(client, world, on_agenda, other_pane
 @pytest.mark.parametrize("role", ["parent", "professional", "finance", "admin", "strategic_lead"])
 def test_people_outside_panels_are_refused(client, world, on_agenda, make_user, role):
     sign_in(client, make_user(role))
-    for path in ("/panels/", meeting_url(world), f"/panels/meetings/{world.meeting.pk}/pack.pdf",
-                 f"/panels/items/{on_agenda.pk}/decision/"):
+    for path in (
+        "/panels/",
+        meeting_url(world),
+        f"/panels/meetings/{world.meeting.pk}/pack.pdf",
+        f"/panels/items/{on_agenda.pk}/decision/",
+    ):
         assert client.get(path).status_code == 403, path
 
 
@@ -76,19 +83,29 @@ def test_manager_sets_up_a_panel_and_a_meeting_through_the_forms(client, world, 
     response = client.post("/panels/new/", {"name": "", "quorum": "0"})
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body and "Enter the panel&#39;s name" in body
-    response = client.post("/panels/new/", {"name": "Placement panel", "panel_type": "placement", "quorum": "2",
-                                            "quorum_agencies": ["education", "social_care"]})
+    response = client.post(
+        "/panels/new/",
+        {
+            "name": "Placement panel",
+            "panel_type": "placement",
+            "quorum": "2",
+            "quorum_agencies": ["education", "social_care"],
+        },
+    )
     assert response.status_code == 302
     panel = world.panel.__class__.objects.get(name="Placement panel")
     assert panel.quorum_agencies == ["education", "social_care"]
     person = make_user("panel_member", first_name="Newt", last_name="Member")
     response = client.post(f"/panels/{panel.pk}/members/new/", {"user": person.pk, "agency": "social_care"})
     assert response.status_code == 302 and panel.members.get().user == person
-    response = client.post(f"/panels/{panel.pk}/meetings/new/", {"meets_on-day": "31", "meets_on-month": "2",
-                                                                  "meets_on-year": "2026"})
+    response = client.post(
+        f"/panels/{panel.pk}/meetings/new/", {"meets_on-day": "31", "meets_on-month": "2", "meets_on-year": "2026"}
+    )
     assert "Date of the meeting must be a real date" in response.content.decode()
-    response = client.post(f"/panels/{panel.pk}/meetings/new/", {"meets_on-day": "3", "meets_on-month": "3",
-                                                                  "meets_on-year": "2026", "location": "Online"})
+    response = client.post(
+        f"/panels/{panel.pk}/meetings/new/",
+        {"meets_on-day": "3", "meets_on-month": "3", "meets_on-year": "2026", "location": "Online"},
+    )
     assert response.status_code == 302 and panel.meetings.get().location == "Online"
 
 
@@ -113,17 +130,23 @@ def test_attendance_recommendation_and_errors_round_trip(client, world, on_agend
     assert response.status_code == 302
     prefix = f"item{on_agenda.pk}"
     # Not quorate yet (2 of 3): the page comes back with the reason, nothing is saved.
-    response = client.post(f"/panels/items/{on_agenda.pk}/recommendation/",
-                           {f"{prefix}-outcome": "not_assess", f"{prefix}-reasons": "Needs met at SEN support"})
+    response = client.post(
+        f"/panels/items/{on_agenda.pk}/recommendation/",
+        {f"{prefix}-outcome": "not_assess", f"{prefix}-reasons": "Needs met at SEN support"},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body and "Not quorate" in body
     assert body.startswith("<!DOCTYPE html>") and "<title>Error:" in body
     response = client.post(f"/panels/items/{on_agenda.pk}/recommendation/", {f"{prefix}-outcome": "not_assess"})
     assert "Give the panel&#39;s reasons" in response.content.decode()
-    client.post(f"/panels/meetings/{world.meeting.pk}/attendance/",
-                {"attendance-present": present + [world.members["social_care"].pk]})
-    response = client.post(f"/panels/items/{on_agenda.pk}/recommendation/",
-                           {f"{prefix}-outcome": "not_assess", f"{prefix}-reasons": "Needs met at SEN support"})
+    client.post(
+        f"/panels/meetings/{world.meeting.pk}/attendance/",
+        {"attendance-present": present + [world.members["social_care"].pk]},
+    )
+    response = client.post(
+        f"/panels/items/{on_agenda.pk}/recommendation/",
+        {f"{prefix}-outcome": "not_assess", f"{prefix}-reasons": "Needs met at SEN support"},
+    )
     assert response.status_code == 302
     rec = Recommendation.objects.get(item=on_agenda)
     assert rec.outcome == "not_assess" and rec.recorded_by == chair.user
@@ -132,12 +155,15 @@ def test_attendance_recommendation_and_errors_round_trip(client, world, on_agend
 def test_conflict_form_takes_the_member_out_of_the_quorum(client, world, on_agenda):
     member = world.members["health"]
     sign_in(client, member.user)
-    response = client.post(f"/panels/items/{on_agenda.pk}/conflict/",
-                           {f"conflict{on_agenda.pk}-member": member.pk, f"conflict{on_agenda.pk}-note": ""})
+    response = client.post(
+        f"/panels/items/{on_agenda.pk}/conflict/",
+        {f"conflict{on_agenda.pk}-member": member.pk, f"conflict{on_agenda.pk}-note": ""},
+    )
     assert "Say what the conflict of interest is" in response.content.decode()
-    response = client.post(f"/panels/items/{on_agenda.pk}/conflict/",
-                           {f"conflict{on_agenda.pk}-member": member.pk,
-                            f"conflict{on_agenda.pk}-note": "Treats the child"})
+    response = client.post(
+        f"/panels/items/{on_agenda.pk}/conflict/",
+        {f"conflict{on_agenda.pk}-member": member.pk, f"conflict{on_agenda.pk}-note": "Treats the child"},
+    )
     assert response.status_code == 302
     assert on_agenda.conflicts.get().member == member
     body = client.get(meeting_url(world)).content.decode()
@@ -152,8 +178,13 @@ def test_decision_page_requires_departure_reasons(client, world, on_agenda):
     body = client.get(url).content.decode()
     assert "Do not assess" in body and "If the decision differs from the panel" in body
     today = date.today()
-    data = {"outcome": "yes", "decided_on-day": today.day, "decided_on-month": today.month,
-            "decided_on-year": today.year, "reasons": "New evidence"}
+    data = {
+        "outcome": "yes",
+        "decided_on-day": today.day,
+        "decided_on-month": today.month,
+        "decided_on-year": today.year,
+        "reasons": "New evidence",
+    }
     response = client.post(url, data)
     assert "Say why the decision differs" in response.content.decode()
     response = client.post(url, {**data, "departure_reasons": "The school's new report"})

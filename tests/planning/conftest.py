@@ -14,8 +14,9 @@ from highneeds.people import services as people
 from highneeds.planning import services
 from highneeds.planning.casework_counts import default_base_year
 
-needs_data = pytest.mark.skipif(not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(),
-                                reason="shared data folder not present")
+needs_data = pytest.mark.skipif(
+    not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(), reason="shared data folder not present"
+)
 
 
 @pytest.fixture
@@ -28,15 +29,32 @@ def small_council(db, make_child, make_establishment):
         child = make_child(sen_status="N", dob=date(base - 8 - k % 8, 3, 1 + k))
         people.set_sen_status(actor=SYSTEM, child=child, status="E", on=date(base - 1 - k % 4, 2, 1))
         people.set_needs(actor=SYSTEM, child=child, need_codes=["ASD" if k % 2 else "SEMH"])
-        people.add_placement(actor=SYSTEM, child=child, establishment=special if k % 3 == 0 else school,
-                             placement_type="ON_ROLL", start_date=date(base - 5, 9, 1))
+        people.add_placement(
+            actor=SYSTEM,
+            child=child,
+            establishment=special if k % 3 == 0 else school,
+            placement_type="ON_ROLL",
+            start_date=date(base - 5, 9, 1),
+        )
     return base
 
 
 def scenario_data(year: int, /, **changes) -> dict:
-    data = {"name": "Test scenario", "description": "", "base": "casework", "la_code": "", "base_year": year,
-            "years": 5, "levers": {}, "unit_costs": {}, "hnb_allocation": None, "opening_balance": None,
-            "allocation_growth": 0.0, "population_growth": 0.0, "is_baseline": False}
+    data = {
+        "name": "Test scenario",
+        "description": "",
+        "base": "casework",
+        "la_code": "",
+        "base_year": year,
+        "years": 5,
+        "levers": {},
+        "unit_costs": {},
+        "hnb_allocation": None,
+        "opening_balance": None,
+        "allocation_growth": 0.0,
+        "population_growth": 0.0,
+        "is_baseline": False,
+    }
     data.update(changes)
     return data
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from highneeds.demo.extras import prepare_app
 from highneeds.accounts.roles import SYSTEM
+from highneeds.demo.extras import prepare_app
 from highneeds.planning import demo
 from highneeds.planning.models import Scenario
 
@@ -30,8 +30,9 @@ def api_get(client, db):
 
 
 def test_the_api_lists_scenarios_and_gives_a_projection(make_scenario, make_user, api_get):
-    scenario = make_scenario(name="Places", levers={"more_step_down": {"value": 0.05, "start_year": 2027,
-                                                                       "ramp_years": 1}})
+    scenario = make_scenario(
+        name="Places", levers={"more_step_down": {"value": 0.05, "start_year": 2027, "ramp_years": 1}}
+    )
     lead = make_user("strategic_lead")
     listed = api_get(lead, "/planning/scenarios").json()
     assert [s["name"] for s in listed] == ["Places"] and listed[0]["levers"]["more_step_down"]["value"] == 0.05
@@ -67,13 +68,16 @@ def test_demo_scenarios_are_made_once(small_council):
     assert valve.levers["new_places"][0]["places"] == 40 and valve.levers["fewer_requests"]["value"] == 0.10
 
 
-@pytest.mark.parametrize("args, message", [
-    (["backtest", "--base-years", "abc"], "--base-years must be years separated by commas"),
-    (["backtest", "--base-years", "2022"], "leaves no later January to test against"),
-    (["backtest", "--simulations", "0"], "--simulations must be 1 or more"),
-    (["public", "--base-year", "2022", "--years", "0", "--out", "x.csv"], "--years must be 1 or more"),
-    (["public", "--base-year", "2031", "--out", "x.csv"], "no EHCP caseload published for January 2031"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["backtest", "--base-years", "abc"], "--base-years must be years separated by commas"),
+        (["backtest", "--base-years", "2022"], "leaves no later January to test against"),
+        (["backtest", "--simulations", "0"], "--simulations must be 1 or more"),
+        (["public", "--base-year", "2022", "--years", "0", "--out", "x.csv"], "--years must be 1 or more"),
+        (["public", "--base-year", "2031", "--out", "x.csv"], "no EHCP caseload published for January 2031"),
+    ],
+)
 def test_forecast_command_refuses_bad_input_in_one_line(args, message):
     from django.core.management.base import CommandError
 
@@ -83,11 +87,26 @@ def test_forecast_command_refuses_bad_input_in_one_line(args, message):
 
 def test_forecast_backtest_command_prints_the_tables_and_the_bar(tmp_path):
     out = io.StringIO()
-    call_command("forecast", "backtest", "--base-years", "2020,2021", "--simulations", "50",
-                 "--out", str(tmp_path / "detail.csv"), stdout=out)
+    call_command(
+        "forecast",
+        "backtest",
+        "--base-years",
+        "2020,2021",
+        "--simulations",
+        "50",
+        "--out",
+        str(tmp_path / "detail.csv"),
+        stdout=out,
+    )
     text = out.getvalue()
-    for heading in ("#### Base year 2020", "#### Base year 2021", "#### Pooled over the base years",
-                    "#### Model P10-P90 coverage", "paired bootstrap", "#### The bar (pooled)"):
+    for heading in (
+        "#### Base year 2020",
+        "#### Base year 2021",
+        "#### Pooled over the base years",
+        "#### Model P10-P90 coverage",
+        "paired bootstrap",
+        "#### The bar (pooled)",
+    ):
         assert heading in text, heading
     assert "| 1 | damped trend |" in text and "above P90" in text
     assert (tmp_path / "detail.csv").read_text().startswith("base_year,old_la_code,horizon,method")

@@ -32,27 +32,41 @@ def council(make_child, make_establishment):
     academy = make_establishment(establishment_type="MS_ACADEMY", phase="SECONDARY")
     independent = make_establishment(establishment_type="SP_INDEPENDENT", phase="ALL_THROUGH")
     a = plan(make_child, dob=date(2014, 5, 3), start=date(2021, 3, 1), need="ASD")
-    people.add_placement(actor=SYSTEM, child=a, establishment=mainstream, placement_type="ON_ROLL",
-                         start_date=date(2019, 9, 1))
+    people.add_placement(
+        actor=SYSTEM, child=a, establishment=mainstream, placement_type="ON_ROLL", start_date=date(2019, 9, 1)
+    )
     b = plan(make_child, dob=date(2010, 10, 10), start=date(2022, 6, 1), need="SEMH")
-    people.add_placement(actor=SYSTEM, child=b, establishment=independent, placement_type="ON_ROLL",
-                         start_date=date(2022, 9, 1))
-    people.add_placement(actor=SYSTEM, child=b, establishment=mainstream, placement_type="DUAL",
-                         start_date=date(2023, 1, 1))
+    people.add_placement(
+        actor=SYSTEM, child=b, establishment=independent, placement_type="ON_ROLL", start_date=date(2022, 9, 1)
+    )
+    people.add_placement(
+        actor=SYSTEM, child=b, establishment=mainstream, placement_type="DUAL", start_date=date(2023, 1, 1)
+    )
     c = plan(make_child, dob=date(2012, 1, 1), start=date(2020, 2, 2), need="MLD", ceased=date(2023, 7, 1))
-    people.add_placement(actor=SYSTEM, child=c, establishment=mainstream, placement_type="ON_ROLL",
-                         start_date=date(2019, 9, 1))
+    people.add_placement(
+        actor=SYSTEM, child=c, establishment=mainstream, placement_type="ON_ROLL", start_date=date(2019, 9, 1)
+    )
     plan(make_child, dob=date(2016, 3, 3), start=date(2024, 3, 1), need="SLCN")  # after the base date
     e = plan(make_child, dob=date(2008, 1, 20), start=date(2019, 5, 5), need="SLD")
-    people.add_placement(actor=SYSTEM, child=e, establishment=academy, placement_type="UNIT",
-                         start_date=date(2019, 9, 1))
+    people.add_placement(
+        actor=SYSTEM, child=e, establishment=academy, placement_type="UNIT", start_date=date(2019, 9, 1)
+    )
     plan(make_child, dob=date(2018, 6, 6), start=date(2023, 2, 2), need="DS")  # no placement recorded
     make_child(sen_status="K", dob=date(2013, 1, 1))  # SEN support only: never counted
-    for received, status in ((date(2022, 3, 1), "plan_issued"), (date(2022, 5, 1), "not_assess"),
-                             (date(2023, 1, 9), "plan_issued"), (date(2024, 2, 1), "plan_issued")):
+    for received, status in (
+        (date(2022, 3, 1), "plan_issued"),
+        (date(2022, 5, 1), "not_assess"),
+        (date(2023, 1, 9), "plan_issued"),
+        (date(2024, 2, 1), "plan_issued"),
+    ):
         AssessmentRequest.objects.create(child=a, received_on=received, source="1", status=status)
-    AssessmentRequest.objects.create(child=b, received_on=date(2023, 2, 1), source="1", status="pending",
-                                     duplicate_of=AssessmentRequest.objects.get(received_on=date(2023, 1, 9)))
+    AssessmentRequest.objects.create(
+        child=b,
+        received_on=date(2023, 2, 1),
+        source="1",
+        status="pending",
+        duplicate_of=AssessmentRequest.objects.get(received_on=date(2023, 1, 9)),
+    )
 
 
 def test_plans_at_the_base_date_by_age_need_and_setting(council):

@@ -22,17 +22,25 @@ pytestmark = [pytest.mark.django_db, needs_data]
 
 def _commit(child, school, start, end=None, band="2"):
     return funding.create_commitment(
-        actor=SYSTEM, child=child, establishment=school, setting_type="mainstream", start=start, end=end,
-        source="plan", band=Band.objects.get(framework__code="mainstream-top-up", code=band),
-        source_reference="test")
+        actor=SYSTEM,
+        child=child,
+        establishment=school,
+        setting_type="mainstream",
+        start=start,
+        end=end,
+        source="plan",
+        band=Band.objects.get(framework__code="mainstream-top-up", code=band),
+        source_reference="test",
+    )
 
 
 def _prepared_costs(scenario):
     return eb._prepared(eb.run_inputs(scenario)).unit_costs
 
 
-def test_committed_cost_replaces_the_public_one_only_where_commitments_exist(make_scenario, small_council,
-                                                                              make_child, make_establishment):
+def test_committed_cost_replaces_the_public_one_only_where_commitments_exist(
+    make_scenario, small_council, make_child, make_establishment
+):
     scenario = make_scenario()
     public = eb.calibrated("casework", "", scenario.base_year).unit_costs
     before = eb.projection_for(scenario)
@@ -54,8 +62,9 @@ def test_committed_cost_replaces_the_public_one_only_where_commitments_exist(mak
     assert after.spend[1, 0] != before.spend[1, 0]
 
 
-def test_an_entered_cost_beats_the_commitments_and_another_las_base_ignores_them(make_scenario, make_child,
-                                                                                 make_establishment, small_council):
+def test_an_entered_cost_beats_the_commitments_and_another_las_base_ignores_them(
+    make_scenario, make_child, make_establishment, small_council
+):
     school = make_establishment(establishment_type="MS_LA")
     _commit(make_child(establishment=school), school, date(flows.money_year(small_council), 4, 1))
     entered = make_scenario(unit_costs={"mainstream": 9000})
@@ -70,8 +79,9 @@ def test_commitments_outside_the_base_year_are_not_used(make_scenario, make_chil
     assert eb.committed_costs(make_scenario()) == {}
 
 
-def test_the_page_says_which_cost_each_setting_uses(client, make_user, make_scenario, make_child,
-                                                   make_establishment, small_council):
+def test_the_page_says_which_cost_each_setting_uses(
+    client, make_user, make_scenario, make_child, make_establishment, small_council
+):
     school = make_establishment(establishment_type="MS_LA")
     year = flows.money_year(small_council)
     _commit(make_child(establishment=school), school, date(year, 4, 1), band="3")
@@ -79,6 +89,9 @@ def test_the_page_says_which_cost_each_setting_uses(client, make_user, make_scen
     signed_in(client, make_user, "finance")
     page = text(client.get(f"/planning/scenarios/{scenario.pk}/"))
     label = f"{year}-{(year + 1) % 100:02d}"
-    assert f"Cost of a plan a year, mainstream school or early years (the council's own commitments {label}, 1 child)" in page
+    assert (
+        f"Cost of a plan a year, mainstream school or early years (the council's own commitments {label}, 1 child)"
+        in page
+    )
     assert "£4,500" in page
     assert "Cost of a plan a year, maintained special school or special academy (published" in page

@@ -13,11 +13,13 @@ from highneeds.engine.forecast.inputs import SETTINGS
 from highneeds.engine.funding.pricing import SETTING_TYPES
 from highneeds.planning import flows
 
-figures = st.fixed_dictionaries({
-    "children": st.integers(1, 500),
-    "child_years": st.floats(0.01, 500, allow_nan=False),
-    "high_needs": st.decimals(0, 50_000_000, places=2, allow_nan=False, allow_infinity=False),
-})
+figures = st.fixed_dictionaries(
+    {
+        "children": st.integers(1, 500),
+        "child_years": st.floats(0.01, 500, allow_nan=False),
+        "high_needs": st.decimals(0, 50_000_000, places=2, allow_nan=False, allow_infinity=False),
+    }
+)
 
 
 def test_every_funding_setting_type_maps_to_one_forecast_setting():

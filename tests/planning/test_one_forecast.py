@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from highneeds.engine.forecast import run as all_la
 from highneeds.planning import engine_bridge as eb
@@ -42,13 +43,16 @@ def test_a_one_off_surplus_is_not_balance():
     assert presenting.first_balanced_year(_projection([2.5e6, -0.2e6, -3e6])) is None
 
 
-
-
 @pytest.mark.django_db
 @needs_data
 def test_a_new_scenario_starts_from_the_baseline_assumptions(client, make_user, make_scenario):
-    make_scenario(name="Baseline", is_baseline=True, allocation_growth=0.03, population_growth=0.005,
-                  levers={"cost_growth": 0.025})
+    make_scenario(
+        name="Baseline",
+        is_baseline=True,
+        allocation_growth=0.03,
+        population_growth=0.005,
+        levers={"cost_growth": 0.025},
+    )
     signed_in(client, make_user, "finance")
     page = text(client.get("/planning/scenarios/new/"))
     assert re.search(r'name="allocation_growth"[^>]*value="3(\.0)?"', page), "allocation growth not carried"
@@ -58,10 +62,15 @@ def test_a_new_scenario_starts_from_the_baseline_assumptions(client, make_user, 
     from highneeds.accounts.roles import SYSTEM
     from highneeds.planning import services
 
-    made = services.create_scenario(actor=SYSTEM, data={"name": "Fewer requests", "base": "casework",
-                                                        "base_year": Scenario.objects.get(name="Baseline").base_year,
-                                                        "levers": {"fewer_requests": {"value": 0.1,
-                                                                                      "start_year": 2030}}})
+    made = services.create_scenario(
+        actor=SYSTEM,
+        data={
+            "name": "Fewer requests",
+            "base": "casework",
+            "base_year": Scenario.objects.get(name="Baseline").base_year,
+            "levers": {"fewer_requests": {"value": 0.1, "start_year": 2030}},
+        },
+    )
     assert made.allocation_growth == pytest.approx(0.03) and made.population_growth == pytest.approx(0.005)
     assert eb.levers_from_dict(made.levers).cost_growth == pytest.approx(0.025)
 
@@ -102,7 +111,7 @@ def test_neighbours_show_the_council_baseline_and_the_actual_history(client, mak
     signed_in(client, make_user, "finance")
     page = text(client.get("/planning/neighbours/"))
     projection = eb.projection_for(baseline)
-    row = re.search(r'This council</strong></th>(.*?)</tr>', page, re.S).group(1)
+    row = re.search(r"This council</strong></th>(.*?)</tr>", page, re.S).group(1)
     cells = re.findall(r'numeric">([^<]+)<', row)
     forecast = cells[3]
     assert forecast.split(" in ")[0] in {f"{float(v):,.0f}" for v in projection.plans[1]}

@@ -32,12 +32,25 @@ def text(response) -> str:
 
 
 def form_data(base_year, **changes):
-    data = {"name": "More places", "base": "casework", "base_year": str(base_year), "years": "5",
-            "places-rows": "2", "places-1-places": "40", "places-1-need": "ASD", "places-1-phase": "secondary",
-            "places-1-cost_per_place": "26000", "places-1-opening_year": str(base_year),
-            "places-1-diverts_from": "independent_special", "places-2-diverts_from": "independent_special",
-            "fewer_requests_value": "10", "fewer_requests_start": str(base_year + 1), "fewer_requests_ramp": "2",
-            "allocation_growth": "3", "save": "1"}
+    data = {
+        "name": "More places",
+        "base": "casework",
+        "base_year": str(base_year),
+        "years": "5",
+        "places-rows": "2",
+        "places-1-places": "40",
+        "places-1-need": "ASD",
+        "places-1-phase": "secondary",
+        "places-1-cost_per_place": "26000",
+        "places-1-opening_year": str(base_year),
+        "places-1-diverts_from": "independent_special",
+        "places-2-diverts_from": "independent_special",
+        "fewer_requests_value": "10",
+        "fewer_requests_start": str(base_year + 1),
+        "fewer_requests_ramp": "2",
+        "allocation_growth": "3",
+        "save": "1",
+    }
     data.update(changes)
     return data
 
@@ -62,8 +75,12 @@ def test_the_lead_member_can_look_but_not_change(client, make_user, make_scenari
 def test_other_roles_are_refused(client, make_user, make_scenario, role):
     scenario = make_scenario()
     signed_in(client, make_user, role)
-    for path in ("/planning/", f"/planning/scenarios/{scenario.pk}/", f"/planning/scenarios/{scenario.pk}/export.xlsx",
-                 "/planning/compare/"):
+    for path in (
+        "/planning/",
+        f"/planning/scenarios/{scenario.pk}/",
+        f"/planning/scenarios/{scenario.pk}/export.xlsx",
+        "/planning/compare/",
+    ):
         assert client.get(path).status_code == 403, path
 
 
@@ -84,9 +101,16 @@ def test_finance_creates_a_scenario_through_the_form(client, make_user, small_co
     response = client.post("/planning/scenarios/new/", form_data(small_council))
     scenario = Scenario.objects.get(name="More places")
     assert response.status_code == 302 and response["Location"] == f"/planning/scenarios/{scenario.pk}/"
-    assert scenario.levers["new_places"] == [{"places": 40, "need": "ASD", "phase": "secondary",
-                                              "cost_per_place": 26000.0, "opening_year": small_council,
-                                              "diverts_from": "independent_special"}]
+    assert scenario.levers["new_places"] == [
+        {
+            "places": 40,
+            "need": "ASD",
+            "phase": "secondary",
+            "cost_per_place": 26000.0,
+            "opening_year": small_council,
+            "diverts_from": "independent_special",
+        }
+    ]
     assert scenario.levers["fewer_requests"] == {"value": 0.1, "start_year": small_council + 1, "ramp_years": 2}
     assert scenario.allocation_growth == pytest.approx(0.03) and scenario.created_by == finance
     page = text(client.get(response["Location"]))
@@ -99,8 +123,12 @@ def test_finance_creates_a_scenario_through_the_form(client, make_user, small_co
 
 def test_form_errors_name_the_field_and_the_row(client, make_user, small_council):
     signed_in(client, make_user, "finance")
-    response = client.post("/planning/scenarios/new/", form_data(
-        small_council, name="", fewer_requests_value="150", **{"places-2-places": "12", "places-2-need": "SEMH"}))
+    response = client.post(
+        "/planning/scenarios/new/",
+        form_data(
+            small_council, name="", fewer_requests_value="150", **{"places-2-places": "12", "places-2-need": "SEMH"}
+        ),
+    )
     assert response.status_code == 200 and not Scenario.objects.exists()
     page = text(response)
     assert "There is a problem" in page and page.count("govuk-error-message") >= 4
@@ -112,8 +140,11 @@ def test_form_errors_name_the_field_and_the_row(client, make_user, small_council
     assert 'href="#id_places-2-cost_per_place"' in page and 'href="#id_fewer_requests_value"' in page
     assert "<title>Error:" in page
     # A lever without its first year, and a row with a place count that is not a number.
-    page = text(client.post("/planning/scenarios/new/", form_data(
-        small_council, fewer_requests_start="", **{"places-1-places": "lots"})))
+    page = text(
+        client.post(
+            "/planning/scenarios/new/", form_data(small_council, fewer_requests_start="", **{"places-1-places": "lots"})
+        )
+    )
     assert "Enter the first year of fewer requests for an EHC needs assessment" in page
     assert "New places row 1: number of places must be a whole number" in page
 
@@ -132,8 +163,9 @@ def test_add_another_row_keeps_what_was_typed(client, make_user, small_council):
 def test_scenario_page_shows_cost_avoided_against_the_levers_off(client, make_user, make_scenario):
     from highneeds.planning import engine_bridge as eb
 
-    scenario = make_scenario(name="Fewer requests", levers={"fewer_requests": {"value": 0.3, "start_year": 2027,
-                                                                                "ramp_years": 0}})
+    scenario = make_scenario(
+        name="Fewer requests", levers={"fewer_requests": {"value": 0.3, "start_year": 2027, "ramp_years": 0}}
+    )
     signed_in(client, make_user, "manager")
     page = text(client.get(f"/planning/scenarios/{scenario.pk}/"))
     avoided = eb.cost_avoided(eb.baseline_for(scenario), eb.projection_for(scenario))
@@ -146,29 +178,49 @@ def test_scenario_page_shows_cost_avoided_against_the_levers_off(client, make_us
 def test_goal_seek_page(client, make_user, make_scenario):
     scenario = make_scenario(name="Starved", hnb_allocation=1)
     signed_in(client, make_user, "strategic_lead")
-    page = text(client.post(f"/planning/scenarios/{scenario.pk}/goal-seek/",
-                            {"lever": "more_step_down", "target_year": str(scenario.base_year + 2)}))
+    page = text(
+        client.post(
+            f"/planning/scenarios/{scenario.pk}/goal-seek/",
+            {"lever": "more_step_down", "target_year": str(scenario.base_year + 2)},
+        )
+    )
     assert "Not reachable in range" in page and "Save as a new scenario" not in page
     page = text(client.post(f"/planning/scenarios/{scenario.pk}/goal-seek/", {"lever": "", "target_year": "1999"}))
     assert "Choose the lever to change" in page
     assert f"Year to reach in-year balance must be between {scenario.base_year + 1}" in page
     # Reached at once when the allocation is ample.
     rich = make_scenario(name="Rich", hnb_allocation=10**10)
-    page = text(client.post(f"/planning/scenarios/{rich.pk}/goal-seek/",
-                            {"lever": "fewer_requests", "target_year": str(rich.base_year + 2)}))
+    page = text(
+        client.post(
+            f"/planning/scenarios/{rich.pk}/goal-seek/",
+            {"lever": "fewer_requests", "target_year": str(rich.base_year + 2)},
+        )
+    )
     assert "0.0%" in page and "is the smallest value" in page
 
 
 def test_exports_are_real_workbooks_and_csv(client, make_user, make_scenario):
-    scenario = make_scenario(name="Places", levers={"new_places": [
-        {"places": 40, "need": "ASD", "phase": "secondary", "cost_per_place": 26000, "opening_year": 2026}]},
-        unit_costs={"independent_special": 65000})
+    scenario = make_scenario(
+        name="Places",
+        levers={
+            "new_places": [
+                {"places": 40, "need": "ASD", "phase": "secondary", "cost_per_place": 26000, "opening_year": 2026}
+            ]
+        },
+        unit_costs={"independent_special": 65000},
+    )
     finance = signed_in(client, make_user, "finance")
     response = client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx")
     assert response.status_code == 200 and 'filename="places.xlsx"' in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["Summary", "DSG position", "Plans by setting", "Plans by need",
-                             "Levers and assumptions", "Cost avoided"]
+    assert wb.sheetnames == [
+        "Summary",
+        "DSG position",
+        "Plans by setting",
+        "Plans by need",
+        "Levers and assumptions",
+        "Cost avoided",
+    ]
     position = wb["DSG position"]
     assert [c.value for c in position[1]][:5] == ["Scenario", "Year", "Financial year", "Allocation", "Spend P10"]
     first = [c for c in position[2]]
@@ -204,7 +256,7 @@ def test_compare_two_scenarios(client, make_user, make_scenario):
     signed_in(client, make_user, "strategic_lead")
     page = text(client.get(f"/planning/compare/?scenarios={a.pk}&scenarios={b.pk}"))
     assert "Cost avoided" in page and "Alpha" in page and "Beta" in page and 'role="img"' in page
-    alpha = re.search(r'Alpha</th>(.*?)</tr>', page, re.S).group(1)
+    alpha = re.search(r"Alpha</th>(.*?)</tr>", page, re.S).group(1)
     assert "4.5%" in alpha and "Allocation growth a year" in page  # each scenario's assumptions beside it
     assert "Choose 2 to 4 scenarios" in text(client.get(f"/planning/compare/?scenarios={a.pk}"))
     response = client.get(f"/planning/compare/export.xlsx?scenarios={a.pk}&scenarios={b.pk}")
@@ -223,13 +275,15 @@ def test_a_scenario_named_as_a_formula_exports_as_text(client, make_user, make_s
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(c.data_type == "f" or c.value.startswith("=") for c in cells)
     assert wb["DSG position"].cell(2, 1).value == "'" + name
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/planning/scenarios/{scenario.pk}/export.csv").content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/planning/scenarios/{scenario.pk}/export.csv").content.decode()))
+    )
     assert rows[0]["scenario"] == "'" + name
 
 
 def _by_setting_cells(page: str) -> list[str]:
-    table = page[page.index('id="by-setting"'):]
-    table = table[:table.index("</table>")]
+    table = page[page.index('id="by-setting"') :]
+    table = table[: table.index("</table>")]
     return re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>', table)
 
 

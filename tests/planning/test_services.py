@@ -14,14 +14,25 @@ from .conftest import needs_data, scenario_data
 
 pytestmark = [pytest.mark.django_db, needs_data]
 
-PLACES = {"new_places": [{"places": 40, "need": "ASD", "phase": "secondary", "cost_per_place": 26000.0,
-                          "opening_year": 2026, "diverts_from": "independent_special"}]}
+PLACES = {
+    "new_places": [
+        {
+            "places": 40,
+            "need": "ASD",
+            "phase": "secondary",
+            "cost_per_place": 26000.0,
+            "opening_year": 2026,
+            "diverts_from": "independent_special",
+        }
+    ]
+}
 
 
 def test_finance_saves_a_scenario_and_it_is_audited(small_council, make_user):
     finance = make_user("finance")
-    scenario = services.create_scenario(actor=finance, data=scenario_data(small_council, name="  Places  ",
-                                                                          levers=PLACES))
+    scenario = services.create_scenario(
+        actor=finance, data=scenario_data(small_council, name="  Places  ", levers=PLACES)
+    )
     assert scenario.name == "Places" and scenario.created_by == finance
     event = AuditEvent.objects.get(action="planning.scenario_create", object_id=str(scenario.pk))
     assert event.actor_id == finance.pk and event.child_id is None
@@ -61,8 +72,9 @@ def test_bad_input_is_refused_naming_the_field(small_council):
         services.create_scenario(actor=SYSTEM, data=scenario_data(small_council, name=" "))
     assert "name" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.create_scenario(actor=SYSTEM, data=scenario_data(small_council, base="public", la_code="000",
-                                                                    base_year=2022))
+        services.create_scenario(
+            actor=SYSTEM, data=scenario_data(small_council, base="public", la_code="000", base_year=2022)
+        )
     assert "la_code" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.create_scenario(actor=SYSTEM, data=scenario_data(small_council, levers={"magic": 1}))
@@ -76,8 +88,9 @@ def test_goal_seek_reports_unreachable_and_saves_a_reached_value(make_scenario, 
     finance, lead = make_user("finance"), make_user("strategic_lead")
     # An allocation of £1 cannot be balanced by fewer requests alone.
     starved = make_scenario(name="Starved", hnb_allocation=1)
-    result, saved = services.run_goal_seek(actor=lead, scenario=starved, lever="fewer_requests",
-                                           target_year=starved.base_year + 3)
+    result, saved = services.run_goal_seek(
+        actor=lead, scenario=starved, lever="fewer_requests", target_year=starved.base_year + 3
+    )
     assert not result.reached and saved is None
     event = AuditEvent.objects.get(action="planning.goal_seek")
     assert event.actor_id == lead.pk and event.after["reached"] is False
@@ -86,8 +99,13 @@ def test_goal_seek_reports_unreachable_and_saves_a_reached_value(make_scenario, 
     scenario = make_scenario(name="Tight", hnb_allocation=1)
     spend = eb.projection_for(scenario).spend[1]
     services.update_scenario(actor=finance, scenario=scenario, data={"hnb_allocation": int(spend[1] - 20_000)})
-    result, saved = services.run_goal_seek(actor=finance, scenario=scenario, lever="tariff_change",
-                                           target_year=scenario.base_year + 2, save_as="Tight, balanced")
+    result, saved = services.run_goal_seek(
+        actor=finance,
+        scenario=scenario,
+        lever="tariff_change",
+        target_year=scenario.base_year + 2,
+        save_as="Tight, balanced",
+    )
     assert result.reached and -0.5 < result.value < 0
     assert saved.name == "Tight, balanced"
     assert saved.levers["tariff_change"]["value"] == pytest.approx(result.value)

@@ -6,10 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from highneeds.casework import flows as cw_flows
 from highneeds.casework import services as cw
 from tests.write_guard import allow_writes
-
-from highneeds.casework import flows as cw_flows
 
 TODAY = date.today()
 
@@ -29,17 +28,34 @@ def assessed(make_user, make_child):
     child = make_child(first_name="Amara", last_name="Testworth", needs=("SLCN", "SEMH"))
     received = TODAY - timedelta(days=100)
     request = cw.submit_request(actor=worker, child=child, received_on=received, source="1", caseworker=worker)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=received + timedelta(days=20),
-                                reasons="Needs beyond SEN support")
-    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                               requested_on=received + timedelta(days=21), adviser=ep)
-    plan_flows.give_structured_advice(actor=ep, advice=advice, received_on=received + timedelta(days=50),
-                                 parts={"needs": "Amara has a severe expressive language delay",
-                                        "outcomes": "Amara will use 3-word sentences by July",
-                                        "provision": "Speech and language therapy, 30 minutes weekly, 1:1",
-                                        "health_social_care": ""})
-    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=3),
-                               reasons="Provision needed")
+    cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=True,
+        decided_on=received + timedelta(days=20),
+        reasons="Needs beyond SEN support",
+    )
+    advice = cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=received + timedelta(days=21),
+        adviser=ep,
+    )
+    plan_flows.give_structured_advice(
+        actor=ep,
+        advice=advice,
+        received_on=received + timedelta(days=50),
+        parts={
+            "needs": "Amara has a severe expressive language delay",
+            "outcomes": "Amara will use 3-word sentences by July",
+            "provision": "Speech and language therapy, 30 minutes weekly, 1:1",
+            "health_social_care": "",
+        },
+    )
+    cw.decide_whether_to_issue(
+        actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=3), reasons="Provision needed"
+    )
     return {"worker": worker, "ep": ep, "child": child, "request": request, "advice": advice}
 
 
@@ -52,7 +68,6 @@ def drafted(assessed):
     return {**assessed, "plan": plan, "version": plan.versions.get()}
 
 
-
 @pytest.fixture
 def issued(drafted, make_establishment, fill_plan):
     """The drafted plan filled in and issued by its assessment, the family's 15 days having run."""
@@ -63,10 +78,13 @@ def issued(drafted, make_establishment, fill_plan):
     version.sent_on = TODAY - timedelta(days=20)
     version.save(update_fields=["sent_on"])
     CaseEvent.objects.filter(request=drafted["request"], event_type="draft_plan_sent").update(
-        occurred_on=TODAY - timedelta(days=20))
+        occurred_on=TODAY - timedelta(days=20)
+    )
     with allow_writes():  # the clock re-read after the back-dating above, as the nightly job would
         cw._refresh(drafted["request"])
     school = make_establishment(name="Brookside Special School", establishment_type="SP_LA", urn=888001)
-    cw_flows.issue_final_plan(actor=drafted["worker"], request=drafted["request"], issued_on=TODAY, establishment=school)
+    cw_flows.issue_final_plan(
+        actor=drafted["worker"], request=drafted["request"], issued_on=TODAY, establishment=school
+    )
     version.refresh_from_db()
     return {**drafted, "version": version, "school": school}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from highneeds.demo.extras import prepare_app
 from highneeds.accounts.roles import SYSTEM
 from highneeds.casework.models import CaseEvent
+from highneeds.demo.extras import prepare_app
 from highneeds.engine import planquality
 from highneeds.plans import demo
 from highneeds.plans.models import Plan, PlanVersion
@@ -17,8 +17,9 @@ def test_demo_plans_for_children_with_plans(make_child, make_establishment):
     ehc = [make_child(sen_status="E", needs=("ASD", "SLCN"), establishment=school) for _ in range(21)]
     history_only = make_child(sen_status="K", needs=("MLD",))
     CaseEvent.objects.create(child=history_only, event_type="final_plan_issued", occurred_on=date(2021, 3, 1))
-    CaseEvent.objects.create(child=history_only, event_type="plan_ceased", occurred_on=date(2023, 7, 20),
-                             detail={"reason": "2"})
+    CaseEvent.objects.create(
+        child=history_only, event_type="plan_ceased", occurred_on=date(2023, 7, 20), detail={"reason": "2"}
+    )
     make_child(sen_status="K")  # no plan: nothing made
     counts = prepare_app(actor=SYSTEM, module=demo)
     assert counts["plans"] == 22

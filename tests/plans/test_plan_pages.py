@@ -124,8 +124,9 @@ def test_parent_reads_comments_and_writes_section_a(client, family):
     assert "Write your comment" in text(client.post(url, {"section": "F", "text": " "}))
     assert client.post(url, {"section": "F", "text": "Please add OT"}).status_code == 302
     assert Contribution.objects.get(kind="comment").author == family["parent"]
-    response = client.post(f"/portal/plans/version/{version.pk}/about/",
-                           {"views": "Amara loves music", "interests": "", "aspirations": ""})
+    response = client.post(
+        f"/portal/plans/version/{version.pk}/about/", {"views": "Amara loves music", "interests": "", "aspirations": ""}
+    )
     assert response.status_code == 302
     version.refresh_from_db()
     assert version.sections["A"]["views"] == "Amara loves music"
@@ -143,9 +144,13 @@ def test_comment_form_closes_after_the_window(client, family):
 
 
 def test_media_is_served_only_to_those_who_may_see_the_plan(client, family, make_user):
-    media = plans.add_media(actor=family["worker"], version=family["version"],
-                            upload=__import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
-                                "me.png", PNG, content_type="image/png"))
+    media = plans.add_media(
+        actor=family["worker"],
+        version=family["version"],
+        upload=__import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+            "me.png", PNG, content_type="image/png"
+        ),
+    )
     sign_in(client, family["parent"])
     response = client.get(f"/plans/media/{media.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
@@ -162,8 +167,11 @@ def test_media_goes_through_the_storage_backend_not_local_disk(client, family, s
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
-    media = plans.add_media(actor=family["worker"], version=family["version"],
-                            upload=SimpleUploadedFile("me.png", PNG, content_type="image/png"))
+    media = plans.add_media(
+        actor=family["worker"],
+        version=family["version"],
+        upload=SimpleUploadedFile("me.png", PNG, content_type="image/png"),
+    )
     assert not (tmp_path / "media").exists()
     sign_in(client, family["parent"])
     response = client.get(f"/plans/media/{media.pk}/")
@@ -174,10 +182,16 @@ def test_parent_of_another_child_gets_404(client, family, make_user):
     stranger = make_user("parent")
     sign_in(client, stranger)
     version = family["version"]
-    for url in (f"/portal/plans/{family['child'].pk}/", f"/plans/version/{version.pk}/",
-                f"/plans/version/{version.pk}/plan.pdf", f"/plans/child/{family['child'].pk}/",
-                f"/portal/plans/version/{version.pk}/comment/", f"/portal/plans/version/{version.pk}/about/",
-                f"/plans/compare/{version.pk}/{version.pk}/", "/plans/version/999999/"):
+    for url in (
+        f"/portal/plans/{family['child'].pk}/",
+        f"/plans/version/{version.pk}/",
+        f"/plans/version/{version.pk}/plan.pdf",
+        f"/plans/child/{family['child'].pk}/",
+        f"/portal/plans/version/{version.pk}/comment/",
+        f"/portal/plans/version/{version.pk}/about/",
+        f"/plans/compare/{version.pk}/{version.pk}/",
+        "/plans/version/999999/",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -195,8 +209,12 @@ def test_family_cannot_see_a_version_still_being_written(client, make_user, make
 def test_staff_pages_need_edit_permission(client, family):
     sign_in(client, family["parent"])
     version = family["version"]
-    for url in (f"/plans/version/{version.pk}/edit/B/", f"/plans/version/{version.pk}/quality/",
-                f"/plans/version/{version.pk}/issue/", "/plans/"):
+    for url in (
+        f"/plans/version/{version.pk}/edit/B/",
+        f"/plans/version/{version.pk}/quality/",
+        f"/plans/version/{version.pk}/issue/",
+        "/plans/",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -205,17 +223,30 @@ def test_professional_gives_structured_advice_in_the_portal(client, make_user, m
     ep = make_user("professional", first_name="Edna", last_name="Psych")
     child = make_child(first_name="Rowan")
     request = cw.submit_request(actor=worker, child=child, received_on=TODAY - timedelta(days=30), source="1")
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=TODAY - timedelta(days=25),
-                                reasons="x")
-    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                               requested_on=TODAY - timedelta(days=24), adviser=ep)
+    cw.decide_whether_to_assess(
+        actor=worker, request=request, assess=True, decided_on=TODAY - timedelta(days=25), reasons="x"
+    )
+    advice = cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=TODAY - timedelta(days=24),
+        adviser=ep,
+    )
     sign_in(client, ep)
     url = f"/portal/advice/{advice.pk}/"
     assert "Provision: what support is needed" in text(client.get(url))
     assert "Enter your advice" in text(client.post(url, {"needs": " "}))
-    response = client.post(url, {"needs": "Working memory difficulties", "provision": "Daily precision teaching, "
-                                 "10 minutes, 1:1, by a trained TA", "outcomes": "", "health_social_care": "",
-                                 "text": ""})
+    response = client.post(
+        url,
+        {
+            "needs": "Working memory difficulties",
+            "provision": "Daily precision teaching, 10 minutes, 1:1, by a trained TA",
+            "outcomes": "",
+            "health_social_care": "",
+            "text": "",
+        },
+    )
     assert response.status_code == 302
     c = Contribution.objects.get(kind="advice", advice_request=advice)
     assert c.data["needs"] == "Working memory difficulties" and c.author == ep

@@ -4,7 +4,6 @@ amendments, the family's comment window and cessation."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
-from highneeds.casework import services as cw
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
-from highneeds.plans import flows as plan_flows, queries, services as plans
+from highneeds.plans import flows as plan_flows
+from highneeds.plans import queries
+from highneeds.plans import services as plans
 from highneeds.plans.models import Contribution, Plan, PlanVersion
 
 TODAY = date.today()
@@ -63,8 +63,12 @@ def test_structured_advice_is_kept_with_who_and_when(assessed):
 
 def test_section_i_must_be_blank_in_a_draft(drafted):
     with pytest.raises(ValidationError) as exc:
-        plans.save_section(actor=drafted["worker"], version=drafted["version"], section="I",
-                           data={"name": "Brookside", "type": "Special school"})
+        plans.save_section(
+            actor=drafted["worker"],
+            version=drafted["version"],
+            section="I",
+            data={"name": "Brookside", "type": "Special school"},
+        )
     assert "blank in a draft" in str(exc.value)
     assert drafted["version"].sections["I"]["name"] == ""
 
@@ -83,12 +87,17 @@ def test_only_casework_edits_and_every_edit_is_audited(drafted, make_user):
 def test_links_to_needs_must_exist_and_removing_a_need_drops_links(drafted):
     version = _fill(drafted["version"], drafted["worker"])
     with pytest.raises(ValidationError) as exc:
-        plans.save_items(actor=drafted["worker"], version=version, section="F",
-                         items=[{"id": "f1", "what": "x", "needs": ["nope"]}])
+        plans.save_items(
+            actor=drafted["worker"], version=version, section="F", items=[{"id": "f1", "what": "x", "needs": ["nope"]}]
+        )
     assert "f1-needs" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        plans.save_items(actor=drafted["worker"], version=version, section="B",
-                         items=[{"id": "b1", "area": "semh", "code": "SLCN", "text": "x"}])
+        plans.save_items(
+            actor=drafted["worker"],
+            version=version,
+            section="B",
+            items=[{"id": "b1", "area": "semh", "code": "SLCN", "text": "x"}],
+        )
     assert "belongs under communication" in exc.value.message_dict["b1-code"][0]
     first = version.sections["B"]["needs"][0]
     plans.save_items(actor=drafted["worker"], version=version, section="B", items=[first])
@@ -109,8 +118,9 @@ def test_issuing_fixes_the_version_names_section_i_and_stores_k(issued):
         lambda: plans.save_section(actor=drafted["worker"], version=version, section="C", data={"text": "changed"}),
         lambda: plans.save_items(actor=drafted["worker"], version=version, section="F", items=[]),
         lambda: plans.issue_version(actor=drafted["worker"], version=version, issued_on=TODAY),
-        lambda: plans.write_section_a(actor=drafted["worker"], version=version, views="x", interests="",
-                                      aspirations=""),
+        lambda: plans.write_section_a(
+            actor=drafted["worker"], version=version, views="x", interests="", aspirations=""
+        ),
     ):
         with pytest.raises(ValidationError) as exc:
             call()
@@ -124,8 +134,9 @@ def _issued_plan(worker, child, make_establishment):
     return issue_plan_through_assessment(worker, child, make_establishment(), TODAY - timedelta(days=30))
 
 
-def test_amendments_copy_the_plan_are_sent_with_15_days_and_supersede_when_issued(make_user, make_child,
-                                                                                    make_establishment):
+def test_amendments_copy_the_plan_are_sent_with_15_days_and_supersede_when_issued(
+    make_user, make_child, make_establishment
+):
     worker = make_user("caseworker")
     parent = make_user("parent", first_name="Pat", last_name="Parent")
     child = make_child(sen_status="E", needs=("ASD",))
@@ -172,30 +183,49 @@ def test_family_comments_only_within_the_15_days(drafted, make_user):
 def test_family_writes_section_a_as_theirs_and_uploads_are_checked(drafted, make_user):
     parent = make_user("parent", first_name="Pat", last_name="Testworth")
     people.add_parent(actor=SYSTEM, child=drafted["child"], first_name="Pat", last_name="Testworth", user=parent)
-    version = plans.write_section_a(actor=parent, version=drafted["version"], views="Amara loves music",
-                                    interests="Drums", aspirations="To join a band")
+    version = plans.write_section_a(
+        actor=parent,
+        version=drafted["version"],
+        views="Amara loves music",
+        interests="Drums",
+        aspirations="To join a band",
+    )
     a = version.sections["A"]
     assert a["views"] == "Amara loves music" and a["written_by"] == "Pat Testworth"
     assert a["written_by_role"] == "Parent or carer"
-    media = plans.add_media(actor=parent, version=version,
-                            upload=SimpleUploadedFile("me.png", PNG, content_type="image/png"), caption="At the park")
+    media = plans.add_media(
+        actor=parent,
+        version=version,
+        upload=SimpleUploadedFile("me.png", PNG, content_type="image/png"),
+        caption="At the park",
+    )
     assert media.stored_name.endswith(".png") and "me" not in media.stored_name
     with storages["default"].open(queries.media_name(media.stored_name)) as stored:
         assert stored.read() == PNG
     with pytest.raises(ValidationError):  # a script calling itself a photo
-        plans.add_media(actor=parent, version=version,
-                        upload=SimpleUploadedFile("x.png", b"<script>alert(1)</script>", content_type="image/png"))
+        plans.add_media(
+            actor=parent,
+            version=version,
+            upload=SimpleUploadedFile("x.png", b"<script>alert(1)</script>", content_type="image/png"),
+        )
     with pytest.raises(ValidationError):
-        plans.add_media(actor=parent, version=version,
-                        upload=SimpleUploadedFile("x.html", b"<html>", content_type="text/html"))
+        plans.add_media(
+            actor=parent, version=version, upload=SimpleUploadedFile("x.html", b"<html>", content_type="text/html")
+        )
     big = SimpleUploadedFile("big.png", PNG + b"\x00" * (plans.MAX_IMAGE_BYTES), content_type="image/png")
     with pytest.raises(ValidationError) as exc:
         plans.add_media(actor=parent, version=version, upload=big)
     assert "smaller than 5 MB" in str(exc.value)
     # after the window, the family can no longer write section A
     with pytest.raises(ValidationError):
-        plans.write_section_a(actor=parent, version=version, views="late", interests="", aspirations="",
-                              today=version.sent_on + timedelta(days=15))
+        plans.write_section_a(
+            actor=parent,
+            version=version,
+            views="late",
+            interests="",
+            aspirations="",
+            today=version.sent_on + timedelta(days=15),
+        )
 
 
 def test_mark_ceased_ends_the_plan_and_the_ehc_status(make_user, make_child, make_establishment):
@@ -216,7 +246,8 @@ def test_mark_ceased_ends_the_plan_and_the_ehc_status(make_user, make_child, mak
 def test_copy_advice_into_a_section(drafted):
     contribution = Contribution.objects.get(kind="advice")
     before = len(drafted["version"].sections["E"]["outcomes"])
-    version = plans.copy_advice(actor=drafted["worker"], version=drafted["version"], contribution=contribution,
-                                part="outcomes")
+    version = plans.copy_advice(
+        actor=drafted["worker"], version=drafted["version"], contribution=contribution, part="outcomes"
+    )
     assert len(version.sections["E"]["outcomes"]) == before + 1
     assert "from Edna Psych" in version.sections["E"]["outcomes"][-1]["text"]

@@ -31,10 +31,16 @@ def asked(make_user, make_child):
     ep = make_user("professional", first_name="Edna", last_name="Psych", agency="Educational psychology service")
     child = make_child(first_name="Amara", last_name="Testworth", needs=("SLCN",))
     request = cw.submit_request(actor=worker, child=child, received_on=D0, source="1", caseworker=worker)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=D0 + timedelta(days=5),
-                                reasons="x")
-    advice = cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                               requested_on=D0 + timedelta(days=6), adviser=ep)
+    cw.decide_whether_to_assess(
+        actor=worker, request=request, assess=True, decided_on=D0 + timedelta(days=5), reasons="x"
+    )
+    advice = cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=D0 + timedelta(days=6),
+        adviser=ep,
+    )
     return {"worker": worker, "ep": ep, "child": child, "request": request, "advice": advice}
 
 
@@ -42,10 +48,16 @@ def test_adviser_sees_their_requests_with_due_dates(client, asked, make_user, ma
     other_ep = make_user("professional")
     other_child = make_child(first_name="Notmine")
     other_request = cw.submit_request(actor=asked["worker"], child=other_child, received_on=D0, source="1")
-    cw.decide_whether_to_assess(actor=asked["worker"], request=other_request, assess=True,
-                                decided_on=D0 + timedelta(days=5), reasons="x")
-    cw.request_advice(actor=asked["worker"], request=other_request, adviser_type="educational_psychology",
-                      requested_on=D0 + timedelta(days=6), adviser=other_ep)
+    cw.decide_whether_to_assess(
+        actor=asked["worker"], request=other_request, assess=True, decided_on=D0 + timedelta(days=5), reasons="x"
+    )
+    cw.request_advice(
+        actor=asked["worker"],
+        request=other_request,
+        adviser_type="educational_psychology",
+        requested_on=D0 + timedelta(days=6),
+        adviser=other_ep,
+    )
     sign_in(client, asked["ep"])
     page = text(client.get("/portal/advice/"))
     due = D0 + timedelta(days=6) + timedelta(weeks=6)
@@ -61,8 +73,9 @@ def test_adviser_gives_advice(client, asked):
     url = f"/portal/advice/{asked['advice'].pk}/"
     page = text(client.get(url))
     assert "Advice about Amara Testworth" in page and "Speech, language and communication" in page
-    assert AuditEvent.objects.filter(action="portal.advice.view", actor_id=asked["ep"].pk,
-                                     child_id=asked["child"].pk).exists()
+    assert AuditEvent.objects.filter(
+        action="portal.advice.view", actor_id=asked["ep"].pk, child_id=asked["child"].pk
+    ).exists()
     assert "Enter your advice" in text(client.post(url, {"text": "   "}))
     assert "at most 50000 characters" in text(client.post(url, {"text": "a" * 50_001}))
     response = client.post(url, {"text": "Amara needs daily speech and language therapy input."})
@@ -106,10 +119,19 @@ def test_other_advisers_and_ended_invitations_are_refused(client, asked, make_us
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize("role,status", [
-    ("professional", 200), ("caseworker", 403), ("manager", 403), ("parent", 403), ("panel_member", 403),
-    ("finance", 403), ("strategic_lead", 403), ("admin", 403),
-])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("professional", 200),
+        ("caseworker", 403),
+        ("manager", 403),
+        ("parent", 403),
+        ("panel_member", 403),
+        ("finance", 403),
+        ("strategic_lead", 403),
+        ("admin", 403),
+    ],
+)
 def test_adviser_pages_permission_matrix(client, make_user, role, status):
     sign_in(client, make_user(role))
     assert client.get("/portal/advice/").status_code == status

@@ -13,12 +13,12 @@ from django.core import mail
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
-from highneeds.casework import services as cw
 from highneeds.casework import flows as cw_flows
+from highneeds.casework import services as cw
 from highneeds.casework.models import Representation
+from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
 from highneeds.letters.models import Letter
 from highneeds.people import services as people
-from highneeds.jobs.queue import run_pending  # emails are sent by the task worker
 
 PASSWORD = "correct horse battery staple"
 TODAY = date.today()
@@ -40,8 +40,13 @@ def stage(response, title: str) -> str:
     body = response.content.decode()
     for item in body.split('<li class="govuk-task-list__item')[1:]:
         if title in item:
-            return " ".join(re.sub(r"<[^>]+>", " ", item.split('class="govuk-task-list__status', 1)[1].split(">", 1)[1]
-                                   .split("</li>")[0]).split())
+            return " ".join(
+                re.sub(
+                    r"<[^>]+>",
+                    " ",
+                    item.split('class="govuk-task-list__status', 1)[1].split(">", 1)[1].split("</li>")[0],
+                ).split()
+            )
     raise AssertionError(f"no stage {title!r}")
 
 
@@ -53,8 +58,9 @@ def d(value: date) -> str:
 def family(make_user, make_child):
     parent = make_user("parent", first_name="Pat", last_name="Testworth", email="pat@example.org")
     child = make_child(first_name="Amara", last_name="Testworth")
-    people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Testworth", email="pat@example.org",
-                      user=parent)
+    people.add_parent(
+        actor=SYSTEM, child=child, first_name="Pat", last_name="Testworth", email="pat@example.org", user=parent
+    )
     people.add_parent(actor=SYSTEM, child=child, first_name="Sam", last_name="Testworth", email="sam@example.org")
     worker = make_user("caseworker", first_name="Casey", last_name="Worker", email="casey@example.gov.uk")
     request = cw.submit_request(actor=worker, child=child, received_on=D0, source="1", caseworker=worker)
@@ -63,15 +69,31 @@ def family(make_user, make_child):
 
 def to_draft(family, *, draft_on=TODAY, make_user=None):
     worker, request = family["worker"], family["request"]
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=D0 + timedelta(days=30),
-                                reasons="Needs beyond SEN support")
+    cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=True,
+        decided_on=D0 + timedelta(days=30),
+        reasons="Needs beyond SEN support",
+    )
     ep = make_user("professional", first_name="Edna", last_name="Psych", email="edna.psych@example.org")
-    cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                      requested_on=D0 + timedelta(days=31), adviser=ep)
-    cw.request_advice(actor=worker, request=request, adviser_type="health", requested_on=D0 + timedelta(days=31),
-                      adviser_name="Dr Hidden Name")
-    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=draft_on - timedelta(days=5),
-                               reasons="Provision needed")
+    cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=D0 + timedelta(days=31),
+        adviser=ep,
+    )
+    cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="health",
+        requested_on=D0 + timedelta(days=31),
+        adviser_name="Dr Hidden Name",
+    )
+    cw.decide_whether_to_issue(
+        actor=worker, request=request, issue=True, decided_on=draft_on - timedelta(days=5), reasons="Provision needed"
+    )
     cw_flows.send_draft_plan(actor=worker, request=request, sent_on=draft_on)
     request.refresh_from_db()
     return request
@@ -96,7 +118,7 @@ def test_a_parent_sees_the_stage_next_step_and_dates_in_plain_english(client, fa
     # parental responsibility).
     assert page.count("We have received a request for an EHC needs assessment for Amara Testworth") == 1
     pats = Letter.objects.get(request=family["request"], recipient="Pat Testworth")
-    assert f'/portal/requests/{family["request"].pk}/letters/{pats.pk}/' in response.content.decode()
+    assert f"/portal/requests/{family['request'].pk}/letters/{pats.pk}/" in response.content.decode()
     event = AuditEvent.objects.filter(action="portal.view", child_id=family["child"].pk).get()
     assert event.actor_id == family["parent"].pk
 
@@ -110,11 +132,21 @@ def test_overdue_dates_are_admitted(client, family):
 
 def test_during_the_assessment_advisers_are_shown_by_type_without_names_or_contacts(client, family, make_user):
     worker, request = family["worker"], family["request"]
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=D0 + timedelta(days=30),
-                                reasons="Needs beyond SEN support")
+    cw.decide_whether_to_assess(
+        actor=worker,
+        request=request,
+        assess=True,
+        decided_on=D0 + timedelta(days=30),
+        reasons="Needs beyond SEN support",
+    )
     ep = make_user("professional", first_name="Edna", last_name="Psych", email="edna.psych@example.org")
-    cw.request_advice(actor=worker, request=request, adviser_type="educational_psychology",
-                      requested_on=D0 + timedelta(days=31), adviser=ep)
+    cw.request_advice(
+        actor=worker,
+        request=request,
+        adviser_type="educational_psychology",
+        requested_on=D0 + timedelta(days=31),
+        adviser=ep,
+    )
     sign_in(client, family["parent"])
     page = text(client.get(f"/portal/requests/{request.pk}/"))
     assert "Assessment in progress" in page
@@ -123,8 +155,9 @@ def test_during_the_assessment_advisers_are_shown_by_type_without_names_or_conta
     assert "The final plan must be issued by " + d(D0 + timedelta(weeks=20)) in page
     assert "We decided to carry out an EHC needs assessment" in page
     # The letter asking for advice is not for the family.
-    assert "advice" not in " ".join(Letter.objects.filter(request=request, family_can_see=True)
-                                    .values_list("template_code", flat=True))
+    assert "advice" not in " ".join(
+        Letter.objects.filter(request=request, family_can_see=True).values_list("template_code", flat=True)
+    )
     assert Letter.objects.filter(request=request, template_code="advice_request").exists()
     advice_letter = Letter.objects.get(request=request, template_code="advice_request")
     assert client.get(f"/portal/requests/{request.pk}/letters/{advice_letter.pk}/").status_code == 403
@@ -168,8 +201,10 @@ def test_draft_plan_dates_and_representation_within_the_window(client, family, m
     assert "Tell us your views, the school or college you would like, or that you want a meeting" in bad
     bad = text(client.post(f"/portal/requests/{request.pk}/respond/", {"school": "No Such School"}))
     assert "We could not find that school or college" in bad
-    response = client.post(f"/portal/requests/{request.pk}/respond/",
-                           {"text": "Section F needs speech therapy hours", "school": "888001", "meeting": "on"})
+    response = client.post(
+        f"/portal/requests/{request.pk}/respond/",
+        {"text": "Section F needs speech therapy hours", "school": "888001", "meeting": "on"},
+    )
     assert response.status_code == 302
     rep = Representation.objects.get(request=request)
     assert rep.preferred_establishment == school and rep.meeting_requested and rep.submitted_by == family["parent"]
@@ -218,16 +253,26 @@ def test_other_parents_and_strangers_get_the_same_refusal(client, family, make_u
     assert "Amara" not in text(client.get("/portal/requests/"))
     request = family["request"]
     letter = Letter.objects.filter(request=request).first()
-    for path in (f"/portal/requests/{request.pk}/", f"/portal/requests/{request.pk}/respond/",
-                 f"/portal/requests/{request.pk}/letters/{letter.pk}/", "/portal/requests/999999/"):
+    for path in (
+        f"/portal/requests/{request.pk}/",
+        f"/portal/requests/{request.pk}/respond/",
+        f"/portal/requests/{request.pk}/letters/{letter.pk}/",
+        "/portal/requests/999999/",
+    ):
         assert client.get(path).status_code == 403, path
     assert not AuditEvent.objects.filter(action__startswith="portal.", actor_id=other.pk).exists()
 
 
 def test_a_parent_without_parental_responsibility_cannot_see(client, family, make_user):
     step = make_user("parent")
-    people.add_parent(actor=SYSTEM, child=family["child"], first_name="Step", last_name="Parent", user=step,
-                      parental_responsibility=False)
+    people.add_parent(
+        actor=SYSTEM,
+        child=family["child"],
+        first_name="Step",
+        last_name="Parent",
+        user=step,
+        parental_responsibility=False,
+    )
     sign_in(client, step)
     assert client.get(f"/portal/requests/{family['request'].pk}/").status_code == 403
 
@@ -259,10 +304,20 @@ def test_a_duplicate_request_shows_as_the_one_it_joined(client, family):
     assert text(client.get("/portal/requests/")).count("Reference EHC-") == 1
 
 
-@pytest.mark.parametrize("role,status", [
-    ("caseworker", 403), ("manager", 403), ("finance", 403), ("senco", 403), ("professional", 403),
-    ("panel_member", 403), ("strategic_lead", 403), ("admin", 403), ("parent", 200),
-])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("caseworker", 403),
+        ("manager", 403),
+        ("finance", 403),
+        ("senco", 403),
+        ("professional", 403),
+        ("panel_member", 403),
+        ("strategic_lead", 403),
+        ("admin", 403),
+        ("parent", 200),
+    ],
+)
 def test_family_pages_permission_matrix(client, make_user, make_establishment, role, status):
     extra = {"establishment": make_establishment()} if role == "senco" else {}
     sign_in(client, make_user(role, **extra))
@@ -280,13 +335,17 @@ def test_a_young_person_is_told_to_contact_their_caseworker_to_comment_on_a_draf
     worker = make_user("caseworker")
     child = make_child(first_name="Jordan", dob=TODAY.replace(year=TODAY.year - 18))
     request = cw.submit_request(actor=worker, child=child, received_on=D0, source="1", caseworker=worker)
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=D0 + timedelta(days=30),
-                                reasons="x")
-    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=2),
-                               reasons="x")
+    cw.decide_whether_to_assess(
+        actor=worker, request=request, assess=True, decided_on=D0 + timedelta(days=30), reasons="x"
+    )
+    cw.decide_whether_to_issue(
+        actor=worker, request=request, issue=True, decided_on=TODAY - timedelta(days=2), reasons="x"
+    )
     cw_flows.send_draft_plan(actor=worker, request=request, sent_on=TODAY)
     sign_in(client, make_user("young_person", child=child))
     page = text(client.get(f"/portal/requests/{request.pk}/"))
     assert "You have until" in page and "contact your caseworker" in page
-    assert 'href="/portal/requests/' + str(request.pk) + '/respond/"' not in client.get(
-        f"/portal/requests/{request.pk}/").content.decode()
+    assert (
+        'href="/portal/requests/' + str(request.pk) + '/respond/"'
+        not in client.get(f"/portal/requests/{request.pk}/").content.decode()
+    )

@@ -29,11 +29,19 @@ def _empty_cache():
 def answers(**overrides) -> dict:
     data = {
         "who": "parent",
-        "child_first_name": "Rowan", "child_last_name": "Testworth",
-        "child_date_of_birth-day": "3", "child_date_of_birth-month": "5", "child_date_of_birth-year": "2015",
-        "child_sex": "F", "child_postcode": "", "child_setting": "Testbrook Primary",
-        "first_name": "Jo", "last_name": "Testworth", "relationship": "Mother",
-        "email": "jo@example.org", "phone": "",
+        "child_first_name": "Rowan",
+        "child_last_name": "Testworth",
+        "child_date_of_birth-day": "3",
+        "child_date_of_birth-month": "5",
+        "child_date_of_birth-year": "2015",
+        "child_sex": "F",
+        "child_postcode": "",
+        "child_setting": "Testbrook Primary",
+        "first_name": "Jo",
+        "last_name": "Testworth",
+        "relationship": "Mother",
+        "email": "jo@example.org",
+        "phone": "",
         "reason": "Struggling to communicate at school despite SEN support for two years.",
         "confirm": "on",
     }
@@ -76,8 +84,13 @@ def test_a_parent_asks_without_an_account(client, db, django_capture_on_commit_c
 
 
 def test_a_young_person_asks_for_themself(client, db):
-    data = answers(who="young_person", first_name="", last_name="", relationship="",
-                   **{"child_date_of_birth-year": str(date.today().year - 17)})
+    data = answers(
+        who="young_person",
+        first_name="",
+        last_name="",
+        relationship="",
+        **{"child_date_of_birth-year": str(date.today().year - 17)},
+    )
     sent_page(client, client.post(URL, data))
     made = AssessmentRequest.objects.get()
     assert made.requester_relationship == "Young person" and made.requester_name == "Rowan Testworth"
@@ -91,18 +104,21 @@ def test_a_young_person_must_be_16(client, db):
     assert not AssessmentRequest.objects.exists()
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"child_first_name": ""}, "Enter the child or young person's first name"),
-    ({"child_date_of_birth-day": "31", "child_date_of_birth-month": "2"}, "Date of birth must be a real date"),
-    ({"child_date_of_birth-year": "2150"}, "Date of birth must be in the past"),
-    ({"child_date_of_birth-year": "1980"}, "aged 0 to 25"),
-    ({"email": "", "phone": ""}, "Enter an email address or a phone number"),
-    ({"email": "not-an-email"}, "Enter a valid email address"),
-    ({"first_name": ""}, "Enter your first name"),
-    ({"confirm": ""}, "Confirm the information is correct"),
-    ({"reason": ""}, "Tell us why you are asking"),
-    ({"child_postcode": "NOT A POSTCODE"}, "postcode"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"child_first_name": ""}, "Enter the child or young person's first name"),
+        ({"child_date_of_birth-day": "31", "child_date_of_birth-month": "2"}, "Date of birth must be a real date"),
+        ({"child_date_of_birth-year": "2150"}, "Date of birth must be in the past"),
+        ({"child_date_of_birth-year": "1980"}, "aged 0 to 25"),
+        ({"email": "", "phone": ""}, "Enter an email address or a phone number"),
+        ({"email": "not-an-email"}, "Enter a valid email address"),
+        ({"first_name": ""}, "Enter your first name"),
+        ({"confirm": ""}, "Confirm the information is correct"),
+        ({"reason": ""}, "Tell us why you are asking"),
+        ({"child_postcode": "NOT A POSTCODE"}, "postcode"),
+    ],
+)
 def test_mistakes_are_reported_on_the_page(client, db, change, message):
     response = client.post(URL, answers(**change))
     assert response.status_code == 200
@@ -112,8 +128,10 @@ def test_mistakes_are_reported_on_the_page(client, db, change, message):
     assert not AssessmentRequest.objects.exists()
 
 
-@pytest.mark.parametrize("field,limit", [("reason", 5000), ("child_first_name", 100), ("relationship", 60),
-                                         ("child_setting", 200), ("phone", 30)])
+@pytest.mark.parametrize(
+    "field,limit",
+    [("reason", 5000), ("child_first_name", 100), ("relationship", 60), ("child_setting", 200), ("phone", 30)],
+)
 def test_every_text_field_is_length_limited(client, db, field, limit):
     body = client.post(URL, answers(**{field: "a" * (limit + 1)})).content.decode()
     assert f"at most {limit} characters" in body
@@ -154,8 +172,14 @@ def test_the_answer_is_the_same_for_a_known_child_an_open_request_and_a_new_chil
     pages = []
     for first, dob in (("rowan", ("3", "5", "2015")), ("SKY", ("9", "1", "2014")), ("Newby", ("1", "2", "2016"))):
         client = Client()
-        data = answers(child_first_name=first, **{"child_date_of_birth-day": dob[0], "child_date_of_birth-month": dob[1],
-                                                  "child_date_of_birth-year": dob[2]})
+        data = answers(
+            child_first_name=first,
+            **{
+                "child_date_of_birth-day": dob[0],
+                "child_date_of_birth-month": dob[1],
+                "child_date_of_birth-year": dob[2],
+            },
+        )
         response = client.post(URL, data)
         pages.append(sent_page(client, response))
     assert _normalise(pages[0]) == _normalise(pages[1]) == _normalise(pages[2])

@@ -32,10 +32,21 @@ SCRIPT = textwrap.dedent("""
 
 
 def _worker(tmp_path, *args) -> subprocess.Popen:
-    env = {**os.environ, "HIGHNEEDS_DEBUG": "1", "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "highneeds.settings",
-           "HIGHNEEDS_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}"}
-    return subprocess.Popen([sys.executable, "-c", SCRIPT, *args], env=env, cwd=tmp_path, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "HIGHNEEDS_DEBUG": "1",
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "highneeds.settings",
+        "HIGHNEEDS_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, *args],
+        env=env,
+        cwd=tmp_path,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_the_limit_counts_in_a_cache_every_process_shares():

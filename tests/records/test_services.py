@@ -19,16 +19,38 @@ from .conftest import PDF, PNG, office
 
 
 def upload(actor, child, *, audience=FAMILY, name="report.pdf", data=PDF, **kw):
-    return services.upload_document(actor=actor, child=child, name=name, data=data, title=kw.pop("title", "Report"),
-                                    category=kw.pop("category", "report"), audience=audience, **kw)
+    return services.upload_document(
+        actor=actor,
+        child=child,
+        name=name,
+        data=data,
+        title=kw.pop("title", "Report"),
+        category=kw.pop("category", "report"),
+        audience=audience,
+        **kw,
+    )
 
 
 # Who may upload to the child's record: the SEND team, the child's SENCO, the invited professional.
 UPLOADERS = {"caseworker", "manager", "senco", "professional"}
 
 
-@pytest.mark.parametrize("role", ["caseworker", "manager", "finance", "professional", "panel_member", "parent",
-                                  "strategic_lead", "admin", "senco", "other_senco", "other_parent"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "caseworker",
+        "manager",
+        "finance",
+        "professional",
+        "panel_member",
+        "parent",
+        "strategic_lead",
+        "admin",
+        "senco",
+        "other_senco",
+        "other_parent",
+    ],
+)
 def test_who_may_upload(world, role):
     user = world["users"][role]
     if role in UPLOADERS:
@@ -41,10 +63,19 @@ def test_who_may_upload(world, role):
 
 
 # Which audiences each role sees, on the child they may see.
-SEES = {"caseworker": {COUNCIL, PROFESSIONALS, FAMILY}, "manager": {COUNCIL, PROFESSIONALS, FAMILY},
-        "senco": {PROFESSIONALS, FAMILY}, "professional": {PROFESSIONALS, FAMILY},
-        "panel_member": {PROFESSIONALS, FAMILY}, "parent": {FAMILY}, "finance": set(), "strategic_lead": set(),
-        "admin": set(), "other_senco": set(), "other_parent": set()}
+SEES = {
+    "caseworker": {COUNCIL, PROFESSIONALS, FAMILY},
+    "manager": {COUNCIL, PROFESSIONALS, FAMILY},
+    "senco": {PROFESSIONALS, FAMILY},
+    "professional": {PROFESSIONALS, FAMILY},
+    "panel_member": {PROFESSIONALS, FAMILY},
+    "parent": {FAMILY},
+    "finance": set(),
+    "strategic_lead": set(),
+    "admin": set(),
+    "other_senco": set(),
+    "other_parent": set(),
+}
 
 
 @pytest.mark.parametrize("role", sorted(SEES))
@@ -81,14 +112,17 @@ def test_uploaders_see_their_own_upload_even_when_council_only(world):
     assert list(queries.documents_for(senco, world["child"])) == [mine]
 
 
-@pytest.mark.parametrize("name,data,message", [
-    ("report.pdf", b"MZ\x90\x00 an executable", "must be a PDF, Word document"),
-    ("report.exe", PDF, "does not end in .pdf"),
-    ("report.docx", PDF, "does not end in .pdf"),
-    ("report.pdf", b"", "is empty"),
-    ("archive.docx", office("other/thing.xml"), "must be a PDF"),
-    ("report.pdf", PDF + b"x" * 2048, "smaller than 1 KB"),
-])
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("report.pdf", b"MZ\x90\x00 an executable", "must be a PDF, Word document"),
+        ("report.exe", PDF, "does not end in .pdf"),
+        ("report.docx", PDF, "does not end in .pdf"),
+        ("report.pdf", b"", "is empty"),
+        ("archive.docx", office("other/thing.xml"), "must be a PDF"),
+        ("report.pdf", PDF + b"x" * 2048, "smaller than 1 KB"),
+    ],
+)
 def test_bad_files_are_refused_naming_the_field(world, settings, name, data, message):
     settings.HIGHNEEDS_DOCUMENT_MAX_BYTES = 1024
     with pytest.raises(ValidationError) as refused:
@@ -104,10 +138,16 @@ def test_real_office_files_and_images_are_accepted(world):
     assert upload(worker, world["child"], name="c.png", data=PNG).content_type == "image/png"
 
 
-@pytest.mark.parametrize("title,category,audience,field", [
-    ("", "report", FAMILY, "title"), ("x" * 201, "report", FAMILY, "title"),
-    ("Report", "letter", FAMILY, "category"), ("Report", "nonsense", FAMILY, "category"),
-    ("Report", "report", "everyone", "audience")])
+@pytest.mark.parametrize(
+    "title,category,audience,field",
+    [
+        ("", "report", FAMILY, "title"),
+        ("x" * 201, "report", FAMILY, "title"),
+        ("Report", "letter", FAMILY, "category"),
+        ("Report", "nonsense", FAMILY, "category"),
+        ("Report", "report", "everyone", "audience"),
+    ],
+)
 def test_bad_details_name_the_field(world, title, category, audience, field):
     with pytest.raises(ValidationError) as refused:
         upload(world["users"]["caseworker"], world["child"], title=title, category=category, audience=audience)
@@ -159,8 +199,9 @@ def test_a_clean_scan_is_recorded_with_the_scanner(world, settings):
     assert (document.scan_status, document.scanned_by) == ("clean", "Fake scanner")
 
 
-@pytest.mark.parametrize("scanner,message", [("fake_infected", "contains a virus"),
-                                             ("fake_broken", "could not be checked")])
+@pytest.mark.parametrize(
+    "scanner,message", [("fake_infected", "contains a virus"), ("fake_broken", "could not be checked")]
+)
 def test_infected_or_unchecked_files_are_refused(world, settings, scanner, message):
     settings.HIGHNEEDS_VIRUS_SCANNER = f"tests.records.test_services.{scanner}"
     with pytest.raises(ValidationError) as refused:
@@ -196,8 +237,9 @@ def test_notes_tasks_and_contacts_are_the_send_teams(world, role):
     with pytest.raises(PermissionDenied):
         services.add_task(actor=user, child=child, title="x", due_on=date.today(), assigned_to=worker)
     with pytest.raises(PermissionDenied):
-        services.log_contact(actor=user, child=child, kind="call", with_whom="x", occurred_at=timezone.now(),
-                             summary="x")
+        services.log_contact(
+            actor=user, child=child, kind="call", with_whom="x", occurred_at=timezone.now(), summary="x"
+        )
 
 
 def test_notes_are_append_only_corrections(world):
@@ -221,10 +263,12 @@ def test_tasks_go_to_active_send_staff_and_are_done_once(world):
         with pytest.raises(ValidationError) as refused:
             services.add_task(actor=worker, child=child, title="Chase advice", due_on=date.today(), assigned_to=person)
         assert "assigned_to" in refused.value.message_dict
-    late = services.add_task(actor=worker, child=child, title="Chase advice", due_on=date.today() - timedelta(days=2),
-                             assigned_to=worker)
-    soon = services.add_task(actor=worker, child=child, title="Book meeting", due_on=date.today() + timedelta(days=5),
-                             assigned_to=worker)
+    late = services.add_task(
+        actor=worker, child=child, title="Chase advice", due_on=date.today() - timedelta(days=2), assigned_to=worker
+    )
+    soon = services.add_task(
+        actor=worker, child=child, title="Book meeting", due_on=date.today() + timedelta(days=5), assigned_to=worker
+    )
     mine = queries.open_tasks(worker)
     assert list(mine.order_by("due_on")) == [late, soon] and list(queries.overdue(mine)) == [late]
     services.complete_task(actor=world["users"]["manager"], task=late)
@@ -236,11 +280,23 @@ def test_tasks_go_to_active_send_staff_and_are_done_once(world):
 def test_contacts_refuse_the_future_and_blanks(world):
     worker, child = world["users"]["caseworker"], world["child"]
     with pytest.raises(ValidationError) as refused:
-        services.log_contact(actor=worker, child=child, kind="fax", with_whom="", occurred_at=timezone.now()
-                             + timedelta(days=1), summary="")
+        services.log_contact(
+            actor=worker,
+            child=child,
+            kind="fax",
+            with_whom="",
+            occurred_at=timezone.now() + timedelta(days=1),
+            summary="",
+        )
     assert set(refused.value.message_dict) == {"kind", "with_whom", "occurred_on", "summary"}
-    services.log_contact(actor=worker, child=child, kind="call", with_whom="Pat Testworth (parent)",
-                         occurred_at=timezone.now(), summary="Asked about the timetable.")
+    services.log_contact(
+        actor=worker,
+        child=child,
+        kind="call",
+        with_whom="Pat Testworth (parent)",
+        occurred_at=timezone.now(),
+        summary="Asked about the timetable.",
+    )
 
 
 def test_history_names_people_and_reassignments(world):
@@ -252,12 +308,19 @@ def test_history_names_people_and_reassignments(world):
     other = world["users"]["manager"]
     assign(actor=manager, requests=[case], caseworker=other)
     services.add_note(actor=worker, child=child, text="Spoke to school.")
-    services.log_contact(actor=worker, child=child, kind="meeting", with_whom="SENCO", occurred_at=timezone.now(),
-                         summary="Planning meeting.")
+    services.log_contact(
+        actor=worker,
+        child=child,
+        kind="meeting",
+        with_whom="SENCO",
+        occurred_at=timezone.now(),
+        summary="Planning meeting.",
+    )
     rows = queries.history(child)
     text = [f"{r['who']}|{r['what']}|{r['detail']}" for r in rows]
-    assert any(t.startswith("Manager Tester|Assigned a caseworker|Now Manager Tester, was Caseworker Tester")
-               for t in text), text
+    assert any(
+        t.startswith("Manager Tester|Assigned a caseworker|Now Manager Tester, was Caseworker Tester") for t in text
+    ), text
     assert "Caseworker Tester|Wrote a case note|Spoke to school." in text
     assert "Caseworker Tester|Meeting with SENCO|Planning meeting." in text
     assert not any("view" in r["what"].lower() for r in rows)

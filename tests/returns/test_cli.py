@@ -12,7 +12,6 @@ from highneeds.engine.sen2 import model as m
 from highneeds.engine.sen2.safexml import parse
 from highneeds.engine.sen2.validate import validate_bytes
 from highneeds.returns import extract
-
 from tests.engine.sen2.examples import valid_return, variant
 
 
@@ -42,9 +41,15 @@ def test_validate_json_shape_and_exit_0(valid_file, capsys):
     path.write_bytes(m.to_xml(ret))
     assert run("validate", str(path), "--format", "json") == 0
     out = json.loads(capsys.readouterr().out)
-    assert out == [{"rule": "SEN2-131", "severity": "query",
-                    "xpath": "/Message/Persons/Person[1]/Requests/Assessment/Week20",
-                    "field": "Week20", "message": out[0]["message"]}]
+    assert out == [
+        {
+            "rule": "SEN2-131",
+            "severity": "query",
+            "xpath": "/Message/Persons/Person[1]/Requests/Assessment/Week20",
+            "field": "Week20",
+            "message": out[0]["message"],
+        }
+    ]
 
 
 def test_validate_errors_exit_1(tmp_path, capsys):
@@ -120,17 +125,51 @@ def test_round_trip_import_then_export(db, tmp_path, make_establishment):
     key = lambda p: p.surname  # noqa: E731
     for before, after in zip(sorted(original.persons, key=key), sorted(again.persons, key=key)):
         assert (after.surname, after.forename, after.birth_date, after.upn, after.uln) == (
-            before.surname, before.forename, before.birth_date, before.upn, before.uln)
+            before.surname,
+            before.forename,
+            before.birth_date,
+            before.upn,
+            before.uln,
+        )
         assert [(r.received_date, r.source, r.outcome, r.outcome_date) for r in after.requests] == [
-            (r.received_date, r.source, r.outcome, r.outcome_date) for r in before.requests]
-        assert [[(a.outcome, a.week20, [(p.start_date, p.cease_date, [d.urn for d in p.details]) for p in a.plans])
-                 for a in r.assessments] for r in after.requests] == [
-            [(a.outcome, a.week20, [(p.start_date, p.cease_date, [d.urn for d in p.details]) for p in a.plans])
-             for a in r.assessments] for r in before.requests]
-        assert [[([(d.urn, d.rank, d.entry_date) for d in ap.placements], [(n.code, n.rank) for n in ap.needs],
-                  ap.review_meeting, ap.review_outcome) for ap in r.active_plans] for r in after.requests] == [
-            [([(d.urn, d.rank, d.entry_date) for d in ap.placements], [(n.code, n.rank) for n in ap.needs],
-              ap.review_meeting, ap.review_outcome) for ap in r.active_plans] for r in before.requests]
+            (r.received_date, r.source, r.outcome, r.outcome_date) for r in before.requests
+        ]
+        assert [
+            [
+                (a.outcome, a.week20, [(p.start_date, p.cease_date, [d.urn for d in p.details]) for p in a.plans])
+                for a in r.assessments
+            ]
+            for r in after.requests
+        ] == [
+            [
+                (a.outcome, a.week20, [(p.start_date, p.cease_date, [d.urn for d in p.details]) for p in a.plans])
+                for a in r.assessments
+            ]
+            for r in before.requests
+        ]
+        assert [
+            [
+                (
+                    [(d.urn, d.rank, d.entry_date) for d in ap.placements],
+                    [(n.code, n.rank) for n in ap.needs],
+                    ap.review_meeting,
+                    ap.review_outcome,
+                )
+                for ap in r.active_plans
+            ]
+            for r in after.requests
+        ] == [
+            [
+                (
+                    [(d.urn, d.rank, d.entry_date) for d in ap.placements],
+                    [(n.code, n.rank) for n in ap.needs],
+                    ap.review_meeting,
+                    ap.review_outcome,
+                )
+                for ap in r.active_plans
+            ]
+            for r in before.requests
+        ]
 
 
 def test_import_names_the_person_whose_record_is_refused(db, tmp_path, capsys):
@@ -158,13 +197,13 @@ def test_imported_open_request_gets_its_clock(db, tmp_path):
 
 def test_a_second_live_plan_is_skipped_not_a_crash(db, tmp_path, capsys):
     from datetime import date
+
     from highneeds.plans.models import Plan
 
     path = tmp_path / "in.xml"
     path.write_bytes(m.to_xml(valid_return()))
     assert run("import", str(path)) == 0
-    moved = variant(lambda r: setattr(r.persons[0].requests[0].assessments[0].plans[0], "start_date",
-                                      date(2026, 5, 2)))
+    moved = variant(lambda r: setattr(r.persons[0].requests[0].assessments[0].plans[0], "start_date", date(2026, 5, 2)))
     path.write_bytes(m.to_xml(moved))
     capsys.readouterr()
     assert run("import", str(path)) == 0
@@ -176,8 +215,12 @@ def test_tables_from_casework(council, capsys):
     assert run("tables", "--year", "2027", "--format", "json") == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["persons"] == 4 and figures["active_plans"] == 2 and figures["new_plans"] == 1
-    assert figures["requests"] == {"Decided not to assess": 1, "Decided to assess": 1, "Decision outstanding": 1,
-                                   "Requests received": 3}
+    assert figures["requests"] == {
+        "Decided not to assess": 1,
+        "Decided to assess": 1,
+        "Decision outstanding": 1,
+        "Requests received": 3,
+    }
     # one plan issued, with an exception: within 20 weeks is 24 weeks here, so 0%; excluding exceptions, none left
     assert figures["timeliness"]["issued"] == 1 and figures["timeliness"]["exceptions"] == 1
     assert figures["timeliness"]["pct_including"] == 0.0 and figures["timeliness"]["pct_excluding"] is None
@@ -185,8 +228,9 @@ def test_tables_from_casework(council, capsys):
 
 def test_validate_with_another_years_rules(tmp_path, capsys):
     path = tmp_path / "ds.xml"
-    path.write_bytes(m.to_xml(variant(lambda r: setattr(r.persons[0].requests[0].active_plans[0], "needs",
-                                                        [m.SENneed("DS", 1)]))))
+    path.write_bytes(
+        m.to_xml(variant(lambda r: setattr(r.persons[0].requests[0].active_plans[0], "needs", [m.SENneed("DS", 1)])))
+    )
     assert run("validate", str(path)) == 0
     assert run("validate", str(path), "--year", "2024") == 1
     assert "SENtype 'DS' is not in the SENtype code list for 2024" in capsys.readouterr().out

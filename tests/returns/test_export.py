@@ -28,8 +28,12 @@ def test_plan_issued_with_exception(council):
     p = _person(ex, council["planned"])
     assert (p.surname, p.upn, p.postcode) == ("Example", "A123456789012", "LS1 4AP")
     req = p.requests[0]
-    assert (req.received_date, req.source, req.outcome, req.outcome_date) == (date(2026, 1, 5), "1", "A",
-                                                                              date(2026, 2, 10))
+    assert (req.received_date, req.source, req.outcome, req.outcome_date) == (
+        date(2026, 1, 5),
+        "1",
+        "A",
+        date(2026, 2, 10),
+    )
     a = req.assessments[0]
     assert (a.outcome, a.outcome_date, a.week20) == ("I", date(2026, 4, 20), True)
     plan = a.plans[0]
@@ -61,8 +65,13 @@ def test_gaps_name_the_child_and_the_item(council):
     ex = extract.build(year=2027, la="384")
     gaps = {(g.child_id, g.item) for g in ex.gaps}
     lacking = council["lacking"].pk
-    assert {(lacking, "UPN"), (lacking, "PostCode"), (lacking, "PlacementDetail"), (lacking, "SENneed"),
-            (lacking, "PlanDetail")} <= gaps
+    assert {
+        (lacking, "UPN"),
+        (lacking, "PostCode"),
+        (lacking, "PlacementDetail"),
+        (lacking, "SENneed"),
+        (lacking, "PlanDetail"),
+    } <= gaps
     assert not {g for g in gaps if g[0] == council["planned"].pk}
     issues = validate_bytes(m.to_xml(ex.ret))
     assert {i.rule for i in issues if i.severity == "error"} == {"SEN2-103", "SEN2-141", "SEN2-142"}
@@ -70,25 +79,39 @@ def test_gaps_name_the_child_and_the_item(council):
 
 def test_ceased_plan_carries_its_reason(council):
     from highneeds.plans.models import Plan
-    Plan.objects.filter(child=council["lacking"]).update(status="ceased", ceased_on=date(2026, 7, 20),
-                                                         cease_reason="3")
+
+    Plan.objects.filter(child=council["lacking"]).update(status="ceased", ceased_on=date(2026, 7, 20), cease_reason="3")
     ex = extract.build(year=2027, la="384")
     req = _person(ex, council["lacking"]).requests[0]
     assert (req.assessments[0].plans[0].cease_date, req.assessments[0].plans[0].cease_reason) == (
-        date(2026, 7, 20), "3")
+        date(2026, 7, 20),
+        "3",
+    )
     assert req.active_plans == []
 
 
 def test_setting_without_urn_uses_sen2_setting_codes(council, make_establishment):
-    from highneeds.people import services as people
     from highneeds.accounts.roles import SYSTEM
+    from highneeds.people import services as people
 
     hospital = make_establishment(name="Hillside Hospital School", urn=None, establishment_type="OTHER")
-    people.add_placement(actor=SYSTEM, child=council["lacking"], establishment=hospital, placement_type="ON_ROLL",
-                         start_date=date(2025, 9, 1))
+    people.add_placement(
+        actor=SYSTEM,
+        child=council["lacking"],
+        establishment=hospital,
+        placement_type="ON_ROLL",
+        start_date=date(2025, 9, 1),
+    )
     from highneeds.plans.models import Plan, PlanVersion
-    PlanVersion.objects.create(plan=Plan.objects.get(child=council["lacking"]), number=1, kind="final",
-                               state="issued", issued_on=date(2023, 3, 1), establishment=hospital)
+
+    PlanVersion.objects.create(
+        plan=Plan.objects.get(child=council["lacking"]),
+        number=1,
+        kind="final",
+        state="issued",
+        issued_on=date(2023, 3, 1),
+        establishment=hospital,
+    )
     ex = extract.build(year=2027, la="384")
     req = _person(ex, council["lacking"]).requests[0]
     detail = req.active_plans[0].placements[0]
@@ -99,8 +122,8 @@ def test_setting_without_urn_uses_sen2_setting_codes(council, make_establishment
 
 
 def test_cut_to_one_council_by_responsible_la_or_children(council, make_child):
-    from highneeds.casework import services as cw
     from highneeds.accounts.roles import SYSTEM
+    from highneeds.casework import services as cw
 
     elsewhere = make_child(first_name="Eli", last_name="Away", responsible_la="380", dob=date(2016, 1, 1))
     cw.submit_request(actor=SYSTEM, child=elsewhere, received_on=date(2026, 5, 5), source="1")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from highneeds.jobs.queue import run_pending
 from django.conf import settings
 
-from highneeds.engine import publicdata
-
 from highneeds.accounts.roles import Role
+from highneeds.engine import publicdata
+from highneeds.jobs.queue import run_pending
 from highneeds.returns.models import KeptReturn
 
 
@@ -48,6 +46,7 @@ def test_download_is_the_xml(council, client, officer):
     assert b"<Collection>SEN2</Collection>" in response.content
     assert f"SEN2_2027_384_{kept.pk}.xml" in response["Content-Disposition"]
     from highneeds.audit.models import AuditEvent
+
     event = AuditEvent.objects.filter(action="sen2.download").get()
     assert event.actor_id == officer.pk and council["planned"].pk in event.after["children"]
 
@@ -58,6 +57,7 @@ def test_submit_refused_with_errors_then_kept_when_clean(council, client, office
     kept.refresh_from_db()
     assert kept.state == "built"
     from highneeds.plans.models import Plan
+
     Plan.objects.filter(child=council["lacking"]).delete()
     clean = _build(client)
     assert clean.errors == 0, clean.issues
@@ -69,23 +69,33 @@ def test_submit_refused_with_errors_then_kept_when_clean(council, client, office
     assert later.summary["previous"]["persons"] == clean.summary["persons"]
 
 
-@pytest.mark.parametrize("data, says", [({"year": "", "la": "384"}, "Enter the return year"),
-                                        ({"year": "1999", "la": "384"}, "from 2024"),
-                                        ({"year": "2027", "la": "38"}, "3-digit"),
-                                        ({"year": "abc", "la": "x" * 500}, "as a number")])
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        ({"year": "", "la": "384"}, "Enter the return year"),
+        ({"year": "1999", "la": "384"}, "from 2024"),
+        ({"year": "2027", "la": "38"}, "3-digit"),
+        ({"year": "abc", "la": "x" * 500}, "as a number"),
+    ],
+)
 def test_bad_input_is_named(db, client, officer, data, says):
     response = client.post("/returns/sen2/", data)
     assert response.status_code == 200 and says in response.content.decode()
     assert not KeptReturn.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.FINANCE, Role.STRATEGIC_LEAD, Role.PARENT, Role.PANEL_MEMBER,
-                                  Role.ADMIN])
+@pytest.mark.parametrize(
+    "role", [Role.CASEWORKER, Role.FINANCE, Role.STRATEGIC_LEAD, Role.PARENT, Role.PANEL_MEMBER, Role.ADMIN]
+)
 def test_other_roles_are_refused(db, client, make_user, role):
     kept = KeptReturn.objects.create(year=2027, la="384", state="built", xml=b"<Message/>")
     client.force_login(make_user(role))
-    for url in ("/returns/sen2/", f"/returns/sen2/{kept.pk}/", f"/returns/sen2/{kept.pk}/sen2.xml",
-                "/returns/sen2/tables/"):
+    for url in (
+        "/returns/sen2/",
+        f"/returns/sen2/{kept.pk}/",
+        f"/returns/sen2/{kept.pk}/sen2.xml",
+        "/returns/sen2/tables/",
+    ):
         assert client.get(url).status_code == 403
     assert client.post("/returns/sen2/", {"year": "2027", "la": "384"}).status_code == 403
 
@@ -106,6 +116,7 @@ def test_tables_page(council, client, officer):
 @pytest.mark.skipif(not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(), reason="needs ../shared/data")
 def test_published_figures_for_a_year_the_data_covers(db):
     from highneeds.returns.published import published
+
     figures = published("384", 2022)  # January 2022 caseload, 2021 activity
     assert (figures["active_plans"], figures["requests"], figures["new_plans"]) == (2704, 550, 431)
     assert figures["pct_including"] == 88.2  # 380 of 431 within 20 weeks in 2021

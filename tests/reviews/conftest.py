@@ -23,12 +23,31 @@ def make_plan(db, make_child, make_establishment):
         words = sections.blank()
         words["I"] = {"name": establishment.name if establishment else "Mainstream school", "type": "Mainstream"}
         # What every issued plan says: a described need in B and specific, quantified provision in F.
-        words["B"]["needs"] = [{"id": "b1", "area": "cognition_learning", "code": "SLD", "text": "Reads well below age"}]
-        words["F"]["items"] = [{"id": "f1", "what": "Structured reading programme", "who": "Specialist teacher",
-                                "expertise": "", "frequency": "Daily", "duration": "20 minutes", "group_size": "1:1",
-                                "needs": ["b1"], "outcomes": []}]
-        PlanVersion.objects.create(plan=plan, number=1, kind="final", state="issued", sections=words,
-                                   issued_on=issued_on, establishment=establishment)
+        words["B"]["needs"] = [
+            {"id": "b1", "area": "cognition_learning", "code": "SLD", "text": "Reads well below age"}
+        ]
+        words["F"]["items"] = [
+            {
+                "id": "f1",
+                "what": "Structured reading programme",
+                "who": "Specialist teacher",
+                "expertise": "",
+                "frequency": "Daily",
+                "duration": "20 minutes",
+                "group_size": "1:1",
+                "needs": ["b1"],
+                "outcomes": [],
+            }
+        ]
+        PlanVersion.objects.create(
+            plan=plan,
+            number=1,
+            kind="final",
+            state="issued",
+            sections=words,
+            issued_on=issued_on,
+            establishment=establishment,
+        )
         return plan
 
     return make
@@ -46,8 +65,9 @@ def family(make_plan, make_user):
 
     plan = make_plan()
     parent = make_user("parent")
-    people.add_parent(actor=SYSTEM, child=plan.child, first_name="Pat", last_name="Reviewer", email="pat@example.org",
-                      user=parent)
+    people.add_parent(
+        actor=SYSTEM, child=plan.child, first_name="Pat", last_name="Reviewer", email="pat@example.org", user=parent
+    )
     return {"plan": plan, "child": plan.child, "parent": parent}
 
 

@@ -7,7 +7,6 @@ import pytest
 from highneeds.audit.models import AuditEvent
 from highneeds.reviews import services
 
-
 API = "/api/v1"
 
 
@@ -34,7 +33,10 @@ def test_the_tracker_api(client, token_for, caseworker, make_plan, make_user):
     body = found.json()
     assert body["count"] == 1 and body["results"][0]["id"] == review.pk
     assert body["results"][0]["next_step"] == "review_due" and body["results"][0]["status"] in (
-        "overdue", "at_risk", "on_track")
+        "overdue",
+        "at_risk",
+        "on_track",
+    )
     assert AuditEvent.objects.filter(action="api.reviews.list").exists()
     assert get(client, key, "/reviews", rag="overdue").json()["count"] in (0, 1)
     assert get(client, key, "/reviews", list="nonsense").status_code == 422

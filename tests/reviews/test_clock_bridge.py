@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from highneeds.council.models import CouncilSettings
 from highneeds.engine.calendar import add_months
-from highneeds.reviews import flows as review_flows
 from highneeds.reviews import clock, services
+from highneeds.reviews import flows as review_flows
 
 from .conftest import days
 from .test_services import CONSIDERED, held_review
@@ -30,8 +30,9 @@ def test_the_case_replays_the_plan_and_the_previous_meeting(caseworker, make_pla
 def test_a_held_review_keeps_only_its_own_report_and_decision_steps(caseworker, make_plan):
     plan = make_plan(issued_on=days(-800))
     first = held_review(caseworker, plan, held=-440)
-    review_flows.decide(actor=caseworker, review=first, decision="maintain", decided_on=days(-430), reasons="Fine",
-                    **CONSIDERED)
+    review_flows.decide(
+        actor=caseworker, review=first, decision="maintain", decided_on=days(-430), reasons="Fine", **CONSIDERED
+    )
     second = held_review(caseworker, plan, held=-60)
     steps = {d["step"]: d for d in second.deadlines}
     assert steps["review_report"]["start"] == days(-60).isoformat()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from highneeds.demo.extras import prepare_app
 from highneeds.accounts.roles import SystemActor
 from highneeds.casework.models import CaseEvent
+from highneeds.demo.extras import prepare_app
 from highneeds.reviews import demo
 from highneeds.reviews.models import AnnualReview, PhaseTransfer, Reassessment
 
@@ -25,8 +25,12 @@ def test_demo_is_bulk_and_idempotent(make_plan):
         # depend on which ids the database hands out
         while meeting < today - timedelta(days=400 if n % 3 == 0 or plan.pk % 7 == 0 else 0):
             CaseEvent.objects.create(child=plan.child, event_type="annual_review_meeting", occurred_on=meeting)
-            CaseEvent.objects.create(child=plan.child, event_type="review_decision", occurred_on=meeting + timedelta(14),
-                                     detail={"outcome": "amend" if n % 2 else "maintain"})
+            CaseEvent.objects.create(
+                child=plan.child,
+                event_type="review_decision",
+                occurred_on=meeting + timedelta(14),
+                detail={"outcome": "amend" if n % 2 else "maintain"},
+            )
             meeting += timedelta(days=360)
     actor = SystemActor("demo")
     counts = prepare_app(actor=actor, module=demo)

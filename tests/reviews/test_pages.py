@@ -31,10 +31,17 @@ def council(caseworker, make_plan, make_user):
     on_track = services.schedule_review(actor=caseworker, plan=make_plan(issued_on=days(-100)))
     deciding = held_review(caseworker, make_plan(issued_on=days(-400)), held=-10)
     amending = held_review(caseworker, make_plan(issued_on=days(-400)))
-    review_flows.decide(actor=caseworker, review=amending, decision="amend", decided_on=days(-50), reasons="Update F",
-                    **CONSIDERED)
-    return {"overdue": overdue, "at_risk": at_risk, "on_track": on_track, "deciding": deciding,
-            "amending": amending, "other": other}
+    review_flows.decide(
+        actor=caseworker, review=amending, decision="amend", decided_on=days(-50), reasons="Update F", **CONSIDERED
+    )
+    return {
+        "overdue": overdue,
+        "at_risk": at_risk,
+        "on_track": on_track,
+        "deciding": deciding,
+        "amending": amending,
+        "other": other,
+    }
 
 
 def test_tracker_counts_and_filters(caseworker, council):
@@ -83,21 +90,41 @@ def test_arranging_a_meeting_through_the_page(client, caseworker, make_plan):
     review = services.schedule_review(actor=caseworker, plan=make_plan())
     signed_in(client, caseworker)
     when = days(21)
-    response = client.post(f"/reviews/{review.pk}/arrange/", {
-        "meeting_on-day": when.day, "meeting_on-month": when.month, "meeting_on-year": when.year,
-        "arranged_on-day": date.today().day, "arranged_on-month": date.today().month,
-        "arranged_on-year": date.today().year, "in_setting": "yes",
-        "invitees": ["parent", "setting", "la_officer"], "names": "Pat\nMs Head"})
+    response = client.post(
+        f"/reviews/{review.pk}/arrange/",
+        {
+            "meeting_on-day": when.day,
+            "meeting_on-month": when.month,
+            "meeting_on-year": when.year,
+            "arranged_on-day": date.today().day,
+            "arranged_on-month": date.today().month,
+            "arranged_on-year": date.today().year,
+            "in_setting": "yes",
+            "invitees": ["parent", "setting", "la_officer"],
+            "names": "Pat\nMs Head",
+        },
+    )
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.meeting_on == when and review.invitees[1] == {"role": "setting", "name": "Ms Head"}
     short = days(5)
-    client.post(f"/reviews/{review.pk}/arrange/", {
-        "meeting_on-day": short.day, "meeting_on-month": short.month, "meeting_on-year": short.year,
-        "arranged_on-day": date.today().day, "arranged_on-month": date.today().month,
-        "arranged_on-year": date.today().year, "in_setting": "yes", "invitees": ["parent", "setting"]})
-    refused = client.post(f"/reviews/{review.pk}/invite/", {
-        "on-day": date.today().day, "on-month": date.today().month, "on-year": date.today().year})
+    client.post(
+        f"/reviews/{review.pk}/arrange/",
+        {
+            "meeting_on-day": short.day,
+            "meeting_on-month": short.month,
+            "meeting_on-year": short.year,
+            "arranged_on-day": date.today().day,
+            "arranged_on-month": date.today().month,
+            "arranged_on-year": date.today().year,
+            "in_setting": "yes",
+            "invitees": ["parent", "setting"],
+        },
+    )
+    refused = client.post(
+        f"/reviews/{review.pk}/invite/",
+        {"on-day": date.today().day, "on-month": date.today().month, "on-year": date.today().year},
+    )
     assert refused.status_code == 200 and "at least 2 weeks" in refused.content.decode()
 
 
@@ -105,26 +132,45 @@ def test_the_decision_form_insists_on_what_was_considered(client, caseworker, co
     review = council["deciding"]
     signed_in(client, caseworker)
     on = days(-5)
-    response = client.post(f"/reviews/{review.pk}/decide/", {
-        "decision": "maintain", "decided_on-day": on.day, "decided_on-month": on.month, "decided_on-year": on.year,
-        "reasons": "Fine"})
+    response = client.post(
+        f"/reviews/{review.pk}/decide/",
+        {
+            "decision": "maintain",
+            "decided_on-day": on.day,
+            "decided_on-month": on.month,
+            "decided_on-year": on.year,
+            "reasons": "Fine",
+        },
+    )
     assert response.status_code == 200
     assert "Was stepping down to SEN support considered?" in response.content.decode()
     assert AnnualReview.objects.get(pk=review.pk).stage == "held"
-    response = client.post(f"/reviews/{review.pk}/decide/", {
-        "decision": "maintain", "decided_on-day": on.day, "decided_on-month": on.month, "decided_on-year": on.year,
-        "reasons": "Fine", "step_down_considered": "yes", "step_down_reason": "Not yet ready",
-        "cessation_considered": "no", "cessation_reason": "Needs remain"})
+    response = client.post(
+        f"/reviews/{review.pk}/decide/",
+        {
+            "decision": "maintain",
+            "decided_on-day": on.day,
+            "decided_on-month": on.month,
+            "decided_on-year": on.year,
+            "reasons": "Fine",
+            "step_down_considered": "yes",
+            "step_down_reason": "Not yet ready",
+            "cessation_considered": "no",
+            "cessation_reason": "Needs remain",
+        },
+    )
     assert response.status_code == 302
     assert AnnualReview.objects.get(pk=review.pk).decision == "maintain"
 
 
 def test_the_family_sees_the_outcome_and_gives_views(client, caseworker, family, make_user):
     review = held_review(caseworker, family["plan"])
-    review_flows.decide(actor=caseworker, review=review, decision="amend", decided_on=days(-5), reasons="New outcomes",
-                    **CONSIDERED)
-    upcoming = AnnualReview.objects.create(child=family["child"], plan=family["plan"], counted_from=days(-5),
-                                           due_on=days(360))
+    review_flows.decide(
+        actor=caseworker, review=review, decision="amend", decided_on=days(-5), reasons="New outcomes", **CONSIDERED
+    )
+    upcoming = AnnualReview.objects.create(
+        child=family["child"], plan=family["plan"], counted_from=days(-5), due_on=days(360)
+    )
     signed_in(client, family["parent"])
     listing = client.get("/reviews/family/")
     assert listing.status_code == 200 and "proposed changes" in listing.content.decode()

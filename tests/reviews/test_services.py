@@ -17,8 +17,12 @@ from highneeds.reviews.models import AnnualReview
 
 from .conftest import days, send_amendments
 
-CONSIDERED = {"step_down_considered": True, "step_down_reason": "Needs still need the provision in F",
-              "cessation_considered": False, "cessation_reason": "Outcomes not yet met"}
+CONSIDERED = {
+    "step_down_considered": True,
+    "step_down_reason": "Needs still need the provision in F",
+    "cessation_considered": False,
+    "cessation_reason": "Outcomes not yet met",
+}
 
 
 def dob_in_year(year_group: int) -> date:
@@ -29,12 +33,21 @@ def dob_in_year(year_group: int) -> date:
 def held_review(user, plan, *, held=-70, **meeting) -> AnnualReview:
     """A review whose meeting took place `held` days from today, invited with 25 days' notice."""
     review = services.schedule_review(actor=user, plan=plan)
-    services.arrange_meeting(actor=user, review=review, meeting_on=days(held), arranged_on=days(held - 30),
-                             invitees=[{"role": r} for r in ("parent", "setting", "la_officer", "health", "social_care")])
+    services.arrange_meeting(
+        actor=user,
+        review=review,
+        meeting_on=days(held),
+        arranged_on=days(held - 30),
+        invitees=[{"role": r} for r in ("parent", "setting", "la_officer", "health", "social_care")],
+    )
     services.send_invitations(actor=user, review=review, sent_on=days(held - 25))
     services.circulate_advice(actor=user, review=review, circulated_on=days(held - 15))
-    fields = {"attendees": "Parent, SENCO, caseworker", "outcomes_met": "partly", "adulthood_considered": True,
-              **meeting}
+    fields = {
+        "attendees": "Parent, SENCO, caseworker",
+        "outcomes_met": "partly",
+        "adulthood_considered": True,
+        **meeting,
+    }
     services.record_meeting(actor=user, review=review, held_on=days(held), **fields)
     return services.send_report(actor=user, review=review, sent_on=days(held + 7))
 
@@ -59,8 +72,9 @@ def test_only_casework_can_manage_reviews(make_user, make_plan):
 def test_the_next_review_counts_from_the_last_meeting(caseworker, make_plan):
     plan = make_plan(issued_on=days(-400))
     review = held_review(caseworker, plan)
-    review_flows.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60), reasons="Working well",
-                    **CONSIDERED)
+    review_flows.decide(
+        actor=caseworker, review=review, decision="maintain", decided_on=days(-60), reasons="Working well", **CONSIDERED
+    )
     following = services.schedule_review(actor=caseworker, plan=plan)
     assert following.counted_from == days(-70)
     assert following.due_on == add_months(days(-70), 12)
@@ -85,8 +99,13 @@ def test_invitees_follow_regulations_20_and_21(caseworker, make_plan):
         services.arrange_meeting(actor=caseworker, review=review, meeting_on=days(30), invitees=[{"role": "setting"}])
     with pytest.raises(ValidationError, match="head teacher"):
         services.arrange_meeting(actor=caseworker, review=review, meeting_on=days(30), invitees=[{"role": "parent"}])
-    services.arrange_meeting(actor=caseworker, review=review, meeting_on=days(30), in_setting=False,
-                             invitees=[{"role": "parent"}, {"role": "other", "name": "Youth worker"}])
+    services.arrange_meeting(
+        actor=caseworker,
+        review=review,
+        meeting_on=days(30),
+        in_setting=False,
+        invitees=[{"role": "parent"}, {"role": "other", "name": "Youth worker"}],
+    )
     assert review.stage == "arranged" and review.in_setting is False
 
 
@@ -102,15 +121,22 @@ def test_a_decision_needs_step_down_and_cessation_considered(caseworker, make_pl
     with pytest.raises(ValidationError) as refused:
         review_flows.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60), reasons="Fine")
     assert {"step_down_considered", "step_down_reason", "cessation_considered", "cessation_reason"} <= set(
-        refused.value.message_dict)
+        refused.value.message_dict
+    )
     review.refresh_from_db()
     assert review.stage == "held" and not review.decision
 
 
 def test_maintain_sends_a_notice_with_appeal_rights(caseworker, family):
     review = held_review(caseworker, family["plan"])
-    review_flows.decide(actor=caseworker, review=review, decision="maintain", decided_on=days(-60),
-                    reasons="Outcomes are being met with the current provision", **CONSIDERED)
+    review_flows.decide(
+        actor=caseworker,
+        review=review,
+        decision="maintain",
+        decided_on=days(-60),
+        reasons="Outcomes are being met with the current provision",
+        **CONSIDERED,
+    )
     review.refresh_from_db()
     assert review.stage == "closed" and review.next_step == ""
     letter = review.decision_letter
@@ -123,8 +149,14 @@ def test_maintain_sends_a_notice_with_appeal_rights(caseworker, family):
 def test_amend_sends_the_proposed_amendments_with_the_notice_then_issues_the_plan(caseworker, family):
     plan = family["plan"]
     review = held_review(caseworker, plan)
-    review_flows.decide(actor=caseworker, review=review, decision="amend", decided_on=days(-50),
-                    reasons="Speech and language outcomes need updating", **CONSIDERED)
+    review_flows.decide(
+        actor=caseworker,
+        review=review,
+        decision="amend",
+        decided_on=days(-50),
+        reasons="Speech and language outcomes need updating",
+        **CONSIDERED,
+    )
     review.refresh_from_db()
     version = review.amendment
     assert review.stage == "amending" and review.amendments_sent_on == days(-50)
@@ -148,8 +180,15 @@ def test_cease_hands_over_to_the_disputes_app(caseworker, family):
     from highneeds.disputes.models import Cessation
 
     review = held_review(caseworker, family["plan"])
-    review_flows.decide(actor=caseworker, review=review, decision="cease", decided_on=days(-60), cease_reason="2",
-                    reasons="Outcomes met; needs can be met at SEN support", **CONSIDERED)
+    review_flows.decide(
+        actor=caseworker,
+        review=review,
+        decision="cease",
+        decided_on=days(-60),
+        cease_reason="2",
+        reasons="Outcomes met; needs can be met at SEN support",
+        **CONSIDERED,
+    )
     review.refresh_from_db()
     assert review.stage == "closed" and review.cease_reason == "2"
     assert "appeal" in review.decision_letter.body.lower()
@@ -162,8 +201,9 @@ def test_cease_hands_over_to_the_disputes_app(caseworker, family):
 def test_cease_needs_a_sen2_reason(caseworker, family):
     review = held_review(caseworker, family["plan"])
     with pytest.raises(ValidationError) as refused:
-        review_flows.decide(actor=caseworker, review=review, decision="cease", decided_on=days(-60), reasons="x",
-                        **CONSIDERED)
+        review_flows.decide(
+            actor=caseworker, review=review, decision="cease", decided_on=days(-60), reasons="x", **CONSIDERED
+        )
     assert "cease_reason" in refused.value.message_dict
 
 
@@ -181,8 +221,9 @@ def test_family_contribute_before_the_meeting_only(caseworker, family, make_user
 
 def test_phase_transfers_are_listed_with_their_deadlines(caseworker, make_plan, make_establishment):
     secondary = make_establishment(name="Testbrook High", phase="SECONDARY", age_low=11, age_high=16)
-    college = make_establishment(name="Testbrook College", establishment_type="FE", phase="POST16", age_low=16,
-                                 age_high=18)
+    college = make_establishment(
+        name="Testbrook College", establishment_type="FE", phase="POST16", age_low=16, age_high=18
+    )
     infant = make_establishment(name="Testbrook Infants", age_low=4, age_high=7)
     through = make_establishment(name="Testbrook All-through", phase="ALL_THROUGH", age_low=4, age_high=18)
     year6 = make_plan(dob=dob_in_year(6))
@@ -208,15 +249,20 @@ def test_a_transfer_ends_with_the_plan_naming_the_new_setting(caseworker, make_p
     services.identify_phase_transfers(actor=caseworker)
     transfer = plan.phase_transfers.get()
     first, second = make_establishment(name="Hill High"), make_establishment(name="Vale High")
-    services.record_preferences(actor=caseworker, transfer=transfer, establishments=[first, second],
-                                gathered_on=date.today())
+    services.record_preferences(
+        actor=caseworker, transfer=transfer, establishments=[first, second], gathered_on=date.today()
+    )
     assert [p.establishment for p in transfer.preferences.all()] == [first, second]
-    consultation = services.consult_setting(actor=caseworker, transfer=transfer, establishment=first,
-                                            sent_on=date.today())
-    services.record_consultation_reply(actor=caseworker, consultation=consultation, reply_on=date.today(),
-                                       outcome="can_meet")
+    consultation = services.consult_setting(
+        actor=caseworker, transfer=transfer, establishment=first, sent_on=date.today()
+    )
+    services.record_consultation_reply(
+        actor=caseworker, consultation=consultation, reply_on=date.today(), outcome="can_meet"
+    )
     with pytest.raises(ValidationError, match="Send the proposed amendments"):
-        review_flows.amend_for_transfer(actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today())
+        review_flows.amend_for_transfer(
+            actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today()
+        )
     send_amendments(caseworker, plan, "phase_transfer", days(-15))
     review_flows.amend_for_transfer(actor=caseworker, transfer=transfer, establishment=first, amended_on=date.today())
     transfer.refresh_from_db()
@@ -230,11 +276,17 @@ def test_a_transfer_ends_with_the_plan_naming_the_new_setting(caseworker, make_p
 
 
 def test_reassessment_decision_in_15_days_and_plan_in_14_weeks(caseworker, family):
-    item = services.request_reassessment(actor=caseworker, plan=family["plan"], received_on=days(-40),
-                                         requested_by="parent", requester_name="Pat Reviewer")
+    item = services.request_reassessment(
+        actor=caseworker,
+        plan=family["plan"],
+        received_on=days(-40),
+        requested_by="parent",
+        requester_name="Pat Reviewer",
+    )
     assert item.next_step == "reassessment_decision" and item.next_due == days(-25)
-    services.decide_reassessment(actor=caseworker, reassessment=item, decision="reassess", decided_on=days(-30),
-                                 reasons="Needs have changed")
+    services.decide_reassessment(
+        actor=caseworker, reassessment=item, decision="reassess", decided_on=days(-30), reasons="Needs have changed"
+    )
     assert item.next_step == "reassessed_plan" and item.next_due == days(-30) + timedelta(weeks=14)
     assert item.decision_letter.template_code == "reassessment_reassess"
     send_amendments(caseworker, family["plan"], "reassessment", days(-20))
@@ -245,10 +297,16 @@ def test_reassessment_decision_in_15_days_and_plan_in_14_weeks(caseworker, famil
 
 
 def test_a_refusal_to_reassess_carries_appeal_rights(caseworker, family):
-    item = services.request_reassessment(actor=caseworker, plan=family["plan"], received_on=days(-5),
-                                         requested_by="setting")
-    services.decide_reassessment(actor=caseworker, reassessment=item, decision="refuse", decided_on=date.today(),
-                                 reasons="Assessed recently; no change in needs")
+    item = services.request_reassessment(
+        actor=caseworker, plan=family["plan"], received_on=days(-5), requested_by="setting"
+    )
+    services.decide_reassessment(
+        actor=caseworker,
+        reassessment=item,
+        decision="refuse",
+        decided_on=date.today(),
+        reasons="Assessed recently; no change in needs",
+    )
     assert item.stage == "refused" and "appeal" in item.decision_letter.body.lower()
     assert AuditEvent.objects.filter(action="reassessment.decide", object_id=str(item.pk)).exists()
 

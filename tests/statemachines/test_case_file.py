@@ -61,18 +61,29 @@ class CaseFile(ProcessMachine):
         if not self.notes:
             return
         target = Note.objects.get(pk=data.draw(st.sampled_from(sorted(self.notes))))
-        note = self._as(role, lambda actor: services.add_note(actor=actor, child=self.child, text="Correction.",
-                                                               corrects=target))
+        note = self._as(
+            role, lambda actor: services.add_note(actor=actor, child=self.child, text="Correction.", corrects=target)
+        )
         if note:
             self.notes[note.pk] = "Correction."
 
-    @rule(role=mostly_staff, assignee=st.sampled_from(["caseworker", "manager", "parent", "senco"]),
-          days=st.integers(min_value=-10, max_value=10))
+    @rule(
+        role=mostly_staff,
+        assignee=st.sampled_from(["caseworker", "manager", "parent", "senco"]),
+        days=st.integers(min_value=-10, max_value=10),
+    )
     def set_task(self, role, assignee, days):
         try:
-            task = self._as(role, lambda actor: services.add_task(
-                actor=actor, child=self.child, title="Chase advice", due_on=TODAY + timedelta(days=days),
-                assigned_to=self.users[assignee]))
+            task = self._as(
+                role,
+                lambda actor: services.add_task(
+                    actor=actor,
+                    child=self.child,
+                    title="Chase advice",
+                    due_on=TODAY + timedelta(days=days),
+                    assigned_to=self.users[assignee],
+                ),
+            )
         except ValidationError as error:
             assert assignee not in STAFF and "assigned_to" in error.message_dict
             return
@@ -97,9 +108,17 @@ class CaseFile(ProcessMachine):
 
     @rule(role=mostly_staff)
     def log_call(self, role):
-        if self._as(role, lambda actor: services.log_contact(actor=actor, child=self.child, kind="call",
-                                                               with_whom="Parent", occurred_at=timezone.now(),
-                                                               summary="Called.")):
+        if self._as(
+            role,
+            lambda actor: services.log_contact(
+                actor=actor,
+                child=self.child,
+                kind="call",
+                with_whom="Parent",
+                occurred_at=timezone.now(),
+                summary="Called.",
+            ),
+        ):
             self.contacts += 1
 
     @invariant()

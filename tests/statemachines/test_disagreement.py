@@ -53,28 +53,42 @@ class Disagreement(ProcessMachine):
     @rule(role=mostly_staff)
     def lodge_appeal(self, role):
         matters = ["cessation"] if self.matter == "cessation" else ["section_f"]
-        self._appeal_step("lodge_appeal", role, lambda actor: ds.lodge_appeal(
-            actor=actor, notice=self._notice(), matters=matters, lodged_on=self.day))
+        self._appeal_step(
+            "lodge_appeal",
+            role,
+            lambda actor: ds.lodge_appeal(actor=actor, notice=self._notice(), matters=matters, lodged_on=self.day),
+        )
 
     @rule(role=mostly_staff)
     def record_appeal_response(self, role):
         if self._appeal() is not None:
-            self._appeal_step("record_appeal_response", role, lambda actor: ds.record_appeal_response(
-                actor=actor, appeal=self._appeal(), sent_on=self.day))
+            self._appeal_step(
+                "record_appeal_response",
+                role,
+                lambda actor: ds.record_appeal_response(actor=actor, appeal=self._appeal(), sent_on=self.day),
+            )
 
     @rule(role=mostly_staff, outcome=OUTCOMES)
     def record_appeal_outcome(self, role, outcome):
         if self._appeal() is not None:
-            self._appeal_step("record_appeal_outcome", role, lambda actor: ds.record_appeal_outcome(
-                actor=actor, appeal=self._appeal(), outcome=outcome, outcome_on=self.day))
+            self._appeal_step(
+                "record_appeal_outcome",
+                role,
+                lambda actor: ds.record_appeal_outcome(
+                    actor=actor, appeal=self._appeal(), outcome=outcome, outcome_on=self.day
+                ),
+            )
 
     @rule(role=mostly_staff)
     def add_order(self, role):
         appeal = self._appeal()
         if appeal is not None:
             kind = "concede_content" if appeal.outcome == "conceded" else "amend_plan"
-            self._appeal_step("add_order", role, lambda actor: ds.add_order(
-                actor=actor, appeal=self._appeal(), kind=kind, made_on=self.day))
+            self._appeal_step(
+                "add_order",
+                role,
+                lambda actor: ds.add_order(actor=actor, appeal=self._appeal(), kind=kind, made_on=self.day),
+            )
 
     def appeal_invariants(self):
         appeals = list(Appeal.objects.filter(notice_id=self.notice_pk))
@@ -92,49 +106,88 @@ class MediationAndAppeal(Disagreement):
     @initialize(lawful=st.sampled_from((0, 2, 5)))
     def notice(self, lawful=0):
         self.start()
-        self.notice_pk = ds.record_decision_notice(actor=self.users["caseworker"], child=self.plan.child,
-                                                   matter=self.matter, sent_on=self.day).pk
+        self.notice_pk = ds.record_decision_notice(
+            actor=self.users["caseworker"], child=self.plan.child, matter=self.matter, sent_on=self.day
+        ).pk
         self.the_next_lawful_steps(lawful)
 
     def _step(self, step, role, call):
-        return self.attempt(MEDIATION, lambda: state(Mediation, Mediation.objects.filter(
-            notice_id=self.notice_pk).values_list("pk", flat=True).first()), step, role, call)
+        return self.attempt(
+            MEDIATION,
+            lambda: state(
+                Mediation, Mediation.objects.filter(notice_id=self.notice_pk).values_list("pk", flat=True).first()
+            ),
+            step,
+            role,
+            call,
+        )
 
     @rule(role=mostly_staff)
     def record_adviser_contact(self, role):
-        self._step("record_adviser_contact", role, lambda actor: ds.record_adviser_contact(
-            actor=actor, notice=self._notice(), contacted_on=self.day))
+        self._step(
+            "record_adviser_contact",
+            role,
+            lambda actor: ds.record_adviser_contact(actor=actor, notice=self._notice(), contacted_on=self.day),
+        )
 
     @rule(role=mostly_staff)
     def record_mediation_declined(self, role):
-        self._step("record_mediation_declined", role, lambda actor: ds.record_mediation_declined(
-            actor=actor, notice=self._notice(), declined_on=self.day))
+        self._step(
+            "record_mediation_declined",
+            role,
+            lambda actor: ds.record_mediation_declined(actor=actor, notice=self._notice(), declined_on=self.day),
+        )
 
     @rule(role=mostly_staff, health_only=st.booleans())
     def record_mediation_request(self, role, health_only):
-        self._step("record_mediation_request", role, lambda actor: ds.record_mediation_request(
-            actor=actor, notice=self._notice(), requested_on=self.day, issues="Section F",
-            health_in_dispute=health_only, health_only=health_only))
+        self._step(
+            "record_mediation_request",
+            role,
+            lambda actor: ds.record_mediation_request(
+                actor=actor,
+                notice=self._notice(),
+                requested_on=self.day,
+                issues="Section F",
+                health_in_dispute=health_only,
+                health_only=health_only,
+            ),
+        )
 
     @rule(role=mostly_staff)
     def record_icbs_told(self, role):
-        self._step("record_icbs_told", role, lambda actor: ds.record_icbs_told(
-            actor=actor, notice=self._notice(), told_on=self.day))
+        self._step(
+            "record_icbs_told",
+            role,
+            lambda actor: ds.record_icbs_told(actor=actor, notice=self._notice(), told_on=self.day),
+        )
 
     @rule(role=mostly_staff)
     def record_mediation_arranged(self, role):
-        self._step("record_mediation_arranged", role, lambda actor: ds.record_mediation_arranged(
-            actor=actor, notice=self._notice(), arranged_on=self.day, mediation_on=self.day + timedelta(days=10)))
+        self._step(
+            "record_mediation_arranged",
+            role,
+            lambda actor: ds.record_mediation_arranged(
+                actor=actor, notice=self._notice(), arranged_on=self.day, mediation_on=self.day + timedelta(days=10)
+            ),
+        )
 
     @rule(role=mostly_staff)
     def record_mediation_held(self, role):
-        self._step("record_mediation_held", role, lambda actor: ds.record_mediation_held(
-            actor=actor, notice=self._notice(), held_on=self.day, outcome="partly"))
+        self._step(
+            "record_mediation_held",
+            role,
+            lambda actor: ds.record_mediation_held(
+                actor=actor, notice=self._notice(), held_on=self.day, outcome="partly"
+            ),
+        )
 
     @rule(role=mostly_staff)
     def record_certificate(self, role):
-        self._step("record_certificate", role, lambda actor: ds.record_certificate(
-            actor=actor, notice=self._notice(), issued_on=self.day))
+        self._step(
+            "record_certificate",
+            role,
+            lambda actor: ds.record_certificate(actor=actor, notice=self._notice(), issued_on=self.day),
+        )
 
     @rule(steps=st.integers(1, 6))
     def the_next_lawful_steps(self, steps):
@@ -142,12 +195,14 @@ class MediationAndAppeal(Disagreement):
         for _ in range(steps):
             mediation = Mediation.objects.filter(notice_id=self.notice_pk).first()
             stage = mediation.stage if mediation else NEW
-            {NEW: lambda: self.record_adviser_contact(worker),
-             "contacted": lambda: self.record_mediation_request(worker, False),
-             "requested": lambda: self.record_mediation_arranged(worker),
-             "arranged": lambda: (self.move_on(10), self.record_mediation_held(worker)),
-             "held": lambda: self.record_certificate(worker),
-             "certificate": lambda: self.lodge_appeal(worker)}.get(stage, lambda: None)()
+            {
+                NEW: lambda: self.record_adviser_contact(worker),
+                "contacted": lambda: self.record_mediation_request(worker, False),
+                "requested": lambda: self.record_mediation_arranged(worker),
+                "arranged": lambda: (self.move_on(10), self.record_mediation_held(worker)),
+                "held": lambda: self.record_certificate(worker),
+                "certificate": lambda: self.lodge_appeal(worker),
+            }.get(stage, lambda: None)()
 
     @invariant()
     def mediation_follows_the_regulations(self):
@@ -179,8 +234,9 @@ class Cease(Disagreement):
     def propose(self, lawful=0):
         self.start()
         self.notice_pk = None
-        self.pk = ds.start_cessation(actor=self.users["caseworker"], plan=self.plan, proposed_on=self.day,
-                                     reason="2").pk
+        self.pk = ds.start_cessation(
+            actor=self.users["caseworker"], plan=self.plan, proposed_on=self.day, reason="2"
+        ).pk
         self.the_next_lawful_steps(lawful)
 
     def _cessation(self):
@@ -191,36 +247,68 @@ class Cease(Disagreement):
 
     @rule(role=mostly_staff, who=st.sampled_from(("family", "setting")))
     def consult(self, role, who):
-        self._step("record_cessation_consultation", role, lambda actor: ds.record_cessation_consultation(
-            actor=actor, cessation=self._cessation(), who=who, consulted_on=self.day))
+        self._step(
+            "record_cessation_consultation",
+            role,
+            lambda actor: ds.record_cessation_consultation(
+                actor=actor, cessation=self._cessation(), who=who, consulted_on=self.day
+            ),
+        )
 
     @rule(role=mostly_staff, who=st.sampled_from(("family", "setting")))
     def response(self, role, who):
-        self._step("record_cessation_response", role, lambda actor: ds.record_cessation_response(
-            actor=actor, cessation=self._cessation(), who=who, response_on=self.day, response="Agree"))
+        self._step(
+            "record_cessation_response",
+            role,
+            lambda actor: ds.record_cessation_response(
+                actor=actor, cessation=self._cessation(), who=who, response_on=self.day, response="Agree"
+            ),
+        )
 
     @rule(role=mostly_staff, cease=st.booleans())
     def decide(self, role, cease):
-        self._step("decide_cessation", role, lambda actor: ds.decide_cessation(
-            actor=actor, cessation=self._cessation(), decided_on=self.day, cease=cease, reasons="Needs met",
-            takes_effect_on=self.day + timedelta(days=1)))
+        self._step(
+            "decide_cessation",
+            role,
+            lambda actor: ds.decide_cessation(
+                actor=actor,
+                cessation=self._cessation(),
+                decided_on=self.day,
+                cease=cease,
+                reasons="Needs met",
+                takes_effect_on=self.day + timedelta(days=1),
+            ),
+        )
         self.notice_pk = self._cessation().notice_id
 
     @rule(role=mostly_staff)
     def confirm_no_appeal(self, role):
-        self._step("confirm_no_appeal", role, lambda actor: ds.confirm_no_appeal(
-            actor=actor, cessation=self._cessation(), confirmed_on=self.day, note="Parent said so by phone"))
+        self._step(
+            "confirm_no_appeal",
+            role,
+            lambda actor: ds.confirm_no_appeal(
+                actor=actor, cessation=self._cessation(), confirmed_on=self.day, note="Parent said so by phone"
+            ),
+        )
 
     @rule(role=mostly_staff)
     def apply(self, role):
-        self._step("apply_cessation", role, lambda actor: ds.apply_cessation(
-            actor=actor, cessation=self._cessation(), ceased_on=self.day))
+        self._step(
+            "apply_cessation",
+            role,
+            lambda actor: ds.apply_cessation(actor=actor, cessation=self._cessation(), ceased_on=self.day),
+        )
 
     @rule(role=mostly_staff, now=st.integers(0, 3))
     def withdraw(self, role, now):
         if not now:  # rarely: withdrawing ends the process
-            self._step("withdraw_cessation", role, lambda actor: ds.withdraw_cessation(
-                actor=actor, cessation=self._cessation(), withdrawn_on=self.day, reason="Needs changed"))
+            self._step(
+                "withdraw_cessation",
+                role,
+                lambda actor: ds.withdraw_cessation(
+                    actor=actor, cessation=self._cessation(), withdrawn_on=self.day, reason="Needs changed"
+                ),
+            )
 
     @rule(steps=st.integers(1, 6))
     def the_next_lawful_steps(self, steps):
@@ -263,8 +351,9 @@ class Cease(Disagreement):
             assert plan.child.sen_status != "E" and plan.ceased_on == cessation.ceased_on
             # The appeals lodged before it ceased (a late appeal may follow; it cannot undo the past step).
             if not hasattr(self, "appeals_when_ceased"):
-                self.appeals_when_ceased = set(Appeal.objects.filter(notice_id=cessation.notice_id)
-                                               .values_list("pk", flat=True))
+                self.appeals_when_ceased = set(
+                    Appeal.objects.filter(notice_id=cessation.notice_id).values_list("pk", flat=True)
+                )
             appeals = list(Appeal.objects.filter(pk__in=self.appeals_when_ceased))
             assert all(a.outcome in ("dismissed", "withdrawn") for a in appeals)
             deadline = cessation.notice.due("appeal_deadline")
@@ -273,9 +362,11 @@ class Cease(Disagreement):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("machine,reached", [(Cease, {"cessation:ceased"}),
-                                             (MediationAndAppeal, {"mediation:certificate", "appeal:open"})],
-                         ids=["cessation", "mediation-appeal"])
+@pytest.mark.parametrize(
+    "machine,reached",
+    [(Cease, {"cessation:ceased"}), (MediationAndAppeal, {"mediation:certificate", "appeal:open"})],
+    ids=["cessation", "mediation-appeal"],
+)
 def test_disagreement_machines(machine, reached):
     setup(machine)
     run_state_machine_as_test(machine, settings=SETTINGS)

@@ -13,7 +13,15 @@ from highneeds.plans import services as plans
 from highneeds.plans.models import Plan, PlanVersion
 
 from .harness import (
-    COMPLETE_F, NEED_B, SETTINGS, VAGUE_F, ProcessMachine, check_plans, make_plan_in_force, mostly_staff, setup,
+    COMPLETE_F,
+    NEED_B,
+    SETTINGS,
+    VAGUE_F,
+    ProcessMachine,
+    check_plans,
+    make_plan_in_force,
+    mostly_staff,
+    setup,
     state,
 )
 
@@ -42,26 +50,38 @@ class Amendments(ProcessMachine):
 
     @rule(role=mostly_staff, source=st.sampled_from(("annual_review", "tribunal_order", "other")))
     def start_amendment(self, role, source):
-        version = self.attempt(PLAN, lambda: state(Plan, self.plan.pk, "status"), "amend", role,
-                               lambda actor: plans.start_amendment(actor=actor, plan=self._plan(), source=source,
-                                                                   started_on=self.day))
+        version = self.attempt(
+            PLAN,
+            lambda: state(Plan, self.plan.pk, "status"),
+            "amend",
+            role,
+            lambda actor: plans.start_amendment(actor=actor, plan=self._plan(), source=source, started_on=self.day),
+        )
         if version is not None:
             self.version_pk = version.pk
 
     @rule(role=mostly_staff, complete=st.booleans())
     def edit(self, role, complete):
         if self.version_pk:
+
             def write(actor):
                 plans.save_items(actor=actor, version=self._version(), section="B", items=NEED_B)
-                return plans.save_items(actor=actor, version=self._version(), section="F",
-                                        items=COMPLETE_F if complete else VAGUE_F)
+                return plans.save_items(
+                    actor=actor, version=self._version(), section="F", items=COMPLETE_F if complete else VAGUE_F
+                )
+
             self.attempt(PLAN_VERSION, self._version_state, "edit", role, write)
 
     @rule(role=mostly_staff)
     def send(self, role):
         if self.version_pk:
-            self.attempt(PLAN_VERSION, self._version_state, "send", role, lambda actor: plans.send_proposed_amendments(
-                actor=actor, version=self._version(), sent_on=self.day))
+            self.attempt(
+                PLAN_VERSION,
+                self._version_state,
+                "send",
+                role,
+                lambda actor: plans.send_proposed_amendments(actor=actor, version=self._version(), sent_on=self.day),
+            )
 
     @rule(role=mostly_staff)
     def issue(self, role):
@@ -69,15 +89,25 @@ class Amendments(ProcessMachine):
         if version is None:
             return
         step = "issue_as_ordered" if version.source == "tribunal_order" else "issue"
-        self.attempt(PLAN_VERSION, self._version_state, step, role, lambda actor: plans.issue_version(
-            actor=actor, version=self._version(), issued_on=self.day))
+        self.attempt(
+            PLAN_VERSION,
+            self._version_state,
+            step,
+            role,
+            lambda actor: plans.issue_version(actor=actor, version=self._version(), issued_on=self.day),
+        )
 
     @rule(role=mostly_staff, now=st.integers(0, 3))
     def cease(self, role, now):
         if now:  # rarely: ceasing ends the process
             return
-        self.attempt(PLAN, lambda: state(Plan, self.plan.pk, "status"), "cease", role,
-                     lambda actor: plans.mark_ceased(actor=actor, plan=self._plan(), ceased_on=self.day, reason="2"))
+        self.attempt(
+            PLAN,
+            lambda: state(Plan, self.plan.pk, "status"),
+            "cease",
+            role,
+            lambda actor: plans.mark_ceased(actor=actor, plan=self._plan(), ceased_on=self.day, reason="2"),
+        )
 
     @rule(steps=st.integers(1, 6))
     def the_next_lawful_steps(self, steps):

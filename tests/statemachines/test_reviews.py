@@ -22,11 +22,6 @@ from highneeds.plans import services as plans
 from highneeds.plans.models import Plan, PlanVersion
 from highneeds.reviews import flows as review_flows
 from highneeds.reviews import services as review_services
-
-# The reviews' own steps and those that move the plan (reviews.flows), under one name for the rules below.
-rv = SimpleNamespace(**{name: getattr(review_services, name) for name in review_services.__all__},
-                     **{name: getattr(review_flows, name) for name in ("decide", "issue_amended_plan",
-                                                                       "amend_for_transfer", "issue_reassessed_plan")})
 from highneeds.reviews.models import AnnualReview, PhaseTransfer, Reassessment
 
 from .harness import (
@@ -42,8 +37,21 @@ from .harness import (
     state,
 )
 
-CONSIDERED = {"step_down_considered": True, "step_down_reason": "Needs still need the plan's provision",
-              "cessation_considered": True, "cessation_reason": "Outcomes not yet met"}
+# The reviews' own steps and those that move the plan (reviews.flows), under one name for the rules below.
+rv = SimpleNamespace(
+    **{name: getattr(review_services, name) for name in review_services.__all__},
+    **{
+        name: getattr(review_flows, name)
+        for name in ("decide", "issue_amended_plan", "amend_for_transfer", "issue_reassessed_plan")
+    },
+)
+
+CONSIDERED = {
+    "step_down_considered": True,
+    "step_down_reason": "Needs still need the plan's provision",
+    "cessation_considered": True,
+    "cessation_reason": "Outcomes not yet met",
+}
 REACHED: set[str] = set()
 
 
@@ -61,10 +69,16 @@ class PlanProcess(ProcessMachine):
     def send_amendments(self, role, source):
         version = plan_queries.editable_version(self._plan())
         if version is None:
-            version = plans.start_amendment(actor=self.users["caseworker"], plan=self._plan(), source=source,
-                                            started_on=self.day)
-        self.attempt(PLAN_VERSION, lambda: state(PlanVersion, version.pk, "state"), "send", role,
-                     lambda actor: plans.send_proposed_amendments(actor=actor, version=version, sent_on=self.day))
+            version = plans.start_amendment(
+                actor=self.users["caseworker"], plan=self._plan(), source=source, started_on=self.day
+            )
+        self.attempt(
+            PLAN_VERSION,
+            lambda: state(PlanVersion, version.pk, "state"),
+            "send",
+            role,
+            lambda actor: plans.send_proposed_amendments(actor=actor, version=version, sent_on=self.day),
+        )
 
     def common_invariants(self, record):
         check_plans(self.plan.child)
@@ -91,50 +105,89 @@ class Review(PlanProcess):
 
     @rule(role=mostly_staff, weeks=st.integers(0, 5))
     def arrange_meeting(self, role, weeks):
-        self._step("arrange_meeting", role, lambda actor: rv.arrange_meeting(
-            actor=actor, review=self._review(), meeting_on=self.day + timedelta(weeks=weeks), arranged_on=self.day,
-            invitees=[{"role": "parent"}, {"role": "setting"}]))
+        self._step(
+            "arrange_meeting",
+            role,
+            lambda actor: rv.arrange_meeting(
+                actor=actor,
+                review=self._review(),
+                meeting_on=self.day + timedelta(weeks=weeks),
+                arranged_on=self.day,
+                invitees=[{"role": "parent"}, {"role": "setting"}],
+            ),
+        )
 
     @rule(role=mostly_staff)
     def send_invitations(self, role):
-        self._step("send_invitations", role, lambda actor: rv.send_invitations(
-            actor=actor, review=self._review(), sent_on=self.day))
+        self._step(
+            "send_invitations",
+            role,
+            lambda actor: rv.send_invitations(actor=actor, review=self._review(), sent_on=self.day),
+        )
 
     @rule(role=mostly_staff)
     def circulate_advice(self, role):
-        self._step("circulate_advice", role, lambda actor: rv.circulate_advice(
-            actor=actor, review=self._review(), circulated_on=self.day))
+        self._step(
+            "circulate_advice",
+            role,
+            lambda actor: rv.circulate_advice(actor=actor, review=self._review(), circulated_on=self.day),
+        )
 
     @rule(role=roles)
     def contribute(self, role):
-        self._step("contribute", role, lambda actor: rv.contribute(actor=actor, review=self._review(),
-                                                                    text="Happier at school this year"),
-                   allowed_roles={"parent", "senco"})
+        self._step(
+            "contribute",
+            role,
+            lambda actor: rv.contribute(actor=actor, review=self._review(), text="Happier at school this year"),
+            allowed_roles={"parent", "senco"},
+        )
 
     @rule(role=mostly_staff)
     def record_meeting(self, role):
         meeting_on = self._review().meeting_on
         if meeting_on and self.day < meeting_on <= TODAY:
             self.day = meeting_on
-        self._step("record_meeting", role, lambda actor: rv.record_meeting(
-            actor=actor, review=self._review(), held_on=self.day, attendees="Parent, SENCO, caseworker",
-            outcomes_met="partly"))
+        self._step(
+            "record_meeting",
+            role,
+            lambda actor: rv.record_meeting(
+                actor=actor,
+                review=self._review(),
+                held_on=self.day,
+                attendees="Parent, SENCO, caseworker",
+                outcomes_met="partly",
+            ),
+        )
 
     @rule(role=mostly_staff)
     def send_report(self, role):
-        self._step("send_report", role, lambda actor: rv.send_report(actor=actor, review=self._review(),
-                                                                      sent_on=self.day))
+        self._step(
+            "send_report", role, lambda actor: rv.send_report(actor=actor, review=self._review(), sent_on=self.day)
+        )
 
     @rule(role=mostly_staff, decision=st.sampled_from(("maintain", "amend", "amend", "cease")))
     def decide(self, role, decision):
-        self._step("decide", role, lambda actor: rv.decide(
-            actor=actor, review=self._review(), decision=decision, decided_on=self.day, reasons="Reviewed",
-            cease_reason="2" if decision == "cease" else "", **CONSIDERED))
+        self._step(
+            "decide",
+            role,
+            lambda actor: rv.decide(
+                actor=actor,
+                review=self._review(),
+                decision=decision,
+                decided_on=self.day,
+                reasons="Reviewed",
+                cease_reason="2" if decision == "cease" else "",
+                **CONSIDERED,
+            ),
+        )
 
     @rule(role=mostly_staff)
     def issue_amended_plan(self, role):
-        self._step("issue_amended_plan", role, lambda actor: rv.issue_amended_plan(
-            actor=actor, review=self._review(), issued_on=self.day))
+        self._step(
+            "issue_amended_plan",
+            role,
+            lambda actor: rv.issue_amended_plan(actor=actor, review=self._review(), issued_on=self.day),
+        )
 
     @rule(steps=st.integers(1, 9))
     def the_next_lawful_steps(self, steps):
@@ -180,8 +233,13 @@ class Transfer(PlanProcess):
     def transfer(self, lawful=0):
         self.plan = make_plan_in_force(self.users, self.school, self.day)
         self.new_school = make_school(name="Hilltop High", phase="SECONDARY", age_low=11, age_high=16)
-        self.pk = rv.add_phase_transfer(actor=self.users["caseworker"], plan=self.plan, kind="school",
-                                        transfer_on=TODAY + timedelta(days=200), identified_on=self.day).pk
+        self.pk = rv.add_phase_transfer(
+            actor=self.users["caseworker"],
+            plan=self.plan,
+            kind="school",
+            transfer_on=TODAY + timedelta(days=200),
+            identified_on=self.day,
+        ).pk
         self.the_next_lawful_steps(lawful)
 
     def _transfer(self):
@@ -192,25 +250,45 @@ class Transfer(PlanProcess):
 
     @rule(role=mostly_staff)
     def record_preferences(self, role):
-        self._step("record_preferences", role, lambda actor: rv.record_preferences(
-            actor=actor, transfer=self._transfer(), establishments=[self.new_school], gathered_on=self.day))
+        self._step(
+            "record_preferences",
+            role,
+            lambda actor: rv.record_preferences(
+                actor=actor, transfer=self._transfer(), establishments=[self.new_school], gathered_on=self.day
+            ),
+        )
 
     @rule(role=mostly_staff)
     def consult_setting(self, role):
-        self._step("consult_setting", role, lambda actor: rv.consult_setting(
-            actor=actor, transfer=self._transfer(), establishment=self.new_school, sent_on=self.day))
+        self._step(
+            "consult_setting",
+            role,
+            lambda actor: rv.consult_setting(
+                actor=actor, transfer=self._transfer(), establishment=self.new_school, sent_on=self.day
+            ),
+        )
 
     @rule(role=mostly_staff)
     def record_consultation_reply(self, role):
         consultation = self._transfer().consultations.first()
         if consultation is not None:
-            self._step("record_consultation_reply", role, lambda actor: rv.record_consultation_reply(
-                actor=actor, consultation=consultation, reply_on=self.day, outcome="can_meet"))
+            self._step(
+                "record_consultation_reply",
+                role,
+                lambda actor: rv.record_consultation_reply(
+                    actor=actor, consultation=consultation, reply_on=self.day, outcome="can_meet"
+                ),
+            )
 
     @rule(role=mostly_staff)
     def amend_for_transfer(self, role):
-        self._step("amend_for_transfer", role, lambda actor: rv.amend_for_transfer(
-            actor=actor, transfer=self._transfer(), establishment=self.new_school, amended_on=self.day))
+        self._step(
+            "amend_for_transfer",
+            role,
+            lambda actor: rv.amend_for_transfer(
+                actor=actor, transfer=self._transfer(), establishment=self.new_school, amended_on=self.day
+            ),
+        )
 
     @rule(steps=st.integers(1, 5))
     def the_next_lawful_steps(self, steps):
@@ -245,8 +323,9 @@ class Reassess(PlanProcess):
     def request(self, lawful=0):
         self.plan = make_plan_in_force(self.users, self.school, self.day)
         self.day += timedelta(days=200)
-        self.pk = rv.request_reassessment(actor=self.users["caseworker"], plan=self.plan, received_on=self.day,
-                                          requested_by="parent").pk
+        self.pk = rv.request_reassessment(
+            actor=self.users["caseworker"], plan=self.plan, received_on=self.day, requested_by="parent"
+        ).pk
         self.the_next_lawful_steps(lawful)
 
     def _item(self):
@@ -257,13 +336,21 @@ class Reassess(PlanProcess):
 
     @rule(role=mostly_staff, decision=st.sampled_from(("reassess", "reassess", "refuse")))
     def decide(self, role, decision):
-        self._step("decide_reassessment", role, lambda actor: rv.decide_reassessment(
-            actor=actor, reassessment=self._item(), decision=decision, decided_on=self.day, reasons="Needs changed"))
+        self._step(
+            "decide_reassessment",
+            role,
+            lambda actor: rv.decide_reassessment(
+                actor=actor, reassessment=self._item(), decision=decision, decided_on=self.day, reasons="Needs changed"
+            ),
+        )
 
     @rule(role=mostly_staff)
     def issue(self, role):
-        self._step("issue_reassessed_plan", role, lambda actor: rv.issue_reassessed_plan(
-            actor=actor, reassessment=self._item(), issued_on=self.day))
+        self._step(
+            "issue_reassessed_plan",
+            role,
+            lambda actor: rv.issue_reassessed_plan(actor=actor, reassessment=self._item(), issued_on=self.day),
+        )
 
     @rule(steps=st.integers(1, 3))
     def the_next_lawful_steps(self, steps):
@@ -293,8 +380,11 @@ class Reassess(PlanProcess):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("machine,reached", [(Review, "AnnualReview:closed"), (Transfer, "PhaseTransfer:amended"),
-                                             (Reassess, "Reassessment:done")], ids=["review", "transfer", "reassess"])
+@pytest.mark.parametrize(
+    "machine,reached",
+    [(Review, "AnnualReview:closed"), (Transfer, "PhaseTransfer:amended"), (Reassess, "Reassessment:done")],
+    ids=["review", "transfer", "reassess"],
+)
 def test_review_machines(machine, reached):
     setup(machine)
     run_state_machine_as_test(machine, settings=SETTINGS)

@@ -20,8 +20,9 @@ from highneeds.people.models import Child
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(),
-                       reason="shared data folder not present"),
+    pytest.mark.skipif(
+        not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(), reason="shared data folder not present"
+    ),
 ]
 
 
@@ -57,8 +58,11 @@ def test_home_counts_match_the_lists_they_summarise(client, demo):
         assert row.open_requests == listed
         assert row.children_led == Child.objects.filter(lead_caseworker=row.caseworker).count()
         # the row as shown: name, children, open requests, never a count multiplied by a join
-        assert re.search(rf"{re.escape(row.name)}</td>\s*<td[^>]*>{row.children_led}</td>\s*<td[^>]*>"
-                         rf"{row.open_requests}</td>", body), row.name
+        assert re.search(
+            rf"{re.escape(row.name)}</td>\s*<td[^>]*>{row.children_led}</td>\s*<td[^>]*>"
+            rf"{row.open_requests}</td>",
+            body,
+        ), row.name
     assert sum(r.children_led for r in rows) <= Child.objects.count()
 
 

@@ -40,13 +40,28 @@ def deployment_settings(tmp_path, **extra) -> dict:
     import os
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HIGHNEEDS_", "DJANGO_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "highneeds.settings", "HIGHNEEDS_DEBUG": "0", "HIGHNEEDS_SECURE": "1",
-                "HIGHNEEDS_SECRET_KEY": secrets.token_urlsafe(64), "HIGHNEEDS_ALLOWED_HOSTS": "highneeds.example.gov.uk",
-                "HIGHNEEDS_VAR_DIR": str(tmp_path / "var"),
-                # Never connected to: reading settings and running checks needs no database.
-                "HIGHNEEDS_DATABASE_URL": "postgres://highneeds@db.internal.example:5432/highneeds", **extra})
-    result = subprocess.run([sys.executable, "-c", READ_SETTINGS], cwd=PROJECT_DIR, env=env, capture_output=True,
-                            text=True, timeout=120, check=False)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "highneeds.settings",
+            "HIGHNEEDS_DEBUG": "0",
+            "HIGHNEEDS_SECURE": "1",
+            "HIGHNEEDS_SECRET_KEY": secrets.token_urlsafe(64),
+            "HIGHNEEDS_ALLOWED_HOSTS": "highneeds.example.gov.uk",
+            "HIGHNEEDS_VAR_DIR": str(tmp_path / "var"),
+            # Never connected to: reading settings and running checks needs no database.
+            "HIGHNEEDS_DATABASE_URL": "postgres://highneeds@db.internal.example:5432/highneeds",
+            **extra,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", READ_SETTINGS],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, output(result)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -76,13 +91,16 @@ LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 DB = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "highneeds_shared_cache"}
 
 
-@pytest.mark.parametrize(("changed", "named"), [
-    ({"SESSION_ENGINE": "django.contrib.sessions.backends.file"}, "SESSION_ENGINE"),
-    ({"SESSION_ENGINE": "django.contrib.sessions.backends.cache"}, "SESSION_ENGINE"),
-    ({"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db"}, "SESSION_ENGINE"),
-    ({"AXES_HANDLER": "axes.handlers.cache.AxesCacheHandler"}, "AXES_HANDLER"),
-    ({"CACHES": {"default": LOCMEM, "shared": LOCMEM}}, "PORTAL_RATE_LIMIT_CACHE"),
-])
+@pytest.mark.parametrize(
+    ("changed", "named"),
+    [
+        ({"SESSION_ENGINE": "django.contrib.sessions.backends.file"}, "SESSION_ENGINE"),
+        ({"SESSION_ENGINE": "django.contrib.sessions.backends.cache"}, "SESSION_ENGINE"),
+        ({"SESSION_ENGINE": "django.contrib.sessions.backends.cached_db"}, "SESSION_ENGINE"),
+        ({"AXES_HANDLER": "axes.handlers.cache.AxesCacheHandler"}, "AXES_HANDLER"),
+        ({"CACHES": {"default": LOCMEM, "shared": LOCMEM}}, "PORTAL_RATE_LIMIT_CACHE"),
+    ],
+)
 def test_the_deploy_check_names_each_per_process_choice(changed, named):
     with override_settings(**changed):
         found = per_process_state()
@@ -92,8 +110,12 @@ def test_the_deploy_check_names_each_per_process_choice(changed, named):
 
 
 def test_a_shared_cache_is_fine_for_sessions_and_lockouts():
-    with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache", SESSION_CACHE_ALIAS="shared",
-                           AXES_HANDLER="axes.handlers.cache.AxesCacheHandler", AXES_CACHE="shared",
-                           CACHES={"default": LOCMEM, "shared": DB}):
+    with override_settings(
+        SESSION_ENGINE="django.contrib.sessions.backends.cache",
+        SESSION_CACHE_ALIAS="shared",
+        AXES_HANDLER="axes.handlers.cache.AxesCacheHandler",
+        AXES_CACHE="shared",
+        CACHES={"default": LOCMEM, "shared": DB},
+    ):
         assert per_process_state() == []
     assert per_process_state() == []  # and the shipped settings

@@ -45,8 +45,15 @@ def inline_elements_carry_the_nonce(response) -> None:
 def test_every_inline_script_and_style_on_a_page_has_the_nonce(client, make_user, make_child):
     user, child = make_user("manager"), make_child()
     client.force_login(user)
-    for path in ("/", f"/children/{child.pk}/", "/sign-in/", "/panels/", "/planning/", "/users/locked/",
-                 "/sign-in/authenticator/"):
+    for path in (
+        "/",
+        f"/children/{child.pk}/",
+        "/sign-in/",
+        "/panels/",
+        "/planning/",
+        "/users/locked/",
+        "/sign-in/authenticator/",
+    ):
         response = client.get(path)
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             inline_elements_carry_the_nonce(response)
@@ -67,6 +74,10 @@ def test_no_template_has_an_inline_script_or_style_without_a_nonce():
                 continue
             bad.append(f"{template.relative_to(root)}: {tag}")
     # Print-only templates (PDF, the standalone one-page profile with its own policy) are rendered without a request.
-    allowed = {"plans/jinja2/plans/document.html", "plans/jinja2/plans/profile.html", "panels/jinja2/panels/pack.html",
-               "records/jinja2/records/letter_print.html"}
+    allowed = {
+        "plans/jinja2/plans/document.html",
+        "plans/jinja2/plans/profile.html",
+        "panels/jinja2/panels/pack.html",
+        "records/jinja2/records/letter_print.html",
+    }
     assert [b for b in bad if b.split(":")[0] not in allowed] == []

@@ -12,8 +12,8 @@ section 41 institution names are real (they are organisations on a public list).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from highneeds.engine import publicdata
 
@@ -28,23 +28,43 @@ DEFAULT_LA = "384"  # Wakefield: 2,704 EHC plans + 7,350 on SEN support = 10,054
 DEFAULT_SEED = 2022
 
 __all__ = [
-    "ALL_SETTINGS", "DEFAULT_LA", "DEFAULT_SEED", "E_KEYS", "K_KEYS", "REFERENCE_DATE", "Council", "NhsPool",
-    "SharedEstablishments", "Table", "calibration", "generate_council", "generate_national", "render", "shared_for",
+    "ALL_SETTINGS",
+    "DEFAULT_LA",
+    "DEFAULT_SEED",
+    "E_KEYS",
+    "K_KEYS",
+    "REFERENCE_DATE",
+    "Council",
+    "NhsPool",
+    "SharedEstablishments",
+    "Table",
+    "calibration",
+    "generate_council",
+    "generate_national",
+    "render",
+    "shared_for",
     "shared_establishments",
 ]
 
 
-def shared_for(targets: publicdata.CalibrationTargets, data_dir: Path | str, *,
-               seed: int = DEFAULT_SEED) -> SharedEstablishments:
+def shared_for(
+    targets: publicdata.CalibrationTargets, data_dir: Path | str, *, seed: int = DEFAULT_SEED
+) -> SharedEstablishments:
     """The establishments every council shares (section 41 list and non-maintained special schools)."""
     s41 = publicdata.s41_institutions(data_dir)
     las = list(targets.las.select("old_la_code", "la_name", "region_name").iter_rows())
     return shared_establishments(list(s41.iter_rows()), las, seed)
 
 
-def generate_national(targets: publicdata.CalibrationTargets, shared: SharedEstablishments, *, scale: float = 1.0,
-                      seed: int = DEFAULT_SEED, codes: list[str] | None = None,
-                      progress: Callable[[str, int, int], None] | None = None) -> Iterator[Council]:
+def generate_national(
+    targets: publicdata.CalibrationTargets,
+    shared: SharedEstablishments,
+    *,
+    scale: float = 1.0,
+    seed: int = DEFAULT_SEED,
+    codes: list[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Iterator[Council]:
     """One council per LA in LA-number order, sharing one NHS number pool so numbers never repeat."""
     nhs = NhsPool(seed)
     codes = codes or targets.codes

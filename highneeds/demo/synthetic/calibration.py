@@ -90,20 +90,35 @@ def checks(council: Council, *, detail: bool = False) -> list[Check]:
     """Headline checks (or every setting too, with `detail`) against published figures x scale."""
     exact = council.targets["exact"]
     got = measured(council)
-    rows = [Check("Total", "EHC plans", exact["ehcp_total"], got["ehcp_total"]),
-            Check("Total", "SEN support (derived)", exact["sen_support_total"], got["sen_support_total"])]
+    rows = [
+        Check("Total", "EHC plans", exact["ehcp_total"], got["ehcp_total"]),
+        Check("Total", "SEN support (derived)", exact["sen_support_total"], got["sen_support_total"]),
+    ]
     rows += [Check("EHCP age", g, exact["ages"][g], got["ages"][g]) for g in AGE_GROUPS]
-    rows += [Check("EHCP setting", publicdata.GROUP_LABELS[g], exact["groups"][g], got["groups"][g])
-             for g in publicdata.SETTING_GROUPS]
+    rows += [
+        Check("EHCP setting", publicdata.GROUP_LABELS[g], exact["groups"][g], got["groups"][g])
+        for g in publicdata.SETTING_GROUPS
+    ]
     if detail:
-        rows += [Check("EHCP setting detail", publicdata.SETTINGS_BY_KEY[k].label, exact["settings"][k],
-                       got["settings"][k]) for k in E_KEYS]
-    rows += [Check("EHCP primary need", n, exact["needs_e"][n], got["needs_e"][n]) for n in NEEDS
-             if exact["needs_e"][n] or got["needs_e"][n]]
-    rows += [Check("SEN support phase", p.replace("_", " "), exact["phases_k"][p], got["phases_k"][p]) for p in K_PHASES
-             if exact["phases_k"][p] or got["phases_k"][p]]
-    rows += [Check("SEN support primary need", n, exact["needs_k"][n], got["needs_k"][n]) for n in NEEDS
-             if exact["needs_k"][n] or got["needs_k"][n]]
+        rows += [
+            Check("EHCP setting detail", publicdata.SETTINGS_BY_KEY[k].label, exact["settings"][k], got["settings"][k])
+            for k in E_KEYS
+        ]
+    rows += [
+        Check("EHCP primary need", n, exact["needs_e"][n], got["needs_e"][n])
+        for n in NEEDS
+        if exact["needs_e"][n] or got["needs_e"][n]
+    ]
+    rows += [
+        Check("SEN support phase", p.replace("_", " "), exact["phases_k"][p], got["phases_k"][p])
+        for p in K_PHASES
+        if exact["phases_k"][p] or got["phases_k"][p]
+    ]
+    rows += [
+        Check("SEN support primary need", n, exact["needs_k"][n], got["needs_k"][n])
+        for n in NEEDS
+        if exact["needs_k"][n] or got["needs_k"][n]
+    ]
     return rows
 
 

@@ -14,7 +14,6 @@ transfer (and on moving to a special school or AP), refused, withdrawn and in-fl
 a few ceased plans, and cohort flags at the LA's published rates where there are any.
 """
 
-
 from __future__ import annotations
 
 import numpy as np
@@ -53,7 +52,8 @@ def scaled_targets(t: publicdata.LaTargets, scale: float) -> dict:
     phases = apportion([t.sen_support_phases.get(p, 0.0) for p in K_PHASES], n_k)
     needs_k = apportion([t.need_mix["K"].get(n, 0.0) for n in NEEDS], n_k)
     return {
-        "ehcp_total": n_e, "sen_support_total": n_k,
+        "ehcp_total": n_e,
+        "sen_support_total": n_k,
         "settings": dict(zip(E_KEYS, settings.tolist(), strict=True)),
         "ages": dict(zip(AGE_GROUPS, ages.tolist(), strict=True)),
         "needs_e": dict(zip(NEEDS, needs_e.tolist(), strict=True)),
@@ -61,7 +61,8 @@ def scaled_targets(t: publicdata.LaTargets, scale: float) -> dict:
         "needs_k": dict(zip(NEEDS, needs_k.tolist(), strict=True)),
         # Unrounded published figures x scale, which the calibration table compares against.
         "exact": {
-            "ehcp_total": t.ehcp_total * scale, "sen_support_total": t.sen_support_total * scale,
+            "ehcp_total": t.ehcp_total * scale,
+            "sen_support_total": t.sen_support_total * scale,
             "settings": {k: t.settings[k] * scale for k in E_KEYS},
             "groups": {g: v * scale for g, v in t.group_targets.items()},
             "ages": {g: t.age_shares[g] * t.ehcp_total * scale for g in AGE_GROUPS},
@@ -72,9 +73,14 @@ def scaled_targets(t: publicdata.LaTargets, scale: float) -> dict:
     }
 
 
-
-def generate_council(targets: publicdata.LaTargets, *, scale: float = 1.0, seed: int = 2022,
-                     shared: SharedEstablishments, nhs: NhsPool | None = None) -> Council:
+def generate_council(
+    targets: publicdata.LaTargets,
+    *,
+    scale: float = 1.0,
+    seed: int = 2022,
+    shared: SharedEstablishments,
+    nhs: NhsPool | None = None,
+) -> Council:
     """A council for `targets` at `scale`; deterministic for (LA, scale, seed) and the NHS pool's position."""
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -94,12 +100,23 @@ def generate_council(targets: publicdata.LaTargets, *, scale: float = 1.0, seed:
     placements = g.b.table("placements", SCHEMAS["placements"])
     placements.columns["establishment"] = placements.columns.pop("pool")  # now the chosen establishment
     return Council(
-        la_code=targets.old_la_code, la_name=targets.la_name, new_la_code=targets.new_la_code,
-        region_name=targets.region_name, scale=scale, seed=seed, targets=st, establishments=establishments,
-        children=Table(g.c), parents=g.parents_table(), sen_periods=g.b.table("sen_periods", SCHEMAS["sen_periods"]),
-        needs=g.b.table("needs", SCHEMAS["needs"]), flags=g.b.table("flags", SCHEMAS["flags"]),
-        placements=placements, requests=g.b.table("requests", SCHEMAS["requests"]),
-        events=g.b.table("events", SCHEMAS["events"]), sources=dict(targets.sources),
+        la_code=targets.old_la_code,
+        la_name=targets.la_name,
+        new_la_code=targets.new_la_code,
+        region_name=targets.region_name,
+        scale=scale,
+        seed=seed,
+        targets=st,
+        establishments=establishments,
+        children=Table(g.c),
+        parents=g.parents_table(),
+        sen_periods=g.b.table("sen_periods", SCHEMAS["sen_periods"]),
+        needs=g.b.table("needs", SCHEMAS["needs"]),
+        flags=g.b.table("flags", SCHEMAS["flags"]),
+        placements=placements,
+        requests=g.b.table("requests", SCHEMAS["requests"]),
+        events=g.b.table("events", SCHEMAS["events"]),
+        sources=dict(targets.sources),
     )
 
 
@@ -113,8 +130,13 @@ class _Generation(Population, Placements, Histories):
         self.c: dict[str, np.ndarray] = {}
         self.pools: dict[tuple, int] = {}
         # mainstream type mix: this LA's EHC plans in each kind of mainstream school
-        mix = np.array([sum(t.settings[k] for k in MAINSTREAM_KEYS if k.startswith(p))
-                        for p in ("ms_la", "ms_academy", "ms_free")], dtype=float)
+        mix = np.array(
+            [
+                sum(t.settings[k] for k in MAINSTREAM_KEYS if k.startswith(p))
+                for p in ("ms_la", "ms_academy", "ms_free")
+            ],
+            dtype=float,
+        )
         self.ms_mix = mix / mix.sum() if mix.sum() else np.array([0.45, 0.5, 0.05])
         sp = np.array([t.settings["sp_la"], t.settings["sp_academy"]], dtype=float)
         self.sp_mix = sp / sp.sum() if sp.sum() else np.array([0.6, 0.4])
@@ -136,4 +158,3 @@ class _Generation(Population, Placements, Histories):
             k = len(part["pool"])
             part["pool"] = self._placement_est[offset : offset + k]
             offset += k
-

@@ -111,21 +111,21 @@ def integer_ipf(seed, rows, cols, iterations: int = 500) -> np.ndarray:
 def _swap_into_support(out: np.ndarray, support: np.ndarray, row_left: np.ndarray, col_left: np.ndarray) -> None:
     """Place leftover units through supported cells only, moving one unit aside where needed.
 
-    For a row i and column j still short where (i, j) is not supported: find a supported (i, l)
-    and a unit at (k, l) whose row also supports j, then move it: (i, l) +1, (k, l) -1, (k, j) +1.
+    For a row i and column j still short where (i, j) is not supported: find a supported (i, m)
+    and a unit at (k, m) whose row also supports j, then move it: (i, m) +1, (k, m) -1, (k, j) +1.
     Both margins stay right and no unit lands where the seed says it cannot be.
     """
     while row_left.any():
         moved = False
         for i in np.flatnonzero(row_left > 0):
             for j in np.flatnonzero(col_left > 0):
-                for l in np.flatnonzero(support[i]):
-                    donors = np.flatnonzero((out[:, l] > 0) & support[:, j])
+                for m in np.flatnonzero(support[i]):
+                    donors = np.flatnonzero((out[:, m] > 0) & support[:, j])
                     donors = donors[donors != i]
                     if len(donors):
                         k = donors[0]
-                        out[i, l] += 1
-                        out[k, l] -= 1
+                        out[i, m] += 1
+                        out[k, m] -= 1
                         out[k, j] += 1
                         row_left[i] -= 1
                         col_left[j] -= 1
@@ -152,8 +152,12 @@ def weighted_choice(rng: np.random.Generator, weights: np.ndarray, n: int) -> np
     return np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right").clip(0, len(weights) - 1)
 
 
-def choose_per_group(rng: np.random.Generator, group: np.ndarray, candidates: dict[int, np.ndarray],
-                     weights: dict[int, np.ndarray] | None = None) -> np.ndarray:
+def choose_per_group(
+    rng: np.random.Generator,
+    group: np.ndarray,
+    candidates: dict[int, np.ndarray],
+    weights: dict[int, np.ndarray] | None = None,
+) -> np.ndarray:
     """For each row, one candidate from its group's list (weighted where weights are given)."""
     out = np.full(len(group), NONE, dtype=np.int64)
     for key in np.unique(group):

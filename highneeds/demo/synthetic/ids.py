@@ -64,7 +64,7 @@ class NhsPool:
 def upn_bodies(la_code: str, estab: np.ndarray, year: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Unique 12-digit UPN bodies (LA, establishment, 2-digit year, serial) for one LA, as int64."""
     estab = estab.astype(np.int64).copy()
-    yy = (year.astype(np.int64) % 100)
+    yy = year.astype(np.int64) % 100
     for _ in range(20):
         group = estab * 100 + yy
         order = np.lexsort((rng.random(len(group)), group))

@@ -34,13 +34,16 @@ class Placements:
     def _ms_types(self, n: int) -> np.ndarray:
         return np.array(["MS_LA", "MS_ACADEMY", "MS_FREE"])[weighted_choice(self.rng, self.ms_mix, n)]
 
-    def _pools_for(self, est_types: np.ndarray, phases: np.ndarray, provision: np.ndarray | None = None,
-                   out_share: float = 0.0) -> np.ndarray:
+    def _pools_for(
+        self, est_types: np.ndarray, phases: np.ndarray, provision: np.ndarray | None = None, out_share: float = 0.0
+    ) -> np.ndarray:
         n = len(est_types)
         provision = provision if provision is not None else np.full(n, "none")
         area = np.where(self.rng.random(n) < out_share, "out", "in")
-        return np.array([self._pool(e, p, v, a) for e, p, v, a in zip(est_types, phases, provision, area, strict=True)],
-                        dtype=np.int64)
+        return np.array(
+            [self._pool(e, p, v, a) for e, p, v, a in zip(est_types, phases, provision, area, strict=True)],
+            dtype=np.int64,
+        )
 
     def placements(self):
         rng, c, n = self.rng, self.c, self.n
@@ -80,16 +83,24 @@ class Placements:
 
         m = where("ms_independent", "k_independent")
         est[m], phase[m] = "MS_INDEPENDENT", "ALL_THROUGH"
-        start[m] = np.where(moved[m], P_now[m] + (rng.random(m.sum()) * (R - P_now[m])).astype(np.int64),
-                            np.maximum(P_now[m], school_entry[m]))
+        start[m] = np.where(
+            moved[m],
+            P_now[m] + (rng.random(m.sum()) * (R - P_now[m])).astype(np.int64),
+            np.maximum(P_now[m], school_entry[m]),
+        )
 
         m = where("sp_la", "sp_academy", "k_special")
-        sp_types = np.where(key == "sp_academy", "SP_ACADEMY",
-                            np.where(key == "sp_la", "SP_LA", np.array(["SP_LA", "SP_ACADEMY"])[
-                                weighted_choice(rng, self.sp_mix, n)]))
+        sp_types = np.where(
+            key == "sp_academy",
+            "SP_ACADEMY",
+            np.where(key == "sp_la", "SP_LA", np.array(["SP_LA", "SP_ACADEMY"])[weighted_choice(rng, self.sp_mix, n)]),
+        )
         est[m], phase[m], out_share[m] = sp_types[m], "ALL_THROUGH", OUT_OF_AREA["SP"]
-        for k_est, k in (("SP_INDEPENDENT", "sp_independent"), ("SP_NON_MAINTAINED", "sp_non_maintained"),
-                         ("SP_NON_MAINTAINED", "k_nmss")):
+        for k_est, k in (
+            ("SP_INDEPENDENT", "sp_independent"),
+            ("SP_NON_MAINTAINED", "sp_non_maintained"),
+            ("SP_NON_MAINTAINED", "k_nmss"),
+        ):
             mm = key == k
             est[mm], phase[mm] = k_est, "ALL_THROUGH"
         m = where("sp_la", "sp_academy", "k_special", "sp_independent", "sp_non_maintained", "k_nmss")
@@ -102,8 +113,10 @@ class Placements:
 
         m = where("ap", "k_ap")
         est[m], phase[m] = "AP_PRU", "SECONDARY"
-        start[m] = np.minimum(np.maximum(R - (20 + rng.random(m.sum()) * 520).astype(np.int64),
-                                         np.maximum(P_now[m], school_entry[m])), R - 7)
+        start[m] = np.minimum(
+            np.maximum(R - (20 + rng.random(m.sum()) * 520).astype(np.int64), np.maximum(P_now[m], school_entry[m])),
+            R - 7,
+        )
 
         m = where("fe", "post16_specialist")
         est[m] = np.where(key[m] == "fe", "FE", "SPECIALIST_POST16")
@@ -115,8 +128,7 @@ class Placements:
 
         m = where("early_years", "k_nursery")
         est[m], phase[m] = "EARLY_YEARS", "EY"
-        start[m] = np.minimum(np.maximum(dob[m] + 730 + (rng.random(m.sum()) * 240).astype(np.int64), R - 700),
-                              R - 14)
+        start[m] = np.minimum(np.maximum(dob[m] + 730 + (rng.random(m.sum()) * 240).astype(np.int64), R - 700), R - 14)
         start[m] = np.maximum(start[m], dob[m] + 365)
 
         m = key == "ola"
@@ -125,9 +137,13 @@ class Placements:
 
         current = est != ""
         rows = np.flatnonzero(current)
-        pools = np.array([self._pool(e, p, v, "out" if rng.random() < s else "in")
-                          for e, p, v, s in zip(est[rows], phase[rows], prov[rows], out_share[rows], strict=True)],
-                         dtype=np.int64)
+        pools = np.array(
+            [
+                self._pool(e, p, v, "out" if rng.random() < s else "in")
+                for e, p, v, s in zip(est[rows], phase[rows], prov[rows], out_share[rows], strict=True)
+            ],
+            dtype=np.int64,
+        )
         shared_types = {"SP_INDEPENDENT", "SPECIALIST_POST16", "SP_NON_MAINTAINED"}
         for i, e in enumerate(est[rows]):
             if e in shared_types:
@@ -136,11 +152,13 @@ class Placements:
 
         # Children with no current setting: their last placement ended before census day.
         nowhere = np.flatnonzero(~current & (age >= 5))
-        last_end = np.minimum(np.maximum(R - (10 + rng.random(len(nowhere)) * 500).astype(np.int64),
-                                         school_entry[nowhere] + 200), R - 5)
+        last_end = np.minimum(
+            np.maximum(R - (10 + rng.random(len(nowhere)) * 500).astype(np.int64), school_entry[nowhere] + 200), R - 5
+        )
         neet = key[nowhere] == "neet"
-        last_end[neet] = np.minimum(np.maximum(R - (30 + rng.random(neet.sum()) * 1200).astype(np.int64),
-                                               P[3][nowhere[neet]] + 60), R - 5)
+        last_end[neet] = np.minimum(
+            np.maximum(R - (30 + rng.random(neet.sum()) * 1200).astype(np.int64), P[3][nowhere[neet]] + 60), R - 5
+        )
         self.last_end = np.full(n, NONE, dtype=np.int64)
         self.last_end[nowhere] = last_end
         last_phase = (P[:, nowhere] <= last_end[None, :]).sum(axis=0) - 1
@@ -180,16 +198,22 @@ class Placements:
             seg_est = np.where(seg_phase == 0, "EARLY_YEARS", self._ms_types(len(kids)))
             sixth_form_college = (seg_phase >= 3) & (rng.random(len(kids)) < 0.6)
             seg_est = np.where(sixth_form_college, "FE", seg_est)
-            seg_phase_name = np.select([seg_phase == 0, seg_phase == 1, sixth_form_college], ["EY", "PRIMARY", "POST16"],
-                                       "SECONDARY")
-            self.b.add("placements", child=kids, pool=self._pools_for(seg_est, seg_phase_name), placement_type=0,
-                       start=seg_start, end=end)
+            seg_phase_name = np.select(
+                [seg_phase == 0, seg_phase == 1, sixth_form_college], ["EY", "PRIMARY", "POST16"], "SECONDARY"
+            )
+            self.b.add(
+                "placements",
+                child=kids,
+                pool=self._pools_for(seg_est, seg_phase_name),
+                placement_type=0,
+                start=seg_start,
+                end=end,
+            )
             has_chain = np.zeros(n, dtype=bool)
             has_chain[kids] = seg_start > HISTORY_START
             chain_end[kids] = seg_start
         self.current_est = est
         self.current_start = np.where(current, start, NONE)
-
 
     # ---------------- establishments ----------------
 
@@ -221,22 +245,44 @@ class Placements:
             return name
 
         def add(pool_id, est_type, phase, provision, area):
-            shape = EST_SHAPE[("MS" if est_type.startswith("MS_") and est_type != "MS_INDEPENDENT" else
-                               "SP" if est_type in ("SP_LA", "SP_ACADEMY") else est_type, phase)]
+            shape = EST_SHAPE[
+                (
+                    "MS"
+                    if est_type.startswith("MS_") and est_type != "MS_INDEPENDENT"
+                    else "SP"
+                    if est_type in ("SP_LA", "SP_ACADEMY")
+                    else est_type,
+                    phase,
+                )
+            ]
             phase_name, low, high, kinds = shape
-            code, la_name = (t.old_la_code, t.la_name) if area == "in" else neighbours[int(rng.integers(0, len(neighbours)))]
-            row = dict(name=new_name(kinds), establishment_type=est_type, phase=phase_name, age_low=low,
-                       age_high=high, la_code=code, la_name=la_name, urn=next(urn), ukprn=NONE, s41_approved=False,
-                       s41_approved_on=NONE, has_sen_unit=provision == "unit",
-                       sen_unit_places=int(rng.integers(8, 25)) if provision == "unit" else None,
-                       has_resourced_provision=provision == "rp",
-                       resourced_provision_places=int(rng.integers(8, 25)) if provision == "rp" else None,
-                       designated_needs=[])
+            code, la_name = (
+                (t.old_la_code, t.la_name) if area == "in" else neighbours[int(rng.integers(0, len(neighbours)))]
+            )
+            row = dict(
+                name=new_name(kinds),
+                establishment_type=est_type,
+                phase=phase_name,
+                age_low=low,
+                age_high=high,
+                la_code=code,
+                la_name=la_name,
+                urn=next(urn),
+                ukprn=NONE,
+                s41_approved=False,
+                s41_approved_on=NONE,
+                has_sen_unit=provision == "unit",
+                sen_unit_places=int(rng.integers(8, 25)) if provision == "unit" else None,
+                has_resourced_provision=provision == "rp",
+                resourced_provision_places=int(rng.integers(8, 25)) if provision == "rp" else None,
+                designated_needs=[],
+            )
             if est_type == "FE":
                 row["ukprn"] = int(f"9{t.old_la_code}{len(rows):04d}")
             if est_type in ("SP_LA", "SP_ACADEMY"):
-                row["designated_needs"] = sorted(set(rng.choice(["ASD", "SLD", "PMLD", "MLD", "SEMH", "SLCN"],
-                                                                int(rng.integers(1, 4)))))
+                row["designated_needs"] = sorted(
+                    set(rng.choice(["ASD", "SLD", "PMLD", "MLD", "SEMH", "SLCN"], int(rng.integers(1, 4))))
+                )
             if provision in ("rp", "unit"):
                 row["designated_needs"] = [str(rng.choice(["ASD", "SLCN", "HI", "SEMH", "SPLD", "VI"]))]
             if est_type == "OTHER":

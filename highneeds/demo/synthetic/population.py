@@ -60,8 +60,9 @@ class Population:
             e_need[rows] = rng.permutation(np.repeat(np.arange(len(NEEDS)), needs_e[s]))
 
         phases = np.array([st["phases_k"][p] for p in K_PHASES])
-        k_needs = integer_ipf(np.array([NEED_SEED_K[p] for p in K_PHASES]), phases,
-                              np.array([st["needs_k"][n] for n in NEEDS]))
+        k_needs = integer_ipf(
+            np.array([NEED_SEED_K[p] for p in K_PHASES]), phases, np.array([st["needs_k"][n] for n in NEEDS])
+        )
         k_phase, k_need = expand(k_needs)
         k_age = np.empty(len(k_phase), dtype=np.int64)
         for p, phase in enumerate(K_PHASES):
@@ -83,8 +84,9 @@ class Population:
         c["dob"] = (start + np.floor(rng.random(n) * length)).astype(np.int32)
         male_share = np.where(c["status"] == 2, 0.73, 0.64)
         c["sex"] = (rng.random(n) < male_share).astype(np.int8)  # 1 male, 0 female
-        c["first"] = np.where(c["sex"] == 1, rng.integers(0, len(names.FIRST_NAMES_M), n),
-                              rng.integers(0, len(names.FIRST_NAMES_F), n)).astype(np.int16)
+        c["first"] = np.where(
+            c["sex"] == 1, rng.integers(0, len(names.FIRST_NAMES_M), n), rng.integers(0, len(names.FIRST_NAMES_F), n)
+        ).astype(np.int16)
         c["last"] = rng.integers(0, len(names.SURNAMES), n).astype(np.int16)
         c["ethnicity"] = weighted_choice(rng, np.array(names.ETHNICITY_WEIGHTS), n).astype(np.int8)
         c["language"] = weighted_choice(rng, np.array(names.LANGUAGE_WEIGHTS), n).astype(np.int8)
@@ -134,8 +136,7 @@ class Population:
         p_recent = float(np.clip((recent * len(e) - short.sum()) / longer, 0.0, 1.0))
         is_recent = short | (rng.random(len(e)) < p_recent)
         older_span = np.maximum(span - 365, 1)
-        held = np.where(is_recent, rng.random(len(e)) * np.minimum(span, 365),
-                        365 + rng.random(len(e)) * older_span)
+        held = np.where(is_recent, rng.random(len(e)) * np.minimum(span, 365), 365 + rng.random(len(e)) * older_span)
         final = (latest - held).astype(np.int64)
         plan_final = np.full(n, NONE, dtype=np.int64)
         plan_final[e] = final
@@ -148,9 +149,14 @@ class Population:
         self.b.add("sen_periods", child=e, status=2, start=final, end=NONE)
         # SEN support before the plan (not for transfers from statements)
         prior = e[~transfer[e] & (rng.random(len(e)) < 0.75)]
-        k_start = np.maximum.reduce([np.minimum(school_entry[prior], plan_final[prior] - 200),
-                                     plan_final[prior] - (180 + rng.random(len(prior)) * 1100).astype(np.int64),
-                                     dob[prior] + 730, np.full(len(prior), REFORM)])
+        k_start = np.maximum.reduce(
+            [
+                np.minimum(school_entry[prior], plan_final[prior] - 200),
+                plan_final[prior] - (180 + rng.random(len(prior)) * 1100).astype(np.int64),
+                dob[prior] + 730,
+                np.full(len(prior), REFORM),
+            ]
+        )
         ok = k_start < plan_final[prior] - 60
         self.b.add("sen_periods", child=prior[ok], status=1, start=k_start[ok], end=plan_final[prior[ok]])
         # SEN support children: since some time after starting school (or nursery)
@@ -162,23 +168,51 @@ class Population:
         # a few once had a plan that ceased with needs met
         ceased = k[(c["age"][k] >= 8) & (rng.random(len(k)) < 0.01)]
         ceased_mask = np.isin(k, ceased)
-        self.b.add("sen_periods", child=k[~ceased_mask], status=1, start=np.minimum(start[~ceased_mask], R - 30), end=NONE)
+        self.b.add(
+            "sen_periods", child=k[~ceased_mask], status=1, start=np.minimum(start[~ceased_mask], R - 30), end=NONE
+        )
         if len(ceased):
             cease_on = R - (60 + rng.random(len(ceased)) * 900).astype(np.int64)
-            plan_from = np.maximum(cease_on - (400 + rng.random(len(ceased)) * 1200).astype(np.int64),
-                                   np.maximum(dob[ceased] + 1500, REFORM))
+            plan_from = np.maximum(
+                cease_on - (400 + rng.random(len(ceased)) * 1200).astype(np.int64),
+                np.maximum(dob[ceased] + 1500, REFORM),
+            )
             plan_from = np.minimum(plan_from, cease_on - 200)
             self.b.add("sen_periods", child=ceased, status=2, start=plan_from, end=cease_on)
             self.b.add("sen_periods", child=ceased, status=1, start=cease_on, end=NONE)
-            self.b.add("events", child=ceased, request=NONE, event_type=EV["final_plan_issued"], occurred_on=plan_from,
-                       detail=np.where(plan_from <= STATEMENT_TRANSFERS_END, D_TRANSFER, D_NONE))
+            self.b.add(
+                "events",
+                child=ceased,
+                request=NONE,
+                event_type=EV["final_plan_issued"],
+                occurred_on=plan_from,
+                detail=np.where(plan_from <= STATEMENT_TRANSFERS_END, D_TRANSFER, D_NONE),
+            )
             review = cease_on - (30 + rng.random(len(ceased)) * 60).astype(np.int64)
-            self.b.add("events", child=ceased, request=NONE, event_type=EV["annual_review_meeting"], occurred_on=review,
-                       detail=D_NONE)
-            self.b.add("events", child=ceased, request=NONE, event_type=EV["review_decision"],
-                       occurred_on=review + 14, detail=D_CEASE)
-            self.b.add("events", child=ceased, request=NONE, event_type=EV["plan_ceased"], occurred_on=cease_on,
-                       detail=D_NEEDS_MET)
+            self.b.add(
+                "events",
+                child=ceased,
+                request=NONE,
+                event_type=EV["annual_review_meeting"],
+                occurred_on=review,
+                detail=D_NONE,
+            )
+            self.b.add(
+                "events",
+                child=ceased,
+                request=NONE,
+                event_type=EV["review_decision"],
+                occurred_on=review + 14,
+                detail=D_CEASE,
+            )
+            self.b.add(
+                "events",
+                child=ceased,
+                request=NONE,
+                event_type=EV["plan_ceased"],
+                occurred_on=cease_on,
+                detail=D_NEEDS_MET,
+            )
 
     def needs(self):
         rng, c = self.rng, self.c
@@ -196,8 +230,9 @@ class Population:
             mix_e = np.array([self.t.need_mix["E"].get(x, 0.0) for x in NEEDS])
             mix_k = np.array([self.t.need_mix["K"].get(x, 0.0) for x in NEEDS])
             mix_k[NEED_INDEX["NSA"]] = 0  # "no specialist assessment" cannot sit beside an assessed need
-            code = np.where(status[rows] == 2, weighted_choice(rng, mix_e, len(rows)),
-                            weighted_choice(rng, mix_k, len(rows)))
+            code = np.where(
+                status[rows] == 2, weighted_choice(rng, mix_e, len(rows)), weighted_choice(rng, mix_k, len(rows))
+            )
             taken = [self.primary_need[rows]] + ([self._rank2_code[rows]] if rank == 3 else [])
             for _ in range(6):
                 clash = np.zeros(len(rows), dtype=bool)

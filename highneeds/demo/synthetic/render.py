@@ -122,8 +122,10 @@ def children(council: Council, start: int, stop: int, ids: Ids) -> dict[str, lis
     n = stop - start
     male = c["sex"] == 1
     first = np.where(male, _name(names.FIRST_NAMES_M, c["first"]), _name(names.FIRST_NAMES_F, c["first"]))
-    lead = [ids.users.get(role) if role else None for role in np.asarray([None, "caseworker", "manager"],
-                                                                         dtype=object)[c["lead"]]]
+    lead = [
+        ids.users.get(role) if role else None
+        for role in np.asarray([None, "caseworker", "manager"], dtype=object)[c["lead"]]
+    ]
     return {
         "id": list(range(ids.child + start, ids.child + stop)),
         "first_name": first.tolist(),
@@ -153,8 +155,10 @@ def parents(council: Council, start: int, stop: int, ids: Ids, parent_user_row: 
     last = np.asarray(names.SURNAMES, dtype=object)[p["last"]]
     row_ids = np.arange(start, stop)
     email = [f"{f.lower()}.{s.lower()}{r % 1000}@example.com" for f, s, r in zip(first, last, row_ids, strict=True)]
-    streets = [f"{names.STREET_STEMS[s % len(names.STREET_STEMS)]} {names.STREET_TYPES[s // len(names.STREET_STEMS)]}"
-               for s in p["street"]]
+    streets = [
+        f"{names.STREET_STEMS[s % len(names.STREET_STEMS)]} {names.STREET_TYPES[s // len(names.STREET_STEMS)]}"
+        for s in p["street"]
+    ]
     child_pc = council.children.columns
     kids = p["child"]
     user = [None] * (stop - start)
@@ -169,8 +173,9 @@ def parents(council: Council, start: int, stop: int, ids: Ids, parent_user_row: 
         "email": email,
         "phone": [f"07700 900{v:03d}" for v in p["phone"]],  # Ofcom's range reserved for drama
         "address": [f"{h} {s}, {names.PLACES[t]}" for h, s, t in zip(p["house"], streets, p["town"], strict=True)],
-        "postcode": postcodes(child_pc["pc_district"][kids], child_pc["pc_sector"][kids],
-                              child_pc["pc_unit"][kids]).tolist(),
+        "postcode": postcodes(
+            child_pc["pc_district"][kids], child_pc["pc_sector"][kids], child_pc["pc_unit"][kids]
+        ).tolist(),
         "preferred_contact": _pick(CONTACTS, p["contact"]),
         "preferred_language": _pick(names.LANGUAGES, p["language"]),
         "user_id": user,
@@ -179,24 +184,35 @@ def parents(council: Council, start: int, stop: int, ids: Ids, parent_user_row: 
 
 def sen_periods(council: Council, start: int, stop: int, ids: Ids) -> dict[str, list]:
     t = {k: v[start:stop] for k, v in council.sen_periods.columns.items()}
-    return {"child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
-            "status": np.where(t["status"] == 2, "E", "K").tolist(),
-            "start_date": _dates(t["start"], ids.shift_days), "end_date": _dates(t["end"], ids.shift_days)}
+    return {
+        "child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
+        "status": np.where(t["status"] == 2, "E", "K").tolist(),
+        "start_date": _dates(t["start"], ids.shift_days),
+        "end_date": _dates(t["end"], ids.shift_days),
+    }
 
 
 def needs(council: Council, start: int, stop: int, ids: Ids) -> dict[str, list]:
     t = {k: v[start:stop] for k, v in council.needs.columns.items()}
-    return {"child_id": (t["child"].astype(np.int64) + ids.child).tolist(), "code": _pick(NEEDS, t["code"]),
-            "rank": t["rank"].astype(int).tolist(), "recorded_on": _dates(t["recorded_on"], ids.shift_days)}
+    return {
+        "child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
+        "code": _pick(NEEDS, t["code"]),
+        "rank": t["rank"].astype(int).tolist(),
+        "recorded_on": _dates(t["recorded_on"], ids.shift_days),
+    }
 
 
 def flags(council: Council, start: int, stop: int, ids: Ids) -> dict[str, list]:
     t = {k: v[start:stop] for k, v in council.flags.columns.items()}
     flag = np.asarray(FLAGS, dtype=object)[t["flag"]]
-    return {"child_id": (t["child"].astype(np.int64) + ids.child).tolist(), "flag": flag.tolist(),
-            "start_date": _dates(t["start"], ids.shift_days), "end_date": _dates(t["end"], ids.shift_days),
-            "responsible_la": np.where(flag == "LAC", council.la_code, "").tolist(),
-            "note": [""] * (stop - start)}
+    return {
+        "child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
+        "flag": flag.tolist(),
+        "start_date": _dates(t["start"], ids.shift_days),
+        "end_date": _dates(t["end"], ids.shift_days),
+        "responsible_la": np.where(flag == "LAC", council.la_code, "").tolist(),
+        "note": [""] * (stop - start),
+    }
 
 
 def placements(council: Council, start: int, stop: int, ids: Ids) -> dict[str, list]:
@@ -204,20 +220,30 @@ def placements(council: Council, start: int, stop: int, ids: Ids) -> dict[str, l
     n_local = len(council.establishments)
     est = t["establishment"].astype(np.int64)
     est_id = np.where(est < n_local, est + ids.establishment, est - n_local + ids.shared_establishment)
-    return {"child_id": (t["child"].astype(np.int64) + ids.child).tolist(), "establishment_id": est_id.tolist(),
-            "placement_type": _pick(PLACEMENT_TYPES, t["placement_type"]),
-            "start_date": _dates(t["start"], ids.shift_days), "end_date": _dates(t["end"], ids.shift_days)}
+    return {
+        "child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
+        "establishment_id": est_id.tolist(),
+        "placement_type": _pick(PLACEMENT_TYPES, t["placement_type"]),
+        "start_date": _dates(t["start"], ids.shift_days),
+        "end_date": _dates(t["end"], ids.shift_days),
+    }
 
 
 def requests(council: Council, start: int, stop: int, ids: Ids) -> dict[str, list]:
     t = {k: v[start:stop] for k, v in council.requests.columns.items()}
-    worker = [ids.users.get(role) if role else None
-              for role in np.asarray([None, "caseworker", "manager"], dtype=object)[t["caseworker"]]]
-    return {"id": list(range(ids.request + start, ids.request + stop)),
-            "child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
-            "received_on": _dates(t["received_on"], ids.shift_days),
-            "source": _pick(REQUEST_SOURCES, t["source"]), "status": _pick(REQUEST_STATUSES, t["status"]),
-            "caseworker_id": worker, "closed_on": _dates(t["closed_on"], ids.shift_days)}
+    worker = [
+        ids.users.get(role) if role else None
+        for role in np.asarray([None, "caseworker", "manager"], dtype=object)[t["caseworker"]]
+    ]
+    return {
+        "id": list(range(ids.request + start, ids.request + stop)),
+        "child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
+        "received_on": _dates(t["received_on"], ids.shift_days),
+        "source": _pick(REQUEST_SOURCES, t["source"]),
+        "status": _pick(REQUEST_STATUSES, t["status"]),
+        "caseworker_id": worker,
+        "closed_on": _dates(t["closed_on"], ids.shift_days),
+    }
 
 
 _DETAIL_JSON = [json.dumps(d, sort_keys=True) for d in DETAILS]
@@ -226,10 +252,13 @@ _DETAIL_JSON = [json.dumps(d, sort_keys=True) for d in DETAILS]
 def events(council: Council, start: int, stop: int, ids: Ids) -> dict[str, list]:
     t = {k: v[start:stop] for k, v in council.events.columns.items()}
     request = t["request"].astype(np.int64)
-    return {"child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
-            "request_id": _nullable(np.where(request == NONE, NONE, request + ids.request)),
-            "event_type": _pick(EVENT_TYPES, t["event_type"]), "occurred_on": _dates(t["occurred_on"], ids.shift_days),
-            "detail": _pick(_DETAIL_JSON, t["detail"])}
+    return {
+        "child_id": (t["child"].astype(np.int64) + ids.child).tolist(),
+        "request_id": _nullable(np.where(request == NONE, NONE, request + ids.request)),
+        "event_type": _pick(EVENT_TYPES, t["event_type"]),
+        "occurred_on": _dates(t["occurred_on"], ids.shift_days),
+        "detail": _pick(_DETAIL_JSON, t["detail"]),
+    }
 
 
 def shared(shared_establishments: SharedEstablishments, start: int, stop: int, first_id: int) -> dict[str, list]:

@@ -45,8 +45,17 @@ class Council:
     events: Table
     sources: dict = field(default_factory=dict)
 
-    TABLES = ("establishments", "children", "parents", "sen_periods", "needs", "flags", "placements", "requests",
-              "events")
+    TABLES = (
+        "establishments",
+        "children",
+        "parents",
+        "sen_periods",
+        "needs",
+        "flags",
+        "placements",
+        "requests",
+        "events",
+    )
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in self.TABLES}
@@ -56,8 +65,9 @@ class Builder:
     """Accumulates rows for the child-level tables."""
 
     def __init__(self):
-        self.parts: dict[str, list[dict]] = {k: [] for k in ("sen_periods", "needs", "flags", "placements", "requests",
-                                                              "events")}
+        self.parts: dict[str, list[dict]] = {
+            k: [] for k in ("sen_periods", "needs", "flags", "placements", "requests", "events")
+        }
 
     def add(self, table: str, **columns):
         n = len(next(iter(columns.values())))
@@ -77,7 +87,19 @@ SCHEMAS = {
     "needs": {"child": np.int32, "code": np.int8, "rank": np.int8, "recorded_on": np.int32},
     "flags": {"child": np.int32, "flag": np.int8, "start": np.int32, "end": np.int32},
     "placements": {"child": np.int32, "pool": np.int32, "placement_type": np.int8, "start": np.int32, "end": np.int32},
-    "requests": {"child": np.int32, "received_on": np.int32, "source": np.int8, "status": np.int8, "caseworker": np.int8,
-                 "closed_on": np.int32},
-    "events": {"child": np.int32, "request": np.int32, "event_type": np.int8, "occurred_on": np.int32, "detail": np.int8},
+    "requests": {
+        "child": np.int32,
+        "received_on": np.int32,
+        "source": np.int8,
+        "status": np.int8,
+        "caseworker": np.int8,
+        "closed_on": np.int32,
+    },
+    "events": {
+        "child": np.int32,
+        "request": np.int32,
+        "event_type": np.int8,
+        "occurred_on": np.int32,
+        "detail": np.int8,
+    },
 }

@@ -30,21 +30,52 @@ FLAGS = ("LAC", "CIN", "CPP", "YJ", "SUSPENDED", "PERM_EXCLUDED", "CME", "EHE", 
 PLACEMENT_TYPES = ("ON_ROLL", "DUAL", "UNIT", "RES_38_51", "RES_52", "EOTAS")
 REQUEST_SOURCES = ("1", "2", "3", "4", "5")
 REQUEST_STATUSES = ("pending", "assess", "draft", "not_assess", "plan_issued", "not_issued", "withdrawn")
-EVENT_TYPES = ("request_received", "decision_to_assess", "advice_requested", "advice_received",
-               "decision_not_to_issue", "draft_plan_sent", "final_plan_issued", "annual_review_meeting",
-               "review_decision", "plan_ceased", "request_withdrawn")
+EVENT_TYPES = (
+    "request_received",
+    "decision_to_assess",
+    "advice_requested",
+    "advice_received",
+    "decision_not_to_issue",
+    "draft_plan_sent",
+    "final_plan_issued",
+    "annual_review_meeting",
+    "review_decision",
+    "plan_ceased",
+    "request_withdrawn",
+)
 EV = {e: i for i, e in enumerate(EVENT_TYPES)}
-DETAILS = ({}, {"outcome": "assess"}, {"outcome": "not_assess"}, {"outcome": "maintain"}, {"outcome": "amend"},
-           {"outcome": "cease"}, {"route": "transfer_from_statement"}, {"adviser": "educational_psychology"},
-           {"adviser": "health"}, {"adviser": "social_care"}, {"reason": "2", "reason_label": "Needs met without a plan"})
-D_NONE, D_ASSESS, D_NOT_ASSESS, D_MAINTAIN, D_AMEND, D_CEASE, D_TRANSFER, D_EP, D_HEALTH, D_SOCIAL, D_NEEDS_MET = range(11)
+DETAILS = (
+    {},
+    {"outcome": "assess"},
+    {"outcome": "not_assess"},
+    {"outcome": "maintain"},
+    {"outcome": "amend"},
+    {"outcome": "cease"},
+    {"route": "transfer_from_statement"},
+    {"adviser": "educational_psychology"},
+    {"adviser": "health"},
+    {"adviser": "social_care"},
+    {"reason": "2", "reason_label": "Needs met without a plan"},
+)
+D_NONE, D_ASSESS, D_NOT_ASSESS, D_MAINTAIN, D_AMEND, D_CEASE, D_TRANSFER, D_EP, D_HEALTH, D_SOCIAL, D_NEEDS_MET = range(
+    11
+)
 CONTACTS = ("EMAIL", "PHONE", "POST", "TEXT")
 LEADS = (None, "caseworker", "manager")
 
 # ---- seeds for the joint distributions (relative propensities; the margins are exact) ----
 
-MAINSTREAM_KEYS = ("ms_la", "ms_la_rp", "ms_la_unit", "ms_academy", "ms_academy_rp", "ms_academy_unit", "ms_free", "ms_free_rp",
-       "ms_free_unit")
+MAINSTREAM_KEYS = (
+    "ms_la",
+    "ms_la_rp",
+    "ms_la_unit",
+    "ms_academy",
+    "ms_academy_rp",
+    "ms_academy_unit",
+    "ms_free",
+    "ms_free_rp",
+    "ms_free_unit",
+)
 _SPECIAL = ("sp_la", "sp_academy", "sp_non_maintained")
 # EHC plans: propensity of each age group (Under 5, 5-10, 11-15, 16-19, 20-25) for each setting.
 AGE_SEED = {
@@ -80,9 +111,15 @@ AGE_WEIGHTS = {
     "ms_independent": _ages({4: 0.5, (5, 15): 1, 16: 0.6, 17: 0.5, 18: 0.1}),
     **{k: _ages({2: 0.05, 3: 0.2, 4: 0.6, (5, 15): 1, 16: 0.85, 17: 0.8, 18: 0.6}) for k in _SPECIAL},
     "sp_independent": _ages({4: 0.1, (5, 10): 0.6, (11, 15): 1, 16: 0.8, 17: 0.7, 18: 0.5}),
-    "ap": _ages({5: 0.1, 6: 0.15, 7: 0.2, 8: 0.3, 9: 0.4, 10: 0.5, 11: 0.7, 12: 0.9, 13: 1.1, 14: 1.3, 15: 1.4, 16: 0.1}),
-    "fe": _ages({(14, 15): 0.01, 16: 1, 17: 1, 18: 0.9, 19: 0.7, 20: 0.45, 21: 0.3, 22: 0.2, 23: 0.12, 24: 0.07, 25: 0.03}),
-    "post16_specialist": _ages({16: 0.5, 17: 0.8, 18: 1, 19: 1, 20: 0.8, 21: 0.6, 22: 0.4, 23: 0.25, 24: 0.12, 25: 0.05}),
+    "ap": _ages(
+        {5: 0.1, 6: 0.15, 7: 0.2, 8: 0.3, 9: 0.4, 10: 0.5, 11: 0.7, 12: 0.9, 13: 1.1, 14: 1.3, 15: 1.4, 16: 0.1}
+    ),
+    "fe": _ages(
+        {(14, 15): 0.01, 16: 1, 17: 1, 18: 0.9, 19: 0.7, 20: 0.45, 21: 0.3, 22: 0.2, 23: 0.12, 24: 0.07, 25: 0.03}
+    ),
+    "post16_specialist": _ages(
+        {16: 0.5, 17: 0.8, 18: 1, 19: 1, 20: 0.8, 21: 0.6, 22: 0.4, 23: 0.25, 24: 0.12, 25: 0.05}
+    ),
     "ehe": _ages({5: 0.3, 6: 0.35, 7: 0.4, 8: 0.45, 9: 0.5, 10: 0.6, 11: 0.7, 12: 0.8, 13: 0.9, 14: 1, 15: 1, 16: 0.3}),
     "ola": _ages({3: 0.05, 4: 0.3, (5, 15): 1, (16, 19): 0.8, (20, 25): 0.3}),
     "opa": _ages({3: 0.05, 4: 0.3, (5, 15): 1, (16, 19): 0.8, (20, 25): 0.3}),
@@ -110,29 +147,39 @@ def _needs(default: float = 1.0, **weights) -> np.ndarray:
     return out
 
 
-_NEED_MS = _needs(ASD=1.0, SLCN=1.7, SEMH=1.2, SLD=0.12, MLD=1.2, SPLD=2.0, PD=1.0, PMLD=0.04, OTH=1.2, HI=1.4, VI=1.3,
-                  MSI=0.6)
-_NEED_RP = _needs(ASD=2.0, SLCN=1.8, SEMH=0.6, SLD=0.3, MLD=1.0, SPLD=0.8, PD=0.8, PMLD=0.1, OTH=0.8, HI=2.0, VI=1.2,
-                  MSI=0.8)
-_NEED_SPECIAL = _needs(ASD=1.2, SLCN=0.4, SEMH=0.6, SLD=2.3, MLD=1.0, SPLD=0.15, PD=1.0, PMLD=2.6, OTH=0.5, HI=0.7,
-                       VI=0.7, MSI=1.6)
-_NEED_ELSEWHERE = _needs(ASD=1.3, SLCN=0.6, SEMH=2.0, SLD=0.5, MLD=0.9, SPLD=0.6, PD=0.6, PMLD=0.3, OTH=1.0, HI=0.6,
-                         VI=0.6, MSI=0.5)
+_NEED_MS = _needs(
+    ASD=1.0, SLCN=1.7, SEMH=1.2, SLD=0.12, MLD=1.2, SPLD=2.0, PD=1.0, PMLD=0.04, OTH=1.2, HI=1.4, VI=1.3, MSI=0.6
+)
+_NEED_RP = _needs(
+    ASD=2.0, SLCN=1.8, SEMH=0.6, SLD=0.3, MLD=1.0, SPLD=0.8, PD=0.8, PMLD=0.1, OTH=0.8, HI=2.0, VI=1.2, MSI=0.8
+)
+_NEED_SPECIAL = _needs(
+    ASD=1.2, SLCN=0.4, SEMH=0.6, SLD=2.3, MLD=1.0, SPLD=0.15, PD=1.0, PMLD=2.6, OTH=0.5, HI=0.7, VI=0.7, MSI=1.6
+)
+_NEED_ELSEWHERE = _needs(
+    ASD=1.3, SLCN=0.6, SEMH=2.0, SLD=0.5, MLD=0.9, SPLD=0.6, PD=0.6, PMLD=0.3, OTH=1.0, HI=0.6, VI=0.6, MSI=0.5
+)
 NEED_SEED_E = {
     **{k: (_NEED_RP if k.endswith(("_rp", "_unit")) else _NEED_MS) for k in MAINSTREAM_KEYS},
     "ms_independent": _NEED_MS,
-    "sp_la": _NEED_SPECIAL, "sp_academy": _NEED_SPECIAL,
-    "sp_non_maintained": _needs(ASD=1.2, SLCN=0.8, SEMH=0.8, SLD=0.8, MLD=0.5, PD=1.8, PMLD=1.5, HI=4, VI=4, MSI=4,
-                                OTH=0.8, SPLD=0.5),
-    "sp_independent": _needs(ASD=2.2, SLCN=0.4, SEMH=2.2, SLD=0.6, MLD=0.4, SPLD=0.5, PD=0.3, PMLD=0.3, OTH=0.4, HI=0.6,
-                             VI=0.5, MSI=0.8),
+    "sp_la": _NEED_SPECIAL,
+    "sp_academy": _NEED_SPECIAL,
+    "sp_non_maintained": _needs(
+        ASD=1.2, SLCN=0.8, SEMH=0.8, SLD=0.8, MLD=0.5, PD=1.8, PMLD=1.5, HI=4, VI=4, MSI=4, OTH=0.8, SPLD=0.5
+    ),
+    "sp_independent": _needs(
+        ASD=2.2, SLCN=0.4, SEMH=2.2, SLD=0.6, MLD=0.4, SPLD=0.5, PD=0.3, PMLD=0.3, OTH=0.4, HI=0.6, VI=0.5, MSI=0.8
+    ),
     "ap": _needs(0.1, SEMH=6.0, ASD=0.7, MLD=0.7, SLCN=0.4, SPLD=0.6, OTH=0.8),
-    "fe": _needs(ASD=1.1, SLCN=0.7, SEMH=0.9, SLD=0.8, MLD=2.2, SPLD=1.6, PD=0.9, PMLD=0.2, OTH=1.0, HI=1.1, VI=1.1,
-                 MSI=0.5),
-    "post16_specialist": _needs(ASD=1.6, SLCN=0.4, SEMH=0.7, SLD=1.6, MLD=0.6, SPLD=0.2, PD=1.2, PMLD=1.6, OTH=0.6, HI=1,
-                                VI=1, MSI=1.5),
-    "early_years": _needs(ASD=1.1, SLCN=2.5, SEMH=0.15, SLD=1.0, MLD=0.2, SPLD=0.02, PD=2.2, PMLD=1.5, OTH=1.6, HI=1.6,
-                          VI=1.6, MSI=2.0),
+    "fe": _needs(
+        ASD=1.1, SLCN=0.7, SEMH=0.9, SLD=0.8, MLD=2.2, SPLD=1.6, PD=0.9, PMLD=0.2, OTH=1.0, HI=1.1, VI=1.1, MSI=0.5
+    ),
+    "post16_specialist": _needs(
+        ASD=1.6, SLCN=0.4, SEMH=0.7, SLD=1.6, MLD=0.6, SPLD=0.2, PD=1.2, PMLD=1.6, OTH=0.6, HI=1, VI=1, MSI=1.5
+    ),
+    "early_years": _needs(
+        ASD=1.1, SLCN=2.5, SEMH=0.15, SLD=1.0, MLD=0.2, SPLD=0.02, PD=2.2, PMLD=1.5, OTH=1.6, HI=1.6, VI=1.6, MSI=2.0
+    ),
     **{k: _NEED_ELSEWHERE for k in ("ehe", "ola", "opa", "neet", "other", "awaiting", "perm_excluded")},
 }
 for _seed in NEED_SEED_E.values():
@@ -158,6 +205,17 @@ EST_SHAPE = {
     ("EARLY_YEARS", "EY"): ("EY", 0, 5, names.EY_KINDS),
     ("OTHER", "NA"): ("NA", 4, 25, ("Education Otherwise Than at School Service",)),
 }
-CAPACITY = {"rp": 12, "unit": 12, "SP": 110, "AP_PRU": 30, "FE": 200, "EARLY_YEARS": 3, "MS_INDEPENDENT": 25,
-            "OTHER": 100000, "out_MS": 20, "out_SP": 25, "out_FE": 40}
+CAPACITY = {
+    "rp": 12,
+    "unit": 12,
+    "SP": 110,
+    "AP_PRU": 30,
+    "FE": 200,
+    "EARLY_YEARS": 3,
+    "MS_INDEPENDENT": 25,
+    "OTHER": 100000,
+    "out_MS": 20,
+    "out_SP": 25,
+    "out_FE": 40,
+}
 OUT_OF_AREA = {"MS": 0.04, "SP": 0.12, "FE": 0.15}  # share of placements in a neighbouring LA's setting

@@ -21,5 +21,3 @@ def _not_before(field: str, on: date, earlier: date | None, what: str) -> None:
 
 def _actor_or_none(actor):
     return actor if getattr(actor, "pk", None) else None
-
-

@@ -29,8 +29,15 @@ from ._common import PERM, _actor_or_none, _not_before, _not_future
 
 
 @service
-def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on: date, tribunal_reference: str = "",
-                 response_due: date | None = None) -> Appeal:
+def lodge_appeal(
+    *,
+    actor,
+    notice: DecisionNotice,
+    matters: list[str],
+    lodged_on: date,
+    tribunal_reference: str = "",
+    response_due: date | None = None,
+) -> Appeal:
     """The tribunal registered an appeal against this notice. An appeal against a cessation holds it."""
     require(actor, PERM)
     allowed = MATTERS_FOR_NOTICE[notice.matter]
@@ -38,11 +45,19 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
         raise ValidationError({"matters": "Choose what is appealed"})
     wrong = [m for m in matters if m not in allowed]
     if wrong:
-        raise ValidationError({"matters": f"{MATTERS.get(wrong[0], wrong[0])} cannot be appealed against a "
-                                          f"{notice.get_matter_display().lower()}"})
+        raise ValidationError(
+            {
+                "matters": f"{MATTERS.get(wrong[0], wrong[0])} cannot be appealed against a "
+                f"{notice.get_matter_display().lower()}"
+            }
+        )
     if all(m in RECOMMENDATION_ONLY for m in matters):
-        raise ValidationError({"matters": "Health and social care can only be appealed alongside sections B, F or I "
-                                          "(the tribunal can only recommend on them)"})
+        raise ValidationError(
+            {
+                "matters": "Health and social care can only be appealed alongside sections B, F or I "
+                "(the tribunal can only recommend on them)"
+            }
+        )
     if lodged_on is None:
         raise ValidationError({"lodged_on": "Enter the date the tribunal registered the appeal"})
     _not_future("lodged_on", lodged_on)
@@ -55,16 +70,32 @@ def lodge_appeal(*, actor, notice: DecisionNotice, matters: list[str], lodged_on
     first = not notice.appeals.exists()
     if first:
         clock.run_clock(notice, extra_event={"type": "appeal_lodged", "date": lodged_on.isoformat()})
-    appeal = Appeal.objects.create(notice=notice, child=notice.child, matters=list(matters), lodged_on=lodged_on,
-                                   tribunal_reference=tribunal_reference, response_due=response_due,
-                                   recorded_by=_actor_or_none(actor))
+    appeal = Appeal.objects.create(
+        notice=notice,
+        child=notice.child,
+        matters=list(matters),
+        lodged_on=lodged_on,
+        tribunal_reference=tribunal_reference,
+        response_due=response_due,
+        recorded_by=_actor_or_none(actor),
+    )
     clock.refresh(notice)
     held = Cessation.objects.filter(notice=notice, status__in=CESSATION.steps["hold_for_appeal"].sources).update(
-        status="held")
-    log.record(actor=actor, action="dispute.appeal.lodge", obj=appeal, child=notice.child_id,
-               after={"matters": matters, "lodged_on": lodged_on, "response_due": response_due,
-                      "late": bool(notice.due("appeal_deadline") and lodged_on > notice.due("appeal_deadline")),
-                      "holds_cessation": bool(held)})
+        status="held"
+    )
+    log.record(
+        actor=actor,
+        action="dispute.appeal.lodge",
+        obj=appeal,
+        child=notice.child_id,
+        after={
+            "matters": matters,
+            "lodged_on": lodged_on,
+            "response_due": response_due,
+            "late": bool(notice.due("appeal_deadline") and lodged_on > notice.due("appeal_deadline")),
+            "holds_cessation": bool(held),
+        },
+    )
     return appeal
 
 
@@ -82,8 +113,13 @@ def record_appeal_response(*, actor, appeal: Appeal, sent_on: date) -> Appeal:
     _not_before("sent_on", sent_on, appeal.lodged_on, "the appeal was registered")
     appeal.response_sent_on = sent_on
     appeal.save(update_fields=["response_sent_on"])
-    log.record(actor=actor, action="dispute.appeal.response", obj=appeal, child=appeal.child_id,
-               after={"sent_on": sent_on, "on_time": sent_on <= appeal.response_due})
+    log.record(
+        actor=actor,
+        action="dispute.appeal.response",
+        obj=appeal,
+        child=appeal.child_id,
+        after={"sent_on": sent_on, "on_time": sent_on <= appeal.response_due},
+    )
     return appeal
 
 
@@ -97,8 +133,14 @@ def set_hearing(*, actor, appeal: Appeal, hearing_on: date) -> Appeal:
     before = appeal.hearing_on
     appeal.hearing_on = hearing_on
     appeal.save(update_fields=["hearing_on"])
-    log.record(actor=actor, action="dispute.appeal.hearing", obj=appeal, child=appeal.child_id,
-               before={"hearing_on": before}, after={"hearing_on": hearing_on})
+    log.record(
+        actor=actor,
+        action="dispute.appeal.hearing",
+        obj=appeal,
+        child=appeal.child_id,
+        before={"hearing_on": before},
+        after={"hearing_on": hearing_on},
+    )
     return appeal
 
 
@@ -123,14 +165,20 @@ def record_appeal_outcome(*, actor, appeal: Appeal, outcome: str, outcome_on: da
         enforce(CESSATION, cessation.status, "appeal_decided", to=cessation_status)
         cessation.status = cessation_status
         cessation.save(update_fields=["status"])
-    log.record(actor=actor, action="dispute.appeal.outcome", obj=appeal, child=appeal.child_id,
-               after={"outcome": outcome, "outcome_on": outcome_on, "cessation": cessation_status})
+    log.record(
+        actor=actor,
+        action="dispute.appeal.outcome",
+        obj=appeal,
+        child=appeal.child_id,
+        after={"outcome": outcome, "outcome_on": outcome_on, "cessation": cessation_status},
+    )
     return appeal
 
 
 @service
-def add_order(*, actor, appeal: Appeal, kind: str, made_on: date, text: str = "",
-              due_on: date | None = None) -> TribunalOrder:
+def add_order(
+    *, actor, appeal: Appeal, kind: str, made_on: date, text: str = "", due_on: date | None = None
+) -> TribunalOrder:
     """An order of the tribunal (or what the council must do after conceding), with the date to comply by:
     given, or the configured period for this kind of order from the date it was made."""
     require(actor, PERM)
@@ -146,10 +194,16 @@ def add_order(*, actor, appeal: Appeal, kind: str, made_on: date, text: str = ""
     if due_on is None:
         due_on = made_on + timedelta(days=DisputeSettings.current().days_for_order(kind))
     _not_before("due_on", due_on, made_on, "the order was made")
-    order = TribunalOrder.objects.create(appeal=appeal, kind=kind, text=text, made_on=made_on, due_on=due_on,
-                                         binding=kind != "recommendation")
-    log.record(actor=actor, action="dispute.order.create", obj=order, child=appeal.child_id,
-               after={"kind": kind, "made_on": made_on, "due_on": due_on})
+    order = TribunalOrder.objects.create(
+        appeal=appeal, kind=kind, text=text, made_on=made_on, due_on=due_on, binding=kind != "recommendation"
+    )
+    log.record(
+        actor=actor,
+        action="dispute.order.create",
+        obj=order,
+        child=appeal.child_id,
+        after={"kind": kind, "made_on": made_on, "due_on": due_on},
+    )
     return order
 
 
@@ -164,8 +218,11 @@ def record_compliance(*, actor, order: TribunalOrder, complied_on: date, notes: 
     _not_before("complied_on", complied_on, order.made_on, "the order was made")
     order.complied_on, order.compliance_notes = complied_on, notes
     order.save(update_fields=["complied_on", "compliance_notes"])
-    log.record(actor=actor, action="dispute.order.complied", obj=order, child=order.appeal.child_id,
-               after={"complied_on": complied_on, "on_time": complied_on <= order.due_on})
+    log.record(
+        actor=actor,
+        action="dispute.order.complied",
+        obj=order,
+        child=order.appeal.child_id,
+        after={"complied_on": complied_on, "on_time": complied_on <= order.due_on},
+    )
     return order
-
-

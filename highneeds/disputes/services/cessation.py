@@ -29,10 +29,16 @@ from .mediation import record_decision_notice
 
 def _cessation_fields(cessation: Cessation, **extra) -> dict:
     """The cessation letters' plain fields (letters.fields)."""
-    return {"cessation": {"reason_detail": cessation.reason_detail, "decision_reasons": cessation.decision_reasons,
-                          "takes_effect_on": cessation.takes_effect_on,
-                          "setting": letter_context.establishment(cessation.setting)},
-            "reason": CEASE_REASONS.get(cessation.reason, cessation.reason), **extra}
+    return {
+        "cessation": {
+            "reason_detail": cessation.reason_detail,
+            "decision_reasons": cessation.decision_reasons,
+            "takes_effect_on": cessation.takes_effect_on,
+            "setting": letter_context.establishment(cessation.setting),
+        },
+        "reason": CEASE_REASONS.get(cessation.reason, cessation.reason),
+        **extra,
+    }
 
 
 def _named_setting(plan):
@@ -41,14 +47,27 @@ def _named_setting(plan):
     latest = latest_issued(plan)
     if latest is not None and latest.establishment_id:
         return latest.establishment
-    placement = (plan.child.placements.filter(end_date__isnull=True).exclude(placement_type="DUAL")
-                 .select_related("establishment").order_by("-start_date").first())
+    placement = (
+        plan.child.placements.filter(end_date__isnull=True)
+        .exclude(placement_type="DUAL")
+        .select_related("establishment")
+        .order_by("-start_date")
+        .first()
+    )
     return placement.establishment if placement else None
 
 
 @service
-def start_cessation(*, actor, plan, proposed_on: date, reason: str, review=None, reason_detail: str = "",
-                    outcomes_achieved: bool | None = None) -> Cessation:
+def start_cessation(
+    *,
+    actor,
+    plan,
+    proposed_on: date,
+    reason: str,
+    review=None,
+    reason_detail: str = "",
+    outcomes_achieved: bool | None = None,
+) -> Cessation:
     """The council proposes to cease a plan (from an annual review, or otherwise). The plan stays in force;
     the family and the named setting are consulted next (R 31)."""
     require(actor, PERM)
@@ -63,12 +82,23 @@ def start_cessation(*, actor, plan, proposed_on: date, reason: str, review=None,
         raise ValidationError({"__all__": "A cessation of this plan is already under way"})
     setting = _named_setting(plan)
     cessation = Cessation.objects.create(
-        child=plan.child, plan=plan, review=review, reason=reason, reason_detail=reason_detail,
-        outcomes_achieved=outcomes_achieved, proposed_on=proposed_on,
-        setting=setting, recorded_by=_actor_or_none(actor))
-    log.record(actor=actor, action="dispute.cessation.start", obj=cessation, child=plan.child_id,
-               after={"plan": plan.pk, "reason": reason, "proposed_on": proposed_on,
-                      "review": getattr(review, "pk", None)})
+        child=plan.child,
+        plan=plan,
+        review=review,
+        reason=reason,
+        reason_detail=reason_detail,
+        outcomes_achieved=outcomes_achieved,
+        proposed_on=proposed_on,
+        setting=setting,
+        recorded_by=_actor_or_none(actor),
+    )
+    log.record(
+        actor=actor,
+        action="dispute.cessation.start",
+        obj=cessation,
+        child=plan.child_id,
+        after={"plan": plan.pk, "reason": reason, "proposed_on": proposed_on, "review": getattr(review, "pk", None)},
+    )
     return cessation
 
 
@@ -77,8 +107,9 @@ def _cessation_step(cessation: Cessation, step: str) -> None:
 
 
 @service
-def record_cessation_consultation(*, actor, cessation: Cessation, who: str, consulted_on: date,
-                                  setting=None) -> Cessation:
+def record_cessation_consultation(
+    *, actor, cessation: Cessation, who: str, consulted_on: date, setting=None
+) -> Cessation:
     """The family (parent or young person) or the head or principal of the setting was consulted.
     Consulting the family sends them the letter saying what is proposed and why."""
     require(actor, PERM)
@@ -91,8 +122,12 @@ def record_cessation_consultation(*, actor, cessation: Cessation, who: str, cons
     _not_before("consulted_on", consulted_on, cessation.proposed_on, "the cessation was proposed")
     if who == "family":
         cessation.family_consulted_on = consulted_on
-        letters_to_family(actor=actor, code="cessation_proposal", child=cessation.child,
-                          fields=_cessation_fields(cessation, consulted_on=consulted_on))
+        letters_to_family(
+            actor=actor,
+            code="cessation_proposal",
+            child=cessation.child,
+            fields=_cessation_fields(cessation, consulted_on=consulted_on),
+        )
     else:
         if setting is not None:
             cessation.setting = setting
@@ -100,14 +135,18 @@ def record_cessation_consultation(*, actor, cessation: Cessation, who: str, cons
             raise ValidationError({"urn": "Give the school or college consulted"})
         cessation.setting_consulted_on = consulted_on
     cessation.save()
-    log.record(actor=actor, action="dispute.cessation.consult", obj=cessation, child=cessation.child_id,
-               after={"who": who, "consulted_on": consulted_on, "setting": cessation.setting_id})
+    log.record(
+        actor=actor,
+        action="dispute.cessation.consult",
+        obj=cessation,
+        child=cessation.child_id,
+        after={"who": who, "consulted_on": consulted_on, "setting": cessation.setting_id},
+    )
     return cessation
 
 
 @service
-def record_cessation_response(*, actor, cessation: Cessation, who: str, response_on: date,
-                              response: str) -> Cessation:
+def record_cessation_response(*, actor, cessation: Cessation, who: str, response_on: date, response: str) -> Cessation:
     require(actor, PERM)
     _cessation_step(cessation, "record_cessation_response")
     consulted = {"family": cessation.family_consulted_on, "setting": cessation.setting_consulted_on}.get(who)
@@ -124,14 +163,27 @@ def record_cessation_response(*, actor, cessation: Cessation, who: str, response
     setattr(cessation, f"{who}_response_on", response_on)
     setattr(cessation, f"{who}_response", response)
     cessation.save()
-    log.record(actor=actor, action="dispute.cessation.response", obj=cessation, child=cessation.child_id,
-               after={"who": who, "response_on": response_on})
+    log.record(
+        actor=actor,
+        action="dispute.cessation.response",
+        obj=cessation,
+        child=cessation.child_id,
+        after={"who": who, "response_on": response_on},
+    )
     return cessation
 
 
 @service
-def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bool, reasons: str,
-                     takes_effect_on: date | None = None, outcomes_achieved: bool | None = None) -> Cessation:
+def decide_cessation(
+    *,
+    actor,
+    cessation: Cessation,
+    decided_on: date,
+    cease: bool,
+    reasons: str,
+    takes_effect_on: date | None = None,
+    outcomes_achieved: bool | None = None,
+) -> Cessation:
     """The council's decision after consultation. To cease: a notice with appeal and mediation rights goes to
     the family and the setting, and the plan stays in force until the appeal window has passed."""
     require(actor, PERM)
@@ -144,42 +196,84 @@ def decide_cessation(*, actor, cessation: Cessation, decided_on: date, cease: bo
     if cessation.family_consulted_on is None:
         raise ValidationError({"__all__": "Consult the parent or young person before deciding (regulation 31)"})
     if cessation.setting_id and cessation.setting_consulted_on is None:
-        raise ValidationError({"__all__": "Consult the head or principal of the setting before deciding (regulation 31)"})
-    _not_before("decided_on", decided_on, max(d for d in (cessation.family_consulted_on, cessation.setting_consulted_on)
-                                              if d), "the last consultation")
+        raise ValidationError(
+            {"__all__": "Consult the head or principal of the setting before deciding (regulation 31)"}
+        )
+    _not_before(
+        "decided_on",
+        decided_on,
+        max(d for d in (cessation.family_consulted_on, cessation.setting_consulted_on) if d),
+        "the last consultation",
+    )
     if outcomes_achieved is not None:
         cessation.outcomes_achieved = outcomes_achieved
-    if cease and cessation.child.age(decided_on) >= 19 and cessation.reason not in ("5", "7", "8") \
-            and cessation.outcomes_achieved is None:
-        raise ValidationError({"outcomes_achieved": "For a young person aged 19 or over, say whether the education or "
-                                                    "training outcomes have been achieved"})
+    if (
+        cease
+        and cessation.child.age(decided_on) >= 19
+        and cessation.reason not in ("5", "7", "8")
+        and cessation.outcomes_achieved is None
+    ):
+        raise ValidationError(
+            {
+                "outcomes_achieved": "For a young person aged 19 or over, say whether the education or "
+                "training outcomes have been achieved"
+            }
+        )
     cessation.decided_on, cessation.decision_reasons = decided_on, reasons
     if not cease:
         cessation.status = "not_ceasing"
         cessation.save()
-        letters_to_family(actor=actor, code="cessation_not_ceasing", child=cessation.child,
-                          fields=_cessation_fields(cessation))
-        log.record(actor=actor, action="dispute.cessation.decide", obj=cessation, child=cessation.child_id,
-                   after={"cease": False, "decided_on": decided_on})
+        letters_to_family(
+            actor=actor, code="cessation_not_ceasing", child=cessation.child, fields=_cessation_fields(cessation)
+        )
+        log.record(
+            actor=actor,
+            action="dispute.cessation.decide",
+            obj=cessation,
+            child=cessation.child_id,
+            after={"cease": False, "decided_on": decided_on},
+        )
         return cessation
     takes_effect_on = takes_effect_on or queries.suggested_cease_date(decided_on)
     _not_before("takes_effect_on", takes_effect_on, decided_on, "the decision")
     cessation.takes_effect_on = takes_effect_on
-    letters = letters_to_family(actor=actor, code="cessation_notice", child=cessation.child,
-                                fields=_cessation_fields(cessation))
+    letters = letters_to_family(
+        actor=actor, code="cessation_notice", child=cessation.child, fields=_cessation_fields(cessation)
+    )
     if cessation.setting_id:
-        generate_letter(actor=actor, code="cessation_notice", child=cessation.child,
-                        recipient=f"The head or principal, {cessation.setting.name}", family_can_see=False,
-                        context={**letter_context.base(cessation.child, f"Head or principal of {cessation.setting.name}"),
-                                 **_cessation_fields(cessation)})
-    cessation.notice = record_decision_notice(actor=actor, child=cessation.child, matter="cessation",
-                                              sent_on=decided_on, letter=letters[0],
-                                              summary=f"Cease the plan: {CEASE_REASONS[cessation.reason]}")
+        generate_letter(
+            actor=actor,
+            code="cessation_notice",
+            child=cessation.child,
+            recipient=f"The head or principal, {cessation.setting.name}",
+            family_can_see=False,
+            context={
+                **letter_context.base(cessation.child, f"Head or principal of {cessation.setting.name}"),
+                **_cessation_fields(cessation),
+            },
+        )
+    cessation.notice = record_decision_notice(
+        actor=actor,
+        child=cessation.child,
+        matter="cessation",
+        sent_on=decided_on,
+        letter=letters[0],
+        summary=f"Cease the plan: {CEASE_REASONS[cessation.reason]}",
+    )
     cessation.status = "notice_sent"
     cessation.save()
-    log.record(actor=actor, action="dispute.cessation.decide", obj=cessation, child=cessation.child_id,
-               after={"cease": True, "decided_on": decided_on, "takes_effect_on": takes_effect_on,
-                      "notice": cessation.notice_id})
+    log.record(
+        actor=actor,
+        action="dispute.cessation.decide",
+        obj=cessation,
+        child=cessation.child_id,
+        after={
+            "cease": True,
+            "decided_on": decided_on,
+            "takes_effect_on": takes_effect_on,
+            "notice": cessation.notice_id,
+        },
+    )
     return cessation
 
 
@@ -196,8 +290,13 @@ def confirm_no_appeal(*, actor, cessation: Cessation, confirmed_on: date, note: 
         raise ValidationError({"note": "Record how the family confirmed it (who, and by what means)"})
     cessation.no_appeal_confirmed_on, cessation.no_appeal_note = confirmed_on, note
     cessation.save(update_fields=["no_appeal_confirmed_on", "no_appeal_note"])
-    log.record(actor=actor, action="dispute.cessation.no_appeal", obj=cessation, child=cessation.child_id,
-               after={"confirmed_on": confirmed_on})
+    log.record(
+        actor=actor,
+        action="dispute.cessation.no_appeal",
+        obj=cessation,
+        child=cessation.child_id,
+        after={"confirmed_on": confirmed_on},
+    )
     return cessation
 
 
@@ -213,14 +312,23 @@ def apply_cessation(*, actor, cessation: Cessation, ceased_on: date) -> Cessatio
     if effective.on is None:
         raise ValidationError({"__all__": effective.why})
     if ceased_on < effective.on:
-        raise ValidationError({"ceased_on": f"The plan stays in force: it cannot cease before {effective.on:%-d %B %Y} "
-                                            f"({effective.why.split(': ', 1)[-1]})"})
+        raise ValidationError(
+            {
+                "ceased_on": f"The plan stays in force: it cannot cease before {effective.on:%-d %B %Y} "
+                f"({effective.why.split(': ', 1)[-1]})"
+            }
+        )
     _not_future("ceased_on", ceased_on, "The date the plan ceases")
     plans.mark_ceased(actor=actor, plan=cessation.plan, ceased_on=ceased_on, reason=cessation.reason)
     cessation.status, cessation.ceased_on = "ceased", ceased_on
     cessation.save(update_fields=["status", "ceased_on"])
-    log.record(actor=actor, action="dispute.cessation.apply", obj=cessation, child=cessation.child_id,
-               after={"ceased_on": ceased_on, "plan": cessation.plan_id})
+    log.record(
+        actor=actor,
+        action="dispute.cessation.apply",
+        obj=cessation,
+        child=cessation.child_id,
+        after={"ceased_on": ceased_on, "plan": cessation.plan_id},
+    )
     return cessation
 
 
@@ -234,11 +342,15 @@ def withdraw_cessation(*, actor, cessation: Cessation, withdrawn_on: date, reaso
         raise ValidationError({"withdrawn_on": "Enter the date"})
     _not_future("withdrawn_on", withdrawn_on)
     cessation.status = "withdrawn"
-    cessation.decision_reasons = (cessation.decision_reasons + "\n\n" if cessation.decision_reasons else "") + \
-        f"Withdrawn {withdrawn_on:%-d %B %Y}: {reason}"
+    cessation.decision_reasons = (
+        cessation.decision_reasons + "\n\n" if cessation.decision_reasons else ""
+    ) + f"Withdrawn {withdrawn_on:%-d %B %Y}: {reason}"
     cessation.save(update_fields=["status", "decision_reasons"])
-    log.record(actor=actor, action="dispute.cessation.withdraw", obj=cessation, child=cessation.child_id,
-               after={"withdrawn_on": withdrawn_on, "reason": reason})
+    log.record(
+        actor=actor,
+        action="dispute.cessation.withdraw",
+        obj=cessation,
+        child=cessation.child_id,
+        after={"withdrawn_on": withdrawn_on, "reason": reason},
+    )
     return cessation
-
-

@@ -24,14 +24,27 @@ _NEXT_STAGE = {"stage1": "stage2", "stage2": "ombudsman"}
 
 def _response_due(stage: str, received_on: date) -> date:
     rules = DisputeSettings.current()
-    days = {"stage1": rules.complaint_stage1_working_days, "stage2": rules.complaint_stage2_working_days,
-            "ombudsman": rules.ombudsman_working_days}[stage]
+    days = {
+        "stage1": rules.complaint_stage1_working_days,
+        "stage2": rules.complaint_stage2_working_days,
+        "ombudsman": rules.ombudsman_working_days,
+    }[stage]
     return queries.working_days_after(received_on, days)
 
 
 @service
-def record_complaint(*, actor, child, stage: str, received_on: date, complainant: str, subject: str,
-                     reference: str = "", response_due: date | None = None, escalated_from=None) -> Complaint:
+def record_complaint(
+    *,
+    actor,
+    child,
+    stage: str,
+    received_on: date,
+    complainant: str,
+    subject: str,
+    reference: str = "",
+    response_due: date | None = None,
+    escalated_from=None,
+) -> Complaint:
     require(actor, PERM)
     if stage not in dict(Complaint.STAGES):
         raise ValidationError({"stage": "Choose the stage"})
@@ -44,18 +57,43 @@ def record_complaint(*, actor, child, stage: str, received_on: date, complainant
         raise ValidationError({"subject": "Say what the complaint is about"})
     response_due = response_due or _response_due(stage, received_on)
     _not_before("response_due", response_due, received_on, "it was received")
-    complaint = Complaint.objects.create(child=child, stage=stage, received_on=received_on, complainant=complainant,
-                                         subject=subject, reference=reference, response_due=response_due,
-                                         escalated_from=escalated_from, recorded_by=_actor_or_none(actor))
-    log.record(actor=actor, action="dispute.complaint.create", obj=complaint, child=child,
-               after={"stage": stage, "received_on": received_on, "response_due": response_due,
-                      "escalated_from": getattr(escalated_from, "pk", None)})
+    complaint = Complaint.objects.create(
+        child=child,
+        stage=stage,
+        received_on=received_on,
+        complainant=complainant,
+        subject=subject,
+        reference=reference,
+        response_due=response_due,
+        escalated_from=escalated_from,
+        recorded_by=_actor_or_none(actor),
+    )
+    log.record(
+        actor=actor,
+        action="dispute.complaint.create",
+        obj=complaint,
+        child=child,
+        after={
+            "stage": stage,
+            "received_on": received_on,
+            "response_due": response_due,
+            "escalated_from": getattr(escalated_from, "pk", None),
+        },
+    )
     return complaint
 
 
 @service
-def record_complaint_response(*, actor, complaint: Complaint, responded_on: date, outcome: str, findings: str = "",
-                              remedies: str = "", learning: str = "") -> Complaint:
+def record_complaint_response(
+    *,
+    actor,
+    complaint: Complaint,
+    responded_on: date,
+    outcome: str,
+    findings: str = "",
+    remedies: str = "",
+    learning: str = "",
+) -> Complaint:
     require(actor, PERM)
     if complaint.responded_on:
         raise ValidationError({"__all__": "The response is already recorded"})
@@ -68,14 +106,20 @@ def record_complaint_response(*, actor, complaint: Complaint, responded_on: date
     complaint.responded_on, complaint.outcome = responded_on, outcome
     complaint.findings, complaint.remedies, complaint.learning = findings, remedies, learning
     complaint.save()
-    log.record(actor=actor, action="dispute.complaint.response", obj=complaint, child=complaint.child_id,
-               after={"responded_on": responded_on, "outcome": outcome, "on_time": responded_on <= complaint.response_due})
+    log.record(
+        actor=actor,
+        action="dispute.complaint.response",
+        obj=complaint,
+        child=complaint.child_id,
+        after={"responded_on": responded_on, "outcome": outcome, "on_time": responded_on <= complaint.response_due},
+    )
     return complaint
 
 
 @service
-def escalate_complaint(*, actor, complaint: Complaint, received_on: date, reference: str = "",
-                       response_due: date | None = None) -> Complaint:
+def escalate_complaint(
+    *, actor, complaint: Complaint, received_on: date, reference: str = "", response_due: date | None = None
+) -> Complaint:
     """The complainant took it to the next stage (stage 2, then the Ombudsman)."""
     require(actor, PERM)
     stage = _NEXT_STAGE.get(complaint.stage)
@@ -85,8 +129,14 @@ def escalate_complaint(*, actor, complaint: Complaint, received_on: date, refere
         raise ValidationError({"__all__": "This complaint has already been escalated"})
     if received_on is not None:
         _not_before("received_on", received_on, complaint.received_on, "the complaint was received")
-    return record_complaint(actor=actor, child=complaint.child, stage=stage, received_on=received_on,
-                            complainant=complaint.complainant, subject=complaint.subject, reference=reference,
-                            response_due=response_due, escalated_from=complaint)
-
-
+    return record_complaint(
+        actor=actor,
+        child=complaint.child,
+        stage=stage,
+        received_on=received_on,
+        complainant=complaint.complainant,
+        subject=complaint.subject,
+        reference=reference,
+        response_due=response_due,
+        escalated_from=complaint,
+    )

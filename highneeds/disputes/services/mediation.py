@@ -24,8 +24,9 @@ from ._common import PERM, _actor_or_none, _not_before, _not_future
 
 
 @service
-def record_decision_notice(*, actor, child, matter: str, sent_on: date, letter=None, request=None,
-                           summary: str = "") -> DecisionNotice:
+def record_decision_notice(
+    *, actor, child, matter: str, sent_on: date, letter=None, request=None, summary: str = ""
+) -> DecisionNotice:
     """An appealable decision's written notice was sent: the family's mediation and appeal clocks start."""
     require(actor, PERM)
     if matter not in NOTICE_MATTERS:
@@ -35,11 +36,23 @@ def record_decision_notice(*, actor, child, matter: str, sent_on: date, letter=N
     _not_future("sent_on", sent_on, "The date the notice was sent")
     if letter is not None and letter.child_id != child.pk:
         raise ValidationError({"letter": "That letter is not on this child's record"})
-    notice = DecisionNotice.objects.create(child=child, matter=matter, sent_on=sent_on, letter=letter, request=request,
-                                           summary=summary, recorded_by=_actor_or_none(actor))
+    notice = DecisionNotice.objects.create(
+        child=child,
+        matter=matter,
+        sent_on=sent_on,
+        letter=letter,
+        request=request,
+        summary=summary,
+        recorded_by=_actor_or_none(actor),
+    )
     clock.refresh(notice)
-    log.record(actor=actor, action="dispute.notice.create", obj=notice, child=child,
-               after={"matter": matter, "sent_on": sent_on, "letter": getattr(letter, "pk", None)})
+    log.record(
+        actor=actor,
+        action="dispute.notice.create",
+        obj=notice,
+        child=child,
+        after={"matter": matter, "sent_on": sent_on, "letter": getattr(letter, "pk", None)},
+    )
     return notice
 
 
@@ -72,9 +85,12 @@ def record_adviser_contact(*, actor, notice: DecisionNotice, contacted_on: date)
     _not_before("contacted_on", contacted_on, notice.sent_on, "the notice was sent")
     _mediation(notice, "record_adviser_contact")
     mediation = Mediation(notice=notice, adviser_contacted_on=contacted_on)
-    return _save_mediation(actor, mediation, "dispute.mediation.contact",
-                           {"contacted_on": contacted_on,
-                            "within_2_months": contacted_on <= queries.adviser_contact_by(notice)})
+    return _save_mediation(
+        actor,
+        mediation,
+        "dispute.mediation.contact",
+        {"contacted_on": contacted_on, "within_2_months": contacted_on <= queries.adviser_contact_by(notice)},
+    )
 
 
 def _after_contact(notice: DecisionNotice, step: str, field: str, on: date | None, missing: str) -> Mediation:
@@ -97,13 +113,21 @@ def record_mediation_declined(*, actor, notice: DecisionNotice, declined_on: dat
 
 
 @service
-def record_mediation_request(*, actor, notice: DecisionNotice, requested_on: date, issues: str,
-                             health_in_dispute: bool = False, health_only: bool = False) -> Mediation:
+def record_mediation_request(
+    *,
+    actor,
+    notice: DecisionNotice,
+    requested_on: date,
+    issues: str,
+    health_in_dispute: bool = False,
+    health_only: bool = False,
+) -> Mediation:
     """The family told the council they want mediation, and on what: mediation is arranged within 30 days
     (by the ICB when only health provision is in dispute; the council tells each ICB first)."""
     require(actor, PERM)
-    mediation = _after_contact(notice, "record_mediation_request", "requested_on", requested_on,
-                               "Enter the date the council was told")
+    mediation = _after_contact(
+        notice, "record_mediation_request", "requested_on", requested_on, "Enter the date the council was told"
+    )
     if not issues.strip():
         raise ValidationError({"issues": "Say what the family want to mediate about"})
     if health_only and not health_in_dispute:
@@ -111,9 +135,12 @@ def record_mediation_request(*, actor, notice: DecisionNotice, requested_on: dat
     mediation.stage, mediation.requested_on, mediation.issues = "requested", requested_on, issues
     mediation.health_in_dispute, mediation.health_only = health_in_dispute, health_only
     mediation.arranged_by = "icb" if health_only else "council"
-    return _save_mediation(actor, mediation, "dispute.mediation.requested",
-                           {"requested_on": requested_on, "health_in_dispute": health_in_dispute,
-                            "health_only": health_only})
+    return _save_mediation(
+        actor,
+        mediation,
+        "dispute.mediation.requested",
+        {"requested_on": requested_on, "health_in_dispute": health_in_dispute, "health_only": health_only},
+    )
 
 
 @service
@@ -131,8 +158,9 @@ def record_icbs_told(*, actor, notice: DecisionNotice, told_on: date) -> Mediati
 
 
 @service
-def record_mediation_arranged(*, actor, notice: DecisionNotice, arranged_on: date, mediation_on: date,
-                              mediator: str = "") -> Mediation:
+def record_mediation_arranged(
+    *, actor, notice: DecisionNotice, arranged_on: date, mediation_on: date, mediator: str = ""
+) -> Mediation:
     require(actor, PERM)
     mediation = _mediation(notice, "record_mediation_arranged")
     if arranged_on is None:
@@ -144,13 +172,15 @@ def record_mediation_arranged(*, actor, notice: DecisionNotice, arranged_on: dat
     _not_before("mediation_on", mediation_on, arranged_on, "it was arranged")
     mediation.stage, mediation.arranged_on, mediation.mediation_on = "arranged", arranged_on, mediation_on
     mediation.mediator = mediator
-    return _save_mediation(actor, mediation, "dispute.mediation.arranged",
-                           {"arranged_on": arranged_on, "mediation_on": mediation_on})
+    return _save_mediation(
+        actor, mediation, "dispute.mediation.arranged", {"arranged_on": arranged_on, "mediation_on": mediation_on}
+    )
 
 
 @service
-def record_mediation_held(*, actor, notice: DecisionNotice, held_on: date, outcome: str,
-                          agreement: str = "") -> Mediation:
+def record_mediation_held(
+    *, actor, notice: DecisionNotice, held_on: date, outcome: str, agreement: str = ""
+) -> Mediation:
     require(actor, PERM)
     mediation = _mediation(notice, "record_mediation_held")
     if held_on is None:
@@ -172,9 +202,11 @@ def record_certificate(*, actor, notice: DecisionNotice, issued_on: date) -> Med
     if issued_on is None:
         raise ValidationError({"issued_on": "Enter the date the certificate was issued"})
     _not_future("issued_on", issued_on)
-    _not_before("issued_on", issued_on, mediation.held_on or mediation.declined_on or mediation.requested_on,
-                "the step before it")
+    _not_before(
+        "issued_on",
+        issued_on,
+        mediation.held_on or mediation.declined_on or mediation.requested_on,
+        "the step before it",
+    )
     mediation.stage, mediation.certificate_on = "certificate", issued_on
     return _save_mediation(actor, mediation, "dispute.mediation.certificate", {"issued_on": issued_on})
-
-

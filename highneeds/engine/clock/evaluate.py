@@ -8,9 +8,10 @@ every due date, exception and status for the whole population with numpy.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from datetime import date
 from itertools import repeat
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -52,7 +53,7 @@ class StepResult(NamedTuple):
 
     @property
     def bound(self) -> str:
-        """"latest" (a deadline: act on or before `due`), "earliest" (act on or after `due`) or
+        """ "latest" (a deadline: act on or before `due`), "earliest" (act on or after `due`) or
         "window" (the family's deadline, not the council's: never overdue)."""
         return _BOUND_BY_NAME[self.step.partition(":")[0]]
 
@@ -144,26 +145,39 @@ def columns_from_parsed(parsed: list[ParsedCase]) -> Columns:
     keyed = [rule.keyed for rule in STEP_RULES]
     ex = [np.array(c, dtype=np.int64) for c in zip(*ex_rows)] if ex_rows else [np.zeros(0, dtype=np.int64)] * 5
     return Columns(
-        ids=[pc.id for pc in parsed], clock_start=[pc.clock_start for pc in parsed],
-        withdrawn=[pc.withdrawn for pc in parsed], first=first,
+        ids=[pc.id for pc in parsed],
+        clock_start=[pc.clock_start for pc in parsed],
+        withdrawn=[pc.withdrawn for pc in parsed],
+        first=first,
         rule=np.array(rule_col, dtype=np.int64),
         name=[f"{names[r]}:{k}" if keyed[r] else names[r] for r, k in zip(rule_col, key_col)],
         start=np.array(start_col, dtype=np.int64),
         done=np.array(done_col, dtype=np.int64),
         given_due=np.array(due_col, dtype=np.int64),
-        ex_case=ex[0], ex_bit=ex[1], ex_lo=ex[2], ex_hi=ex[3], ex_tgt=ex[4],
+        ex_case=ex[0],
+        ex_bit=ex[1],
+        ex_lo=ex[2],
+        ex_hi=ex[3],
+        ex_tgt=ex[4],
     )
 
 
 def concat_columns(a: Columns, b: Columns) -> Columns:
     shift = a.first[-1]
     return Columns(
-        ids=a.ids + b.ids, clock_start=a.clock_start + b.clock_start, withdrawn=a.withdrawn + b.withdrawn,
+        ids=a.ids + b.ids,
+        clock_start=a.clock_start + b.clock_start,
+        withdrawn=a.withdrawn + b.withdrawn,
         first=a.first[:-1] + [f + shift for f in b.first],
-        rule=np.concatenate([a.rule, b.rule]), name=a.name + b.name, start=np.concatenate([a.start, b.start]),
-        done=np.concatenate([a.done, b.done]), given_due=np.concatenate([a.given_due, b.given_due]),
-        ex_case=np.concatenate([a.ex_case, b.ex_case + len(a.ids)]), ex_bit=np.concatenate([a.ex_bit, b.ex_bit]),
-        ex_lo=np.concatenate([a.ex_lo, b.ex_lo]), ex_hi=np.concatenate([a.ex_hi, b.ex_hi]),
+        rule=np.concatenate([a.rule, b.rule]),
+        name=a.name + b.name,
+        start=np.concatenate([a.start, b.start]),
+        done=np.concatenate([a.done, b.done]),
+        given_due=np.concatenate([a.given_due, b.given_due]),
+        ex_case=np.concatenate([a.ex_case, b.ex_case + len(a.ids)]),
+        ex_bit=np.concatenate([a.ex_bit, b.ex_bit]),
+        ex_lo=np.concatenate([a.ex_lo, b.ex_lo]),
+        ex_hi=np.concatenate([a.ex_hi, b.ex_hi]),
         ex_tgt=np.concatenate([a.ex_tgt, np.where(b.ex_tgt >= 0, b.ex_tgt + shift, -1)]),
     )
 
@@ -200,9 +214,12 @@ def evaluate_columns(cols: Columns, rules: ClockRules, calendar: HolidayCalendar
         offsets = np.repeat(np.cumsum(counts) - counts, counts)
         pair_inst = np.repeat(first_arr[e_case], counts) + (np.arange(len(pair_ex)) - offsets)
         e_bit, e_lo, e_hi, e_tgt = cols.ex_bit[pair_ex], cols.ex_lo[pair_ex], cols.ex_hi[pair_ex], cols.ex_tgt[pair_ex]
-        keep = ((allowed_bits[rule_arr[pair_inst]] & e_bit) != 0) \
-            & (e_lo <= window_end[pair_inst]) & (e_hi >= start[pair_inst]) \
+        keep = (
+            ((allowed_bits[rule_arr[pair_inst]] & e_bit) != 0)
+            & (e_lo <= window_end[pair_inst])
+            & (e_hi >= start[pair_inst])
             & ((e_tgt < 0) | (e_tgt == pair_inst))
+        )
         np.bitwise_or.at(exc_bits, pair_inst[keep], e_bit[keep])
 
     # Statuses.
@@ -234,30 +251,47 @@ def evaluate_columns(cols: Columns, rules: ClockRules, calendar: HolidayCalendar
         if o:
             day[o] = date.fromordinal(o)
     get_day = day.__getitem__
-    steps = list(map(tuple.__new__, repeat(StepResult), zip(
-        cols.name,
-        map(get_day, due_list),
-        map(get_day, done_list),
-        map(STATUSES.__getitem__, status.tolist()),
-        map(CODES_FOR_BITS.__getitem__, exc_bits.tolist()),
-        map(get_day, start_list),
-    )))
-    return list(map(tuple.__new__, repeat(CaseResult), zip(
-        cols.ids,
-        map(get_day, cols.clock_start),
-        map(get_day, cols.withdrawn),
-        [tuple(steps[a:b]) for a, b in zip(first, first[1:])],
-        repeat(()),
-    )))
+    steps = list(
+        map(
+            tuple.__new__,
+            repeat(StepResult),
+            zip(
+                cols.name,
+                map(get_day, due_list),
+                map(get_day, done_list),
+                map(STATUSES.__getitem__, status.tolist()),
+                map(CODES_FOR_BITS.__getitem__, exc_bits.tolist()),
+                map(get_day, start_list),
+            ),
+        )
+    )
+    return list(
+        map(
+            tuple.__new__,
+            repeat(CaseResult),
+            zip(
+                cols.ids,
+                map(get_day, cols.clock_start),
+                map(get_day, cols.withdrawn),
+                [tuple(steps[a:b]) for a, b in zip(first, first[1:])],
+                repeat(()),
+            ),
+        )
+    )
 
 
 # Below this many cases, the columnar fast path costs more in numpy set-up than it saves.
 FAST_PATH_MIN_CASES = 50
 
 
-def compute_many(cases: Iterable[Any], *, rules: ClockRules | None = None,
-                 calendar: HolidayCalendar = ENGLAND_AND_WALES, today: date | None = None,
-                 fast: bool | None = None) -> list[CaseResult]:
+def compute_many(
+    cases: Iterable[Any],
+    *,
+    rules: ClockRules | None = None,
+    calendar: HolidayCalendar = ENGLAND_AND_WALES,
+    today: date | None = None,
+    fast: bool | None = None,
+) -> list[CaseResult]:
     """The clock for many cases (JSON-shaped mappings, as `highneeds deadlines` reads).
 
     Returns one `CaseResult` per case, in order. A case with bad input gets a result whose
@@ -288,8 +322,9 @@ def compute_many(cases: Iterable[Any], *, rules: ClockRules | None = None,
             try:
                 parsed.append(parse_case(raw, rules, today_ord))
             except ClockInputError as exc:
-                results[ci] = CaseResult(raw.get("id") if isinstance(raw, dict) else None, None, None, (),
-                                         tuple(exc.errors))
+                results[ci] = CaseResult(
+                    raw.get("id") if isinstance(raw, dict) else None, None, None, (), tuple(exc.errors)
+                )
                 continue
             positions.append(ci)
         slow = columns_from_parsed(parsed)
@@ -302,8 +337,13 @@ def compute_many(cases: Iterable[Any], *, rules: ClockRules | None = None,
     return results  # type: ignore[return-value]
 
 
-def compute_case(case: Any, *, rules: ClockRules | None = None, calendar: HolidayCalendar = ENGLAND_AND_WALES,
-                 today: date | None = None) -> CaseResult:
+def compute_case(
+    case: Any,
+    *,
+    rules: ClockRules | None = None,
+    calendar: HolidayCalendar = ENGLAND_AND_WALES,
+    today: date | None = None,
+) -> CaseResult:
     """The clock for one case; raises `ClockInputError` (listing every problem) on bad input."""
     result = compute_many([case], rules=rules, calendar=calendar, today=today)[0]
     if result.errors:

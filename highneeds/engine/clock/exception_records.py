@@ -11,8 +11,9 @@ from highneeds.engine.clock.vocabulary import (
 )
 
 
-def read_exceptions(raw_exceptions: list, advice_dates: dict[str, int], advice_step, errors: list[str]
-                    ) -> list[tuple[int, int, int, int]]:
+def read_exceptions(
+    raw_exceptions: list, advice_dates: dict[str, int], advice_step, errors: list[str]
+) -> list[tuple[int, int, int, int]]:
     """Validate a case's exception records and turn each into (bit, first day, last day, target).
 
     `advice_dates` maps adviser name to the date advice was asked for; `advice_step(adviser)` gives
@@ -35,7 +36,9 @@ def read_exceptions(raw_exceptions: list, advice_dates: dict[str, int], advice_s
         if spec.kind == "closure":
             lo = parse_date(ex.get("from"), f"{where}.from", errors)
             if (ex.get("to") is None) == (ex.get("reopens") is None):
-                errors.append(f"{where}: {code} needs either 'to' (last day closed) or 'reopens' (first day open again)")
+                errors.append(
+                    f"{where}: {code} needs either 'to' (last day closed) or 'reopens' (first day open again)"
+                )
                 continue
             if ex.get("reopens") is not None:
                 reopens = parse_date(ex.get("reopens"), f"{where}.reopens", errors)
@@ -45,8 +48,10 @@ def read_exceptions(raw_exceptions: list, advice_dates: dict[str, int], advice_s
             if len(errors) > before:
                 continue
             if reopens - lo < spec.min_days:
-                errors.append(f"{where}: {code} closure from {iso(lo)} until it reopens on {iso(reopens)} is "
-                              f"{reopens - lo} days; the exception needs a closure of at least 4 continuous weeks")
+                errors.append(
+                    f"{where}: {code} closure from {iso(lo)} until it reopens on {iso(reopens)} is "
+                    f"{reopens - lo} days; the exception needs a closure of at least 4 continuous weeks"
+                )
                 continue
             if ex.get("advice_requested_on") is not None:
                 asked = parse_date(ex.get("advice_requested_on"), f"{where}.advice_requested_on", errors)
@@ -55,15 +60,19 @@ def read_exceptions(raw_exceptions: list, advice_dates: dict[str, int], advice_s
                 if not asked:
                     errors.append(f"{where}: no advice_requested event for adviser '{ex.get('adviser')}'")
             else:
-                errors.append(f"{where}: {code} needs 'advice_requested_on' (when the head or provider was asked for "
-                              f"advice) or 'adviser' (naming that advice_requested event)")
+                errors.append(
+                    f"{where}: {code} needs 'advice_requested_on' (when the head or provider was asked for "
+                    f"advice) or 'adviser' (naming that advice_requested event)"
+                )
                 continue
             if len(errors) > before:
                 continue
             if not (lo - 7 <= asked < reopens - 7):
-                errors.append(f"{where}: {code} applies only to advice asked for from {iso(lo - 7)} to "
-                              f"{iso(reopens - 8)} (a week before the closure until a week before it reopens); "
-                              f"it was asked for on {iso(asked)}")
+                errors.append(
+                    f"{where}: {code} applies only to advice asked for from {iso(lo - 7)} to "
+                    f"{iso(reopens - 8)} (a week before the closure until a week before it reopens); "
+                    f"it was asked for on {iso(asked)}"
+                )
                 continue
             first, last = asked, asked
         else:
@@ -85,8 +94,10 @@ def read_exceptions(raw_exceptions: list, advice_dates: dict[str, int], advice_s
                 errors.append(f"{where}: 'to' {iso(last)} is before 'from' {iso(first)}")
                 continue
             if spec.min_days and last - first + 1 < spec.min_days:
-                errors.append(f"{where}: {code} from {iso(first)} to {iso(last)} is {last - first + 1} days; "
-                              f"the exception needs at least 4 continuous weeks ({spec.min_days} days)")
+                errors.append(
+                    f"{where}: {code} from {iso(first)} to {iso(last)} is {last - first + 1} days; "
+                    f"the exception needs at least 4 continuous weeks ({spec.min_days} days)"
+                )
                 continue
             if spec.only_between is not None:
                 lo_law, hi_law = spec.only_between[0].toordinal(), spec.only_between[1].toordinal()

@@ -9,9 +9,10 @@ are read with `parse_case`'s own reader. A property test checks that both paths 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import repeat
 from operator import itemgetter
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,8 +61,6 @@ def _check_tables() -> None:
             problems.append(f"{rule.name}: an unkeyed step must start from an at-most-once event")
     if problems:
         raise RuntimeError("clock fast path: " + "; ".join(problems))
-
-
 
 
 def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[list[int], Columns, list[int]]:
@@ -134,8 +133,10 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
             keys: list[Any] = [None] * len(idx_list)
             for f in spec.key_fields:
                 values = list(map(get, these, repeat(f)))
-                keys = [key if key is not None else (v if type(v) is str else str(v)) if v is not None and v != ""
-                        else None for key, v in zip(keys, values)]
+                keys = [
+                    key if key is not None else (v if type(v) is str else str(v)) if v is not None and v != "" else None
+                    for key, v in zip(keys, values)
+                ]
             intern = key_index.setdefault
             ids_here = [intern(key, len(key_index)) if key is not None else -1 for key in keys]
             key_id[idx] = ids_here
@@ -199,8 +200,13 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     # A case with no clock start is a plan's life (or a decision's appeal) on its own: it needs an
     # event of the plan's life and may not have assessment events.
     has_plan_event = (first[:, PLAN_CODES] != NONE).any(axis=1)
-    plan_only = (clock_start == 0) & ~given_request & ~given_responsible & ~has_rr_event \
+    plan_only = (
+        (clock_start == 0)
+        & ~given_request
+        & ~given_responsible
+        & ~has_rr_event
         & (has_plan_event | (first[:, TYPE_CODE["final_plan_issued"]] != NONE))
+    )
     bad |= (clock_start == 0) & ~plan_only
     bad |= plan_only & (first[:, ASSESSMENT_ONLY] != NONE).any(axis=1)
     plan_on = plan_only | has_plan_event
@@ -261,8 +267,9 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
             if rule.start_field and (t, rule.start_field) in extra:
                 given = extra[(t, rule.start_field)][np.searchsorted(by_type[t], sel)]
                 i_start = np.where(given > 0, given, i_start)
-            i_done = lookup(i_case, TYPE_CODE[rule.done_by], i_key) if rule.keyed \
-                else first[i_case, TYPE_CODE[rule.done_by]]
+            i_done = (
+                lookup(i_case, TYPE_CODE[rule.done_by], i_key) if rule.keyed else first[i_case, TYPE_CODE[rule.done_by]]
+            )
         has_done = i_done != NONE
         keep = has_done | (withdrawn[i_case] == 0)
         for when in rule.not_applicable_when:
@@ -273,8 +280,16 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
             keep &= has_done | ~present
         i_done = np.where(has_done, i_done, 0)
         bad[i_case[has_done & (i_done < i_start)]] = True
-        parts.append((i_case[keep], np.full(int(keep.sum()), r, dtype=np.int64), i_start[keep], i_done[keep],
-                      i_key[keep], np.zeros(int(keep.sum()), dtype=np.int64)))
+        parts.append(
+            (
+                i_case[keep],
+                np.full(int(keep.sum()), r, dtype=np.int64),
+                i_start[keep],
+                i_done[keep],
+                i_key[keep],
+                np.zeros(int(keep.sum()), dtype=np.int64),
+            )
+        )
 
     if plan_on.any():
         tables = PlanTables(events, ev_case, tcode, date, key_id, ok, extra, by_type, first, lookup, rules, dob)
@@ -284,8 +299,16 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
             i_case, i_start, i_done, i_key, i_due = PAIRINGS[rule.pairing](tables, rule)
             keep = plan_on[i_case] & ((i_done > 0) | ~ended[i_case])
             bad[i_case[(i_done > 0) & (i_done < i_start)]] = True
-            parts.append((i_case[keep], np.full(int(keep.sum()), r, dtype=np.int64), i_start[keep], i_done[keep],
-                          i_key[keep], i_due[keep]))
+            parts.append(
+                (
+                    i_case[keep],
+                    np.full(int(keep.sum()), r, dtype=np.int64),
+                    i_start[keep],
+                    i_done[keep],
+                    i_key[keep],
+                    i_due[keep],
+                )
+            )
 
     i_case = np.concatenate([p[0] for p in parts])
     i_rule = np.concatenate([p[1] for p in parts])
@@ -365,7 +388,6 @@ def parse_columns(cases: Sequence[Any], rules: ClockRules, today: int) -> tuple[
     )
     fallback.extend(accepted[k] for k in np.flatnonzero(bad).tolist())
     return [accepted[k] for k in good_list], cols, sorted(fallback)
-
 
 
 _check_tables()

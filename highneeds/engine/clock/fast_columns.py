@@ -18,9 +18,12 @@ TYPE_CODE = {t: n for n, t in enumerate(TYPES)}
 NONE = np.iinfo(np.int64).max  # "no such event" in the first-date tables
 
 # (field, value) conditions used by `Need.where` and `When`, each with the event type it reads.
-CONDITIONS: tuple[tuple[str, str, str], ...] = tuple(sorted(
-    {(need.event, *need.where) for spec in EVENT_SPECS.values() for need in spec.needs if need.where}
-    | {(w.event, w.field, w.value) for _, rule in RULES for w in rule.not_applicable_when if w.field}))
+CONDITIONS: tuple[tuple[str, str, str], ...] = tuple(
+    sorted(
+        {(need.event, *need.where) for spec in EVENT_SPECS.values() for need in spec.needs if need.where}
+        | {(w.event, w.field, w.value) for _, rule in RULES for w in rule.not_applicable_when if w.field}
+    )
+)
 COND_INDEX = {c: n for n, c in enumerate(CONDITIONS)}
 PLAN_CODES = [n for n, t in enumerate(TYPES) if EVENT_SPECS[t].stage == "plan"]
 ASSESSMENT_ONLY = [n for n, t in enumerate(TYPES) if EVENT_SPECS[t].stage == "assessment" and t != "final_plan_issued"]
@@ -76,8 +79,9 @@ def step_names(rule: np.ndarray, key: np.ndarray, key_strings: list[str]) -> lis
     pair = rule * (len(key_strings) + 1) + (key + 1)
     distinct, inverse = np.unique(pair, return_inverse=True)
     names = np.empty(len(distinct), dtype=object)
-    for n, (r, k) in enumerate(zip((distinct // (len(key_strings) + 1)).tolist(),
-                                   (distinct % (len(key_strings) + 1) - 1).tolist())):
+    for n, (r, k) in enumerate(
+        zip((distinct // (len(key_strings) + 1)).tolist(), (distinct % (len(key_strings) + 1) - 1).tolist())
+    ):
         names[n] = f"{STEP_RULES[r].name}:{key_strings[k]}" if STEP_RULES[r].keyed else STEP_RULES[r].name
     return names[inverse].tolist()
 

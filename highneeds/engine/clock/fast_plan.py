@@ -90,8 +90,9 @@ def _cycle(T: PlanTables, rule) -> tuple[np.ndarray, ...]:
     def group_of(idx: np.ndarray) -> np.ndarray:
         """(case, review cycle): cycle k is after meeting k-1, up to and including meeting k."""
         c = T.ev_case[idx]
-        k = np.searchsorted(meeting_keys, c * DAY_SPAN + T.date[idx], "left") \
-            - np.searchsorted(meeting_keys, c * DAY_SPAN, "left")
+        k = np.searchsorted(meeting_keys, c * DAY_SPAN + T.date[idx], "left") - np.searchsorted(
+            meeting_keys, c * DAY_SPAN, "left"
+        )
         return c * per_case + k
 
     group = group_of(A)

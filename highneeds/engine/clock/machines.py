@@ -21,7 +21,9 @@ from highneeds.engine.clock.vocabulary import EVENT_SPECS
 NEW = ""
 # The family's days to comment on a draft or proposed amendments, "beginning with" the day it was sent
 # (R 13(1)(a), R 22(2)(c)): the clock's earliest_finalisation rule is the one home of the number.
-REPRESENTATION_DAYS = next(r for r in STEP_RULES if r.name == "earliest_finalisation").limit.amount  # the state of a record that does not exist yet
+REPRESENTATION_DAYS = next(
+    r for r in STEP_RULES if r.name == "earliest_finalisation"
+).limit.amount  # the state of a record that does not exist yet
 
 
 class StepRefused(ValueError):
@@ -66,16 +68,24 @@ class Machine:
         if state not in rule.sources:
             where = self.states.get(state, "not started") if state else "not started"
             hint = self.hints.get(state, "")
-            raise StepRefused(self.name, step, state,
-                              f"{rule.label}: that step is not possible now, {self.noun} is "
-                              f"{where.lower()}" + (f". {hint}" if hint else ""))
+            raise StepRefused(
+                self.name,
+                step,
+                state,
+                f"{rule.label}: that step is not possible now, {self.noun} is "
+                f"{where.lower()}" + (f". {hint}" if hint else ""),
+            )
         if to is not None and to not in (rule.targets or (state,)):
             raise StepRefused(self.name, step, state, f"{rule.label}: cannot lead to {self.states.get(to, to)}")
 
     def transitions(self) -> list[tuple[str, str, str]]:
         """(from, step, to) for every transition: the table in the docs."""
-        return [(src, name, dst) for name, step in self.steps.items() for src in step.sources
-                for dst in (step.targets or (src,))]
+        return [
+            (src, name, dst)
+            for name, step in self.steps.items()
+            for src in step.sources
+            for dst in (step.targets or (src,))
+        ]
 
 
 def predecessors(event: str, *, with_clock: bool = True) -> list[tuple[str, tuple[str, str] | None]]:
@@ -105,21 +115,31 @@ def missing_predecessors(event: str, history: list[dict], *, with_clock: bool = 
 _OPEN_REQUEST = ("pending", "assess", "draft")
 
 ASSESSMENT = Machine(
-    "assessment", "this request",
-    states={"pending": "Deciding whether to assess", "assess": "Assessing", "draft": "Draft plan sent",
-            "not_assess": "Decided not to assess", "plan_issued": "Plan issued",
-            "not_issued": "Decided not to issue a plan", "withdrawn": "Withdrawn"},
+    "assessment",
+    "this request",
+    states={
+        "pending": "Deciding whether to assess",
+        "assess": "Assessing",
+        "draft": "Draft plan sent",
+        "not_assess": "Decided not to assess",
+        "plan_issued": "Plan issued",
+        "not_issued": "Decided not to issue a plan",
+        "withdrawn": "Withdrawn",
+    },
     steps={
-        "decide_whether_to_assess": Step("Decide whether to assess", ("pending",), ("assess", "not_assess"),
-                                         "decision_to_assess"),
+        "decide_whether_to_assess": Step(
+            "Decide whether to assess", ("pending",), ("assess", "not_assess"), "decision_to_assess"
+        ),
         "request_advice": Step("Ask for advice", ("assess", "draft"), event="advice_requested"),
         "submit_advice": Step("Give advice", ("assess", "draft"), event="advice_received"),
         "record_exception": Step("Record an exception", _OPEN_REQUEST),
         "consult_school": Step("Consult a school or college", ("assess", "draft"), event="school_consultation_sent"),
-        "record_consultation_response": Step("Record the school's reply", ("assess", "draft"),
-                                             event="school_consultation_response"),
-        "decide_whether_to_issue": Step("Decide whether to issue a plan", ("assess",), ("assess", "not_issued"),
-                                        "decision_not_to_issue"),
+        "record_consultation_response": Step(
+            "Record the school's reply", ("assess", "draft"), event="school_consultation_response"
+        ),
+        "decide_whether_to_issue": Step(
+            "Decide whether to issue a plan", ("assess",), ("assess", "not_issued"), "decision_not_to_issue"
+        ),
         "send_draft_plan": Step("Send the draft plan", ("assess",), ("draft",), "draft_plan_sent"),
         "record_representation": Step("Record the family's views on the draft", ("draft",)),
         "issue_final_plan": Step("Issue the final plan", ("draft",), ("plan_issued",), "final_plan_issued"),
@@ -130,9 +150,15 @@ ASSESSMENT = Machine(
 # One version of a plan: a draft (or proposed amendments) is written, sent for the family's 15 days,
 # then issued; issuing the next version supersedes it.
 PLAN_VERSION = Machine(
-    "plan_version", "this version",
-    states={"editing": "Being written", "sent": "Sent to the family", "issued": "Issued",
-            "superseded": "Replaced by a later version", "withdrawn": "Withdrawn"},
+    "plan_version",
+    "this version",
+    states={
+        "editing": "Being written",
+        "sent": "Sent to the family",
+        "issued": "Issued",
+        "superseded": "Replaced by a later version",
+        "withdrawn": "Withdrawn",
+    },
     steps={
         "edit": Step("Change the plan", ("editing", "sent")),
         "send": Step("Send it to the family", ("editing",), ("sent",)),
@@ -142,13 +168,16 @@ PLAN_VERSION = Machine(
         "supersede": Step("Replace it with a later version", ("issued",), ("superseded",)),
         "withdraw": Step("Withdraw it", ("editing", "sent"), ("withdrawn",)),
     },
-    hints={"issued": "Issued versions cannot be changed: start an amendment instead",
-           "superseded": "Issued versions cannot be changed: start an amendment instead",
-           "editing": "Send it to the family first: they have 15 days to comment before it is issued"},
+    hints={
+        "issued": "Issued versions cannot be changed: start an amendment instead",
+        "superseded": "Issued versions cannot be changed: start an amendment instead",
+        "editing": "Send it to the family first: they have 15 days to comment before it is issued",
+    },
 )
 
 PLAN = Machine(
-    "plan", "this plan",
+    "plan",
+    "this plan",
     states={"draft": "Assessment under way", "final": "In force", "ceased": "Ceased"},
     steps={
         "create": Step("Start a plan", (NEW,), ("draft",)),
@@ -161,9 +190,15 @@ PLAN = Machine(
 )
 
 ANNUAL_REVIEW = Machine(
-    "annual_review", "this review",
-    states={"due": "Meeting to arrange", "arranged": "Meeting arranged", "held": "Meeting held",
-            "amending": "Waiting for the amended plan", "closed": "Finished"},
+    "annual_review",
+    "this review",
+    states={
+        "due": "Meeting to arrange",
+        "arranged": "Meeting arranged",
+        "held": "Meeting held",
+        "amending": "Waiting for the amended plan",
+        "closed": "Finished",
+    },
     steps={
         "schedule": Step("Open the next review", (NEW,), ("due",)),
         "arrange_meeting": Step("Arrange the meeting", ("due", "arranged"), ("arranged",), "review_meeting_arranged"),
@@ -178,39 +213,57 @@ ANNUAL_REVIEW = Machine(
 )
 
 PHASE_TRANSFER = Machine(
-    "phase_transfer", "this transfer",
+    "phase_transfer",
+    "this transfer",
     states={"preferences": "Gathering preferences", "consulting": "Consulting settings", "amended": "Plan amended"},
     steps={
         "identify": Step("List the transfer", (NEW,), ("preferences",), "phase_transfer_identified"),
         "record_preferences": Step("Record the family's preferences", ("preferences", "consulting")),
         "consult_setting": Step("Consult a setting", ("preferences", "consulting"), ("consulting",)),
         "record_consultation_reply": Step("Record the setting's reply", ("consulting",)),
-        "amend_for_transfer": Step("Amend the plan naming the new setting", ("preferences", "consulting"),
-                                   ("amended",), "phase_transfer_amended"),
+        "amend_for_transfer": Step(
+            "Amend the plan naming the new setting",
+            ("preferences", "consulting"),
+            ("amended",),
+            "phase_transfer_amended",
+        ),
     },
     hints={"amended": "This transfer is finished"},
 )
 
 REASSESSMENT = Machine(
-    "reassessment", "this request to reassess",
-    states={"deciding": "Deciding whether to reassess", "reassessing": "Reassessing", "refused": "Refused",
-            "done": "New plan issued"},
+    "reassessment",
+    "this request to reassess",
+    states={
+        "deciding": "Deciding whether to reassess",
+        "reassessing": "Reassessing",
+        "refused": "Refused",
+        "done": "New plan issued",
+    },
     steps={
         "request_reassessment": Step("Record the request to reassess", (NEW,), ("deciding",), "reassessment_requested"),
-        "decide_reassessment": Step("Decide whether to reassess", ("deciding",), ("reassessing", "refused"),
-                                    "reassessment_decision"),
-        "issue_reassessed_plan": Step("Issue the plan after reassessment", ("reassessing",), ("done",),
-                                      "reassessed_plan_issued"),
+        "decide_reassessment": Step(
+            "Decide whether to reassess", ("deciding",), ("reassessing", "refused"), "reassessment_decision"
+        ),
+        "issue_reassessed_plan": Step(
+            "Issue the plan after reassessment", ("reassessing",), ("done",), "reassessed_plan_issued"
+        ),
     },
     hints={"refused": "The decision has been made", "done": "The decision has been made"},
 )
 
 CESSATION = Machine(
-    "cessation", "this cessation",
-    states={"consulting": "Consulting", "not_ceasing": "Decided not to cease",
-            "notice_sent": "Notice sent: plan stays in force during the appeal window",
-            "held": "Appeal lodged: plan stays in force until it is decided", "ceased": "Plan ceased",
-            "overturned": "Tribunal ordered the plan to continue", "withdrawn": "Withdrawn"},
+    "cessation",
+    "this cessation",
+    states={
+        "consulting": "Consulting",
+        "not_ceasing": "Decided not to cease",
+        "notice_sent": "Notice sent: plan stays in force during the appeal window",
+        "held": "Appeal lodged: plan stays in force until it is decided",
+        "ceased": "Plan ceased",
+        "overturned": "Tribunal ordered the plan to continue",
+        "withdrawn": "Withdrawn",
+    },
     steps={
         "start_cessation": Step("Propose to cease the plan", (NEW,), ("consulting",)),
         "record_cessation_consultation": Step("Record a consultation", ("consulting",)),
@@ -226,29 +279,44 @@ CESSATION = Machine(
 )
 
 MEDIATION = Machine(
-    "mediation", "this mediation",
-    states={"contacted": "Family contacted the mediation adviser", "declined": "Mediation declined",
-            "requested": "Mediation requested", "arranged": "Mediation arranged", "held": "Mediation held",
-            "certificate": "Certificate issued"},
+    "mediation",
+    "this mediation",
+    states={
+        "contacted": "Family contacted the mediation adviser",
+        "declined": "Mediation declined",
+        "requested": "Mediation requested",
+        "arranged": "Mediation arranged",
+        "held": "Mediation held",
+        "certificate": "Certificate issued",
+    },
     steps={
-        "record_adviser_contact": Step("Record the family's contact with the mediation adviser", (NEW,),
-                                       ("contacted",)),
-        "record_mediation_declined": Step("Record that mediation was declined", ("contacted",), ("declined",),
-                                          "mediation_declined"),
-        "record_mediation_request": Step("Record the request for mediation", ("contacted",), ("requested",),
-                                         "mediation_requested"),
+        "record_adviser_contact": Step(
+            "Record the family's contact with the mediation adviser", (NEW,), ("contacted",)
+        ),
+        "record_mediation_declined": Step(
+            "Record that mediation was declined", ("contacted",), ("declined",), "mediation_declined"
+        ),
+        "record_mediation_request": Step(
+            "Record the request for mediation", ("contacted",), ("requested",), "mediation_requested"
+        ),
         "record_icbs_told": Step("Record that the ICBs were told", ("requested", "arranged")),
         "record_mediation_arranged": Step("Record the mediation arranged", ("requested",), ("arranged",)),
-        "record_mediation_held": Step("Record the mediation held", ("requested", "arranged"), ("held",),
-                                      "mediation_held"),
-        "record_certificate": Step("Record the mediation certificate", ("declined", "requested", "arranged", "held"),
-                                   ("certificate",), "mediation_certificate_issued"),
+        "record_mediation_held": Step(
+            "Record the mediation held", ("requested", "arranged"), ("held",), "mediation_held"
+        ),
+        "record_certificate": Step(
+            "Record the mediation certificate",
+            ("declined", "requested", "arranged", "held"),
+            ("certificate",),
+            "mediation_certificate_issued",
+        ),
     },
     hints={NEW: "Record the family's contact with the mediation adviser first"},
 )
 
 APPEAL = Machine(
-    "appeal", "this appeal",
+    "appeal",
+    "this appeal",
     states={"open": "Waiting for the tribunal", "decided": "Decided", "upheld": "Allowed or conceded"},
     steps={
         "lodge_appeal": Step("Record the appeal", (NEW, "decided", "upheld"), ("open",), "appeal_lodged"),
@@ -257,9 +325,13 @@ APPEAL = Machine(
         "record_appeal_outcome": Step("Record the tribunal's decision", ("open",), ("decided", "upheld")),
         "add_order": Step("Add an order", ("upheld",)),
     },
-    hints={"decided": "This appeal has been decided", "open": "Record that the appeal was allowed or conceded "
-                                                              "before adding orders"},
+    hints={
+        "decided": "This appeal has been decided",
+        "open": "Record that the appeal was allowed or conceded before adding orders",
+    },
 )
 
-MACHINES: dict[str, Machine] = {m.name: m for m in (ASSESSMENT, PLAN_VERSION, PLAN, ANNUAL_REVIEW, PHASE_TRANSFER,
-                                                    REASSESSMENT, CESSATION, MEDIATION, APPEAL)}
+MACHINES: dict[str, Machine] = {
+    m.name: m
+    for m in (ASSESSMENT, PLAN_VERSION, PLAN, ANNUAL_REVIEW, PHASE_TRANSFER, REASSESSMENT, CESSATION, MEDIATION, APPEAL)
+}

@@ -7,8 +7,9 @@ evaluator can work on whole populations with numpy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from highneeds.engine.clock.exception_records import read_exceptions
 from highneeds.engine.clock.plan import plan_instances
@@ -40,7 +41,6 @@ class ParsedCase:
     instances: list[tuple[int, str | None, int, int, int]]
     # (exception bit, first day, last day, target instance index within the case or -1 for any)
     exceptions: list[tuple[int, int, int, int]]
-
 
 
 def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
@@ -129,8 +129,10 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
             if key is None:
                 errors.append(f"events[{i}]: a second {etype} (the first is events[{prior[0]}])")
             else:
-                errors.append(f"events[{i}]: a second {etype} for '{key}' (the first is events[{prior[0]}]); "
-                              f"give a repeat its own name")
+                errors.append(
+                    f"events[{i}]: a second {etype} for '{key}' (the first is events[{prior[0]}]); "
+                    f"give a repeat its own name"
+                )
         elif d < prior[2]:
             first[index_key] = rec
         if key is not None:  # keyed types are also indexed by type alone (the earliest of any key)
@@ -146,8 +148,10 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
     rec = first.get("request_received")
     if rec is not None:
         if request and rec[2] != request:
-            errors.append(f"events[{rec[0]}]: request_received on {iso(rec[2])} differs from "
-                          f"request_received {iso(request)} given at the top level")
+            errors.append(
+                f"events[{rec[0]}]: request_received on {iso(rec[2])} differs from "
+                f"request_received {iso(request)} given at the top level"
+            )
         elif not request:
             request = rec[2]
     responsible = 0
@@ -179,12 +183,15 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
         if d < clock_start and etype != "request_received":
             errors.append(f"events[{i}]: {etype} on {iso(d)} is before the clock starts on {iso(clock_start)}")
         if plan_only and info[0].stage == "assessment" and etype != "final_plan_issued":
-            errors.append(f"events[{i}]: {etype} is part of an assessment: the case needs request_received "
-                          f"(or responsible_from)")
+            errors.append(
+                f"events[{i}]: {etype} is part of an assessment: the case needs request_received (or responsible_from)"
+            )
         for t_date, t_index, t_type in terminals:
             if d > t_date:
-                errors.append(f"events[{i}]: {etype} on {iso(d)} is after {t_type} on {iso(t_date)} "
-                              f"(events[{t_index}]); nothing may follow it")
+                errors.append(
+                    f"events[{i}]: {etype} on {iso(d)} is after {t_type} on {iso(t_date)} "
+                    f"(events[{t_index}]); nothing may follow it"
+                )
         if d > latest_allowed:
             if today and d > today:
                 errors.append(f"events[{i}]: {etype} on {iso(d)} is after today ({iso(today)})")
@@ -196,8 +203,11 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
             found = first.get((need.event, key) if need.same_key else need.event)
             if need.where is not None and found is not None and not EVENT_SPECS[need.event].once:
                 # a repeatable event: any earlier one with the value will do
-                match = [x for x in by_type[need.event] if x[4].get(need.where[0]) == need.where[1]
-                         and (not need.same_key or x[3] == key)]
+                match = [
+                    x
+                    for x in by_type[need.event]
+                    if x[4].get(need.where[0]) == need.where[1] and (not need.same_key or x[3] == key)
+                ]
                 found = min(match, key=_by_date) if match else found
             if found is None or (need.where is not None and found[4].get(need.where[0]) != need.where[1]):
                 errors.append(_missing_need(i, etype, d, key, need, found))
@@ -205,8 +215,9 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
                 errors.append(f"events[{i}]: {etype} on {iso(d)} is before {need.event} on {iso(found[2])}")
         for other in info[4]:
             if other in by_type:
-                errors.append(f"events[{i}]: {etype} cannot be in the same case as {other} "
-                              f"(events[{by_type[other][0][0]}])")
+                errors.append(
+                    f"events[{i}]: {etype} cannot be in the same case as {other} (events[{by_type[other][0][0]}])"
+                )
 
     if errors:
         raise ClockInputError(errors)
@@ -224,8 +235,9 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
                 continue
             lag = getattr(rules, lag_setting) if lag_setting else 0
             if start_field and extra_dates:
-                anchors = [(extra_dates.get((rec[0], start_field)) or rec[2] + lag, rec[3] if keyed else None)
-                           for rec in recs]
+                anchors = [
+                    (extra_dates.get((rec[0], start_field)) or rec[2] + lag, rec[3] if keyed else None) for rec in recs
+                ]
             else:
                 anchors = [(rec[2] + lag, rec[3] if keyed else None) for rec in recs]
             if len(anchors) > 1:
@@ -252,8 +264,9 @@ def parse_case(raw: Any, rules: ClockRules, today: int = 0) -> ParsedCase:
                 done = done_rec[2]
                 if done < start:
                     step_name = f"{name}:{key}" if keyed else name
-                    errors.append(f"events[{done_rec[0]}]: {done_by} on {iso(done)} is before "
-                                  f"{step_name} starts on {iso(start)}")
+                    errors.append(
+                        f"events[{done_rec[0]}]: {done_by} on {iso(done)} is before {step_name} starts on {iso(start)}"
+                    )
             instances.append((r, key, start, done, 0))
     # The plan's life is followed for a plan on its own, or once any of its events is recorded: an
     # assessment that ends with the final plan is shown as the assessment alone (docs).
@@ -293,14 +306,31 @@ def _by_date(rec: tuple) -> tuple[int, int]:
 TOP_LEVEL = frozenset(TOP_LEVEL_FIELDS)
 # type -> (spec, key fields, always check fields, needs, conflicts, at most one, optional date fields)
 _SPEC_INFO: dict[str, tuple] = {
-    t: (spec, spec.key_fields, bool(spec.required or spec.choices), spec.needs, spec.conflicts, spec.once,
-        spec.date_fields)
+    t: (
+        spec,
+        spec.key_fields,
+        bool(spec.required or spec.choices),
+        spec.needs,
+        spec.conflicts,
+        spec.once,
+        spec.date_fields,
+    )
     for t, spec in EVENT_SPECS.items()
 }
 _ASSESSMENT_STEPS = tuple(
-    (r, rule.name, rule.starts == CLOCK, rule.starts, rule.done_by, rule.keyed, rule.start_field,
-     rule.start_lag_setting, tuple((w.event, w.field, w.value) for w in rule.not_applicable_when))
-    for r, rule in enumerate(STEP_RULES) if r in ASSESSMENT_RULES
+    (
+        r,
+        rule.name,
+        rule.starts == CLOCK,
+        rule.starts,
+        rule.done_by,
+        rule.keyed,
+        rule.start_field,
+        rule.start_lag_setting,
+        tuple((w.event, w.field, w.value) for w in rule.not_applicable_when),
+    )
+    for r, rule in enumerate(STEP_RULES)
+    if r in ASSESSMENT_RULES
 )
 _PLAN_TYPES = frozenset(t for t, spec in EVENT_SPECS.items() if spec.stage == "plan")
 _TERMINAL = tuple(t for t, spec in EVENT_SPECS.items() if spec.terminal)
@@ -310,8 +340,9 @@ def _by_start(anchor: tuple[int, str | None]) -> int:
     return anchor[0]
 
 
-def _check_fields(i: int, etype: str, d: int, ev: Mapping, spec, errors: list[str],
-                  extra_dates: dict[tuple[int, str], int]) -> bool:
+def _check_fields(
+    i: int, etype: str, d: int, ev: Mapping, spec, errors: list[str], extra_dates: dict[tuple[int, str], int]
+) -> bool:
     """Required fields, fixed choices and extra dates of one event; False if any is wrong."""
     before = len(errors)
     for f in spec.required:
@@ -341,5 +372,3 @@ def _missing_need(i: int, etype: str, d: int, key: str | None, need, found) -> s
     if need.where is not None and found is not None:
         msg += f" (events[{found[0]}] has {need.where[0]} '{found[4].get(need.where[0])}')"
     return msg
-
-

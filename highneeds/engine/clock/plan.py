@@ -160,9 +160,11 @@ def _first(r: int, rule: StepRule, by_type: dict, ctx: dict) -> list[Instance]:
         else:
             done = done_rec[2]
             if done < rec[2]:
-                ctx["errors"].append(f"events[{done_rec[0]}]: {rule.done_by} on {date.fromordinal(done)} is before "
-                                     f"{rule.name}:{key} starts on {date.fromordinal(rec[2])} "
-                                     f"({rec[1]}, events[{rec[0]}])")
+                ctx["errors"].append(
+                    f"events[{done_rec[0]}]: {rule.done_by} on {date.fromordinal(done)} is before "
+                    f"{rule.name}:{key} starts on {date.fromordinal(rec[2])} "
+                    f"({rec[1]}, events[{rec[0]}])"
+                )
         out.append((r, key, rec[2], done, _due(rule, rec[2], rec, ctx)))
     out.sort(key=lambda inst: (inst[2], inst[1]))
     return out

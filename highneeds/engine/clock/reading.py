@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 OPEN_END = date.max.toordinal()
 
@@ -44,4 +45,3 @@ def parse_date(value: Any, where: str, errors: list[str]) -> int:
     else:
         errors.append(f"{where}: {value!r} is not a date in the form YYYY-MM-DD")
     return 0
-

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,13 @@ class ClockRules:
         for name in ("receipt_is_day_one", "phase_transfer_day_before"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be true or false")
-        for name in ("review_notice_weeks", "review_advice_weeks", "review_report_weeks", "review_decision_weeks",
-                     "amended_plan_weeks"):
+        for name in (
+            "review_notice_weeks",
+            "review_advice_weeks",
+            "review_report_weeks",
+            "review_decision_weeks",
+            "amended_plan_weeks",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 26:
                 raise ValueError(f"{name} must be a whole number of weeks from 1 to 26")

@@ -32,21 +32,39 @@ class ExceptionSpec:
 EXCEPTION_SPECS: dict[str, ExceptionSpec] = {
     s.code: s
     for s in (
-        ExceptionSpec("SCHOOL_CLOSURE", "closure",
-                      "advice asked of a school or post-16 head/principal from 1 week before a closure of "
-                      "4+ continuous weeks until 1 week before it re-opens", min_days=28),
-        ExceptionSpec("EY_CLOSURE", "closure",
-                      "the same, for advice asked of an early years provider", min_days=28),
-        ExceptionSpec("PERSONAL_CIRCS", "period",
-                      "exceptional personal circumstances of the child, parent or young person", needs_to=False),
-        ExceptionSpec("ABSENT_AREA", "period",
-                      "child, parent or young person absent from the area for 4+ continuous weeks", min_days=28),
-        ExceptionSpec("MISSED_APPT", "appointment",
-                      "child or young person failed to keep an appointment for an examination or test",
-                      needs_to=False),
-        ExceptionSpec("COVID19", "period",
-                      "not reasonably practicable for a reason relating to coronavirus (SI 2020/471)",
-                      needs_to=False, only_between=(date(2020, 5, 1), date(2020, 9, 25))),
+        ExceptionSpec(
+            "SCHOOL_CLOSURE",
+            "closure",
+            "advice asked of a school or post-16 head/principal from 1 week before a closure of "
+            "4+ continuous weeks until 1 week before it re-opens",
+            min_days=28,
+        ),
+        ExceptionSpec("EY_CLOSURE", "closure", "the same, for advice asked of an early years provider", min_days=28),
+        ExceptionSpec(
+            "PERSONAL_CIRCS",
+            "period",
+            "exceptional personal circumstances of the child, parent or young person",
+            needs_to=False,
+        ),
+        ExceptionSpec(
+            "ABSENT_AREA",
+            "period",
+            "child, parent or young person absent from the area for 4+ continuous weeks",
+            min_days=28,
+        ),
+        ExceptionSpec(
+            "MISSED_APPT",
+            "appointment",
+            "child or young person failed to keep an appointment for an examination or test",
+            needs_to=False,
+        ),
+        ExceptionSpec(
+            "COVID19",
+            "period",
+            "not reasonably practicable for a reason relating to coronavirus (SI 2020/471)",
+            needs_to=False,
+            only_between=(date(2020, 5, 1), date(2020, 9, 25)),
+        ),
     )
 }
 EXCEPTION_CODES = tuple(EXCEPTION_SPECS)  # canonical order in output
@@ -100,8 +118,9 @@ def _plan_event(type_: str, **kw) -> EventSpec:
 
 def _dispute_event(type_: str, *needs: Need) -> EventSpec:
     """Mediation and appeal events, one per decision notice (`decision` names it)."""
-    return EventSpec(type_, key_fields=_DECISION, stage="plan",
-                     needs=(Need("decision_notice_sent", same_key=True), *needs))
+    return EventSpec(
+        type_, key_fields=_DECISION, stage="plan", needs=(Need("decision_notice_sent", same_key=True), *needs)
+    )
 
 
 EVENT_SPECS: dict[str, EventSpec] = {
@@ -109,12 +128,17 @@ EVENT_SPECS: dict[str, EventSpec] = {
     for s in (
         EventSpec("request_received"),
         EventSpec("decision_to_assess", required=("outcome",), choices={"outcome": ("assess", "not_assess")}),
-        EventSpec("advice_requested", key_fields=("adviser",), date_fields=("received_by_adviser",), needs=(_ASSESSING,)),
+        EventSpec(
+            "advice_requested", key_fields=("adviser",), date_fields=("received_by_adviser",), needs=(_ASSESSING,)
+        ),
         EventSpec("advice_received", key_fields=("adviser",), needs=(Need("advice_requested", same_key=True),)),
         EventSpec("decision_not_to_issue", needs=(_ASSESSING,), conflicts=("draft_plan_sent", "final_plan_issued")),
         EventSpec("school_consultation_sent", key_fields=("urn", "school"), needs=(_ASSESSING,)),
-        EventSpec("school_consultation_response", key_fields=("urn", "school"),
-                  needs=(Need("school_consultation_sent", same_key=True),)),
+        EventSpec(
+            "school_consultation_response",
+            key_fields=("urn", "school"),
+            needs=(Need("school_consultation_sent", same_key=True),),
+        ),
         EventSpec("draft_plan_sent", date_fields=("served",), needs=(_ASSESSING,)),
         # A plan made before highneeds (or imported) has no assessment: the draft is required
         # only when the case has a clock start.
@@ -126,18 +150,30 @@ EVENT_SPECS: dict[str, EventSpec] = {
         _plan_event("review_advice_circulated"),
         _plan_event("annual_review_meeting"),
         _plan_event("review_report_sent", needs=(Need("annual_review_meeting"),)),
-        _plan_event("review_decision", required=("outcome",), choices={"outcome": ("maintain", "amend", "cease")},
-                    needs=(Need("annual_review_meeting"),)),
+        _plan_event(
+            "review_decision",
+            required=("outcome",),
+            choices={"outcome": ("maintain", "amend", "cease")},
+            needs=(Need("annual_review_meeting"),),
+        ),
         _plan_event("amendments_proposed"),
         _plan_event("amended_plan_issued", needs=(Need("amendments_proposed"),)),
         # -- phase transfer --------------------------------------------------------------------
-        _plan_event("phase_transfer_identified", required=("transfer_on", "transfer"), date_fields=("transfer_on",),
-                    choices={"transfer": ("school", "secondary_to_post16", "post16")}),
+        _plan_event(
+            "phase_transfer_identified",
+            required=("transfer_on", "transfer"),
+            date_fields=("transfer_on",),
+            choices={"transfer": ("school", "secondary_to_post16", "post16")},
+        ),
         _plan_event("phase_transfer_amended", needs=(Need("phase_transfer_identified"),)),
         # -- reassessment ----------------------------------------------------------------------
         _plan_event("reassessment_requested"),
-        _plan_event("reassessment_decision", required=("outcome",), choices={"outcome": ("reassess", "refuse")},
-                    needs=(Need("reassessment_requested"),)),
+        _plan_event(
+            "reassessment_decision",
+            required=("outcome",),
+            choices={"outcome": ("reassess", "refuse")},
+            needs=(Need("reassessment_requested"),),
+        ),
         _plan_event("reassessed_plan_issued", needs=(Need("reassessment_decision", where=("outcome", "reassess")),)),
         # -- disagreement: one set per appealable decision (no plan needed: a refusal to assess
         #    is appealable too) --------------------------------------------------------------

@@ -4,5 +4,17 @@ from .cohort import Calibration, calibrate, point_forecast, quantiles, simulate,
 from .data import History, load_history
 from .run import CSV_COLUMNS, backtest, forecast_public, verdict
 
-__all__ = ["CSV_COLUMNS", "Calibration", "History", "backtest", "calibrate", "forecast_public", "load_history",
-           "point_forecast", "quantiles", "simulate", "step_cohort", "verdict"]
+__all__ = [
+    "CSV_COLUMNS",
+    "Calibration",
+    "History",
+    "backtest",
+    "calibrate",
+    "forecast_public",
+    "load_history",
+    "point_forecast",
+    "quantiles",
+    "simulate",
+    "step_cohort",
+    "verdict",
+]

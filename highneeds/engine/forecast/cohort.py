@@ -43,8 +43,9 @@ POST_TRANSFER = 2019
 COMBINATION_WEIGHT = 0.5  # weight of the cohort component; the stock-flow component has the rest
 
 
-def step_cohort(counts: np.ndarray, joiners: np.ndarray | None = None, leave_rate: np.ndarray | None = None
-                ) -> np.ndarray:
+def step_cohort(
+    counts: np.ndarray, joiners: np.ndarray | None = None, leave_rate: np.ndarray | None = None
+) -> np.ndarray:
     """One year of the single-year cohort: leavers go, everyone ages a year, joiners arrive.
 
     ``counts`` (..., 26) by age 0-25 at January; ``leave_rate`` (broadcastable, in [0, 1]) the
@@ -90,17 +91,17 @@ def aged_groups(groups: np.ndarray, profile: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Calibration:
-    rates: np.ndarray        # (5,) national net joiners into each age group per plan held the January before
-    multiplier: np.ndarray   # (L,) each LA's net joiner rate relative to national, shrunk (empirical Bayes)
-    shrinkage: float         # weight kept on an LA's own excess rate (0: national rate for all)
-    flows: np.ndarray        # (L, 5) net joiners expected in the first forecast year (rates x multiplier x plans)
-    pool_years: np.ndarray   # (P,) the Januaries whose one-year-ahead errors form the pool
-    national: np.ndarray     # (P,) each pool January's national error (mean log error over LAs)
-    local: np.ndarray        # (donor LAs, P) local log errors per plans held ^ size_power (0 where missing)
-    size_power: float        # local errors scale with plans held ^ size_power
-    pool_kind: str           # "out-of-sample" or "none (too little history)"
+    rates: np.ndarray  # (5,) national net joiners into each age group per plan held the January before
+    multiplier: np.ndarray  # (L,) each LA's net joiner rate relative to national, shrunk (empirical Bayes)
+    shrinkage: float  # weight kept on an LA's own excess rate (0: national rate for all)
+    flows: np.ndarray  # (L, 5) net joiners expected in the first forecast year (rates x multiplier x plans)
+    pool_years: np.ndarray  # (P,) the Januaries whose one-year-ahead errors form the pool
+    national: np.ndarray  # (P,) each pool January's national error (mean log error over LAs)
+    local: np.ndarray  # (donor LAs, P) local log errors per plans held ^ size_power (0 where missing)
+    size_power: float  # local errors scale with plans held ^ size_power
+    pool_kind: str  # "out-of-sample" or "none (too little history)"
     window: int
-    cease: float = 0.0       # stock-flow: national share of aged-on plans ceasing or moving away in a year
+    cease: float = 0.0  # stock-flow: national share of aged-on plans ceasing or moving away in a year
     additions: np.ndarray | None = None  # (L,) stock-flow: new plans a year (last calendar year's), NaN: none
     add_shares: np.ndarray | None = None  # (5,) age groups the additions join (national net joiners' mix)
     pool_post_transfer: bool = False  # the pool holds post-transfer Januaries only
@@ -145,8 +146,9 @@ def _yearly_rates(h: History, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return r, j
 
 
-def _fit(r: np.ndarray, j: np.ndarray, upto: int, window: int, first_eb: int = 0
-         ) -> tuple[np.ndarray, np.ndarray, float]:
+def _fit(
+    r: np.ndarray, j: np.ndarray, upto: int, window: int, first_eb: int = 0
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Rates, LA multipliers and shrinkage weight from the Januaries up to index ``upto`` only; the
     shrinkage from Januaries at index ``first_eb`` on (post-transfer), none with fewer than two."""
     cols = list(range(max(1, upto - window + 1), upto + 1))
@@ -181,15 +183,15 @@ def _fit(r: np.ndarray, j: np.ndarray, upto: int, window: int, first_eb: int = 0
     return rates, multiplier, weight
 
 
-def _step(state: np.ndarray, profile: np.ndarray, rates: np.ndarray, multiplier: np.ndarray,
-          scale: float = 1.0) -> np.ndarray:
+def _step(
+    state: np.ndarray, profile: np.ndarray, rates: np.ndarray, multiplier: np.ndarray, scale: float = 1.0
+) -> np.ndarray:
     """One year: age the caseload on, add net joiners in proportion to the plans held."""
     held = state.sum(axis=-1, keepdims=True)
     return np.maximum(aged_groups(state, profile) + rates * (multiplier[..., None] * held) * scale, 0.0)
 
 
-def _stock_flow_fit(h: History, flows: Flows | None, upto: int, window: int, first: int
-                    ) -> tuple[float, np.ndarray]:
+def _stock_flow_fit(h: History, flows: Flows | None, upto: int, window: int, first: int) -> tuple[float, np.ndarray]:
     """The stock-flow component at the January of index ``upto``, from what was published by then.
 
     Plans a year on = plans aged on a year (those aged 25 leave: the age structure) x (1 - cease) +
@@ -231,8 +233,14 @@ def _stock_flow_fit(h: History, flows: Flows | None, upto: int, window: int, fir
     return cease, additions
 
 
-def _paths(h: History, cal: Calibration, years: int, state: np.ndarray | None = None, upto: int | None = None,
-           population_growth: float = 0.0) -> np.ndarray:
+def _paths(
+    h: History,
+    cal: Calibration,
+    years: int,
+    state: np.ndarray | None = None,
+    upto: int | None = None,
+    population_growth: float = 0.0,
+) -> np.ndarray:
     """The combined point path (LAs, years): COMBINATION_WEIGHT x cohort + the rest x stock-flow (the cohort
     alone for an LA without additions)."""
     state = np.nan_to_num(h.groups[:, -1] if state is None else state)
@@ -244,8 +252,9 @@ def _paths(h: History, cal: Calibration, years: int, state: np.ndarray | None = 
     for step in range(years):
         scale = (1.0 + population_growth) ** (step + 1)
         cohort = _step(cohort, profile, cal.rates, cal.multiplier, scale)
-        flow = np.maximum(aged_groups(flow, profile) * (1.0 - cal.cease)
-                          + (adds * scale)[:, None] * cal.add_shares, 0.0)
+        flow = np.maximum(
+            aged_groups(flow, profile) * (1.0 - cal.cease) + (adds * scale)[:, None] * cal.add_shares, 0.0
+        )
         c, f = cohort.sum(axis=1), flow.sum(axis=1)
         out[:, step] = np.where(have, COMBINATION_WEIGHT * c + (1.0 - COMBINATION_WEIGHT) * f, c)
     return out
@@ -270,8 +279,21 @@ def calibrate(h: History, window: int = WINDOW, flows: Flows | None = None) -> C
         cease, adds = _stock_flow_fit(h, flows, t - 1, window, first)
         prev = h.groups[:, t - 1]
         if complete[:, t - 1].any() and complete[:, t].any():
-            step = Calibration(rates, mult, 0.0, rates, h.years[:0], np.zeros(0), np.zeros((0, 0)), 0.0, "", window,
-                               cease, adds, _shares(rates))
+            step = Calibration(
+                rates,
+                mult,
+                0.0,
+                rates,
+                h.years[:0],
+                np.zeros(0),
+                np.zeros((0, 0)),
+                0.0,
+                "",
+                window,
+                cease,
+                adds,
+                _shares(rates),
+            )
             pred = _paths(h, step, 1, np.where(np.isnan(prev), 0.0, prev))[:, 0]
             ok = complete[:, t - 1] & complete[:, t] & (pred > 0)
         else:  # before the 20-25 group was published: the cohort on the under-20 groups published in both
@@ -280,8 +302,11 @@ def calibrate(h: History, window: int = WINDOW, flows: Flows | None = None) -> C
             full = aged_groups(np.nan_to_num(prev), h.profile) + rates * (mult * np.nan_to_num(held))[:, None]
             pred = np.where(known, np.maximum(full, 0.0), 0.0).sum(axis=1)
             ok = known[:, :4].all(axis=1) & (pred > 0)
-        actual = np.where(complete[:, t], h.groups[:, t].sum(axis=1), 0.0) if complete[:, t].any() else \
-            np.where(~np.isnan(n[:, t]) & ~np.isnan(h.groups[:, t]), h.groups[:, t], 0.0).sum(axis=1)
+        actual = (
+            np.where(complete[:, t], h.groups[:, t].sum(axis=1), 0.0)
+            if complete[:, t].any()
+            else np.where(~np.isnan(n[:, t]) & ~np.isnan(h.groups[:, t]), h.groups[:, t], 0.0).sum(axis=1)
+        )
         ok &= actual > 0
         err[ok, t] = np.log(actual[ok] / pred[ok])
     cols = [t for t in range(T) if not np.isnan(err[:, t]).all()]
@@ -306,17 +331,31 @@ def calibrate(h: History, window: int = WINDOW, flows: Flows | None = None) -> C
         # power for all LAs fitted on the pool (log-log least squares). Local errors are stored per
         # plans held ^ size_power and rescaled to each LA's size when simulated.
         fit = ~np.isnan(local) & (np.abs(np.nan_to_num(local)) > 1e-9) & (np.nan_to_num(held_before) > 0)
-        size_power = (float(np.polyfit(np.log(held_before[fit]), np.log(np.abs(local[fit])), 1)[0])
-                      if fit.sum() > 20 else 0.0)
+        size_power = (
+            float(np.polyfit(np.log(held_before[fit]), np.log(np.abs(local[fit])), 1)[0]) if fit.sum() > 20 else 0.0
+        )
         denom = np.where(np.nan_to_num(held_before) > 0, held_before, 1.0) ** size_power
         local = np.where(np.isnan(local), 0.0, local) / denom  # an LA's missing January: national error only
     rates, mult, weight = _fit(r, j, T - 1, window, first)
     cease, adds = _stock_flow_fit(h, flows, T - 1, window, first)
     held = np.nan_to_num(plans_held(h.groups[:, -1]))
-    return Calibration(rates=rates, multiplier=mult, shrinkage=weight, flows=rates * (mult * held)[:, None],
-                       pool_years=h.years[cols], national=national, local=local, size_power=size_power,
-                       pool_kind=kind, window=window, cease=cease, additions=adds, add_shares=_shares(rates),
-                       pool_post_transfer=post_only, national_all=every)
+    return Calibration(
+        rates=rates,
+        multiplier=mult,
+        shrinkage=weight,
+        flows=rates * (mult * held)[:, None],
+        pool_years=h.years[cols],
+        national=national,
+        local=local,
+        size_power=size_power,
+        pool_kind=kind,
+        window=window,
+        cease=cease,
+        additions=adds,
+        add_shares=_shares(rates),
+        pool_post_transfer=post_only,
+        national_all=every,
+    )
 
 
 def _shares(rates: np.ndarray) -> np.ndarray:
@@ -325,16 +364,24 @@ def _shares(rates: np.ndarray) -> np.ndarray:
     return pos / pos.sum() if pos.sum() > 0 else np.full(N_GROUPS, 1.0 / N_GROUPS)
 
 
-def point_forecast(h: History, years: int, calibration: Calibration | None = None,
-                   population_growth: float = 0.0) -> np.ndarray:
+def point_forecast(
+    h: History, years: int, calibration: Calibration | None = None, population_growth: float = 0.0
+) -> np.ndarray:
     """The model's path without shocks: total EHC plans (LAs, years)."""
     cal = calibration or calibrate(h)
     return _paths(h, cal, years, population_growth=population_growth)
 
 
-def simulate(h: History, years: int, simulations: int = 1000, seed: int = 0, population_growth: float = 0.0,
-             calibration: Calibration | None = None, window: int = WINDOW, flows: Flows | None = None
-             ) -> np.ndarray:
+def simulate(
+    h: History,
+    years: int,
+    simulations: int = 1000,
+    seed: int = 0,
+    population_growth: float = 0.0,
+    calibration: Calibration | None = None,
+    window: int = WINDOW,
+    flows: Flows | None = None,
+) -> np.ndarray:
     """Simulated total EHC plans, shape (simulations, LAs, years) for Januaries base+1 .. base+years.
 
     ``population_growth``: the user's assumption of yearly growth in the 0-25 population relative
@@ -360,8 +407,9 @@ def simulate(h: History, years: int, simulations: int = 1000, seed: int = 0, pop
     return out
 
 
-def national_drift(national: np.ndarray, simulations: int, rng: np.random.Generator,
-                   spread_from: np.ndarray | None = None) -> np.ndarray:
+def national_drift(
+    national: np.ndarray, simulations: int, rng: np.random.Generator, spread_from: np.ndarray | None = None
+) -> np.ndarray:
     """One yearly national log error per simulation, held for its whole path.
 
     The predictive distribution of a new draw given the pool's P national errors (mean m, standard
@@ -402,7 +450,7 @@ def baseline_linear(totals: np.ndarray, years: int) -> np.ndarray:
     y = totals[:, -3:]
     n = y.shape[1]
     x = np.arange(n) - (n - 1) / 2
-    slope = (y * x).sum(axis=1) / (x ** 2).sum() if n > 1 else np.zeros(len(y))
+    slope = (y * x).sum(axis=1) / (x**2).sum() if n > 1 else np.zeros(len(y))
     level = y.mean(axis=1) + slope * (n - 1) / 2
     return level[:, None] + slope[:, None] * np.arange(1, years + 1)[None]
 

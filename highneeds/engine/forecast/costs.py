@@ -43,9 +43,15 @@ from .inputs import N_AGES, NEEDS, SETTINGS, S, benchmarking, settings_at
 RP_WEIGHT = 2.5
 GUARD = (0.25, 4.0)
 # Used when no benchmarking data can be read at all (illustrative round figures, £ a year).
-FALLBACK_COSTS = {"mainstream": 8_000.0, "sen_unit_rp": 20_000.0, "maintained_special": 25_000.0,
-                  "independent_special": 60_000.0, "post16": 10_000.0, "alternative_provision": 25_000.0,
-                  "other": 8_000.0}
+FALLBACK_COSTS = {
+    "mainstream": 8_000.0,
+    "sen_unit_rp": 20_000.0,
+    "maintained_special": 25_000.0,
+    "independent_special": 60_000.0,
+    "post16": 10_000.0,
+    "alternative_provision": 25_000.0,
+    "other": 8_000.0,
+}
 
 
 @runtime_checkable
@@ -61,8 +67,9 @@ def cost_array(costs: UnitCosts) -> np.ndarray:
     if callable(array):
         out = np.asarray(array(), dtype=float)
         return np.broadcast_to(out, (N_AGES, len(NEEDS), len(SETTINGS))).copy()
-    return np.array([[[costs.annual_cost(s, n, a) for s in SETTINGS] for n in NEEDS] for a in range(N_AGES)],
-                    dtype=float)
+    return np.array(
+        [[[costs.annual_cost(s, n, a) for s in SETTINGS] for n in NEEDS] for a in range(N_AGES)], dtype=float
+    )
 
 
 @dataclass
@@ -95,22 +102,39 @@ class SettingUnitCosts:
 def _pools(f: dict[str, float]) -> tuple[dict[str, float], float]:
     """Outturn lines -> £ spent on plans in each setting pool, and central spend."""
     top_up = f["top_up_funding_maintained_schools_academies_free_schools_and_colleges"]
-    phases = {k: f[k + "_1"] for k in ("early_years", "primary", "secondary", "special_schools_and_academies",
-                                       "prus_and_ap_academies", "post_school")}
+    phases = {
+        k: f[k + "_1"]
+        for k in (
+            "early_years",
+            "primary",
+            "secondary",
+            "special_schools_and_academies",
+            "prus_and_ap_academies",
+            "post_school",
+        )
+    }
     phase_sum = sum(phases.values())
     # The phase breakdown includes income; scale it to the (net) top-up total.
     scale = top_up / phase_sum if phase_sum > 0 else 0.0
     top = {k: v * scale for k, v in phases.items()}
     pools = {
-        "mainstream_rp": f["early_years"] + f["primary"] + f["secondary"] + top["early_years"] + top["primary"]
+        "mainstream_rp": f["early_years"]
+        + f["primary"]
+        + f["secondary"]
+        + top["early_years"]
+        + top["primary"]
         + top["secondary"],
         "maintained_special": f["special_schools_and_academies"] + top["special_schools_and_academies"],
         "independent_special": f["top_up_funding_non_maintained_and_independent_schools_and_colleges"],
         "post16": f["post_school"] + top["post_school"],
         "ap": f["prus_and_ap_academies"] + top["prus_and_ap_academies"],
     }
-    central = (f["sen_support_and_inclusion_services"] + f["alternative_provision_services"]
-               + f["hospital_education_services"] + f["therapies_and_other_health_related_services"])
+    central = (
+        f["sen_support_and_inclusion_services"]
+        + f["alternative_provision_services"]
+        + f["hospital_education_services"]
+        + f["therapies_and_other_health_related_services"]
+    )
     return pools, central
 
 
@@ -125,8 +149,9 @@ def _unit_costs(pools: dict[str, float], counts: np.ndarray) -> tuple[dict[str, 
         out[name] = pools[name] / n if n > 0 else np.nan
     out["alternative_provision"] = out["maintained_special"]
     out["other"] = out["mainstream"]
-    ap_plans = counts[S["alternative_provision"]] * (out["alternative_provision"]
-                                                     if np.isfinite(out["alternative_provision"]) else 0.0)
+    ap_plans = counts[S["alternative_provision"]] * (
+        out["alternative_provision"] if np.isfinite(out["alternative_provision"]) else 0.0
+    )
     return out, max(pools["ap"] - ap_plans, 0.0)
 
 
@@ -179,8 +204,9 @@ def public_unit_costs(data_dir: Path | str, la_code: str) -> tuple[SettingUnitCo
         ref = national[name]
         if not np.isfinite(value) or not (GUARD[0] * ref <= value <= GUARD[1] * ref):
             shown = f"£{value:,.0f}" if np.isfinite(value) else "no figure"
-            notes.append(f"{name}: LA unit cost {shown} outside {GUARD[0]}-{GUARD[1]}x England's; "
-                         f"England's £{ref:,.0f} used")
+            notes.append(
+                f"{name}: LA unit cost {shown} outside {GUARD[0]}-{GUARD[1]}x England's; England's £{ref:,.0f} used"
+            )
             costs[name] = ref
     # Central spend: whatever of the outturn the plans at these unit costs do not account for, so the
     # LA's 2021-22 outturn is reproduced (unless the plans alone cost more).
@@ -188,6 +214,7 @@ def public_unit_costs(data_dir: Path | str, la_code: str) -> tuple[SettingUnitCo
     placements = float(sum(counts[S[name]] * costs[name] for name in SETTINGS))
     central = max(outturn - placements, 0.0)
     if outturn - placements < 0:
-        notes.append(f"plans at these unit costs exceed the 2021-22 outturn by £{placements - outturn:,.0f}: "
-                     "no central spend")
+        notes.append(
+            f"plans at these unit costs exceed the 2021-22 outturn by £{placements - outturn:,.0f}: no central spend"
+        )
     return (SettingUnitCosts(costs, source=f"LA {la_code} S251 outturn 2021-22 / plans Jan 2021-22"), central, notes)

@@ -47,27 +47,70 @@ from highneeds.engine import publicdata as pd_
 from . import costs as costs_
 from .costs import SettingUnitCosts, UnitCosts, cost_array
 from .data import GROUP_OF_AGE
-from .inputs import (AGE_SETTING_PRIOR, AGES, ESTABLISHMENT_SETTING, JOINER_AGE_WEIGHT, MAX_AGE, N_AGES, NEEDS,
-                     SETTING_LABELS, SETTINGS, N, S, fy_label, load_public, need_for, setting_for)
-from .levers import FILL_YEARS, PHASE_AGES, NewPlaces, Ramp, Levers
+from .inputs import (
+    AGE_SETTING_PRIOR,
+    AGES,
+    ESTABLISHMENT_SETTING,
+    JOINER_AGE_WEIGHT,
+    MAX_AGE,
+    N_AGES,
+    NEEDS,
+    SETTING_LABELS,
+    SETTINGS,
+    N,
+    S,
+    fy_label,
+    load_public,
+    need_for,
+    setting_for,
+)
+from .levers import FILL_YEARS, PHASE_AGES, Levers, NewPlaces, Ramp
 
 __all__ = [
-    "AGES", "LEAVE_REASONS", "CaseworkSnapshot", "CouncilBase", "ESTABLISHMENT_SETTING", "FILL_YEARS", "GoalSeek",
-    "Levers", "NEEDS", "NewPlaces", "PHASE_AGES", "Projection", "Ramp", "SETTINGS", "SETTING_LABELS", "SettingUnitCosts", "UnitCosts",
-    "calibrate_casework", "calibrate_public", "cost_avoided", "goal_seek", "need_for", "project", "setting_for",
+    "AGES",
+    "LEAVE_REASONS",
+    "CaseworkSnapshot",
+    "CouncilBase",
+    "ESTABLISHMENT_SETTING",
+    "FILL_YEARS",
+    "GoalSeek",
+    "Levers",
+    "NEEDS",
+    "NewPlaces",
+    "PHASE_AGES",
+    "Projection",
+    "Ramp",
+    "SETTINGS",
+    "SETTING_LABELS",
+    "SettingUnitCosts",
+    "UnitCosts",
+    "calibrate_casework",
+    "calibrate_public",
+    "cost_avoided",
+    "goal_seek",
+    "need_for",
+    "project",
+    "setting_for",
 ]
 
 N_GROUPS = 5
-TREND_DAMPING = 0.8          # the joiner trend fades by this factor each year ahead
+TREND_DAMPING = 0.8  # the joiner trend fades by this factor each year ahead
 TREND_LIMITS = (-0.05, 0.15)  # yearly growth of new plans per head allowed for the trend
-TREND_SHRINK = 0.5           # weight of the LA's own trend against England's
+TREND_SHRINK = 0.5  # weight of the LA's own trend against England's
 QUANTILES = (0.1, 0.5, 0.9)
 # Share of new plans in a setting relative to its share of all plans (England: new plans in calendar
 # 2021 over plans at January 2022, newplans.csv / caseload.csv), used to place a council's joiners
 # when its casework snapshot has no setting for new plans.
 NEW_PLAN_SETTING_ODDS = np.array([2.04, 0.79, 0.39, 0.51, 0.19, 2.13, 0.61])
-DEFAULT_UNCERTAINTY = {"joiners": 0.10, "level": 0.06, "trend": 0.04, "leavers": 0.25, "leavers_year": 0.10,
-                       "stock": 0.04, "costs": 0.03}
+DEFAULT_UNCERTAINTY = {
+    "joiners": 0.10,
+    "level": 0.06,
+    "trend": 0.04,
+    "leavers": 0.25,
+    "leavers_year": 0.10,
+    "stock": 0.04,
+    "costs": 0.03,
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -82,19 +125,19 @@ class CouncilBase:
     la_code: str
     la_name: str
     base_year: int
-    counts: np.ndarray            # (26, needs, settings) plans at January base_year
-    population: np.ndarray        # (26,) 0-25 population by single year of age (ONS mid-2023 for public)
-    joiner_rate: np.ndarray       # (26,) new plans a year per head of population, by age, at the base year
-    joiner_mix: np.ndarray        # (26, needs, settings) where joiners of each age go (sums to 1 per age)
-    leave_rate: np.ndarray        # (26,) net share of plans at each age leaving during a year (age 25: all)
-    transitions: np.ndarray       # (26, settings, settings) moves of those reaching each age (rows sum to 1)
-    conversion: float             # share of requests for assessment that become plans
-    trend: float                  # yearly growth of new plans per head at the base year (damped ahead)
-    unit_costs: UnitCosts         # £ a year per plan
-    hnb_allocation: float         # £, high needs block after deductions, financial year base_year-1 to base_year
-    opening_balance: float        # £, cumulative DSG balance at 31 March base_year (negative: deficit)
-    source: str                   # "public" | "casework"
-    central_spend: float = 0.0    # £ a year of high needs spend not tied to plans (support services, AP, ...)
+    counts: np.ndarray  # (26, needs, settings) plans at January base_year
+    population: np.ndarray  # (26,) 0-25 population by single year of age (ONS mid-2023 for public)
+    joiner_rate: np.ndarray  # (26,) new plans a year per head of population, by age, at the base year
+    joiner_mix: np.ndarray  # (26, needs, settings) where joiners of each age go (sums to 1 per age)
+    leave_rate: np.ndarray  # (26,) net share of plans at each age leaving during a year (age 25: all)
+    transitions: np.ndarray  # (26, settings, settings) moves of those reaching each age (rows sum to 1)
+    conversion: float  # share of requests for assessment that become plans
+    trend: float  # yearly growth of new plans per head at the base year (damped ahead)
+    unit_costs: UnitCosts  # £ a year per plan
+    hnb_allocation: float  # £, high needs block after deductions, financial year base_year-1 to base_year
+    opening_balance: float  # £, cumulative DSG balance at 31 March base_year (negative: deficit)
+    source: str  # "public" | "casework"
+    central_spend: float = 0.0  # £ a year of high needs spend not tied to plans (support services, AP, ...)
     next_allocation: float | None = None  # £, financial year base_year to base_year+1 when already published
     new_la_code: str = ""
     uncertainty: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_UNCERTAINTY))
@@ -223,7 +266,7 @@ def _log_trend(values: dict[int, float], last: int) -> tuple[float, float, float
         return 0.0, float(np.exp(y[-1])), DEFAULT_UNCERTAINTY["joiners"]
     slope, intercept = np.polyfit(x, y, 1)
     resid = y - (intercept + slope * x)
-    sd = float(np.sqrt((resid ** 2).sum() / max(len(years) - 2, 1))) if len(years) > 2 else abs(float(resid[0]))
+    sd = float(np.sqrt((resid**2).sum() / max(len(years) - 2, 1))) if len(years) > 2 else abs(float(resid[0]))
     return float(slope), float(np.exp(intercept)), sd
 
 
@@ -254,11 +297,14 @@ def calibrate_public(data_dir: Path | str, la_code: str, base_year: int) -> Coun
     joint = _ipf(AGE_SETTING_PRIOR, p.age_counts, p.settings_now)
     need_mix, need_source = _need_mix_public(data_dir, p.la_code, base_year)
     if "fallback" in need_source:
-        notes.append("primary need: no LA need mix in the data, England's approximate mix used for every age "
-                     "and setting")
+        notes.append(
+            "primary need: no LA need mix in the data, England's approximate mix used for every age and setting"
+        )
     sources["need mix"] = need_source
-    sources["age x setting"] = ("caseload by age group (split by ONS population) x caseload by setting, fitted "
-                                "from a national age-by-setting prior (docs/forecast.md)")
+    sources["age x setting"] = (
+        "caseload by age group (split by ONS population) x caseload by setting, fitted "
+        "from a national age-by-setting prior (docs/forecast.md)"
+    )
     counts = joint[:, None, :] * need_mix[None, :, None]
 
     # New plans per head of population by single year of age, from the last three calendar years.
@@ -294,22 +340,43 @@ def calibrate_public(data_dir: Path | str, la_code: str, base_year: int) -> Coun
     if hnb is None:
         known = [y for y in p.allocations if y <= base_year]
         hnb = p.allocations[max(known)] if known else 0.0
-        notes.append(f"no high needs block for {fy_label(base_year)}: " +
-                     (f"{fy_label(max(known))} used" if known else "0 used (the DSG files combine City of London "
-                      "with Hackney and the Isles of Scilly with Cornwall)"))
+        notes.append(
+            f"no high needs block for {fy_label(base_year)}: "
+            + (
+                f"{fy_label(max(known))} used"
+                if known
+                else "0 used (the DSG files combine City of London with Hackney and the Isles of Scilly with Cornwall)"
+            )
+        )
     sources["allocation"] = "dsg_allocations summary: high needs block after deductions"
     sources["opening balance"] = p.balance_source
     uncertainty = dict(DEFAULT_UNCERTAINTY)
     uncertainty["joiners"] = float(np.clip(sd, 0.05, 0.30))
     uncertainty["level"] = float(uncertainty["joiners"] / np.sqrt(max(len(recent), 1)))
     return CouncilBase(
-        la_code=p.la_code, la_name=p.la_name, base_year=base_year, counts=counts, population=p.population,
-        joiner_rate=joiner_rate, joiner_mix=joiner_mix, leave_rate=leave_rate,
-        transitions=_transitions(joint, leave_rate, joiner_joint), conversion=conversion, trend=trend,
+        la_code=p.la_code,
+        la_name=p.la_name,
+        base_year=base_year,
+        counts=counts,
+        population=p.population,
+        joiner_rate=joiner_rate,
+        joiner_mix=joiner_mix,
+        leave_rate=leave_rate,
+        transitions=_transitions(joint, leave_rate, joiner_joint),
+        conversion=conversion,
+        trend=trend,
         unit_costs=unit_costs,
-        hnb_allocation=float(hnb), opening_balance=float(p.balance or 0.0), source="public",
-        central_spend=float(central), next_allocation=p.allocations.get(base_year + 1), new_la_code=p.new_la_code,
-        uncertainty=uncertainty, notes=notes, sources=sources, history=_public_history(p, counts))
+        hnb_allocation=float(hnb),
+        opening_balance=float(p.balance or 0.0),
+        source="public",
+        central_spend=float(central),
+        next_allocation=p.allocations.get(base_year + 1),
+        new_la_code=p.new_la_code,
+        uncertainty=uncertainty,
+        notes=notes,
+        sources=sources,
+        history=_public_history(p, counts),
+    )
 
 
 def _public_history(p, counts: np.ndarray) -> dict[int, float]:
@@ -328,15 +395,21 @@ def _single_joiners(groups: np.ndarray, population: np.ndarray) -> np.ndarray:
     """
     weight = population * JOINER_AGE_WEIGHT
     group_weight = np.bincount(GROUP_OF_AGE, weights=weight, minlength=N_GROUPS)
-    single = groups[GROUP_OF_AGE] * np.divide(weight, group_weight[GROUP_OF_AGE], out=np.zeros(N_AGES),
-                                              where=group_weight[GROUP_OF_AGE] > 0)
+    single = groups[GROUP_OF_AGE] * np.divide(
+        weight, group_weight[GROUP_OF_AGE], out=np.zeros(N_AGES), where=group_weight[GROUP_OF_AGE] > 0
+    )
     out = 0.5 * single
     out[1:] += 0.5 * single[:-1]
     return out
 
 
-def _group_exit_rates(caseload: dict[int, np.ndarray], new: dict[int, np.ndarray], profile: np.ndarray,
-                      population: np.ndarray, calendar_years: list[int]) -> np.ndarray | None:
+def _group_exit_rates(
+    caseload: dict[int, np.ndarray],
+    new: dict[int, np.ndarray],
+    profile: np.ndarray,
+    population: np.ndarray,
+    calendar_years: list[int],
+) -> np.ndarray | None:
     """Net share of each age group's aged-on plans leaving in a year (mean over ``calendar_years``)."""
     rates = []
     for cal in calendar_years:  # calendar year cal: January cal -> January cal + 1
@@ -365,8 +438,13 @@ def _public_leave_rate(p, recent: list[int]) -> tuple[np.ndarray, str]:
     own = _group_exit_rates(own_caseload, p.new_plans_by_group, p.profile, p.population, recent)
     # England's age breakdown may stop a year earlier than the LA totals: use its latest three years.
     eng_years = [y for y in sorted(p.england_new_plans_by_group) if y + 1 in p.england_caseload_by_group][-3:]
-    england = _group_exit_rates(p.england_caseload_by_group, p.england_new_plans_by_group, p.england_profile,
-                                p.england_profile, eng_years) if eng_years else None
+    england = (
+        _group_exit_rates(
+            p.england_caseload_by_group, p.england_new_plans_by_group, p.england_profile, p.england_profile, eng_years
+        )
+        if eng_years
+        else None
+    )
     england = ENGLAND_LEAVE_FALLBACK if england is None else england
     source = f"LA and England exits {recent[0]}-{recent[-1]}" if own is not None else "England exits only"
     group_rate = england if own is None else LEAVE_SHRINK * own + (1 - LEAVE_SHRINK) * england
@@ -378,9 +456,18 @@ def _public_leave_rate(p, recent: list[int]) -> tuple[np.ndarray, str]:
     return rate, source
 
 
-def calibrate_casework(snapshot: CaseworkSnapshot, population_by_age, base_year: int, la_code: str, la_name: str,
-                       unit_costs: UnitCosts | None = None, *, public: CouncilBase | None = None,
-                       hnb_allocation: float | None = None, opening_balance: float | None = None) -> CouncilBase:
+def calibrate_casework(
+    snapshot: CaseworkSnapshot,
+    population_by_age,
+    base_year: int,
+    la_code: str,
+    la_name: str,
+    unit_costs: UnitCosts | None = None,
+    *,
+    public: CouncilBase | None = None,
+    hnb_allocation: float | None = None,
+    opening_balance: float | None = None,
+) -> CouncilBase:
     """Calibrate from the council's own casework counts.
 
     Money (unit costs, central spend, allocation, opening balance) comes from the arguments, else
@@ -417,8 +504,13 @@ def calibrate_casework(snapshot: CaseworkSnapshot, population_by_age, base_year:
     setting_share[no_stock] = _shares(AGE_SETTING_PRIOR[no_stock] * NEW_PLAN_SETTING_ODDS[None, :])
     setting_years = sorted(snapshot.new_plan_settings)[-3:]
     if setting_years:
-        placed = np.sum([np.asarray(snapshot.new_plan_settings[y], dtype=float).reshape(N_AGES, len(SETTINGS))
-                         for y in setting_years], axis=0)
+        placed = np.sum(
+            [
+                np.asarray(snapshot.new_plan_settings[y], dtype=float).reshape(N_AGES, len(SETTINGS))
+                for y in setting_years
+            ],
+            axis=0,
+        )
         # The council's own placements of new plans, steadied at ages with few by the estimate above.
         setting_share = _shares(placed + 2.0 * setting_share)
     joiner_mix = need_share[:, :, None] * setting_share[:, None, :]
@@ -462,16 +554,32 @@ def calibrate_casework(snapshot: CaseworkSnapshot, population_by_age, base_year:
     uncertainty["joiners"] = float(np.clip(sd, 0.05, 0.30))
     uncertainty["level"] = float(uncertainty["joiners"] / np.sqrt(max(len(years), 1)))
     return CouncilBase(
-        la_code=str(la_code), la_name=la_name, base_year=base_year, counts=counts, population=population,
-        joiner_rate=joiner_rate, joiner_mix=joiner_mix, leave_rate=leave_rate,
+        la_code=str(la_code),
+        la_name=la_name,
+        base_year=base_year,
+        counts=counts,
+        population=population,
+        joiner_rate=joiner_rate,
+        joiner_mix=joiner_mix,
+        leave_rate=leave_rate,
         transitions=_transitions(counts.sum(axis=1), leave_rate, joiners_age[:, None] * setting_share),
-        conversion=conversion, trend=trend, unit_costs=unit_costs,
-        hnb_allocation=float(hnb_allocation), opening_balance=float(opening_balance), source="casework",
-        central_spend=float(central), next_allocation=public.next_allocation if public is not None else None,
-        new_la_code=public.new_la_code if public is not None else "", uncertainty=uncertainty, notes=notes,
+        conversion=conversion,
+        trend=trend,
+        unit_costs=unit_costs,
+        hnb_allocation=float(hnb_allocation),
+        opening_balance=float(opening_balance),
+        source="casework",
+        central_spend=float(central),
+        next_allocation=public.next_allocation if public is not None else None,
+        new_la_code=public.new_la_code if public is not None else "",
+        uncertainty=uncertainty,
+        notes=notes,
         sources={"counts": "highneeds casework", **({"money": "public calibration"} if public else {})},
-        history={**{int(y): float(v) for y, v in snapshot.history.items() if y < base_year},
-                 base_year: float(counts.sum())})
+        history={
+            **{int(y): float(v) for y, v in snapshot.history.items() if y < base_year},
+            base_year: float(counts.sum()),
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -497,18 +605,18 @@ class Projection:
     plans_by_setting: np.ndarray
     plans_by_need: np.ndarray
     new_plans: np.ndarray
-    leavers: np.ndarray           # net: ceasing and moving away, less plans moving in
+    leavers: np.ndarray  # net: ceasing and moving away, less plans moving in
     leavers_by_reason: np.ndarray  # (3, n, 3): LEAVE_REASONS
     requests: np.ndarray
     spend: np.ndarray
     allocation: np.ndarray
     in_year: np.ndarray
     cumulative: np.ndarray
-    diverted: np.ndarray          # children in the new places (all NewPlaces together)
+    diverted: np.ndarray  # children in the new places (all NewPlaces together)
     simulations: int
     seed: int
     levers: dict
-    spend_draws: np.ndarray = field(repr=False)    # (simulations, years): for paired comparisons
+    spend_draws: np.ndarray = field(repr=False)  # (simulations, years): for paired comparisons
     in_year_draws: np.ndarray = field(repr=False)
     settings: tuple[str, ...] = SETTINGS
     needs: tuple[str, ...] = NEEDS
@@ -527,14 +635,35 @@ class Projection:
         for i, (year, fy) in enumerate(zip(self.years, self.financial_years, strict=True)):
             for measure in (*MEASURES, "diverted"):
                 q = getattr(self, measure)
-                rows.append({"year": year, "financial_year": fy, "measure": measure, "breakdown": "",
-                             "p10": float(q[0, i]), "p50": float(q[1, i]), "p90": float(q[2, i])})
-            for measure, names in (("plans_by_setting", self.settings), ("plans_by_need", self.needs),
-                                   ("leavers_by_reason", self.leave_reasons)):
+                rows.append(
+                    {
+                        "year": year,
+                        "financial_year": fy,
+                        "measure": measure,
+                        "breakdown": "",
+                        "p10": float(q[0, i]),
+                        "p50": float(q[1, i]),
+                        "p90": float(q[2, i]),
+                    }
+                )
+            for measure, names in (
+                ("plans_by_setting", self.settings),
+                ("plans_by_need", self.needs),
+                ("leavers_by_reason", self.leave_reasons),
+            ):
                 q = getattr(self, measure)
                 for k, name in enumerate(names):
-                    rows.append({"year": year, "financial_year": fy, "measure": measure, "breakdown": name,
-                                 "p10": float(q[0, i, k]), "p50": float(q[1, i, k]), "p90": float(q[2, i, k])})
+                    rows.append(
+                        {
+                            "year": year,
+                            "financial_year": fy,
+                            "measure": measure,
+                            "breakdown": name,
+                            "p10": float(q[0, i, k]),
+                            "p50": float(q[1, i, k]),
+                            "p90": float(q[2, i, k]),
+                        }
+                    )
         return rows
 
 
@@ -590,8 +719,9 @@ def _occupancy(pools: list[np.ndarray], levers: Levers, year: int, sims: int) ->
     return taken, per_entry
 
 
-def project(base: CouncilBase, levers: Levers | None = None, years: int = 10, simulations: int = 500,
-            seed: int = 0) -> Projection:
+def project(
+    base: CouncilBase, levers: Levers | None = None, years: int = 10, simulations: int = 500, seed: int = 0
+) -> Projection:
     """Simulate ``years`` model years after ``base.base_year`` under ``levers`` (None: the baseline)."""
     levers = levers or Levers()
     for entry in levers.new_places:
@@ -603,14 +733,15 @@ def project(base: CouncilBase, levers: Levers | None = None, years: int = 10, si
     sims = simulations
 
     req_factor = (1.0 - np.clip(_ramp_series(levers.fewer_requests, years_list), 0.0, 1.0)) * (
-        1.0 - np.clip(_ramp_series(levers.lower_conversion, years_list), 0.0, 1.0))
+        1.0 - np.clip(_ramp_series(levers.lower_conversion, years_list), 0.0, 1.0)
+    )
     step_down = np.clip(_ramp_series(levers.more_step_down, years_list), 0.0, 1.0)
     tariff = 1.0 + _ramp_series(levers.tariff_change, years_list)
 
-    cost = cost_array(base.unit_costs)                         # (26, needs, settings)
-    cost_mult = np.exp(u["costs"] * d["costs"])                 # (sims,)
+    cost = cost_array(base.unit_costs)  # (26, needs, settings)
+    cost_mult = np.exp(u["costs"] * d["costs"])  # (sims,)
     level = np.exp(u["level"] * d["level"])
-    trend = base.trend + u["trend"] * d["trend"]                # (sims,)
+    trend = base.trend + u["trend"] * d["trend"]  # (sims,)
     leave_mult = np.exp(u["leavers"] * d["leave"])
     total0 = max(base.total, 1.0)
     mean_leave = float((base.leave_rate[:-1] * base.by_age()[:-1]).sum() / total0)
@@ -621,13 +752,22 @@ def project(base: CouncilBase, levers: Levers | None = None, years: int = 10, si
     # at each age. A vintage's spread over need x setting (``pattern``, sums to 1) is the same in every
     # simulation (leaving depends on age only; moves on age and setting); only its size ``w`` differs.
     age_totals = base.counts.sum(axis=(1, 2))
-    pattern = np.divide(base.counts, age_totals[:, None, None], out=np.zeros_like(base.counts),
-                        where=age_totals[:, None, None] > 0)
+    pattern = np.divide(
+        base.counts, age_totals[:, None, None], out=np.zeros_like(base.counts), where=age_totals[:, None, None] > 0
+    )
     ages = AGES.copy()
     w = np.broadcast_to(age_totals, (sims, N_AGES)).copy()
-    rate = base.leave_rate[None, :-1] * leave_mult[:, None]     # (sims, 25)
-    diverted_cost = [float(np.mean(cost[e.age_mask()][:, :, S[e.diverts_from]] if e.need == "any" else
-                                   cost[e.age_mask(), N[e.need], S[e.diverts_from]])) for e in levers.new_places]
+    rate = base.leave_rate[None, :-1] * leave_mult[:, None]  # (sims, 25)
+    diverted_cost = [
+        float(
+            np.mean(
+                cost[e.age_mask()][:, :, S[e.diverts_from]]
+                if e.need == "any"
+                else cost[e.age_mask(), N[e.need], S[e.diverts_from]]
+            )
+        )
+        for e in levers.new_places
+    ]
     own_cost = np.array([e.cost_per_place for e in levers.new_places])
     phase_masks = [e.age_mask() for e in levers.new_places]
 
@@ -680,10 +820,10 @@ def project(base: CouncilBase, levers: Levers | None = None, years: int = 10, si
         # Joiners: population x rate per head (trended, with a persistent yearly shock) x levers.
         shock = 0.5 * shock + np.sqrt(0.75) * d["joiner_year"][k] if k else d["joiner_year"][k]
         growth = (1.0 + levers.population_growth) ** (k + 1)
-        factor = level * np.exp(trend * damp[k] + u["joiners"] * shock)        # (sims,)
+        factor = level * np.exp(trend * damp[k] + u["joiners"] * shock)  # (sims,)
         expected = base.joiner_rate[None, :] * (base.population * growth)[None, :] * factor[:, None]
         out_req[:, k] = expected.sum(axis=1) / max(base.conversion, 1e-9) * (1.0 - min(max(fewer[k], 0.0), 1.0))
-        joiners = _poisson_like(expected * req_factor[k], d["poisson"][k])    # (sims, 26)
+        joiners = _poisson_like(expected * req_factor[k], d["poisson"][k])  # (sims, 26)
         out_new[:, k] = joiners.sum(axis=1)
         w = np.concatenate([w, joiners], axis=1)
         ages = np.concatenate([ages, AGES])
@@ -700,8 +840,9 @@ def project(base: CouncilBase, levers: Levers | None = None, years: int = 10, si
 
         # Money of the financial year ending March ``year``: the mean of the two Januaries either side.
         prices = (1.0 + levers.cost_growth) ** (k + 1)
-        spend[:, k] = (0.5 * (prev_cost + now_cost) * tariff[k] * cost_mult + 0.5 * (prev_own + now_own)) * prices \
-            + base.central_spend * prices
+        spend[:, k] = (
+            0.5 * (prev_cost + now_cost) * tariff[k] * cost_mult + 0.5 * (prev_own + now_own)
+        ) * prices + base.central_spend * prices
         prev_cost, prev_own = now_cost, now_own
 
     allocation = np.array([base.allocation_in(y, levers.allocation_growth) for y in years_list])
@@ -712,13 +853,29 @@ def project(base: CouncilBase, levers: Levers | None = None, years: int = 10, si
         return np.quantile(a, QUANTILES, axis=0)
 
     return Projection(
-        la_code=base.la_code, la_name=base.la_name, base_year=base.base_year, years=years_list,
-        financial_years=[fy_label(y) for y in years_list], plans=q(out_plans), plans_by_setting=q(out_setting),
-        plans_by_need=q(out_need), new_plans=q(out_new), leavers=q(out_leave), leavers_by_reason=q(out_reason),
-        requests=q(out_req), spend=q(spend),
-        allocation=np.broadcast_to(allocation, (3, years)).copy(), in_year=q(in_year), cumulative=q(cumulative),
-        diverted=q(out_div), simulations=simulations, seed=seed, levers=levers.to_dict(), spend_draws=spend,
-        in_year_draws=in_year)
+        la_code=base.la_code,
+        la_name=base.la_name,
+        base_year=base.base_year,
+        years=years_list,
+        financial_years=[fy_label(y) for y in years_list],
+        plans=q(out_plans),
+        plans_by_setting=q(out_setting),
+        plans_by_need=q(out_need),
+        new_plans=q(out_new),
+        leavers=q(out_leave),
+        leavers_by_reason=q(out_reason),
+        requests=q(out_req),
+        spend=q(spend),
+        allocation=np.broadcast_to(allocation, (3, years)).copy(),
+        in_year=q(in_year),
+        cumulative=q(cumulative),
+        diverted=q(out_div),
+        simulations=simulations,
+        seed=seed,
+        levers=levers.to_dict(),
+        spend_draws=spend,
+        in_year_draws=in_year,
+    )
 
 
 def cost_avoided(baseline: Projection, scenario: Projection) -> list[float]:
@@ -734,8 +891,10 @@ def cost_avoided(baseline: Projection, scenario: Projection) -> list[float]:
 # Goal seek
 # --------------------------------------------------------------------------------------------
 
-def anchor_first_year(base: CouncilBase, plans: float, *, simulations: int = 200, seed: int = 0,
-                      limits: tuple[float, float] = (0.25, 4.0)) -> CouncilBase:
+
+def anchor_first_year(
+    base: CouncilBase, plans: float, *, simulations: int = 200, seed: int = 0, limits: tuple[float, float] = (0.25, 4.0)
+) -> CouncilBase:
     """The same base with its joiners per head scaled so that the baseline's P50 plans in January
     ``base_year + 1`` equal ``plans`` (the all-LA model's year one for this LA).
 
@@ -753,10 +912,16 @@ def anchor_first_year(base: CouncilBase, plans: float, *, simulations: int = 200
             break
         scale *= max((plans - (total - joiners)) / joiners, 0.0)
         scale = float(np.clip(scale, *limits))
-    note = (f"new plans scaled by {scale:.2f} so that January {base.base_year + 1} starts from the all-LA "
-            f"forecast of {plans:,.0f} plans (docs/forecast.md)")
-    return replace(base, joiner_rate=base.joiner_rate * scale, notes=[*base.notes, note],
-                   sources={**base.sources, "first year": "all-LA forecast (highneeds forecast public)"})
+    note = (
+        f"new plans scaled by {scale:.2f} so that January {base.base_year + 1} starts from the all-LA "
+        f"forecast of {plans:,.0f} plans (docs/forecast.md)"
+    )
+    return replace(
+        base,
+        joiner_rate=base.joiner_rate * scale,
+        notes=[*base.notes, note],
+        sources={**base.sources, "first year": "all-LA forecast (highneeds forecast public)"},
+    )
 
 
 RAMP_LEVERS = ("fewer_requests", "lower_conversion", "more_step_down", "tariff_change")
@@ -773,8 +938,7 @@ class GoalSeek:
     tried: list[tuple[float, float]] = field(default_factory=list)  # (value, P50 in-year balance)
 
 
-def _with_lever(base: CouncilBase, levers: Levers, lever: str, value: float,
-                template: NewPlaces | None) -> Levers:
+def _with_lever(base: CouncilBase, levers: Levers, lever: str, value: float, template: NewPlaces | None) -> Levers:
     if lever in RAMP_LEVERS:
         current = getattr(levers, lever)
         ramp = Ramp(value, current.start_year, current.ramp_years) if current else Ramp(value, base.base_year + 1)
@@ -782,8 +946,13 @@ def _with_lever(base: CouncilBase, levers: Levers, lever: str, value: float,
     if lever == "new_places":
         tpl = template or (levers.new_places[0] if levers.new_places else None)
         if tpl is None:
-            tpl = NewPlaces(0, "any", "all_through", 0.5 * float(np.mean(cost_array(base.unit_costs)[
-                5:19, :, S["independent_special"]])), base.base_year + 1)
+            tpl = NewPlaces(
+                0,
+                "any",
+                "all_through",
+                0.5 * float(np.mean(cost_array(base.unit_costs)[5:19, :, S["independent_special"]])),
+                base.base_year + 1,
+            )
         rest = levers.new_places[1:] if (template is None and levers.new_places) else list(levers.new_places)
         return replace(levers, new_places=[replace(tpl, places=int(round(value))), *rest])
     if lever in ("population_growth", "allocation_growth", "cost_growth"):
@@ -791,9 +960,21 @@ def _with_lever(base: CouncilBase, levers: Levers, lever: str, value: float,
     raise ValueError(f"unknown lever {lever!r}: one of {(*RAMP_LEVERS, 'new_places', 'allocation_growth')}")
 
 
-def goal_seek(base: CouncilBase, levers: Levers | None, lever: str, target_year: int, lo: float, hi: float,
-              *, years: int | None = None, simulations: int = 500, seed: int = 0, tolerance: float | None = None,
-              template: NewPlaces | None = None, max_steps: int = 30) -> GoalSeek:
+def goal_seek(
+    base: CouncilBase,
+    levers: Levers | None,
+    lever: str,
+    target_year: int,
+    lo: float,
+    hi: float,
+    *,
+    years: int | None = None,
+    simulations: int = 500,
+    seed: int = 0,
+    tolerance: float | None = None,
+    template: NewPlaces | None = None,
+    max_steps: int = 30,
+) -> GoalSeek:
     """The value of ``lever`` nearest ``lo`` (no action) towards ``hi`` (the most considered) giving a
     P50 in-year balance >= 0 in ``target_year``, by bisection (the effect is monotonic).
 
@@ -822,9 +1003,15 @@ def goal_seek(base: CouncilBase, levers: Levers | None, lever: str, target_year:
         return GoalSeek(lever, target_year, lo, True, proj_lo, "balanced without this lever", tried)
     proj_hi, bal_hi = run(hi)
     if bal_hi < 0:
-        return GoalSeek(lever, target_year, hi, False, proj_hi,
-                        f"not reachable: at {hi:g} the P50 in-year position in {fy_label(target_year)} is "
-                        f"£{bal_hi:,.0f}", tried)
+        return GoalSeek(
+            lever,
+            target_year,
+            hi,
+            False,
+            proj_hi,
+            f"not reachable: at {hi:g} the P50 in-year position in {fy_label(target_year)} is £{bal_hi:,.0f}",
+            tried,
+        )
     a, b, best = lo, hi, proj_hi
     for _ in range(max_steps):
         if abs(b - a) <= tolerance:

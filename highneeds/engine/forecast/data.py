@@ -32,8 +32,7 @@ from highneeds.engine import publicdata as pd_
 
 AGE_GROUP_NAMES = tuple(pd_.AGE_GROUPS)  # Under 5, 5-10, 11-15, 16-19, 20-25
 AGES = np.arange(26)
-GROUP_OF_AGE = np.array([next(i for i, (lo, hi) in enumerate(pd_.AGE_GROUPS.values()) if lo <= a <= hi)
-                         for a in AGES])
+GROUP_OF_AGE = np.array([next(i for i, (lo, hi) in enumerate(pd_.AGE_GROUPS.values()) if lo <= a <= hi) for a in AGES])
 FIRST_FULL_YEAR = 2015  # first January with the 20-25 group (EHC plans); totals start here
 FIRST_YEAR = 2010  # the under-20 groups go back to January 2010 (statements and plans)
 POPULATION_FILE = "population_ons_mye2023/ons_mye2_persons_mid2023_upper_tier_la_age0_25.csv"
@@ -61,23 +60,46 @@ class History:
 
 def _dashboard(data_dir: Path | str, base_year: int) -> pl.DataFrame:
     rel = pd_.AGE_FILE_DASHBOARD
-    frame = pd_.read_table(data_dir, rel, ["time_period", "geographic_level", "old_la_code", "new_la_code", "la_name",
-                                           "characteristic_age", "num_caseload"])
+    frame = pd_.read_table(
+        data_dir,
+        rel,
+        [
+            "time_period",
+            "geographic_level",
+            "old_la_code",
+            "new_la_code",
+            "la_name",
+            "characteristic_age",
+            "num_caseload",
+        ],
+    )
     frame = frame.filter(pl.col("geographic_level") == pd_.LA_LEVEL)
     frame = pd_._check_la_codes(frame, rel)
-    frame = frame.with_columns(year=pl.col("time_period").str.strip_chars().str.slice(0, 4).cast(pl.Int64, strict=False))
-    frame = frame.filter(pl.col("year").is_not_null() & (pl.col("year") <= base_year)
-                         & pl.col("characteristic_age").is_in(list(AGE_GROUP_NAMES)))
+    frame = frame.with_columns(
+        year=pl.col("time_period").str.strip_chars().str.slice(0, 4).cast(pl.Int64, strict=False)
+    )
+    frame = frame.filter(
+        pl.col("year").is_not_null()
+        & (pl.col("year") <= base_year)
+        & pl.col("characteristic_age").is_in(list(AGE_GROUP_NAMES))
+    )
     frame = pd_.numbers(frame, ["num_caseload"], rel)
-    return frame.select("year", "old_la_code", "new_la_code", "la_name", group=pl.col("characteristic_age"),
-                        count=pl.col("num_caseload"))
+    return frame.select(
+        "year",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+        group=pl.col("characteristic_age"),
+        count=pl.col("num_caseload"),
+    )
 
 
 def _caseload_totals(data_dir: Path | str, base_year: int) -> pl.DataFrame:
     frame = pd_.caseload(data_dir).filter(pl.col("geographic_level") == pd_.LA_LEVEL)
     frame = frame.with_columns(year=pl.col("time_period").str.slice(0, 4).cast(pl.Int64, strict=False) + 1)
-    return frame.filter(pl.col("year") <= base_year).select("year", "old_la_code", "new_la_code", "la_name",
-                                                            total=pl.col("ehcplans"))
+    return frame.filter(pl.col("year") <= base_year).select(
+        "year", "old_la_code", "new_la_code", "la_name", total=pl.col("ehcplans")
+    )
 
 
 def _population(data_dir: Path | str) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -154,7 +176,7 @@ def load_history(data_dir: Path | str, base_year: int) -> History:
         for back in range(t - 1, -1, -1):
             fill = np.isnan(shares[:, 0]) & complete[:, back]
             shares[fill] = groups[fill, back] / groups[fill, back].sum(axis=1, keepdims=True)
-        nat_t = national_shares[t] if national_shares[t].sum() > 0 else national_shares[:t + 1].sum(axis=0)
+        nat_t = national_shares[t] if national_shares[t].sum() > 0 else national_shares[: t + 1].sum(axis=0)
         nat_t = nat_t / nat_t.sum() if nat_t.sum() > 0 else np.full(len(AGE_GROUP_NAMES), 0.2)
         shares = np.where(np.isnan(shares), nat_t, shares)
         groups[missing, t] = totals[missing, t, None] * shares[missing]
@@ -163,8 +185,15 @@ def load_history(data_dir: Path | str, base_year: int) -> History:
     lacking = np.isnan(population).any(axis=1)
     # An LA without an ONS row takes England's age profile, scaled to its caseload.
     population[lacking] = england
-    return History(base_year=base_year, years=years, las=las, groups=groups, totals=totals,
-                   profile=within_group_profile(population), population=population)
+    return History(
+        base_year=base_year,
+        years=years,
+        las=las,
+        groups=groups,
+        totals=totals,
+        profile=within_group_profile(population),
+        population=population,
+    )
 
 
 def actual_totals(data_dir: Path | str, last_year: int) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -203,16 +232,18 @@ def load_flows(data_dir: Path | str, h: History) -> Flows:
     rows: dict[tuple[str, int], list] = {}
     mi_path = Path(data_dir) / MI_FILE
     if mi_path.is_file():
-        mi = pd_.read_table(data_dir, MI_FILE, ["time_period", "geographic_level", "old_la_code", "NewallEHC",
-                                                "InreqEHC"])
+        mi = pd_.read_table(
+            data_dir, MI_FILE, ["time_period", "geographic_level", "old_la_code", "NewallEHC", "InreqEHC"]
+        )
         mi = pd_._check_la_codes(mi.filter(pl.col("geographic_level") == pd_.LA_LEVEL), MI_FILE)
         mi = pd_.numbers(mi, ["NewallEHC", "InreqEHC"], MI_FILE)
         for code, year, new, req in mi.select("old_la_code", "time_period", "NewallEHC", "InreqEHC").iter_rows():
             rows[(code, int(year))] = [new, req]
     current = (pd_.REQUESTS_FILE, pd_.NEWPLANS_FILE, pd_.TIMELINESS_FILE)
     activity = pd_.activity(data_dir) if all((Path(data_dir) / f).is_file() for f in current) else None
-    for code, year, req, new in (activity.select("old_la_code", "year", "requests", "new_plans").iter_rows()
-                                 if activity is not None else ()):
+    for code, year, req, new in (
+        activity.select("old_la_code", "year", "requests", "new_plans").iter_rows() if activity is not None else ()
+    ):
         old = rows.get((code, int(year)), [None, None])
         rows[(code, int(year))] = [new if new is not None else old[0], req if req is not None else old[1]]
     years = sorted({y for _c, y in rows if y <= last})  # neither file: no flows (the cohort alone is used)

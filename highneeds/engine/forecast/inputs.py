@@ -31,8 +31,15 @@ N_AGES = 26
 MAX_AGE = 25
 # SEN2 primary need codes for EHC plans (DS, Down syndrome, was added in January 2025).
 NEEDS: tuple[str, ...] = (*pd_.NEED_CODES_EHCP, "DS")
-SETTINGS: tuple[str, ...] = ("mainstream", "sen_unit_rp", "maintained_special", "independent_special", "post16",
-                             "alternative_provision", "other")
+SETTINGS: tuple[str, ...] = (
+    "mainstream",
+    "sen_unit_rp",
+    "maintained_special",
+    "independent_special",
+    "post16",
+    "alternative_provision",
+    "other",
+)
 SETTING_LABELS = {
     "mainstream": "Mainstream school or early years",
     "sen_unit_rp": "SEN unit or resourced provision",
@@ -47,26 +54,50 @@ N = {name: i for i, name in enumerate(NEEDS)}
 
 # publicdata setting keys (the caseload.csv columns) -> model setting.
 PUBLIC_SETTING: dict[str, str] = {
-    "ms_la": "mainstream", "ms_academy": "mainstream", "ms_free": "mainstream", "early_years": "mainstream",
-    "ms_la_rp": "sen_unit_rp", "ms_la_unit": "sen_unit_rp", "ms_academy_rp": "sen_unit_rp",
-    "ms_academy_unit": "sen_unit_rp", "ms_free_rp": "sen_unit_rp", "ms_free_unit": "sen_unit_rp",
-    "sp_la": "maintained_special", "sp_academy": "maintained_special",
+    "ms_la": "mainstream",
+    "ms_academy": "mainstream",
+    "ms_free": "mainstream",
+    "early_years": "mainstream",
+    "ms_la_rp": "sen_unit_rp",
+    "ms_la_unit": "sen_unit_rp",
+    "ms_academy_rp": "sen_unit_rp",
+    "ms_academy_unit": "sen_unit_rp",
+    "ms_free_rp": "sen_unit_rp",
+    "ms_free_unit": "sen_unit_rp",
+    "sp_la": "maintained_special",
+    "sp_academy": "maintained_special",
     # The independent top-up line of the S251 outturn covers independent and non-maintained schools
     # and colleges, so mainstream independent and specialist post-16 institutions sit here too.
-    "sp_independent": "independent_special", "sp_non_maintained": "independent_special",
-    "ms_independent": "independent_special", "post16_specialist": "independent_special",
-    "fe": "post16", "ap": "alternative_provision",
-    "ehe": "other", "ola": "other", "opa": "other", "neet": "other", "other": "other", "awaiting": "other",
+    "sp_independent": "independent_special",
+    "sp_non_maintained": "independent_special",
+    "ms_independent": "independent_special",
+    "post16_specialist": "independent_special",
+    "fe": "post16",
+    "ap": "alternative_provision",
+    "ehe": "other",
+    "ola": "other",
+    "opa": "other",
+    "neet": "other",
+    "other": "other",
+    "awaiting": "other",
     "perm_excluded": "other",
 }
 assert set(PUBLIC_SETTING) == set(pd_.SETTING_KEYS)
 
 # highneeds establishment types (codes.ESTABLISHMENT_TYPES) -> model setting, for the planning app.
 ESTABLISHMENT_SETTING: dict[str, str] = {
-    "MS_LA": "mainstream", "MS_ACADEMY": "mainstream", "MS_FREE": "mainstream", "EARLY_YEARS": "mainstream",
-    "MS_INDEPENDENT": "independent_special", "SP_LA": "maintained_special", "SP_ACADEMY": "maintained_special",
-    "SP_INDEPENDENT": "independent_special", "SP_NON_MAINTAINED": "independent_special",
-    "SPECIALIST_POST16": "independent_special", "AP_PRU": "alternative_provision", "FE": "post16",
+    "MS_LA": "mainstream",
+    "MS_ACADEMY": "mainstream",
+    "MS_FREE": "mainstream",
+    "EARLY_YEARS": "mainstream",
+    "MS_INDEPENDENT": "independent_special",
+    "SP_LA": "maintained_special",
+    "SP_ACADEMY": "maintained_special",
+    "SP_INDEPENDENT": "independent_special",
+    "SP_NON_MAINTAINED": "independent_special",
+    "SPECIALIST_POST16": "independent_special",
+    "AP_PRU": "alternative_provision",
+    "FE": "post16",
     "OTHER": "other",
 }
 
@@ -144,21 +175,21 @@ class PublicInputs:
     new_la_code: str
     la_name: str
     base_year: int
-    age_counts: np.ndarray            # (26,) plans by single age at January base_year
-    age_groups_history: np.ndarray    # (years, 5) caseload by age group, NaN where unpublished
+    age_counts: np.ndarray  # (26,) plans by single age at January base_year
+    age_groups_history: np.ndarray  # (years, 5) caseload by age group, NaN where unpublished
     history_years: np.ndarray
-    population: np.ndarray            # (26,) ONS mid-2023
-    profile: np.ndarray               # (26,) share of each single age within its age group's population
-    settings_now: np.ndarray          # (7,) plans by model setting at January base_year
+    population: np.ndarray  # (26,) ONS mid-2023
+    profile: np.ndarray  # (26,) share of each single age within its age group's population
+    settings_now: np.ndarray  # (7,) plans by model setting at January base_year
     settings_before: np.ndarray | None  # (7,) at January base_year - 1
-    new_plans_by_group: dict[int, np.ndarray]   # calendar year -> (5,) new plans by age group
-    new_plan_settings: np.ndarray     # (7,) new plans by setting over the last calendar years (sum)
+    new_plans_by_group: dict[int, np.ndarray]  # calendar year -> (5,) new plans by age group
+    new_plan_settings: np.ndarray  # (7,) new plans by setting over the last calendar years (sum)
     new_plans_total: dict[int, float]
     requests: dict[int, float]
     allocations: dict[int, float] = field(default_factory=dict)  # model year -> HNB after deductions, £
-    balance: float | None = None      # cumulative DSG balance at 31 March base_year, £ (negative: deficit)
+    balance: float | None = None  # cumulative DSG balance at 31 March base_year, £ (negative: deficit)
     balance_source: str = ""
-    finance: dict[str, float] | None = None   # benchmarking outturn lines (£) for the LA
+    finance: dict[str, float] | None = None  # benchmarking outturn lines (£) for the LA
     england_caseload_by_group: dict[int, np.ndarray] = field(default_factory=dict)  # January -> (5,)
     england_new_plans_by_group: dict[int, np.ndarray] = field(default_factory=dict)  # calendar year -> (5,)
     england_profile: np.ndarray | None = None
@@ -184,8 +215,11 @@ def resolve_code(data_dir: Path | str, la_code: str) -> str:
 
 def _newplans_settings(data_dir: Path | str, old: str, years: list[int]) -> np.ndarray:
     frame = pd_.read_table(data_dir, pd_.NEWPLANS_FILE, ["time_period", "geographic_level", "old_la_code"])
-    frame = frame.filter((pl.col("geographic_level") == pd_.LA_LEVEL) & (pl.col("old_la_code") == old)
-                         & pl.col("time_period").is_in([str(y) for y in years]))
+    frame = frame.filter(
+        (pl.col("geographic_level") == pd_.LA_LEVEL)
+        & (pl.col("old_la_code") == old)
+        & pl.col("time_period").is_in([str(y) for y in years])
+    )
     if "breakdown" in frame.columns:
         frame = frame.filter(pl.col("breakdown") == "New EHC plans")
     columns = [c for s in pd_.SETTINGS for c in s.columns if c in frame.columns]
@@ -197,13 +231,16 @@ def _newplans_settings(data_dir: Path | str, old: str, years: list[int]) -> np.n
     return out
 
 
-def _by_group(data_dir: Path | str, rel: str, column: str, old: str | None, last_year: int
-              ) -> dict[int, np.ndarray]:
+def _by_group(data_dir: Path | str, rel: str, column: str, old: str | None, last_year: int) -> dict[int, np.ndarray]:
     """Calendar/January year -> (5,) counts by age group, for an LA (``old``) or England (None)."""
-    frame = pd_.read_table(data_dir, rel, ["time_period", "geographic_level", "old_la_code", "characteristic_age",
-                                           column])
-    where = (pl.col("geographic_level") == "National") if old is None else (
-        (pl.col("geographic_level") == pd_.LA_LEVEL) & (pl.col("old_la_code") == old))
+    frame = pd_.read_table(
+        data_dir, rel, ["time_period", "geographic_level", "old_la_code", "characteristic_age", column]
+    )
+    where = (
+        (pl.col("geographic_level") == "National")
+        if old is None
+        else ((pl.col("geographic_level") == pd_.LA_LEVEL) & (pl.col("old_la_code") == old))
+    )
     frame = frame.filter(where & pl.col("characteristic_age").is_in(list(pd_.AGE_GROUPS)))
     if "ehcp_or_statement" in frame.columns:
         frame = frame.filter(pl.col("ehcp_or_statement") == "Total")
@@ -229,15 +266,17 @@ def _england(data_dir: str, base_year: int) -> tuple[dict[int, np.ndarray], dict
     caseload = _by_group(data_dir, pd_.AGE_FILE_DASHBOARD, "num_caseload", None, base_year)
     new = _new_plans_by_group(data_dir, None, base_year - 1)
     columns = [f"age_{a}" for a in AGES]
-    population = pd_.numbers(pd_.read_table(data_dir, POPULATION_FILE, ["geography", *columns]), columns,
-                             POPULATION_FILE).filter(pl.col("geography") == "Country")
+    population = pd_.numbers(
+        pd_.read_table(data_dir, POPULATION_FILE, ["geography", *columns]), columns, POPULATION_FILE
+    ).filter(pl.col("geography") == "Country")
     england = np.array([population[c][0] for c in columns], dtype=float) if population.height else np.ones(N_AGES)
     return caseload, new, within_group_profile(england)
 
 
 def _allocations(data_dir: Path | str, old: str) -> dict[int, float]:
-    frame = pd_.read_table(data_dir, DSG_SUMMARY_FILE, ["financial_year", "units", "row_type", "la_code",
-                                                       "high_needs_block_after"])
+    frame = pd_.read_table(
+        data_dir, DSG_SUMMARY_FILE, ["financial_year", "units", "row_type", "la_code", "high_needs_block_after"]
+    )
     frame = frame.filter((pl.col("row_type") == "local_authority") & (pl.col("la_code") == old))
     frame = pd_.numbers(frame, ["high_needs_block_after"], DSG_SUMMARY_FILE, integer=False)
     out = {}
@@ -258,27 +297,41 @@ def _balance(data_dir: Path | str, old: str, la_name: str, base_year: int) -> tu
     key = pd_._normalise_name(la_name)
     share = next((v for n, v in pct.select("la_name", pct_col).iter_rows() if pd_._normalise_name(n) == key), None)
     total = pd_.read_table(data_dir, DSG_TOTAL_FILE, ["row_type", "la_code", "time_period"])
-    total = total.filter((pl.col("row_type") == "local_authority") & (pl.col("la_code") == old)
-                         & (pl.col("time_period") == period(base_year)))
+    total = total.filter(
+        (pl.col("row_type") == "local_authority")
+        & (pl.col("la_code") == old)
+        & (pl.col("time_period") == period(base_year))
+    )
     total = pd_.numbers(total, ["Total DSG allocation (£s)"], DSG_TOTAL_FILE, integer=False)
     income = total["Total DSG allocation (£s)"].to_list()[0] if total.height else None
     if share is None or income is None:
         return None, f"no DSG balance for {label} in {DSG_BALANCE_FILE}: opening balance 0"
-    return share / 100.0 * income, (f"{DSG_BALANCE_FILE} {label} ({share:+.2f}% of total DSG income) x "
-                                    f"{DSG_TOTAL_FILE} {label}")
+    return share / 100.0 * income, (
+        f"{DSG_BALANCE_FILE} {label} ({share:+.2f}% of total DSG income) x {DSG_TOTAL_FILE} {label}"
+    )
 
 
 FINANCE_LINES = (
-    "s251_outturn__place_funding", "s251_outturn__early_years", "s251_outturn__primary", "s251_outturn__secondary",
-    "s251_outturn__special_schools_and_academies", "s251_outturn__prus_and_ap_academies",
+    "s251_outturn__place_funding",
+    "s251_outturn__early_years",
+    "s251_outturn__primary",
+    "s251_outturn__secondary",
+    "s251_outturn__special_schools_and_academies",
+    "s251_outturn__prus_and_ap_academies",
     "s251_outturn__post_school",
     "s251_outturn__top_up_funding_maintained_schools_academies_free_schools_and_colleges",
-    "s251_outturn__early_years_1", "s251_outturn__primary_1", "s251_outturn__secondary_1",
-    "s251_outturn__special_schools_and_academies_1", "s251_outturn__prus_and_ap_academies_1",
-    "s251_outturn__post_school_1", "s251_outturn__income_1",
+    "s251_outturn__early_years_1",
+    "s251_outturn__primary_1",
+    "s251_outturn__secondary_1",
+    "s251_outturn__special_schools_and_academies_1",
+    "s251_outturn__prus_and_ap_academies_1",
+    "s251_outturn__post_school_1",
+    "s251_outturn__income_1",
     "s251_outturn__top_up_funding_non_maintained_and_independent_schools_and_colleges",
-    "s251_outturn__sen_support_and_inclusion_services", "s251_outturn__alternative_provision_services",
-    "s251_outturn__hospital_education_services", "s251_outturn__therapies_and_other_health_related_services",
+    "s251_outturn__sen_support_and_inclusion_services",
+    "s251_outturn__alternative_provision_services",
+    "s251_outturn__hospital_education_services",
+    "s251_outturn__therapies_and_other_health_related_services",
 )
 
 
@@ -348,8 +401,9 @@ def load_public(data_dir: Path | str, la_code: str, base_year: int) -> PublicInp
 
     last_activity = base_year - 1
     by_group = _new_plans_by_group(data_dir, old, last_activity)
-    act = pd_.activity(data_dir).filter((pl.col("old_la_code") == old) & (pl.col("year").cast(pl.Int64, strict=False)
-                                                                           <= last_activity))
+    act = pd_.activity(data_dir).filter(
+        (pl.col("old_la_code") == old) & (pl.col("year").cast(pl.Int64, strict=False) <= last_activity)
+    )
     requests = {int(y): float(r) for y, r in act.select("year", "requests").iter_rows() if r is not None}
     totals = {int(y): float(n) for y, n in act.select("year", "new_plans").iter_rows() if n is not None}
     for y, v in by_group.items():
@@ -368,12 +422,28 @@ def load_public(data_dir: Path | str, la_code: str, base_year: int) -> PublicInp
     finance = benchmarking(data_dir).get(old)
     if finance is None:
         notes.append(f"no high needs benchmarking row for LA {old}: national unit costs used")
-    return PublicInputs(la_code=old, new_la_code=row["new_la_code"] or "", la_name=row["la_name"],
-                        base_year=base_year, age_counts=age_counts, age_groups_history=groups,
-                        history_years=hist.years, population=population, profile=hist.profile[i].copy(),
-                        settings_now=settings_now,
-                        settings_before=settings_before, new_plans_by_group=by_group,
-                        new_plan_settings=new_settings, new_plans_total=totals, requests=requests,
-                        allocations=allocations, balance=balance, balance_source=balance_source,
-                        finance=finance, england_caseload_by_group=eng_caseload,
-                        england_new_plans_by_group=eng_new, england_profile=eng_profile, notes=notes)
+    return PublicInputs(
+        la_code=old,
+        new_la_code=row["new_la_code"] or "",
+        la_name=row["la_name"],
+        base_year=base_year,
+        age_counts=age_counts,
+        age_groups_history=groups,
+        history_years=hist.years,
+        population=population,
+        profile=hist.profile[i].copy(),
+        settings_now=settings_now,
+        settings_before=settings_before,
+        new_plans_by_group=by_group,
+        new_plan_settings=new_settings,
+        new_plans_total=totals,
+        requests=requests,
+        allocations=allocations,
+        balance=balance,
+        balance_source=balance_source,
+        finance=finance,
+        england_caseload_by_group=eng_caseload,
+        england_new_plans_by_group=eng_new,
+        england_profile=eng_profile,
+        notes=notes,
+    )

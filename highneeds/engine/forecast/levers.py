@@ -92,14 +92,14 @@ def _ramp(value) -> Ramp | None:
 class Levers:
     """A scenario: every lever None/empty/0 is the baseline."""
 
-    fewer_requests: Ramp | None = None      # share of requests avoided (early intervention, SEN support offer)
-    lower_conversion: Ramp | None = None    # share fewer requests becoming plans (assessment thresholds)
-    more_step_down: Ramp | None = None      # extra share of plans ceasing at annual review each year
+    fewer_requests: Ramp | None = None  # share of requests avoided (early intervention, SEN support offer)
+    lower_conversion: Ramp | None = None  # share fewer requests becoming plans (assessment thresholds)
+    more_step_down: Ramp | None = None  # extra share of plans ceasing at annual review each year
     new_places: list[NewPlaces] = field(default_factory=list)
-    tariff_change: Ramp | None = None       # relative change of placement unit costs (-0.05: 5% cheaper)
-    population_growth: float = 0.0          # yearly growth of the 0-25 population from the base year
-    allocation_growth: float = 0.0          # yearly cash growth of the high needs block after the known years
-    cost_growth: float = 0.0                # yearly growth of unit costs and central spend (inflation)
+    tariff_change: Ramp | None = None  # relative change of placement unit costs (-0.05: 5% cheaper)
+    population_growth: float = 0.0  # yearly growth of the 0-25 population from the base year
+    allocation_growth: float = 0.0  # yearly cash growth of the high needs block after the known years
+    cost_growth: float = 0.0  # yearly growth of unit costs and central spend (inflation)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -113,10 +113,19 @@ class Levers:
             raise ValueError(f"unknown levers: {sorted(unknown)}")
         for name in ("fewer_requests", "lower_conversion", "more_step_down", "tariff_change"):
             data[name] = _ramp(data.get(name))
-        data["new_places"] = [p if isinstance(p, NewPlaces) else NewPlaces(
-            places=int(p["places"]), need=p["need"], phase=p["phase"], cost_per_place=float(p["cost_per_place"]),
-            opening_year=int(p["opening_year"]), diverts_from=p.get("diverts_from", "independent_special"))
-            for p in data.get("new_places") or []]
+        data["new_places"] = [
+            p
+            if isinstance(p, NewPlaces)
+            else NewPlaces(
+                places=int(p["places"]),
+                need=p["need"],
+                phase=p["phase"],
+                cost_per_place=float(p["cost_per_place"]),
+                opening_year=int(p["opening_year"]),
+                diverts_from=p.get("diverts_from", "independent_special"),
+            )
+            for p in data.get("new_places") or []
+        ]
         for name in ("population_growth", "allocation_growth", "cost_growth"):
             if name in data:
                 data[name] = float(data[name] or 0.0)

@@ -11,13 +11,28 @@ import polars as pl
 from .cohort import baseline_damped, baseline_last, baseline_linear, calibrate, quantiles, simulate
 from .data import FIRST_FULL_YEAR, load_flows, load_history
 
-CSV_COLUMNS = ("geographic_level", "new_la_code", "old_la_code", "la_name", "year", "ehcps_p10", "ehcps_p50",
-               "ehcps_p90")
+CSV_COLUMNS = (
+    "geographic_level",
+    "new_la_code",
+    "old_la_code",
+    "la_name",
+    "year",
+    "ehcps_p10",
+    "ehcps_p50",
+    "ehcps_p90",
+)
 ENGLAND = ("National", "E92000001", "", "England")
 
 
-def forecast_public(data_dir: Path | str, base_year: int, years: int, *, simulations: int = 1000, seed: int = 0,
-                    population_growth: float = 0.0) -> pl.DataFrame:
+def forecast_public(
+    data_dir: Path | str,
+    base_year: int,
+    years: int,
+    *,
+    simulations: int = 1000,
+    seed: int = 0,
+    population_growth: float = 0.0,
+) -> pl.DataFrame:
     """Every LA publishing a caseload in January ``base_year``, and England, for each forecast January.
 
     England's quantiles are taken from the simulated sum of the LAs (so England is forecast
@@ -37,8 +52,9 @@ def forecast_public(data_dir: Path | str, base_year: int, years: int, *, simulat
 
 
 @functools.lru_cache(maxsize=4)
-def year_one(data_dir: Path | str, base_year: int, simulations: int = 1000, seed: int = 0
-             ) -> dict[str, tuple[float, float]]:
+def year_one(
+    data_dir: Path | str, base_year: int, simulations: int = 1000, seed: int = 0
+) -> dict[str, tuple[float, float]]:
     """old_la_code -> (published plans at January ``base_year``, P50 for January ``base_year + 1``).
 
     The same first-year figure as :func:`forecast_public` with the same ``simulations`` and ``seed``
@@ -47,8 +63,10 @@ def year_one(data_dir: Path | str, base_year: int, simulations: int = 1000, seed
     h = load_history(data_dir, base_year)
     sims = simulate(h, 1, simulations, seed, flows=load_flows(data_dir, h))
     p50 = np.quantile(sims[:, :, 0], 0.5, axis=0)
-    return {code: (float(t), float(m)) for code, t, m in zip(h.las["old_la_code"].to_list(), h.totals[:, -1], p50,
-                                                            strict=True)}
+    return {
+        code: (float(t), float(m))
+        for code, t, m in zip(h.las["old_la_code"].to_list(), h.totals[:, -1], p50, strict=True)
+    }
 
 
 def baseline_geometric(totals: np.ndarray, years: int) -> np.ndarray:
@@ -56,7 +74,9 @@ def baseline_geometric(totals: np.ndarray, years: int) -> np.ndarray:
     base = totals[:, -1]
     earlier = totals[:, -4] if totals.shape[1] >= 4 else totals[:, 0]
     span = min(3, totals.shape[1] - 1)
-    growth = np.where((earlier > 0) & (span > 0), (base / np.where(earlier > 0, earlier, 1.0)) ** (1 / max(span, 1)), 1.0)
+    growth = np.where(
+        (earlier > 0) & (span > 0), (base / np.where(earlier > 0, earlier, 1.0)) ** (1 / max(span, 1)), 1.0
+    )
     return base[:, None] * growth[:, None] ** np.arange(1, years + 1)[None]
 
 
@@ -64,8 +84,15 @@ BASELINES = ("last value", "linear trend (3)", "geometric growth (3)", "damped t
 POOLED = "pooled"
 
 
-def backtest(data_dir: Path | str, base_years: list[int] | None = None, *, simulations: int = 500,
-             seed: int = 0, bootstrap: int = 2000, **model) -> dict:  # model: keyword arguments of calibrate
+def backtest(
+    data_dir: Path | str,
+    base_years: list[int] | None = None,
+    *,
+    simulations: int = 500,
+    seed: int = 0,
+    bootstrap: int = 2000,
+    **model,
+) -> dict:  # model: keyword arguments of calibrate
     """Hold out the last Januaries: forecast from each base year to the latest January in the folder.
 
     Default base years: the post-transfer ones (``POST_TRANSFER - 1`` on, see cohort.py) up to the year
@@ -90,8 +117,9 @@ def backtest(data_dir: Path | str, base_years: list[int] | None = None, *, simul
     base_years = base_years or list(range(POST_TRANSFER - 1, latest))
     late = [b for b in base_years if b >= latest]
     if late:
-        raise ValueError(f"base year {late[0]} leaves no later January to test against: the latest in the data "
-                         f"is January {latest}")
+        raise ValueError(
+            f"base year {late[0]} leaves no later January to test against: the latest in the data is January {latest}"
+        )
     rows = []
     for base in base_years:
         horizon = latest - base
@@ -120,29 +148,71 @@ def backtest(data_dir: Path | str, base_years: list[int] | None = None, *, simul
                 for name, fc in methods.items():
                     err = fc[i, j] - actual
                     is_model = name == "model"
-                    rows.append((base, code, j + 1, name, float(actual), float(fc[i, j]), err / actual * 100,
-                                 abs(err) / scale[i] if scale[i] > 0 else np.nan,
-                                 bool(actual > q[2, i, j]) if is_model else None,
-                                 bool(actual < q[0, i, j]) if is_model else None))
-    detail = pl.DataFrame(rows, schema={"base_year": pl.Int64, "old_la_code": pl.String, "horizon": pl.Int64,
-                                        "method": pl.String, "actual": pl.Float64, "forecast": pl.Float64,
-                                        "pe": pl.Float64, "ase": pl.Float64, "above": pl.Boolean,
-                                        "below": pl.Boolean}, orient="row")
-    detail = detail.with_columns(ape=pl.col("pe").abs(),
-                                 inside=pl.when(pl.col("method") == "model").then(~(pl.col("above") | pl.col("below"))))
-    scoped = pl.concat([detail.with_columns(scope=pl.col("base_year").cast(pl.String)),
-                        detail.with_columns(scope=pl.lit(POOLED))])
-    metrics = scoped.group_by("scope", "method", "horizon").agg(
-        n=pl.len(), mape=pl.col("ape").mean(), mdape=pl.col("ape").median(), mase=pl.col("ase").mean(),
-        bias=pl.col("pe").mean()).sort("scope", "horizon", "method")
-    coverage = scoped.filter(pl.col("method") == "model").group_by("scope", "horizon").agg(
-        n=pl.len(), coverage=pl.col("inside").mean(), above=pl.col("above").mean(),
-        below=pl.col("below").mean()).sort("scope", "horizon")
+                    rows.append(
+                        (
+                            base,
+                            code,
+                            j + 1,
+                            name,
+                            float(actual),
+                            float(fc[i, j]),
+                            err / actual * 100,
+                            abs(err) / scale[i] if scale[i] > 0 else np.nan,
+                            bool(actual > q[2, i, j]) if is_model else None,
+                            bool(actual < q[0, i, j]) if is_model else None,
+                        )
+                    )
+    detail = pl.DataFrame(
+        rows,
+        schema={
+            "base_year": pl.Int64,
+            "old_la_code": pl.String,
+            "horizon": pl.Int64,
+            "method": pl.String,
+            "actual": pl.Float64,
+            "forecast": pl.Float64,
+            "pe": pl.Float64,
+            "ase": pl.Float64,
+            "above": pl.Boolean,
+            "below": pl.Boolean,
+        },
+        orient="row",
+    )
+    detail = detail.with_columns(
+        ape=pl.col("pe").abs(), inside=pl.when(pl.col("method") == "model").then(~(pl.col("above") | pl.col("below")))
+    )
+    scoped = pl.concat(
+        [detail.with_columns(scope=pl.col("base_year").cast(pl.String)), detail.with_columns(scope=pl.lit(POOLED))]
+    )
+    metrics = (
+        scoped.group_by("scope", "method", "horizon")
+        .agg(
+            n=pl.len(),
+            mape=pl.col("ape").mean(),
+            mdape=pl.col("ape").median(),
+            mase=pl.col("ase").mean(),
+            bias=pl.col("pe").mean(),
+        )
+        .sort("scope", "horizon", "method")
+    )
+    coverage = (
+        scoped.filter(pl.col("method") == "model")
+        .group_by("scope", "horizon")
+        .agg(n=pl.len(), coverage=pl.col("inside").mean(), above=pl.col("above").mean(), below=pl.col("below").mean())
+        .sort("scope", "horizon")
+    )
     model_rows = detail.filter(pl.col("method") == "model")
     by_h = metrics.filter(pl.col("scope") == POOLED).drop("scope")
-    return {"detail": detail, "metrics": metrics, "coverage": coverage, "by_horizon": by_h,
-            "coverage_all": float(model_rows["inside"].mean()), "bootstrap": _bootstrap(detail, bootstrap, seed),
-            "base_years": base_years, "latest": latest}
+    return {
+        "detail": detail,
+        "metrics": metrics,
+        "coverage": coverage,
+        "by_horizon": by_h,
+        "coverage_all": float(model_rows["inside"].mean()),
+        "bootstrap": _bootstrap(detail, bootstrap, seed),
+        "base_years": base_years,
+        "latest": latest,
+    }
 
 
 def _bootstrap(detail: pl.DataFrame, draws: int, seed: int) -> pl.DataFrame:
@@ -163,8 +233,18 @@ def _bootstrap(detail: pl.DataFrame, draws: int, seed: int) -> pl.DataFrame:
         boot = sums[picks].sum(axis=1) / counts[picks].sum(axis=1)
         lo, hi = np.quantile(boot, [0.025, 0.975])
         out.append((h, best, len(diff), float(diff.mean()), float(lo), float(hi)))
-    return pl.DataFrame(out, schema={"horizon": pl.Int64, "best_baseline": pl.String, "n": pl.Int64,
-                                     "difference": pl.Float64, "low": pl.Float64, "high": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        out,
+        schema={
+            "horizon": pl.Int64,
+            "best_baseline": pl.String,
+            "n": pl.Int64,
+            "difference": pl.Float64,
+            "low": pl.Float64,
+            "high": pl.Float64,
+        },
+        orient="row",
+    )
 
 
 def verdict(result: dict) -> dict[int, dict[str, bool]]:

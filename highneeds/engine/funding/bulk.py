@@ -21,8 +21,9 @@ FULL_TIME_BP = 10_000
 
 def prorate_pence(annual, days, year_days: int, scale_bp=FULL_TIME_BP):
     """round_half_up(annual x days x scale / (year_days x 10000)) in exact integer arithmetic."""
-    numerator = np.asarray(annual, dtype=np.int64) * np.asarray(days, dtype=np.int64) * np.asarray(scale_bp,
-                                                                                                      dtype=np.int64)
+    numerator = (
+        np.asarray(annual, dtype=np.int64) * np.asarray(days, dtype=np.int64) * np.asarray(scale_bp, dtype=np.int64)
+    )
     denominator = year_days * FULL_TIME_BP
     return (2 * numerator + denominator) // (2 * denominator)
 
@@ -41,8 +42,19 @@ class BulkPricing:
         return self.place + self.top_up + self.fee + self.residential
 
 
-def price_many(setting: np.ndarray, days: np.ndarray, year_days: int, *, top_up=0, costed=None, fee=0,
-               residential=0, transport=0, attendance_bp=FULL_TIME_BP, banded=True) -> BulkPricing:
+def price_many(
+    setting: np.ndarray,
+    days: np.ndarray,
+    year_days: int,
+    *,
+    top_up=0,
+    costed=None,
+    fee=0,
+    residential=0,
+    transport=0,
+    attendance_bp=FULL_TIME_BP,
+    banded=True,
+) -> BulkPricing:
     """`setting` holds indexes into SETTING_TYPES. `top_up` is a band's annual top-up in pence; `costed`, where
     given (>= 0; -1 for "none"), is costed provision in pence, which in mainstream pays the school's first
     £6,000 before any top-up. A banded mainstream package carries the £6,000 school contribution; `banded`

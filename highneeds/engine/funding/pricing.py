@@ -36,9 +36,14 @@ PLACE_FUNDING: dict[str, Decimal] = {
 }
 SETTING_TYPES = tuple(PLACE_FUNDING)
 SETTING_LABELS = {
-    "mainstream": "Mainstream", "resourced_provision": "Resourced provision", "sen_unit": "SEN unit",
-    "special": "Special school", "ap": "Alternative provision", "fe_college": "FE college",
-    "non_maintained_special": "Non-maintained special school", "independent_special": "Independent special school",
+    "mainstream": "Mainstream",
+    "resourced_provision": "Resourced provision",
+    "sen_unit": "SEN unit",
+    "special": "Special school",
+    "ap": "Alternative provision",
+    "fe_college": "FE college",
+    "non_maintained_special": "Non-maintained special school",
+    "independent_special": "Independent special school",
     "post16_specialist": "Specialist post-16 institution",
 }
 # Mainstream: the first £6,000 of additional support comes from the school's notional SEN budget (element 2).
@@ -94,8 +99,10 @@ class Pricing:
         return {
             "financial_year": self.financial_year,
             "days": self.days,
-            "components": [{"name": c.name, "amount": money(c.amount), "paid_by": c.paid_by,
-                            "high_needs": c.high_needs} for c in self.components],
+            "components": [
+                {"name": c.name, "amount": money(c.amount), "paid_by": c.paid_by, "high_needs": c.high_needs}
+                for c in self.components
+            ],
             "high_needs_total": money(self.high_needs_total),
         }
 
@@ -286,8 +293,10 @@ def terms(package: Mapping, lookup: FrameworkLookup | None = None, *, needs_year
         if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2200:
             r.fail("financial_year", f"must be a year such as 2026 (April 2026 to March 2027), not {year!r}")
         elif start and (end is None or end >= start) and days_inside(start, end, year) == 0:
-            r.fail("start" if start > financial_year_bounds(year)[1] else "end",
-                   f"the package falls outside financial year {year} (1 April {year} to 31 March {year + 1})")
+            r.fail(
+                "start" if start > financial_year_bounds(year)[1] else "end",
+                f"the package falls outside financial year {year} (1 April {year} to 31 March {year + 1})",
+            )
     attendance = r.amount(package.get("attendance", 1), "attendance")
     if attendance is not None and not ZERO < attendance <= 1:
         r.fail("attendance", f"must be a fraction of full time above 0 and at most 1 (got {attendance})")
@@ -311,8 +320,14 @@ def terms(package: Mapping, lookup: FrameworkLookup | None = None, *, needs_year
             top_up = costed - contribution
     elif top_up is not None and setting_type == "mainstream":
         contribution = SCHOOL_CONTRIBUTION  # a band's top-up is paid above the school's first £6,000
-    annual = {"place": PLACE_FUNDING[setting_type], "school_contribution": contribution, "top_up": top_up or ZERO,
-              "fee": fee, "residential": residential, "transport": transport}
+    annual = {
+        "place": PLACE_FUNDING[setting_type],
+        "school_contribution": contribution,
+        "top_up": top_up or ZERO,
+        "fee": fee,
+        "residential": residential,
+        "transport": transport,
+    }
     return Terms(setting_type, start, end, attendance, annual)
 
 
@@ -324,8 +339,11 @@ def price_terms(t: Terms, year: int, *, start: date | None = None, end: date | N
     """Price annual terms for one financial year, optionally over a narrower window than the package's."""
     days, year_days = days_inside(start or t.start, end if start else t.end, year), days_in_year(year)
     components = tuple(
-        Component(name, prorate(t.annual[name], days, year_days, t.attendance if name in SCALED else Decimal(1)),
-                  paid_by, hn) for name, paid_by, hn in COMPONENTS)
+        Component(
+            name, prorate(t.annual[name], days, year_days, t.attendance if name in SCALED else Decimal(1)), paid_by, hn
+        )
+        for name, paid_by, hn in COMPONENTS
+    )
     return Pricing(financial_year=year, days=days, components=components)
 
 

@@ -32,9 +32,13 @@ def new_to_old_codes(data_dir: Path | str) -> dict[str, str]:
     for new, old in history.select("new_la_code", "old_la_code").iter_rows():
         if new and old and re.fullmatch(r"\d{3}", old.strip()):
             mapping[new.strip()] = old.strip()
-    for new, old in caseload(data_dir).filter(pl.col("geographic_level") == LA_LEVEL).select(
-        "new_la_code", "old_la_code"
-    ).unique().iter_rows():
+    for new, old in (
+        caseload(data_dir)
+        .filter(pl.col("geographic_level") == LA_LEVEL)
+        .select("new_la_code", "old_la_code")
+        .unique()
+        .iter_rows()
+    ):
         if new:
             mapping[new] = old
     return mapping
@@ -53,8 +57,13 @@ def resolve_la(las: pl.DataFrame, code_or_name: str) -> str:
             return wanted
         raise PublicDataError(f"LA number {wanted} is not among the {len(codes)} LAs in the January 2022 caseload")
     key = _normalise_name(wanted)
-    names = dict(zip(las["la_name"].map_elements(_normalise_name, return_dtype=pl.String).to_list(),
-                     las["old_la_code"].to_list(), strict=True))
+    names = dict(
+        zip(
+            las["la_name"].map_elements(_normalise_name, return_dtype=pl.String).to_list(),
+            las["old_la_code"].to_list(),
+            strict=True,
+        )
+    )
     if key in names:
         return names[key]
     partial = sorted({code for name, code in names.items() if key and key in name})

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import polars as pl
 
@@ -16,7 +16,6 @@ LA_LEVEL = "Local authority"
 
 class PublicDataError(ValueError):
     """A file that cannot be read as expected; the message names the file and the row."""
-
 
 
 def _path(data_dir: Path | str, relative: str) -> Path:
@@ -68,7 +67,9 @@ def numbers(frame: pl.DataFrame, columns: Iterable[str], relative: str, *, integ
             )
         if integer and fractional[column].any():
             row = frame.filter(fractional[column]).row(0, named=True)
-            raise PublicDataError(f"{relative}: row {row['_row']}: column {column}: {row[column]!r} is not a whole count")
+            raise PublicDataError(
+                f"{relative}: row {row['_row']}: column {column}: {row[column]!r} is not a whole count"
+            )
     if integer:
         values = values.select([pl.col(c).round(0).cast(pl.Int64) for c in columns])
     return frame.with_columns(values)
@@ -79,7 +80,9 @@ def _check_la_codes(frame: pl.DataFrame, relative: str, column: str = "old_la_co
     bad = las.filter(~pl.col(column).fill_null("").str.strip_chars().str.contains(r"^\d{3}$"))
     if bad.height:
         row = bad.row(0, named=True)
-        raise PublicDataError(f"{relative}: row {row['_row']}: an LA row without a 3-digit LA number ({row.get(column)!r})")
+        raise PublicDataError(
+            f"{relative}: row {row['_row']}: an LA row without a 3-digit LA number ({row.get(column)!r})"
+        )
     return frame.with_columns(pl.col(column).str.strip_chars())
 
 

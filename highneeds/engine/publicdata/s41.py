@@ -38,6 +38,8 @@ def s41_institutions(data_dir: Path | str) -> pl.DataFrame:
         if match and match.group(1).lower() in months:
             approved = date(2000 + int(match.group(2)), months[match.group(1).lower()], 1)
         out.append((record[name_col].strip(), (record[la_col] or "").strip(), est_type, approved))
-    return pl.DataFrame(out, schema={"name": pl.String, "la_name": pl.String, "establishment_type": pl.String,
-                                     "approved_on": pl.Date}, orient="row").unique(subset=["name"], keep="first",
-                                                                                    maintain_order=True)
+    return pl.DataFrame(
+        out,
+        schema={"name": pl.String, "la_name": pl.String, "establishment_type": pl.String, "approved_on": pl.Date},
+        orient="row",
+    ).unique(subset=["name"], keep="first", maintain_order=True)

@@ -113,8 +113,12 @@ class CalibrationTargets:
             needs[status] = {n: v / total for n, v in mix.items()}
             need_source.append(f"{status}: {rows['source'][0]}")
 
-        care = {g: (e, k) for g, e, k in self.social_care.filter(pl.col("old_la_code") == code).select(
-            "group", "ehcp", "sen_support").iter_rows()}
+        care = {
+            g: (e, k)
+            for g, e, k in self.social_care.filter(pl.col("old_la_code") == code)
+            .select("group", "ehcp", "sen_support")
+            .iter_rows()
+        }
 
         act = self.activity.filter(pl.col("old_la_code") == code)
         national_act = self.activity.group_by("year").agg(pl.all().exclude("old_la_code", "year").sum()).sort("year")
@@ -128,20 +132,40 @@ class CalibrationTargets:
         issued = latest(act, "issued")
         within = latest(act, "issued_within_20_weeks")
         new_plans = latest(act, "new_plans") or 0.0
-        refusal = (refused / requests) if (refused is not None and requests) else (
-            latest(national_act, "requests_refused") / latest(national_act, "requests"))
-        timely = (within / issued) if (within is not None and issued) else (
-            latest(national_act, "issued_within_20_weeks") / latest(national_act, "issued"))
+        refusal = (
+            (refused / requests)
+            if (refused is not None and requests)
+            else (latest(national_act, "requests_refused") / latest(national_act, "requests"))
+        )
+        timely = (
+            (within / issued)
+            if (within is not None and issued)
+            else (latest(national_act, "issued_within_20_weeks") / latest(national_act, "issued"))
+        )
 
-        neighbours = tuple(self.las.filter((pl.col("region_name") == la["region_name"]) & (pl.col("old_la_code") != code))
-                           .select("old_la_code", "la_name").iter_rows())
+        neighbours = tuple(
+            self.las.filter((pl.col("region_name") == la["region_name"]) & (pl.col("old_la_code") != code))
+            .select("old_la_code", "la_name")
+            .iter_rows()
+        )
         return LaTargets(
-            old_la_code=code, new_la_code=la["new_la_code"], la_name=la["la_name"], region_name=la["region_name"],
-            ehcp_total=int(sum(settings.values())), settings={k: int(settings.get(k, 0)) for k in SETTING_KEYS},
-            age_shares=age_shares, sen_support_total=int(support["sen_support"]),
-            all_pupils=float(support["all_pupils"] or 0.0), sen_support_phases=phase_shares, need_mix=needs,
-            social_care=care, requests_per_year=requests, refusal_rate=float(refusal), within_20_weeks=float(timely),
-            new_plans_per_year=new_plans, neighbours=neighbours,
+            old_la_code=code,
+            new_la_code=la["new_la_code"],
+            la_name=la["la_name"],
+            region_name=la["region_name"],
+            ehcp_total=int(sum(settings.values())),
+            settings={k: int(settings.get(k, 0)) for k in SETTING_KEYS},
+            age_shares=age_shares,
+            sen_support_total=int(support["sen_support"]),
+            all_pupils=float(support["all_pupils"] or 0.0),
+            sen_support_phases=phase_shares,
+            need_mix=needs,
+            social_care=care,
+            requests_per_year=requests,
+            refusal_rate=float(refusal),
+            within_20_weeks=float(timely),
+            new_plans_per_year=new_plans,
+            neighbours=neighbours,
             sources={
                 "ehcp": f"{CASELOAD_FILE} {CENSUS_PERIOD} (January 2022)",
                 "settings": f"{CASELOAD_FILE} {CENSUS_PERIOD} setting columns",

@@ -30,10 +30,17 @@ class PlacementDetail:
     leaving_date: date | None = None
     sen_unit: bool | None = None
     resourced: bool | None = None
-    ITEMS = (("URN", "urn", TEXT), ("UKPRN", "ukprn", TEXT), ("SENsetting", "sen_setting", TEXT),
-             ("SENsettingOther", "sen_setting_other", TEXT), ("PlacementRank", "rank", INT),
-             ("EntryDate", "entry_date", DATE), ("LeavingDate", "leaving_date", DATE),
-             ("SENunitIndicator", "sen_unit", FLAG), ("ResourcedProvisionIndicator", "resourced", FLAG))
+    ITEMS = (
+        ("URN", "urn", TEXT),
+        ("UKPRN", "ukprn", TEXT),
+        ("SENsetting", "sen_setting", TEXT),
+        ("SENsettingOther", "sen_setting_other", TEXT),
+        ("PlacementRank", "rank", INT),
+        ("EntryDate", "entry_date", DATE),
+        ("LeavingDate", "leaving_date", DATE),
+        ("SENunitIndicator", "sen_unit", FLAG),
+        ("ResourcedProvisionIndicator", "resourced", FLAG),
+    )
 
 
 @dataclass
@@ -47,9 +54,16 @@ class NamedPlan:
     cease_date: date | None = None
     cease_reason: str = ""
     details: list[PlacementDetail] = field(default_factory=list)
-    ITEMS = (("StartDate", "start_date", DATE), ("PlanRes", "plan_res", TEXT), ("PlanWPB", "plan_wpb", FLAG),
-             ("PB", "pb", FLAG), ("OA", "oa", FLAG), ("DP", "dp", FLAG), ("CeaseDate", "cease_date", DATE),
-             ("CeaseReason", "cease_reason", TEXT))
+    ITEMS = (
+        ("StartDate", "start_date", DATE),
+        ("PlanRes", "plan_res", TEXT),
+        ("PlanWPB", "plan_wpb", FLAG),
+        ("PB", "pb", FLAG),
+        ("OA", "oa", FLAG),
+        ("DP", "dp", FLAG),
+        ("CeaseDate", "cease_date", DATE),
+        ("CeaseReason", "cease_reason", TEXT),
+    )
     CHILDREN = (("PlanDetail", "details", PlacementDetail),)
 
 
@@ -63,10 +77,15 @@ class Assessment:
     other_tribunal: bool | None = None
     week20: bool | None = None
     plans: list[NamedPlan] = field(default_factory=list)
-    ITEMS = (("AssessmentOutcome", "outcome", TEXT), ("AssessmentOutcomeDate", "outcome_date", DATE),
-             ("AssessmentMediation", "mediation", FLAG), ("AssessmentTribunal", "tribunal", FLAG),
-             ("OtherMediation", "other_mediation", FLAG), ("OtherTribunal", "other_tribunal", FLAG),
-             ("Week20", "week20", FLAG))
+    ITEMS = (
+        ("AssessmentOutcome", "outcome", TEXT),
+        ("AssessmentOutcomeDate", "outcome_date", DATE),
+        ("AssessmentMediation", "mediation", FLAG),
+        ("AssessmentTribunal", "tribunal", FLAG),
+        ("OtherMediation", "other_mediation", FLAG),
+        ("OtherTribunal", "other_tribunal", FLAG),
+        ("Week20", "week20", FLAG),
+    )
     CHILDREN = (("NamedPlan", "plans", NamedPlan),)
 
 
@@ -87,9 +106,14 @@ class ActivePlan:
     last_review: date | None = None
     placements: list[PlacementDetail] = field(default_factory=list)
     needs: list[SENneed] = field(default_factory=list)
-    ITEMS = (("TransferLA", "transfer_la", TEXT), ("RES", "res", TEXT), ("WPB", "wpb", FLAG),
-             ("ReviewMeeting", "review_meeting", DATE), ("ReviewOutcome", "review_outcome", TEXT),
-             ("LastReview", "last_review", DATE))
+    ITEMS = (
+        ("TransferLA", "transfer_la", TEXT),
+        ("RES", "res", TEXT),
+        ("WPB", "wpb", FLAG),
+        ("ReviewMeeting", "review_meeting", DATE),
+        ("ReviewOutcome", "review_outcome", TEXT),
+        ("LastReview", "last_review", DATE),
+    )
     CHILDREN = (("PlacementDetail", "placements", PlacementDetail), ("SENneed", "needs", SENneed))
 
 
@@ -105,10 +129,16 @@ class Request:
     exported: bool | None = None
     assessments: list[Assessment] = field(default_factory=list)
     active_plans: list[ActivePlan] = field(default_factory=list)
-    ITEMS = (("ReceivedDate", "received_date", DATE), ("RequestSource", "source", TEXT), ("RYA", "rya", FLAG),
-             ("RequestOutcomeDate", "outcome_date", DATE), ("RequestOutcome", "outcome", TEXT),
-             ("RequestMediation", "mediation", FLAG), ("RequestTribunal", "tribunal", FLAG),
-             ("Exported", "exported", FLAG))
+    ITEMS = (
+        ("ReceivedDate", "received_date", DATE),
+        ("RequestSource", "source", TEXT),
+        ("RYA", "rya", FLAG),
+        ("RequestOutcomeDate", "outcome_date", DATE),
+        ("RequestOutcome", "outcome", TEXT),
+        ("RequestMediation", "mediation", FLAG),
+        ("RequestTribunal", "tribunal", FLAG),
+        ("Exported", "exported", FLAG),
+    )
     CHILDREN = (("Assessment", "assessments", Assessment), ("ActivePlans", "active_plans", ActivePlan))
 
 
@@ -125,9 +155,17 @@ class Person:
     upn_unknown: str = ""
     requests: list[Request] = field(default_factory=list)
     ref: str = ""  # the case system's own key: never written to the return
-    ITEMS = (("Surname", "surname", TEXT), ("Forename", "forename", TEXT), ("PersonBirthDate", "birth_date", DATE),
-             ("Sex", "sex", TEXT), ("Ethnicity", "ethnicity", TEXT), ("PostCode", "postcode", TEXT),
-             ("UPN", "upn", TEXT), ("UniqueLearnerNumber", "uln", TEXT), ("UPNunknown", "upn_unknown", TEXT))
+    ITEMS = (
+        ("Surname", "surname", TEXT),
+        ("Forename", "forename", TEXT),
+        ("PersonBirthDate", "birth_date", DATE),
+        ("Sex", "sex", TEXT),
+        ("Ethnicity", "ethnicity", TEXT),
+        ("PostCode", "postcode", TEXT),
+        ("UPN", "upn", TEXT),
+        ("UniqueLearnerNumber", "uln", TEXT),
+        ("UPNunknown", "upn_unknown", TEXT),
+    )
     CHILDREN = (("Requests", "requests", Request),)
 
 
@@ -176,14 +214,22 @@ def _write(parent, tag: str, obj) -> None:
 def header_element(header: Header):
     head = etree.Element("Header")
     details = etree.SubElement(head, "CollectionDetails")
-    for name, value in (("Collection", "SEN2"), ("Year", str(header.year)),
-                        ("ReferenceDate", header.reference_date.isoformat())):
+    for name, value in (
+        ("Collection", "SEN2"),
+        ("Year", str(header.year)),
+        ("ReferenceDate", header.reference_date.isoformat()),
+    ):
         etree.SubElement(details, name).text = value
     source = etree.SubElement(head, "Source")
     generated = header.generated or datetime.now().replace(microsecond=0)
-    for name, value in (("SourceLevel", "L"), ("LEA", header.la), ("SoftwareCode", header.software),
-                        ("Release", header.release), ("SerialNo", str(header.serial)),
-                        ("DateTime", generated.isoformat())):
+    for name, value in (
+        ("SourceLevel", "L"),
+        ("LEA", header.la),
+        ("SoftwareCode", header.software),
+        ("Release", header.release),
+        ("SerialNo", str(header.serial)),
+        ("DateTime", generated.isoformat()),
+    ):
         etree.SubElement(source, name).text = value
     return head
 
@@ -231,8 +277,12 @@ def _read(el, cls):
 def read_header(root) -> Header:
     ref = _value(root.findtext("Header/CollectionDetails/ReferenceDate"), DATE)
     year = _value(root.findtext("Header/CollectionDetails/Year"), INT)
-    return Header(year=year or 0, reference_date=ref, la=(root.findtext("Header/Source/LEA") or "").strip(),
-                  software=(root.findtext("Header/Source/SoftwareCode") or "").strip())
+    return Header(
+        year=year or 0,
+        reference_date=ref,
+        la=(root.findtext("Header/Source/LEA") or "").strip(),
+        software=(root.findtext("Header/Source/SoftwareCode") or "").strip(),
+    )
 
 
 def from_tree(root) -> Return:

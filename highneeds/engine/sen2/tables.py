@@ -11,11 +11,23 @@ from ..schoolyear import age_on
 from . import codes as sen2_codes
 from .model import Return
 
-AGE_BANDS = (("Under 5", 0, 4), ("Age 5 to 10", 5, 10), ("Age 11 to 15", 11, 15), ("Age 16 to 19", 16, 19),
-             ("Age 20 to 25", 20, 99))
-SETTING_GROUPS = {"OLA": "Educated elsewhere", "OPA": "Educated elsewhere", "EHE": "Educated elsewhere",
-                  "NEET": "Educated elsewhere", "NIEC": "Educated elsewhere", "NIEO": "Educated elsewhere",
-                  "EYP": "Non-maintained early years", "OTH": "Other"}
+AGE_BANDS = (
+    ("Under 5", 0, 4),
+    ("Age 5 to 10", 5, 10),
+    ("Age 11 to 15", 11, 15),
+    ("Age 16 to 19", 16, 19),
+    ("Age 20 to 25", 20, 99),
+)
+SETTING_GROUPS = {
+    "OLA": "Educated elsewhere",
+    "OPA": "Educated elsewhere",
+    "EHE": "Educated elsewhere",
+    "NEET": "Educated elsewhere",
+    "NIEC": "Educated elsewhere",
+    "NIEO": "Educated elsewhere",
+    "EYP": "Non-maintained early years",
+    "OTH": "Other",
+}
 
 
 def _band(age: int) -> str:
@@ -28,20 +40,23 @@ def tables(ret: Return, group_of: dict[str, str] | None = None) -> dict:
     year = ret.header.year
     start, end = sen2_codes.activity_period(year)
     ref = ret.header.reference_date
-    t = {k: Counter() for k in ("age", "need", "setting", "requests", "assessments", "reviews", "ceased",
-                                "timeliness")}
+    t = {k: Counter() for k in ("age", "need", "setting", "requests", "assessments", "reviews", "ceased", "timeliness")}
     persons = active = new_plans = 0
     for person in ret.persons:
         persons += 1
         for req in person.requests:
             if req.received_date and start <= req.received_date <= end:
                 t["requests"]["Requests received"] += 1
-                t["requests"][{"A": "Decided to assess", "N": "Decided not to assess", "W": "Withdrawn"}.get(
-                    req.outcome, "Decision outstanding")] += 1
+                t["requests"][
+                    {"A": "Decided to assess", "N": "Decided not to assess", "W": "Withdrawn"}.get(
+                        req.outcome, "Decision outstanding"
+                    )
+                ] += 1
             for a in req.assessments:
                 if a.outcome_date and start <= a.outcome_date <= end:
-                    t["assessments"][{"I": "Plan issued", "N": "Decided not to issue", "W": "Withdrawn"}.get(
-                        a.outcome, "Other")] += 1
+                    t["assessments"][
+                        {"I": "Plan issued", "N": "Decided not to issue", "W": "Withdrawn"}.get(a.outcome, "Other")
+                    ] += 1
                 for plan in a.plans:
                     if plan.start_date and start <= plan.start_date <= end:
                         new_plans += 1
@@ -64,17 +79,27 @@ def tables(ret: Return, group_of: dict[str, str] | None = None) -> dict:
                 t["setting"][group] += 1
                 if ap.review_meeting:
                     t["reviews"]["Reviews held"] += 1
-                    t["reviews"][{"M": "Maintain", "A": "Amend", "C": "Cease"}.get(ap.review_outcome,
-                                                                                   "Decision not recorded")] += 1
+                    t["reviews"][
+                        {"M": "Maintain", "A": "Amend", "C": "Cease"}.get(ap.review_outcome, "Decision not recorded")
+                    ] += 1
     tl = t["timeliness"]
     timeliness = {
-        "issued": tl["issued"], "within": tl["within"], "exceptions": tl["exceptions"],
+        "issued": tl["issued"],
+        "within": tl["within"],
+        "exceptions": tl["exceptions"],
         "pct_including": _pct(tl["within"], tl["issued"]),
         "pct_excluding": _pct(tl["within_no_exception"], tl["issued"] - tl["exceptions"]),
-        "20_to_52_weeks": tl["20_to_52"], "over_52_weeks": tl["over_52"],
+        "20_to_52_weeks": tl["20_to_52"],
+        "over_52_weeks": tl["over_52"],
     }
-    return {"year": year, "persons": persons, "active_plans": active, "new_plans": new_plans,
-            **{k: dict(sorted(v.items())) for k, v in t.items() if k != "timeliness"}, "timeliness": timeliness}
+    return {
+        "year": year,
+        "persons": persons,
+        "active_plans": active,
+        "new_plans": new_plans,
+        **{k: dict(sorted(v.items())) for k, v in t.items() if k != "timeliness"},
+        "timeliness": timeliness,
+    }
 
 
 def _timeliness(c: Counter, received, started, exception) -> None:

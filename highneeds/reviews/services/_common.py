@@ -31,10 +31,18 @@ def _not_future(field: str, on: date | None, what: str) -> None:
 
 def _setting_of(child_ids) -> dict[int, tuple[int, int | None, int | None, bool]]:
     """Each child's current setting: (establishment id, age low, age high, early years?) in one query."""
-    rows = (Placement.objects.filter(child_id__in=child_ids, end_date__isnull=True)
-            .order_by("child_id", "-start_date")
-            .values_list("child_id", "establishment_id", "establishment__age_low", "establishment__age_high",
-                         "establishment__phase", "establishment__establishment_type"))
+    rows = (
+        Placement.objects.filter(child_id__in=child_ids, end_date__isnull=True)
+        .order_by("child_id", "-start_date")
+        .values_list(
+            "child_id",
+            "establishment_id",
+            "establishment__age_low",
+            "establishment__age_high",
+            "establishment__phase",
+            "establishment__establishment_type",
+        )
+    )
     found: dict[int, tuple] = {}
     for child_id, est, low, high, est_phase, est_type in rows:
         found.setdefault(child_id, (est, low, high, est_phase == "EY" or est_type == "EARLY_YEARS"))
@@ -50,15 +58,20 @@ def _describe(record, child: Child, setting: tuple | None, today: date) -> None:
 
 
 def _previous_meeting(review: AnnualReview) -> date | None:
-    return (AnnualReview.objects.filter(plan=review.plan, held_on__isnull=False, counted_from__lt=review.counted_from)
-            .exclude(pk=review.pk).aggregate(last=Max("held_on"))["last"])
+    return (
+        AnnualReview.objects.filter(plan=review.plan, held_on__isnull=False, counted_from__lt=review.counted_from)
+        .exclude(pk=review.pk)
+        .aggregate(last=Max("held_on"))["last"]
+    )
 
 
 def _refresh(record, *fields: str, today: date | None = None) -> None:
     """Re-run the clock for one record and save it with the given fields."""
     previous = _previous_meeting(record) if isinstance(record, AnnualReview) else None
     clock.apply(record, clock.run(record, previous_meeting=previous, today=today))
-    extra = ["due_on"] if isinstance(record, AnnualReview) else ["deadline"] if isinstance(record, PhaseTransfer) else []
+    extra = (
+        ["due_on"] if isinstance(record, AnnualReview) else ["deadline"] if isinstance(record, PhaseTransfer) else []
+    )
     record.save(update_fields=[*fields, "deadlines", "next_step", "next_due", "closed_on", *extra])
 
 
@@ -82,5 +95,3 @@ def _letters(actor, child: Child, code: str, **fields):
 
 def _review_fields(review) -> dict:
     return {"meeting_on": review.meeting_on, "held_on": review.held_on, "decision_reasons": review.decision_reasons}
-
-

@@ -52,8 +52,13 @@ def schedule_review(*, actor, plan, caseworker=None, today: date | None = None) 
     _describe(review, child, _setting_of([child.pk]).get(child.pk), today)
     clock.apply(review, clock.run(review, previous_meeting=last, today=today))
     review.save()
-    log.record(actor=actor, action="review.schedule", obj=review, child=child,
-               after={"counted_from": review.counted_from, "due_on": review.due_on})
+    log.record(
+        actor=actor,
+        action="review.schedule",
+        obj=review,
+        child=child,
+        after={"counted_from": review.counted_from, "due_on": review.due_on},
+    )
     return review
 
 
@@ -68,11 +73,16 @@ def schedule_due_reviews(*, actor, today: date | None = None, batch_size: int = 
     require(actor, "reviews.manage")
     today = today or date.today()
     plans = list(_reviewable_plans().select_related("child"))
-    last = dict(AnnualReview.objects.filter(plan__in=[p.pk for p in plans], held_on__isnull=False)
-                .values_list("plan_id").annotate(last=Max("held_on")).values_list("plan_id", "last").order_by())
+    last = dict(
+        AnnualReview.objects.filter(plan__in=[p.pk for p in plans], held_on__isnull=False)
+        .values_list("plan_id")
+        .annotate(last=Max("held_on"))
+        .values_list("plan_id", "last")
+        .order_by()
+    )
     made = 0
     for start in range(0, len(plans), batch_size):
-        batch = plans[start:start + batch_size]
+        batch = plans[start : start + batch_size]
         settings = _setting_of([p.child_id for p in batch])
         reviews = []
         for plan in batch:
@@ -97,8 +107,15 @@ def _step(review: AnnualReview, step: str) -> None:
 
 
 @service
-def arrange_meeting(*, actor, review: AnnualReview, meeting_on: date, arranged_on: date | None = None,
-                    invitees: list[dict], in_setting: bool = True) -> AnnualReview:
+def arrange_meeting(
+    *,
+    actor,
+    review: AnnualReview,
+    meeting_on: date,
+    arranged_on: date | None = None,
+    invitees: list[dict],
+    in_setting: bool = True,
+) -> AnnualReview:
     """Book the meeting and record who is to be invited (regulation 20(2), or 21(2) for a child not in a
     setting: then anyone else the council considers appropriate may be invited)."""
     require(actor, "reviews.manage", review.child)
@@ -114,7 +131,9 @@ def arrange_meeting(*, actor, review: AnnualReview, meeting_on: date, arranged_o
     if "parent" not in roles:
         raise ValidationError({"invitees": "Invite the parent or young person"})
     if in_setting and "setting" not in roles:
-        raise ValidationError({"invitees": "Invite the head teacher or principal of the child's setting (or the SENCO)"})
+        raise ValidationError(
+            {"invitees": "Invite the head teacher or principal of the child's setting (or the SENCO)"}
+        )
     if not in_setting and "setting" in roles:
         raise ValidationError({"invitees": "The child does not attend a setting: choose someone else appropriate"})
     _check_with_clock(review, meeting_arranged_on=arranged_on, meeting_on=meeting_on)
@@ -123,10 +142,25 @@ def arrange_meeting(*, actor, review: AnnualReview, meeting_on: date, arranged_o
     review.invitees, review.in_setting, review.stage = invitees, in_setting, "arranged"
     # Re-arranging the meeting means inviting again with fresh notice.
     review.invitations_sent_on = review.advice_requested_on = review.advice_circulated_on = None
-    _refresh(review, "meeting_on", "meeting_arranged_on", "invitees", "in_setting", "stage", "invitations_sent_on",
-             "advice_requested_on", "advice_circulated_on")
-    log.record(actor=actor, action="review.arrange", obj=review, child=review.child_id, before=before,
-               after={"meeting_on": meeting_on, "invitees": [i.get("role") for i in invitees]})
+    _refresh(
+        review,
+        "meeting_on",
+        "meeting_arranged_on",
+        "invitees",
+        "in_setting",
+        "stage",
+        "invitations_sent_on",
+        "advice_requested_on",
+        "advice_circulated_on",
+    )
+    log.record(
+        actor=actor,
+        action="review.arrange",
+        obj=review,
+        child=review.child_id,
+        before=before,
+        after={"meeting_on": meeting_on, "invitees": [i.get("role") for i in invitees]},
+    )
     return review
 
 
@@ -139,17 +173,26 @@ def send_invitations(*, actor, review: AnnualReview, sent_on: date, request_advi
     _not_future("sent_on", sent_on, "The date the invitations were sent")
     notice = (review.meeting_on - sent_on).days
     if notice < NOTICE_DAYS:
-        raise ValidationError({"sent_on": f"Invitations must be sent at least 2 weeks before the meeting: this gives "
-                                          f"{notice} {'day' if notice == 1 else 'days'}' notice. Arrange a later meeting "
-                                          f"date first"})
+        raise ValidationError(
+            {
+                "sent_on": f"Invitations must be sent at least 2 weeks before the meeting: this gives "
+                f"{notice} {'day' if notice == 1 else 'days'}' notice. Arrange a later meeting "
+                f"date first"
+            }
+        )
     _check_with_clock(review, invitations_sent_on=sent_on)
     review.invitations_sent_on = sent_on
     if request_advice:
         review.advice_requested_on = sent_on
     _refresh(review, "invitations_sent_on", "advice_requested_on")
     _letters(actor, review.child, "review_invitation", review=_review_fields(review))
-    log.record(actor=actor, action="review.invite", obj=review, child=review.child_id,
-               after={"sent_on": sent_on, "notice_days": notice, "advice_requested": request_advice})
+    log.record(
+        actor=actor,
+        action="review.invite",
+        obj=review,
+        child=review.child_id,
+        after={"sent_on": sent_on, "notice_days": notice, "advice_requested": request_advice},
+    )
     return review
 
 
@@ -167,8 +210,13 @@ def circulate_advice(*, actor, review: AnnualReview, circulated_on: date) -> Ann
     _check_with_clock(review, advice_circulated_on=circulated_on)
     review.advice_circulated_on = circulated_on
     _refresh(review, "advice_circulated_on")
-    log.record(actor=actor, action="review.circulate_advice", obj=review, child=review.child_id,
-               after={"circulated_on": circulated_on, "days_before": (review.meeting_on - circulated_on).days})
+    log.record(
+        actor=actor,
+        action="review.circulate_advice",
+        obj=review,
+        child=review.child_id,
+        after={"circulated_on": circulated_on, "days_before": (review.meeting_on - circulated_on).days},
+    )
     return review
 
 
@@ -185,8 +233,13 @@ def contribute(*, actor, review: AnnualReview, text: str, author_name: str = "")
     if len(text) > 10000:
         raise ValidationError({"text": "Your views must be 10,000 characters or fewer"})
     item = ReviewContribution.objects.create(
-        review=review, author=actor, author_name=author_name or actor.get_full_name() or actor.username,
-        author_role=getattr(actor, "role", ""), text=text, given_on=date.today())
+        review=review,
+        author=actor,
+        author_name=author_name or actor.get_full_name() or actor.username,
+        author_role=getattr(actor, "role", ""),
+        text=text,
+        given_on=date.today(),
+    )
     log.record(actor=actor, action="review.contribute", obj=item, child=review.child_id, after={"chars": len(text)})
     return item
 
@@ -213,10 +266,22 @@ CONSIDERATIONS = ("step_down_considered", "step_down_reason", "cessation_conside
 
 
 @service
-def record_meeting(*, actor, review: AnnualReview, held_on: date, attendees: str, child_views: str = "",
-                   family_views: str = "", professional_views: str = "", outcomes_met: str,
-                   recommended_amendments: str = "", disagreements: str = "", adulthood_considered: bool | None = None,
-                   adulthood_notes: str = "", **considered) -> AnnualReview:
+def record_meeting(
+    *,
+    actor,
+    review: AnnualReview,
+    held_on: date,
+    attendees: str,
+    child_views: str = "",
+    family_views: str = "",
+    professional_views: str = "",
+    outcomes_met: str,
+    recommended_amendments: str = "",
+    disagreements: str = "",
+    adulthood_considered: bool | None = None,
+    adulthood_notes: str = "",
+    **considered,
+) -> AnnualReview:
     """The meeting's record. From Year 9 the meeting must consider preparation for adulthood (reg 20(6))."""
     require(actor, "reviews.manage", review.child)
     _step(review, "record_meeting")
@@ -226,8 +291,12 @@ def record_meeting(*, actor, review: AnnualReview, held_on: date, attendees: str
     if outcomes_met not in OUTCOMES_MET:
         raise ValidationError({"outcomes_met": "Say whether the plan's outcomes are being met"})
     if review.child.year_group(held_on) >= 9 and not adulthood_considered:
-        raise ValidationError({"adulthood_considered": "From Year 9 the review must consider preparing for "
-                                                       "adulthood and independent living"})
+        raise ValidationError(
+            {
+                "adulthood_considered": "From Year 9 the review must consider preparing for "
+                "adulthood and independent living"
+            }
+        )
     unknown = set(considered) - set(CONSIDERATIONS)
     if unknown:
         raise TypeError(f"unexpected arguments {sorted(unknown)}")
@@ -240,12 +309,32 @@ def record_meeting(*, actor, review: AnnualReview, held_on: date, attendees: str
     for name in CONSIDERATIONS:
         if considered.get(name) is not None:
             setattr(review, name, considered[name])
-    _refresh(review, "held_on", "attendees", "child_views", "family_views", "professional_views", "outcomes_met",
-             "recommended_amendments", "disagreements", "adulthood_considered", "adulthood_notes", "stage",
-             *CONSIDERATIONS)
-    log.record(actor=actor, action="review.meeting", obj=review, child=review.child_id,
-               after={"held_on": held_on, "outcomes_met": outcomes_met,
-                      **{name: getattr(review, name) for name in CONSIDERATIONS}})
+    _refresh(
+        review,
+        "held_on",
+        "attendees",
+        "child_views",
+        "family_views",
+        "professional_views",
+        "outcomes_met",
+        "recommended_amendments",
+        "disagreements",
+        "adulthood_considered",
+        "adulthood_notes",
+        "stage",
+        *CONSIDERATIONS,
+    )
+    log.record(
+        actor=actor,
+        action="review.meeting",
+        obj=review,
+        child=review.child_id,
+        after={
+            "held_on": held_on,
+            "outcomes_met": outcomes_met,
+            **{name: getattr(review, name) for name in CONSIDERATIONS},
+        },
+    )
     return review
 
 
@@ -266,5 +355,3 @@ def send_report(*, actor, review: AnnualReview, sent_on: date) -> AnnualReview:
 
 # ---------------------------------------------------------------------------------------------
 # Annual reviews: the decision
-
-

@@ -36,7 +36,7 @@ def recalculate_reviews(*, actor, today: date | None = None, batch_size: int = 2
         ids = list(queryset.values_list("pk", flat=True))
         model = queryset.model
         for start in range(0, len(ids), batch_size):
-            batch = list(model.objects.filter(pk__in=ids[start:start + batch_size]).select_related("child", "plan"))
+            batch = list(model.objects.filter(pk__in=ids[start : start + batch_size]).select_related("child", "plan"))
             previous = {}
             if model is AnnualReview:
                 previous = _previous_meetings(batch)
@@ -50,8 +50,11 @@ def recalculate_reviews(*, actor, today: date | None = None, batch_size: int = 2
                 else:
                     clock.apply(record, result)
                 good.append(record)
-            model.objects.bulk_update(good, ["deadlines", "next_step", "next_due", "phase", "establishment",
-                                             "caseworker", *extra], batch_size=500)
+            model.objects.bulk_update(
+                good,
+                ["deadlines", "next_step", "next_due", "phase", "establishment", "caseworker", *extra],
+                batch_size=500,
+            )
             counts[name] += len(batch)
             if progress:
                 progress(name, counts[name])
@@ -63,8 +66,9 @@ def recalculate_reviews(*, actor, today: date | None = None, batch_size: int = 2
 def _previous_meetings(reviews: list[AnnualReview]) -> dict[int, date]:
     """For each review, the last meeting of an earlier review of the same plan: one query."""
     plan_ids = {r.plan_id for r in reviews}
-    held = (AnnualReview.objects.filter(plan_id__in=plan_ids, held_on__isnull=False)
-            .values_list("plan_id", "counted_from", "held_on"))
+    held = AnnualReview.objects.filter(plan_id__in=plan_ids, held_on__isnull=False).values_list(
+        "plan_id", "counted_from", "held_on"
+    )
     by_plan: dict[int, list[tuple[date, date]]] = {}
     for plan_id, counted_from, held_on in held:
         by_plan.setdefault(plan_id, []).append((counted_from, held_on))

@@ -30,8 +30,9 @@ def identify_phase_transfers(*, actor, today: date | None = None) -> int:
     require(actor, "reviews.manage")
     today = today or date.today()
     september = phase.next_september(today)
-    plans = list(Plan.objects.filter(status="final").exclude(phase_transfers__transfer_on=september)
-                 .select_related("child"))
+    plans = list(
+        Plan.objects.filter(status="final").exclude(phase_transfers__transfer_on=september).select_related("child")
+    )
     settings = _setting_of([p.child_id for p in plans])
     made = []
     for plan in plans:
@@ -40,8 +41,15 @@ def identify_phase_transfers(*, actor, today: date | None = None) -> int:
         kind = phase.transfer_kind(year, *(setting[1:] if setting else (None, None, False)))
         if kind is None:
             continue
-        transfer = PhaseTransfer(child=plan.child, plan=plan, kind=kind, transfer_on=september, from_year=year,
-                                 to_year=year + 1, identified_on=today)
+        transfer = PhaseTransfer(
+            child=plan.child,
+            plan=plan,
+            kind=kind,
+            transfer_on=september,
+            from_year=year,
+            to_year=year + 1,
+            identified_on=today,
+        )
         _describe(transfer, plan.child, setting, today)
         made.append(transfer)
     for transfer, result in zip(made, clock.run_many(made, today=today)):
@@ -53,7 +61,9 @@ def identify_phase_transfers(*, actor, today: date | None = None) -> int:
 
 
 @service
-def add_phase_transfer(*, actor, plan, transfer_on: date, kind: str, identified_on: date | None = None) -> PhaseTransfer:
+def add_phase_transfer(
+    *, actor, plan, transfer_on: date, kind: str, identified_on: date | None = None
+) -> PhaseTransfer:
     """Record a transfer by hand: a post-16 move at another time of year, or one the listing missed."""
     require(actor, "reviews.manage", plan.child)
     if kind not in PhaseTransfer.KINDS:
@@ -65,13 +75,25 @@ def add_phase_transfer(*, actor, plan, transfer_on: date, kind: str, identified_
         raise ValidationError({"transfer_on": "This move is already listed"})
     child = plan.child
     year = child.year_group(identified_on)
-    transfer = PhaseTransfer(child=child, plan=plan, kind=kind, transfer_on=transfer_on, from_year=year,
-                             to_year=child.year_group(transfer_on), identified_on=identified_on)
+    transfer = PhaseTransfer(
+        child=child,
+        plan=plan,
+        kind=kind,
+        transfer_on=transfer_on,
+        from_year=year,
+        to_year=child.year_group(transfer_on),
+        identified_on=identified_on,
+    )
     _describe(transfer, child, _setting_of([child.pk]).get(child.pk), identified_on)
     clock.apply(transfer, clock.run(transfer))
     transfer.save()
-    log.record(actor=actor, action="phase_transfer.add", obj=transfer, child=child,
-               after={"transfer_on": transfer_on, "kind": kind, "deadline": transfer.deadline})
+    log.record(
+        actor=actor,
+        action="phase_transfer.add",
+        obj=transfer,
+        child=child,
+        after={"transfer_on": transfer_on, "kind": kind, "deadline": transfer.deadline},
+    )
     return transfer
 
 
@@ -91,12 +113,18 @@ def record_preferences(*, actor, transfer: PhaseTransfer, establishments: list, 
     if len({e.pk for e in chosen}) != len(chosen):
         raise ValidationError({"establishments": "Each setting can be named once"})
     transfer.preferences.all().delete()
-    PhasePreference.objects.bulk_create([PhasePreference(transfer=transfer, rank=n, establishment=e)
-                                         for n, e in enumerate(chosen, start=1)])
+    PhasePreference.objects.bulk_create(
+        [PhasePreference(transfer=transfer, rank=n, establishment=e) for n, e in enumerate(chosen, start=1)]
+    )
     transfer.preferences_gathered_on = gathered_on
     transfer.save(update_fields=["preferences_gathered_on"])
-    log.record(actor=actor, action="phase_transfer.preferences", obj=transfer, child=transfer.child_id,
-               after={"ranked": [e.pk for e in chosen], "on": gathered_on})
+    log.record(
+        actor=actor,
+        action="phase_transfer.preferences",
+        obj=transfer,
+        child=transfer.child_id,
+        after={"ranked": [e.pk for e in chosen], "on": gathered_on},
+    )
     return transfer
 
 
@@ -112,14 +140,20 @@ def consult_setting(*, actor, transfer: PhaseTransfer, establishment, sent_on: d
     item = PhaseConsultation.objects.create(transfer=transfer, establishment=establishment, sent_on=sent_on)
     transfer.stage = "consulting"
     transfer.save(update_fields=["stage"])
-    log.record(actor=actor, action="phase_transfer.consult", obj=item, child=transfer.child_id,
-               after={"establishment": establishment.pk, "sent_on": sent_on})
+    log.record(
+        actor=actor,
+        action="phase_transfer.consult",
+        obj=item,
+        child=transfer.child_id,
+        after={"establishment": establishment.pk, "sent_on": sent_on},
+    )
     return item
 
 
 @service
-def record_consultation_reply(*, actor, consultation: PhaseConsultation, reply_on: date, outcome: str,
-                              notes: str = "") -> PhaseConsultation:
+def record_consultation_reply(
+    *, actor, consultation: PhaseConsultation, reply_on: date, outcome: str, notes: str = ""
+) -> PhaseConsultation:
     require(actor, "reviews.manage", consultation.transfer.child)
     _transfer_step(consultation.transfer, "record_consultation_reply")
     _not_future("reply_on", reply_on, "The reply date")
@@ -129,8 +163,11 @@ def record_consultation_reply(*, actor, consultation: PhaseConsultation, reply_o
         raise ValidationError({"reply_on": "The reply cannot be before the consultation was sent"})
     consultation.reply_on, consultation.outcome, consultation.notes = reply_on, outcome, notes.strip()
     consultation.save(update_fields=["reply_on", "outcome", "notes"])
-    log.record(actor=actor, action="phase_transfer.reply", obj=consultation, child=consultation.transfer.child_id,
-               after={"outcome": outcome, "reply_on": reply_on})
+    log.record(
+        actor=actor,
+        action="phase_transfer.reply",
+        obj=consultation,
+        child=consultation.transfer.child_id,
+        after={"outcome": outcome, "reply_on": reply_on},
+    )
     return consultation
-
-

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from highneeds.engine.sen2 import model as m
@@ -18,21 +19,52 @@ flags = st.none() | st.booleans()
 codes = st.sampled_from(["", "1", "A", "I", "N", "OTH", "ASD", "DS", "EHE"])
 text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12).map(str.strip)
 
-details = st.builds(m.PlacementDetail, urn=st.sampled_from(["", "100001", "123"]), sen_setting=codes,
-                    rank=st.none() | st.integers(1, 3), entry_date=st.none() | days, sen_unit=flags)
-named = st.builds(m.NamedPlan, start_date=st.none() | days, cease_date=st.none() | days, cease_reason=codes,
-                  pb=flags, details=st.lists(details, max_size=2))
-assessments = st.builds(m.Assessment, outcome=codes, outcome_date=st.none() | days, week20=flags,
-                        plans=st.lists(named, max_size=1))
-actives = st.builds(m.ActivePlan, transfer_la=st.sampled_from(["", "384"]), review_meeting=st.none() | days,
-                    review_outcome=codes, placements=st.lists(details, max_size=2),
-                    needs=st.lists(st.builds(m.SENneed, code=codes, rank=st.none() | st.integers(1, 3)), max_size=3))
-requests = st.builds(m.Request, received_date=st.none() | days, source=codes, outcome=codes,
-                     outcome_date=st.none() | days, mediation=flags, assessments=st.lists(assessments, max_size=1),
-                     active_plans=st.lists(actives, max_size=1))
-persons = st.builds(m.Person, surname=text, forename=text, birth_date=st.none() | days,
-                    sex=st.sampled_from(["", "F", "M", "X"]), upn=st.sampled_from(["", "A123456789012", "bad"]),
-                    requests=st.lists(requests, max_size=2))
+details = st.builds(
+    m.PlacementDetail,
+    urn=st.sampled_from(["", "100001", "123"]),
+    sen_setting=codes,
+    rank=st.none() | st.integers(1, 3),
+    entry_date=st.none() | days,
+    sen_unit=flags,
+)
+named = st.builds(
+    m.NamedPlan,
+    start_date=st.none() | days,
+    cease_date=st.none() | days,
+    cease_reason=codes,
+    pb=flags,
+    details=st.lists(details, max_size=2),
+)
+assessments = st.builds(
+    m.Assessment, outcome=codes, outcome_date=st.none() | days, week20=flags, plans=st.lists(named, max_size=1)
+)
+actives = st.builds(
+    m.ActivePlan,
+    transfer_la=st.sampled_from(["", "384"]),
+    review_meeting=st.none() | days,
+    review_outcome=codes,
+    placements=st.lists(details, max_size=2),
+    needs=st.lists(st.builds(m.SENneed, code=codes, rank=st.none() | st.integers(1, 3)), max_size=3),
+)
+requests = st.builds(
+    m.Request,
+    received_date=st.none() | days,
+    source=codes,
+    outcome=codes,
+    outcome_date=st.none() | days,
+    mediation=flags,
+    assessments=st.lists(assessments, max_size=1),
+    active_plans=st.lists(actives, max_size=1),
+)
+persons = st.builds(
+    m.Person,
+    surname=text,
+    forename=text,
+    birth_date=st.none() | days,
+    sex=st.sampled_from(["", "F", "M", "X"]),
+    upn=st.sampled_from(["", "A123456789012", "bad"]),
+    requests=st.lists(requests, max_size=2),
+)
 
 
 @settings(max_examples=80, deadline=None)

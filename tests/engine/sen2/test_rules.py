@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from highneeds.engine.sen2 import model as m
 from highneeds.engine.sen2.rulesets import RULESETS, for_year
@@ -39,6 +40,7 @@ def _set(getter, **values):
     def change(ret):
         for k, v in values.items():
             setattr(getter(ret), k, v)
+
     return change
 
 
@@ -55,8 +57,7 @@ FAILING = {
     "SEN2-120": (_set(_plan, start_date=date(2026, 4, 1)), "StartDate"),
     "SEN2-130": (_set(_ass, week20=None), "Week20"),
     "SEN2-131": (_set(_ass, week20=True), "Week20"),
-    "SEN2-140": (lambda r: _active(r).placements.append(m.PlacementDetail(sen_setting="OLA", rank=1)),
-                 "PlacementRank"),
+    "SEN2-140": (lambda r: _active(r).placements.append(m.PlacementDetail(sen_setting="OLA", rank=1)), "PlacementRank"),
     "SEN2-141": (_set(_active, placements=[]), "PlacementDetail"),
     "SEN2-142": (_set(_active, needs=[m.SENneed("ASD", 2)]), "SENtypeRank"),
     "SEN2-143": (lambda r: setattr(_active(r).placements[0], "sen_setting", "EHE"), "SENsetting"),
@@ -72,17 +73,24 @@ PASSING = {
     "SEN2-104": _set(_p, birth_date=date(2001, 1, 22)),  # 25 on the reference date
     "SEN2-105": lambda r: setattr(r.persons[1], "surname", "Example"),
     "SEN2-110": _set(_req, source="5"),
-    "SEN2-111": _set(_ass, week20=True, plans=[m.NamedPlan(start_date=date(2026, 8, 1),
-                                                          details=[m.PlacementDetail(urn="1", rank=1)])]),
+    "SEN2-111": _set(
+        _ass,
+        week20=True,
+        plans=[m.NamedPlan(start_date=date(2026, 8, 1), details=[m.PlacementDetail(urn="1", rank=1)])],
+    ),
     "SEN2-120": _set(_plan, start_date=date(2026, 4, 20), cease_date=date(2026, 12, 1), cease_reason="5"),
     "SEN2-130": _set(_ass, outcome="N", week20=None, plans=[]),
-    "SEN2-131": _set(_ass, week20=True, plans=[m.NamedPlan(start_date=date(2026, 6, 1),
-                                                          details=[m.PlacementDetail(urn="1", rank=1)])]),
+    "SEN2-131": _set(
+        _ass,
+        week20=True,
+        plans=[m.NamedPlan(start_date=date(2026, 6, 1), details=[m.PlacementDetail(urn="1", rank=1)])],
+    ),
     "SEN2-140": lambda r: _active(r).placements.append(m.PlacementDetail(urn="100002", rank=2)),
     "SEN2-141": _set(_active, placements=[m.PlacementDetail(sen_setting="NIEO", rank=1)]),
     "SEN2-142": _set(_active, needs=[m.SENneed("DS", 1)]),
-    "SEN2-143": lambda r: setattr(_active(r), "placements", [m.PlacementDetail(sen_setting="OTH", rank=1,
-                                                                               sen_setting_other="Hospital")]),
+    "SEN2-143": lambda r: setattr(
+        _active(r), "placements", [m.PlacementDetail(sen_setting="OTH", rank=1, sen_setting_other="Hospital")]
+    ),
     "SEN2-150": _set(_plan, cease_date=date(2026, 12, 1), cease_reason="1"),
     "SEN2-160": _set(_active, review_meeting=None, review_outcome=""),
 }
@@ -140,13 +148,19 @@ def test_query_is_not_an_error():
     assert [i.severity for i in issues] == ["query"] and not has_errors(issues)
 
 
-@pytest.mark.parametrize("data, says", [
-    (b"<Message><Header>", "not well-formed"),
-    (b"<Other/>", "not <Message>"),
-    (b"<Message><Persons/></Message>", "no <Header>"),
-    (b"", "not well-formed"),
-    (b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]><Message>&x;</Message>', "DOCTYPE"),
-])
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        (b"<Message><Header>", "not well-formed"),
+        (b"<Other/>", "not <Message>"),
+        (b"<Message><Persons/></Message>", "no <Header>"),
+        (b"", "not well-formed"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]><Message>&x;</Message>',
+            "DOCTYPE",
+        ),
+    ],
+)
 def test_unreadable_files_are_one_clear_error(data, says):
     with pytest.raises(SEN2FileError, match=says):
         parse(data)
@@ -164,6 +178,7 @@ def test_round_trip_through_xml():
 def test_dates_in_order_property(received, a, b):
     """SEN2-120 fires exactly when the assessment outcome comes before the request outcome."""
     from datetime import timedelta
+
     ret = variant(_set(_req, received_date=received, outcome_date=received + timedelta(days=a)))
     _ass(ret).outcome_date = received + timedelta(days=b)
     _plan(ret).start_date = received + timedelta(days=max(a, b))

@@ -1,8 +1,8 @@
 """Issue, revoke and list API tokens from the command line (acting as the system).
 
-    highneeds api-token create --user USERNAME --name NAME [--days N]   prints the secret, once (default 90 days)
-    highneeds api-token revoke --id N
-    highneeds api-token list [--user USERNAME]                          never prints secrets
+highneeds api-token create --user USERNAME --name NAME [--days N]   prints the secret, once (default 90 days)
+highneeds api-token revoke --id N
+highneeds api-token list [--user USERNAME]                          never prints secrets
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import argparse
 from datetime import timedelta
 
 from django.conf import settings
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -58,7 +57,11 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="Issue a token and print its secret once")
         create.add_argument("--user", required=True, help="Username the token acts as")
         create.add_argument("--name", required=True, help="What the token is for, e.g. 'Capita One nightly sync'")
-        create.add_argument("--days", type=_positive_days, help="Expire after this many days (default: settings.API_TOKEN_DEFAULT_DAYS, 90)")
+        create.add_argument(
+            "--days",
+            type=_positive_days,
+            help="Expire after this many days (default: settings.API_TOKEN_DEFAULT_DAYS, 90)",
+        )
         revoke = actions.add_parser("revoke", help="Revoke a token so it no longer works")
         revoke.add_argument("--id", type=int, required=True, dest="token_id", help="The token's id (see list)")
         listing = actions.add_parser("list", help="List tokens (never their secrets)")
@@ -107,8 +110,16 @@ class Command(BaseCommand):
             tokens = tokens.filter(user__username=user)
         now = timezone.now()
         rows = [
-            (str(t.pk), t.user.username, t.name, t.prefix + "...", _when(t.created_at), _when(t.expires_at),
-             _when(t.last_used_at), _status(t, now))
+            (
+                str(t.pk),
+                t.user.username,
+                t.name,
+                t.prefix + "...",
+                _when(t.created_at),
+                _when(t.expires_at),
+                _when(t.last_used_at),
+                _status(t, now),
+            )
             for t in tokens
         ]
         if not rows:

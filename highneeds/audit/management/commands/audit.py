@@ -18,11 +18,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         verify = sub.add_parser("verify", help="verify the hash chain")
-        verify.add_argument("--checkpoints", type=Path, default=None,
-                            help="a file written by `audit checkpoint`: the log must still hold every checkpoint")
+        verify.add_argument(
+            "--checkpoints",
+            type=Path,
+            default=None,
+            help="a file written by `audit checkpoint`: the log must still hold every checkpoint",
+        )
         point = sub.add_parser("checkpoint", help="append the chain's head (seq and hash) to a file, as one JSON line")
-        point.add_argument("--out", type=Path, default=None,
-                           help="file to append to (keep it off the database server); default: print it")
+        point.add_argument(
+            "--out",
+            type=Path,
+            default=None,
+            help="file to append to (keep it off the database server); default: print it",
+        )
 
     def handle(self, *args, action, **options):
         if action == "checkpoint":
@@ -36,14 +44,18 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--checkpoints {options['checkpoints']}: {exc}")
         total = AuditEvent.objects.count()
-        with Progress(TextColumn("Verifying audit log"), BarColumn(), MofNCompleteColumn(), transient=True,
-                      disable=total < 10000) as progress:
+        with Progress(
+            TextColumn("Verifying audit log"), BarColumn(), MofNCompleteColumn(), transient=True, disable=total < 10000
+        ) as progress:
             task = progress.add_task("verify", total=total)
-            result = log.verify(progress=lambda n: n % 5000 == 0 and progress.update(task, completed=n),
-                                checkpoints=checkpoints)
+            result = log.verify(
+                progress=lambda n: n % 5000 == 0 and progress.update(task, completed=n), checkpoints=checkpoints
+            )
         if not result.ok:
-            raise CommandError(f"Audit log broken at event {result.broken_at}: {result.reason} "
-                               f"({result.checked} events before it are intact)")
+            raise CommandError(
+                f"Audit log broken at event {result.broken_at}: {result.reason} "
+                f"({result.checked} events before it are intact)"
+            )
         against = f", matching {len(checkpoints)} checkpoints" if checkpoints else ""
         self.stdout.write(f"Audit log intact: {result.checked} events verified{against}.")
 

@@ -15,12 +15,11 @@ import json
 import sys
 from pathlib import Path
 
-from highneeds.casework.management.arguments import today_argument
 from django.core.management.base import BaseCommand, CommandError
 
+from highneeds.casework.management.arguments import today_argument
 from highneeds.engine.calendar import ENGLAND_AND_WALES, HolidayCalendar
 from highneeds.engine.clock import ClockInputError, ClockRules, compute_case, compute_many
-
 
 
 class Command(BaseCommand):
@@ -29,23 +28,44 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser):
-        parser.add_argument("--today", help="date to judge pending steps against (YYYY-MM-DD): past due becomes "
-                                            "'overdue'; events after it are errors")
+        parser.add_argument(
+            "--today",
+            help="date to judge pending steps against (YYYY-MM-DD): past due becomes "
+            "'overdue'; events after it are errors",
+        )
         parser.add_argument("--input", default="-", help="read from this file instead of standard input")
-        parser.add_argument("--receipt-is-day-one", action="store_true",
-                            help="count the day a request is received as day 1 of 'within N weeks' limits "
-                                 "(the limit falls a day earlier); default: receipt + 7N days")
-        parser.add_argument("--rules", metavar="FILE",
-                            help="JSON object of clock settings (see ClockRules in docs/statutory-clock.md)")
-        parser.add_argument("--bank-holidays", metavar="FILE",
-                            help="extra bank holidays (gov.uk bank-holidays.json or a list of dates)")
-        parser.add_argument("--council", action="store_true",
-                            help="start from the council's clock settings and stored bank holidays (reads the "
-                                 "database); --rules and --bank-holidays apply on top")
+        parser.add_argument(
+            "--receipt-is-day-one",
+            action="store_true",
+            help="count the day a request is received as day 1 of 'within N weeks' limits "
+            "(the limit falls a day earlier); default: receipt + 7N days",
+        )
+        parser.add_argument(
+            "--rules", metavar="FILE", help="JSON object of clock settings (see ClockRules in docs/statutory-clock.md)"
+        )
+        parser.add_argument(
+            "--bank-holidays", metavar="FILE", help="extra bank holidays (gov.uk bank-holidays.json or a list of dates)"
+        )
+        parser.add_argument(
+            "--council",
+            action="store_true",
+            help="start from the council's clock settings and stored bank holidays (reads the "
+            "database); --rules and --bank-holidays apply on top",
+        )
         parser.add_argument("--compact", action="store_true", help="one line of JSON instead of indented")
 
-    def handle(self, *args, today=None, input="-", receipt_is_day_one=False, rules=None, bank_holidays=None,
-               compact=False, council=False, **options):
+    def handle(
+        self,
+        *args,
+        today=None,
+        input="-",
+        receipt_is_day_one=False,
+        rules=None,
+        bank_holidays=None,
+        compact=False,
+        council=False,
+        **options,
+    ):
         today_date = today_argument(today) if today else None
         settings = {}
         calendar: HolidayCalendar = ENGLAND_AND_WALES
@@ -85,8 +105,11 @@ class Command(BaseCommand):
 
         if isinstance(data, list):
             results = compute_many(data, rules=clock_rules, calendar=calendar, today=today_date)
-            problems = [f"cases[{n}].{e}" if e.startswith(("events[", "exceptions[")) else f"cases[{n}]: {e}"
-                        for n, r in enumerate(results) for e in r.errors]
+            problems = [
+                f"cases[{n}].{e}" if e.startswith(("events[", "exceptions[")) else f"cases[{n}]: {e}"
+                for n, r in enumerate(results)
+                for e in r.errors
+            ]
             self._write({"cases": [r.as_json() for r in results]}, compact)
             if problems:
                 self._fail(problems)
@@ -100,8 +123,9 @@ class Command(BaseCommand):
         self._write(result.as_json(), compact)
 
     def _write(self, payload, compact: bool) -> None:
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":") if compact else None,
-                          indent=None if compact else 2)
+        text = json.dumps(
+            payload, ensure_ascii=False, separators=(",", ":") if compact else None, indent=None if compact else 2
+        )
         self.stdout.write(text)
 
     def _fail(self, messages: list[str]) -> None:

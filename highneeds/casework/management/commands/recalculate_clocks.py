@@ -17,12 +17,21 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=today_argument, help="judge overdue as of this date (YYYY-MM-DD)")
 
     def handle(self, *args, all=False, today=None, **options):
-        requests = AssessmentRequest.objects.all() if all else AssessmentRequest.objects.filter(
-            status__in=AssessmentRequest.OPEN)
+        requests = (
+            AssessmentRequest.objects.all()
+            if all
+            else AssessmentRequest.objects.filter(status__in=AssessmentRequest.OPEN)
+        )
         total = requests.count()
         with Progress(TextColumn("Recalculating clocks"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
             task = bar.add_task("clocks", total=total)
-            counts = services.recalculate_clocks(actor=SystemActor("recalculate-clocks"), requests=requests, today=today,
-                                                 progress=lambda n: bar.update(task, completed=n))
-        self.stdout.write(f"{counts['recalculated']} requests recalculated; {counts['unreadable']} could not be read "
-                          f"by the clock (see the audit log).")
+            counts = services.recalculate_clocks(
+                actor=SystemActor("recalculate-clocks"),
+                requests=requests,
+                today=today,
+                progress=lambda n: bar.update(task, completed=n),
+            )
+        self.stdout.write(
+            f"{counts['recalculated']} requests recalculated; {counts['unreadable']} could not be read "
+            f"by the clock (see the audit log)."
+        )

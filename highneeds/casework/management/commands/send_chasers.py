@@ -13,22 +13,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from highneeds.casework.management.arguments import today_argument
 from django.core.management.base import BaseCommand, CommandError
 
 from highneeds.accounts.roles import SystemActor
 from highneeds.casework import queries, services
+from highneeds.casework.management.arguments import today_argument
 
 ACTOR = SystemActor("send-chasers")
-
 
 
 class Command(BaseCommand):
     help = "Send reminders to advisers whose advice for an EHC needs assessment is due soon or overdue."
 
     def add_arguments(self, parser):
-        parser.add_argument("--days-before", type=int, default=7,
-                            help="chase advice due within this many days (default 7); overdue advice is chased too")
+        parser.add_argument(
+            "--days-before",
+            type=int,
+            default=7,
+            help="chase advice due within this many days (default 7); overdue advice is chased too",
+        )
         parser.add_argument("--today", help="the date to work from (YYYY-MM-DD; default today)")
         parser.add_argument("--dry-run", action="store_true", help="list what would be sent, and send nothing")
 
@@ -39,8 +42,10 @@ class Command(BaseCommand):
         due = list(queries.open_requests_due_for_chasing(on, days_before).order_by("due_on", "id"))
         sent = 0
         for advice in due:
-            line = (f"{advice.request.reference}  {advice.label}  {advice.adviser_name or 'no named adviser'}  "
-                    f"due {advice.due_on:%-d %B %Y}" + ("  (overdue)" if advice.due_on < on else ""))
+            line = (
+                f"{advice.request.reference}  {advice.label}  {advice.adviser_name or 'no named adviser'}  "
+                f"due {advice.due_on:%-d %B %Y}" + ("  (overdue)" if advice.due_on < on else "")
+            )
             if dry_run:
                 self.stdout.write(f"would chase  {line}")
                 continue

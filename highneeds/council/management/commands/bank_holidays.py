@@ -29,8 +29,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         imp = sub.add_parser("import", help="store the years in gov.uk's bank-holidays.json")
         imp.add_argument("file", help="gov.uk's bank-holidays.json (or a file in the same format)")
-        imp.add_argument("--division", default="england-and-wales",
-                         help="the division to read (default england-and-wales)")
+        imp.add_argument(
+            "--division", default="england-and-wales", help="the division to read (default england-and-wales)"
+        )
         lst = sub.add_parser("list", help="list the bank holidays in use")
         lst.add_argument("--year", type=int, help="only this year")
 
@@ -61,8 +62,10 @@ class Command(BaseCommand):
         imported = {int(y) for y in (council.bank_holidays or {})}
         years = [year] if year else sorted(calendar.covered_years)
         if year and not calendar.covers(year):
-            raise CommandError(f"no bank holidays are known for {year}: import gov.uk's file with "
-                               f"`highneeds bank-holidays import FILE`")
+            raise CommandError(
+                f"no bank holidays are known for {year}: import gov.uk's file with "
+                f"`highneeds bank-holidays import FILE`"
+            )
         for y in years:
             source = "imported" if y in imported else "projected" if y in PROJECTED_YEARS else "built in"
             self.stdout.write(f"{y} ({source})")

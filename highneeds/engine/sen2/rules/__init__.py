@@ -8,10 +8,10 @@ yields `Issue`s; `xpath` locates the element at fault.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Callable, Iterator
 
 from .. import codes as sen2_codes
 
@@ -29,8 +29,13 @@ class Issue:
     message: str
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "xpath": self.xpath, "field": self.field,
-                "message": self.message}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "xpath": self.xpath,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,9 @@ class Rule:
     fields: tuple[str, ...]
     message: str
     source: str
-    check: Callable[["Context"], Iterator[tuple]]
+    check: Callable[[Context], Iterator[tuple]]
 
-    def run(self, ctx: "Context") -> Iterator[Issue]:
+    def run(self, ctx: Context) -> Iterator[Issue]:
         """The check yields (element, field) or (element, field, message) for each failure."""
         for found in self.check(ctx):
             el, fld = found[0], found[1]

@@ -9,6 +9,12 @@ def check(ctx):
             yield plan, "PlacementDetail"
 
 
-RULE = Rule("SEN2-141", "5 Active plans", ERROR, ("PlacementDetail",),
-            "The active plan has no placement: give the school or setting, or a SENsetting code such as NIEO",
-            DFE, check)
+RULE = Rule(
+    "SEN2-141",
+    "5 Active plans",
+    ERROR,
+    ("PlacementDetail",),
+    "The active plan has no placement: give the school or setting, or a SENsetting code such as NIEO",
+    DFE,
+    check,
+)

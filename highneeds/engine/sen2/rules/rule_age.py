@@ -3,7 +3,7 @@ so 26 on the January reference date is a query, older an error)."""
 
 from highneeds.engine.schoolyear import age_on
 
-from . import OURS, ERROR, Rule, day
+from . import ERROR, OURS, Rule, day
 
 
 def check(ctx):
@@ -21,5 +21,6 @@ def check(ctx):
             yield person.find("PersonBirthDate"), "PersonBirthDate", f"Aged {age} on the reference date: over 25"
 
 
-RULE = Rule("SEN2-104", "1 Person", ERROR, ("PersonBirthDate",), "Age on the reference date must be 0 to 25",
-            OURS, check)
+RULE = Rule(
+    "SEN2-104", "1 Person", ERROR, ("PersonBirthDate",), "Age on the reference date must be 0 to 25", OURS, check
+)

@@ -12,5 +12,12 @@ def check(ctx):
             yield plan.find("CeaseReason"), "CeaseDate", "The plan has a CeaseReason but no CeaseDate"
 
 
-RULE = Rule("SEN2-150", "4.1 Ceased plans", ERROR, ("CeaseDate", "CeaseReason"),
-            "A ceased plan needs its reason (and a reason needs a cease date)", DFE, check)
+RULE = Rule(
+    "SEN2-150",
+    "4.1 Ceased plans",
+    ERROR,
+    ("CeaseDate", "CeaseReason"),
+    "A ceased plan needs its reason (and a reason needs a cease date)",
+    DFE,
+    check,
+)

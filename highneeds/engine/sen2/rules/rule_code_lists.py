@@ -1,6 +1,6 @@
 """Coded items hold a code from their list for the collection year (lists in data/codes.json)."""
 
-from . import DFE, ERROR, Rule, text, children
+from . import DFE, ERROR, Rule, children, text
 
 # (which elements, item, code list)
 CODED = (
@@ -39,5 +39,12 @@ def check(ctx):
                 yield el.find(item), item, f"{item} {value!r} is not in the {list_name} code list for {ctx.year}"
 
 
-RULE = Rule("SEN2-110", "all", ERROR, tuple(item for _, item, _ in CODED),
-            "A coded item holds a value that is not in its code list", DFE, check)
+RULE = Rule(
+    "SEN2-110",
+    "all",
+    ERROR,
+    tuple(item for _, item, _ in CODED),
+    "A coded item holds a value that is not in its code list",
+    DFE,
+    check,
+)

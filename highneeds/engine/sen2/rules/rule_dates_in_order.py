@@ -1,7 +1,7 @@
 """Dates follow the process: request received -> request outcome -> assessment outcome -> plan start -> cease,
 and nothing happens after the reference date."""
 
-from . import DFE, ERROR, Rule, day, children
+from . import DFE, ERROR, Rule, children, day
 
 
 def _pairs(ctx):
@@ -25,13 +25,27 @@ def check(ctx):
             yield b_el.find(b_name), b_name, f"{b_name} {b} is before {a_name} {a}"
     if ref:
         for person, request in ctx.requests:
-            for el in request.iter("ReceivedDate", "RequestOutcomeDate", "AssessmentOutcomeDate", "StartDate",
-                                   "CeaseDate", "ReviewMeeting", "LastReview", "EntryDate"):
+            for el in request.iter(
+                "ReceivedDate",
+                "RequestOutcomeDate",
+                "AssessmentOutcomeDate",
+                "StartDate",
+                "CeaseDate",
+                "ReviewMeeting",
+                "LastReview",
+                "EntryDate",
+            ):
                 when = day(el.getparent(), el.tag)
                 if when and when > ref:
                     yield el, el.tag, f"{el.tag} {when} is after the reference date {ref}"
 
 
-RULE = Rule("SEN2-120", "2-4", ERROR, ("ReceivedDate", "RequestOutcomeDate", "AssessmentOutcomeDate", "StartDate",
-                                      "CeaseDate"),
-            "Dates are out of order", DFE, check)
+RULE = Rule(
+    "SEN2-120",
+    "2-4",
+    ERROR,
+    ("ReceivedDate", "RequestOutcomeDate", "AssessmentOutcomeDate", "StartDate", "CeaseDate"),
+    "Dates are out of order",
+    DFE,
+    check,
+)

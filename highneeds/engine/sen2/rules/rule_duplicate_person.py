@@ -18,5 +18,12 @@ def check(ctx):
             seen_name.setdefault(key, person)
 
 
-RULE = Rule("SEN2-105", "1 Person", ERROR, ("UPN", "Surname", "Forename", "PersonBirthDate"),
-            "The same person appears more than once", DFE, check)
+RULE = Rule(
+    "SEN2-105",
+    "1 Person",
+    ERROR,
+    ("UPN", "Surname", "Forename", "PersonBirthDate"),
+    "The same person appears more than once",
+    DFE,
+    check,
+)

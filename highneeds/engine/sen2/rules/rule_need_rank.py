@@ -1,6 +1,6 @@
 """Each active plan has exactly one SEN need ranked 1 (primary), and no need code twice."""
 
-from . import DFE, ERROR, Rule, text, children
+from . import DFE, ERROR, Rule, children, text
 
 
 def check(ctx):
@@ -14,5 +14,12 @@ def check(ctx):
             yield plan, "SENtype", f"SEN need {code} is given more than once"
 
 
-RULE = Rule("SEN2-142", "5 Active plans", ERROR, ("SENtype", "SENtypeRank"),
-            "An active plan needs exactly one primary (rank 1) SEN need", DFE, check)
+RULE = Rule(
+    "SEN2-142",
+    "5 Active plans",
+    ERROR,
+    ("SENtype", "SENtypeRank"),
+    "An active plan needs exactly one primary (rank 1) SEN need",
+    DFE,
+    check,
+)

@@ -1,6 +1,6 @@
 """Each active plan has exactly one placement ranked 1 (its main placement)."""
 
-from . import DFE, ERROR, Rule, text, children
+from . import DFE, ERROR, Rule, children, text
 
 
 def check(ctx):
@@ -13,5 +13,12 @@ def check(ctx):
             yield plan, "PlacementRank", f"{firsts} placements are ranked 1: exactly one must be"
 
 
-RULE = Rule("SEN2-140", "5 Active plans", ERROR, ("PlacementRank",),
-            "An active plan needs exactly one rank 1 placement", DFE, check)
+RULE = Rule(
+    "SEN2-140",
+    "5 Active plans",
+    ERROR,
+    ("PlacementRank",),
+    "An active plan needs exactly one rank 1 placement",
+    DFE,
+    check,
+)

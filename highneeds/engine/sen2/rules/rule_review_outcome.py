@@ -10,5 +10,12 @@ def check(ctx):
             yield plan, "ReviewOutcome", "A review meeting is given without its ReviewOutcome"
 
 
-RULE = Rule("SEN2-160", "5 Active plans", ERROR, ("ReviewMeeting", "ReviewOutcome"),
-            "A review meeting needs its outcome", DFE, check)
+RULE = Rule(
+    "SEN2-160",
+    "5 Active plans",
+    ERROR,
+    ("ReviewMeeting", "ReviewOutcome"),
+    "A review meeting needs its outcome",
+    DFE,
+    check,
+)

@@ -15,5 +15,4 @@ def check(ctx):
                 yield person.find("UniqueLearnerNumber"), "UniqueLearnerNumber", f"ULN {uln} is not valid: {exc}"
 
 
-RULE = Rule("SEN2-102", "1 Person", ERROR, ("UniqueLearnerNumber",), "The ULN is not valid (check digit)", DFE,
-            check)
+RULE = Rule("SEN2-102", "1 Person", ERROR, ("UniqueLearnerNumber",), "The ULN is not valid (check digit)", DFE, check)

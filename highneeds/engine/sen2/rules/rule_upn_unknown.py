@@ -15,5 +15,12 @@ def check(ctx):
             yield person.find("UPNunknown"), "UPNunknown", "UPNunknown is given although the person has a UPN"
 
 
-RULE = Rule("SEN2-103", "1 Person", ERROR, ("UPN", "UniqueLearnerNumber", "UPNunknown"),
-            "A UPN, a ULN or a UPNunknown reason is needed", DFE, check)
+RULE = Rule(
+    "SEN2-103",
+    "1 Person",
+    ERROR,
+    ("UPN", "UniqueLearnerNumber", "UPNunknown"),
+    "A UPN, a ULN or a UPNunknown reason is needed",
+    DFE,
+    check,
+)

@@ -1,7 +1,7 @@
 """A placement names a school or college (URN or UKPRN) or gives a SENsetting code, not both and not neither;
 SENsettingOther only with SENsetting OTH."""
 
-from . import DFE, ERROR, Rule, text, children
+from . import DFE, ERROR, Rule, children, text
 
 
 def _details(ctx):
@@ -23,5 +23,12 @@ def check(ctx):
             yield detail.find("SENsettingOther"), "SENsettingOther", "SENsettingOther is only for SENsetting OTH"
 
 
-RULE = Rule("SEN2-143", "4-5 Placements", ERROR, ("URN", "UKPRN", "SENsetting", "SENsettingOther"),
-            "A placement needs a URN or UKPRN, or a SENsetting, but not both", DFE, check)
+RULE = Rule(
+    "SEN2-143",
+    "4-5 Placements",
+    ERROR,
+    ("URN", "UKPRN", "SENsetting", "SENsettingOther"),
+    "A placement needs a URN or UKPRN, or a SENsetting, but not both",
+    DFE,
+    check,
+)

@@ -1,7 +1,7 @@
 """Week20 (item 3.7, "20-week time limit exceptions apply") is given, 0 or 1, for every assessment that ended
 in a decision to issue a plan, and only then."""
 
-from . import OURS, ERROR, Rule, text
+from . import ERROR, OURS, Rule, text
 
 ISSUED = "I"
 
@@ -15,5 +15,13 @@ def check(ctx):
         elif week20 and not issued:
             yield assessment.find("Week20"), "Week20", "Week20 is given but the assessment did not end in a plan"
 
-RULE = Rule("SEN2-130", "3 Assessment", ERROR, ("Week20", "AssessmentOutcome", "ReceivedDate", "StartDate"),
-            "Week20 does not agree with the assessment's outcome and dates", OURS, check)
+
+RULE = Rule(
+    "SEN2-130",
+    "3 Assessment",
+    ERROR,
+    ("Week20", "AssessmentOutcome", "ReceivedDate", "StartDate"),
+    "Week20 does not agree with the assessment's outcome and dates",
+    OURS,
+    check,
+)

@@ -3,7 +3,7 @@ exception made no difference: check it was recorded against the right case."""
 
 from datetime import timedelta
 
-from . import OURS, QUERY, Rule, day, text, children
+from . import OURS, QUERY, Rule, children, day, text
 
 
 def check(ctx):
@@ -16,5 +16,12 @@ def check(ctx):
             yield assessment.find("Week20"), "Week20"
 
 
-RULE = Rule("SEN2-131", "3 Assessment", QUERY, ("Week20", "ReceivedDate", "StartDate"),
-            "Week20 says exceptions apply but the plan started within 20 weeks of the request", OURS, check)
+RULE = Rule(
+    "SEN2-131",
+    "3 Assessment",
+    QUERY,
+    ("Week20", "ReceivedDate", "StartDate"),
+    "Week20 says exceptions apply but the plan started within 20 weeks of the request",
+    OURS,
+    check,
+)

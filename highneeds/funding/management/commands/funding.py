@@ -81,8 +81,9 @@ class Command(BaseCommand):
                 payload = price(data, lookup).as_json()
         except PricingInputError as exc:
             self._fail(exc.errors)
-        self.stdout.write(json.dumps(payload, separators=(",", ":") if compact else None,
-                                     indent=None if compact else 2))
+        self.stdout.write(
+            json.dumps(payload, separators=(",", ":") if compact else None, indent=None if compact else 2)
+        )
 
     def _export(self, year: int, out: str) -> None:
         from highneeds.accounts.roles import SYSTEM
@@ -106,11 +107,19 @@ class Command(BaseCommand):
         except OSError as exc:
             self._fail([f"{file}: {exc.strerror}"])
         try:
-            batch = services.import_actuals(actor=SYSTEM, financial_year=year, filename=Path(file).name,
-                                            content=content, control_total=control_total)
+            batch = services.import_actuals(
+                actor=SYSTEM,
+                financial_year=year,
+                filename=Path(file).name,
+                content=content,
+                control_total=control_total,
+            )
         except ValidationError as exc:
-            self._fail([f"{k.replace('_', '-')}: {m}" for k, ms in exc.message_dict.items() for m in ms]
-                       if hasattr(exc, "error_dict") else exc.messages)
+            self._fail(
+                [f"{k.replace('_', '-')}: {m}" for k, ms in exc.message_dict.items() for m in ms]
+                if hasattr(exc, "error_dict")
+                else exc.messages
+            )
         self.stdout.write(f"Imported {batch.rows} payments totalling {batch.control_total} for {year}")
 
     def _framework(self, what: str, target: str, version: int | None) -> None:

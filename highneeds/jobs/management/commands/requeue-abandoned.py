@@ -21,8 +21,12 @@ class Command(BaseCommand):
     help = "Queue again the tasks whose worker died mid-task (or mark them failed after 3 attempts)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than-minutes", type=int, metavar="N",
-                            help="running longer than this means abandoned (default: TASK_ABANDONED_AFTER_MINUTES)")
+        parser.add_argument(
+            "--older-than-minutes",
+            type=int,
+            metavar="N",
+            help="running longer than this means abandoned (default: TASK_ABANDONED_AFTER_MINUTES)",
+        )
 
     def handle(self, *args, older_than_minutes=None, **options):
         if older_than_minutes is not None and older_than_minutes < 0:

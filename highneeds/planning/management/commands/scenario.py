@@ -32,8 +32,9 @@ class Command(BaseCommand):
         if action == "list":
             for s in Scenario.objects.all():
                 mark = " (baseline)" if s.is_baseline else ""
-                self.stdout.write(f"{s.pk}\t{s.name}{mark}\t{s.base} {s.la_code or ''} January {s.base_year}, "
-                                  f"{s.years} years")
+                self.stdout.write(
+                    f"{s.pk}\t{s.name}{mark}\t{s.base} {s.la_code or ''} January {s.base_year}, {s.years} years"
+                )
             return
         scenario = self._find(options["scenario"])
         out = Path(options["out"])
@@ -42,7 +43,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self.stdout.write(f"Calibrating from {scenario.get_base_display().lower()}, January {scenario.base_year}...")
         eb.calibrated(scenario.base, scenario.la_code, scenario.base_year)
-        self.stdout.write(f"Projecting {scenario.years} years, {eb.SIMULATIONS} simulations, with and without the levers...")
+        self.stdout.write(
+            f"Projecting {scenario.years} years, {eb.SIMULATIONS} simulations, with and without the levers..."
+        )
         named = [(scenario, eb.projection_for(scenario), eb.baseline_for(scenario))]
         self.stdout.write(f"Writing {out}...")
         if out.suffix == ".xlsx":
@@ -50,16 +53,22 @@ class Command(BaseCommand):
         else:
             out.write_text(exports.csv_text(named), encoding="utf-8")
         h = presenting.headline(named[0][1], named[0][2])
-        self.stdout.write(self.style.SUCCESS(
-            f"Done in {time.perf_counter() - started:.1f} s: {h['plans_last']:,.0f} plans in {h['last_year']}, "
-            f"cumulative position {money(h['cumulative_last'])}, cost avoided "
-            f"{money(h['avoided_total'])}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done in {time.perf_counter() - started:.1f} s: {h['plans_last']:,.0f} plans in {h['last_year']}, "
+                f"cumulative position {money(h['cumulative_last'])}, cost avoided "
+                f"{money(h['avoided_total'])}"
+            )
+        )
 
     def _find(self, wanted: str) -> Scenario:
         found = Scenario.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
         found = found or Scenario.objects.filter(name__iexact=wanted).first()
-        found = found or (Scenario.objects.filter(name__icontains=wanted).first()
-                          if Scenario.objects.filter(name__icontains=wanted).count() == 1 else None)
+        found = found or (
+            Scenario.objects.filter(name__icontains=wanted).first()
+            if Scenario.objects.filter(name__icontains=wanted).count() == 1
+            else None
+        )
         if found is None:
             raise CommandError(f"No single scenario matches {wanted!r}: see `highneeds scenario list`")
         return found

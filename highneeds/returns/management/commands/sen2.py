@@ -70,11 +70,16 @@ class Command(BaseCommand):
                     writer.writerows(g.as_dict() for g in ex.gaps)
         except OSError as exc:
             raise CommandError(f"cannot write {exc.filename}: {exc.strerror}") from None
-        log.record(actor=SYSTEM, action="sen2.export", after={"year": year, "la": la, "file": str(out),
-                                                              "children": ex.child_ids})
+        log.record(
+            actor=SYSTEM,
+            action="sen2.export",
+            after={"year": year, "la": la, "file": str(out), "children": ex.child_ids},
+        )
         errors = sum(i.severity == "error" for i in issues)
-        self.stdout.write(f"Wrote {out}: {len(ex.ret.persons)} persons; {errors} errors, "
-                          f"{len(issues) - errors} queries; {len(ex.gaps)} items casework lacks")
+        self.stdout.write(
+            f"Wrote {out}: {len(ex.ret.persons)} persons; {errors} errors, "
+            f"{len(issues) - errors} queries; {len(ex.gaps)} items casework lacks"
+        )
         for g in ex.gaps[:20]:
             self.stderr.write(f"  child {g.child_id} ({g.name}): {g.item} - {g.why}")
         if len(ex.gaps) > 20:
@@ -89,8 +94,9 @@ class Command(BaseCommand):
             issues = validate_bytes(read_file(file), year)
         except SEN2FileError as exc:
             if format == "json":
-                self.stdout.write(json.dumps([{"rule": "FILE", "severity": "error", "xpath": "/", "field": "",
-                                               "message": str(exc)}]))
+                self.stdout.write(
+                    json.dumps([{"rule": "FILE", "severity": "error", "xpath": "/", "field": "", "message": str(exc)}])
+                )
             raise CommandError(f"{file}: {exc}", returncode=1) from None
         if format == "json":
             self.stdout.write(json.dumps([i.as_dict() for i in issues], indent=1))
@@ -113,11 +119,15 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {exc}") from None
         except ValidationError as exc:
             raise CommandError(f"{file}: nothing imported: " + "; ".join(exc.messages[:5])) from None
-        self.stdout.write(("Would create" if dry_run else "Created") + ": " +
-                          ", ".join(f"{n} {what}" for what, n in report.created.items()))
+        self.stdout.write(
+            ("Would create" if dry_run else "Created")
+            + ": "
+            + ", ".join(f"{n} {what}" for what, n in report.created.items())
+        )
         if report.existing:
-            self.stdout.write("Already here (unchanged): " +
-                              ", ".join(f"{n} {what}" for what, n in report.existing.items()))
+            self.stdout.write(
+                "Already here (unchanged): " + ", ".join(f"{n} {what}" for what, n in report.existing.items())
+            )
         for line in report.skipped:
             self.stdout.write(f"Skipped: {line}")
 

@@ -28,6 +28,8 @@ class Command(BaseCommand):
             listed = services.identify_phase_transfers(actor=actor, today=today)
             self.stdout.write(f"{opened} annual reviews opened; {listed} phase transfers listed.")
         counts = services.recalculate_reviews(actor=actor, today=today)
-        self.stdout.write(f"{counts['reviews']} reviews, {counts['transfers']} phase transfers and "
-                          f"{counts['reassessments']} reassessments recalculated; {counts['unreadable']} could not "
-                          f"be read by the clock (see the audit log).")
+        self.stdout.write(
+            f"{counts['reviews']} reviews, {counts['transfers']} phase transfers and "
+            f"{counts['reassessments']} reassessments recalculated; {counts['unreadable']} could not "
+            f"be read by the clock (see the audit log)."
+        )
