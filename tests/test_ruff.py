@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
