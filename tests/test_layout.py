@@ -6,7 +6,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Test files that check the project as a whole stay at the top of tests/.
-CROSS_CUTTING = {"test_project_checks.py", "test_smoke_services.py", "test_ruff.py", "test_layout.py"}
+CROSS_CUTTING = {
+    "test_project_checks.py",
+    "test_smoke_services.py",
+    "test_ruff.py",
+    "test_layout.py",
+    "test_architecture.py",
+}
 
 
 def test_every_package_has_its_tests_folder():

@@ -256,10 +256,19 @@ ACTIONS = {
     "job.retry": "Ran a failed background job again",
     "letterhead.update": "Changed the letterhead",
     "note.add": "Wrote a case note",
-    "records.view": "Opened the case file",
-    "records.view_history": "Looked at the case history",
+    "record.view": "Opened the case file",
+    "record.view_history": "Looked at the case history",
     "task.add": "Set a task",
     "task.done": "Completed a task",
+    "record.view_contact_form": "Opened the contact log form",
+    "record.view_for_sharing": "Opened a document to change who can see it",
+    "record.view_for_task_done": "Opened a task to mark it done",
+    "record.view_note_form": "Opened the case note form",
+    "record.view_task_form": "Opened the task form",
+    "record.view_upload_form": "Opened the document upload form",
+    "funding.panel_decision_view": "Funding: opened a panel decision",
+    "funding.panel_decisions_view": "Funding: looked at panel decisions",
+    "letter.view_pdf": "Opened a letter's PDF",
 }
 
 # Names used before the scheme was settled. Stored events are hash-chained and never rewritten, so their old names

@@ -1,4 +1,4 @@
-"""`highneeds jobs worker|list`: the background task queue (django-tasks with its database backend)."""
+"""`highneeds jobs worker|list|nightly|recover`: the background task queue (django-tasks with its database backend)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,21 @@ bridge.forward(
     "db_worker",
     "Run a worker that takes jobs from the database queue (keep it running).",
     "highneeds jobs worker --queue-name default",
+)
+
+bridge.forward(
+    app,
+    "nightly",
+    "nightly",
+    "Queue the nightly task (clocks, reviews, cessations, chasers): the one cron or systemd timer entry.",
+    "highneeds jobs nightly --today 2026-12-03",
+)
+bridge.forward(
+    app,
+    "recover",
+    "requeue-abandoned",
+    "Queue again the jobs whose worker died mid-task, or mark them failed after 3 tries (cron, every 15 minutes).",
+    "highneeds jobs recover --older-than-minutes 360",
 )
 
 STATUSES = ("READY", "RUNNING", "SUCCESSFUL", "FAILED")

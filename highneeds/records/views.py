@@ -27,7 +27,7 @@ def _case(child, value):
 
 @requires("records.open")
 def case_file(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.view")
+    child = open_child_record(request.user, child_id, what="record.view")
     manage = request.user.has_perm("records.manage", child)
     today = timezone.localdate()
     documents = [
@@ -71,7 +71,7 @@ def case_file(request, child_id: int):
 
 @requires("records.upload")
 def upload(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.view_upload_form")
+    child = open_child_record(request.user, child_id, what="record.view_upload_form")
     if not request.user.has_perm("records.upload_document", child):
         raise PermissionDenied("records.upload_document")
     cases = list(child.requests.all()) if request.user.has_perm("records.manage", child) else []
@@ -133,7 +133,7 @@ def share(request, document_id: int):
     if request.method != "POST":
         raise Http404
     document = get_object_or_404(Document, pk=document_id)
-    open_child_record(request.user, document.child_id, what="records.view_for_sharing")
+    open_child_record(request.user, document.child_id, what="record.view_for_sharing")
     try:
         services.share_document(actor=request.user, document=document, audience=request.POST.get("audience", ""))
     except ValidationError as exc:
@@ -159,7 +159,7 @@ def _form_page(request, child, form, title, save, done: str, template="records/f
 
 @requires("records.manage")
 def add_note(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.view_note_form")
+    child = open_child_record(request.user, child_id, what="record.view_note_form")
     corrects = None
     if str(request.GET.get("corrects", "")).isdigit():
         corrects = get_object_or_404(Note, pk=int(request.GET["corrects"]), child=child)
@@ -184,7 +184,7 @@ def add_note(request, child_id: int):
 
 @requires("records.manage")
 def add_task(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.view_task_form")
+    child = open_child_record(request.user, child_id, what="record.view_task_form")
     from highneeds.accounts.models import User
 
     form = forms.TaskForm(request.POST or None, initial={"assigned_to": request.user.pk})
@@ -209,7 +209,7 @@ def complete_task(request, task_id: int):
     if request.method != "POST":
         raise Http404
     task = get_object_or_404(Task, pk=task_id)
-    open_child_record(request.user, task.child_id, what="records.view_for_task_done")
+    open_child_record(request.user, task.child_id, what="record.view_for_task_done")
     try:
         services.complete_task(actor=request.user, task=task)
     except ValidationError as exc:
@@ -224,7 +224,7 @@ def complete_task(request, task_id: int):
 
 @requires("records.manage")
 def log_contact(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.view_contact_form")
+    child = open_child_record(request.user, child_id, what="record.view_contact_form")
     form = forms.ContactForm(request.POST or None)
 
     def save(data):
@@ -244,7 +244,7 @@ def log_contact(request, child_id: int):
 
 @requires("records.manage")
 def history(request, child_id: int):
-    child = open_child_record(request.user, child_id, what="records.view_history")
+    child = open_child_record(request.user, child_id, what="record.view_history")
     return render(
         request,
         "records/history.html",
