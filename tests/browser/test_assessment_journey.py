@@ -84,12 +84,12 @@ def test_caseworker_takes_a_request_to_a_final_plan(page, live_server, signed_in
     save(page)
 
     expect(page.get_by_text("Final plan issued").first).to_be_visible()
-    expect(page.get_by_role("link", name="Final EHC plan for Jordan Samplefield")).to_be_visible()
+    expect(page.get_by_role("link", name="Final EHC plan for Jordan Samplefield", exact=True)).to_be_visible()
     assert_accessible(page)
     request = AssessmentRequest.objects.get(child=child)
     assert request.status == "plan_issued"
     assert {d["step"]: d["status"] for d in request.deadlines}["final_plan"] == "met"
     assert school.placements.filter(child=child, end_date__isnull=True).exists()
-    page.get_by_role("link", name="Final EHC plan for Jordan Samplefield").click()
+    page.get_by_role("link", name="Final EHC plan for Jordan Samplefield", exact=True).click()
     expect(page.get_by_text("First-tier Tribunal", exact=False)).to_be_visible()
     assert_accessible(page)

@@ -226,7 +226,10 @@ def contribute(*, actor, review: AnnualReview, text: str, author_name: str = "")
     require(actor, "reviews.contribute", review.child)
     refuse_hidden_characters({"author_name": author_name})
     if review.held_on or review.stage not in ANNUAL_REVIEW.steps["contribute"].sources:
-        raise ValidationError({"text": "The review meeting has taken place: contact your caseworker instead"})
+        step = ANNUAL_REVIEW.steps["contribute"].label  # "Give views before the meeting": the refusal names its step
+        raise ValidationError(
+            {"text": f"{step}: the review meeting has taken place, so contact your caseworker instead"}
+        )
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Enter your views"})
