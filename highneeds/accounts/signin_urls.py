@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from . import views
+from . import own_views
 
 urlpatterns = [
-    path("code/", views.verify_code, name="sign-in-verify"),
-    path("authenticator/", views.set_up_authenticator, name="two-factor-set-up"),
+    path("code/", own_views.verify_code, name="sign-in-verify"),
+    path("authenticator/", own_views.set_up_authenticator, name="two-factor-set-up"),
 ]

@@ -1,25 +1,23 @@
-"""Users: the list, inviting, editing, deactivating a leaver, reactivating, password resets; and each
-person's own password. Views stay thin: every change is a service in services.py."""
+"""Users: the list, inviting, editing, deactivating a leaver, reactivating, password resets and unlocking
+sign-in. Each person's own second factor and password are in `own_views`. Views stay thin: every change is a service in services.py."""
 
+from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_otp.util import random_hex
 
 from highneeds.establishments.models import Establishment
-from highneeds.web.access import public, requires, safe_next_url
+from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
 from . import services, two_factor
-from .links import find_link
-from .models import OneTimeLink, User
+from .models import User
 from .queries import display_name, held_by
 from .roles import Role
 
@@ -165,76 +163,6 @@ def user_create(request):
     )
 
 
-# --- second factor (docs/security.md) -------------------------------------------------------------------------
-
-
-class CodeForm(forms.Form):
-    code = forms.RegexField(
-        label="Code from your authenticator app",
-        regex=r"^\s*(\d\s*){6}$",
-        error_messages={
-            "required": "Enter the 6-digit code from your authenticator app",
-            "invalid": "Enter the 6 digits from your authenticator app",
-        },
-    )
-
-
-@requires("accounts.second_factor")
-def verify_code(request):
-    """The step after the password, for anyone with an authenticator (and staff when it is required)."""
-    if not two_factor.has_device(request.user):
-        return redirect(two_factor.next_step(request.user, safe_next_url(request)))
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if services.verify_second_factor(actor=request.user, request=request, code=form.cleaned_data["code"]):
-            return redirect(safe_next_url(request))
-        form.add_error(
-            "code", "The code is not right, or too many wrong codes were tried: wait a moment and enter the newest code"
-        )
-    return render(
-        request,
-        "accounts/verify_code.html",
-        {
-            "page_title": "Enter your security code",
-            "form": form,
-            "next": safe_next_url(request),
-            "error_title": bool(form.errors),
-        },
-    )
-
-
-@requires("accounts.second_factor")
-def set_up_authenticator(request):
-    """Scan the QR code (or type the secret), then prove it with a first code. The key waits in the session."""
-    if request.user.is_verified():
-        return redirect(safe_next_url(request))
-    if two_factor.has_device(request.user):  # a second authenticator only after a code from the first
-        return redirect(two_factor.next_step(request.user, safe_next_url(request)))
-    key = request.session.get("hn_totp_key") or random_hex(20)
-    request.session["hn_totp_key"] = key
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enrol_authenticator(actor=request.user, request=request, key=key, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            del request.session["hn_totp_key"]
-            messages.success(
-                request, "Your authenticator app is set up. You will be asked for a code when you sign in."
-            )
-            return redirect(safe_next_url(request))
-    context = {
-        "page_title": "Set up your authenticator app",
-        "form": form,
-        "next": safe_next_url(request),
-        "required": two_factor.required_for(request.user),
-        "error_title": bool(form.errors),
-        **two_factor.setup_details(two_factor.unsaved_device(request.user, key)),
-    }
-    return render(request, "accounts/set_up_authenticator.html", context)
-
-
 # --- locked-out usernames --------------------------------------------------------------------------------------
 
 
@@ -248,8 +176,6 @@ def locked_users(request):
         else:
             messages.success(request, f"{request.POST['username']} can sign in again")
         return redirect("locked-users")
-    from axes.models import AccessAttempt
-
     attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
         "-attempt_time"
     )
@@ -273,8 +199,6 @@ def locked_users(request):
 
 
 def _user_or_404(user_id: int) -> User:
-    from django.http import Http404
-
     found = User.objects.select_related("establishment").filter(pk=user_id).first()
     if found is None:
         raise Http404("user")
@@ -413,85 +337,3 @@ def user_reset_password(request, user_id: int):
     else:
         messages.success(request, f"A link to choose a password has been sent to {user.email}")
     return redirect("user", user.pk)
-
-
-# ---------------------------------------------------------------------------------------------
-# Each person's own password
-
-
-@requires("web.home")
-def change_password(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.change_own_password(actor=request.user, password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, request.user)  # stay signed in here
-        messages.success(request, "Your password has been changed")
-        return redirect("home")
-    return render(
-        request,
-        "accounts/password_change.html",
-        {"page_title": "Change your password", "form": form, "error_title": bool(form.errors)},
-    )
-
-
-class ForgottenForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        error_messages={
-            "required": "Enter the email address of your account",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-        },
-    )
-
-
-@public
-def forgotten_password(request):
-    from highneeds.portal import ratelimit
-
-    form = ForgottenForm(request.POST or None)
-    if request.method == "POST":
-        verdict = ratelimit.hit(request, "forgotten-password")
-        if not verdict.allowed:
-            response = render(request, "portal/too_many.html", {"page_title": "Too many attempts"}, status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
-        if form.is_valid():
-            services.request_own_password_reset(email=form.cleaned_data["email"], link_base=link_base(request))
-            # The same answer whether or not the address is known, so addresses cannot be probed.
-            return render(
-                request,
-                "accounts/forgotten_sent.html",
-                {"page_title": "Check your email", "email": form.cleaned_data["email"]},
-            )
-    return render(
-        request,
-        "accounts/forgotten.html",
-        {"page_title": "Reset your password", "form": form, "error_title": bool(form.errors)},
-    )
-
-
-@public
-def set_password(request, token: str):
-    """The page an invitation or reset link opens: the link itself is the proof of identity."""
-    link = find_link(token, OneTimeLink.INVITE) or find_link(token, OneTimeLink.RESET)
-    if link is None or link.user is None:
-        return render(request, "accounts/link_expired.html", {"page_title": "This link has expired"})
-    form = SetPasswordForm(link.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_password_with_link(link=link, password=form.cleaned_data["new_password1"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Your password has been set. Sign in with your username and new password")
-            return redirect("sign-in")
-    return render(
-        request,
-        "accounts/set_password.html",
-        {
-            "page_title": "Choose your password",
-            "form": form,
-            "username": link.user.username,
-            "error_title": bool(form.errors),
-        },
-    )
