@@ -26,7 +26,7 @@ def _roles() -> str:
 def _user(username: str):
     from django.core.management.base import CommandError
 
-    from highneeds.accounts.models import User  # why: needs the app registry, so only after bridge.setup()
+    from highneeds.accounts.models import User  # why: after bridge.setup()
 
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -39,7 +39,7 @@ def _establishment(urn: int | None):
 
     from highneeds.establishments.models import (
         Establishment,
-    )  # why: needs the app registry, so only after bridge.setup()
+    )  # why: after bridge.setup()
 
     if urn is None:
         return None
@@ -79,7 +79,7 @@ def create(
 ) -> None:
     """Create an account (an administrator instead of createsuperuser: --role admin). Prompts for a password."""
     bridge.setup()
-    from highneeds.accounts.services import create_user  # why: needs the app registry, so only after bridge.setup()
+    from highneeds.accounts.services import create_user  # why: after bridge.setup()
 
     password = _password(password_stdin, no_password)
     user = create_user(
@@ -103,7 +103,7 @@ def set_role(
 ) -> None:
     """Change an account's role."""
     bridge.setup()
-    from highneeds.accounts.services import update_user  # why: needs the app registry, so only after bridge.setup()
+    from highneeds.accounts.services import update_user  # why: after bridge.setup()
 
     user = _user(username)
     before = user.role_label
@@ -127,7 +127,7 @@ def deactivate(
 ) -> None:
     """Deactivate a leaver's account: signed out everywhere, API tokens revoked, links cancelled."""
     bridge.setup()
-    from highneeds.accounts.services import deactivate_user  # why: needs the app registry, so only after bridge.setup()
+    from highneeds.accounts.services import deactivate_user  # why: after bridge.setup()
 
     user = _user(username)
     held = deactivate_user(actor=SYSTEM, user=user, reason=reason)
