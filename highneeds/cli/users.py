@@ -37,9 +37,7 @@ def _user(username: str):
 def _establishment(urn: int | None):
     from django.core.management.base import CommandError
 
-    from highneeds.establishments.models import (
-        Establishment,
-    )  # why: after bridge.setup()
+    from highneeds.establishments.models import Establishment  # why: after bridge.setup()
 
     if urn is None:
         return None
