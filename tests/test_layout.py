@@ -12,6 +12,7 @@ CROSS_CUTTING = {
     "test_ruff.py",
     "test_layout.py",
     "test_architecture.py",
+    "test_function_imports.py",
 }
 
 

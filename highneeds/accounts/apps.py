@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_login_failed
 
-        from . import services
+        from . import services  # why: ready(): the app registry is loaded only now
 
         def failed(sender, credentials, request=None, **kwargs):
             if request is not None:  # sign-ins from code (tests, shells) have no request to describe

@@ -18,6 +18,7 @@ from django.utils import timezone
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.people.models import Child, ParentCarer
+from highneeds.people.queries import visible_children
 
 from .links import LINK_LIFETIME, end_sessions, new_link, send_link_email
 from .models import AccessReview, OneTimeLink, User
@@ -87,8 +88,6 @@ def access_for(child: Child, today: date | None = None) -> FamilyAccess:
 def reviews_due(user, today: date | None = None):
     """Young people aged 16 or over, among the children `user` may see, whose parents have portal access and
     for whom no decision about that access has been recorded: the caseworker's list and its count."""
-    from highneeds.people.queries import visible_children
-
     today = today or date.today()
     try:
         born_by = today.replace(year=today.year - YOUNG_PERSON_AGE)

@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from highneeds.council.models import CouncilSettings
+
 from .models import OneTimeLink, User
 
 # How long each kind of one-time link works. A council that wants others changes these.
@@ -66,8 +68,6 @@ def find_link(token: str, purpose: str) -> OneTimeLink | None:
 
 def send_link_email(email: str, subject: str, lines: list[str]) -> None:
     """Sent after the change commits, so a rolled-back invitation never reaches anyone."""
-    from highneeds.council.models import CouncilSettings
-
     council = CouncilSettings.current()
     body = "\n\n".join([*lines, council.name])
     transaction.on_commit(lambda: send_mail(subject, body, council.contact_email, [email], fail_silently=True))

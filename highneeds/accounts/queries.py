@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from highneeds.casework.models import AssessmentRequest
+from highneeds.people.models import Child
+
 from .models import User
 
 
@@ -14,9 +17,6 @@ def display_name(user) -> str:
 
 def held_by(user: User) -> dict[str, int]:
     """What a leaver still holds: open requests they are caseworker for and children they lead on."""
-    from highneeds.casework.models import AssessmentRequest
-    from highneeds.people.models import Child
-
     return {
         "open_requests": AssessmentRequest.objects.filter(caseworker=user, status__in=AssessmentRequest.OPEN).count(),
         "children_led": Child.objects.filter(lead_caseworker=user).count(),

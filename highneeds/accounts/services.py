@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from highneeds.audit import log
 from highneeds.audit.service import bookkeeping, require, service
+from highneeds.people.models import Child
 from highneeds.people.validation import refuse_hidden_characters
 
 from . import two_factor
@@ -177,8 +178,6 @@ def reset_second_factor(*, actor, user: User) -> int:
 @service
 def record_refused_access(*, actor, request, permission: str) -> None:
     """A 403 (page or API), audited with the user. The path only: a query string may hold a searched-for name."""
-    from highneeds.people.models import Child
-
     match = getattr(request, "resolver_match", None)
     child_id = match.kwargs.get("child_id") if match else None
     child = Child.objects.filter(pk=child_id).first() if str(child_id or "").isdigit() else None

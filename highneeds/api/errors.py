@@ -14,6 +14,8 @@ from django.http import Http404
 from ninja import Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from highneeds.accounts.services import record_refused_access
+
 
 class Problem(Schema):
     type: str = "about:blank"
@@ -81,8 +83,6 @@ def install(api) -> None:
     def forbidden(request, exc):
         user = getattr(request, "auth", None)
         if user is not None and not getattr(exc, "audited", False):  # refused attempts are audited with the user
-            from highneeds.accounts.services import record_refused_access
-
             record_refused_access(actor=user, request=request, permission=str(exc))
         return respond(request, 403, _MESSAGES[403])
 

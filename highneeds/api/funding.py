@@ -18,7 +18,7 @@ from highneeds.engine.funding.pricing import (
 )
 from highneeds.establishments.models import Establishment
 from highneeds.funding import presenting, queries, statements
-from highneeds.funding.models import Framework
+from highneeds.funding.models import DsgAllocation, Framework
 
 from .errors import DETAIL_ERRORS, LIST_ERRORS
 from .permissions import guarded
@@ -222,7 +222,6 @@ def position(request, query: Query[YearQuery]):
     year = _year(query)
     m = presenting.monitoring(year)
     raw = m["raw"]
-    from highneeds.funding.models import DsgAllocation
 
     allocation = DsgAllocation.objects.filter(financial_year=year).first()
     in_year = None if allocation is None else allocation.high_needs_block - raw["outturn"]

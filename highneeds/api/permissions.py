@@ -70,7 +70,7 @@ def guard_of(func) -> Guard | None:
 def endpoints(api=None) -> list[Endpoint]:
     """Each (method, path) the API serves, with the guard of its view (None if unguarded)."""
     if api is None:
-        from .main import api
+        from .main import api  # why: api.main imports every router, which import this module (a cycle)
     root = api.get_root_path({}).rstrip("/")
     found = []
     for bound in api._get_bound_routers():

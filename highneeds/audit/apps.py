@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy check)
+        from . import checks  # noqa: F401  (registers the deploy check)  # why: ready(): the app registry is loaded only now

@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.core import checks
 
+from .key import is_development_key
+
 
 @checks.register(checks.Tags.security, deploy=True)
 def audit_key_check(app_configs, **kwargs):
-    from .key import is_development_key
-
     if not is_development_key():
         return []
     message = (

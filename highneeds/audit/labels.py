@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from highneeds.accounts.models import User
+from highneeds.people.models import Child
+
 READ, CHANGE, REFUSED, SIGN_IN = "read", "change", "refused", "sign_in"
 KINDS = {READ: "Opened or viewed", CHANGE: "Changed", REFUSED: "Refused (no access)", SIGN_IN: "Signed in or out"}
 
@@ -442,9 +445,6 @@ def kind_q(chosen: str):
 
 def describe(events: Iterable) -> list[dict]:
     """Rows for a screen or export: people's names and roles, the child's name, the action in words."""
-    from highneeds.accounts.models import User
-    from highneeds.people.models import Child
-
     events = list(events)
     people = {u.pk: u for u in User.objects.filter(pk__in={e.actor_id for e in events if e.actor_id})}
     children = {

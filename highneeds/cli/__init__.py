@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import sys
 
+from . import bridge
+
 # Old top-level names and what replaces them. Any other Django command typed at the top level is
 # also still accepted for one release, pointing to `highneeds django NAME`.
 RENAMED = {
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> None:
 def _dispatch(args: list[str]) -> int:
     import typer.main
 
-    from .app import app
+    from .app import app  # why: app.py imports this package (a cycle at module level)
 
     command = typer.main.get_command(app)
     if args and not args[0].startswith("-") and args[0] not in command.commands:
@@ -56,8 +58,6 @@ def _dispatch(args: list[str]) -> int:
 
 
 def _old_name(args: list[str]) -> int:
-    from . import bridge
-
     bridge.setup()
     from django.core.management import get_commands
 

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from . import bridge, jobs, users
+from . import KEY_SET_HERE, bridge, jobs, run_django_command_line, users
 
 app = typer.Typer(
     name="highneeds",
@@ -50,8 +50,6 @@ def serve(
     if dev:
         bridge.run("runserver", [bind], prog="highneeds serve", example="highneeds serve --dev")
         return
-    from . import KEY_SET_HERE
-
     env = dict(os.environ)
     if env.pop(KEY_SET_HERE, None):  # the web server needs a real key: never one the CLI made up
         env.pop("HIGHNEEDS_SECRET_KEY", None)
@@ -352,6 +350,4 @@ bridge.forward(
 )
 def django_command(ctx: typer.Context) -> None:
     """Any Django management command (the escape hatch), e.g. highneeds django showmigrations."""
-    from . import run_django_command_line
-
     run_django_command_line(list(ctx.args), prog="highneeds django")

@@ -8,6 +8,8 @@ import sys
 
 import typer
 
+from highneeds.accounts.roles import SYSTEM, Role
+
 from . import bridge
 
 app = typer.Typer(
@@ -18,15 +20,13 @@ app = typer.Typer(
 
 
 def _roles() -> str:
-    from highneeds.accounts.roles import Role
-
     return ", ".join(Role.LABELS)
 
 
 def _user(username: str):
     from django.core.management.base import CommandError
 
-    from highneeds.accounts.models import User
+    from highneeds.accounts.models import User  # why: after bridge.setup()
 
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -37,7 +37,7 @@ def _user(username: str):
 def _establishment(urn: int | None):
     from django.core.management.base import CommandError
 
-    from highneeds.establishments.models import Establishment
+    from highneeds.establishments.models import Establishment  # why: after bridge.setup()
 
     if urn is None:
         return None
@@ -77,8 +77,7 @@ def create(
 ) -> None:
     """Create an account (an administrator instead of createsuperuser: --role admin). Prompts for a password."""
     bridge.setup()
-    from highneeds.accounts.roles import SYSTEM
-    from highneeds.accounts.services import create_user
+    from highneeds.accounts.services import create_user  # why: after bridge.setup()
 
     password = _password(password_stdin, no_password)
     user = create_user(
@@ -102,8 +101,7 @@ def set_role(
 ) -> None:
     """Change an account's role."""
     bridge.setup()
-    from highneeds.accounts.roles import SYSTEM
-    from highneeds.accounts.services import update_user
+    from highneeds.accounts.services import update_user  # why: after bridge.setup()
 
     user = _user(username)
     before = user.role_label
@@ -127,8 +125,7 @@ def deactivate(
 ) -> None:
     """Deactivate a leaver's account: signed out everywhere, API tokens revoked, links cancelled."""
     bridge.setup()
-    from highneeds.accounts.roles import SYSTEM
-    from highneeds.accounts.services import deactivate_user
+    from highneeds.accounts.services import deactivate_user  # why: after bridge.setup()
 
     user = _user(username)
     held = deactivate_user(actor=SYSTEM, user=user, reason=reason)

@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from highneeds.engine.calendar import ENGLAND_AND_WALES, with_years
+from highneeds.engine.clock import ClockRules
+
 _CACHE_KEY = "highneeds:council-settings"
 
 
@@ -66,14 +69,10 @@ class CouncilSettings(models.Model):
         verbose_name_plural = "council settings"
 
     def rules(self):
-        from highneeds.engine.clock import ClockRules
-
         return ClockRules.from_mapping(self.clock_rules or {})
 
     def calendar(self):
         """The built-in England and Wales bank holidays with the years this council imported."""
-        from highneeds.engine.calendar import ENGLAND_AND_WALES, with_years
-
         return with_years(ENGLAND_AND_WALES, self.bank_holidays or {})
 
     def clean(self):

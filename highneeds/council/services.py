@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
+from highneeds.engine.calendar import read_govuk_years
 
 from .models import CouncilSettings
 
@@ -25,8 +26,6 @@ def import_bank_holidays(*, actor, data, division: str = "england-and-wales", so
     the file replaces that year, built-in or imported before (gov.uk lists whole years, and this is
     how a moved holiday is corrected). Returns {year: number of dates}. Raises ValidationError
     naming the problem in the file."""
-    from highneeds.engine.calendar import read_govuk_years
-
     require(actor, "council.change_settings")
     try:
         years = read_govuk_years(data, division)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from highneeds.council.models import CouncilSettings
-from highneeds.engine import disclosure
+from highneeds.engine import disclosure, timeliness
 from highneeds.engine.disclosure import Policy, Protected
 
 EXACT = Policy(threshold=1, rounding=1)
@@ -57,9 +57,7 @@ def percent_text(part: int, whole: int, policy: Policy, *, empty: str = "No case
     if not whole:
         return empty
     if is_exact(policy):
-        from highneeds.engine.timeliness import percent
-
-        return f"{percent(part, whole):.1f}%" if places == 1 else f"{round(100 * part / whole)}%"
+        return f"{timeliness.percent(part, whole):.1f}%" if places == 1 else f"{round(100 * part / whole)}%"
     value = disclosure.percent(part, whole, policy)
     return HIDDEN_TEXT if value is None else f"{value:.0f}%"
 

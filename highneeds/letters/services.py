@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
+from highneeds.records.printing import file_after_commit
 
 from . import context as letter_context
 from .defaults import DEFAULT_TEMPLATES
@@ -50,9 +51,7 @@ def generate_letter(
     log.record(
         actor=actor, action="letter.generate", obj=letter, child=child, after={"template": code, "recipient": recipient}
     )
-    from highneeds.records.printing import file_after_commit  # records files the PDF copy once this commits
-
-    file_after_commit(letter)
+    file_after_commit(letter)  # records files the PDF copy once this commits
     return letter
 
 

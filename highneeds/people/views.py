@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from highneeds.audit import labels
 from highneeds.audit.models import AuditEvent
+from highneeds.council.models import CouncilSettings
 from highneeds.engine import codes
 from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
@@ -148,8 +149,6 @@ def _save(form, write):
 
 
 def _council_la() -> str:
-    from highneeds.council.models import CouncilSettings
-
     return CouncilSettings.current().old_la_code
 
 

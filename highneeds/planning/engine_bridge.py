@@ -19,14 +19,19 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from highneeds.casework.models import AssessmentRequest
 from highneeds.council.models import CouncilSettings
+from highneeds.engine import publicdata
 from highneeds.engine.forecast import council as engine
 from highneeds.engine.forecast import inputs
 from highneeds.engine.forecast import levers as engine_levers
 from highneeds.engine.forecast import run as all_la
+from highneeds.engine.publicdata import caseload
+from highneeds.people.models import Child, ChildNeed, Placement, SenStatusPeriod
 
 from . import flows
-from .casework_counts import casework_counts
+from .casework_counts import casework_counts, default_base_year
+from .models import Scenario
 
 SIMULATIONS = 500
 # Goal seek runs the model a dozen times; fewer simulations and a quarter-point tolerance keep it to seconds.
@@ -110,8 +115,6 @@ def levers_from_dict(data: dict):
 def starting_point() -> dict:
     """A new scenario's inputs: the saved baseline's assumptions (cost inflation included, no levers), else the
     defaults. Without this a new scenario silently assumed 0% allocation growth and showed a worse deficit."""
-    from .models import Scenario
-
     baseline = Scenario.objects.filter(is_baseline=True).first()
     if baseline is None:
         return {**DEFAULT_ASSUMPTIONS}
@@ -121,9 +124,6 @@ def starting_point() -> dict:
 def council_baseline():
     """The council's one forecast: the saved baseline, else casework with no levers, ten years and the default
     assumptions (unsaved). The overview and the neighbours page both show this."""
-    from .casework_counts import default_base_year
-    from .models import Scenario
-
     found = Scenario.objects.filter(is_baseline=True).first()
     if found is not None:
         return found
@@ -159,15 +159,10 @@ def check_base(base: str, la_code: str, base_year: int) -> tuple[str, str] | Non
 
 
 def _fingerprint() -> str:
-    from highneeds.casework.models import AssessmentRequest
-    from highneeds.people.models import ChildNeed, Placement, SenStatusPeriod
-
     parts = []
     for model in (SenStatusPeriod, Placement, ChildNeed, AssessmentRequest):
         agg = model.objects.aggregate(n=Count("id"), top=Max("id"))
         parts.append(f"{agg['n']}:{agg['top']}")
-    from highneeds.people.models import Child
-
     parts.append(str(Child.objects.aggregate(t=Max("updated_at"))["t"]))
     return "|".join(parts)
 
@@ -193,8 +188,6 @@ def calibrated(base: str, la_code: str, base_year: int):
 def year_one_growth(la_code: str, base_year: int) -> tuple[int, float] | None:
     """(January, growth) of the all-LA forecast's first year for an LA: from its latest published January up
     to ``base_year``; None when the LA publishes no caseload then."""
-    from highneeds.engine.publicdata import caseload
-
     latest = max(int(p[:4]) + 1 for p in caseload(data_dir())["time_period"].unique().to_list())
     start = min(base_year, latest)  # no January after the latest published is worth trying
     for year in range(start, start - 8, -1):
@@ -290,8 +283,6 @@ def _latest_public(la_code: str, base_year: int):
 def population_by_age(la_code: str) -> np.ndarray:
     """ONS mid-2023 population by single year of age 0-25 for an LA (3-digit or 9-character code)."""
     import polars as pl
-
-    from highneeds.engine import publicdata
 
     code = la_code
     if len(code) == 3:

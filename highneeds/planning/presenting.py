@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from highneeds.engine import codes
+
 from . import charts
 from . import engine_bridge as eb
 
@@ -70,8 +72,6 @@ def by_setting(projection) -> list[dict]:
 
 
 def by_need(projection) -> list[dict]:
-    from highneeds.engine import codes
-
     a = _arr(projection, "plans_by_need")[P50]
     return [
         {"need": codes.NEED_CODES.get(n, n), "values": [float(v) for v in a[:, k]]} for k, n in enumerate(eb.needs())

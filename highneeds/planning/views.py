@@ -16,6 +16,7 @@ from highneeds.web.forms import add_errors
 
 from . import engine_bridge as eb
 from . import exports, forms, presenting, services
+from . import neighbours as nb
 from .casework_counts import default_base_year
 from .models import Scenario
 
@@ -418,8 +419,6 @@ def _export(request, scenarios: list[Scenario], fmt: str, name: str) -> HttpResp
 
 @requires("planning.view_forecast")
 def neighbours(request):
-    from . import neighbours as nb
-
     try:
         found = nb.comparison()
     except (LookupError, ValueError) as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from highneeds.casework.models import ADVISER_TYPES, EXCEPTION_TYPES, AssessmentRequest
+from highneeds.people.models import ParentCarer
 
 # The request's stage in a family's words (the list page and the progress page's caption).
 FAMILY_STAGE = {
@@ -388,8 +389,6 @@ def _history_text(event, poss: str) -> str:
 def family_letters(request: AssessmentRequest, viewer) -> list:
     """Letters the family can see for this request, newest first. Each letter to the family is made once
     per parent with parental responsibility; show one copy, the viewer's own where there is one."""
-    from highneeds.people.models import ParentCarer
-
     mine = (
         {p.full_name for p in ParentCarer.objects.filter(child_id=request.child_id, user=viewer)}
         if getattr(viewer, "pk", None)

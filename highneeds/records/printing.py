@@ -15,10 +15,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from highneeds.accounts.roles import SYSTEM
 from highneeds.council.models import CouncilSettings
 from highneeds.engine import letterlayout
+from highneeds.letters.models import Letter
 from highneeds.web import pdf
 
+from . import services
 from .models import Letterhead
 
 logger = logging.getLogger(__name__)
@@ -95,8 +98,6 @@ def render_pdf(letter) -> bytes:
 
 def filed_pdf(letter, *, actor):
     """The letter's filed PDF document, making and filing it now if that has not happened yet."""
-    from . import services
-
     existing = getattr(letter, "filed_copy", None)
     if existing is not None:
         return existing
@@ -109,9 +110,6 @@ def file_after_commit(letter) -> None:
     letter_id = letter.pk
 
     def run():
-        from highneeds.accounts.roles import SYSTEM
-        from highneeds.letters.models import Letter
-
         try:
             filed_pdf(Letter.objects.select_related("child", "request", "created_by").get(pk=letter_id), actor=SYSTEM)
         except Exception:  # the letter is sent; filing is retried when someone opens its PDF

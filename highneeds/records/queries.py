@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from highneeds.accounts.models import User
 from highneeds.accounts.roles import Role
 from highneeds.audit import labels, log
 from highneeds.audit.models import AuditEvent
@@ -91,8 +92,6 @@ _SHOWN_ELSEWHERE = {"note.add", "contact.log"}
 def history(child, limit: int = 500) -> list[dict]:
     """Who did what on this child's record, newest first: the audit log's changes (people's names, actions in
     words, reassignments with both caseworkers named) with the notes and contacts themselves, in time order."""
-    from highneeds.accounts.models import User
-
     events = list(
         AuditEvent.objects.filter(child_id=child.pk)
         .filter(labels.kind_q(labels.CHANGE))

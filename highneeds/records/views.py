@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from highneeds.accounts.models import User
 from highneeds.engine import filetypes
 from highneeds.letters.models import Letter
 from highneeds.people.queries import open_child_record
@@ -185,7 +186,6 @@ def add_note(request, child_id: int):
 @requires("records.manage")
 def add_task(request, child_id: int):
     child = open_child_record(request.user, child_id, what="record.view_task_form")
-    from highneeds.accounts.models import User
 
     form = forms.TaskForm(request.POST or None, initial={"assigned_to": request.user.pk})
     return _form_page(

@@ -6,4 +6,4 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the scale-out deploy check)
+        from . import checks  # noqa: F401  (registers the scale-out deploy check)  # why: ready(): the app registry is loaded only now

@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from .cohort import baseline_damped, baseline_last, baseline_linear, calibrate, quantiles, simulate
-from .data import FIRST_FULL_YEAR, load_flows, load_history
+from highneeds.engine.publicdata import caseload
+
+from .cohort import POST_TRANSFER, baseline_damped, baseline_last, baseline_linear, calibrate, quantiles, simulate
+from .data import FIRST_FULL_YEAR, actual_totals, load_flows, load_history
 
 CSV_COLUMNS = (
     "geographic_level",
@@ -106,11 +108,6 @@ def backtest(
     ``bootstrap`` (pooled, per horizon: the model's MAPE minus the best baseline's, with a 95% interval
     from resampling LAs with replacement, their base years together, paired), and the old ``by_horizon``.
     """
-    from highneeds.engine.publicdata import caseload
-
-    from .cohort import POST_TRANSFER
-    from .data import actual_totals
-
     latest = max(int(p[:4]) + 1 for p in caseload(data_dir)["time_period"].unique().to_list())
     act_years, act_codes, act_totals = actual_totals(data_dir, latest)
     act_index = {c: i for i, c in enumerate(act_codes)}

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from highneeds import spreadsheets
+from highneeds.engine.forecast import backtest, forecast_public
+from highneeds.engine.forecast.run import BASELINES, POOLED, verdict
+from highneeds.engine.publicdata import PublicDataError
 
 
 class Command(BaseCommand):
@@ -17,8 +20,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         public = sub.add_parser("public", help="forecast every LA and England to a CSV")
-        backtest = sub.add_parser("backtest", help="hold out the last Januaries and compare with baselines")
-        for p in (public, backtest):
+        held_out = sub.add_parser("backtest", help="hold out the last Januaries and compare with baselines")
+        for p in (public, held_out):
             p.add_argument(
                 "--data",
                 type=Path,
@@ -41,17 +44,14 @@ class Command(BaseCommand):
             default=0.0,
             help="yearly growth of the 0-25 population relative to the calibration years",
         )
-        backtest.add_argument(
+        held_out.add_argument(
             "--base-years",
             default="",
             help="comma-separated base Januaries (default: the post-transfer ones, 2018 to the year before the latest)",
         )
-        backtest.add_argument("--out", type=Path, default=None, help="write the per-LA detail to this CSV")
+        held_out.add_argument("--out", type=Path, default=None, help="write the per-LA detail to this CSV")
 
     def handle(self, *args, action, data, simulations, seed, **opts):
-        from highneeds.engine.forecast import backtest, forecast_public
-        from highneeds.engine.publicdata import PublicDataError
-
         data = data or getattr(settings, "SHARED_DATA_DIR", None)
         if not data or not Path(data).is_dir():
             raise CommandError("give --data, the folder of public data")
@@ -90,8 +90,6 @@ class Command(BaseCommand):
 def format_backtest(result) -> str:
     """The backtest as Markdown: accuracy per base year and pooled, coverage with the misses on each side,
     the paired bootstrap against the best baseline, and the issue's bar checked line by line."""
-    from highneeds.engine.forecast.run import BASELINES, POOLED, verdict
-
     methods = ["model", *BASELINES]
     metrics, coverage = result["metrics"], result["coverage"]
     scopes = [str(b) for b in result["base_years"]] + [POOLED]

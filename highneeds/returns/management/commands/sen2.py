@@ -23,6 +23,9 @@ from highneeds.audit import log
 from highneeds.council.models import CouncilSettings
 from highneeds.engine.sen2.safexml import SEN2FileError, read_file
 from highneeds.engine.sen2.validate import has_errors, validate_bytes
+from highneeds.returns.importer import DryRun, import_return
+from highneeds.returns.jobs import build_files
+from highneeds.returns.summary import summarise
 
 
 class Command(BaseCommand):
@@ -56,8 +59,6 @@ class Command(BaseCommand):
         return la
 
     def _export(self, year, la, out, gaps=None, **_):
-        from highneeds.returns.jobs import build_files
-
         la = self._la(la)
         ex, xml, issues = build_files(year, la, progress=self._progress)
         try:
@@ -109,8 +110,6 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _import(self, file, dry_run=False, **_):
-        from highneeds.returns.importer import DryRun, import_return
-
         try:
             report = import_return(actor=SYSTEM, data=read_file(file), dry_run=dry_run)
         except DryRun as done:
@@ -132,9 +131,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Skipped: {line}")
 
     def _tables(self, year, format, **_):
-        from highneeds.returns.jobs import build_files
-        from highneeds.returns.summary import summarise
-
         ex, _xml, _issues = build_files(year, self._la(None))
         figures = summarise(ex.ret)
         figures.pop("previous", None)
