@@ -30,7 +30,7 @@ NO_ACTOR = {
     "highneeds.accounts.services.set_password_with_link": "the one-time link identifies the person",
     "highneeds.accounts.family.accept_invitation": "the one-time link identifies the person",
     "highneeds.accounts.family.add_child_to_account": "the one-time link identifies the person",
-    "highneeds.casework.services.submit_portal_request": "a family's request made online without an account",
+    "highneeds.casework.services.intake.submit_portal_request": "a family's request made online without an account",
 }
 # Permission is the identity itself for these: holding the link or session is the right to act.
 NO_REQUIRE = set(NO_ACTOR) | {
