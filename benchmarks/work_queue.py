@@ -183,7 +183,7 @@ def build(n_open: int, n_closed: int, n_workers: int, mine: int, sample: int, se
             if result.errors:
                 raise RuntimeError(f"bad synthetic case: {result.errors}")
             row.deadlines = [s.as_json() for s in result.deadlines]
-            # The next step as casework.services._refresh keeps it: the soonest undone deadline still pending.
+            # The next step as casework.services._common._refresh keeps it: the soonest undone deadline still pending.
             pending = sorted(
                 (
                     s

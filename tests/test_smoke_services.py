@@ -30,7 +30,7 @@ NO_ACTOR = {
     "highneeds.accounts.services.set_password_with_link": "the one-time link identifies the person",
     "highneeds.accounts.family.accept_invitation": "the one-time link identifies the person",
     "highneeds.accounts.family.add_child_to_account": "the one-time link identifies the person",
-    "highneeds.casework.services.submit_portal_request": "a family's request made online without an account",
+    "highneeds.casework.services.intake.submit_portal_request": "a family's request made online without an account",
 }
 # Permission is the identity itself for these: holding the link or session is the right to act.
 NO_REQUIRE = set(NO_ACTOR) | {
@@ -101,7 +101,7 @@ def _reaches(func, wanted: set, seen: set | None = None) -> bool:
 def test_the_registry_holds_the_services():
     services = {_name(f) for f in _registry()}
     assert len(services) > 100
-    assert {"highneeds.people.services.create_child", "highneeds.plans.services.save_items"} <= services
+    assert {"highneeds.people.services.create_child", "highneeds.plans.services.drafting.save_items"} <= services
 
 
 def test_every_service_takes_a_keyword_only_actor():

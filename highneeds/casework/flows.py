@@ -21,7 +21,7 @@ from highneeds.plans.queries import family_plan_path
 
 from .clock import case_for_clock
 from .models import EVENT_TYPES, AssessmentRequest, CaseEvent
-from .services import _due, _event, _letter_to_family, _refresh, _step
+from .services._common import _due, _event, _letter_to_family, _refresh, _step
 
 
 @service

@@ -17,7 +17,7 @@ from highneeds.casework import services as casework
 
 from . import queries, services
 from .models import Contribution, PlanVersion
-from .services import ADVICE_PARTS, _name
+from .services._common import ADVICE_PARTS, _name
 
 
 @service

@@ -19,10 +19,10 @@ from highneeds.letters.models import Letter
 from highneeds.plans import forms as plan_forms
 from highneeds.plans import queries as plan_queries
 from highneeds.plans import services as plan_services
+from highneeds.plans.edit_views import add_posted_media
 from highneeds.plans.letter_templates import TEMPLATES as PLAN_LETTERS
 from highneeds.plans.models import Contribution, PlanVersion
 from highneeds.plans.sections import TITLES
-from highneeds.plans.views import add_posted_media
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 

@@ -8,6 +8,7 @@ import pytest
 
 from highneeds.casework import flows as cw_flows
 from highneeds.casework import services as cw
+from highneeds.casework.services._common import _refresh
 from tests.write_guard import allow_writes
 
 TODAY = date.today()
@@ -81,7 +82,7 @@ def issued(drafted, make_establishment, fill_plan):
         occurred_on=TODAY - timedelta(days=20)
     )
     with allow_writes():  # the clock re-read after the back-dating above, as the nightly job would
-        cw._refresh(drafted["request"])
+        _refresh(drafted["request"])
     school = make_establishment(name="Brookside Special School", establishment_type="SP_LA", urn=888001)
     cw_flows.issue_final_plan(
         actor=drafted["worker"], request=drafted["request"], issued_on=TODAY, establishment=school
