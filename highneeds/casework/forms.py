@@ -4,6 +4,7 @@ from django import forms
 
 from highneeds.accounts.models import User
 from highneeds.engine import codes
+from highneeds.panels.models import RECOMMENDATIONS
 from highneeds.web.forms import GovukDateField
 
 from .models import ADVISER_TYPES, EXCEPTION_TYPES, SchoolConsultation
@@ -12,7 +13,6 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def recommendation_label(recommendation) -> str:
-    from highneeds.panels.models import RECOMMENDATIONS
 
     choices = dict(RECOMMENDATIONS.get(recommendation.item.meeting.panel.panel_type, []))
     return choices.get(recommendation.outcome, recommendation.outcome)

@@ -17,7 +17,9 @@ from django.utils import timezone
 from highneeds import spreadsheets
 from highneeds.audit import log
 from highneeds.audit.service import require, service
+from highneeds.council.models import CouncilSettings
 from highneeds.engine.funding import pricing
+from highneeds.funding.models import ActualsBatch
 from highneeds.people.models import Child, ChildNeed, Placement
 
 from . import lines, presenting, queries, services
@@ -193,7 +195,6 @@ def _budgets_and_actuals(actor) -> dict[str, int]:
             amount = committed.get(line.pk, Decimal(0)) * Decimal("0.96") + central * CENTRAL_SHARES.get(line.code, 0)
             services.set_budget(actor=actor, financial_year=year, line=line, amount=amount.quantize(Decimal("1000")))
         made["funding budgets"] = BudgetLine.objects.count()
-    from highneeds.funding.models import ActualsBatch
 
     today = timezone.localdate()
     months_paid = sum(1 for p in range(1, 13) if presenting.month_bounds(year, p)[1] < today)
@@ -233,7 +234,6 @@ def _budgets_and_actuals(actor) -> dict[str, int]:
 
 
 def _dsg(actor) -> dict[str, int]:
-    from highneeds.council.models import CouncilSettings
 
     year = presenting.current_financial_year()
     if DsgAllocation.objects.filter(financial_year=year).exists():

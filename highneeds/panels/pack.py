@@ -14,6 +14,7 @@ from datetime import date
 
 from django.template.loader import render_to_string
 
+from highneeds.casework.plain import STEP_LABELS
 from highneeds.council.models import CouncilSettings
 from highneeds.engine import codes
 from highneeds.web import pdf
@@ -32,10 +33,6 @@ def _weasyprint():
 
 
 def _step_label(step: str) -> str:
-    try:
-        from highneeds.casework.plain import STEP_LABELS
-    except ImportError:
-        return step.replace("_", " ").replace(":", ": ").capitalize()
     return STEP_LABELS(step)
 
 

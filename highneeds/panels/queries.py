@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from highneeds.accounts.roles import Role
+from highneeds.casework.models import AssessmentRequest, Decision
 
-from .models import AGENCIES, AgendaItem, Panel, PanelMeeting, PanelMember
+from .models import AGENCIES, AgendaItem, Panel, PanelMeeting, PanelMember, Recommendation
 
 # Which open requests each kind of panel considers (AssessmentRequest.status).
 STAGES = {
@@ -39,7 +40,6 @@ MEMBER_ROLES = (Role.PANEL_MEMBER, Role.CASEWORKER, Role.MANAGER)
 
 def eligible_requests(panel: Panel) -> QuerySet:
     """Open requests at the stage this kind of panel considers, for the agenda search (managers only)."""
-    from highneeds.casework.models import AssessmentRequest
 
     return AssessmentRequest.objects.filter(status__in=STAGES[panel.panel_type]).select_related("child")
 
@@ -171,7 +171,6 @@ def quorum_for(item: AgendaItem, present: list[PanelMember] | None = None) -> Qu
 def decision_for(item: AgendaItem):
     """The council's decision on this item's question: the one linked to its recommendation, else the request's
     decision of that kind made on or after the meeting. None for placement panels or while undecided."""
-    from highneeds.casework.models import Decision
 
     kind = DECISION_KIND.get(item.meeting.panel.panel_type)
     if kind is None:
@@ -185,7 +184,6 @@ def decision_for(item: AgendaItem):
 
 
 def _has_recommendation(item: AgendaItem) -> bool:
-    from .models import Recommendation
 
     try:
         return item.recommendation is not None

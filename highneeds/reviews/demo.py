@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from highneeds.audit import log
 from highneeds.casework.models import CaseEvent
+from highneeds.engine.calendar import add_months
+from highneeds.plans.models import Plan
 
 from . import clock, flows, services
 from .models import AnnualReview, Reassessment
@@ -70,7 +72,6 @@ def _history(plans, today: date) -> tuple[list[AnnualReview], dict[int, date]]:
 def _catch_up(plans, reviews: list[AnnualReview], last_meeting: dict[int, date], today: date) -> None:
     """The synthetic history stops at census day; the demo runs later. Most plans get the yearly reviews held
     since then (kept up to date); one in seven is left behind, so the tracker shows overdue reviews."""
-    from highneeds.engine.calendar import add_months
 
     for plan in plans:
         if plan.pk % 7 == 0:
@@ -148,7 +149,6 @@ def _decide_some(actor, today: date) -> None:
 
 
 def prepare(actor, progress=None) -> dict[str, int]:
-    from highneeds.plans.models import Plan
 
     today = date.today()
     counts = {"annual_reviews": 0, "phase_transfers": 0, "reassessments": 0}

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from highneeds.casework.management.arguments import today_argument
+from highneeds.council.models import CouncilSettings
 from highneeds.engine.calendar import ENGLAND_AND_WALES, HolidayCalendar
 from highneeds.engine.clock import ClockInputError, ClockRules, compute_case, compute_many
 
@@ -70,8 +71,6 @@ class Command(BaseCommand):
         settings = {}
         calendar: HolidayCalendar = ENGLAND_AND_WALES
         if council:
-            from highneeds.council.models import CouncilSettings
-
             current = CouncilSettings.current()
             settings, calendar = dict(current.clock_rules or {}), current.calendar()
         if rules:

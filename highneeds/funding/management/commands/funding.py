@@ -20,7 +20,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from highneeds.accounts.roles import SYSTEM
 from highneeds.engine.funding.pricing import PricingInputError, price
+from highneeds.funding import services
+from highneeds.funding.models import Framework
+from highneeds.funding.queries import engine_lookup, framework_definition
 
 
 class Command(BaseCommand):
@@ -86,8 +90,6 @@ class Command(BaseCommand):
         )
 
     def _export(self, year: int, out: str) -> None:
-        from highneeds.accounts.roles import SYSTEM
-        from highneeds.funding import services
 
         text = services.export_commitments(actor=SYSTEM, financial_year=year)
         if out == "-":
@@ -98,9 +100,6 @@ class Command(BaseCommand):
 
     def _import(self, file: str, year: int, control_total: str) -> None:
         from django.core.exceptions import ValidationError
-
-        from highneeds.accounts.roles import SYSTEM
-        from highneeds.funding import services
 
         try:
             content = Path(file).read_bytes()
@@ -125,13 +124,7 @@ class Command(BaseCommand):
     def _framework(self, what: str, target: str, version: int | None) -> None:
         from django.core.exceptions import ValidationError
 
-        from highneeds.accounts.roles import SYSTEM
-        from highneeds.funding import services
-        from highneeds.funding.models import Framework
-
         if what == "export":
-            from highneeds.funding.queries import framework_definition
-
             found = Framework.objects.filter(code=target)
             found = found.filter(version=version) if version else found.order_by("-version")
             framework = found.first()
@@ -160,8 +153,6 @@ class Command(BaseCommand):
 def _installed_lookup():
     """Installed frameworks, when there is a database to read; otherwise none (inline frameworks still work)."""
     from django.db import DatabaseError
-
-    from highneeds.funding.queries import engine_lookup
 
     def lookup(code, on):
         try:
