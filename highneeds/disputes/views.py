@@ -7,7 +7,6 @@ for each record, and one view per kind of record shows and saves the step's form
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -25,7 +24,7 @@ from highneeds.people.queries import ChildSearch, open_child_record, search_chil
 from highneeds.plans.queries import current_plan
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
-from highneeds.web.steps import step_form_page
+from highneeds.web.steps import Step, step_form_page
 
 from . import clock, forms, queries, services
 from .models import Appeal, Cessation, Complaint, DecisionNotice, DisputeSettings, TribunalOrder
@@ -120,17 +119,6 @@ def letter(request, child_id: int, letter_id: int):
 # Steps
 
 
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: str
-    form: type
-    save: Callable
-    shown: Callable = lambda obj: True
-    form_kwargs: Callable = lambda obj: {}
-    initial: Callable = lambda obj: {}
-
-
 def _actions(steps: dict, obj) -> list[Step]:
     return [s for s in steps.values() if s.shown(obj)]
 
@@ -161,65 +149,67 @@ NOTICE_STEPS = {
     s.slug: s
     for s in (
         Step(
-            "contact",
-            "Record the family's contact with the mediation adviser",
-            forms.ContactForm,
-            lambda u, n, d: services.record_adviser_contact(actor=u, notice=n, **d) and "Contact recorded",
+            slug="contact",
+            title="Record the family's contact with the mediation adviser",
+            form=forms.ContactForm,
+            save=lambda u, n, d: services.record_adviser_contact(actor=u, notice=n, **d) and "Contact recorded",
             shown=lambda n: _mediation_may(n, "record_adviser_contact"),
         ),
         Step(
-            "declined",
-            "Record that the family do not want mediation",
-            forms.DeclinedForm,
-            lambda u, n, d: (
+            slug="declined",
+            title="Record that the family do not want mediation",
+            form=forms.DeclinedForm,
+            save=lambda u, n, d: (
                 services.record_mediation_declined(actor=u, notice=n, **d) and "Recorded: mediation declined"
             ),
             shown=lambda n: _mediation_may(n, "record_mediation_declined"),
         ),
         Step(
-            "requested",
-            "Record the family's request for mediation",
-            forms.MediationRequestForm,
-            lambda u, n, d: (
+            slug="requested",
+            title="Record the family's request for mediation",
+            form=forms.MediationRequestForm,
+            save=lambda u, n, d: (
                 services.record_mediation_request(actor=u, notice=n, **d) and "Request for mediation recorded"
             ),
             shown=lambda n: _mediation_may(n, "record_mediation_request"),
         ),
         Step(
-            "icbs",
-            "Record that each ICB was told",
-            forms.IcbForm,
-            lambda u, n, d: services.record_icbs_told(actor=u, notice=n, **d) and "Recorded",
+            slug="icbs",
+            title="Record that each ICB was told",
+            form=forms.IcbForm,
+            save=lambda u, n, d: services.record_icbs_told(actor=u, notice=n, **d) and "Recorded",
             shown=lambda n: (
                 _mediation_may(n, "record_icbs_told") and n.mediation.health_only and not n.mediation.icbs_told_on
             ),
         ),
         Step(
-            "arranged",
-            "Record that mediation is arranged",
-            forms.ArrangedForm,
-            lambda u, n, d: services.record_mediation_arranged(actor=u, notice=n, **d) and "Mediation arranged",
+            slug="arranged",
+            title="Record that mediation is arranged",
+            form=forms.ArrangedForm,
+            save=lambda u, n, d: services.record_mediation_arranged(actor=u, notice=n, **d) and "Mediation arranged",
             shown=lambda n: _mediation_may(n, "record_mediation_arranged"),
         ),
         Step(
-            "held",
-            "Record the mediation's outcome",
-            forms.HeldForm,
-            lambda u, n, d: services.record_mediation_held(actor=u, notice=n, **d) and "Mediation outcome recorded",
+            slug="held",
+            title="Record the mediation's outcome",
+            form=forms.HeldForm,
+            save=lambda u, n, d: (
+                services.record_mediation_held(actor=u, notice=n, **d) and "Mediation outcome recorded"
+            ),
             shown=lambda n: _mediation_may(n, "record_mediation_held"),
         ),
         Step(
-            "certificate",
-            "Record the mediation certificate",
-            forms.CertificateForm,
-            lambda u, n, d: services.record_certificate(actor=u, notice=n, **d) and "Certificate recorded",
+            slug="certificate",
+            title="Record the mediation certificate",
+            form=forms.CertificateForm,
+            save=lambda u, n, d: services.record_certificate(actor=u, notice=n, **d) and "Certificate recorded",
             shown=lambda n: _mediation_may(n, "record_certificate"),
         ),
         Step(
-            "appeal",
-            "Record an appeal to the tribunal",
-            forms.AppealForm,
-            lambda u, n, d: services.lodge_appeal(actor=u, notice=n, **d) and "Appeal recorded",
+            slug="appeal",
+            title="Record an appeal to the tribunal",
+            form=forms.AppealForm,
+            save=lambda u, n, d: services.lodge_appeal(actor=u, notice=n, **d) and "Appeal recorded",
             shown=lambda n: not any(not a.decided for a in n.appeals.all()),
             form_kwargs=lambda n: {"notice": n},
         ),
@@ -236,27 +226,33 @@ APPEAL_STEPS = {
     s.slug: s
     for s in (
         Step(
-            "response",
-            "Record the council's response to the appeal",
-            forms.ResponseForm,
-            lambda u, a, d: services.record_appeal_response(actor=u, appeal=a, **d) and "Response recorded",
+            slug="response",
+            title="Record the council's response to the appeal",
+            form=forms.ResponseForm,
+            save=lambda u, a, d: services.record_appeal_response(actor=u, appeal=a, **d) and "Response recorded",
             shown=lambda a: _appeal_may(a, "record_appeal_response") and not a.response_sent_on,
         ),
         Step(
-            "hearing",
-            "Record the hearing date",
-            forms.HearingForm,
-            lambda u, a, d: services.set_hearing(actor=u, appeal=a, **d) and "Hearing date recorded",
+            slug="hearing",
+            title="Record the hearing date",
+            form=forms.HearingForm,
+            save=lambda u, a, d: services.set_hearing(actor=u, appeal=a, **d) and "Hearing date recorded",
             shown=lambda a: _appeal_may(a, "set_hearing"),
         ),
         Step(
-            "outcome",
-            "Record the appeal's outcome",
-            forms.OutcomeForm,
-            lambda u, a, d: services.record_appeal_outcome(actor=u, appeal=a, **d) and "Outcome recorded",
+            slug="outcome",
+            title="Record the appeal's outcome",
+            form=forms.OutcomeForm,
+            save=lambda u, a, d: services.record_appeal_outcome(actor=u, appeal=a, **d) and "Outcome recorded",
             shown=lambda a: _appeal_may(a, "record_appeal_outcome"),
         ),
-        Step("order", "Record an order", forms.OrderForm, _order, shown=lambda a: _appeal_may(a, "add_order")),
+        Step(
+            slug="order",
+            title="Record an order",
+            form=forms.OrderForm,
+            save=_order,
+            shown=lambda a: _appeal_may(a, "add_order"),
+        ),
     )
 }
 
@@ -264,10 +260,10 @@ ORDER_STEPS = {
     s.slug: s
     for s in (
         Step(
-            "comply",
-            "Record compliance with the order",
-            forms.ComplianceForm,
-            lambda u, o, d: services.record_compliance(actor=u, order=o, **d) and "Compliance recorded",
+            slug="comply",
+            title="Record compliance with the order",
+            form=forms.ComplianceForm,
+            save=lambda u, o, d: services.record_compliance(actor=u, order=o, **d) and "Compliance recorded",
             shown=lambda o: not o.complied_on,
         ),
     )
@@ -277,17 +273,17 @@ COMPLAINT_STEPS = {
     s.slug: s
     for s in (
         Step(
-            "respond",
-            "Record the response",
-            forms.ComplaintResponseForm,
-            lambda u, c, d: services.record_complaint_response(actor=u, complaint=c, **d) and "Response recorded",
+            slug="respond",
+            title="Record the response",
+            form=forms.ComplaintResponseForm,
+            save=lambda u, c, d: services.record_complaint_response(actor=u, complaint=c, **d) and "Response recorded",
             shown=lambda c: not c.responded_on,
         ),
         Step(
-            "escalate",
-            "Record escalation to the next stage",
-            forms.EscalateForm,
-            lambda u, c, d: services.escalate_complaint(actor=u, complaint=c, **d) and "Next stage recorded",
+            slug="escalate",
+            title="Record escalation to the next stage",
+            form=forms.EscalateForm,
+            save=lambda u, c, d: services.escalate_complaint(actor=u, complaint=c, **d) and "Next stage recorded",
             shown=lambda c: c.stage != "ombudsman" and not hasattr(c, "escalated_to"),
         ),
     )
@@ -318,47 +314,47 @@ CESSATION_STEPS = {
     s.slug: s
     for s in (
         Step(
-            "consult",
-            "Record a consultation",
-            forms.ConsultForm,
-            _consult,
+            slug="consult",
+            title="Record a consultation",
+            form=forms.ConsultForm,
+            save=_consult,
             shown=lambda c: _cessation_may(c, "record_cessation_consultation"),
         ),
         Step(
-            "response",
-            "Record a response to the consultation",
-            forms.ConsultResponseForm,
-            lambda u, c, d: services.record_cessation_response(actor=u, cessation=c, **d) and "Response recorded",
+            slug="response",
+            title="Record a response to the consultation",
+            form=forms.ConsultResponseForm,
+            save=lambda u, c, d: services.record_cessation_response(actor=u, cessation=c, **d) and "Response recorded",
             shown=lambda c: (
                 _cessation_may(c, "record_cessation_response") and bool(c.family_consulted_on or c.setting_consulted_on)
             ),
         ),
         Step(
-            "decide",
-            "Record the decision",
-            forms.CessationDecisionForm,
-            _decide,
+            slug="decide",
+            title="Record the decision",
+            form=forms.CessationDecisionForm,
+            save=_decide,
             shown=lambda c: _cessation_may(c, "decide_cessation") and bool(c.family_consulted_on),
         ),
         Step(
-            "no-appeal",
-            "Record that the family will not appeal",
-            forms.NoAppealForm,
-            lambda u, c, d: services.confirm_no_appeal(actor=u, cessation=c, **d) and "Recorded",
+            slug="no-appeal",
+            title="Record that the family will not appeal",
+            form=forms.NoAppealForm,
+            save=lambda u, c, d: services.confirm_no_appeal(actor=u, cessation=c, **d) and "Recorded",
             shown=lambda c: _cessation_may(c, "confirm_no_appeal") and not c.no_appeal_confirmed_on,
         ),
         Step(
-            "apply",
-            "Cease the plan now",
-            forms.ApplyForm,
-            lambda u, c, d: services.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
+            slug="apply",
+            title="Cease the plan now",
+            form=forms.ApplyForm,
+            save=lambda u, c, d: services.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
             shown=lambda c: _cessation_may(c, "apply_cessation"),
         ),
         Step(
-            "withdraw",
-            "Withdraw the cessation",
-            forms.WithdrawForm,
-            lambda u, c, d: services.withdraw_cessation(actor=u, cessation=c, **d) and "Cessation withdrawn",
+            slug="withdraw",
+            title="Withdraw the cessation",
+            form=forms.WithdrawForm,
+            save=lambda u, c, d: services.withdraw_cessation(actor=u, cessation=c, **d) and "Cessation withdrawn",
             shown=lambda c: _cessation_may(c, "withdraw_cessation"),
         ),
     )
@@ -424,7 +420,7 @@ cessation_step = _step_view(
 
 def _new(request, child_id: int, title: str, form_class, save: Callable, **form_kwargs):
     child = _child(request, child_id, what="dispute.view_for_edit")
-    spec = Step("new", title, form_class, save, form_kwargs=lambda _: form_kwargs)
+    spec = Step(slug="new", title=title, form=form_class, save=save, form_kwargs=lambda _: form_kwargs)
     return _run_step(request, spec, child, child, child.full_name)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -19,7 +17,7 @@ from highneeds.establishments.queries import by_urn
 from highneeds.plans.queries import comment_last_day, comment_window_open
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
-from highneeds.web.steps import step_form_page
+from highneeds.web.steps import Step, step_form_page
 
 from . import flows, forms, queries, services
 from .models import INVITEE_ROLES, PHASES, AnnualReview
@@ -161,17 +159,6 @@ def schedule(request, child_id: int):
 # Steps: one table per kind of record drives the action links and the form pages.
 
 
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: str
-    form: type
-    shown: Callable
-    save: Callable
-    form_kwargs: Callable = lambda record: {}
-    initial: Callable = lambda record: {}
-
-
 def _arrange(user, review, d):
     names = [n.strip() for n in d["names"].splitlines() if n.strip()]
     invitees = [{"role": role, "name": names[n] if n < len(names) else ""} for n, role in enumerate(d["invitees"])]
@@ -244,11 +231,11 @@ REVIEW_STEPS = {
     s.slug: s
     for s in (
         Step(
-            "arrange",
-            "Arrange the review meeting",
-            forms.ArrangeForm,
-            lambda r: _may(ANNUAL_REVIEW, "arrange_meeting", r),
-            _arrange,
+            slug="arrange",
+            title="Arrange the review meeting",
+            form=forms.ArrangeForm,
+            shown=lambda r: _may(ANNUAL_REVIEW, "arrange_meeting", r),
+            save=_arrange,
             initial=lambda r: {
                 "in_setting": "yes" if r.establishment_id else "no",
                 "arranged_on": date.today(),
@@ -258,22 +245,24 @@ REVIEW_STEPS = {
             },
         ),
         Step(
-            "invite",
-            "Send the invitations and ask for advice",
-            forms.DateForm,
-            lambda r: _may(ANNUAL_REVIEW, "send_invitations", r) and not r.invitations_sent_on,
-            lambda user, r, d: services.send_invitations(actor=user, review=r, sent_on=d["on"]) and "Invitations sent",
+            slug="invite",
+            title="Send the invitations and ask for advice",
+            form=forms.DateForm,
+            shown=lambda r: _may(ANNUAL_REVIEW, "send_invitations", r) and not r.invitations_sent_on,
+            save=lambda user, r, d: (
+                services.send_invitations(actor=user, review=r, sent_on=d["on"]) and "Invitations sent"
+            ),
             form_kwargs=lambda r: {"label": "Date the invitations were sent"},
             initial=lambda r: {"on": date.today()},
         ),
         Step(
-            "advice",
-            "Record that the advice was circulated",
-            forms.DateForm,
-            lambda r: (
+            slug="advice",
+            title="Record that the advice was circulated",
+            form=forms.DateForm,
+            shown=lambda r: (
                 _may(ANNUAL_REVIEW, "circulate_advice", r) and r.invitations_sent_on and not r.advice_circulated_on
             ),
-            lambda user, r, d: (
+            save=lambda user, r, d: (
                 services.circulate_advice(actor=user, review=r, circulated_on=d["on"])
                 and (
                     "Advice circulation recorded"
@@ -284,27 +273,27 @@ REVIEW_STEPS = {
             form_kwargs=lambda r: {"label": "Date the advice was sent to everyone invited"},
         ),
         Step(
-            "meeting",
-            "Record the review meeting",
-            forms.MeetingForm,
-            lambda r: _may(ANNUAL_REVIEW, "record_meeting", r),
-            _meeting,
+            slug="meeting",
+            title="Record the review meeting",
+            form=forms.MeetingForm,
+            shown=lambda r: _may(ANNUAL_REVIEW, "record_meeting", r),
+            save=_meeting,
             initial=lambda r: {"held_on": r.meeting_on},
         ),
         Step(
-            "report",
-            "Record that the review report was sent",
-            forms.DateForm,
-            lambda r: _may(ANNUAL_REVIEW, "send_report", r) and not r.report_sent_on,
-            lambda user, r, d: services.send_report(actor=user, review=r, sent_on=d["on"]) and "Report recorded",
+            slug="report",
+            title="Record that the review report was sent",
+            form=forms.DateForm,
+            shown=lambda r: _may(ANNUAL_REVIEW, "send_report", r) and not r.report_sent_on,
+            save=lambda user, r, d: services.send_report(actor=user, review=r, sent_on=d["on"]) and "Report recorded",
             form_kwargs=lambda r: {"label": "Date the report was sent to everyone invited"},
         ),
         Step(
-            "decide",
-            "Record the council's decision",
-            forms.DecisionForm,
-            lambda r: _may(ANNUAL_REVIEW, "decide", r),
-            _decide,
+            slug="decide",
+            title="Record the council's decision",
+            form=forms.DecisionForm,
+            shown=lambda r: _may(ANNUAL_REVIEW, "decide", r),
+            save=_decide,
             initial=lambda r: {
                 "step_down_considered": _yes_no_initial(r.step_down_considered),
                 "step_down_reason": r.step_down_reason,
@@ -313,11 +302,11 @@ REVIEW_STEPS = {
             },
         ),
         Step(
-            "issue",
-            "Issue the amended plan",
-            forms.IssueForm,
-            lambda r: _may(ANNUAL_REVIEW, "issue_amended_plan", r),
-            lambda user, r, d: (
+            slug="issue",
+            title="Issue the amended plan",
+            form=forms.IssueForm,
+            shown=lambda r: _may(ANNUAL_REVIEW, "issue_amended_plan", r),
+            save=lambda user, r, d: (
                 flows.issue_amended_plan(
                     actor=user, review=r, issued_on=d["on"], establishment=_establishment(d["urn"])
                 )
@@ -424,13 +413,19 @@ def _transfer_open(t) -> bool:
 TRANSFER_STEPS = {
     s.slug: s
     for s in (
-        Step("preferences", "Record the family's preferences", forms.PreferencesForm, _transfer_open, _preferences),
         Step(
-            "consult",
-            "Consult a school or college",
-            forms.SettingForm,
-            _transfer_open,
-            lambda user, t, d: (
+            slug="preferences",
+            title="Record the family's preferences",
+            form=forms.PreferencesForm,
+            shown=_transfer_open,
+            save=_preferences,
+        ),
+        Step(
+            slug="consult",
+            title="Consult a school or college",
+            form=forms.SettingForm,
+            shown=_transfer_open,
+            save=lambda user, t, d: (
                 services.consult_setting(
                     actor=user, transfer=t, establishment=_establishment(d["urn"]), sent_on=d["on"]
                 )
@@ -438,19 +433,19 @@ TRANSFER_STEPS = {
             ),
         ),
         Step(
-            "reply",
-            "Record a setting's reply",
-            forms.ReplyForm,
-            lambda t: _transfer_open(t) and t.consultations.filter(outcome="").exists(),
-            _reply,
+            slug="reply",
+            title="Record a setting's reply",
+            form=forms.ReplyForm,
+            shown=lambda t: _transfer_open(t) and t.consultations.filter(outcome="").exists(),
+            save=_reply,
             form_kwargs=lambda t: {"consultations": t.consultations.filter(outcome="").select_related("establishment")},
         ),
         Step(
-            "amend",
-            "Amend the plan naming the new setting",
-            forms.SettingForm,
-            _transfer_open,
-            lambda user, t, d: (
+            slug="amend",
+            title="Amend the plan naming the new setting",
+            form=forms.SettingForm,
+            shown=_transfer_open,
+            save=lambda user, t, d: (
                 flows.amend_for_transfer(
                     actor=user, transfer=t, establishment=_establishment(d["urn"]), amended_on=d["on"]
                 )
@@ -496,11 +491,11 @@ def transfer_step(request, transfer_id: int, slug: str):
 @requires(MANAGE)
 def add_transfer(request, child_id: int):
     spec = Step(
-        "add",
-        "Record a phase transfer",
-        forms.TransferForm,
-        lambda p: True,
-        lambda user, plan, d: (
+        slug="add",
+        title="Record a phase transfer",
+        form=forms.TransferForm,
+        shown=lambda p: True,
+        save=lambda user, plan, d: (
             services.add_phase_transfer(actor=user, plan=plan, transfer_on=d["transfer_on"], kind=d["kind"])
             and "Phase transfer recorded"
         ),
@@ -516,11 +511,11 @@ REASSESSMENT_STEPS = {
     s.slug: s
     for s in (
         Step(
-            "decide",
-            "Record the decision whether to reassess",
-            forms.ReassessmentDecisionForm,
-            lambda r: _may(REASSESSMENT, "decide_reassessment", r),
-            lambda user, r, d: (
+            slug="decide",
+            title="Record the decision whether to reassess",
+            form=forms.ReassessmentDecisionForm,
+            shown=lambda r: _may(REASSESSMENT, "decide_reassessment", r),
+            save=lambda user, r, d: (
                 services.decide_reassessment(
                     actor=user, reassessment=r, decision=d["decision"], decided_on=d["decided_on"], reasons=d["reasons"]
                 )
@@ -528,11 +523,11 @@ REASSESSMENT_STEPS = {
             ),
         ),
         Step(
-            "issue",
-            "Issue the plan after reassessment",
-            forms.IssueForm,
-            lambda r: _may(REASSESSMENT, "issue_reassessed_plan", r),
-            lambda user, r, d: (
+            slug="issue",
+            title="Issue the plan after reassessment",
+            form=forms.IssueForm,
+            shown=lambda r: _may(REASSESSMENT, "issue_reassessed_plan", r),
+            save=lambda user, r, d: (
                 flows.issue_reassessed_plan(
                     actor=user, reassessment=r, issued_on=d["on"], establishment=_establishment(d["urn"])
                 )
@@ -578,11 +573,11 @@ def reassessment_step(request, item_id: int, slug: str):
 @requires(MANAGE)
 def add_reassessment(request, child_id: int):
     spec = Step(
-        "add",
-        "Record a request to reassess",
-        forms.ReassessmentRequestForm,
-        lambda p: True,
-        lambda user, plan, d: services.request_reassessment(actor=user, plan=plan, **d) and "Request recorded",
+        slug="add",
+        title="Record a request to reassess",
+        form=forms.ReassessmentRequestForm,
+        shown=lambda p: True,
+        save=lambda user, plan, d: services.request_reassessment(actor=user, plan=plan, **d) and "Request recorded",
     )
     return _plan_step(request, child_id, spec, "Reassessment")
 
