@@ -1,119 +1,24 @@
-"""Disagreements pages: the overview of what is due, a child's disagreements, and a form per step.
-
-Every step is a row in a table (as on the casework case page): the child page lists the steps open
-for each record, and one view per kind of record shows and saves the step's form.
-"""
+"""The steps of each kind of record (notice, appeal, order, complaint, cessation), one table each, and the view
+that shows and saves a step's form."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
 from highneeds.establishments.queries import by_urn
-from highneeds.letters import recipients
-from highneeds.letters.models import Letter
 from highneeds.people.models import Child
-from highneeds.people.queries import ChildSearch, open_child_record, search_children
-from highneeds.plans.queries import current_plan
 from highneeds.web.access import requires
-from highneeds.web.forms import add_errors
 from highneeds.web.steps import Step, step_form_page
 
-from . import clock, forms, queries, services
-from .models import Appeal, Cessation, Complaint, DecisionNotice, DisputeSettings, TribunalOrder
-from .plain import STATUS_TEXT, status_tag, step_label
-
-
-def _child(request, child_id: int, what: str = "dispute.view") -> Child:
-    if not Child.objects.filter(pk=child_id).exists():
-        raise Http404("child")
-    try:
-        return open_child_record(request.user, child_id, what=what)
-    except PermissionDenied:
-        raise Http404("child") from None
-
-
-@requires("disputes.view")
-def overview(request):
-    today = date.today()
-    name = request.GET.get("name", "").strip()[:100]
-    found = list(search_children(request.user, ChildSearch(name=name))[:20]) if name else None
-    return render(
-        request,
-        "disputes/overview.html",
-        {"page_title": "Disagreements", "name": name, "found": found, **queries.overview(today)},
-    )
-
-
-@requires("disputes.view")
-def child_page(request, child_id: int):
-    child = _child(request, child_id)
-    found = queries.child_disputes(child)
-    plan = current_plan(child)
-    return render(
-        request,
-        "disputes/child.html",
-        {
-            "page_title": f"{child.full_name}: disagreements",
-            "child": child,
-            "plan": plan,
-            **found,
-            "notice_rows": [_notice_row(n) for n in found["notices"]],
-            "cessation_rows": [
-                (c, queries.cessation_effective(c), _actions(CESSATION_STEPS, c)) for c in found["cessations"]
-            ],
-            "complaint_rows": [(c, _actions(COMPLAINT_STEPS, c)) for c in found["complaints"]],
-            "appeal_actions": {a.pk: _actions(APPEAL_STEPS, a) for a in found["appeals"]},
-            "letters": list(child.letters.filter(template_code__startswith="cessation_")),
-            "can_start_cessation": plan is not None
-            and plan.status == "final"
-            and not any(c.is_open for c in found["cessations"] if c.plan_id == plan.pk),
-            "today": date.today(),
-        },
-    )
-
-
-def _notice_row(notice: DecisionNotice) -> dict:
-    # Statuses move from due to overdue as days pass: ask the clock afresh rather than show the cached answer.
-    try:
-        clock.apply_result(notice, clock.run_clock(notice))
-    except ValidationError:
-        pass  # keep the last answer the clock gave when the record was saved
-    return {
-        "notice": notice,
-        "mediation": getattr(notice, "mediation", None),
-        "contact_by": queries.adviser_contact_by(notice),
-        "deadlines": [
-            {
-                **d,
-                "label": step_label(d["step"]),
-                "tag": status_tag(d["status"]),
-                "status_text": STATUS_TEXT.get(d["status"], d["status"]),
-            }
-            for d in notice.deadlines
-        ],
-        "actions": _actions(NOTICE_STEPS, notice),
-        "icbs_by": queries.icbs_told_by(notice.mediation) if getattr(notice, "mediation", None) else None,
-    }
-
-
-@requires("disputes.view")
-def letter(request, child_id: int, letter_id: int):
-    child = _child(request, child_id, what="dispute.view_letter")
-    found = get_object_or_404(Letter, pk=letter_id, child=child, template_code__startswith="cessation_")
-    return render(
-        request,
-        "disputes/letter.html",
-        {"page_title": found.subject, "child": child, "letter": found, "recipients": recipients.for_page(child)},
-    )
-
+from .. import forms, queries, services
+from ..models import Appeal, Cessation, Complaint, DecisionNotice, TribunalOrder
+from ._common import _child
 
 # ---------------------------------------------------------------------------------------------
 # Steps
@@ -412,65 +317,3 @@ cessation_step = _step_view(
     lambda c: f"Cessation proposed {c.proposed_on:%-d %B %Y}",
     related=("notice", "plan"),
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# New records on a child
-
-
-def _new(request, child_id: int, title: str, form_class, save: Callable, **form_kwargs):
-    child = _child(request, child_id, what="dispute.view_for_edit")
-    spec = Step(slug="new", title=title, form=form_class, save=save, form_kwargs=lambda _: form_kwargs)
-    return _run_step(request, spec, child, child, child.full_name)
-
-
-@requires("disputes.manage")
-def new_notice(request, child_id: int):
-    def save(u, child, d):
-        letter_id = d.pop("letter", None)
-        letter = Letter.objects.filter(pk=letter_id, child=child).first() if letter_id else None
-        services.record_decision_notice(actor=u, child=child, letter=letter, **d)
-        return "Decision notice recorded"
-
-    letters = Letter.objects.filter(child_id=child_id, family_can_see=True).order_by("-created_at")[:50]
-    return _new(
-        request, child_id, "Record a notice of an appealable decision", forms.NoticeForm, save, letters=list(letters)
-    )
-
-
-@requires("disputes.manage")
-def new_complaint(request, child_id: int):
-    return _new(
-        request,
-        child_id,
-        "Record a complaint or Ombudsman case",
-        forms.ComplaintForm,
-        lambda u, child, d: services.record_complaint(actor=u, child=child, **d) and "Complaint recorded",
-    )
-
-
-@requires("disputes.manage")
-def new_cessation(request, child_id: int):
-    def save(u, child, d):
-        plan = current_plan(child)
-        if plan is None:
-            raise ValidationError({"__all__": f"{child.full_name} has no plan in force"})
-        services.start_cessation(actor=u, plan=plan, **d)
-        return "Cessation proposed: consult the family and the setting next"
-
-    return _new(request, child_id, "Propose to cease the plan", forms.CessationForm, save)
-
-
-@requires("disputes.manage")
-def settings_page(request):
-    current = DisputeSettings.current()
-    form = forms.SettingsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_settings(actor=request.user, values=form.values())
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "Settings saved")
-            return redirect("disputes:overview")
-    return render(request, "disputes/settings.html", {"page_title": "Disagreement time limits", "form": form})
