@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +14,7 @@ from highneeds.letters.models import Letter
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
-from highneeds.web.steps import step_form_page
+from highneeds.web.steps import Step, step_form_page
 
 from . import flows, forms, services
 from .models import AssessmentRequest
@@ -134,18 +131,6 @@ def letter(request, request_id: int, letter_id: int):
 # Steps: one table drives the action links on the case page and the form pages.
 
 
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: str
-    form: type
-    allowed: tuple[str, ...]
-    save: Callable
-    form_kwargs: Callable = lambda case: {}
-    initial: Callable = lambda case: {}
-    shown: Callable = lambda case: True
-
-
 def _recommendations(case):
     from highneeds.panels.models import Recommendation
 
@@ -242,46 +227,46 @@ STEPS = {
     s.slug: s
     for s in (
         Step(
-            "match",
-            "Check the possible match",
-            forms.MatchForm,
-            AssessmentRequest.OPEN,
-            _match,
+            slug="match",
+            title="Check the possible match",
+            form=forms.MatchForm,
+            allowed=AssessmentRequest.OPEN,
+            save=_match,
             shown=lambda case: case.match_status == "possible",
         ),
         Step(
-            "decide-assess",
-            "Record the decision whether to assess",
-            forms.DecisionForm,
-            _from("decide_whether_to_assess"),
-            _decide("assess"),
+            slug="decide-assess",
+            title="Record the decision whether to assess",
+            form=forms.DecisionForm,
+            allowed=_from("decide_whether_to_assess"),
+            save=_decide("assess"),
             form_kwargs=lambda case: {
                 "recommendations": _recommendations(case),
                 "question": "Will the council carry out an EHC needs assessment?",
             },
         ),
         Step(
-            "ask-advice",
-            "Ask for advice",
-            forms.AdviceRequestForm,
-            _from("request_advice"),
-            lambda user, case, d: services.request_advice(actor=user, request=case, **d) and "Advice requested",
+            slug="ask-advice",
+            title="Ask for advice",
+            form=forms.AdviceRequestForm,
+            allowed=_from("request_advice"),
+            save=lambda user, case, d: services.request_advice(actor=user, request=case, **d) and "Advice requested",
         ),
         Step(
-            "advice-received",
-            "Record advice received another way",
-            forms.AdviceReceivedForm,
-            _from("submit_advice"),
-            _advice_received,
+            slug="advice-received",
+            title="Record advice received another way",
+            form=forms.AdviceReceivedForm,
+            allowed=_from("submit_advice"),
+            save=_advice_received,
             form_kwargs=lambda case: {"advice_requests": case.advice_requests.filter(received_on__isnull=True)},
             shown=lambda case: case.advice_requests.filter(received_on__isnull=True).exists(),
         ),
         Step(
-            "decide-issue",
-            "Record the decision whether to issue a plan",
-            forms.DecisionForm,
-            _from("decide_whether_to_issue"),
-            _decide("issue"),
+            slug="decide-issue",
+            title="Record the decision whether to issue a plan",
+            form=forms.DecisionForm,
+            allowed=_from("decide_whether_to_issue"),
+            save=_decide("issue"),
             form_kwargs=lambda case: {
                 "recommendations": _recommendations(case),
                 "question": "Will the council issue an EHC plan?",
@@ -289,49 +274,49 @@ STEPS = {
             shown=lambda case: not case.decisions.filter(kind="issue").exists(),
         ),
         Step(
-            "draft",
-            "Send the draft plan",
-            forms.DateForm,
-            _from("send_draft_plan"),
-            lambda user, case, d: (
+            slug="draft",
+            title="Send the draft plan",
+            form=forms.DateForm,
+            allowed=_from("send_draft_plan"),
+            save=lambda user, case, d: (
                 flows.send_draft_plan(actor=user, request=case, sent_on=d["on"]) and "Draft plan sent"
             ),
             shown=lambda case: case.decisions.filter(kind="issue", outcome=True).exists(),
         ),
         Step(
-            "consult",
-            "Consult a school or college about being named",
-            forms.SchoolForm,
-            _from("consult_school"),
-            lambda user, case, d: (
+            slug="consult",
+            title="Consult a school or college about being named",
+            form=forms.SchoolForm,
+            allowed=_from("consult_school"),
+            save=lambda user, case, d: (
                 services.consult_school(actor=user, request=case, establishment=by_urn(d["urn"]), sent_on=d["on"])
                 and "Consultation sent"
             ),
         ),
         Step(
-            "consultation-reply",
-            "Record a school or college's reply",
-            forms.ConsultationResponseForm,
-            _from("record_consultation_response"),
-            _consultation_response,
+            slug="consultation-reply",
+            title="Record a school or college's reply",
+            form=forms.ConsultationResponseForm,
+            allowed=_from("record_consultation_response"),
+            save=_consultation_response,
             form_kwargs=lambda case: {
                 "consultations": case.consultations.filter(response="").select_related("establishment")
             },
             shown=lambda case: case.consultations.filter(response="").exists(),
         ),
         Step(
-            "representation",
-            "Record the family's response to the draft",
-            forms.RepresentationForm,
-            _from("record_representation"),
-            _representation,
+            slug="representation",
+            title="Record the family's response to the draft",
+            form=forms.RepresentationForm,
+            allowed=_from("record_representation"),
+            save=_representation,
         ),
         Step(
-            "final",
-            "Issue the final plan",
-            forms.FinalPlanForm,
-            _from("issue_final_plan"),
-            lambda user, case, d: (
+            slug="final",
+            title="Issue the final plan",
+            form=forms.FinalPlanForm,
+            allowed=_from("issue_final_plan"),
+            save=lambda user, case, d: (
                 flows.issue_final_plan(
                     actor=user,
                     request=case,
@@ -343,18 +328,20 @@ STEPS = {
             ),
         ),
         Step(
-            "exception",
-            "Record a permitted exception",
-            forms.ExceptionForm,
-            _from("record_exception"),
-            lambda user, case, d: services.record_exception(actor=user, request=case, **d) and "Exception recorded",
+            slug="exception",
+            title="Record a permitted exception",
+            form=forms.ExceptionForm,
+            allowed=_from("record_exception"),
+            save=lambda user, case, d: (
+                services.record_exception(actor=user, request=case, **d) and "Exception recorded"
+            ),
         ),
         Step(
-            "withdraw",
-            "Withdraw the request",
-            forms.WithdrawForm,
-            _from("withdraw_request"),
-            lambda user, case, d: (
+            slug="withdraw",
+            title="Withdraw the request",
+            form=forms.WithdrawForm,
+            allowed=_from("withdraw_request"),
+            save=lambda user, case, d: (
                 services.withdraw_request(actor=user, request=case, withdrawn_on=d["on"], reason=d["reason"])
                 and "Request withdrawn"
             ),

@@ -6,11 +6,29 @@ returning the message to show). Each app keeps its own table and its own rules f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from .forms import add_errors
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One step of a record's table. `shown(record)` says whether it is open now; casework also lists the
+    statuses in which it is `allowed` (others leave it empty and decide in `shown`)."""
+
+    slug: str
+    title: str
+    form: type
+    save: Callable
+    shown: Callable = lambda record: True
+    allowed: tuple[str, ...] = ()
+    form_kwargs: Callable = lambda record: {}
+    initial: Callable = lambda record: {}
 
 
 def step_form_page(request, spec, record, *, done: str, template: str, context: dict, prepare=None):
