@@ -11,6 +11,7 @@ from highneeds.engine.clock.machines import ASSESSMENT
 from highneeds.establishments.queries import by_urn
 from highneeds.letters import recipients
 from highneeds.letters.models import Letter
+from highneeds.panels.models import Recommendation
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
@@ -132,7 +133,6 @@ def letter(request, request_id: int, letter_id: int):
 
 
 def _recommendations(case):
-    from highneeds.panels.models import Recommendation
 
     return Recommendation.objects.filter(item__request=case).select_related("item__meeting__panel")
 
