@@ -227,3 +227,17 @@ def issue_plan_through_assessment(worker, child, establishment, issued_on=None):
     from highneeds.plans.models import PlanVersion
 
     return PlanVersion.objects.select_related("plan").get(plan_id=plan.pk, state="issued")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say where the browser journeys left their screenshots (tests/browser/screens.py), if any ran."""
+    if not getattr(config, "_highneeds_browser_ran", False):
+        return
+    from tests.browser import screens
+
+    shots = screens.saved()
+    if shots:
+        roles = sorted({p.parent.name for p in shots})
+        terminalreporter.write_line(
+            f"Day-one screenshots: {len(shots)} images for {len(roles)} roles ({', '.join(roles)}) in {screens.folder()}"
+        )

@@ -8,10 +8,12 @@ accessibility suite looks green.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from . import screens
 from .helpers import sign_in
 
 # Playwright's sync API runs an asyncio event loop in the test thread, and Django's ORM refuses to run
@@ -36,6 +38,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            config._highneeds_browser_ran = True
+    # Start each run with an empty screenshot folder, so what it holds is what this run saw (under xdist the
+    # workers share it, so none clears it).
+    if getattr(config, "_highneeds_browser_ran", False) and not hasattr(config, "workerinput"):
+        shutil.rmtree(screens.folder(), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
