@@ -19,13 +19,19 @@ from highneeds.engine import publicdata
 from highneeds.engine.forecast import CSV_COLUMNS, backtest, forecast_public, load_history, step_cohort, verdict
 from highneeds.engine.forecast.cohort import (
     aged_groups,
-    calibrate,
     group_sums,
-    national_drift,
+    half_aged,
     point_forecast,
     to_single_years,
 )
-from highneeds.engine.forecast.data import MI_FILE, POPULATION_FILE, load_flows, within_group_profile
+from highneeds.engine.forecast.data import (
+    AGE_NEW_PLANS_FILE,
+    MI_FILE,
+    POPULATION_FILE,
+    load_flows,
+    within_group_profile,
+)
+from highneeds.engine.forecast.uncertainty import ErrorPool, _errors, calibrate, simulate
 
 DATA = Path(os.environ.get("HIGHNEEDS_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"))
 NEEDED = [
@@ -34,6 +40,7 @@ NEEDED = [
     POPULATION_FILE,
     publicdata.LA_HISTORY_FILE,
     MI_FILE,
+    AGE_NEW_PLANS_FILE,
     publicdata.NEWPLANS_FILE,
     publicdata.REQUESTS_FILE,
     publicdata.TIMELINESS_FILE,
@@ -41,6 +48,7 @@ NEEDED = [
 # Calendar-year activity files and their count columns (new plans, requests).
 ACTIVITY = (
     (MI_FILE, ("NewallEHC", "InreqEHC")),
+    (AGE_NEW_PLANS_FILE, ("Total_new_ehc", "Total_new_all")),
     (publicdata.NEWPLANS_FILE, ("new_ehc_plans",)),
     (publicdata.REQUESTS_FILE, ("requests_received_in_year",)),
 )
@@ -91,8 +99,10 @@ def _poison(folder: Path) -> None:
     _absurd_activity(folder, from_year=2021)
 
 
-def _absurd_activity(folder: Path, from_year: int) -> None:
+def _absurd_activity(folder: Path, from_year: int, only: str | None = None) -> None:
     for rel, columns in ACTIVITY:
+        if only and rel != only:
+            continue
         path = folder / rel
         frame = pl.read_csv(path, infer_schema=False)
         later = frame.filter(pl.col("time_period") == "2021")
@@ -237,6 +247,10 @@ def test_later_activity_rows_change_nothing(folders, forecast_2021, tmp_path):
     used = _copy(tmp_path / "activity2020")
     _absurd_activity(used, from_year=2020)
     assert not forecast_public(used, 2021, 4, simulations=SIMS, seed=3).equals(forecast_2021)
+    # New plans by age (cessations by age, additions' age mix) are used too.
+    ages = _copy(tmp_path / "ages2020")
+    _absurd_activity(ages, from_year=2020, only=AGE_NEW_PLANS_FILE)
+    assert not forecast_public(ages, 2021, 4, simulations=SIMS, seed=3).equals(forecast_2021)
 
 
 @needs_data
@@ -244,32 +258,77 @@ def test_flows_stop_at_the_calendar_year_before_the_base(folders):
     h = load_history(folders[1], 2021)
     flows = load_flows(folders[1], h)
     assert flows.years[-1] == 2020 and np.nanmax(flows.new_plans) < 99_999
+    assert flows.new_by_group.shape == (len(h.las), len(flows.years), 5) and np.nanmax(flows.new_by_group) < 99_999
     clean = load_flows(folders[0], load_history(folders[0], 2021))
     np.testing.assert_array_equal(np.nan_to_num(clean.new_plans), np.nan_to_num(flows.new_plans))
 
 
 @needs_data
-def test_the_pool_is_post_transfer_and_out_of_sample(folders):
-    from highneeds.engine.forecast.cohort import POST_TRANSFER
-
+def test_the_pools_are_post_transfer_per_horizon_and_out_of_sample(folders):
     h2018 = load_history(folders[0], 2018)
     cal = calibrate(h2018, flows=load_flows(folders[0], h2018))
-    # No January after the transfer deadline yet: the pool is every earlier January, centred (the transfer
+    # No post-transfer origin yet: one pool of every earlier origin's one-year errors, centred (the transfer
     # years give spread, never bias), and no LA adjustment can be estimated.
-    assert not cal.pool_post_transfer and len(cal.national) == 0 and cal.shrinkage == 0.0
-    assert abs(float(np.mean(cal.local))) < 0.01 and len(cal.national_all) >= 3
+    assert [p.kind for p in cal.pools] == ["transfer years (no post-transfer origin yet)"] and cal.shrinkage == 0.0
+    assert cal.pools[0].horizon == 1 and len(cal.pools[0].origins) >= 3
     h = load_history(folders[0], 2021)
-    cal = calibrate(h, flows=load_flows(folders[0], h))
-    assert cal.pool_post_transfer and list(cal.pool_years) == list(range(POST_TRANSFER, 2022))
-    assert cal.local.shape[1] == len(cal.national) == len(cal.pool_years)
+    flows = load_flows(folders[0], h)
+    cal = calibrate(h, flows=flows)
+    # Base 2021: k-year errors from the post-transfer origins o with o + k <= 2021.
+    assert [list(p.origins) for p in cal.pools] == [[2018, 2019, 2020], [2018, 2019], [2018]]
+    assert [p.horizon for p in cal.pools] == [1, 2, 3] and {p.kind for p in cal.pools} == {"post-transfer"}
+    for p in cal.pools:  # centred: national parts on their mean, local parts on their median
+        assert abs(p.national.mean()) < 1e-12 and abs(np.nanmedian(p.local)) < 1e-12
+        assert p.local.shape == (len(h.las), len(p.origins))
+    assert len(cal.donors) > 140 and not np.isnan(np.stack([p.local[cal.donors] for p in cal.pools[:1]])).any()
     assert 0.0 <= cal.shrinkage < 1.0 and (cal.multiplier >= 0).all()
     assert cal.rates.shape == (5,) and cal.rates.sum() > 0
-    # The stock-flow component: about 5% of aged-on plans cease a year; additions are last year's new plans.
-    assert 0.0 < cal.cease < 0.15 and np.nansum(cal.additions) > 40_000
-    # The pool of base 2020 is the start of the pool of base 2021 (fitted on what was published then).
+    # The stock-flow component: cessations by age group; additions are last year's new plans, joining the age
+    # groups in each LA's own shares of new plans by age.
+    assert cal.cease.shape == (5,) and (cal.cease < 1).all() and np.nansum(cal.additions) > 40_000
+    assert cal.add_shares.shape == (len(h.las), 5) and np.allclose(cal.add_shares.sum(axis=1), 1.0)
+    # Out of sample: the errors of origin 2018 at horizons 1-2 are the same whether the base is 2020 or 2021
+    # (each uses only what was published by January 2018 + k).
     h2020 = load_history(folders[0], 2020)
-    earlier = calibrate(h2020, flows=load_flows(folders[0], h2020))
-    np.testing.assert_allclose(cal.national[: len(earlier.national)], earlier.national, atol=0.002)
+    early, late = _errors(h2020, load_flows(folders[0], h2020), 2), _errors(h, flows, 2)
+    o = list(h.years).index(2018)
+    for k in (1, 2):
+        np.testing.assert_allclose(early[k][:, o], late[k][:, o], atol=1e-12)
+
+
+def _pooled(L: int, national: np.ndarray, local: np.ndarray, power: float = 0.0) -> tuple:
+    h, cal, dc = _synthetic(np.full((L, 5), 100.0), None, 0.0)
+    pool = ErrorPool(1, np.arange(len(national)) + 2018, national, local, power, "test")
+    return h, dc.replace(cal, pools=(pool,), donors=np.arange(L)), dc
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), L=st.integers(1, 4), P=st.integers(1, 3), k=st.integers(2, 6))
+def test_a_horizon_without_a_pool_scales_the_last_one_by_the_square_root(data, L, P, k):
+    """Beyond the longest horizon with errors, a run's log error is that horizon's times sqrt(k / j): the
+    same origin and donor, so the band's log-width grows exactly so."""
+    errs = st.floats(-0.3, 0.3, allow_nan=False)
+    national = data.draw(arrays(np.float64, (P,), elements=errs))
+    local = data.draw(arrays(np.float64, (L, P), elements=errs))
+    h, cal, _dc = _pooled(L, national, local)
+    sims = simulate(h, k, 50, seed=1, calibration=cal)
+    path = point_forecast(h, k, cal)
+    ratio = np.log(sims / path[None])
+    np.testing.assert_allclose(ratio[:, :, k - 1], np.sqrt(k) * ratio[:, :, 0], atol=1e-9)
+    # Every run's error at horizon 1 is one of the pool's (national + local) errors.
+    possible = (national[None, :] + local).ravel()
+    assert np.isin(np.round(ratio[:, :, 0], 9), np.round(possible, 9)).all()
+
+
+def test_centred_errors_balance_the_misses():
+    """With a pool centred as calibrate centres it, half the runs fall each side of the point path."""
+    rng = np.random.default_rng(0)
+    local = rng.normal(0.05, 0.1, size=(40, 3))
+    local -= np.median(local)
+    h, cal, _dc = _pooled(40, np.array([-0.01, 0.0, 0.01]), local)
+    sims = simulate(h, 1, 3000, seed=2, calibration=cal)
+    above = (sims[:, :, 0] > point_forecast(h, 1, cal)[None, :, 0]).mean()
+    assert 0.45 < above < 0.55
 
 
 @needs_data
@@ -282,16 +341,6 @@ def test_p50_is_near_the_point_forecast_and_bands_widen_with_horizon(folders):
     point = point_forecast(h, 6, calibrate(h, flows=load_flows(folders[0], h)))
     p50 = las["ehcps_p50"].to_numpy().reshape(-1, 6)
     assert np.median(np.abs(np.log(p50 / point[np.argsort(h.las["old_la_code"].to_list())]))) < 0.1
-
-
-def test_national_drift_is_wider_with_fewer_pool_years():
-    rng = np.random.default_rng(0)
-    errors = np.array([0.01, -0.01, 0.02, 0.0, 0.03])
-    few = national_drift(errors[:3], 20000, np.random.default_rng(1))
-    many = national_drift(np.tile(errors, 4), 20000, np.random.default_rng(1))
-    assert np.subtract(*np.quantile(few, [0.9, 0.1])) > np.subtract(*np.quantile(many, [0.9, 0.1]))
-    two = national_drift(errors[:2], 100, rng)
-    assert set(np.unique(two)) <= set(errors[:2])  # too few to fit a spread: resampled as they are
 
 
 @needs_data
@@ -374,11 +423,6 @@ def _synthetic(groups: np.ndarray, additions: np.ndarray | None, cease: float) -
         multiplier=np.ones(L),
         shrinkage=0.0,
         flows=np.zeros((L, 5)),
-        pool_years=np.array([2022]),
-        national=np.zeros(1),
-        local=np.zeros((1, 1)),
-        size_power=0.0,
-        pool_kind="test",
         window=2,
         cease=cease,
         additions=additions,
@@ -405,25 +449,46 @@ def test_stock_flow_without_additions_only_shrinks_and_more_additions_never_lowe
 
 
 @settings(max_examples=40, deadline=None)
-@given(groups=groups5, cease=st.floats(0, 0.5))
-def test_combination_is_the_equal_weight_average_and_an_la_without_flows_takes_the_cohort(groups, cease):
+@given(
+    groups=groups5,
+    cease=arrays(np.float64, (5,), elements=st.floats(-0.2, 0.6, allow_nan=False)),
+    data=st.data(),
+)
+def test_combination_is_the_equal_weight_average_and_an_la_without_flows_takes_the_cohort(groups, cease, data):
+    """Cessations by age group and each LA's own age mix of additions, by hand."""
     from highneeds.engine.forecast.cohort import COMBINATION_WEIGHT
 
-    adds = np.full(len(groups), 100.0)
+    L = len(groups)
+    adds = np.full(L, 100.0)
     adds[0] = np.nan  # an LA publishing neither new plans nor requests
-    h, cal, dc = _synthetic(groups, adds, cease)
-    cal = dc.replace(cal, rates=np.full(5, 0.05))
+    mix = data.draw(arrays(np.float64, (L, 5), elements=st.floats(0.01, 1, allow_nan=False)))
+    shares = mix / mix.sum(axis=1, keepdims=True)
+    h, cal, dc = _synthetic(groups, adds, 0.0)
+    cal = dc.replace(cal, rates=np.full(5, 0.05), cease=cease, add_shares=shares)
     both = point_forecast(h, 3, cal)
     cohort = point_forecast(h, 3, dc.replace(cal, additions=None))
-    # The stock-flow path by hand: aged on (the 25-year-olds leave), cessations, then the additions.
+    # The stock-flow path by hand: aged on (the 25-year-olds leave), each group's cessations, then the additions
+    # in the LA's own age mix.
     state, flow = groups.copy(), []
     for _ in range(3):
-        state = aged_groups(state, h.profile) * (1 - cease) + np.nan_to_num(adds)[:, None] * cal.add_shares
+        state = np.maximum(aged_groups(state, h.profile) * (1 - cease) + np.nan_to_num(adds)[:, None] * shares, 0)
         flow.append(state.sum(axis=1))
     flow = np.array(flow).T
     assert COMBINATION_WEIGHT == 0.5
     np.testing.assert_allclose(both[0], cohort[0])
     np.testing.assert_allclose(both[1:], 0.5 * cohort[1:] + 0.5 * flow[1:], rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(groups=groups5, population=arrays(np.float64, (26,), elements=st.floats(1, 1e4, allow_nan=False)))
+def test_half_aged_keeps_the_count_but_for_half_the_25_year_olds(groups, population):
+    """New plans made through a calendar year are half a year older by January: half of each group's oldest
+    year moves up a group (half the 25-year-olds age out)."""
+    profile = within_group_profile(population)
+    half = half_aged(groups, profile)
+    lost = 0.5 * groups[:, 4] * profile[25]
+    np.testing.assert_allclose(half.sum(axis=1), groups.sum(axis=1) - lost, rtol=1e-9, atol=1e-6)
+    assert (half >= -1e-9).all()
 
 
 @needs_data

@@ -8,15 +8,12 @@ from the LA's ONS population profile within each group. Each year:
   each age group gains net joiners in proportion to the plans held, at the **national** rate over
   the last ``WINDOW`` Januaries, times the LA's excess rate shrunk by empirical Bayes (one weight
   for all LAs, estimated on post-transfer Januaries only);
-* stock-flow: the caseload aged on, less England's share ceasing or moving away, plus the LA's new
-  plans of the last calendar year (requests x conversion where new plans are not published);
+* stock-flow: the caseload aged on, less England's share ceasing or moving away in each age group, plus
+  the LA's new plans of the last calendar year (requests x conversion where new plans are not published),
+  joining the age groups in the LA's own age mix of new plans;
 * the P50 path is ``COMBINATION_WEIGHT`` x cohort + the rest x stock-flow (fixed, equal weights).
 
-Uncertainty: the combined model is refitted at every earlier January from the data then published
-and its one-year errors pooled (post-transfer Januaries, from ``POST_TRANSFER``, when there are any).
-Each error is split into a national part (that January's mean over LAs), drawn as a drift held for
-the whole path, and a local part that follows a random donor LA's own sequence of errors (a block
-bootstrap), scaled to the LA's size. Nothing is tuned to an individual LA.
+The bands around this point path are in :mod:`.uncertainty`; the backtest's baselines in :mod:`.baselines`.
 """
 
 from __future__ import annotations
@@ -95,17 +92,12 @@ class Calibration:
     multiplier: np.ndarray  # (L,) each LA's net joiner rate relative to national, shrunk (empirical Bayes)
     shrinkage: float  # weight kept on an LA's own excess rate (0: national rate for all)
     flows: np.ndarray  # (L, 5) net joiners expected in the first forecast year (rates x multiplier x plans)
-    pool_years: np.ndarray  # (P,) the Januaries whose one-year-ahead errors form the pool
-    national: np.ndarray  # (P,) each pool January's national error (mean log error over LAs)
-    local: np.ndarray  # (donor LAs, P) local log errors per plans held ^ size_power (0 where missing)
-    size_power: float  # local errors scale with plans held ^ size_power
-    pool_kind: str  # "out-of-sample" or "none (too little history)"
     window: int
-    cease: float = 0.0  # stock-flow: national share of aged-on plans ceasing or moving away in a year
+    cease: np.ndarray | float = 0.0  # stock-flow: England's share of aged-on plans ceasing or moving away, by group
     additions: np.ndarray | None = None  # (L,) stock-flow: new plans a year (last calendar year's), NaN: none
-    add_shares: np.ndarray | None = None  # (5,) age groups the additions join (national net joiners' mix)
-    pool_post_transfer: bool = False  # the pool holds post-transfer Januaries only
-    national_all: np.ndarray | None = None  # every pool January's national error (spread when post-transfer is short)
+    add_shares: np.ndarray | None = None  # (L, 5) or (5,): the age groups the additions join
+    pools: tuple = ()  # uncertainty.ErrorPool per horizon 1..K (empty: no spread)
+    donors: np.ndarray | None = None  # LAs whose local errors are drawn (complete in every pool)
 
 
 def net_joiners(h: History) -> np.ndarray:
@@ -191,46 +183,77 @@ def _step(
     return np.maximum(aged_groups(state, profile) + rates * (multiplier[..., None] * held) * scale, 0.0)
 
 
-def _stock_flow_fit(h: History, flows: Flows | None, upto: int, window: int, first: int) -> tuple[float, np.ndarray]:
+def half_aged(groups: np.ndarray, profile: np.ndarray) -> np.ndarray:
+    """Counts by age group made half a year older (new plans are made through the calendar year, the
+    caseload is counted in January): the mean of the groups as they are and a year on."""
+    return 0.5 * (groups + aged_groups(groups, profile))
+
+
+def _shares(rates: np.ndarray) -> np.ndarray:
+    """Where additions join without an age breakdown: the national net joiners' mix (negative ones as 0)."""
+    pos = np.maximum(np.nan_to_num(rates), 0.0)
+    return pos / pos.sum() if pos.sum() > 0 else np.full(N_GROUPS, 1.0 / N_GROUPS)
+
+
+def _stock_flow_fit(
+    h: History, flows: Flows | None, upto: int, window: int, first: int, rates: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The stock-flow component at the January of index ``upto``, from what was published by then.
 
-    Plans a year on = plans aged on a year (those aged 25 leave: the age structure) x (1 - cease) +
-    additions. ``additions``: each LA's new plans in the last calendar year (they lead the next year's
-    change in caseload); where an LA's new plans are not published, its requests for assessment in that
-    year x England's conversion of requests to plans that year; NaN when neither is. ``cease``: England's
-    share of aged-on plans ceasing or moving away, from the latest ``window`` yearly changes, post-transfer
-    ones (index >= ``first``) preferred: 1 - (plans at t - new plans of t-1) / plans at t-1 aged on.
+    Plans a year on = plans aged on a year (those aged 25 leave: the age structure) x (1 - cease by age
+    group) + additions, joining the age groups in ``shares``. ``additions``: each LA's new plans in the last
+    calendar year; where not published, its requests x England's conversion that year; NaN when neither is.
+    ``shares`` (L, 5): the LA's own new plans by age that year, half-aged; England's where the LA's are not
+    published; the national net joiners' mix without any age file. ``cease`` (5,): England's share of the
+    plans aged into each group that cease or move away, 1 - (plans at t - new plans joining, half-aged) /
+    plans aged on from t-1, over the latest ``window`` yearly changes, post-transfer ones (index >= ``first``)
+    preferred; one rate for all groups (from totals) without any age file.
     """
     L = len(h.las)
-    none = (0.0, np.full(L, np.nan))  # no flows: every LA takes the cohort alone
+    fallback = np.broadcast_to(_shares(rates), (L, N_GROUPS))
+    none = (np.zeros(N_GROUPS), np.full(L, np.nan), fallback)  # no flows: every LA takes the cohort alone
     if flows is None:
         return none
     fy = {int(y): i for i, y in enumerate(flows.years)}
     year = int(h.years[upto])
 
-    def flow(y: int) -> tuple[np.ndarray, np.ndarray]:
+    def flow(y: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if y not in fy:
-            return np.full(L, np.nan), np.full(L, np.nan)
-        return flows.new_plans[:, fy[y]], flows.requests[:, fy[y]]
+            return np.full(L, np.nan), np.full(L, np.nan), np.full((L, N_GROUPS), np.nan)
+        by_age = flows.new_by_group[:, fy[y]] if flows.new_by_group is not None else np.full((L, N_GROUPS), np.nan)
+        return flows.new_plans[:, fy[y]], flows.requests[:, fy[y]], half_aged(by_age, h.profile)
 
     complete = ~np.isnan(h.groups).any(axis=2)
-    rates = []
+    totals, by_group = [], []
     for t in range(max(1, upto - window + 1), upto + 1):
-        new, _ = flow(int(h.years[t]) - 1)
+        new, _, joined = flow(int(h.years[t]) - 1)
         ok = complete[:, t] & complete[:, t - 1] & ~np.isnan(new)
         if ok.sum() < 10:
             continue
         aged = aged_groups(h.groups[ok, t - 1], h.profile[ok]).sum()
-        rates.append((t, 1.0 - (h.groups[ok, t].sum() - new[ok].sum()) / aged))
-    if not rates:
+        totals.append((t, 1.0 - (h.groups[ok, t].sum() - new[ok].sum()) / aged))
+        ok &= ~np.isnan(joined).any(axis=1)
+        if ok.sum() >= 10:
+            aged_g = aged_groups(h.groups[ok, t - 1], h.profile[ok]).sum(axis=0)
+            by_group.append((t, 1.0 - (h.groups[ok, t].sum(axis=0) - joined[ok].sum(axis=0)) / aged_g))
+    if not totals:
         return none
-    post = [c for t, c in rates if t >= first]
-    cease = float(np.mean(post or [c for _t, c in rates]))
-    new, req = flow(year - 1)
+    rates_t = by_group or [(t, np.full(N_GROUPS, c)) for t, c in totals]
+    post = [c for t, c in rates_t if t >= first]
+    cease = np.minimum(np.mean(post or [c for _t, c in rates_t], axis=0), 1.0)  # never more than all of them
+    new, req, joined = flow(year - 1)
     both = ~np.isnan(new) & ~np.isnan(req)
     conversion = new[both].sum() / req[both].sum() if both.any() and req[both].sum() > 0 else np.nan
     additions = np.where(np.isnan(new), req * conversion, new)
-    return cease, additions
+    own = ~np.isnan(joined).any(axis=1) & (np.nan_to_num(joined).sum(axis=1) > 0)
+    if own.any():
+        england = joined[own].sum(axis=0) / joined[own].sum()
+        shares = np.where(
+            own[:, None], np.nan_to_num(joined) / np.where(own, joined.sum(axis=1), 1.0)[:, None], england
+        )
+    else:
+        shares = fallback
+    return cease, additions, shares
 
 
 def _paths(
@@ -238,7 +261,6 @@ def _paths(
     cal: Calibration,
     years: int,
     state: np.ndarray | None = None,
-    upto: int | None = None,
     population_growth: float = 0.0,
 ) -> np.ndarray:
     """The combined point path (LAs, years): COMBINATION_WEIGHT x cohort + the rest x stock-flow (the cohort
@@ -260,223 +282,28 @@ def _paths(
     return out
 
 
-def calibrate(h: History, window: int = WINDOW, flows: Flows | None = None) -> Calibration:
-    """National net joiner rates, LA multipliers, the stock-flow component, and the pool of out-of-sample
-    one-year errors of the combined model.
-
-    For every January t before the base, the model is fitted on the Januaries up to t-1 only and
-    its forecast of t compared with what was published (totals, every age group published in both).
-    The pool keeps post-transfer Januaries (from ``POST_TRANSFER``) when there are any.
-    """
+def rates_by_year(h: History) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Net joiners n[l, t, g], national rates r[t, g] and each LA's own total rate j[l, t] (see above)."""
     n = net_joiners(h)
     r, j = _yearly_rates(h, n)
-    T = len(h.years)
+    return n, r, j
+
+
+def fit_at(
+    h: History, upto: int, window: int = WINDOW, flows: Flows | None = None, rj: tuple | None = None
+) -> Calibration:
+    """The point model fitted on the Januaries up to index ``upto`` only (and the flows published by then)."""
+    _n, r, j = rj or rates_by_year(h)
     first = int(np.searchsorted(h.years, POST_TRANSFER))
-    complete = ~np.isnan(h.groups).any(axis=2)
-    err = np.full((len(h.las), T), np.nan)
-    for t in range(2, T):  # the forecast of January t made at t-1 from data up to t-1, for every earlier t
-        rates, mult, _ = _fit(r, j, t - 1, window, first)
-        cease, adds = _stock_flow_fit(h, flows, t - 1, window, first)
-        prev = h.groups[:, t - 1]
-        if complete[:, t - 1].any() and complete[:, t].any():
-            step = Calibration(
-                rates,
-                mult,
-                0.0,
-                rates,
-                h.years[:0],
-                np.zeros(0),
-                np.zeros((0, 0)),
-                0.0,
-                "",
-                window,
-                cease,
-                adds,
-                _shares(rates),
-            )
-            pred = _paths(h, step, 1, np.where(np.isnan(prev), 0.0, prev))[:, 0]
-            ok = complete[:, t - 1] & complete[:, t] & (pred > 0)
-        else:  # before the 20-25 group was published: the cohort on the under-20 groups published in both
-            known = ~np.isnan(n[:, t]) & ~np.isnan(h.groups[:, t])
-            held = plans_held(prev)
-            full = aged_groups(np.nan_to_num(prev), h.profile) + rates * (mult * np.nan_to_num(held))[:, None]
-            pred = np.where(known, np.maximum(full, 0.0), 0.0).sum(axis=1)
-            ok = known[:, :4].all(axis=1) & (pred > 0)
-        actual = (
-            np.where(complete[:, t], h.groups[:, t].sum(axis=1), 0.0)
-            if complete[:, t].any()
-            else np.where(~np.isnan(n[:, t]) & ~np.isnan(h.groups[:, t]), h.groups[:, t], 0.0).sum(axis=1)
-        )
-        ok &= actual > 0
-        err[ok, t] = np.log(actual[ok] / pred[ok])
-    cols = [t for t in range(T) if not np.isnan(err[:, t]).all()]
-    every = np.nanmean(err[:, cols], axis=0) if cols else np.zeros(0)  # every January's national error
-    post = [t for t in cols if t >= first]
-    cols, post_only = (post, True) if post else (cols, False)
-    if not post_only:  # no post-transfer error yet: the transfer years give the spread, never the bias
-        err[:, cols] -= np.nanmean(err[:, cols], axis=0)
-    rows = err[:, cols]
-    held_before = plans_held(h.groups)[:, [t - 1 for t in cols]]
-    keep = ~np.isnan(rows).all(axis=1)
-    rows, held_before = rows[keep], held_before[keep]
-    if not cols or not keep.any():  # too little history: no spread at all, and said so
-        kind, national, local, size_power = "none (too little history)", np.zeros(1), np.zeros((1, 1)), 0.0
-    else:
-        kind = "out-of-sample"
-        national = np.nanmean(rows, axis=0)
-        local = rows - national
-        if not post_only:  # centred above: no national error to carry, the spread comes from national_all
-            national = np.zeros(0)
-        # Smaller LAs have proportionally larger local errors: |local| ~ plans held ^ size_power, one
-        # power for all LAs fitted on the pool (log-log least squares). Local errors are stored per
-        # plans held ^ size_power and rescaled to each LA's size when simulated.
-        fit = ~np.isnan(local) & (np.abs(np.nan_to_num(local)) > 1e-9) & (np.nan_to_num(held_before) > 0)
-        size_power = (
-            float(np.polyfit(np.log(held_before[fit]), np.log(np.abs(local[fit])), 1)[0]) if fit.sum() > 20 else 0.0
-        )
-        denom = np.where(np.nan_to_num(held_before) > 0, held_before, 1.0) ** size_power
-        local = np.where(np.isnan(local), 0.0, local) / denom  # an LA's missing January: national error only
-    rates, mult, weight = _fit(r, j, T - 1, window, first)
-    cease, adds = _stock_flow_fit(h, flows, T - 1, window, first)
-    held = np.nan_to_num(plans_held(h.groups[:, -1]))
-    return Calibration(
-        rates=rates,
-        multiplier=mult,
-        shrinkage=weight,
-        flows=rates * (mult * held)[:, None],
-        pool_years=h.years[cols],
-        national=national,
-        local=local,
-        size_power=size_power,
-        pool_kind=kind,
-        window=window,
-        cease=cease,
-        additions=adds,
-        add_shares=_shares(rates),
-        pool_post_transfer=post_only,
-        national_all=every,
-    )
-
-
-def _shares(rates: np.ndarray) -> np.ndarray:
-    """Where additions join: the age groups' shares of the national net joiners (negative ones as 0)."""
-    pos = np.maximum(np.nan_to_num(rates), 0.0)
-    return pos / pos.sum() if pos.sum() > 0 else np.full(N_GROUPS, 1.0 / N_GROUPS)
+    rates, mult, weight = _fit(r, j, upto, window, first)
+    cease, adds, shares = _stock_flow_fit(h, flows, upto, window, first, rates)
+    held = np.nan_to_num(plans_held(h.groups[:, upto]))
+    return Calibration(rates, mult, weight, rates * (mult * held)[:, None], window, cease, adds, shares)
 
 
 def point_forecast(
     h: History, years: int, calibration: Calibration | None = None, population_growth: float = 0.0
 ) -> np.ndarray:
     """The model's path without shocks: total EHC plans (LAs, years)."""
-    cal = calibration or calibrate(h)
+    cal = calibration or fit_at(h, len(h.years) - 1)
     return _paths(h, cal, years, population_growth=population_growth)
-
-
-def simulate(
-    h: History,
-    years: int,
-    simulations: int = 1000,
-    seed: int = 0,
-    population_growth: float = 0.0,
-    calibration: Calibration | None = None,
-    window: int = WINDOW,
-    flows: Flows | None = None,
-) -> np.ndarray:
-    """Simulated total EHC plans, shape (simulations, LAs, years) for Januaries base+1 .. base+years.
-
-    ``population_growth``: the user's assumption of yearly growth in the 0-25 population relative
-    to the calibration years; joiners and additions scale with ``(1 + population_growth) ** k`` in year k.
-    Each run is the point path times the running product of its yearly errors: a national drift held
-    for the path and a donor LA's own sequence of local errors (so errors persist, as they did).
-    """
-    cal = calibration or calibrate(h, window, flows)
-    rng = np.random.default_rng(seed)
-    L = len(h.las)
-    P = cal.local.shape[1]
-    held = np.nan_to_num(plans_held(h.groups[:, -1]))
-    la_scale = np.where(held > 0, held, 1.0) ** cal.size_power
-    start = rng.integers(P, size=simulations)
-    donor = rng.integers(cal.local.shape[0], size=(simulations, L))
-    drift = national_drift(cal.national, simulations, rng, spread_from=cal.national_all)
-    path = _paths(h, cal, years, population_growth=population_growth)
-    out = np.empty((simulations, L, years))
-    total = np.zeros((simulations, L))
-    for step in range(years):
-        total += drift[:, None] + cal.local[donor, ((start + step) % P)[:, None]] * la_scale
-        out[:, :, step] = path[None, :, step] * np.exp(total)
-    return out
-
-
-def national_drift(
-    national: np.ndarray, simulations: int, rng: np.random.Generator, spread_from: np.ndarray | None = None
-) -> np.ndarray:
-    """One yearly national log error per simulation, held for its whole path.
-
-    The predictive distribution of a new draw given the pool's P national errors (mean m, standard
-    deviation s): m + s * sqrt(1 + 1/P) * t(P - 1). With few pool Januaries the Student t widens
-    the band, as it should. With fewer than three (the first post-transfer base years), the mean is still
-    theirs but the spread comes from ``spread_from`` (every January's national error, transfer years
-    included: the only evidence of spread there is); without it the pool values are resampled.
-    """
-    P = len(national)
-    if P >= 3:
-        spread = national.std(ddof=1) * np.sqrt(1.0 + 1.0 / P)
-        return national.mean() + spread * rng.standard_t(P - 1, size=simulations)
-    if spread_from is not None and len(spread_from) >= 3:
-        Q = len(spread_from)
-        spread = spread_from.std(ddof=1) * np.sqrt(1.0 + 1.0 / Q)
-        return (national.mean() if P else 0.0) + spread * rng.standard_t(Q - 1, size=simulations)
-    return national[rng.integers(P, size=simulations)]
-
-
-def quantiles(sims: np.ndarray) -> np.ndarray:
-    """P10, P50, P90 over simulations: (3, LAs, years) for LAs, and the England sum (3, years)."""
-    la = np.quantile(sims, [0.1, 0.5, 0.9], axis=0)
-    england = np.quantile(sims.sum(axis=1), [0.1, 0.5, 0.9], axis=0)
-    return la, england
-
-
-# --------------------------------------------------------------------------------------------
-# Baselines (on each LA's totals, snapshots from January 2015 up to the base year)
-# --------------------------------------------------------------------------------------------
-
-
-def baseline_last(totals: np.ndarray, years: int) -> np.ndarray:
-    return np.repeat(totals[:, -1:], years, axis=1)
-
-
-def baseline_linear(totals: np.ndarray, years: int) -> np.ndarray:
-    """OLS line through the last three snapshots (fewer where fewer exist), extrapolated."""
-    y = totals[:, -3:]
-    n = y.shape[1]
-    x = np.arange(n) - (n - 1) / 2
-    slope = (y * x).sum(axis=1) / (x**2).sum() if n > 1 else np.zeros(len(y))
-    level = y.mean(axis=1) + slope * (n - 1) / 2
-    return level[:, None] + slope[:, None] * np.arange(1, years + 1)[None]
-
-
-def baseline_damped(totals: np.ndarray, years: int) -> np.ndarray:
-    """Holt's damped-trend exponential smoothing, parameters chosen per series by one-step SSE on a grid."""
-    y = totals
-    L, T = y.shape
-    if T < 2:
-        return baseline_last(y, years)
-    best_sse = np.full(L, np.inf)
-    best = np.zeros((L, years))
-    for alpha in (0.2, 0.4, 0.6, 0.8, 1.0):
-        for beta in (0.05, 0.1, 0.2, 0.4):
-            for phi in (0.8, 0.9, 0.98):
-                level, trend = y[:, 0].copy(), y[:, 1] - y[:, 0]
-                sse = np.zeros(L)
-                for t in range(1, T):
-                    fc = level + phi * trend
-                    sse += (y[:, t] - fc) ** 2
-                    new_level = alpha * y[:, t] + (1 - alpha) * fc
-                    trend = beta * (new_level - level) + (1 - beta) * phi * trend
-                    level = new_level
-                damp = np.cumsum(phi ** np.arange(1, years + 1))
-                fc = level[:, None] + trend[:, None] * damp[None]
-                better = sse < best_sse
-                best_sse = np.where(better, sse, best_sse)
-                best[better] = fc[better]
-    return best

@@ -203,6 +203,8 @@ def actual_totals(data_dir: Path | str, last_year: int) -> tuple[np.ndarray, lis
 
 
 MI_FILE = "ehcp_sen2_2022/data/sen2_mi.csv"
+# New EHC plans by LA, calendar year and the five age groups (2022 release; calendar 2009-2021 here).
+AGE_NEW_PLANS_FILE = "ehcp_sen2_2022/data/sen2_age_new_plans.csv"
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,8 @@ class Flows:
     years: np.ndarray
     new_plans: np.ndarray
     requests: np.ndarray
+    # (LA, year, 5): new EHC plans by age group at the time of the plan, NaN where not published (None: no file)
+    new_by_group: np.ndarray | None = None
 
 
 def load_flows(data_dir: Path | str, h: History) -> Flows:
@@ -257,4 +261,26 @@ def load_flows(data_dir: Path | str, h: History) -> Flows:
                 new_plans[index[code], yidx[year]] = new
             if req is not None:
                 requests[index[code], yidx[year]] = req
-    return Flows(years=years, new_plans=new_plans, requests=requests)
+    return Flows(years=years, new_plans=new_plans, requests=requests, new_by_group=_new_by_group(data_dir, index, yidx))
+
+
+def _new_by_group(data_dir: Path | str, index: dict[str, int], yidx: dict[int, int]) -> np.ndarray | None:
+    """New EHC plans by LA, calendar year (those in ``yidx`` only: the cut-off) and age group; an LA-year
+    with any group unpublished is all NaN. None when the file is not in the folder (newer downloads)."""
+    if not (Path(data_dir) / AGE_NEW_PLANS_FILE).is_file():
+        return None
+    column = "Total_new_ehc"
+    frame = pd_.read_table(
+        data_dir, AGE_NEW_PLANS_FILE, ["time_period", "geographic_level", "old_la_code", "characteristic_age", column]
+    )
+    frame = frame.filter(
+        (pl.col("geographic_level") == pd_.LA_LEVEL) & pl.col("characteristic_age").is_in(list(AGE_GROUP_NAMES))
+    )
+    frame = pd_.numbers(pd_._check_la_codes(frame, AGE_NEW_PLANS_FILE), [column], AGE_NEW_PLANS_FILE)
+    out = np.full((len(index), len(yidx), len(AGE_GROUP_NAMES)), np.nan)
+    for tp, code, age, n in frame.select("time_period", "old_la_code", "characteristic_age", column).iter_rows():
+        year = int(str(tp)[:4])
+        if code in index and year in yidx and n is not None:
+            out[index[code], yidx[year], AGE_GROUP_NAMES.index(age)] = n
+    out[np.isnan(out).any(axis=2)] = np.nan
+    return out

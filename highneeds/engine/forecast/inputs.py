@@ -20,7 +20,7 @@ import polars as pl
 
 from highneeds.engine import publicdata as pd_
 
-from .data import GROUP_OF_AGE, POPULATION_FILE, History, load_history, within_group_profile
+from .data import AGE_NEW_PLANS_FILE, GROUP_OF_AGE, POPULATION_FILE, History, load_history, within_group_profile
 
 # --------------------------------------------------------------------------------------------
 # Dimensions
@@ -143,7 +143,6 @@ JOINER_AGE_WEIGHT = np.where(AGES == 0, 0.05, np.where(AGES == 1, 0.15, np.where
 # Files
 # --------------------------------------------------------------------------------------------
 
-AGE_NEW_PLANS_FILE = "ehcp_sen2_2022/data/sen2_age_new_plans.csv"
 BENCHMARKING_FILE = "high_needs_benchmarking_2021_22/high_needs_benchmarking_outturn_2021_22.csv"
 BENCHMARKING_YEAR = 2022  # outturn for the financial year April 2021 - March 2022
 DSG_SUMMARY_FILE = "dsg_allocations/dsg_allocations_summary_2019-20_to_2023-24.csv"

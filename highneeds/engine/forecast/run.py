@@ -10,8 +10,10 @@ import polars as pl
 
 from highneeds.engine.publicdata import caseload
 
-from .cohort import POST_TRANSFER, baseline_damped, baseline_last, baseline_linear, calibrate, quantiles, simulate
+from .baselines import baseline_damped, baseline_geometric, baseline_last, baseline_linear
+from .cohort import POST_TRANSFER
 from .data import FIRST_FULL_YEAR, actual_totals, load_flows, load_history
+from .uncertainty import calibrate, quantiles, simulate
 
 CSV_COLUMNS = (
     "geographic_level",
@@ -69,17 +71,6 @@ def year_one(
         code: (float(t), float(m))
         for code, t, m in zip(h.las["old_la_code"].to_list(), h.totals[:, -1], p50, strict=True)
     }
-
-
-def baseline_geometric(totals: np.ndarray, years: int) -> np.ndarray:
-    """The last value grown at the LA's own average growth over the last three years (geometric mean)."""
-    base = totals[:, -1]
-    earlier = totals[:, -4] if totals.shape[1] >= 4 else totals[:, 0]
-    span = min(3, totals.shape[1] - 1)
-    growth = np.where(
-        (earlier > 0) & (span > 0), (base / np.where(earlier > 0, earlier, 1.0)) ** (1 / max(span, 1)), 1.0
-    )
-    return base[:, None] * growth[:, None] ** np.arange(1, years + 1)[None]
 
 
 BASELINES = ("last value", "linear trend (3)", "geometric growth (3)", "damped trend")
