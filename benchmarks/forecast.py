@@ -59,6 +59,9 @@ def main(data_dir: Path) -> None:
         f,
         new_plans=np.concatenate([f.new_plans, f.new_plans[big : big + 1]]),
         requests=np.concatenate([f.requests, f.requests[big : big + 1]]),
+        new_by_group=None
+        if f.new_by_group is None
+        else np.concatenate([f.new_by_group, f.new_by_group[big : big + 1]]),
     )
     started = time.perf_counter()
     sims = simulate(h153, 10, 1000, seed=0, flows=f153)
