@@ -38,7 +38,7 @@ def test_a_parent_follows_the_home_links(page, live_server, world):
     page.goto(f"{live_server.url}/")
 
     page.get_by_role("link", name="Amara's annual reviews").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your child's annual reviews")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annual reviews")
     past = page.get_by_role("table", name="Past reviews of Amara's plan")
     for review in world.reviews[:2]:
         row = past.get_by_role("row").filter(has_text=d(review.held_on))

@@ -88,3 +88,17 @@ def test_family_pages_fit_375px(page, live_server, records, role):
 
 def test_public_pages_fit_375px(page, live_server, db):
     check_narrow(page, "public", ["/sign-in/", "/request-an-assessment/", "/accessibility/"], live_server.url)
+
+
+def test_without_javascript_a_wide_table_still_scrolls_inside_itself(browser, live_server, records):
+    """The fallback in app.scss: with no script to wrap it, the table itself scrolls and the page does not."""
+    context = browser.new_context(java_script_enabled=False, viewport=NARROW)
+    try:
+        page = context.new_page()
+        sign_in(page, live_server, records[1].username)
+        page.goto(f"{live_server.url}/cases/")
+        assert page.locator(".hn-table-scroll").count() == 0
+        assert page.evaluate("document.querySelector('table.govuk-table').scrollWidth") > NARROW["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    finally:
+        context.close()

@@ -50,7 +50,10 @@ def family_reviews(request):
     return render(
         request,
         "reviews/family_list.html",
-        {"page_title": f"{voice_for(request.user).Whose} annual reviews", "children": list(children.values())},
+        {
+            "page_title": voice_for(request.user).says("Your annual reviews", "Annual reviews"),
+            "children": list(children.values()),
+        },
     )
 
 
