@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -79,11 +80,31 @@ def test_the_letters_page_lists_what_the_family_may_read_and_opens_each(client, 
     assert AuditEvent.objects.filter(action="portal.view_letter", actor_id=w.parent.pk, child_id=w.child.pk).exists()
 
 
-def test_the_disagreements_page_shows_the_notice_and_the_appeal(client, family_world):
+def test_the_disagreements_page_shows_each_kind_without_staff_notes(client, family_world):
+    from highneeds.disputes.models import Cessation, Complaint, DecisionNotice, Mediation
+
     w = family_world
+    today = date.today()
+    Mediation.objects.create(
+        notice=DecisionNotice.objects.get(child=w.child), stage="held", held_on=today - timedelta(days=30)
+    )
+    Complaint.objects.create(
+        child=w.child,
+        stage="stage1",
+        received_on=today - timedelta(days=10),
+        complainant="Pat Testworth",
+        subject="Late plan",
+        response_due=today + timedelta(days=10),
+        learning="Internal: staffing gap",
+    )
+    Cessation.objects.create(child=w.child, plan=w.reviews[0].plan, reason="2", proposed_on=today - timedelta(days=5))
     sign_in(client, w.parent)
     words = text(client.get(f"/portal/children/{w.child.pk}/disagreements/"))
     assert "Section I names Hillside" in words and "EH999/25/00001" in words and "Not decided" in words
+    assert f"Mediation held Mediation date {today - timedelta(days=30):%-d %B %Y}" in words
+    assert f"Stage Stage 1 Received {today - timedelta(days=10):%-d %B %Y} Response Due by" in words
+    assert f"Proposed {today - timedelta(days=5):%-d %B %Y} Where it is now Consulting" in words
+    assert "staffing gap" not in words
     assert AuditEvent.objects.filter(action="portal.disagreement.view", child_id=w.child.pk).exists()
 
 
