@@ -29,6 +29,7 @@ def d(value) -> str:
 def test_a_parent_follows_the_home_links(page, live_server, world):
     sign_in(page, live_server, world.parent.username)
     expect(page.get_by_role("heading", name="Amara Testworth")).to_be_visible()
+    expect(page.get_by_role("link", name="Amara Testworth")).to_have_attribute("href", f"/children/{world.child.pk}/")
     expect(page.get_by_text("Zed")).to_have_count(0)
     screens.look(page, "parent", "home")
 
