@@ -62,7 +62,9 @@ def test_links_are_shown_only_for_pages_with_something(client, family_world, mak
     people.add_parent(actor=SYSTEM, child=newcomer, first_name="Pat", last_name="Testworth", user=w.parent)
     sign_in(client, w.parent)
     found = links(client.get("/"))
-    assert not any("Bo" in t for t in found)
+    assert found["Bo Testworth"] == f"/children/{newcomer.pk}/"  # the record, and nothing else about Bo
+    assert not [h for h in found.values() if f"/{newcomer.pk}/" in h and h != f"/children/{newcomer.pk}/"]
+    assert not [t for t in found if "Bo" in t and t != "Bo Testworth"]
     assert "There is no plan, review or letter about Bo yet." in text(client.get("/"))
 
 
