@@ -187,6 +187,8 @@ ACTIONS = {
     "planning.scenario_duplicate": "Forecasts: scenario duplicated",
     "planning.scenario_update": "Forecasts: scenario updated",
     "portal.advice.view": "Adviser opened the request for advice",
+    "portal.disagreement.view": "Family opened the disagreements page",
+    "portal.letter.list": "Family opened their letters",
     "portal.plan.comment": "Portal: plan comment",
     "portal.plan.section_a": "Portal: plan section a",
     "portal.plan.view": "Family opened the plan",

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 
 from highneeds.audit import log
 from highneeds.letters.models import Letter
+from highneeds.people.voice import voice_for
 from highneeds.plans import forms as plan_forms
 from highneeds.plans import queries as plan_queries
 from highneeds.plans import services as plan_services
@@ -49,7 +50,9 @@ def _version_for_family(user, version_id: int, what: str, *, being_written: bool
 @requires(FOLLOW_REQUESTS)
 def plans(request):
     found = list(plan_queries.family_children_with_plans(request.user))
-    return render(request, "portal/plans.html", {"page_title": "Your child's EHC plan", "plans": found})
+    return render(
+        request, "portal/plans.html", {"page_title": f"{voice_for(request.user).Whose} EHC plan", "plans": found}
+    )
 
 
 @requires(FOLLOW_REQUESTS)
@@ -65,7 +68,7 @@ def plan(request, child_id: int):
         request,
         "portal/plan.html",
         {
-            "page_title": f"{child.first_name}'s EHC plan",
+            "page_title": f"{voice_for(request.user, child).Whose} EHC plan",
             "child": child,
             "plan": found,
             "versions": versions,

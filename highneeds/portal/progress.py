@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from highneeds.casework.models import ADVISER_TYPES, EXCEPTION_TYPES, AssessmentRequest
-from highneeds.people.models import ParentCarer
+from highneeds.people.voice import voice_for
+
+from .family import one_copy_each
 
 # The request's stage in a family's words (the list page and the progress page's caption).
 FAMILY_STAGE = {
@@ -107,9 +109,8 @@ def _lateness(step: dict | None, today: date) -> str:
 
 def build(request: AssessmentRequest, *, today: date, viewer) -> Progress:
     child = request.child
-    own = getattr(viewer, "child_id", None) == child.pk  # a young person reading their own request
-    name = "you" if own else (child.preferred_name or child.first_name)
-    poss = "your" if own else f"{name}'s"
+    v = voice_for(viewer, child)  # a young person reading their own request is "you"
+    own, name, poss = v.own, v.who, v.whose
     steps = deadlines(request)
     decisions = {d.kind: d for d in request.decisions.all()}
     events: dict[str, date] = {}
@@ -387,16 +388,5 @@ def _history_text(event, poss: str) -> str:
 
 
 def family_letters(request: AssessmentRequest, viewer) -> list:
-    """Letters the family can see for this request, newest first. Each letter to the family is made once
-    per parent with parental responsibility; show one copy, the viewer's own where there is one."""
-    mine = (
-        {p.full_name for p in ParentCarer.objects.filter(child_id=request.child_id, user=viewer)}
-        if getattr(viewer, "pk", None)
-        else set()
-    )
-    chosen: dict[tuple, object] = {}
-    for letter in request.letters.filter(family_can_see=True).order_by("-created_at", "-id"):
-        key = (letter.template_code, letter.subject, letter.created_at.date() if letter.created_at else None)
-        if key not in chosen or letter.recipient in mine:
-            chosen[key] = letter
-    return sorted(chosen.values(), key=lambda letter: (letter.created_at, letter.id), reverse=True)
+    """Letters the family can see for this request, one copy each, newest first."""
+    return one_copy_each(request.letters.all(), request.child_id, viewer)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, views
+from . import family_views, plan_views, views
 
 urlpatterns = [
     path("request-an-assessment/", views.request_assessment, name="portal-request"),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("portal/plans/version/<int:version_id>/about/", plan_views.about_me, name="portal-plan-about"),
     path("portal/plans/version/<int:version_id>/media/", plan_views.add_media, name="portal-plan-media"),
     path("portal/plans/version/<int:version_id>/comment/", plan_views.comment, name="portal-plan-comment"),
+    path("portal/children/<int:child_id>/letters/", family_views.letters, name="portal-letters"),
+    path("portal/children/<int:child_id>/letters/<int:letter_id>/", family_views.letter, name="portal-child-letter"),
+    path("portal/children/<int:child_id>/disagreements/", family_views.disagreements, name="portal-disagreements"),
     path("portal/advice/", views.my_advice, name="portal-advice"),
     path("portal/advice/<int:advice_id>/", views.give_advice, name="portal-advice-give"),
 ]

@@ -14,6 +14,7 @@ from highneeds.casework.models import ADVISER_TYPES
 from highneeds.letters.models import Letter
 from highneeds.people.models import ParentCarer
 from highneeds.people.queries import current_settings
+from highneeds.people.voice import voice_for
 from highneeds.plans import flows as plan_flows
 from highneeds.plans.models import Contribution
 from highneeds.web.access import public, requires
@@ -103,7 +104,7 @@ def request_progress(request, request_id: int):
         request,
         "portal/progress.html",
         {
-            "page_title": f"{found.child.first_name}'s EHC needs assessment",
+            "page_title": f"{voice_for(request.user, found.child).Whose} EHC needs assessment",
             "p": view,
             "case": found,
             "can_respond": view.can_respond and _may_respond(request.user, found),

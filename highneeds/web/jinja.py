@@ -9,9 +9,10 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
 
 from highneeds.council.models import CouncilSettings
+from highneeds.people.voice import voice_for
 
 from .navigation import nav_items
 
@@ -41,6 +42,13 @@ def has_perm(user, perm: str, obj=None) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(perm, obj))
 
 
+@pass_context
+def voice(context, child=None):
+    """Family pages speak to a young person reading their own record as "you" (highneeds/people/voice.py)."""
+    request = context.get("request")
+    return voice_for(getattr(request, "user", None), child)
+
+
 def environment(**options) -> Environment:
     options["loader"] = ChoiceLoader(
         [options["loader"], PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})]
@@ -54,6 +62,7 @@ def environment(**options) -> Environment:
         static=static,
         council=CouncilSettings.current,
         has_perm=has_perm,
+        voice=voice,
         nav_items=nav_items,
         get_messages=get_messages,
         debug=settings.DEBUG,

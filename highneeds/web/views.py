@@ -14,6 +14,7 @@ from highneeds.accounts import services as accounts
 from highneeds.accounts.roles import Role
 from highneeds.casework import queue as wq
 from highneeds.people.queries import current_settings, visible_children
+from highneeds.portal import family as portal_family
 from highneeds.records import queries as record_queries
 
 from .access import public, requires, safe_next_url
@@ -95,6 +96,8 @@ def home(request):
         context["children"] = children
         context["children_count"] = visible.count() if len(children) == 50 else len(children)
         context["settings_by_child"] = current_settings(children)
+        if user.role in Role.FAMILY:
+            context["family_links"] = portal_family.home_links(user)
     return render(request, "web/home.html", context)
 
 

@@ -225,3 +225,19 @@ def test_the_timeline_leaves_out_safeguarding_flags_too(client, flagged):
     client.force_login(users["senco"])
     body = client.get(f"/children/{children['at_school'].pk}/").content.decode()
     assert "Child protection plan from this date" not in body and "Young carer from this date" in body
+
+
+FAMILY_PAGES = ["/portal/children/{id}/letters/", "/portal/children/{id}/disagreements/"]
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+@pytest.mark.parametrize("page", FAMILY_PAGES)
+def test_family_pages_open_only_the_familys_own_child(client, world, who, page):
+    """Another family's child and a missing id get the same 403; staff use their own pages, not these."""
+    users, children = world
+    client.post("/sign-in/", {"username": users[who].username, "password": PASSWORD})
+    family = users[who].role in ("parent", "young_person")
+    for key, child in children.items():
+        status = client.get(page.format(id=child.pk)).status_code
+        assert status == (200 if family and key in EXPECTED[who] else 403), (who, key, status)
+    assert client.get(page.format(id=999999)).status_code == 403

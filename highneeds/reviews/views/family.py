@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from highneeds.people.voice import voice_for
 from highneeds.plans.queries import comment_last_day, comment_window_open
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
@@ -39,11 +40,20 @@ def _family_stage(review: AnnualReview) -> str:
 
 @requires(queries.FAMILY)
 def family_reviews(request):
-    reviews = queries.family_reviews(request.user)
+    """Per child: the review under way, then each past review with its meeting, decision and date of decision."""
+    children: dict[int, dict] = {}
+    for r in queries.family_reviews(request.user):
+        entry = children.setdefault(
+            r.child_id, {"child": r.child, "voice": voice_for(request.user, r.child), "current": [], "past": []}
+        )
+        entry["current" if r.is_open else "past"].append({"review": r, "stage": _family_stage(r)})
     return render(
         request,
         "reviews/family_list.html",
-        {"page_title": "Annual reviews", "rows": [{"review": r, "stage": _family_stage(r)} for r in reviews]},
+        {
+            "page_title": voice_for(request.user).says("Your annual reviews", "Annual reviews"),
+            "children": list(children.values()),
+        },
     )
 
 
@@ -57,7 +67,7 @@ def family_review(request, review_id: int):
         request,
         "reviews/family_review.html",
         {
-            "page_title": f"{review.child.first_name}'s annual review",
+            "page_title": f"{voice_for(request.user, review.child).Whose} annual review",
             "review": review,
             "child": review.child,
             "stage": _family_stage(review),
@@ -94,7 +104,7 @@ def contribute(request, review_id: int):
         request,
         "reviews/contribute.html",
         {
-            "page_title": f"Your views for {review.child.first_name}'s annual review",
+            "page_title": f"Your views for {voice_for(request.user, review.child).whose} annual review",
             "form": form,
             "review": review,
             "back": back,

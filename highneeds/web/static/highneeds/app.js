@@ -21,3 +21,27 @@ for (const region of document.querySelectorAll("[data-poll-url]")) {
   };
   setTimeout(poll, 3000);
 }
+
+// Wide tables scroll inside their own region (app.scss, "Tables on narrow screens"). The region is named by the
+// table's caption and is focusable, so keyboard users can scroll it, but only while it overflows.
+let tables = 0;
+for (const table of document.querySelectorAll("table.govuk-table")) {
+  const region = document.createElement("div");
+  region.className = "hn-table-scroll";
+  table.before(region);
+  region.append(table);
+  const caption = table.querySelector("caption");
+  if (caption && !caption.id) caption.id = `hn-table-caption-${++tables}`;
+  const fit = () => {
+    if (region.scrollWidth > region.clientWidth + 1) {
+      region.setAttribute("role", "region");
+      region.setAttribute("tabindex", "0");
+      if (caption) region.setAttribute("aria-labelledby", caption.id);
+      else region.setAttribute("aria-label", "Table");
+    } else {
+      for (const name of ["role", "tabindex", "aria-labelledby", "aria-label"]) region.removeAttribute(name);
+    }
+  };
+  fit();
+  if ("ResizeObserver" in window) new ResizeObserver(fit).observe(region);
+}
