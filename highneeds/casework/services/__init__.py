@@ -7,7 +7,16 @@ anything is saved, and its message becomes the error shown to the caseworker.
 One module per sub-domain (intake, decisions, advice, nightly; shared helpers in `_common`), all named here.
 """
 
-from .advice import chase_advice, consult_school, record_consultation_response, request_advice, submit_advice
+from .advice import (
+    ADVICE_MAX,
+    chase_advice,
+    consult_school,
+    is_giver,
+    record_consultation_response,
+    request_advice,
+    save_advice_draft,
+    submit_advice,
+)
 from .decisions import (
     decide_whether_to_assess,
     decide_whether_to_issue,
@@ -19,6 +28,7 @@ from .intake import assign, confirm_match, reject_match, submit_portal_request, 
 from .nightly import recalculate_clocks
 
 __all__ = [
+    "ADVICE_MAX",
     "assign",
     "chase_advice",
     "confirm_match",
@@ -29,8 +39,10 @@ __all__ = [
     "record_consultation_response",
     "record_exception",
     "record_representation",
+    "is_giver",
     "reject_match",
     "request_advice",
+    "save_advice_draft",
     "submit_advice",
     "submit_portal_request",
     "submit_request",
