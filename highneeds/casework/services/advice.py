@@ -170,16 +170,19 @@ def _file_report(actor, advice: AdviceRequest, report: tuple[str, bytes] | None)
             report = (advice.draft_report_name or "report.pdf", handle.read())
     if report is None:
         return
-    advice.report = records.upload_document(
-        actor=actor,
-        child=advice.request.child,
-        name=report[0],
-        data=report[1],
-        title=f"{advice.label} advice: report",
-        category="report",
-        audience=PROFESSIONALS,
-        request=advice.request,
-    )
+    try:
+        advice.report = records.upload_document(
+            actor=actor,
+            child=advice.request.child,
+            name=report[0],
+            data=report[1],
+            title=f"{advice.label} advice: report",
+            category="report",
+            audience=PROFESSIONALS,
+            request=advice.request,
+        )
+    except ValidationError as exc:  # the file's problem belongs beside the report field
+        raise ValidationError({"report": exc.messages}) from None
     if held:
         transaction.on_commit(lambda: advice.draft_report.storage.delete(held))
     advice.draft_report, advice.draft_report_name = "", ""
