@@ -93,6 +93,7 @@ def test_bad_input_is_shown_beside_the_field_and_nothing_is_written(client, case
     page = response.content.decode()
     assert f'id="id_{field}-error"' in page and message in text(response)
     assert f'href="#id_{field}"' in page  # the error summary links to the field
+    assert "Draft saved" not in text(response)  # nor does the page claim otherwise
     advice = AdviceRequest.objects.get(pk=case["ep_advice"].pk)
     assert advice.draft_saved_at is None and advice.received_on is None and not advice.draft_report
     assert not Document.objects.exists()

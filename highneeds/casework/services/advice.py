@@ -135,12 +135,13 @@ def save_advice_draft(
     team sees only that a draft exists."""
     _require_giver(actor, advice)
     _open_for_advice(advice)
-    advice.draft = _clean_parts(parts)
-    advice.draft_saved_at = timezone.now()
+    # Everything is checked before the record is touched, so a refused draft leaves the page as it was.
+    draft = _clean_parts(parts)
+    kind = records.checked_upload(report[0], report[1], field="report") if report is not None else None
+    advice.draft, advice.draft_saved_at = draft, timezone.now()
     fields = ["draft", "draft_saved_at"]
     if report is not None:
         name, data = report
-        kind = records.checked_upload(name, data, field="report")
         old = advice.draft_report.name
         advice.draft_report.save(name, ContentFile(data), save=False)
         advice.draft_report_name = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
@@ -156,7 +157,7 @@ def save_advice_draft(
         after={
             "parts": sorted(advice.draft),
             "length": sum(map(len, advice.draft.values())),
-            "report": kind.name if report is not None else None,
+            "report": kind.name if kind else None,
         },
     )
     return advice
