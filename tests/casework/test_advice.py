@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from highneeds.accounts.models import User
 from highneeds.audit.models import AuditEvent
-from highneeds.casework import queries
+from highneeds.casework import notify, queries
 from highneeds.casework import services as cw
 from highneeds.casework.models import AdviceRequest
 from highneeds.plans import flows as plan_flows
 from highneeds.records.models import PROFESSIONALS, Document
+from tests.conftest import allow_writes
 from tests.records.conftest import PDF
 
 TODAY = date.today()
@@ -203,3 +205,14 @@ def test_counts_always_agree_with_the_list_and_the_stage_with_the_model(case, st
         assert counts["drafts"] == sum(r.stage == "draft" for r in rows)
         assert counts["to_give"] == sum(r.bucket < queries.DONE for r in rows)
         assert all(r.stage == r.progress for r in rows)
+
+
+def test_the_schools_advice_request_is_emailed_to_that_settings_sencos(case, make_user, monkeypatch):
+    leaver = make_user("senco", establishment=case["school"], email="left@brookside.example")
+    with allow_writes():
+        User.objects.filter(pk=leaver.pk).update(is_active=False)
+    sent = []
+    monkeypatch.setattr(notify, "_send", lambda addresses, subject, body: sent.append(sorted(addresses)))
+    notify.adviser(case["school_advice"], "Advice requested")
+    notify.adviser(case["ep_advice"], "Advice requested")
+    assert sent == [["senco@brookside.example"], [case["ep"].email]]
