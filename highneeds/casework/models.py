@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from highneeds.engine import codes
+from highneeds.engine import codes, filetypes
 
 EVENT_TYPES = {
     "request_received": "Request for an EHC needs assessment received",
@@ -45,7 +45,7 @@ ADVICE_PROGRESS = {NOT_STARTED: "Not started", DRAFT: "Draft", SUBMITTED: "Submi
 
 def _held_report_to(instance, filename: str) -> str:
     # Never the uploaded name (personal data, path tricks); the storage makes it unique.
-    return "advice/held/report" + (("." + filename.rsplit(".", 1)[-1].lower()[:8]) if "." in filename else "")
+    return "advice/held/report" + filetypes.extension(filename)  # checked by then: an accepted type's ending
 
 
 EXCEPTION_TYPES = {
