@@ -29,6 +29,11 @@ ADVICE_MAX = 50_000
 # Advice and consultation
 
 
+def due_dates(request: AssessmentRequest) -> dict[str, date]:
+    """Each step's due date as the statutory clock last set it (never recomputed here)."""
+    return _due(request)
+
+
 def _setting_of(child):
     """The child's current setting (the school's advice is asked of it), or None."""
     placement = (
