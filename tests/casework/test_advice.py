@@ -88,13 +88,16 @@ def test_only_the_person_asked_may_draft(case):
     assert not AdviceRequest.objects.exclude(draft={}).exists()
 
 
-def test_a_report_is_held_with_the_draft_and_filed_on_submission(case):
+def test_a_report_is_held_with_the_draft_and_filed_on_submission(case, django_capture_on_commit_callbacks):
     advice = cw.save_advice_draft(
         actor=case["senco"], advice=case["school_advice"], parts={"text": "Draft"}, report=("report.pdf", PDF)
     )
     assert advice.draft_report and advice.draft_report_name == "report.pdf"
     assert not Document.objects.filter(child=case["child"]).exists()  # nothing on the record until submitted
-    plan_flows.give_structured_advice(actor=case["senco"], advice=advice, summary="Our advice", parts={})
+    held, storage = advice.draft_report.name, advice.draft_report.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_flows.give_structured_advice(actor=case["senco"], advice=advice, summary="Our advice", parts={})
+    assert not storage.exists(held)  # the held copy goes once the report is filed
     advice.refresh_from_db()
     document = advice.report
     assert document.child == case["child"] and document.request == case["request"]
@@ -216,3 +219,18 @@ def test_the_schools_advice_request_is_emailed_to_that_settings_sencos(case, mak
     notify.adviser(case["school_advice"], "Advice requested")
     notify.adviser(case["ep_advice"], "Advice requested")
     assert sent == [["senco@brookside.example"], [case["ep"].email]]
+
+
+def test_advice_recorded_another_way_drops_the_advisers_unsent_draft(case, django_capture_on_commit_callbacks):
+    advice = cw.save_advice_draft(
+        actor=case["ep"], advice=case["ep_advice"], parts={"needs": "Unsent"}, report=("r.pdf", PDF)
+    )
+    held = advice.draft_report.name
+    storage = advice.draft_report.storage
+    assert storage.exists(held)
+    with django_capture_on_commit_callbacks(execute=True):
+        cw.submit_advice(actor=case["worker"], advice=advice, text="By letter", received_on=TODAY)
+    advice.refresh_from_db()
+    assert advice.advice == "By letter" and advice.draft == {} and not advice.draft_report and advice.report is None
+    assert not Document.objects.exists()
+    assert not storage.exists(held)  # deleted once the change committed

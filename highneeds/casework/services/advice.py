@@ -219,7 +219,11 @@ def submit_advice(
     _event(advice.request, "advice_received", received_on, adviser=advice.adviser_type)
     if giver:
         _file_report(actor, advice, report)
-        advice.draft = {}
+    elif advice.draft_report:  # advice that came another way: the adviser's unsent draft goes
+        held = advice.draft_report.name
+        transaction.on_commit(lambda: advice.draft_report.storage.delete(held))
+        advice.draft_report, advice.draft_report_name = "", ""
+    advice.draft = {}
     advice.advice, advice.received_on = text, received_on
     advice.save(update_fields=["advice", "received_on", "report", "draft", "draft_report", "draft_report_name"])
     _refresh(advice.request)
