@@ -17,7 +17,9 @@ from highneeds.casework import services as cw
 from highneeds.casework.models import AdviceRequest
 from highneeds.plans import flows as plan_flows
 from highneeds.records.models import PROFESSIONALS, Document
+from tests.casework.test_case_pages import d
 from tests.conftest import allow_writes
+from tests.portal.test_portal_advice import sign_in
 from tests.records.conftest import PDF
 
 TODAY = date.today()
@@ -234,3 +236,23 @@ def test_advice_recorded_another_way_drops_the_advisers_unsent_draft(case, djang
     assert advice.advice == "By letter" and advice.draft == {} and not advice.draft_report and advice.report is None
     assert not Document.objects.exists()
     assert not storage.exists(held)  # deleted once the change committed
+
+
+def test_the_caseworker_asks_the_childs_setting_from_the_case_page(client, make_user, make_child, make_establishment):
+    school = make_establishment(name="Hillside Primary")
+    worker = make_user("caseworker")
+    child = make_child(establishment=school)
+    request = cw.submit_request(actor=worker, child=child, received_on=D0, source="1", caseworker=worker)
+    cw.decide_whether_to_assess(actor=worker, request=request, assess=True, decided_on=D0, reasons="x")
+    sign_in(client, worker)
+    form = client.get(f"/cases/{request.pk}/ask-advice/").content.decode()
+    assert "its SENCO gives the advice online" in form
+    asked = D0 + timedelta(days=1)
+    client.post(
+        f"/cases/{request.pk}/ask-advice/",
+        {"adviser_type": "setting", **d("requested_on", asked)},
+    )
+    advice = request.advice_requests.get()
+    assert advice.establishment == school and advice.adviser_name == "Hillside Primary"
+    page = client.get(f"/cases/{request.pk}/").content.decode()
+    assert "Hillside Primary (its SENCO)" in page and "Not started" in page
