@@ -92,7 +92,9 @@ def test_advice_day_one(page, context, live_server, make_user, make_child, make_
     page.get_by_role("button", name="Submit advice").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter your advice")
     look(page, "senco", "advice-empty-submit")
-    page.get_by_label(re.compile("Summary of your advice")).fill("Attainment below age-related expectations; attendance 96%.")
+    page.get_by_label(re.compile("Summary of your advice")).fill(
+        "Attainment below age-related expectations; attendance 96%."
+    )
     page.get_by_label("Attach your report (optional)").set_input_files(_file("school-report.pdf", PDF))
     page.get_by_role("button", name="Submit advice").click()
     expect(page.get_by_text("has been sent to the SEND team")).to_be_visible()
