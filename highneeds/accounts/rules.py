@@ -112,7 +112,9 @@ PERMISSIONS = {
     "casework.view_queue": is_casework,
     "casework.manage": is_casework,
     "casework.reassign": is_manager,
-    "casework.give_advice": is_professional,
+    # advice for an assessment: invited professionals, and SENCOs for the school's advice (which child: the rule
+    # people.view_child; which advice: casework.services.is_giver)
+    "casework.give_advice": is_professional | is_senco,
     # families following their own requests in the portal (which child: the people.view_child rule)
     "portal.follow_requests": is_parent | is_young_person,
     "letters.edit_templates": is_manager | is_admin,

@@ -24,6 +24,7 @@ ACTIONS = {
     "access.refused": "Was refused access (no permission)",
     "advice.chase": "Chased overdue advice",
     "advice.request": "Asked for advice",
+    "advice.save_draft": "Saved advice as a draft",
     "advice.submit": "Gave advice",
     "api.children.search": "API: children search",
     "api.funding.commitments": "API: funding commitments",

@@ -61,7 +61,12 @@ class DecisionForm(forms.Form):
 
 
 class AdviceRequestForm(forms.Form):
-    adviser_type = forms.ChoiceField(label="Kind of advice", choices=list(ADVISER_TYPES.items()))
+    adviser_type = forms.ChoiceField(
+        label="Kind of advice",
+        choices=list(ADVISER_TYPES.items()),
+        help_text="School or setting, with no adviser chosen below: the child's current setting is asked, "
+        "and its SENCO gives the advice online",
+    )
     adviser = forms.ModelChoiceField(
         label="Adviser with a highneeds account (optional)",
         queryset=User.objects.none(),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from highneeds.engine import codes
+from highneeds.engine import codes, filetypes
 
 EVENT_TYPES = {
     "request_received": "Request for an EHC needs assessment received",
@@ -38,6 +38,15 @@ ADVISER_TYPES = {
     "parent": "Parent or young person",
     "other": "Other",
 }
+
+NOT_STARTED, DRAFT, SUBMITTED = "not_started", "draft", "submitted"
+ADVICE_PROGRESS = {NOT_STARTED: "Not started", DRAFT: "Draft", SUBMITTED: "Submitted"}
+
+
+def _held_report_to(instance, filename: str) -> str:
+    # Never the uploaded name (personal data, path tricks); the storage makes it unique.
+    return "advice/held/report" + filetypes.extension(filename)  # checked by then: an accepted type's ending
+
 
 EXCEPTION_TYPES = {
     "SCHOOL_CLOSURE": "School or college closed for 4 weeks or more when advice was asked",
@@ -157,6 +166,18 @@ class AdviceRequest(models.Model):
     received_on = models.DateField(null=True, blank=True)
     advice = models.TextField(blank=True)
     chased_on = models.DateField(null=True, blank=True)
+    # The school's advice (reg 6(1)(b)) is asked of the child's setting: its SENCOs give it.
+    establishment = models.ForeignKey(
+        "establishments.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The adviser's unsent work: the parts of their advice, and a report held until they submit. Only the
+    # adviser sees these; the SEND team sees "in progress" until the advice is submitted.
+    draft = models.JSONField(default=dict, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    draft_report = models.FileField(upload_to=_held_report_to, blank=True, max_length=255)
+    draft_report_name = models.CharField(max_length=255, blank=True)
+    # The report as filed on the child's record (records.Document) when the advice was submitted.
+    report = models.ForeignKey("records.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["requested_on", "id"]
@@ -165,6 +186,13 @@ class AdviceRequest(models.Model):
     @property
     def label(self) -> str:
         return ADVISER_TYPES.get(self.adviser_type, self.adviser_type)
+
+    @property
+    def progress(self) -> str:
+        """not_started, draft or submitted: what the adviser has done (never what they wrote)."""
+        if self.received_on:
+            return SUBMITTED
+        return DRAFT if (self.draft_saved_at or self.draft_report) else NOT_STARTED
 
 
 class Decision(models.Model):

@@ -3,6 +3,7 @@ committed (letters.tasks)."""
 
 from __future__ import annotations
 
+from highneeds.accounts.models import User
 from highneeds.council.models import CouncilSettings
 from highneeds.letters.tasks import queue_email
 
@@ -32,8 +33,18 @@ def _family_message(child, what_changed: str) -> tuple[str, str]:
 
 
 def adviser(advice, what_changed: str) -> None:
-    if advice.adviser and advice.adviser.email:
-        _send([advice.adviser.email], what_changed, f"{what_changed}.\n\n{PORTAL_LINE}")
+    """The named professional, or the active SENCOs of the setting the school's advice was asked of."""
+    if advice.adviser:
+        addresses = [advice.adviser.email]
+    elif advice.establishment_id:
+        addresses = list(
+            User.objects.filter(role="senco", establishment_id=advice.establishment_id, is_active=True).values_list(
+                "email", flat=True
+            )
+        )
+    else:
+        return
+    _send(addresses, what_changed, f"{what_changed}.\n\n{PORTAL_LINE}")
 
 
 def caseworker(request, what_changed: str) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
+from highneeds.accounts.roles import Role
 from highneeds.people.models import Child
+from highneeds.people.queries import visible_children
 
-from .models import AdviceRequest, AssessmentRequest
+from .models import DRAFT, NOT_STARTED, SUBMITTED, AdviceRequest, AssessmentRequest
 
 
 def find_duplicate(child: Child) -> AssessmentRequest | None:
@@ -26,4 +29,50 @@ def open_requests_due_for_chasing(on: date, days_before: int = 7):
             request__status__in=AssessmentRequest.OPEN,
         )
         .filter(Q(chased_on__isnull=True) | Q(chased_on__lte=on - timedelta(days=7)))
+    )
+
+
+# Where an advice request sits in the adviser's list: overdue first, then still to give, then done with.
+OVERDUE, TO_GIVE, DONE = 0, 1, 2
+
+
+def my_advice_requests(user, today: date | None = None) -> QuerySet[AdviceRequest]:
+    """Every piece of advice asked of this person (a professional: asked of them; a SENCO: the school's advice
+    asked of their setting), for children they may still see: overdue first, then soonest due, then the ones
+    given or closed. Each row carries `stage` (not started, draft, submitted: the SQL twin of AdviceRequest.progress) and `bucket`; the home page's
+    counts (`advice_counts`) come from this same query."""
+    if not user.has_perm("casework.give_advice"):
+        raise PermissionDenied("casework.give_advice")
+    today = today or date.today()
+    asked_of = Q(adviser=user)
+    if user.role == Role.SENCO and user.establishment_id:
+        asked_of |= Q(adviser__isnull=True, establishment_id=user.establishment_id)
+    waiting = Q(received_on__isnull=True, request__status__in=AssessmentRequest.OPEN)
+    return (
+        AdviceRequest.objects.filter(asked_of, request__child__in=visible_children(user))
+        .annotate(
+            stage=Case(
+                When(received_on__isnull=False, then=Value(SUBMITTED)),
+                When(Q(draft_saved_at__isnull=False) | ~Q(draft_report=""), then=Value(DRAFT)),
+                default=Value(NOT_STARTED),
+            ),
+            bucket=Case(
+                When(waiting & Q(due_on__lt=today), then=Value(OVERDUE)),
+                When(waiting, then=Value(TO_GIVE)),
+                default=Value(DONE),
+            ),
+        )
+        .select_related("request__child")
+        .order_by("bucket", F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+def advice_counts(requests: QuerySet[AdviceRequest]) -> dict[str, int]:
+    """Counts for the home page, from `my_advice_requests` itself."""
+    return requests.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(bucket=OVERDUE)),
+        to_give=Count("id", filter=Q(bucket__in=(OVERDUE, TO_GIVE))),
+        drafts=Count("id", filter=Q(bucket__in=(OVERDUE, TO_GIVE), stage=DRAFT)),
+        submitted=Count("id", filter=Q(stage=SUBMITTED)),
     )

@@ -54,7 +54,7 @@ def case_page(request, request_id: int):
                 }
                 for d in case.deadlines
             ],
-            "advice": list(case.advice_requests.select_related("adviser")),
+            "advice": list(case.advice_requests.select_related("adviser", "report")),
             "decisions": list(case.decisions.select_related("recommendation__item__meeting__panel")),
             "consultations": list(case.consultations.select_related("establishment")),
             "representations": list(case.representations.select_related("preferred_establishment")),

@@ -22,7 +22,13 @@ from .services._common import ADVICE_PARTS, _name
 
 @service
 def give_structured_advice(
-    *, actor, advice, parts: dict[str, str], summary: str = "", received_on: date | None = None
+    *,
+    actor,
+    advice,
+    parts: dict[str, str],
+    summary: str = "",
+    received_on: date | None = None,
+    report: tuple[str, bytes] | None = None,
 ) -> Contribution:
     """A professional's advice by section (needs, outcomes, provision, health and social care). The casework
     record gets the whole text (so the clock sees the advice arrive); the parts are kept for the plan."""
@@ -31,7 +37,7 @@ def give_structured_advice(
     if not summary and not any(parts.values()):
         raise ValidationError({"text": "Enter your advice"})
     text = "\n\n".join([summary] * bool(summary) + [f"{ADVICE_PARTS[k]}:\n{v}" for k, v in parts.items() if v])
-    casework.submit_advice(actor=actor, advice=advice, text=text, received_on=received_on)
+    casework.submit_advice(actor=actor, advice=advice, text=text, received_on=received_on, report=report)
     child = advice.request.child
     plan = queries.current_plan(child)
     contribution = Contribution.objects.create(

@@ -6,16 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from highneeds.engine import schoolyear
+from highneeds.casework.services import ADVICE_MAX
+from highneeds.engine import filetypes, schoolyear
 from highneeds.establishments.queries import find_establishment
 from highneeds.people.validation import clean_child
 from highneeds.web.forms import GovukDateField
 
 REASON_MAX = 5000
 VIEWS_MAX = 10000
-ADVICE_MAX = 50000
 
 PARENT, YOUNG_PERSON = "parent", "young_person"
 
@@ -184,10 +185,32 @@ class AdviceForm(forms.Form):
         label="Health and social care needs and provision", max_length=ADVICE_MAX, widget=forms.Textarea, required=False
     )
 
+    report = forms.FileField(
+        label="Attach your report (optional)", required=False, error_messages={"empty": "The selected file is empty"}
+    )
+
     PARTS = ("needs", "outcomes", "provision", "health_social_care")
+
+    def __init__(self, *args, submitting: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting  # a draft may be empty; advice that is sent may not
+
+    def clean_report(self):
+        report = self.cleaned_data.get("report")
+        limit = getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+        if report and report.size > limit:  # before reading it into memory
+            raise ValidationError(f"The selected file must be smaller than {filetypes.human_size(limit)}")
+        return report
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not any((data.get(k) or "").strip() for k in ("text", *self.PARTS)):
+        if self.submitting and not self.errors and not any((data.get(k) or "").strip() for k in ("text", *self.PARTS)):
             self.add_error("text", "Enter your advice")
         return data
+
+    def parts(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(k) or "" for k in ("text", *self.PARTS)}
+
+    def report_upload(self) -> tuple[str, bytes] | None:
+        report = self.cleaned_data.get("report")
+        return (report.name, report.read()) if report else None

@@ -2,16 +2,19 @@
 
 A family sees the requests for children whose record they may open (`people.view_child`: a parent with
 parental responsibility, or a young person aged 16 or over, their own). An adviser sees the advice asked
-of them, for children they are still invited to (an expired or revoked invitation hides the request).
+of them, for children they are still invited to (an expired or revoked invitation hides the request); a SENCO
+the school's advice asked of their setting, for pupils still there (casework.queries.my_advice_requests).
 A request or advice that does not exist and one the user may not see get the same answer (403).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from highneeds.casework.models import AdviceRequest, AssessmentRequest
+from highneeds.casework.queries import DONE, OVERDUE, advice_counts, my_advice_requests  # noqa: F401 (the adviser's pages)
+from highneeds.casework.services import is_giver
 from highneeds.people.queries import open_child_record, visible_children
 
 FOLLOW_REQUESTS = "portal.follow_requests"
@@ -39,22 +42,11 @@ def open_family_request(user, request_id: int, what: str = "portal.view") -> Ass
     return found
 
 
-def my_advice_requests(user) -> QuerySet[AdviceRequest]:
-    """Advice asked of this adviser: still to give first (soonest due first), then given."""
-    if not user.has_perm("casework.give_advice"):
-        raise PermissionDenied("casework.give_advice")
-    return (
-        AdviceRequest.objects.filter(adviser=user, request__child__in=visible_children(user))
-        .select_related("request__child")
-        .order_by(F("received_on").asc(nulls_first=True), F("due_on").asc(nulls_last=True), "id")
-    )
-
-
 def open_advice_request(user, advice_id: int) -> AdviceRequest:
     if not user.has_perm("casework.give_advice"):
         raise PermissionDenied("casework.give_advice")
-    found = AdviceRequest.objects.filter(pk=advice_id, adviser=user).select_related("request").first()
-    if found is None:
+    found = AdviceRequest.objects.filter(pk=advice_id).select_related("request").first()
+    if found is None or not is_giver(user, found):
         raise PermissionDenied("casework.give_advice")
     found.request.child = open_child_record(user, found.request.child_id, what="portal.advice.view")
     return found

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from highneeds.casework import services
-from highneeds.casework.models import ADVISER_TYPES
+from highneeds.casework.models import ADVICE_PROGRESS, ADVISER_TYPES, SUBMITTED
+from highneeds.engine import filetypes
 from highneeds.letters.models import Letter
 from highneeds.people.models import ParentCarer
 from highneeds.people.queries import current_settings
@@ -173,16 +175,24 @@ def family_letter(request, request_id: int, letter_id: int):
 @requires("casework.give_advice")
 def my_advice(request):
     today = date.today()
-    page = Paginator(queries.my_advice_requests(request.user), 50).get_page(request.GET.get("page"))
+    found = queries.my_advice_requests(request.user, today)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
     rows = [
         {
             "advice": a,
             "label": ADVISER_TYPES.get(a.adviser_type, a.adviser_type),
-            "days_left": (a.due_on - today).days if a.due_on and not a.received_on else None,
+            "progress": ADVICE_PROGRESS[a.stage],
+            "overdue": a.bucket == queries.OVERDUE,
+            "closed": a.bucket == queries.DONE and a.stage != SUBMITTED,
+            "days_left": (a.due_on - today).days if a.due_on and a.bucket != queries.DONE else None,
         }
         for a in page.object_list
     ]
-    return render(request, "portal/advice_list.html", {"page_title": "Advice requests", "page": page, "rows": rows})
+    return render(
+        request,
+        "portal/advice_list.html",
+        {"page_title": "My deadlines", "page": page, "rows": rows, "counts": queries.advice_counts(found)},
+    )
 
 
 @requires("casework.give_advice")
@@ -190,20 +200,37 @@ def give_advice(request, advice_id: int):
     advice = queries.open_advice_request(request.user, advice_id)
     case, child = advice.request, advice.request.child
     open_for_advice = not advice.received_on and case.is_open
-    form = forms.AdviceForm(request.POST or None) if open_for_advice else None
+    drafting = request.POST.get("action") == "draft"
+    form = None
+    if open_for_advice:
+        form = forms.AdviceForm(
+            request.POST or None, request.FILES or None, initial=advice.draft, submitting=not drafting
+        )
     if request.method == "POST":
         if form is None:
             messages.error(request, "Advice can no longer be given online for this request")
             return redirect("portal-advice-give", advice.pk)
         if form.is_valid():
             try:
-                d = form.cleaned_data
-                plan_flows.give_structured_advice(
-                    actor=request.user, advice=advice, summary=d["text"], parts={k: d[k] for k in form.PARTS}
-                )
+                if drafting:
+                    services.save_advice_draft(
+                        actor=request.user, advice=advice, parts=form.parts(), report=form.report_upload()
+                    )
+                else:
+                    parts = form.parts()
+                    plan_flows.give_structured_advice(
+                        actor=request.user,
+                        advice=advice,
+                        summary=parts.pop("text"),
+                        parts=parts,
+                        report=form.report_upload(),
+                    )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
+                if drafting:
+                    messages.success(request, "Your draft is saved. The SEND team cannot see it until you submit it")
+                    return redirect("portal-advice-give", advice.pk)
                 messages.success(request, f"Your advice about {child.full_name} has been sent to the SEND team")
                 return redirect("portal-advice")
     return render(
@@ -219,8 +246,12 @@ def give_advice(request, advice_id: int):
             "setting": current_settings([child]).get(child.pk, ""),
             "needs": list(child.needs.all()),
             "error_title": bool(form and form.errors),
-            "advice_max": forms.ADVICE_MAX,
+            "advice_max": services.ADVICE_MAX,
             "given": Contribution.objects.filter(advice_request=advice, kind="advice").first(),
             "parts": plan_flows.ADVICE_PARTS,
+            "held_report": advice.draft_report_name if advice.draft_report else "",
+            "report": advice.report if advice.received_on else None,
+            "limit": filetypes.human_size(getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)),
+            "accepted": filetypes.ACCEPTED,
         },
     )

@@ -58,6 +58,14 @@ def _scanned(data: bytes, field: str = "file") -> scanning.Scan:
     return result
 
 
+def checked_upload(name: str, data: bytes, field: str = "file") -> filetypes.Kind:
+    """The checks a document upload gets (real type, size limit, virus scan), for a file held before it is
+    filed on the record (an adviser's report while their advice is a draft)."""
+    kind = _checked_file(name, data, getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024), field)
+    _scanned(data, field)
+    return kind
+
+
 def _store(*, actor, child, request, title, category, audience, name, data, letter=None) -> Document:
     kind = _checked_file(name, data, getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
     scan = _scanned(data)

@@ -8,7 +8,7 @@ ITEMS = [
     ("Work queue", "/cases/", "casework.view_queue"),
     ("Find a child", "/children/", "people.search_children"),
     ("Your requests", "/portal/requests/", "portal.follow_requests"),
-    ("Advice requests", "/portal/advice/", "casework.give_advice"),
+    ("My deadlines", "/portal/advice/", "casework.give_advice"),
     ("Panels", "/panels/", "panels.view"),
     ("Reviews", "/reviews/", "reviews.view_tracker"),
     ("Disagreements", "/disputes/", "disputes.view"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from highneeds.accounts import family, two_factor
 from highneeds.accounts import services as accounts
 from highneeds.accounts.roles import Role
+from highneeds.casework import queries as advice_queries
 from highneeds.casework import queue as wq
 from highneeds.people.queries import current_settings, visible_children
 from highneeds.portal import family as portal_family
@@ -98,6 +99,8 @@ def home(request):
         context["settings_by_child"] = current_settings(children)
         if user.role in Role.FAMILY:
             context["family_links"] = portal_family.home_links(user)
+    if user.has_perm("casework.give_advice"):  # the same query as My deadlines
+        context["counts"] = advice_queries.advice_counts(advice_queries.my_advice_requests(user))
     return render(request, "web/home.html", context)
 
 

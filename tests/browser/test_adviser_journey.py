@@ -35,21 +35,21 @@ def test_an_adviser_gives_advice_through_the_portal(page, live_server, signed_in
     )
 
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Advice requests").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Advice requests")
+    page.get_by_role("link", name="My deadlines").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My deadlines")
     expect(page.get_by_role("cell", name=advice.due_on.strftime("%-d %B %Y"))).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Amara Testworth").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Advice about Amara Testworth")
-    page.get_by_role("button", name="Send advice").click()
+    page.get_by_role("button", name="Submit advice").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter your advice")
     assert_accessible(page)
     page.get_by_label("Your advice").fill("Amara needs daily speech and language therapy.\n\nReview termly.")
-    page.get_by_role("button", name="Send advice").click()
+    page.get_by_role("button", name="Submit advice").click()
 
     expect(page.get_by_text("Your advice about Amara Testworth has been sent to the SEND team")).to_be_visible()
-    expect(page.get_by_role("cell", name=re.compile("Given"))).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("Submitted"))).to_be_visible()
     assert_accessible(page)
     advice = AdviceRequest.objects.get(pk=advice.pk)
     assert advice.received_on == TODAY and "Review termly." in advice.advice

@@ -42,7 +42,7 @@ def test_a_professional_gives_structured_advice(page, live_server, make_user, ma
     page.goto(f"{live_server.url}/portal/advice/{advice.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Advice about Amara Testworth")
     assert_accessible(page)
-    page.get_by_role("button", name="Send advice").click()
+    page.get_by_role("button", name="Submit advice").click()
     expect(page.get_by_role("alert")).to_contain_text("Enter your advice")
     assert_accessible(page)
     page.get_by_label(re.compile("Needs: what the child")).fill("Severe expressive language delay.")
@@ -50,7 +50,7 @@ def test_a_professional_gives_structured_advice(page, live_server, make_user, ma
     page.get_by_label(re.compile("Provision: what support")).fill(
         "Speech and language therapy, 30 minutes weekly, 1:1, by a speech and language therapist."
     )
-    page.get_by_role("button", name="Send advice").click()
+    page.get_by_role("button", name="Submit advice").click()
     expect(page.get_by_text("Your advice about Amara Testworth has been sent to the SEND team")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/portal/advice/{advice.pk}/")

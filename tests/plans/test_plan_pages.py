@@ -251,4 +251,4 @@ def test_professional_gives_structured_advice_in_the_portal(client, make_user, m
     c = Contribution.objects.get(kind="advice", advice_request=advice)
     assert c.data["needs"] == "Working memory difficulties" and c.author == ep
     page = text(client.get(url))
-    assert "Your advice, given" in page and "Working memory difficulties" in page and "Given by Edna Psych" in page
+    assert "Your advice, submitted" in page and "Working memory difficulties" in page and "Given by Edna Psych" in page

@@ -1,5 +1,6 @@
 """Table-driven proof of who can see which child, by rule, by queryset and over HTTP."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -241,3 +242,42 @@ def test_family_pages_open_only_the_familys_own_child(client, world, who, page):
         status = client.get(page.format(id=child.pk)).status_code
         assert status == (200 if family and key in EXPECTED[who] else 403), (who, key, status)
     assert client.get(page.format(id=999999)).status_code == 403
+
+
+# role -> the advice requests (by child key) that role may open and give: the school's advice for the child at
+# the SENCO's school, and advice asked of the invited professional. Anything else answers like a missing id.
+EXPECTED_ADVICE = {who: set() for who in EXPECTED} | {"senco": {"at_school"}, "professional": {"invited"}}
+
+
+@pytest.fixture
+def advice_world(world):
+    from highneeds.casework import services as cw  # why: only these tests need casework
+
+    users, children = world
+    worker, asked = users["caseworker"], date.today() - timedelta(days=20)
+    advice = {}
+    for key, kind, adviser in (("at_school", "setting", None), ("invited", "health", users["professional"])):
+        case = cw.submit_request(actor=worker, child=children[key], received_on=asked, source="1")
+        cw.decide_whether_to_assess(actor=worker, request=case, assess=True, decided_on=asked, reasons="x")
+        advice[key] = cw.request_advice(
+            actor=worker, request=case, adviser_type=kind, requested_on=asked, adviser=adviser
+        )
+    return users, advice
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+def test_advice_pages_match_the_matrix(client, advice_world, who):
+    users, advice = advice_world
+    client.post("/sign-in/", {"username": users[who].username, "password": PASSWORD})
+    missing = client.get("/portal/advice/999999/")
+    for key, item in advice.items():
+        response = client.get(f"/portal/advice/{item.pk}/")
+        if key in EXPECTED_ADVICE[who]:
+            assert response.status_code == 200, (who, key)
+        else:
+            assert response.status_code == missing.status_code == 403, (who, key, response.status_code)
+            assert _words(response) == _words(missing)  # the same page, save the per-response nonce
+
+
+def _words(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())

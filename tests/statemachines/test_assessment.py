@@ -31,6 +31,7 @@ from .harness import (
     make_school,
     make_users,
     mostly_staff,
+    roles,
     setup,
     state,
 )
@@ -76,7 +77,8 @@ class Assessment(ProcessMachine):
             ),
         )
 
-    @rule(role=mostly_staff, kind=st.sampled_from(("educational_psychology", "health")))
+    # "setting": the school's advice, asked of the child's school, so the SENCO there gives it.
+    @rule(role=mostly_staff, kind=st.sampled_from(("educational_psychology", "health", "setting")))
     def request_advice(self, role, kind):
         self._step(
             "request_advice",
@@ -94,7 +96,26 @@ class Assessment(ProcessMachine):
                 "submit_advice",
                 role,
                 lambda actor: cw.submit_advice(actor=actor, advice=advice, text="Advice", received_on=self.day),
+                allowed_roles=STAFF | ({"senco"} if advice.establishment_id else set()),
             )
+
+    @rule(role=st.one_of(st.just("senco"), roles))
+    def save_advice_draft(self, role):
+        """A draft: only the person asked, only while the case is open; it never moves the case or gives advice."""
+        advice = AdviceRequest.objects.filter(request_id=self.request_pk, received_on__isnull=True).first()
+        if advice is None:
+            return
+        before, actor = self._status(), self.users[role]
+        may = cw.is_giver(actor, advice) and before in AssessmentRequest.OPEN
+        try:
+            cw.save_advice_draft(actor=actor, advice=advice, parts={"needs": "Draft advice"})
+        except (PermissionDenied, ValidationError):
+            assert not may, f"{role} was refused a draft of advice asked of them"
+            assert AdviceRequest.objects.get(pk=advice.pk).draft_saved_at == advice.draft_saved_at
+        else:
+            assert may, f"{role} saved a draft of advice not asked of them"
+            REACHED.add("advice_draft")
+        assert self._status() == before and AdviceRequest.objects.get(pk=advice.pk).received_on is None
 
     @rule(role=mostly_staff, issue=st.booleans())
     def decide_whether_to_issue(self, role, issue):
@@ -183,10 +204,12 @@ class Assessment(ProcessMachine):
         if request.status == "pending":
             self.decide_whether_to_assess(worker, True)
         elif request.status == "assess" and not request.advice_requests.exists():
-            self.request_advice(worker, "educational_psychology")
+            self.request_advice(worker, "setting")
         elif request.status == "assess" and request.advice_requests.filter(received_on__isnull=True).exists():
+            school = request.advice_requests.filter(received_on__isnull=True).first().establishment_id
+            self.save_advice_draft("senco")  # the school's SENCO drafts, then gives the school's advice
             self.move_on(10)
-            self.submit_advice(worker)
+            self.submit_advice("senco" if school else worker)
         elif request.status == "assess" and not request.decisions.filter(kind="issue").exists():
             self.decide_whether_to_issue(worker, True)
         elif request.status == "assess":
@@ -221,6 +244,7 @@ def test_assessment_machine():
     setup(Assessment)
     run_state_machine_as_test(Assessment, settings=SETTINGS)
     assert "plan_issued" in REACHED  # the runs reach the end of the process, not only refusals
+    assert "advice_draft" in REACHED
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -7,7 +7,17 @@ anything is saved, and its message becomes the error shown to the caseworker.
 One module per sub-domain (intake, decisions, advice, nightly; shared helpers in `_common`), all named here.
 """
 
-from .advice import chase_advice, consult_school, record_consultation_response, request_advice, submit_advice
+from .advice import (
+    ADVICE_MAX,
+    chase_advice,
+    consult_school,
+    due_dates,
+    is_giver,
+    record_consultation_response,
+    request_advice,
+    save_advice_draft,
+    submit_advice,
+)
 from .decisions import (
     decide_whether_to_assess,
     decide_whether_to_issue,
@@ -19,18 +29,22 @@ from .intake import assign, confirm_match, reject_match, submit_portal_request, 
 from .nightly import recalculate_clocks
 
 __all__ = [
+    "ADVICE_MAX",
     "assign",
     "chase_advice",
     "confirm_match",
     "consult_school",
     "decide_whether_to_assess",
     "decide_whether_to_issue",
+    "due_dates",
     "recalculate_clocks",
     "record_consultation_response",
     "record_exception",
     "record_representation",
+    "is_giver",
     "reject_match",
     "request_advice",
+    "save_advice_draft",
     "submit_advice",
     "submit_portal_request",
     "submit_request",

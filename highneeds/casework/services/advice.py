@@ -5,25 +5,49 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.letters import context as letter_context
 from highneeds.letters.services import generate_letter
 from highneeds.people import services as people
+from highneeds.records import services as records
+from highneeds.records.models import PROFESSIONALS
 
 from .. import notify
 from ..models import ADVISER_TYPES, AdviceRequest, AssessmentRequest, SchoolConsultation
 from ._common import _advice_fields, _due, _event, _refresh, _step
 
+# The parts of a piece of advice (the plan's sections; plans.ADVICE_PARTS labels them) and the summary.
+ADVICE_KEYS = ("text", "needs", "outcomes", "provision", "health_social_care")
+ADVICE_MAX = 50_000
+
 # ---------------------------------------------------------------------------------------------
 # Advice and consultation
+
+
+def due_dates(request: AssessmentRequest) -> dict[str, date]:
+    """Each step's due date as the statutory clock last set it (never recomputed here)."""
+    return _due(request)
+
+
+def _setting_of(child):
+    """The child's current setting (the school's advice is asked of it), or None."""
+    placement = (
+        child.placements.filter(end_date__isnull=True).select_related("establishment").order_by("-start_date").first()
+    )
+    return placement.establishment if placement else None
 
 
 @service
 def request_advice(
     *, actor, request: AssessmentRequest, adviser_type: str, requested_on: date, adviser=None, adviser_name: str = ""
 ) -> AdviceRequest:
+    """Ask for advice. The school's advice ("setting", reg 6(1)(b)) with no named professional is asked of the
+    child's current setting, and its SENCOs give it through the portal."""
     require(actor, "casework.manage")
     _step(request, "request_advice")
     if adviser_type not in ADVISER_TYPES:
@@ -32,13 +56,15 @@ def request_advice(
         raise ValidationError({"adviser_type": "Advice of this kind has already been asked for"})
     if adviser is not None and adviser.role != "professional":
         raise ValidationError({"adviser": "Advice can only be asked of a professional's account"})
+    setting = _setting_of(request.child) if adviser_type == "setting" and adviser is None else None
     _event(request, "advice_requested", requested_on, adviser=adviser_type)
     _refresh(request)
     advice = AdviceRequest.objects.create(
         request=request,
         adviser_type=adviser_type,
         adviser=adviser,
-        adviser_name=adviser_name or (adviser.get_full_name() if adviser else ""),
+        establishment=setting,
+        adviser_name=adviser_name or (adviser.get_full_name() if adviser else getattr(setting, "name", "")),
         requested_on=requested_on,
         due_on=_due(request).get(f"advice:{adviser_type}"),
     )
@@ -55,7 +81,12 @@ def request_advice(
         action="advice.request",
         obj=advice,
         child=request.child_id,
-        after={"adviser_type": adviser_type, "adviser": getattr(adviser, "pk", None), "due_on": advice.due_on},
+        after={
+            "adviser_type": adviser_type,
+            "adviser": getattr(adviser, "pk", None),
+            "establishment": getattr(setting, "pk", None),
+            "due_on": advice.due_on,
+        },
     )
     generate_letter(
         actor=actor,
@@ -70,12 +101,113 @@ def request_advice(
     return advice
 
 
+def is_giver(actor, advice: AdviceRequest) -> bool:
+    """The person the advice was asked of: the named professional, or a SENCO of the setting asked."""
+    if not getattr(actor, "pk", None):
+        return False
+    if advice.adviser_id:
+        return actor.pk == advice.adviser_id
+    return bool(advice.establishment_id) and actor.role == "senco" and actor.establishment_id == advice.establishment_id
+
+
+def _require_giver(actor, advice: AdviceRequest) -> None:
+    require(actor, "casework.give_advice")
+    if not is_giver(actor, advice):
+        require(actor, "casework.manage")  # refused, and audited, for anyone else
+    require(actor, "people.view_child", advice.request.child)  # a lapsed invitation or a pupil who has left
+
+
+def _open_for_advice(advice: AdviceRequest) -> None:
+    if advice.received_on:
+        raise ValidationError({"__all__": "This advice has already been given"})
+    if not advice.request.is_open:
+        raise ValidationError({"__all__": "This request is closed, so advice can no longer be given online"})
+
+
+def _clean_parts(parts: dict) -> dict[str, str]:
+    cleaned = {k: str(parts.get(k) or "").strip() for k in ADVICE_KEYS}
+    too_long = {k: f"Must be {ADVICE_MAX:,} characters or fewer" for k, v in cleaned.items() if len(v) > ADVICE_MAX}
+    if too_long:
+        raise ValidationError(too_long)
+    return {k: v for k, v in cleaned.items() if v}
+
+
 @service
-def submit_advice(*, actor, advice: AdviceRequest, text: str, received_on: date | None = None) -> AdviceRequest:
-    """An adviser gives advice through the portal (or a caseworker records advice that came another way)."""
-    if getattr(actor, "pk", None) and actor.pk == advice.adviser_id:
-        require(actor, "casework.give_advice")
-        require(actor, "people.view_child", advice.request.child)
+def save_advice_draft(
+    *, actor, advice: AdviceRequest, parts: dict, report: tuple[str, bytes] | None = None
+) -> AdviceRequest:
+    """Keep the adviser's unsent advice (and their report, held until they submit) to carry on later. The SEND
+    team sees only that a draft exists."""
+    _require_giver(actor, advice)
+    _open_for_advice(advice)
+    # Everything is checked before the record is touched, so a refused draft leaves the page as it was.
+    draft = _clean_parts(parts)
+    kind = records.checked_upload(report[0], report[1], field="report") if report is not None else None
+    advice.draft, advice.draft_saved_at = draft, timezone.now()
+    fields = ["draft", "draft_saved_at"]
+    if report is not None:
+        name, data = report
+        old = advice.draft_report.name
+        advice.draft_report.save(name, ContentFile(data), save=False)
+        advice.draft_report_name = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+        fields += ["draft_report", "draft_report_name"]
+        if old:
+            transaction.on_commit(lambda: advice.draft_report.storage.delete(old))
+    advice.save(update_fields=fields)
+    log.record(
+        actor=actor,
+        action="advice.save_draft",
+        obj=advice,
+        child=advice.request.child_id,
+        after={
+            "parts": sorted(advice.draft),
+            "length": sum(map(len, advice.draft.values())),
+            "report": kind.name if kind else None,
+        },
+    )
+    return advice
+
+
+def _file_report(actor, advice: AdviceRequest, report: tuple[str, bytes] | None) -> None:
+    """File the adviser's report on the child's record (council and professionals) as they submit."""
+    held = advice.draft_report.name
+    if report is None and held:
+        with advice.draft_report.open("rb") as handle:
+            report = (advice.draft_report_name or "report.pdf", handle.read())
+    if report is None:
+        return
+    try:
+        advice.report = records.upload_document(
+            actor=actor,
+            child=advice.request.child,
+            name=report[0],
+            data=report[1],
+            title=f"{advice.label} advice: report",
+            category="report",
+            audience=PROFESSIONALS,
+            request=advice.request,
+        )
+    except ValidationError as exc:  # the file's problem belongs beside the report field
+        raise ValidationError({"report": exc.messages}) from None
+    if held:
+        transaction.on_commit(lambda: advice.draft_report.storage.delete(held))
+    advice.draft_report, advice.draft_report_name = "", ""
+
+
+@service
+def submit_advice(
+    *,
+    actor,
+    advice: AdviceRequest,
+    text: str,
+    received_on: date | None = None,
+    report: tuple[str, bytes] | None = None,
+) -> AdviceRequest:
+    """An adviser gives advice through the portal (or a caseworker records advice that came another way). The
+    adviser's report (just chosen, or held with their draft) is filed on the child's record with it."""
+    giver = is_giver(actor, advice)
+    if giver:
+        _require_giver(actor, advice)
     else:
         require(actor, "casework.manage")
     _step(advice.request, "submit_advice")
@@ -85,15 +217,22 @@ def submit_advice(*, actor, advice: AdviceRequest, text: str, received_on: date 
         raise ValidationError({"text": "Enter your advice"})
     received_on = received_on or date.today()
     _event(advice.request, "advice_received", received_on, adviser=advice.adviser_type)
+    if giver:
+        _file_report(actor, advice, report)
+    elif advice.draft_report:  # advice that came another way: the adviser's unsent draft goes
+        held = advice.draft_report.name
+        transaction.on_commit(lambda: advice.draft_report.storage.delete(held))
+        advice.draft_report, advice.draft_report_name = "", ""
+    advice.draft = {}
     advice.advice, advice.received_on = text, received_on
-    advice.save(update_fields=["advice", "received_on"])
+    advice.save(update_fields=["advice", "received_on", "report", "draft", "draft_report", "draft_report_name"])
     _refresh(advice.request)
     log.record(
         actor=actor,
         action="advice.submit",
         obj=advice,
         child=advice.request.child_id,
-        after={"received_on": received_on, "length": len(text)},
+        after={"received_on": received_on, "length": len(text), "report": advice.report_id},
     )
     return advice
 

@@ -1,0 +1,111 @@
+"""Demo advice: the demo professional has advice to give (one overdue, one saved as a draft) and the demo
+SENCO the school's advice for a pupil. Made through the advice services, so the clock sets each due date.
+
+Idempotent: nothing is added once the demo professional has been asked for advice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from highneeds.accounts.models import User
+from highneeds.people.services import grant_access
+
+from . import services
+from .models import AdviceRequest, AssessmentRequest, CaseEvent
+
+ASKED_RECENTLY = 10  # days ago, for the advice not yet due
+
+
+def _assessing(**filters):
+    """Open cases being assessed, with the day the council decided to assess, oldest decision first."""
+    decided = dict(
+        CaseEvent.objects.filter(
+            event_type="decision_to_assess", request__status="assess", request__duplicate_of__isnull=True, **filters
+        )
+        .order_by("occurred_on")
+        .values_list("request_id", "occurred_on")
+    )
+    cases = AssessmentRequest.objects.filter(pk__in=decided).select_related("child").order_by("received_on", "id")
+    return sorted(cases, key=lambda c: decided[c.pk]), decided
+
+
+def _ask(actor, case, decided: date, kind: str, adviser, on: date) -> AdviceRequest | None:
+    try:
+        with transaction.atomic():  # a savepoint: a refused case leaves nothing behind
+            return services.request_advice(
+                actor=actor, request=case, adviser_type=kind, requested_on=max(on, decided), adviser=adviser
+            )
+    except ValidationError:  # already asked, or the case's clock refuses the date: leave that case alone
+        return None
+
+
+def _adopt(actor, professional, kind: str, today: date) -> list[AdviceRequest]:
+    """The synthetic council's history already asks for advice on its open cases (events, no AdviceRequest
+    rows): give the demo professional one overdue and two still due of those not yet answered, with the due
+    date the clock holds for them. Bulk-style rows inside the audited demo load (extras.prepare_app)."""
+    cases, _ = _assessing()
+    events = CaseEvent.objects.filter(request__in=cases, event_type__in=("advice_requested", "advice_received"))
+    seen: dict[tuple[int, str], dict[str, date]] = {}
+    for request_id, event_type, on, detail in events.values_list("request_id", "event_type", "occurred_on", "detail"):
+        if (detail or {}).get("adviser") == kind:
+            seen.setdefault((request_id, kind), {})[event_type] = on
+    overdue, due = [], []
+    for case in cases:
+        dates = seen.get((case.pk, kind), {})
+        held = services.due_dates(case).get(f"advice:{kind}")
+        if "advice_requested" not in dates or "advice_received" in dates or held is None:
+            continue
+        if case.advice_requests.filter(adviser_type=kind).exists():
+            continue
+        (overdue if held < today else due).append((case, dates["advice_requested"], held))
+    adopted = []
+    for case, asked, held in overdue[:1] + due[:2]:
+        adopted.append(
+            AdviceRequest.objects.create(
+                request=case,
+                adviser_type=kind,
+                adviser=professional,
+                adviser_name=professional.get_full_name(),
+                requested_on=asked,
+                due_on=held,
+            )
+        )
+        grant_access(actor=actor, child=case.child, user=professional, reason=f"Advice for {case.reference}")
+    return adopted
+
+
+def prepare(actor, progress=None) -> dict[str, int]:
+    users = {u.username: u for u in User.objects.filter(username__in=("caseworker", "professional", "senco"))}
+    professional, senco = users.get("professional"), users.get("senco")
+    if professional is None or AdviceRequest.objects.filter(adviser=professional).exists():
+        return {"advice_requests": 0}
+    today = date.today()
+    made = _adopt(actor, professional, "educational_psychology", today)
+    cases, decided = _assessing()
+    # Otherwise ask afresh: the oldest decision is asked the next day (overdue by now), the rest recently.
+    for n, case in enumerate(c for c in cases if not c.advice_requests.filter(adviser_type="educational_psychology")):
+        if len(made) >= 3:
+            break
+        on = decided[case.pk] + timedelta(days=1) if n == 0 else today - timedelta(days=ASKED_RECENTLY)
+        advice = _ask(actor, case, decided[case.pk], "educational_psychology", professional, on)
+        made += [advice] if advice else []
+    waiting = [a for a in made if a.due_on and a.due_on >= today]
+    if waiting:
+        services.save_advice_draft(
+            actor=professional,
+            advice=waiting[0],
+            parts={"needs": "Reads well below the expected level; working memory assessment to follow."},
+        )
+    if senco is not None and senco.establishment_id:
+        pupils, decided = _assessing(
+            child__placements__establishment_id=senco.establishment_id, child__placements__end_date__isnull=True
+        )
+        for case in pupils:
+            if _ask(actor, case, decided[case.pk], "setting", None, today - timedelta(days=ASKED_RECENTLY)):
+                made.append(case)
+                break
+    return {"advice_requests": len(made)}

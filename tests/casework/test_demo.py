@@ -1,0 +1,77 @@
+"""casework.demo: the demo professional has advice due, one overdue and one draft; the demo SENCO the
+school's advice for a pupil."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from highneeds.accounts.roles import SYSTEM, SystemActor
+from highneeds.casework import demo
+from highneeds.casework import services as cw
+from highneeds.casework.models import AssessmentRequest, CaseEvent
+from highneeds.casework.queries import OVERDUE, advice_counts, my_advice_requests
+from highneeds.demo.extras import prepare_app
+from tests.conftest import allow_writes
+
+TODAY = date.today()
+
+
+def test_demo_advice_for_the_professional_and_the_senco(make_user, make_child, make_establishment):
+    school = make_establishment()
+    worker = make_user("caseworker", username="caseworker")
+    professional = make_user("professional", username="professional")
+    senco = make_user("senco", username="senco", establishment=school)
+    for days_ago, at_school in ((120, False), (70, False), (60, False), (50, True)):
+        received = TODAY - timedelta(days=days_ago)
+        case = cw.submit_request(
+            actor=worker,
+            child=make_child(establishment=school if at_school else None),
+            received_on=received,
+            source="1",
+        )
+        cw.decide_whether_to_assess(
+            actor=worker, request=case, assess=True, decided_on=received + timedelta(days=20), reasons="x"
+        )
+    counts = prepare_app(actor=SystemActor("demo"), module=demo)
+    assert counts == {"advice_requests": 4}
+    rows = list(my_advice_requests(professional))
+    assert rows[0].bucket == OVERDUE and {r.stage for r in rows} == {"not_started", "draft"}
+    assert advice_counts(my_advice_requests(professional)) == {
+        "total": 3,
+        "overdue": 1,
+        "to_give": 3,
+        "drafts": 1,
+        "submitted": 0,
+    }
+    school_advice = list(my_advice_requests(senco))
+    assert [a.adviser_type for a in school_advice] == ["setting"] and school_advice[0].establishment == school
+    assert prepare_app(actor=SystemActor("demo"), module=demo) == {"advice_requests": 0}
+
+
+def test_demo_adopts_the_synthetic_historys_unanswered_requests(make_user, make_child):
+    worker = make_user("caseworker", username="caseworker")
+    professional = make_user("professional", username="professional")
+    cases = []
+    for days_ago in (80, 30, 20):
+        received = TODAY - timedelta(days=days_ago + 20)
+        case = cw.submit_request(actor=worker, child=make_child(), received_on=received, source="1")
+        cw.decide_whether_to_assess(
+            actor=worker, request=case, assess=True, decided_on=received + timedelta(days=10), reasons="x"
+        )
+        with allow_writes():  # as the synthetic loader writes history: the event, no AdviceRequest row
+            CaseEvent.objects.create(
+                child=case.child,
+                request=case,
+                event_type="advice_requested",
+                occurred_on=TODAY - timedelta(days=days_ago),
+                detail={"adviser": "educational_psychology"},
+            )
+        cases.append(case)
+    cw.recalculate_clocks(actor=SYSTEM, requests=AssessmentRequest.objects.all())
+    assert prepare_app(actor=SystemActor("demo"), module=demo) == {"advice_requests": 3}
+    rows = list(my_advice_requests(professional))
+    assert [r.request_id for r in rows] == [c.pk for c in cases]
+    for row in rows:  # the clock's date, not a new sum
+        row.request.refresh_from_db()
+        assert row.due_on == cw.due_dates(row.request)["advice:educational_psychology"]
+    assert [r.bucket for r in rows] == [OVERDUE, 1, 1] and [r.stage for r in rows][1] == "draft"
