@@ -113,6 +113,9 @@ PERMISSIONS = {
     "casework.manage": is_casework,
     "casework.reassign": is_manager,
     "casework.give_advice": is_professional,
+    # a school's SENCO asks for an assessment (CFA 2014 s36(1)): the page, then a pupil at their setting
+    "casework.request_for_pupils": is_senco,
+    "casework.request_for_pupil": is_senco & child_at_my_setting,
     # families following their own requests in the portal (which child: the people.view_child rule)
     "portal.follow_requests": is_parent | is_young_person,
     "letters.edit_templates": is_manager | is_admin,
@@ -136,6 +139,9 @@ PERMISSIONS = {
     | (is_invited_role & invited_to_child)
     | (is_parent & my_child)
     | (is_young_person & own_record_16_plus),
+    # the school's annual review report (reg 20(7)-(8)): its SENCO's pages, then a pupil at their setting
+    "reviews.school_reports": is_senco,
+    "reviews.school_report": is_senco & child_at_my_setting,
     # cessation, mediation, tribunal appeals, complaints and Ombudsman cases
     "disputes.view": is_casework,
     "disputes.manage": is_casework,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from highneeds.engine import schoolyear
 from highneeds.establishments.queries import find_establishment
 from highneeds.people.validation import clean_child
+from highneeds.records.attachments import AttachmentsField
 from highneeds.web.forms import GovukDateField
 
 REASON_MAX = 5000
@@ -58,6 +59,7 @@ class RequestForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Tell us why you are asking for an assessment"},
     )
+    attachments = AttachmentsField(label="Reports or letters that support your request (optional)")
     confirm = forms.BooleanField(
         label="I confirm the information is correct, and that I have parental responsibility "
         "for the child or am the young person",
@@ -131,6 +133,7 @@ class RequestForm(forms.Form):
             "parent_data": parent,
             "reason": reason,
             "requester_relationship": "Young person" if young_person else parent["relationship"],
+            "attachments": d.get("attachments") or [],
         }
 
 

@@ -15,7 +15,7 @@ from .decisions import (
     record_representation,
     withdraw_request,
 )
-from .intake import assign, confirm_match, reject_match, submit_portal_request, submit_request
+from .intake import assign, confirm_match, reject_match, submit_portal_request, submit_request, submit_school_request
 from .nightly import recalculate_clocks
 
 __all__ = [
@@ -34,5 +34,6 @@ __all__ = [
     "submit_advice",
     "submit_portal_request",
     "submit_request",
+    "submit_school_request",
     "withdraw_request",
 ]
