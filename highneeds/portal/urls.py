@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, views
+from . import plan_views, school_views, views
 
 urlpatterns = [
     path("request-an-assessment/", views.request_assessment, name="portal-request"),
@@ -15,6 +15,11 @@ urlpatterns = [
     path("portal/plans/version/<int:version_id>/about/", plan_views.about_me, name="portal-plan-about"),
     path("portal/plans/version/<int:version_id>/media/", plan_views.add_media, name="portal-plan-media"),
     path("portal/plans/version/<int:version_id>/comment/", plan_views.comment, name="portal-plan-comment"),
+    path("schools/requests/", school_views.school_requests, name="school-requests"),
+    path("schools/requests/new/", school_views.school_request_new, name="school-request-new"),
+    path("schools/requests/<int:request_id>/", school_views.school_request, name="school-request"),
+    path("schools/reviews/", school_views.school_reviews, name="school-reviews"),
+    path("schools/reviews/<int:review_id>/", school_views.school_review, name="school-review"),
     path("portal/advice/", views.my_advice, name="portal-advice"),
     path("portal/advice/<int:advice_id>/", views.give_advice, name="portal-advice-give"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -12,9 +14,11 @@ from django.views.decorators.http import require_POST
 from highneeds.accounts import family, two_factor
 from highneeds.accounts import services as accounts
 from highneeds.accounts.roles import Role
+from highneeds.casework import queries as case_queries
 from highneeds.casework import queue as wq
 from highneeds.people.queries import current_settings, visible_children
 from highneeds.records import queries as record_queries
+from highneeds.reviews import queries as review_queries
 
 from .access import public, requires, safe_next_url
 
@@ -95,6 +99,11 @@ def home(request):
         context["children"] = children
         context["children_count"] = visible.count() if len(children) == 50 else len(children)
         context["settings_by_child"] = current_settings(children)
+        if user.role == Role.SENCO:
+            # The same queries as the review dates and requests pages, so the figures agree with them.
+            rows = review_queries.school_review_dates(user, date.today())
+            context["school_reviews"] = review_queries.school_review_counts(rows)
+            context["school_requests"] = case_queries.school_requests(user).count()
     return render(request, "web/home.html", context)
 
 
