@@ -17,7 +17,7 @@ from highneeds.people.queries import open_child_record, visible_children
 from highneeds.records import attachments
 from highneeds.reviews import queries as review_queries
 from highneeds.reviews import services as reviews
-from highneeds.reviews.models import SchoolReviewReport
+from highneeds.reviews.models import SchoolReviewReport, report_due
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
@@ -178,7 +178,7 @@ def school_review(request, review_id: int):
             "submit": submit,
             "submitted": submitted,
             "can_write": not submitted and review.stage in reviews.WRITABLE_STAGES,
-            "report_due": reviews.report_due(review),
+            "report_due": report_due(review),
             "error_title": bool(form.errors or submit.errors),
             "contributions": list(review.contributions.filter(author=user)),
             **attachments.page_context(),

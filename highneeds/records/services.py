@@ -130,12 +130,15 @@ def upload_document(
     )
 
 
+@service
 def store_attachments(
     *, actor, child, request, attachments, category: str, audience: str, field: str = "attachments"
 ) -> list[Document]:
     """File the evidence sent with a form (records.attachments.AttachmentsField) on the child's record. Called
-    inside the caller's service, which has checked permission: a file refused here (wrong type, too large, a
-    virus) raises a ValidationError naming `field`, and the caller's transaction leaves nothing written."""
+    inside the form's own service: a file refused here (wrong type, too large, a virus) raises a ValidationError
+    naming `field`, and that service's transaction leaves nothing written."""
+    if attachments:
+        require(actor, "records.upload_document", child)
     return [
         _store(
             actor=actor,

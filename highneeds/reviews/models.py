@@ -7,6 +7,8 @@ Each record's dated steps are replayed through the statutory clock as part of th
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -144,6 +146,15 @@ class ReviewContribution(models.Model):
 
     class Meta:
         ordering = ["given_on", "id"]
+
+
+REPORT_DAYS = 14  # the report within 2 weeks of the meeting (reg 20(7); reg 21(7) for a review the council leads)
+
+
+def report_due(review) -> date | None:
+    """The last day for the review report: 2 weeks after the meeting (held, or else as arranged)."""
+    meeting = review.held_on or review.meeting_on
+    return meeting + timedelta(days=REPORT_DAYS) if meeting else None
 
 
 class SchoolReviewReport(models.Model):

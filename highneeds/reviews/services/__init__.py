@@ -27,7 +27,7 @@ from .phase_transfer import (
     record_preferences,
 )
 from .reassessment import decide_reassessment, request_reassessment
-from .school import WRITABLE_STAGES, report_due, save_school_report, submit_school_report
+from .school import WRITABLE_STAGES, save_school_report, submit_school_report
 
 __all__ = [
     "NOTICE_DAYS",
@@ -48,7 +48,6 @@ __all__ = [
     "request_reassessment",
     "decide_reassessment",
     "recalculate_reviews",
-    "report_due",
     "WRITABLE_STAGES",
     "save_school_report",
     "submit_school_report",

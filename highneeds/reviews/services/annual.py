@@ -287,7 +287,7 @@ def record_meeting(
 ) -> AnnualReview:
     """The meeting's record. From Year 9 the meeting must consider preparation for adulthood (reg 20(6))."""
     require(actor, "reviews.manage", review.child)
-    return record_meeting_checked(
+    return _record_meeting(
         actor=actor,
         review=review,
         held_on=held_on,
@@ -304,7 +304,7 @@ def record_meeting(
     )
 
 
-def record_meeting_checked(
+def _record_meeting(
     *,
     actor,
     review: AnnualReview,
@@ -379,10 +379,10 @@ def record_meeting_checked(
 def send_report(*, actor, review: AnnualReview, sent_on: date) -> AnnualReview:
     """The review report, sent to everyone invited within 2 weeks of the meeting."""
     require(actor, "reviews.manage", review.child)
-    return send_report_checked(actor=actor, review=review, sent_on=sent_on)
+    return _send_report(actor=actor, review=review, sent_on=sent_on)
 
 
-def send_report_checked(*, actor, review: AnnualReview, sent_on: date) -> AnnualReview:
+def _send_report(*, actor, review: AnnualReview, sent_on: date) -> AnnualReview:
     """`send_report` once the caller's permission is checked (also the school's report, services.school)."""
     _step(review, "send_report")
     _not_future("sent_on", sent_on, "The date the report was sent")

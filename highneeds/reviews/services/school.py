@@ -16,20 +16,13 @@ from highneeds.audit.service import require, service
 from highneeds.records.models import PROFESSIONALS
 from highneeds.records.services import store_attachments
 
-from ..models import OUTCOMES_MET, AnnualReview, SchoolReviewReport
+from ..models import OUTCOMES_MET, AnnualReview, SchoolReviewReport, report_due
 from ._common import _not_future
-from .annual import record_meeting_checked, send_report_checked
+from .annual import _record_meeting, _send_report
 
-REPORT_DAYS = 14  # within 2 weeks of the meeting (reg 20(7); reg 21(7) for a review the council leads)
 TEXT_MAX = 10_000
 # Before the decision the school may write; the decision closes its part.
 WRITABLE_STAGES = ("due", "arranged", "held")
-
-
-def report_due(review: AnnualReview) -> date | None:
-    """The last day for the school's report: 2 weeks after the meeting (held, or else as arranged)."""
-    meeting = review.held_on or review.meeting_on
-    return meeting and date.fromordinal(meeting.toordinal() + REPORT_DAYS)
 
 
 def _attendance(value) -> Decimal | None:
@@ -139,7 +132,7 @@ def submit_school_report(
     if missing:
         raise ValidationError(missing)
     if review.stage == "arranged":
-        record_meeting_checked(
+        _record_meeting(
             actor=actor,
             review=review,
             held_on=held_on,
@@ -152,7 +145,7 @@ def submit_school_report(
     if submitted_on < review.held_on:
         raise ValidationError({"submitted_on": "The report cannot be sent before the meeting"})
     if not review.report_sent_on:
-        send_report_checked(actor=actor, review=review, sent_on=submitted_on)
+        _send_report(actor=actor, review=review, sent_on=submitted_on)
     report.submitted_on, report.submitted_by = submitted_on, actor
     report.save(update_fields=["submitted_on", "submitted_by", "updated_at"])
     log.record(
