@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 
 from highneeds.audit import log
 from highneeds.audit.service import require, service
+from highneeds.council.machines import enforce
+from highneeds.engine.clock.machines import ANNUAL_REVIEW
 from highneeds.records.models import PROFESSIONALS
 from highneeds.records.services import store_attachments
 
@@ -37,15 +39,17 @@ def _attendance(value) -> Decimal | None:
     return figure
 
 
-def _open_for_school(actor, review: AnnualReview) -> SchoolReviewReport:
+def _open_for_school(actor, review: AnnualReview, step: str) -> SchoolReviewReport:
     require(actor, "reviews.school_report", review.child)
     report = SchoolReviewReport.objects.filter(review=review).first()
     if report and report.submitted_on:
         raise ValidationError(
-            {"__all__": "The school's report has been submitted: contact the caseworker to change it"}
+            {"__all__": f"{step}: the school's report has been submitted, so contact the caseworker to change it"}
         )
     if review.stage not in WRITABLE_STAGES:
-        raise ValidationError({"__all__": "The council has made its decision on this review: contact the caseworker"})
+        raise ValidationError(
+            {"__all__": f"{step}: the council has made its decision on this review, so contact the caseworker"}
+        )
     return report or SchoolReviewReport(review=review, establishment_id=actor.establishment_id)
 
 
@@ -63,7 +67,7 @@ def save_school_report(
 ) -> SchoolReviewReport:
     """Keep the school's report as a draft (the council sees it once submitted); attached reports are filed on
     the child's record for the council and the school."""
-    report = _open_for_school(actor, review)
+    report = _open_for_school(actor, review, "Save the school's report")
     texts = {
         "school_views": school_views,
         "progress": progress,
@@ -109,7 +113,8 @@ def submit_school_report(
 ) -> SchoolReviewReport:
     """Send the school's report to the council. If the council has not recorded the meeting, the report
     records it (the date it was held, who attended); then the review's report step is recorded."""
-    report = _open_for_school(actor, review)
+    report = _open_for_school(actor, review, ANNUAL_REVIEW.steps["submit_school_report"].label)
+    enforce(ANNUAL_REVIEW, review.stage, "submit_school_report")
     submitted_on = submitted_on or date.today()
     _not_future("submitted_on", submitted_on, "The date the report is sent")
     missing = {}
@@ -122,9 +127,7 @@ def submit_school_report(
             missing["outcomes_met"] = "Say whether the plan's outcomes are being met"
         if not report.progress:
             missing["progress"] = "Enter the progress made towards the outcomes"
-    if review.stage == "due":
-        missing["held_on"] = "The review meeting has not been arranged yet: ask the caseworker"
-    elif review.stage == "arranged":
+    if review.stage == "arranged":
         if held_on is None:
             missing["held_on"] = "Enter the date the review meeting took place"
         if not (attendees or "").strip():
