@@ -194,8 +194,9 @@ class Review(PlanProcess):
         meeting_on = self._review().meeting_on
         if meeting_on and self.day < meeting_on <= TODAY:
             self.day = meeting_on
+        # The review's own steps: from "arranged" the report records the meeting too, else it is the report.
         done = self._step(
-            "submit_school_report",
+            "record_meeting" if self._review().stage == "arranged" else "send_report",
             role,
             lambda actor: rv.submit_school_report(
                 actor=actor, review=self._review(), submitted_on=self.day, held_on=self.day, attendees="Parent, SENCO"

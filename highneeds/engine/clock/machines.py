@@ -207,8 +207,6 @@ ANNUAL_REVIEW = Machine(
         "contribute": Step("Give views before the meeting", ("due", "arranged")),
         "record_meeting": Step("Record the meeting", ("arranged",), ("held",), "annual_review_meeting"),
         "send_report": Step("Send the review report", ("held",), event="review_report_sent"),
-        # The school's report (reg 20(7)-(8)): records the meeting too if the council has not.
-        "submit_school_report": Step("Submit the school's report", ("arranged", "held"), ("held",)),
         "decide": Step("Decide after the review", ("held",), ("amending", "closed"), "review_decision"),
         "issue_amended_plan": Step("Issue the amended plan", ("amending",), ("closed",), "amended_plan_issued"),
     },

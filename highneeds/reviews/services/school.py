@@ -113,8 +113,10 @@ def submit_school_report(
 ) -> SchoolReviewReport:
     """Send the school's report to the council. If the council has not recorded the meeting, the report
     records it (the date it was held, who attended); then the review's report step is recorded."""
-    report = _open_for_school(actor, review, ANNUAL_REVIEW.steps["submit_school_report"].label)
-    enforce(ANNUAL_REVIEW, review.stage, "submit_school_report")
+    # The review's own steps: from "arranged" the report records the meeting, from "held" it is the report.
+    step = "record_meeting" if review.stage == "arranged" else "send_report"
+    report = _open_for_school(actor, review, ANNUAL_REVIEW.steps[step].label)
+    enforce(ANNUAL_REVIEW, review.stage, step)
     submitted_on = submitted_on or date.today()
     _not_future("submitted_on", submitted_on, "The date the report is sent")
     missing = {}
