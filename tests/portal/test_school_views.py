@@ -54,6 +54,8 @@ def new_pupil(**overrides) -> dict:
 def test_a_senco_asks_for_a_pupil_with_evidence_and_follows_it(client, world, django_capture_on_commit_callbacks):
     senco, child = world["users"]["senco"], world["child"]
     client.force_login(senco)
+    assert f"{NEW}?child={child.pk}" in client.get(f"/children/{child.pk}/").content.decode()  # from the pupil's page
+    assert f'href="{NEW}"' in client.get("/").content.decode()  # and from the SENCO's home
     page = client.get(f"{NEW}?child={child.pk}").content.decode()
     assert f'value="{child.pk}" selected' in page
     with django_capture_on_commit_callbacks(execute=True):
