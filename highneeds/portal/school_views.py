@@ -97,7 +97,7 @@ def school_request(request, request_id: int):
             "page_title": f"Request for {found.child.full_name}",
             "case": found,
             "p": view,
-            "documents": list(found.documents.exclude(audience="council")),
+            "documents": list(found.documents.filter(category="evidence").exclude(audience="council")),
         },
     )
 
