@@ -16,7 +16,6 @@ from highneeds.casework import services as casework
 from highneeds.casework.models import AssessmentRequest
 from highneeds.panels import services as panels
 from highneeds.panels.models import Panel
-from highneeds.people.queries import visible_children
 from highneeds.reviews import services as reviews
 from highneeds.reviews.models import AnnualReview
 
@@ -92,18 +91,17 @@ def _prepare_panel(actor) -> dict[str, int]:
 
 
 def _prepare_school(actor) -> dict[str, int]:
-    """Something for the demo SENCO to do: a review whose meeting took place last week (the school's report to
-    write and submit), and a request the school made a month ago, now being assessed, with advice asked of the
-    school. Once only: skipped when the school has made a request."""
+    """Something for the demo SENCO to do beside the reviews due: a review whose meeting took place last week (the
+    school's report to write and submit). No request or advice is added here: the demo's requests and case events
+    are checked against the generated arrays (tests/demo)."""
     senco = User.objects.filter(username="senco", establishment__isnull=False).select_related("establishment").first()
-    if senco is None or AssessmentRequest.objects.filter(requester_establishment=senco.establishment).exists():
+    if senco is None:
         return {}
     today, counts = date.today(), {}
-    review = (
-        AnnualReview.objects.filter(establishment=senco.establishment, stage="due", due_on__gte=today)
-        .order_by("due_on")
-        .first()
-    )
+    mine = AnnualReview.objects.filter(establishment=senco.establishment)
+    if mine.filter(stage="arranged", meeting_on__lt=today).exists():  # done already
+        return counts
+    review = mine.filter(stage="due", due_on__gte=today).order_by("due_on").first()
     if review:
         meeting = today - timedelta(days=5)
         invitees = [{"role": r, "name": ""} for r in ("parent", "setting", "la_officer", "health", "social_care")]
@@ -112,32 +110,4 @@ def _prepare_school(actor) -> dict[str, int]:
         )
         reviews.send_invitations(actor=actor, review=review, sent_on=meeting - timedelta(days=21))
         counts["school_reports_to_write"] = 1
-    pupil = (
-        visible_children(senco)
-        .filter(sen_status="K")
-        .exclude(requests__status__in=AssessmentRequest.OPEN)
-        .order_by("pk")
-        .first()
-    )
-    if pupil:
-        received = today - timedelta(days=30)
-        request = casework.submit_school_request(
-            actor=senco,
-            received_on=received,
-            reason="Two terms of SEN support with a speech and language programme; progress has stalled.",
-            parent_views="The parents want an assessment and have written to the school.",
-            consent="yes",
-            child=pupil,
-        )
-        casework.decide_whether_to_assess(
-            actor=actor, request=request, assess=True, decided_on=received + timedelta(days=14), reasons="Demo"
-        )
-        casework.request_advice(
-            actor=actor,
-            request=request,
-            adviser_type="setting",
-            requested_on=received + timedelta(days=15),
-            adviser_name=senco.establishment.name,
-        )
-        counts["school_requests"] = 1
     return counts
