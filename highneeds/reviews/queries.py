@@ -296,6 +296,15 @@ class SchoolReviewRow:
     report: str  # the school's report: "", "draft" or "submitted"
 
 
+def school_status(due: date | None, today: date) -> str:
+    """ "overdue" before today, "due_soon" from today to DUE_SOON_DAYS ahead (inclusive), else ""."""
+    if due is None:
+        return ""
+    if due < today:
+        return "overdue"
+    return "due_soon" if (due - today).days <= DUE_SOON_DAYS else ""
+
+
 def school_review_dates(user, today: date) -> list[SchoolReviewRow]:
     """Every pupil at the SENCO's setting with a plan in force: the open review's due date (or, with none open,
     12 months from the last review meeting or the plan), soonest first."""
@@ -326,11 +335,7 @@ def school_review_dates(user, today: date) -> list[SchoolReviewRow]:
         else:
             start = last_meeting.get(child.pk) or first_issued.get(child.pk)
             due = add_months(start, 12) if start else None
-        status = ""
-        if due and due < today:
-            status = "overdue"
-        elif due and (due - today).days <= DUE_SOON_DAYS:
-            status = "due_soon"
+        status = school_status(due, today)
         report = getattr(review, "school_report", None) if review else None
         rows.append(
             SchoolReviewRow(

@@ -129,3 +129,9 @@ def test_a_senco_does_the_schools_part(page, live_server, make_user, make_child,
     expect(page.get_by_text("Reading age up 8 months; spelling still behind.")).to_be_visible()
     expect(page.get_by_role("link", name="reading assessment.pdf")).to_be_visible()
     look(page, "caseworker", "review-school-report-received")
+
+    # 5. The public form takes evidence too (anyone, no account).
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(f"{live_server.url}/request-an-assessment/")
+    expect(page.get_by_label("Reports or letters that support your request (optional)")).to_be_visible()
+    look(page, "public", "request-form-with-evidence")

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import strategies as st
 
 from highneeds.audit.models import AuditEvent
 from highneeds.casework.models import AssessmentRequest
@@ -196,6 +198,18 @@ def test_the_review_dates_list_every_pupil_with_a_plan_and_agree_with_the_home_p
     assert counts == {"pupils": 3, "overdue": 1, "due_soon": 1}
     assert plans["elsewhere"].child.full_name not in page
     assert 'data-label="Review due by"' in page  # the responsive table
+
+
+@given(due=st.dates(date(2020, 1, 1), date(2030, 12, 31)), today=st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+def test_a_review_is_overdue_due_soon_or_neither_by_its_distance_from_today(due, today):
+    status = review_queries.school_status(due, today)
+    days = (due - today).days
+    assert status == ("overdue" if days < 0 else "due_soon" if days <= review_queries.DUE_SOON_DAYS else "")
+    assert review_queries.school_status(None, today) == ""
+    # Moving today later never makes a review less urgent.
+    later = review_queries.school_status(due, today + timedelta(days=1))
+    order = {"": 0, "due_soon": 1, "overdue": 2}
+    assert order[later] >= order[status]
 
 
 def _held_review(world, plans):
