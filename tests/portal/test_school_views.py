@@ -298,3 +298,14 @@ def test_another_schools_review_is_refused_like_a_missing_one(client, world, pla
         assert client.post(url, {"action": "save", "school_views": "x"}).status_code == 403
     assert not SchoolReviewReport.objects.exists()
     assert AnnualReview.objects.get().stage == "due"
+
+
+def test_a_second_request_while_one_is_open_joins_it_and_says_so(client, world):
+    client.force_login(world["users"]["senco"])
+    child = world["child"]
+    client.post(NEW, ask(pupil=str(child.pk)))
+    client.post(NEW, ask(pupil=str(child.pk)))
+    first, second = AssessmentRequest.objects.order_by("pk")
+    assert second.duplicate_of == first and second.status == "withdrawn"
+    page = client.get(f"/schools/requests/{second.pk}/", follow=True).content.decode()
+    assert "joined it" in page
