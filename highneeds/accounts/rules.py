@@ -115,6 +115,9 @@ PERMISSIONS = {
     # advice for an assessment: invited professionals, and SENCOs for the school's advice (which child: the rule
     # people.view_child; which advice: casework.services.is_giver)
     "casework.give_advice": is_professional | is_senco,
+    # a school's SENCO asks for an assessment (CFA 2014 s36(1)): the page, then a pupil at their setting
+    "casework.request_for_pupils": is_senco,
+    "casework.request_for_pupil": is_senco & child_at_my_setting,
     # families following their own requests in the portal (which child: the people.view_child rule)
     "portal.follow_requests": is_parent | is_young_person,
     "letters.edit_templates": is_manager | is_admin,
@@ -138,6 +141,9 @@ PERMISSIONS = {
     | (is_invited_role & invited_to_child)
     | (is_parent & my_child)
     | (is_young_person & own_record_16_plus),
+    # the school's annual review report (reg 20(7)-(8)): its SENCO's pages, then a pupil at their setting
+    "reviews.school_reports": is_senco,
+    "reviews.school_report": is_senco & child_at_my_setting,
     # cessation, mediation, tribunal appeals, complaints and Ombudsman cases
     "disputes.view": is_casework,
     "disputes.manage": is_casework,

@@ -78,7 +78,17 @@ class AssessmentRequest(models.Model):
     submitted_via = models.CharField(
         max_length=10,
         default="staff",
-        choices=[("staff", "Recorded by the SEND team"), ("portal", "Online"), ("import", "Imported")],
+        choices=[
+            ("staff", "Recorded by the SEND team"),
+            ("portal", "Online"),
+            ("import", "Imported"),
+            ("school", "Made by a school"),
+        ],
+    )
+    # A request made by a school or college through its SENCO: the setting is the requester (s38), so the
+    # SENCO can follow it; letters still go to the parents on the child's record.
+    requester_establishment = models.ForeignKey(
+        "establishments.Establishment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     requester_name = models.CharField(max_length=200, blank=True)
     requester_relationship = models.CharField(max_length=100, blank=True)

@@ -16,6 +16,8 @@ from highneeds.casework import services as casework
 from highneeds.casework.models import AssessmentRequest
 from highneeds.panels import services as panels
 from highneeds.panels.models import Panel
+from highneeds.reviews import services as reviews
+from highneeds.reviews.models import AnnualReview
 
 PANEL_NAME = "Decision to assess panel"
 
@@ -46,6 +48,7 @@ def prepare(actor, progress=None) -> dict[str, int]:
                 raise
             continue
         counts.update(prepare_app(actor=actor, module=module, progress=progress))
+    counts.update(_prepare_school(actor))
     return counts
 
 
@@ -84,4 +87,27 @@ def _prepare_panel(actor) -> dict[str, int]:
             summary="Should the council carry out an EHC needs assessment?",
         )
     counts["agenda"] = len(waiting)
+    return counts
+
+
+def _prepare_school(actor) -> dict[str, int]:
+    """Something for the demo SENCO to do beside the reviews due: a review whose meeting took place last week (the
+    school's report to write and submit). No request or advice is added here: the demo's requests and case events
+    are checked against the generated arrays (tests/demo)."""
+    senco = User.objects.filter(username="senco", establishment__isnull=False).select_related("establishment").first()
+    if senco is None:
+        return {}
+    today, counts = date.today(), {}
+    mine = AnnualReview.objects.filter(establishment=senco.establishment)
+    if mine.filter(stage="arranged", meeting_on__lt=today).exists():  # done already
+        return counts
+    review = mine.filter(stage="due", due_on__gte=today).order_by("due_on").first()
+    if review:
+        meeting = today - timedelta(days=5)
+        invitees = [{"role": r, "name": ""} for r in ("parent", "setting", "la_officer", "health", "social_care")]
+        reviews.arrange_meeting(
+            actor=actor, review=review, meeting_on=meeting, arranged_on=meeting - timedelta(days=28), invitees=invitees
+        )
+        reviews.send_invitations(actor=actor, review=review, sent_on=meeting - timedelta(days=21))
+        counts["school_reports_to_write"] = 1
     return counts

@@ -13,12 +13,34 @@ from highneeds.casework.services import ADVICE_MAX
 from highneeds.engine import filetypes, schoolyear
 from highneeds.establishments.queries import find_establishment
 from highneeds.people.validation import clean_child
+from highneeds.records.attachments import AttachmentsField
 from highneeds.web.forms import GovukDateField
 
 REASON_MAX = 5000
 VIEWS_MAX = 10000
 
 PARENT, YOUNG_PERSON = "parent", "young_person"
+
+
+def clean_child_fields(form: forms.Form, data: dict) -> dict | None:
+    """The child's details from fields named child_<name>, through `clean_child` (as every other way in); each
+    problem is shown beside its field. None when any is wrong."""
+    child = {
+        "first_name": data.get("child_first_name", ""),
+        "last_name": data.get("child_last_name", ""),
+        "date_of_birth": data.get("child_date_of_birth"),
+        "sex": data.get("child_sex", ""),
+        "postcode": data.get("child_postcode", ""),
+    }
+    try:
+        cleaned = clean_child({**child, "responsible_la": "000"})
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            field = f"child_{name}"
+            if field in form.fields and field not in form.errors:
+                form.add_error(field, messages[0])
+        return None
+    return {k: v for k, v in cleaned.items() if k != "responsible_la"}
 
 
 class RequestForm(forms.Form):
@@ -59,6 +81,7 @@ class RequestForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Tell us why you are asking for an assessment"},
     )
+    attachments = AttachmentsField(label="Reports or letters that support your request (optional)")
     confirm = forms.BooleanField(
         label="I confirm the information is correct, and that I have parental responsibility "
         "for the child or am the young person",
@@ -78,22 +101,8 @@ class RequestForm(forms.Form):
                     self.add_error(name, message)
         if not (data.get("email") or data.get("phone", "").strip()) and "email" not in self.errors:
             self.add_error("email", "Enter an email address or a phone number so we can contact you")
-        child = {
-            "first_name": data.get("child_first_name", ""),
-            "last_name": data.get("child_last_name", ""),
-            "date_of_birth": data.get("child_date_of_birth"),
-            "sex": data.get("child_sex", ""),
-            "postcode": data.get("child_postcode", ""),
-        }
-        try:
-            self.child_data = clean_child({**child, "responsible_la": "000"})
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                field = f"child_{name}"
-                if field in self.fields and field not in self.errors:
-                    self.add_error(field, messages[0])
-        else:
-            self.child_data = {k: v for k, v in self.child_data.items() if k != "responsible_la"}
+        self.child_data = clean_child_fields(self, data)
+        if self.child_data:
             born = self.child_data["date_of_birth"]
             if who == YOUNG_PERSON and schoolyear.age_on(born, date.today()) < 16:
                 self.add_error(
@@ -132,6 +141,7 @@ class RequestForm(forms.Form):
             "parent_data": parent,
             "reason": reason,
             "requester_relationship": "Young person" if young_person else parent["relationship"],
+            "attachments": d.get("attachments") or [],
         }
 
 

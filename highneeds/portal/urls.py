@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import family_views, plan_views, views
+from . import family_views, plan_views, school_views, views
 
 urlpatterns = [
     path("request-an-assessment/", views.request_assessment, name="portal-request"),
@@ -18,6 +18,11 @@ urlpatterns = [
     path("portal/children/<int:child_id>/letters/", family_views.letters, name="portal-letters"),
     path("portal/children/<int:child_id>/letters/<int:letter_id>/", family_views.letter, name="portal-child-letter"),
     path("portal/children/<int:child_id>/disagreements/", family_views.disagreements, name="portal-disagreements"),
+    path("schools/requests/", school_views.school_requests, name="school-requests"),
+    path("schools/requests/new/", school_views.school_request_new, name="school-request-new"),
+    path("schools/requests/<int:request_id>/", school_views.school_request, name="school-request"),
+    path("schools/reviews/", school_views.school_reviews, name="school-reviews"),
+    path("schools/reviews/<int:review_id>/", school_views.school_review, name="school-review"),
     path("portal/advice/", views.my_advice, name="portal-advice"),
     path("portal/advice/<int:advice_id>/", views.give_advice, name="portal-advice-give"),
 ]

@@ -19,6 +19,7 @@ from highneeds.people.queries import current_settings
 from highneeds.people.voice import voice_for
 from highneeds.plans import flows as plan_flows
 from highneeds.plans.models import Contribution
+from highneeds.records import attachments
 from highneeds.web.access import public, requires
 from highneeds.web.forms import add_errors
 
@@ -36,24 +37,37 @@ SESSION_REFERENCE = "portal_request_reference"
 
 @public
 def request_assessment(request):
-    form = forms.RequestForm(request.POST or None)
+    form = forms.RequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         verdict = ratelimit.hit(request, "request-an-assessment")
         if not verdict.allowed:
             response = render(request, "portal/too_many.html", {"page_title": "Too many attempts"}, status=429)
             response["Retry-After"] = str(verdict.retry_after)
             return response
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+        # Typed answers are a few kilobytes; the files may add up to one document's size limit between them.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES + attachments.max_bytes():
+            form = forms.RequestForm(request.POST)  # the files are not read at all
+            form.is_valid()
+            form.add_error(
+                "attachments",
+                f"The files together must be smaller than {filetypes.human_size(attachments.max_bytes())}",
+            )
+        elif len(request.POST.urlencode()) > MAX_REQUEST_BYTES:
             form.is_valid()
             form.add_error(None, "The request is too long. Shorten what you have written and send it again")
         elif form.is_valid():
             try:
                 made = services.submit_portal_request(received_on=date.today(), **form.service_arguments())
-            except ValidationError:
-                # The form has already checked everything a family can correct; say nothing about records.
-                form.add_error(
-                    None, "We could not send your request. Check your answers and try again, or contact the SEND team"
-                )
+            except ValidationError as exc:
+                # The form has already checked everything a family can correct; say nothing about records. A
+                # file the scanner refused is the exception: it is about the file, not about any record.
+                if "attachments" in exc.message_dict:
+                    form.add_error("attachments", exc.message_dict["attachments"][0])
+                else:
+                    form.add_error(
+                        None,
+                        "We could not send your request. Check your answers and try again, or contact the SEND team",
+                    )
             else:
                 # The same page and the same kind of reference whether or not the child was already known.
                 request.session[SESSION_REFERENCE] = made.reference
@@ -66,6 +80,7 @@ def request_assessment(request):
             "form": form,
             "error_title": bool(form.errors),
             "reason_max": forms.REASON_MAX,
+            **attachments.page_context(),
         },
     )
 

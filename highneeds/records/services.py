@@ -66,9 +66,9 @@ def checked_upload(name: str, data: bytes, field: str = "file") -> filetypes.Kin
     return kind
 
 
-def _store(*, actor, child, request, title, category, audience, name, data, letter=None) -> Document:
-    kind = _checked_file(name, data, getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
-    scan = _scanned(data)
+def _store(*, actor, child, request, title, category, audience, name, data, letter=None, field="file") -> Document:
+    kind = _checked_file(name, data, getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024), field)
+    scan = _scanned(data, field)
     document = Document(
         child=child,
         request=request,
@@ -136,6 +136,31 @@ def upload_document(
         name=name,
         data=data,
     )
+
+
+@service
+def store_attachments(
+    *, actor, child, request, attachments, category: str, audience: str, field: str = "attachments"
+) -> list[Document]:
+    """File the evidence sent with a form (records.attachments.AttachmentsField) on the child's record. Called
+    inside the form's own service: a file refused here (wrong type, too large, a virus) raises a ValidationError
+    naming `field`, and that service's transaction leaves nothing written."""
+    if attachments:
+        require(actor, "records.upload_document", child)
+    return [
+        _store(
+            actor=actor,
+            child=child,
+            request=request,
+            title=f"{category.capitalize()}: {a.name}"[:200],
+            category=category,
+            audience=audience,
+            name=a.name,
+            data=a.data,
+            field=field,
+        )
+        for a in attachments
+    ]
 
 
 @service

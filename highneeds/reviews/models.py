@@ -7,6 +7,8 @@ Each record's dated steps are replayed through the statutory clock as part of th
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -144,6 +146,38 @@ class ReviewContribution(models.Model):
 
     class Meta:
         ordering = ["given_on", "id"]
+
+
+REPORT_DAYS = 14  # the report within 2 weeks of the meeting (reg 20(7); reg 21(7) for a review the council leads)
+
+
+def report_due(review) -> date | None:
+    """The last day for the review report: 2 weeks after the meeting (held, or else as arranged)."""
+    meeting = review.held_on or review.meeting_on
+    return meeting + timedelta(days=REPORT_DAYS) if meeting else None
+
+
+class SchoolReviewReport(models.Model):
+    """The school's part of an annual review, written by its SENCO and submitted to the council within 2 weeks
+    of the meeting (regulation 20(7)-(8)): the school's views, progress against the outcomes, attendance and the
+    changes it proposes, with its reports attached (records.Document). A draft until `submitted_on` is set."""
+
+    review = models.OneToOneField(AnnualReview, on_delete=models.CASCADE, related_name="school_report")
+    establishment = models.ForeignKey(
+        "establishments.Establishment", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school_views = models.TextField(blank=True)
+    outcomes_met = models.CharField(max_length=6, choices=list(OUTCOMES_MET.items()), blank=True)
+    progress = models.TextField(blank=True)
+    attendance = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    proposed_changes = models.TextField(blank=True)
+    documents = models.ManyToManyField("records.Document", blank=True, related_name="+")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
 class PhaseTransfer(Tracked):

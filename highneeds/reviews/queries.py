@@ -272,3 +272,99 @@ def open_review_to_contribute(user, review_id: int) -> AnnualReview:
         raise Http404("review")
     log.record_read(actor=user, child=review.child, what="review.contribute")
     return review
+
+
+# ---------------------------------------------------------------------------------------------
+# A school's review dates (its SENCO's page and the counts on the SENCO's home page: one query for both)
+
+SCHOOL = "reviews.school_reports"
+# "Due soon": within 8 weeks, the time to book a meeting with 2 weeks' notice and gather advice before it.
+DUE_SOON_DAYS = 56
+SCHOOL_STATUS = {"overdue": ("Overdue", "govuk-tag--red"), "due_soon": ("Due soon", "govuk-tag--orange")}
+
+
+@dataclass(frozen=True)
+class SchoolReviewRow:
+    child_id: int
+    name: str
+    year_group: str
+    due_on: date | None
+    status: str  # "overdue", "due_soon" or ""
+    stage: str
+    review_id: int | None
+    meeting_on: date | None
+    report: str  # the school's report: "", "draft" or "submitted"
+
+
+def school_status(due: date | None, today: date) -> str:
+    """ "overdue" before today, "due_soon" from today to DUE_SOON_DAYS ahead (inclusive), else ""."""
+    if due is None:
+        return ""
+    if due < today:
+        return "overdue"
+    return "due_soon" if (due - today).days <= DUE_SOON_DAYS else ""
+
+
+def school_review_dates(user, today: date) -> list[SchoolReviewRow]:
+    """Every pupil at the SENCO's setting with a plan in force: the open review's due date (or, with none open,
+    12 months from the last review meeting or the plan), soonest first."""
+    if not user.has_perm(SCHOOL):
+        raise PermissionDenied(SCHOOL)
+    with_plan = visible_children(user).filter(plans__status="final")
+    children = list(with_plan.distinct().order_by("last_name", "first_name"))
+    ids = [c.pk for c in children]
+    open_reviews = {
+        r.child_id: r
+        for r in AnnualReview.objects.filter(child_id__in=ids, stage__in=AnnualReview.OPEN_STAGES)
+        .select_related("school_report")
+        .order_by("child_id", "-counted_from")
+    }
+    last_meeting = dict(
+        AnnualReview.objects.filter(child_id__in=ids, held_on__isnull=False)
+        .values("child_id")
+        .annotate(last=Max("held_on"))
+        .values_list("child_id", "last")
+        .order_by()
+    )
+    first_issued = dict(with_plan.values_list("pk", "plans__first_issued_on").order_by("pk", "plans__id"))
+    rows = []
+    for child in children:
+        review = open_reviews.get(child.pk)
+        if review:
+            due = review.due_on
+        else:
+            start = last_meeting.get(child.pk) or first_issued.get(child.pk)
+            due = add_months(start, 12) if start else None
+        status = school_status(due, today)
+        report = getattr(review, "school_report", None) if review else None
+        rows.append(
+            SchoolReviewRow(
+                child_id=child.pk,
+                name=child.full_name,
+                year_group=child.year_group_label(today),
+                due_on=due,
+                status=status,
+                stage=review.get_stage_display() if review else "Not opened yet",
+                review_id=review.pk if review else None,
+                meeting_on=review.meeting_on if review else None,
+                report="" if report is None else ("submitted" if report.submitted_on else "draft"),
+            )
+        )
+    rows.sort(key=lambda r: (r.due_on is None, r.due_on or today, r.name))
+    return rows
+
+
+def school_review_counts(rows: list[SchoolReviewRow]) -> dict[str, int]:
+    return {
+        "pupils": len(rows),
+        "overdue": sum(r.status == "overdue" for r in rows),
+        "due_soon": sum(r.status == "due_soon" for r in rows),
+    }
+
+
+def open_school_review(user, review_id: int) -> AnnualReview:
+    """A review of a pupil at the SENCO's setting, the read audited; another school's and a missing one get the
+    same 403 (open_child_record's answer)."""
+    review = AnnualReview.objects.filter(pk=review_id).select_related("child").first()
+    open_child_record(user, review.child_id if review else 0, what="school.view_review")
+    return review

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -12,11 +14,12 @@ from django.views.decorators.http import require_POST
 from highneeds.accounts import family, two_factor
 from highneeds.accounts import services as accounts
 from highneeds.accounts.roles import Role
-from highneeds.casework import queries as advice_queries
+from highneeds.casework import queries as case_queries
 from highneeds.casework import queue as wq
 from highneeds.people.queries import current_settings, visible_children
 from highneeds.portal import family as portal_family
 from highneeds.records import queries as record_queries
+from highneeds.reviews import queries as review_queries
 
 from .access import public, requires, safe_next_url
 
@@ -99,8 +102,13 @@ def home(request):
         context["settings_by_child"] = current_settings(children)
         if user.role in Role.FAMILY:
             context["family_links"] = portal_family.home_links(user)
+        if user.role == Role.SENCO:
+            # The same queries as the review dates and requests pages, so the figures agree with them.
+            rows = review_queries.school_review_dates(user, date.today())
+            context["school_reviews"] = review_queries.school_review_counts(rows)
+            context["school_requests"] = case_queries.school_requests(user).count()
     if user.has_perm("casework.give_advice"):  # the same query as My deadlines
-        context["counts"] = advice_queries.advice_counts(advice_queries.my_advice_requests(user))
+        context["counts"] = case_queries.advice_counts(case_queries.my_advice_requests(user))
     return render(request, "web/home.html", context)
 
 

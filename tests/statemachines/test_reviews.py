@@ -7,6 +7,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
@@ -22,7 +23,7 @@ from highneeds.plans import services as plans
 from highneeds.plans.models import Plan, PlanVersion
 from highneeds.reviews import flows as review_flows
 from highneeds.reviews import services as review_services
-from highneeds.reviews.models import AnnualReview, PhaseTransfer, Reassessment
+from highneeds.reviews.models import AnnualReview, PhaseTransfer, Reassessment, SchoolReviewReport
 
 from .harness import (
     SETTINGS,
@@ -165,6 +166,48 @@ class Review(PlanProcess):
             "send_report", role, lambda actor: rv.send_report(actor=actor, review=self._review(), sent_on=self.day)
         )
 
+    @rule(role=roles)
+    def save_school_report(self, role):
+        """The SENCO's draft: any time before the decision, never moving the review."""
+        before = self._review().stage
+        try:
+            rv.save_school_report(
+                actor=self.users[role],
+                review=self._review(),
+                school_views="Settled this year",
+                outcomes_met="partly",
+                progress="Reading age up 8 months",
+                attendance="96.5",
+            )
+        except (PermissionDenied, ValidationError):
+            assert role != "senco" or before not in rv.WRITABLE_STAGES or self._submitted()
+        else:
+            assert role == "senco" and before in rv.WRITABLE_STAGES
+        assert self._review().stage == before
+
+    def _submitted(self) -> bool:
+        return SchoolReviewReport.objects.filter(review_id=self.pk, submitted_on__isnull=False).exists()
+
+    @rule(role=roles)
+    def submit_school_report(self, role):
+        """The school's report (reg 20(7)-(8)): records the meeting if the council has not, then the report."""
+        meeting_on = self._review().meeting_on
+        if meeting_on and self.day < meeting_on <= TODAY:
+            self.day = meeting_on
+        # The review's own steps: from "arranged" the report records the meeting too, else it is the report.
+        done = self._step(
+            "record_meeting" if self._review().stage == "arranged" else "send_report",
+            role,
+            lambda actor: rv.submit_school_report(
+                actor=actor, review=self._review(), submitted_on=self.day, held_on=self.day, attendees="Parent, SENCO"
+            ),
+            allowed_roles={"senco"},
+        )
+        if done is not None:
+            review = self._review()
+            assert review.held_on and review.report_sent_on and done.submitted_on == self.day
+            REACHED.add("SchoolReviewReport:submitted")
+
     @rule(role=mostly_staff, decision=st.sampled_from(("maintain", "amend", "amend", "cease")))
     def decide(self, role, decision):
         self._step(
@@ -201,7 +244,11 @@ class Review(PlanProcess):
                 self.circulate_advice(worker)
             elif review.stage == "arranged":
                 self.move_on(21)
-                self.record_meeting(worker)
+                if steps % 2:  # a school-led meeting: the school's report records it
+                    self.save_school_report("senco")
+                    self.submit_school_report("senco")
+                else:
+                    self.record_meeting(worker)
             elif review.stage == "held" and not review.report_sent_on:
                 self.send_report(worker)
             elif review.stage == "held":
@@ -389,3 +436,5 @@ def test_review_machines(machine, reached):
     setup(machine)
     run_state_machine_as_test(machine, settings=SETTINGS)
     assert reached in REACHED
+    if machine is Review:
+        assert "SchoolReviewReport:submitted" in REACHED

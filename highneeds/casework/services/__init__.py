@@ -25,7 +25,7 @@ from .decisions import (
     record_representation,
     withdraw_request,
 )
-from .intake import assign, confirm_match, reject_match, submit_portal_request, submit_request
+from .intake import assign, confirm_match, reject_match, submit_portal_request, submit_request, submit_school_request
 from .nightly import recalculate_clocks
 
 __all__ = [
@@ -48,5 +48,6 @@ __all__ = [
     "submit_advice",
     "submit_portal_request",
     "submit_request",
+    "submit_school_request",
     "withdraw_request",
 ]

@@ -13,6 +13,8 @@ from highneeds.council.models import CouncilSettings
 from highneeds.people import services as people
 from highneeds.people.models import Child
 from highneeds.people.validation import clean_child, refuse_hidden_characters
+from highneeds.records.models import COUNCIL, PROFESSIONALS
+from highneeds.records.services import store_attachments
 
 from ..models import AssessmentRequest, CaseEvent
 from ..queries import find_duplicate
@@ -39,7 +41,9 @@ def submit_request(
     submitted_via: str = "staff",
 ) -> AssessmentRequest:
     """Record a request. A second request while one is open is linked to it as a duplicate, not started."""
-    if submitted_via != "portal":
+    if submitted_via == "school":
+        require(actor, "casework.request_for_pupil", child)
+    elif submitted_via != "portal":
         require(actor, "casework.manage")
     if received_on > date.today():
         raise ValidationError({"received_on": "The date received cannot be in the future"})
@@ -101,15 +105,10 @@ def submit_request(
     return request
 
 
-@service
-def submit_portal_request(
-    *, child_data: dict, parent_data: dict, received_on: date, reason: str, requester_relationship: str
-) -> AssessmentRequest:
-    """A family's request made online without an account. Whoever asks gets a new record with themself as the
-    parent, and hears only about their own submission. It is never attached to a child we already know: a
-    child with the same name and date of birth is held as a possible match for a caseworker to confirm or
-    reject (`confirm_match`, `reject_match`), and nothing is said to anyone about the known child meanwhile."""
-    actor = SystemActor("portal")
+def _new_record(actor, child_data: dict, parent_data: dict | None) -> tuple[Child, Child | None]:
+    """A new record for the child described (with the parent or carer given), and the child we already know
+    with the same name and date of birth, if any: a request from outside is never attached to a known child
+    until a caseworker has checked (`confirm_match`)."""
     cleaned = clean_child({**child_data, "responsible_la": CouncilSettings.current().old_la_code})
     match = (
         Child.objects.filter(
@@ -121,7 +120,43 @@ def submit_portal_request(
         .first()
     )
     child = people.create_child(actor=actor, data=cleaned)
-    people.add_parent(actor=actor, child=child, **parent_data)
+    if parent_data:
+        people.add_parent(actor=actor, child=child, **parent_data)
+    return child, match
+
+
+def _hold_possible_match(actor, request: AssessmentRequest, match: Child | None) -> None:
+    if match is None:
+        return
+    request.possible_match, request.match_status = match, "possible"
+    request.save(update_fields=["possible_match", "match_status"])
+    log.record(
+        actor=actor,
+        action="request.possible_match",
+        obj=request,
+        child=request.child,
+        after={"possible_match": match.pk},
+    )
+
+
+@service
+def submit_portal_request(
+    *,
+    child_data: dict,
+    parent_data: dict,
+    received_on: date,
+    reason: str,
+    requester_relationship: str,
+    attachments=(),
+) -> AssessmentRequest:
+    """A family's request made online without an account. Whoever asks gets a new record with themself as the
+    parent, and hears only about their own submission. It is never attached to a child we already know: a
+    child with the same name and date of birth is held as a possible match for a caseworker to confirm or
+    reject (`confirm_match`, `reject_match`), and nothing is said to anyone about the known child meanwhile.
+    Evidence sent with it is filed on the new record for the council only (a caseworker shares it once the
+    request is triaged); a file refused there leaves nothing written."""
+    actor = SystemActor("portal")
+    child, match = _new_record(actor, child_data, parent_data)
     request = submit_request(
         actor=actor,
         child=child,
@@ -134,12 +169,76 @@ def submit_portal_request(
         requester_phone=parent_data.get("phone", ""),
         submitted_via="portal",
     )
-    if match is not None:
-        request.possible_match, request.match_status = match, "possible"
-        request.save(update_fields=["possible_match", "match_status"])
-        log.record(
-            actor=actor, action="request.possible_match", obj=request, child=child, after={"possible_match": match.pk}
+    store_attachments(
+        actor=actor, child=child, request=request, attachments=attachments, category="evidence", audience=COUNCIL
+    )
+    _hold_possible_match(actor, request, match)
+    return request
+
+
+CONSENT = {
+    "yes": "The parents (or the young person) agree to this request",
+    "no": "The parents (or the young person) do not agree to this request",
+    "not_asked": "The parents (or the young person) have not been asked yet",
+}
+
+
+@service
+def submit_school_request(
+    *,
+    actor,
+    received_on: date,
+    reason: str,
+    parent_views: str,
+    consent: str,
+    child: Child | None = None,
+    child_data: dict | None = None,
+    parent_data: dict | None = None,
+    attachments=(),
+) -> AssessmentRequest:
+    """A request by a school or college (CFA 2014 s36(1), "a person acting on behalf of a school or post-16
+    institution"), made by its SENCO for a pupil at the setting, or for a new pupil not yet on the record (a
+    new record with the parent given and a placement at the school, held as a possible match like an online
+    request). The setting is the requester; letters go to the parents on the record. The school's evidence is
+    filed on the record, seen by the council and the school."""
+    require(actor, "casework.request_for_pupils")
+    school = getattr(actor, "establishment", None)
+    if school is None:
+        raise ValidationError({"__all__": "Your account is not linked to a school or college: ask the SEND team"})
+    if consent not in CONSENT:
+        raise ValidationError({"consent": "Say whether the parents or young person agree to the request"})
+    reason, parent_views = (reason or "").strip(), (parent_views or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the school is asking for an assessment"})
+    match = None
+    if child is None:
+        if not child_data or not parent_data:
+            raise ValidationError({"pupil": "Choose a pupil, or give the new pupil's details"})
+        # The new record is made by the system, as for an online request: a SENCO may not change children's
+        # records; the request itself is recorded as the SENCO's.
+        system = SystemActor("school-request")
+        child, match = _new_record(system, child_data, parent_data)
+        people.add_placement(
+            actor=system, child=child, establishment=school, placement_type="ON_ROLL", start_date=received_on
         )
+    text = f"{reason}\n\nThe parents' views: {parent_views or 'not given'}\n\nConsent: {CONSENT[consent]}"
+    request = submit_request(
+        actor=actor,
+        child=child,
+        received_on=received_on,
+        source="2",
+        reason=text,
+        requester_name=school.name[:200],
+        requester_relationship=f"SENCO: {actor.get_full_name() or actor.username}"[:100],
+        requester_email=actor.email or "",
+        submitted_via="school",
+    )
+    request.requester_establishment = school
+    request.save(update_fields=["requester_establishment"])
+    store_attachments(
+        actor=actor, child=child, request=request, attachments=attachments, category="evidence", audience=PROFESSIONALS
+    )
+    _hold_possible_match(actor, request, match)
     return request
 
 
@@ -162,6 +261,7 @@ def confirm_match(*, actor, request: AssessmentRequest) -> AssessmentRequest:
     letters = list(request.letters.all())
     request.letters.update(child=match, family_can_see=False)
     request.events.update(child=match)
+    request.documents.update(child=match)  # the evidence sent with it is filed on the known record
     duplicate = find_duplicate(match)
     request.child, request.match_status = match, "confirmed"
     if duplicate:

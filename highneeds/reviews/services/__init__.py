@@ -27,6 +27,7 @@ from .phase_transfer import (
     record_preferences,
 )
 from .reassessment import decide_reassessment, request_reassessment
+from .school import WRITABLE_STAGES, save_school_report, submit_school_report
 
 __all__ = [
     "NOTICE_DAYS",
@@ -47,4 +48,7 @@ __all__ = [
     "request_reassessment",
     "decide_reassessment",
     "recalculate_reviews",
+    "WRITABLE_STAGES",
+    "save_school_report",
+    "submit_school_report",
 ]

@@ -287,6 +287,40 @@ def record_meeting(
 ) -> AnnualReview:
     """The meeting's record. From Year 9 the meeting must consider preparation for adulthood (reg 20(6))."""
     require(actor, "reviews.manage", review.child)
+    return _record_meeting(
+        actor=actor,
+        review=review,
+        held_on=held_on,
+        attendees=attendees,
+        child_views=child_views,
+        family_views=family_views,
+        professional_views=professional_views,
+        outcomes_met=outcomes_met,
+        recommended_amendments=recommended_amendments,
+        disagreements=disagreements,
+        adulthood_considered=adulthood_considered,
+        adulthood_notes=adulthood_notes,
+        **considered,
+    )
+
+
+def _record_meeting(
+    *,
+    actor,
+    review: AnnualReview,
+    held_on: date,
+    attendees: str,
+    child_views: str = "",
+    family_views: str = "",
+    professional_views: str = "",
+    outcomes_met: str,
+    recommended_amendments: str = "",
+    disagreements: str = "",
+    adulthood_considered: bool | None = None,
+    adulthood_notes: str = "",
+    **considered,
+) -> AnnualReview:
+    """`record_meeting` once the caller's permission is checked (also the school's report, services.school)."""
     _step(review, "record_meeting")
     _not_future("held_on", held_on, "The meeting date")
     if not attendees.strip():
@@ -345,6 +379,11 @@ def record_meeting(
 def send_report(*, actor, review: AnnualReview, sent_on: date) -> AnnualReview:
     """The review report, sent to everyone invited within 2 weeks of the meeting."""
     require(actor, "reviews.manage", review.child)
+    return _send_report(actor=actor, review=review, sent_on=sent_on)
+
+
+def _send_report(*, actor, review: AnnualReview, sent_on: date) -> AnnualReview:
+    """`send_report` once the caller's permission is checked (also the school's report, services.school)."""
     _step(review, "send_report")
     _not_future("sent_on", sent_on, "The date the report was sent")
     if sent_on < review.held_on:

@@ -11,7 +11,7 @@ from highneeds.web.access import requires
 from highneeds.web.steps import Step
 
 from .. import flows, forms, queries, services
-from ..models import INVITEE_ROLES
+from ..models import INVITEE_ROLES, SchoolReviewReport, report_due
 from ._common import MANAGE, _deadlines, _establishment, _may, _record_step, _version_url, _yes_no_initial
 
 # ---------------------------------------------------------------------------------------------
@@ -179,6 +179,9 @@ def review_page(request, review_id: int):
             "child": review.child,
             "deadlines": _deadlines(review),
             "contributions": list(review.contributions.all()),
+            # The school's report once its SENCO has submitted it (a draft is the school's own until then).
+            "school_report": SchoolReviewReport.objects.filter(review=review, submitted_on__isnull=False).first(),
+            "school_report_due": report_due(review),
             "actions": [s for s in REVIEW_STEPS.values() if s.shown(review)],
             "invitee_roles": INVITEE_ROLES,
             "amendment_url": _version_url(review.amendment),
