@@ -254,6 +254,7 @@ ACTIONS = {
     "document.share": "Changed who can see a document",
     "document.upload": "Added a document",
     "job.fail": "Marked a background job failed after its worker stopped repeatedly",
+    "job.file.forget": "Removed documents made in the background that were no longer needed",
     "job.file.keep": "Kept a document made in the background",
     "job.requeue": "Queued again a background job whose worker stopped",
     "job.retry": "Ran a failed background job again",
