@@ -160,4 +160,11 @@ def test_the_forecast_is_calculated_on_the_queue_while_the_page_waits(page, live
     expect(page.get_by_role("link", name="Refresh this page")).to_have_count(0)
     look(page, "finance", "forecast-ready")
     assert KeptFile.objects.filter(key__startswith="forecast-run:baseline:").count() == 1
+    # The lead member reads the same forecast: the kept run, at once.
+    page.context.clear_cookies()
+    signed_in("strategic_lead")
+    page.goto(f"{live_server.url}/planning/")
+    expect(page.get_by_role("link", name="Refresh this page")).to_have_count(0)
+    expect(page.get_by_role("img", name=re.compile("Cumulative DSG position"))).to_be_visible()
+    look(page, "strategic-lead", "forecast-ready")
     assert page.problems == [], page.problems

@@ -123,4 +123,13 @@ def test_a_member_waits_for_their_pack_then_downloads_it(page, live_server, make
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert download.value.suggested_filename == f"panel-pack-{meeting.meets_on:%Y-%m-%d}-{meeting.pk}.pdf"
+
+    # The manager who runs the panel gets the same journey (the same items, so the member's kept pack is reused).
+    page.context.clear_cookies()
+    sign_in(page, live_server, manager.username)
+    page.goto(f"{live_server.url}/panels/meetings/{meeting.pk}/")
+    look(page, "manager", "panel-meeting")
+    with page.expect_download() as again:
+        page.get_by_role("link", name="Download the panel pack (PDF)").click()
+    assert again.value.suggested_filename == download.value.suggested_filename
     assert page.problems == [], page.problems
