@@ -132,3 +132,15 @@ def test_a_pack_that_cannot_be_made_fails_visibly(world, on_agenda, monkeypatch)
     assert job.status == "FAILED" and "WeasyPrint" in job.traceback
     assert "This job failed" in client.get(location).content.decode()
     assert not KeptFile.objects.exists()
+
+
+def test_closing_the_meeting_removes_its_kept_packs(world, on_agenda, rendered):
+    client = sign_in(Client(), world.manager)
+    assert download_pack(client, world.meeting).status_code == 200
+    other = ps.schedule_meeting(actor=world.manager, panel=world.panel, meets_on=date.today(), location="Room 3")
+    ps.add_to_agenda(actor=world.manager, meeting=other, request=world.request)
+    assert download_pack(client, other).status_code == 200
+    assert KeptFile.objects.count() == 2
+    ps.close_meeting(actor=world.manager, meeting=world.meeting)
+    assert [k.key.split(":")[1] for k in KeptFile.objects.all()] == [str(other.pk)]  # only the closed one's went
+    assert download_pack(client, world.meeting).status_code == 200  # casework can still have it, made afresh
