@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.insight import disclosure
@@ -398,7 +399,7 @@ def compare(request):
 @requires("planning.view_forecast")
 def export_scenario(request, pk: int, fmt: str):
     scenario = _scenario(pk)
-    return _export(request, [scenario], fmt, exports.slug(scenario.name))
+    return _export(request, [scenario], fmt, exports.slug(scenario.name), reverse("planning:scenario", args=[pk]))
 
 
 @requires("planning.view_forecast")
@@ -406,22 +407,35 @@ def export_comparison(request, fmt: str):
     _form, chosen = _chosen(request)
     if not chosen:
         raise Http404("Choose 2 to 4 scenarios to compare")
-    return _export(request, chosen, fmt, "scenario-comparison")
+    back = reverse("planning:compare") + "?" + "&".join(f"scenarios={s.pk}" for s in chosen)
+    return _export(request, chosen, fmt, "scenario-comparison", back)
 
 
-def _export(request, scenarios: list[Scenario], fmt: str, name: str) -> HttpResponse:
-    named = [(s, eb.projection_for(s), eb.baseline_for(s)) for s in scenarios]
+def _export(request, scenarios: list[Scenario], fmt: str, name: str, back: str) -> HttpResponse:
+    """The kept runs as a workbook or CSV. A run not kept yet (its inputs changed since the page was shown) is
+    followed on the page the export came from, which queues it and shows its progress."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("Unknown format")
+    found = [runs.kept(s) for s in scenarios]
+    if not all(found):
+        messages.info(request, "The forecast is being calculated again: download the export when it is ready")
+        return redirect(back)
+    problem = next((r.problem for r in found if r.problem), "")
+    if problem:
+        return _forecast_error(request, problem)
+    named = [(s, r.projection, r.baseline) for s, r in zip(scenarios, found)]
     services.record_export(actor=request.user, scenarios=scenarios, fmt=fmt)
     if fmt == "xlsx":
         policy = disclosure.policy_for(request.user)
+        lines = {s.pk: r.about["assumptions"] for s, r in zip(scenarios, found)}
         response = HttpResponse(
-            exports.workbook_bytes(named, count=lambda v: disclosure.modelled(policy, v)),
+            exports.workbook_bytes(
+                named, count=lambda v: disclosure.modelled(policy, v), assumptions=lambda s: lines[s.pk]
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    elif fmt == "csv":
-        response = HttpResponse(exports.csv_text(named), content_type="text/csv; charset=utf-8")
     else:
-        raise Http404("Unknown format")
+        response = HttpResponse(exports.csv_text(named), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

