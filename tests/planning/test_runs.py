@@ -135,3 +135,12 @@ def test_an_export_is_of_the_kept_run(finance, make_scenario, monkeypatch):
     response = finance.get(url)
     assert response.status_code == 200 and 'filename="places.xlsx"' in response["Content-Disposition"]
     assert finance.get(f"/planning/scenarios/{scenario.pk}/export.csv").status_code == 200
+
+
+def test_deleting_a_scenario_removes_its_kept_runs(make_scenario):
+    keep, gone = make_scenario(name="Keep"), make_scenario(name="Gone")
+    for scenario in (keep, gone):
+        runs.run_forecast.enqueue(scenario.pk)
+    run_pending()
+    services.delete_scenario(actor=SYSTEM, scenario=gone)
+    assert [k.split(":")[1] for k in KeptFile.objects.values_list("key", flat=True)] == [str(keep.pk)]
