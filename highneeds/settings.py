@@ -103,8 +103,8 @@ INSTALLED_APPS = [
     "highneeds.records",
 ]
 
-# Work that outlives a request (issued plan PDFs, the payments import, the SEN2 return, emails, the nightly task) runs as tasks on the
-# database-backed queue; `highneeds jobs worker` (django-tasks-db's db_worker) runs them.
+# Work that outlives a request (issued plan PDFs, panel packs, forecasts, the payments import, the SEN2 return, emails,
+# the nightly task) runs as tasks on the database-backed queue; `highneeds jobs worker` (django-tasks-db's db_worker) runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A task still marked running after this long lost its worker: `highneeds requeue-abandoned` queues it again
 # (highneeds/jobs/recovery.py, docs/scaling.md). Longer than the longest task.

@@ -13,6 +13,7 @@ CROSS_CUTTING = {
     "test_layout.py",
     "test_architecture.py",
     "test_function_imports.py",
+    "test_module_size.py",
 }
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Schema
 
 from highneeds.planning import engine_bridge as eb
-from highneeds.planning import presenting
+from highneeds.planning import presenting, runs
 from highneeds.planning.models import Scenario
 
 from .errors import DETAIL_ERRORS, LIST_ERRORS
@@ -111,8 +111,18 @@ def list_scenarios(request):
 def scenario_detail(request, scenario_id: int = Path(..., ge=1, le=MAX_ID)):
     scenario = get_object_or_404(Scenario, pk=scenario_id)
     out = {**_item(scenario), "projection": None}
+    run = runs.kept(scenario)  # the pages' kept run when a worker has made it (planning/runs.py), else made here
+    if run is not None and run.problem:
+        return {**out, "problem": run.problem}
     try:
-        projection, baseline = eb.projection_for(scenario), eb.baseline_for(scenario)
+        projection, baseline = (
+            (run.projection, run.baseline) if run else (eb.projection_for(scenario), eb.baseline_for(scenario))
+        )
+        notes = (
+            run.about["notes"]
+            if run
+            else list(eb.calibrated(scenario.base, scenario.la_code, scenario.base_year).notes)
+        )
     except (LookupError, ValueError) as exc:
         return {**out, "problem": str(exc)}
     avoided = eb.cost_avoided(baseline, projection)
@@ -129,5 +139,5 @@ def scenario_detail(request, scenario_id: int = Path(..., ge=1, le=MAX_ID)):
         }
         for r, fy, a in zip(presenting.rows(projection), projection.financial_years, avoided)
     ]
-    out["notes"] = list(eb.calibrated(scenario.base, scenario.la_code, scenario.base_year).notes)
+    out["notes"] = notes
     return out

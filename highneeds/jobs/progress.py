@@ -13,6 +13,8 @@ LABELS = {
     "send_chasers": "Advice chasers",
     "build_return": "SEN2 return build",
     "render_plan_pdf": "Plan PDF",
+    "render_panel_pack": "Panel pack",
+    "run_forecast": "Forecast",
     "import_actuals_file": "Import of actual payments",
     "send_email": "Email",
 }

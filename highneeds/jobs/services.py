@@ -30,12 +30,32 @@ def retry_job(*, actor, job: DBTaskResult):
 
 
 @service
-def keep_file(*, actor, key: str, content: bytes, content_type: str, child=None) -> KeptFile:
-    """Keep a file a task made; a second call with the same key keeps the first (issued documents never change)."""
+def keep_file(*, actor, key: str, content: bytes, content_type: str, child=None, replaces: str = "") -> KeptFile:
+    """Keep a file a task made; a second call with the same key keeps the first (issued documents never change).
+
+    `replaces`: a key prefix whose other files this one supersedes (a panel pack made again after its papers
+    changed); they are removed in the same transaction, so personal data is not kept twice."""
     require(actor, "jobs.manage")
     kept, created = KeptFile.objects.get_or_create(key=key, defaults={"content": content, "content_type": content_type})
     if created:
+        removed = forget_files(actor=actor, prefix=replaces, keep=key) if replaces else 0
         log.record(
-            actor=actor, action="job.file.keep", obj=kept, child=child, after={"key": key, "bytes": len(content)}
+            actor=actor,
+            action="job.file.keep",
+            obj=kept,
+            child=child,
+            after={"key": key, "bytes": len(content), "replaced": removed},
         )
     return kept
+
+
+@service
+def forget_files(*, actor, prefix: str, keep: str = "") -> int:
+    """Remove kept files whose key starts with `prefix` (all but `keep`); returns how many went."""
+    require(actor, "jobs.manage")
+    if not prefix:
+        raise ValueError("a prefix is needed: this never removes every kept file")
+    gone, _ = KeptFile.objects.filter(key__startswith=prefix).exclude(key=keep).delete()
+    if gone:
+        log.record(actor=actor, action="job.file.forget", after={"prefix": prefix, "removed": gone})
+    return gone

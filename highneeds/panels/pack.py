@@ -10,6 +10,7 @@ WeasyPrint is imported only when a pack is made, so the rest of the service runs
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from django.template.loader import render_to_string
@@ -30,6 +31,11 @@ PdfUnavailable = pdf.PdfUnavailable
 
 def _weasyprint():
     return pdf.load_weasyprint("Panel packs")
+
+
+def load() -> None:
+    """Raise PdfUnavailable now if packs cannot be made here."""
+    _weasyprint()
 
 
 def _step_label(step: str) -> str:
@@ -114,5 +120,26 @@ def render_html(meeting: PanelMeeting, items=None) -> str:
 
 
 def render_pack(meeting: PanelMeeting, items=None) -> bytes:
-    weasyprint = _weasyprint()
-    return pdf.write_pdf(weasyprint, render_html(meeting, items=items))
+    return pdf_of(render_html(meeting, items=items))
+
+
+def pdf_of(html: str) -> bytes:
+    return pdf.write_pdf(_weasyprint(), html)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def key_prefix(meeting: PanelMeeting, items) -> str:
+    """Kept packs of this meeting for exactly these items (one member's, or everyone's for casework)."""
+    ids = ",".join(str(pk) for pk in sorted(item.pk for item in items))
+    return f"panel-pack:{meeting.pk}:{_digest(ids)[:16]}:"
+
+
+def keyed(meeting: PanelMeeting, items) -> tuple[str, str]:
+    """(key, html): the key names the meeting, the items and a hash of the papers as they are now, so a changed
+    item (new advice, a new deadline, a conflict declared) makes a new pack and an unchanged one is reused.
+    Rendering the HTML is cheap; turning it into a PDF is the slow part the queue takes."""
+    html = render_html(meeting, items=items)
+    return key_prefix(meeting, items) + _digest(html)[:32], html

@@ -22,6 +22,7 @@ from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.casework.models import AssessmentRequest
 from highneeds.engine import identifiers
+from highneeds.jobs.services import forget_files
 from highneeds.people import services as people
 from highneeds.people.models import CaseAccess
 
@@ -378,6 +379,8 @@ def close_meeting(*, actor, meeting: PanelMeeting) -> PanelMeeting:
     # The panel has done its work: members' invitations to these children end now, not at the end of the day.
     reasons = [_access_reason(item) for item in meeting.items.select_related("meeting__panel", "request")]
     revoked = _revoke(actor, CaseAccess.objects.filter(active_access_q(), reason__in=reasons))
+    # Its kept packs name children: they go too (casework can still download a pack, made afresh).
+    forget_files(actor=SYSTEM, prefix=f"panel-pack:{meeting.pk}:")
     log.record(
         actor=actor,
         action="panel.meeting.close",

@@ -230,9 +230,14 @@ def _whole(value: float) -> int:
     return round(value)
 
 
-def workbook(named: list[tuple], count=_whole):
+def _lever_lines_calibrated(scenario) -> list[dict]:
+    return lever_lines(scenario, eb.calibrated(scenario.base, scenario.la_code, scenario.base_year))
+
+
+def workbook(named: list[tuple], count=_whole, assumptions=_lever_lines_calibrated):
     """named: [(scenario, projection, baseline)]. `count` shows a modelled count by setting or need (the reader's
-    disclosure control, insight/disclosure.py; None is written as "Not shown")."""
+    disclosure control, insight/disclosure.py; None is written as "Not shown"). `assumptions(scenario)` gives its
+    lever lines (the pages pass a kept run's; the command line calibrates)."""
     wb = spreadsheets.new_workbook()
     summary = wb.active
     summary.title = "Summary"
@@ -303,7 +308,7 @@ def workbook(named: list[tuple], count=_whole):
         for i, year in enumerate(ys):
             settings_rows.append([scenario.name, year, *[_cell(count(s["values"][i])) for s in by_setting]])
             need_rows.append([scenario.name, year, *[_cell(count(n["values"][i])) for n in by_need]])
-        for line in lever_lines(scenario, eb.calibrated(scenario.base, scenario.la_code, scenario.base_year)):
+        for line in assumptions(scenario):
             lever_rows.append(
                 [scenario.name, line["lever"], line["value"], line["start"], line["ramp"], line["format"]]
             )
@@ -370,8 +375,8 @@ def _cell(value):
     return "Not shown" if value is None else round(value)
 
 
-def workbook_bytes(named: list[tuple], count=_whole) -> bytes:
-    return spreadsheets.workbook_bytes(workbook(named, count))
+def workbook_bytes(named: list[tuple], count=_whole, assumptions=_lever_lines_calibrated) -> bytes:
+    return spreadsheets.workbook_bytes(workbook(named, count, assumptions))
 
 
 def csv_rows(named: list[tuple]) -> list[dict]:

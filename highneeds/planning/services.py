@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from highneeds.accounts.roles import SYSTEM
 from highneeds.audit import log
 from highneeds.audit.service import require, service
+from highneeds.jobs.services import forget_files
 
 from . import engine_bridge as eb
+from . import runs
 from .models import Scenario
 
 EDITABLE = (
@@ -88,6 +91,7 @@ def update_scenario(*, actor, scenario: Scenario, data: dict) -> Scenario:
 def delete_scenario(*, actor, scenario: Scenario) -> None:
     require(actor, "planning.edit_scenarios")
     log.record(actor=actor, action="planning.scenario_delete", obj=scenario, before=scenario.snapshot())
+    forget_files(actor=SYSTEM, prefix=runs.slot(scenario))  # its kept forecast runs: never shown again
     scenario.delete()
 
 

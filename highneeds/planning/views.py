@@ -8,14 +8,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.insight import disclosure
+from highneeds.jobs import progress
+from highneeds.jobs.queue import enqueue_once
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
 from . import engine_bridge as eb
-from . import exports, forms, presenting, services
+from . import exports, forms, presenting, runs, services
 from . import neighbours as nb
 from .casework_counts import default_base_year
 from .models import Scenario
@@ -29,15 +32,29 @@ def _can_edit(request) -> bool:
     return request.user.has_perm("planning.edit_scenarios")
 
 
-def _calibration(scenario: Scenario) -> dict:
-    """What every forecast page shows beside the result: the assumptions (levers, growth rates, the money used),
-    the actual history drawn before the forecast, and what the calibration had to assume."""
-    base = eb.calibrated(scenario.base, scenario.la_code, scenario.base_year)
-    return {
-        "notes": list(base.notes),
-        "actual": presenting.history(base),
-        "assumptions": exports.lever_lines(scenario, base),
-    }
+def _runs(request, scenarios: list[Scenario], title: str) -> tuple[list[runs.Run], HttpResponse | None]:
+    """(runs, None) when every scenario's run is kept; else ([], a page): the problem a run met, or the page that
+    follows the queued runs. A forecast is made by a worker and kept
+    by its inputs (planning/runs.py), so a page never waits on the engine. Without JavaScript the page offers a
+    link to refresh; with it, app.js checks `data-poll-url` and reloads when the runs are ready."""
+    found = [runs.kept(s) for s in scenarios]
+    if all(found):
+        problem = next((r.problem for r in found if r.problem), "")
+        return found, _forecast_error(request, problem) if problem else None
+    jobs = [enqueue_once(runs.run_forecast, s.pk) for s, r in zip(scenarios, found) if r is None]
+    steps = [progress.read(job.id) for job in jobs]
+    page = render(
+        request,
+        "planning/running.html",
+        {
+            "page_title": title,
+            "waiting": all(job.status == "READY" for job in jobs),
+            "done": sum(p.get("done", 0) for p in steps),
+            "total": 3 * len(jobs),
+            "poll_url": request.get_full_path(),
+        },
+    )
+    return [], page
 
 
 def _groups(request, groups: list[dict]) -> list[dict]:
@@ -46,7 +63,7 @@ def _groups(request, groups: list[dict]) -> list[dict]:
     return [{**g, "values": [disclosure.modelled(policy, v) for v in g["values"]]} for g in groups]
 
 
-def _forecast_error(request, exc: Exception) -> HttpResponse:
+def _forecast_error(request, exc: Exception | str) -> HttpResponse:
     return render(
         request,
         "planning/unavailable.html",
@@ -58,11 +75,10 @@ def _forecast_error(request, exc: Exception) -> HttpResponse:
 @requires("planning.view_forecast")
 def overview(request):
     scenario = eb.council_baseline()
-    try:
-        projection = eb.projection_for(scenario)
-        about = _calibration(scenario)
-    except (LookupError, ValueError) as exc:
-        return _forecast_error(request, exc)
+    found, page = _runs(request, [scenario], "Forecast of EHC plans and high needs spend")
+    if page:
+        return page
+    projection, about = found[0].projection, found[0].about
     return render(
         request,
         "planning/overview.html",
@@ -250,12 +266,10 @@ def scenario_edit(request, pk: int):
 @requires("planning.view_forecast")
 def scenario_page(request, pk: int):
     scenario = _scenario(pk)
-    try:
-        projection = eb.projection_for(scenario)
-        baseline = eb.baseline_for(scenario)
-        about = _calibration(scenario)
-    except (LookupError, ValueError) as exc:
-        return _forecast_error(request, exc)
+    found, page = _runs(request, [scenario], scenario.name)
+    if page:
+        return page
+    projection, baseline, about = found[0].projection, found[0].baseline, found[0].about
     headline = presenting.headline(projection, baseline)
     base_rows = presenting.rows(baseline)
     table = [
@@ -352,19 +366,15 @@ def _chosen(request) -> tuple[forms.CompareForm, list[Scenario]]:
     return form, []
 
 
-def _named(scenarios: list[Scenario]) -> list[tuple]:
-    return [(s.name, eb.projection_for(s), eb.baseline_for(s)) for s in scenarios]
-
-
 @requires("planning.view_forecast")
 def compare(request):
     form, chosen = _chosen(request)
     table = None
     if chosen:
-        try:
-            table = presenting.comparison(_named(chosen))
-        except (LookupError, ValueError) as exc:
-            return _forecast_error(request, exc)
+        found, page = _runs(request, chosen, "Compare scenarios")
+        if page:
+            return page
+        table = presenting.comparison([(s.name, r.projection, r.baseline) for s, r in zip(chosen, found)])
         for total, scenario in zip(table["totals"], chosen, strict=True):  # each scenario's assumptions beside it
             total.update(
                 allocation_growth=scenario.allocation_growth,
@@ -389,7 +399,7 @@ def compare(request):
 @requires("planning.view_forecast")
 def export_scenario(request, pk: int, fmt: str):
     scenario = _scenario(pk)
-    return _export(request, [scenario], fmt, exports.slug(scenario.name))
+    return _export(request, [scenario], fmt, exports.slug(scenario.name), reverse("planning:scenario", args=[pk]))
 
 
 @requires("planning.view_forecast")
@@ -397,22 +407,35 @@ def export_comparison(request, fmt: str):
     _form, chosen = _chosen(request)
     if not chosen:
         raise Http404("Choose 2 to 4 scenarios to compare")
-    return _export(request, chosen, fmt, "scenario-comparison")
+    back = reverse("planning:compare") + "?" + "&".join(f"scenarios={s.pk}" for s in chosen)
+    return _export(request, chosen, fmt, "scenario-comparison", back)
 
 
-def _export(request, scenarios: list[Scenario], fmt: str, name: str) -> HttpResponse:
-    named = [(s, eb.projection_for(s), eb.baseline_for(s)) for s in scenarios]
+def _export(request, scenarios: list[Scenario], fmt: str, name: str, back: str) -> HttpResponse:
+    """The kept runs as a workbook or CSV. A run not kept yet (its inputs changed since the page was shown) is
+    followed on the page the export came from, which queues it and shows its progress."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("Unknown format")
+    found = [runs.kept(s) for s in scenarios]
+    if not all(found):
+        messages.info(request, "The forecast is being calculated again: download the export when it is ready")
+        return redirect(back)
+    problem = next((r.problem for r in found if r.problem), "")
+    if problem:
+        return _forecast_error(request, problem)
+    named = [(s, r.projection, r.baseline) for s, r in zip(scenarios, found)]
     services.record_export(actor=request.user, scenarios=scenarios, fmt=fmt)
     if fmt == "xlsx":
         policy = disclosure.policy_for(request.user)
+        lines = {s.pk: r.about["assumptions"] for s, r in zip(scenarios, found)}
         response = HttpResponse(
-            exports.workbook_bytes(named, count=lambda v: disclosure.modelled(policy, v)),
+            exports.workbook_bytes(
+                named, count=lambda v: disclosure.modelled(policy, v), assumptions=lambda s: lines[s.pk]
+            ),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    elif fmt == "csv":
-        response = HttpResponse(exports.csv_text(named), content_type="text/csv; charset=utf-8")
     else:
-        raise Http404("Unknown format")
+        response = HttpResponse(exports.csv_text(named), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -12,7 +12,7 @@ from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from highneeds.engine import planquality
+from highneeds.engine import plandiff
 from highneeds.jobs.queue import enqueue_once
 from highneeds.web.access import requires
 
@@ -103,7 +103,7 @@ def compare(request, a: int, b: int):
         raise Http404("plan")
     if old.number > new.number:
         old, new = new, old
-    changes = planquality.diff(old.sections or {}, new.sections or {}, labels=S.FIELD_LABELS)
+    changes = plandiff.diff(old.sections or {}, new.sections or {}, labels=S.FIELD_LABELS)
     return render(
         request,
         "plans/compare.html",

@@ -1,5 +1,5 @@
-"""One registry of audit actions (highneeds/audit/labels.py ACTIONS), one naming scheme, and nothing recorded
-outside it."""
+"""One registry of audit actions (highneeds.audit.labels.ACTIONS, one module a domain in highneeds/audit/labels/),
+one naming scheme, and nothing recorded outside it."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from highneeds.planning.casework_counts import default_base_year
 from highneeds.planning.models import Scenario
 
 from .axe import assert_accessible
+from .screens import look
 
 pytestmark = pytest.mark.skipif(
     not (settings.SHARED_DATA_DIR / publicdata.CASELOAD_FILE).is_file(), reason="shared data folder not present"
@@ -140,4 +141,30 @@ def test_finance_officer_builds_a_scenario_with_new_places(page, live_server, si
     expect(page.get_by_role("heading", level=1)).to_have_text("Compare with statistical neighbours")
     expect(page.locator("#neighbours")).to_contain_text("This council")
     assert_accessible(page)
+    assert page.problems == [], page.problems
+
+
+def test_the_forecast_is_calculated_on_the_queue_while_the_page_waits(page, live_server, signed_in, make_establishment):
+    """The first visit finds no kept forecast: the page says it is being calculated, offers a link to refresh, and
+    (with JavaScript) reloads itself when the worker beside the live server has kept it."""
+    from highneeds.jobs.models import KeptFile
+
+    build_council(make_establishment, n=40)
+    signed_in("finance")
+    page.goto(f"{live_server.url}/planning/")
+    expect(page.get_by_role("link", name="Refresh this page")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("being calculated")
+    look(page, "finance", "forecast-being-calculated")
+    expect.set_options(timeout=60_000)
+    expect(page.get_by_role("img", name=re.compile("Cumulative DSG position"))).to_be_visible()
+    expect(page.get_by_role("link", name="Refresh this page")).to_have_count(0)
+    look(page, "finance", "forecast-ready")
+    assert KeptFile.objects.filter(key__startswith="forecast-run:baseline:").count() == 1
+    # The lead member reads the same forecast: the kept run, at once.
+    page.context.clear_cookies()
+    signed_in("strategic_lead")
+    page.goto(f"{live_server.url}/planning/")
+    expect(page.get_by_role("link", name="Refresh this page")).to_have_count(0)
+    expect(page.get_by_role("img", name=re.compile("Cumulative DSG position"))).to_be_visible()
+    look(page, "strategic-lead", "forecast-ready")
     assert page.problems == [], page.problems

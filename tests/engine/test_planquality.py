@@ -7,6 +7,7 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from highneeds.engine import plandiff
 from highneeds.engine import planquality as pq
 
 
@@ -188,7 +189,7 @@ def test_diff_is_section_by_section_with_word_pieces():
     new["F"]["items"].append({"id": "f3", "what": "Occupational therapy", "who": "OT"})
     del new["B"]["needs"][1]
     new["C"] = {"text": "Asthma"}
-    result = {d.section: d for d in pq.diff(old, new, labels={"text": "Health needs"})}
+    result = {d.section: d for d in plandiff.diff(old, new, labels={"text": "Health needs"})}
     kinds = [(c.kind, c.label) for c in result["F"].changes]
     assert kinds == [("changed", "Provision 1, how often"), ("changed", "Provision 2, needs"), ("added", "Provision 3")]
     assert (result["F"].changes[1].old, result["F"].changes[1].new) == ("need 2", "b2")  # a link to a removed need

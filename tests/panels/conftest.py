@@ -76,3 +76,16 @@ def sign_in(client, user):
     response = client.post("/sign-in/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+def download_pack(client, meeting):
+    """Ask for the pack as a person would: the first ask queues it (a redirect to the job's page), a worker makes
+    it, and the same link then serves the kept PDF."""
+    from highneeds.jobs.queue import run_pending
+
+    url = f"/panels/meetings/{meeting.pk}/pack.pdf"
+    response = client.get(url)
+    if response.status_code == 302 and response["Location"].startswith("/admin/jobs/"):
+        run_pending()
+        response = client.get(url)
+    return response

@@ -14,7 +14,7 @@ from highneeds.casework import services as cw
 from highneeds.panels import pack
 from highneeds.panels import services as ps
 
-from .conftest import sign_in
+from .conftest import download_pack, sign_in
 
 
 def text_of(pdf: bytes) -> str:
@@ -80,7 +80,7 @@ def test_pack_summarises_advice_received(issue_meeting):
 def test_pack_download_is_for_those_who_may_see_the_meeting_and_audited(client, world, on_agenda, make_user):
     member = world.members["social_care"].user
     sign_in(client, member)
-    response = client.get(f"/panels/meetings/{world.meeting.pk}/pack.pdf")
+    response = download_pack(client, world.meeting)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and "attachment" in response["Content-Disposition"]
     assert response["Cache-Control"] == "no-store"
@@ -97,10 +97,10 @@ def test_members_lose_the_pack_when_their_access_lapses(client, world, on_agenda
     old = ps.schedule_meeting(actor=world.manager, panel=world.panel, meets_on=date.today() - timedelta(days=1))
     sign_in(client, world.members["health"].user)
     assert client.get(f"/panels/meetings/{old.pk}/pack.pdf").status_code == 403
-    assert client.get(f"/panels/meetings/{world.meeting.pk}/pack.pdf").status_code == 200
+    assert download_pack(client, world.meeting).status_code == 200
     client.logout()
     sign_in(client, world.caseworker)
-    assert client.get(f"/panels/meetings/{old.pk}/pack.pdf").status_code == 200
+    assert download_pack(client, old).status_code == 200
 
 
 def test_missing_weasyprint_gives_a_clear_message(client, world, monkeypatch):

@@ -65,3 +65,15 @@ def make_scenario(small_council):
         return services.create_scenario(actor=actor, data=scenario_data(small_council, **changes))
 
     return make
+
+
+def settled(client, path: str):
+    """GET a forecast page as a person would: the first visit queues the run and shows that it is being
+    calculated; a worker runs it; the same page then shows the kept forecast."""
+    from highneeds.jobs.queue import run_pending
+
+    response = client.get(path)
+    if response.status_code == 200 and b"data-poll-url" in response.content:
+        run_pending()
+        response = client.get(path)
+    return response

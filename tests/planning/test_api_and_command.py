@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from highneeds.accounts.roles import SYSTEM
 from highneeds.demo.extras import prepare_app
-from highneeds.planning import demo
+from highneeds.jobs.queue import run_pending
+from highneeds.planning import demo, runs
 from highneeds.planning.models import Scenario
 
 from .conftest import needs_data
@@ -29,7 +30,7 @@ def api_get(client, db):
     return get
 
 
-def test_the_api_lists_scenarios_and_gives_a_projection(make_scenario, make_user, api_get):
+def test_the_api_lists_scenarios_and_gives_a_projection(make_scenario, make_user, api_get, monkeypatch):
     scenario = make_scenario(
         name="Places", levers={"more_step_down": {"value": 0.05, "start_year": 2027, "ramp_years": 1}}
     )
@@ -45,6 +46,12 @@ def test_the_api_lists_scenarios_and_gives_a_projection(make_scenario, make_user
     assert sum(y["cost_avoided"] for y in years) > 0
     assert api_get(lead, "/planning/scenarios/999999").status_code == 404
     assert api_get(make_user("caseworker"), "/planning/scenarios").status_code == 403
+
+    # Once a worker has kept the scenario's run, the API answers from it: the same figures, no engine call.
+    runs.run_forecast.enqueue(scenario.pk)
+    run_pending()
+    monkeypatch.setattr(runs.eb, "projection_for", lambda *a, **k: pytest.fail("the kept run was not used"))
+    assert api_get(lead, f"/planning/scenarios/{scenario.pk}").json() == detail
 
 
 def test_the_command_runs_a_scenario_to_a_workbook_and_csv(make_scenario, tmp_path):

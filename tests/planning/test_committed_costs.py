@@ -14,7 +14,7 @@ from highneeds.planning import engine_bridge as eb
 from highneeds.planning import flows
 from highneeds.planning.models import Scenario
 
-from .conftest import needs_data
+from .conftest import needs_data, settled
 from .test_pages import signed_in, text
 
 pytestmark = [pytest.mark.django_db, needs_data]
@@ -87,7 +87,7 @@ def test_the_page_says_which_cost_each_setting_uses(
     _commit(make_child(establishment=school), school, date(year, 4, 1), band="3")
     scenario = make_scenario()
     signed_in(client, make_user, "finance")
-    page = text(client.get(f"/planning/scenarios/{scenario.pk}/"))
+    page = text(settled(client, f"/planning/scenarios/{scenario.pk}/"))
     label = f"{year}-{(year + 1) % 100:02d}"
     assert (
         f"Cost of a plan a year, mainstream school or early years (the council's own commitments {label}, 1 child)"

