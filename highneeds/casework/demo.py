@@ -14,7 +14,7 @@ from django.db import transaction
 from highneeds.accounts.models import User
 from highneeds.people.services import grant_access
 
-from . import services
+from . import queries, services
 from .models import AdviceRequest, AssessmentRequest, CaseEvent
 
 ASKED_RECENTLY = 10  # days ago, for the advice not yet due
@@ -56,7 +56,7 @@ def _adopt(actor, professional, kind: str, today: date) -> list[AdviceRequest]:
     overdue, due = [], []
     for case in cases:
         dates = seen.get((case.pk, kind), {})
-        held = services.due_dates(case).get(f"advice:{kind}")
+        held = queries.due_dates(case).get(f"advice:{kind}")
         if "advice_requested" not in dates or "advice_received" in dates or held is None:
             continue
         if case.advice_requests.filter(adviser_type=kind).exists():

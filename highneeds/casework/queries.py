@@ -113,3 +113,17 @@ def _refused(user, request_id: int) -> PermissionDenied:
     refused = PermissionDenied("casework.request_for_pupil")
     refused.audited = True
     return refused
+
+
+def due_dates(request: AssessmentRequest) -> dict[str, date]:
+    """Each step's due date as the statutory clock last set it (never recomputed here)."""
+    return {d["step"]: date.fromisoformat(d["due"]) for d in request.deadlines}
+
+
+def is_giver(actor, advice: AdviceRequest) -> bool:
+    """The person the advice was asked of: the named professional, or a SENCO of the setting asked."""
+    if not getattr(actor, "pk", None):
+        return False
+    if advice.adviser_id:
+        return actor.pk == advice.adviser_id
+    return bool(advice.establishment_id) and actor.role == "senco" and actor.establishment_id == advice.establishment_id

@@ -13,8 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from highneeds.casework.models import AdviceRequest, AssessmentRequest
-from highneeds.casework.queries import DONE, OVERDUE, advice_counts, my_advice_requests  # noqa: F401 (the adviser's pages)
-from highneeds.casework.services import is_giver
+from highneeds.casework.queries import DONE, OVERDUE, advice_counts, is_giver, my_advice_requests  # noqa: F401 (the adviser's pages)
 from highneeds.people.queries import open_child_record, visible_children
 
 FOLLOW_REQUESTS = "portal.follow_requests"

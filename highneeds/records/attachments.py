@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from highneeds.engine import filetypes
 
@@ -25,6 +26,31 @@ class Attachment:
 
 def max_bytes() -> int:
     return getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def checked_file(name: str, data: bytes, limit: int, field: str = "file") -> filetypes.Kind:
+    """The real type from the first bytes, and the size; refused with a message on `field`."""
+    try:
+        return filetypes.check(name, data, limit)
+    except ValueError as exc:
+        raise ValidationError({field: str(exc)}) from None
+
+
+def scanned(data: bytes, field: str = "file") -> scanning.Scan:
+    result = scanning.scan(data)
+    if result.status == scanning.INFECTED:
+        raise ValidationError({field: "The selected file contains a virus and has not been saved"})
+    if result.status not in (scanning.CLEAN, scanning.NOT_SCANNED):
+        raise ValidationError({field: "The selected file could not be checked for viruses: try again later"})
+    return result
+
+
+def checked_upload(name: str, data: bytes, field: str = "file") -> filetypes.Kind:
+    """The checks a document upload gets (real type, size limit, virus scan), for a file held before it is
+    filed on the record (an adviser's report while their advice is a draft)."""
+    kind = checked_file(name, data, max_bytes(), field)
+    scanned(data, field)
+    return kind
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -15,7 +14,7 @@ from highneeds.audit import log
 from highneeds.audit.service import require, service
 from highneeds.engine import filetypes
 
-from . import scanning
+from .attachments import checked_file, max_bytes, scanned
 from .models import (
     AUDIENCES,
     CATEGORIES,
@@ -42,33 +41,9 @@ def _same_child(request, child) -> None:
         raise ValidationError({"request": "That case belongs to another child"})
 
 
-def _checked_file(name: str, data: bytes, max_bytes: int, field: str = "file") -> filetypes.Kind:
-    try:
-        return filetypes.check(name, data, max_bytes)
-    except ValueError as exc:
-        raise ValidationError({field: str(exc)}) from None
-
-
-def _scanned(data: bytes, field: str = "file") -> scanning.Scan:
-    result = scanning.scan(data)
-    if result.status == scanning.INFECTED:
-        raise ValidationError({field: "The selected file contains a virus and has not been saved"})
-    if result.status not in (scanning.CLEAN, scanning.NOT_SCANNED):
-        raise ValidationError({field: "The selected file could not be checked for viruses: try again later"})
-    return result
-
-
-def checked_upload(name: str, data: bytes, field: str = "file") -> filetypes.Kind:
-    """The checks a document upload gets (real type, size limit, virus scan), for a file held before it is
-    filed on the record (an adviser's report while their advice is a draft)."""
-    kind = _checked_file(name, data, getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024), field)
-    _scanned(data, field)
-    return kind
-
-
 def _store(*, actor, child, request, title, category, audience, name, data, letter=None, field="file") -> Document:
-    kind = _checked_file(name, data, getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024), field)
-    scan = _scanned(data, field)
+    kind = checked_file(name, data, max_bytes(), field)
+    scan = scanned(data, field)
     document = Document(
         child=child,
         request=request,
@@ -339,10 +314,10 @@ def update_letterhead(
     head.service_url, head.signatory_name = service_url.rstrip("/"), signatory_name.strip()
     head.signatory_role = signatory_role.strip()
     if logo is not None:
-        kind = _checked_file(logo[0], logo[1], MAX_LOGO_BYTES, field="logo")
+        kind = checked_file(logo[0], logo[1], MAX_LOGO_BYTES, field="logo")
         if kind not in (filetypes.PNG, filetypes.JPEG):
             raise ValidationError({"logo": "The logo must be a PNG or JPEG image"})
-        _scanned(logo[1], field="logo")
+        scanned(logo[1], field="logo")
         head.logo.save(f"logo{filetypes.extension(logo[0])}", ContentFile(logo[1]), save=False)
         head.logo_type = kind.content_type
     elif remove_logo:

@@ -63,8 +63,8 @@ def test_the_schools_advice_is_asked_of_the_childs_setting(case):
     # The date the clock holds for this advice, not a new sum.
     step = next(d for d in case["request"].deadlines if d["step"] == "advice:setting")
     assert advice.due_on == date.fromisoformat(step["due"])
-    assert cw.is_giver(case["senco"], advice) and not cw.is_giver(case["other_senco"], advice)
-    assert not cw.is_giver(case["ep"], advice) and not cw.is_giver(case["senco"], case["ep_advice"])
+    assert queries.is_giver(case["senco"], advice) and not queries.is_giver(case["other_senco"], advice)
+    assert not queries.is_giver(case["ep"], advice) and not queries.is_giver(case["senco"], case["ep_advice"])
 
 
 def test_a_draft_is_kept_audited_and_not_given(case):

@@ -9,7 +9,7 @@ from highneeds.accounts.roles import SYSTEM, SystemActor
 from highneeds.casework import demo
 from highneeds.casework import services as cw
 from highneeds.casework.models import AssessmentRequest, CaseEvent
-from highneeds.casework.queries import OVERDUE, advice_counts, my_advice_requests
+from highneeds.casework.queries import OVERDUE, advice_counts, due_dates, my_advice_requests
 from highneeds.demo.extras import prepare_app
 from tests.conftest import allow_writes
 
@@ -73,5 +73,5 @@ def test_demo_adopts_the_synthetic_historys_unanswered_requests(make_user, make_
     assert [r.request_id for r in rows] == [c.pk for c in cases]
     for row in rows:  # the clock's date, not a new sum
         row.request.refresh_from_db()
-        assert row.due_on == cw.due_dates(row.request)["advice:educational_psychology"]
+        assert row.due_on == due_dates(row.request)["advice:educational_psychology"]
     assert [r.bucket for r in rows] == [OVERDUE, 1, 1] and [r.stage for r in rows][1] == "draft"

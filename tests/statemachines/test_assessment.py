@@ -13,6 +13,7 @@ from hypothesis.stateful import initialize, invariant, rule, run_state_machine_a
 from highneeds.casework import flows as cw_flows
 from highneeds.casework import services as cw
 from highneeds.casework.models import AdviceRequest, AssessmentRequest
+from highneeds.casework.queries import is_giver
 from highneeds.engine.clock.machines import ASSESSMENT, PLAN_VERSION, REPRESENTATION_DAYS
 from highneeds.plans import queries as plan_queries
 from highneeds.plans import services as plans
@@ -106,7 +107,7 @@ class Assessment(ProcessMachine):
         if advice is None:
             return
         before, actor = self._status(), self.users[role]
-        may = cw.is_giver(actor, advice) and before in AssessmentRequest.OPEN
+        may = is_giver(actor, advice) and before in AssessmentRequest.OPEN
         try:
             cw.save_advice_draft(actor=actor, advice=advice, parts={"needs": "Draft advice"})
         except (PermissionDenied, ValidationError):

@@ -14,6 +14,7 @@ from highneeds.letters.services import letters_to_family
 from .. import notify
 from ..clock import apply_result, run_clock
 from ..models import AdviceRequest, AssessmentRequest, CaseEvent
+from ..queries import due_dates
 
 # ---------------------------------------------------------------------------------------------
 # The clock
@@ -33,7 +34,7 @@ def _event(request: AssessmentRequest, event_type: str, on: date, **detail) -> C
 
 
 def _due(request: AssessmentRequest) -> dict[str, date]:
-    return {d["step"]: date.fromisoformat(d["due"]) for d in request.deadlines}
+    return due_dates(request)
 
 
 def _letter_to_family(actor, request, code: str, **fields):

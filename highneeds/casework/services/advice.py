@@ -14,11 +14,13 @@ from highneeds.audit.service import require, service
 from highneeds.letters import context as letter_context
 from highneeds.letters.services import generate_letter
 from highneeds.people import services as people
+from highneeds.records import attachments
 from highneeds.records import services as records
 from highneeds.records.models import PROFESSIONALS
 
 from .. import notify
 from ..models import ADVISER_TYPES, AdviceRequest, AssessmentRequest, SchoolConsultation
+from ..queries import is_giver
 from ._common import _advice_fields, _due, _event, _refresh, _step
 
 # The parts of a piece of advice (the plan's sections; plans.ADVICE_PARTS labels them) and the summary.
@@ -27,11 +29,6 @@ ADVICE_MAX = 50_000
 
 # ---------------------------------------------------------------------------------------------
 # Advice and consultation
-
-
-def due_dates(request: AssessmentRequest) -> dict[str, date]:
-    """Each step's due date as the statutory clock last set it (never recomputed here)."""
-    return _due(request)
 
 
 def _setting_of(child):
@@ -101,15 +98,6 @@ def request_advice(
     return advice
 
 
-def is_giver(actor, advice: AdviceRequest) -> bool:
-    """The person the advice was asked of: the named professional, or a SENCO of the setting asked."""
-    if not getattr(actor, "pk", None):
-        return False
-    if advice.adviser_id:
-        return actor.pk == advice.adviser_id
-    return bool(advice.establishment_id) and actor.role == "senco" and actor.establishment_id == advice.establishment_id
-
-
 def _require_giver(actor, advice: AdviceRequest) -> None:
     require(actor, "casework.give_advice")
     if not is_giver(actor, advice):
@@ -142,7 +130,7 @@ def save_advice_draft(
     _open_for_advice(advice)
     # Everything is checked before the record is touched, so a refused draft leaves the page as it was.
     draft = _clean_parts(parts)
-    kind = records.checked_upload(report[0], report[1], field="report") if report is not None else None
+    kind = attachments.checked_upload(report[0], report[1], field="report") if report is not None else None
     advice.draft, advice.draft_saved_at = draft, timezone.now()
     fields = ["draft", "draft_saved_at"]
     if report is not None:
