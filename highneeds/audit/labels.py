@@ -264,6 +264,7 @@ ACTIONS = {
     "note.add": "Wrote a case note",
     "record.view": "Opened the case file",
     "record.view_history": "Looked at the case history",
+    "record.view_api": "Read the case file through the API",
     "task.add": "Set a task",
     "task.done": "Completed a task",
     "record.view_contact_form": "Opened the contact log form",
