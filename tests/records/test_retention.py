@@ -177,6 +177,7 @@ def test_the_delete_page_as_the_senco_who_uploaded_and_the_list_afterwards(clien
     assert f"/records/documents/{document.pk}/delete/" in listing
     page = client.get(f"/records/documents/{document.pk}/delete/").content.decode()
     assert "Delete &#39;School report&#39;" in page and "keeps the file in storage until" in page
+    assert "For example: uploaded to the wrong record" in page
     empty = client.post(f"/records/documents/{document.pk}/delete/", {"reason": " "}).content.decode()
     assert "Enter why you are deleting the document" in empty and 'href="#id_reason"' in empty
     assert Document.objects.get(pk=document.pk).deleted_at is None
