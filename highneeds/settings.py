@@ -10,6 +10,7 @@ HIGHNEEDS_AUDIT_KEY      key for the audit chain's HMAC (or HIGHNEEDS_AUDIT_KEY_
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -251,6 +252,9 @@ HIGHNEEDS_DOCUMENT_MAX_BYTES = int(os.environ.get("HIGHNEEDS_DOCUMENT_MAX_BYTES"
 # "auto" (clamd socket, else clamdscan, else none), "clamd", "clamdscan", "none" or a dotted path (records/scanning.py)
 HIGHNEEDS_VIRUS_SCANNER = os.environ.get("HIGHNEEDS_VIRUS_SCANNER", "auto")
 HIGHNEEDS_CLAMD_SOCKET = os.environ.get("HIGHNEEDS_CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")
+# When a deleted document's file is removed, per kind (engine/retention.py): the council's records policy, UNVERIFIED
+# (DOMAIN.md has no source). JSON, e.g. {"default": {"days_after_deletion": 30, "until_age": 25, "years_after": 6}}.
+HIGHNEEDS_DOCUMENT_RETENTION = json.loads(os.environ.get("HIGHNEEDS_DOCUMENT_RETENTION") or "{}")
 
 # The audit chain's HMAC key, from outside the database (highneeds/audit/key.py).
 AUDIT_KEY = os.environ.get("HIGHNEEDS_AUDIT_KEY", "")

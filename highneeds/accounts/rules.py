@@ -55,6 +55,16 @@ def child_at_my_setting(user, child) -> bool:
 
 
 @rules.predicate
+def uploaded_document(user, document) -> bool:
+    """The person who put a document on a record they may still see (records.delete_document)."""
+    return (
+        document is not None
+        and document.uploaded_by_id == user.pk
+        and user.has_perm("records.view_documents", document.child)
+    )
+
+
+@rules.predicate
 def invited_to_child(user, child) -> bool:
     return child is not None and child.access_grants.filter(active_access_q(), user=user).exists()
 
@@ -197,6 +207,10 @@ PERMISSIONS = {
     "records.upload": is_casework | is_senco | is_professional,
     "records.upload_document": is_casework | (is_senco & child_at_my_setting) | (is_professional & invited_to_child),
     "records.manage": is_casework,
+    # deleting a document (soft, with a reason): the SEND team, or the person who uploaded it; takes the document
+    "records.delete_document": is_casework | ((is_senco | is_professional) & uploaded_document),
+    # removing deleted files once retention allows: the nightly job and `highneeds records purge` (the system)
+    "records.purge_documents": is_admin,
     "audit.verify": is_admin | is_manager,
 }
 

@@ -8,6 +8,7 @@ from . import children, errors, establishments, plans
 from . import disputes as disputes_api
 from . import funding as funding_api
 from . import planning as planning_api
+from . import records as records_api
 from . import reviews as reviews_api
 from .auth import BearerToken
 from .docs import LocalSwagger
@@ -34,3 +35,4 @@ api.add_router("", reviews_api.router)
 api.add_router("", disputes_api.router)
 api.add_router("", planning_api.router)
 api.add_router("", funding_api.router)
+api.add_router("", records_api.router)

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from . import KEY_SET_HERE, bridge, jobs, run_django_command_line, users
+from . import KEY_SET_HERE, bridge, jobs, records, run_django_command_line, users
 
 app = typer.Typer(
     name="highneeds",
@@ -320,6 +320,7 @@ bridge.forward(
 
 app.add_typer(users.app, name="user", rich_help_panel=ACCESS)
 app.add_typer(jobs.app, name="jobs", rich_help_panel=RUN)
+app.add_typer(records.app, name="records", rich_help_panel=SCHEDULED)
 
 # --- whole commands kept as they are ------------------------------------------------------------
 

@@ -26,7 +26,7 @@ bridge.forward(
     app,
     "nightly",
     "nightly",
-    "Queue the nightly task (clocks, reviews, cessations, chasers): the one cron or systemd timer entry.",
+    "Queue the nightly task (clocks, reviews, cessations, chasers, document purge): the one cron or systemd timer entry.",
     "highneeds jobs nightly --today 2026-12-03",
 )
 bridge.forward(

@@ -171,6 +171,8 @@ def purge(cursor, model, where: str, params: list, counts: dict) -> None:
             )
         elif on_delete is models.DO_NOTHING:
             continue
+        elif related is model and fk.null:  # rows of this table that go too (a case note and its correction)
+            cursor.execute(f"UPDATE {table} SET {quote(fk.column)} = NULL WHERE {condition}", params)
         else:
             cursor.execute(f"SELECT COUNT(*) FROM {quote(related._meta.db_table)} WHERE {condition}", params)
             blocking = cursor.fetchone()[0]

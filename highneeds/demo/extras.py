@@ -24,7 +24,7 @@ PANEL_NAME = "Decision to assess panel"
 
 # Each domain app may add its own demo records in `highneeds/<app>/demo.py`:
 # `prepare(actor, progress=None) -> dict[str, int]`, run in this order after the casework clocks.
-DEMO_APPS = ("casework", "plans", "reviews", "disputes", "planning", "funding", "portal")
+DEMO_APPS = ("casework", "plans", "reviews", "disputes", "planning", "funding", "portal", "records")
 
 
 # Closed requests need their clock's answer too: the DfE timeliness page reads it for the last three

@@ -34,6 +34,7 @@ from highneeds.demo.synthetic import Council, SharedEstablishments, calibration,
 from highneeds.establishments.models import Establishment
 from highneeds.people.models import Child, ChildNeed, CohortFlag, ParentCarer, Placement, SenStatusPeriod
 from highneeds.people.services import grant_access
+from highneeds.records.models import Task
 
 from .bulk import DemoDataError, demo_ranges, load_table, next_ids, purge, reset_sequences, where_ranges
 from .links import Links, choose_links
@@ -111,6 +112,8 @@ def flush_demo_data(*, actor) -> dict[str, int]:
     counts: dict[str, int] = {}
     users = User.objects.filter(username__in=DEMO_USERNAMES, email__endswith="@" + DEMO_EMAIL_DOMAIN)
     if users.exists():
+        # Tasks keep their assignee (PROTECT): the demo's are for demo users, and go with them.
+        counts["records.task"], _ = Task.objects.filter(assigned_to__in=users).delete()
         counts["accounts.user"] = users.count()
         users.delete()
     with connection.cursor() as cursor:

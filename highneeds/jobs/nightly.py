@@ -1,4 +1,5 @@
-"""The nightly task: statutory clocks, reviews, cessations and chasers, as the system actor.
+"""The nightly task: statutory clocks, reviews, cessations, chasers and removing deleted documents' files whose
+retention period has ended, as the system actor.
 
 Every step is idempotent by state (a recalculation writes the same answer twice; a review, a phase transfer,
 a cessation or a chaser is made once), so a retried or doubled run does no harm. Steps run one after the
@@ -19,6 +20,7 @@ from highneeds.casework import services as casework_services
 from highneeds.casework.models import AssessmentRequest
 from highneeds.disputes import queries as disputes_queries
 from highneeds.disputes import services as disputes_services
+from highneeds.records import retention as records_retention
 from highneeds.reviews import services as reviews_services
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,12 @@ def _chasers(actor, on: date, days_before: int = 7) -> dict:
     return {"chasers sent": sent}
 
 
-STEPS = {"clocks": _clocks, "reviews": _reviews, "cessations": _cessations, "chasers": _chasers}
+def _purge(actor, on: date) -> dict:
+    due, removed = records_retention.purge_due(actor=actor, today=on)
+    return {"deleted document files removed": removed}
+
+
+STEPS = {"clocks": _clocks, "reviews": _reviews, "cessations": _cessations, "chasers": _chasers, "purge": _purge}
 
 
 def run_nightly(on: date, steps=tuple(STEPS)) -> dict:

@@ -55,6 +55,19 @@ class NoteForm(forms.Form):
     )
 
 
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you deleting it?",
+        help_text="For example: uploaded to the wrong record, or a duplicate. The SEND team see this reason.",
+        widget=forms.Textarea,
+        max_length=2_000,
+        error_messages={
+            "required": "Enter why you are deleting the document",
+            "max_length": "Reason must be 2,000 characters or fewer",
+        },
+    )
+
+
 def staff_choices():
     return [("", "Choose a person")] + [
         (u.pk, u.get_full_name() or u.username)

@@ -59,9 +59,23 @@ class Document(models.Model):
     letter = models.OneToOneField(
         "letters.Letter", null=True, blank=True, on_delete=models.SET_NULL, related_name="filed_copy"
     )
+    # Soft delete: the row stays (who deleted it, when, why); the file goes once the retention rule allows
+    # (records.services.purge_document), and then purged_at is set.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deletion_reason = models.TextField(blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["purged_at", "deleted_at"])]
+
+    @property
+    def is_statutory(self) -> bool:
+        """A letter filed on the record is the statutory copy of what was sent: never deleted."""
+        return self.category == "letter" or self.letter_id is not None
 
 
 class Note(models.Model):

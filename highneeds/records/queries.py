@@ -25,35 +25,44 @@ def audiences_for(user) -> tuple[str, ...]:
     return ()
 
 
-def documents_for(user, child) -> QuerySet[Document]:
+def documents_for(user, child, *, with_deleted: bool = False) -> QuerySet[Document]:
     """The child's documents this user may see: none unless they may see the child's documents at all;
-    their own uploads always."""
+    their own uploads always. Deleted ones only when asked, and only for the SEND team (who see who deleted
+    what and why)."""
     if not user.has_perm("records.view_documents", child):
         return Document.objects.none()
-    return (
+    found = (
         Document.objects.filter(child=child)
         .filter(Q(audience__in=audiences_for(user)) | Q(uploaded_by=user))
-        .select_related("uploaded_by", "request")
+        .select_related("uploaded_by", "request", "deleted_by")
     )
+    if not (with_deleted and user.role in (Role.CASEWORKER, Role.MANAGER)):
+        found = found.filter(deleted_at__isnull=True)
+    return found
 
 
 def open_document(user, document_id: int) -> Document:
     """One document to download: refused (and audited) the same way whether missing or not theirs."""
     document = Document.objects.select_related("child").filter(pk=document_id).first()
     if document is None or not documents_for(user, document.child).filter(pk=document.pk).exists():
-        log.record(
-            actor=user,
-            action="document.download.denied",
-            child=getattr(document, "child", None),
-            after={"document": document_id},
-        )
-        refused = PermissionDenied("records.view_documents")
-        refused.audited = True
-        raise refused
+        refuse(user, document_id, document)
     log.record(
         actor=user, action="document.download", obj=document, child=document.child, after={"title": document.title}
     )
     return document
+
+
+def refuse(user, document_id: int, document: Document | None, perm: str = "records.view_documents"):
+    """The one refusal for a document: missing or not yours look the same, and the attempt is audited."""
+    log.record(
+        actor=user,
+        action="document.download.denied",
+        child=getattr(document, "child", None),
+        after={"document": document_id},
+    )
+    refused = PermissionDenied(perm)
+    refused.audited = True
+    raise refused
 
 
 def open_tasks(user) -> QuerySet[Task]:

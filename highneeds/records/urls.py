@@ -12,6 +12,7 @@ urlpatterns = [
     path("children/<int:child_id>/history/", views.history, name="history"),
     path("documents/<int:document_id>/", views.download, name="download"),
     path("documents/<int:document_id>/share/", views.share, name="share"),
+    path("documents/<int:document_id>/delete/", views.delete_document, name="delete"),
     path("tasks/", views.my_tasks, name="my-tasks"),
     path("tasks/<int:task_id>/done/", views.complete_task, name="task-done"),
     path("letters/<int:letter_id>/pdf/", views.letter_pdf, name="letter-pdf"),

@@ -18,7 +18,7 @@ from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
 
-from . import forms, printing, queries, scanning, services
+from . import forms, printing, queries, retention, scanning, services
 from .models import Document, Letterhead, Note, Task
 
 
@@ -44,8 +44,13 @@ def case_file(request, child_id: int):
             "by": queries.name_of(d.uploaded_by) if d.uploaded_by_id else "The system (filed letter)",
             "scan": d.get_scan_status_display(),
             "case": d.request.reference if d.request_id else "",
+            "deleted": d.deleted_at
+            and {"by": queries.name_of(d.deleted_by), "when": d.deleted_at, "reason": d.deletion_reason},
+            "can_delete": not d.deleted_at
+            and not d.is_statutory
+            and request.user.has_perm("records.delete_document", d),
         }
-        for d in queries.documents_for(request.user, child)
+        for d in queries.documents_for(request.user, child, with_deleted=True)
     ]
     context = {
         "page_title": f"{child.full_name}: {'case file' if manage else 'documents'}",
@@ -144,7 +149,7 @@ def share(request, document_id: int):
     return redirect("records:case-file", document.child_id)
 
 
-def _form_page(request, child, form, title, save, done: str, template="records/form.html"):
+def _form_page(request, child, form, title, save, done: str, template="records/form.html", **extra):
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -154,7 +159,40 @@ def _form_page(request, child, form, title, save, done: str, template="records/f
             messages.success(request, done)
             return redirect("records:case-file", child.pk)
     return render(
-        request, template, {"page_title": title, "child": child, "form": form, "error_title": bool(form.errors)}
+        request,
+        template,
+        {"page_title": title, "child": child, "form": form, "error_title": bool(form.errors), **extra},
+    )
+
+
+@requires("records.upload")
+def delete_document(request, document_id: int):
+    document = Document.objects.select_related("child").filter(pk=document_id).first()
+    # Missing or not theirs to delete: the same refusal, audited.
+    if document is None or not request.user.has_perm("records.delete_document", document):
+        queries.refuse(request.user, document_id, document, "records.delete_document")
+    child = open_child_record(request.user, document.child_id, what="record.view_for_deleting")
+    if document.deleted_at or document.is_statutory:
+        messages.error(
+            request,
+            "This document cannot be deleted: "
+            + ("it already is" if document.deleted_at else "a filed letter is kept"),
+        )
+        return redirect("records:case-file", child.pk)
+    rule = retention.retention.rule_for(retention.rules(), document.category)
+    removed_on = retention.retention.purge_on(rule, timezone.localdate(), child.date_of_birth)
+    return _form_page(
+        request,
+        child,
+        forms.DeleteForm(request.POST or None),
+        f"Delete '{document.title}'",
+        lambda data: retention.delete_document(actor=request.user, document=document, reason=data["reason"]),
+        f"'{document.title}' deleted",
+        intro=(
+            "The document leaves the list at once. The SEND team still see that it was deleted, by whom and why. "
+            f"The council's retention rule keeps the file in storage until {removed_on:%-d %B %Y}, then removes it."
+        ),
+        button={"text": "Delete document", "classes": "govuk-button--warning", "preventDoubleClick": True},
     )
 
 

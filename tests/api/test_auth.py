@@ -33,6 +33,10 @@ PATHS = [
     "/funding/position",
     "/funding/commitments",
     "/funding/establishments/1/statement",
+    "/children/1/documents",
+    "/documents/1/file",
+    "/children/1/notes",
+    "/children/1/tasks",
 ]
 POST_PATHS = ["/funding/price"]
 

@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from highneeds.accounts.roles import SYSTEM
 from highneeds.api.permissions import endpoints
 from highneeds.people import services
+from highneeds.records import services as records_services
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -51,7 +52,8 @@ def same_connection():
 
 
 @pytest.fixture
-def api_schema(same_connection, caseworker_key, make_child, make_establishment):
+def api_schema(same_connection, caseworker_key, make_child, make_establishment, make_user, settings):
+    settings.HIGHNEEDS_VIRUS_SCANNER = "none"
     # Enough data that lists, filters and detail pages have something to return.
     school = make_establishment(name="Fuzzbury Primary", s41_approved=True)
     make_establishment(name="Out of Area Academy", la_code="931", establishment_type="MS_ACADEMY")
@@ -61,6 +63,18 @@ def api_schema(same_connection, caseworker_key, make_child, make_establishment):
     make_child(first_name="Gus", sen_status="N")
     services.add_flag(actor=SYSTEM, child=child, flag="CIN", start_date=date(2022, 1, 1))
     services.add_parent(actor=SYSTEM, child=child, first_name="Flo", last_name="Fuzz")
+    worker = make_user("caseworker")  # the case file endpoints have a document, a note and a task to return
+    records_services.upload_document(
+        actor=worker,
+        child=child,
+        name="r.pdf",
+        data=b"%PDF-1.7\n%%EOF\n",
+        title="Report",
+        category="report",
+        audience="family",
+    )
+    records_services.add_note(actor=worker, child=child, text="Fuzzed note")
+    records_services.add_task(actor=worker, child=child, title="Fuzz", due_on=date(2030, 1, 1), assigned_to=worker)
     return schemathesis.openapi.from_wsgi(
         "/api/v1/openapi.json", get_wsgi_application(), headers={"Authorization": f"Bearer {caseworker_key}"}
     )

@@ -19,6 +19,7 @@ from highneeds.records.models import Document
 
 from .axe import assert_accessible
 from .helpers import sign_in
+from .screens import look
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 # A real 1x1 PNG, so WeasyPrint draws it.
@@ -184,3 +185,43 @@ def test_case_file_journey(page, context, live_server, make_user, make_child, ma
     expect(page.get_by_text("Council-only minutes")).to_have_count(0)
     expect(page.get_by_role("link", name="Add a document")).to_be_visible()
     _check(page, "records-documents-senco")
+
+
+def test_a_senco_deletes_their_upload_and_the_send_team_sees_why(
+    page, live_server, make_user, make_child, make_establishment
+):
+    school = make_establishment(name="Brookside Primary")
+    child = make_child(first_name="Robin", last_name="Testworth", establishment=school)
+    senco = make_user("senco", first_name="Sam", last_name="Senco", establishment=school)
+    worker = make_user("caseworker", first_name="Casey", last_name="Worker")
+    records.upload_document(
+        actor=senco,
+        child=child,
+        name="plan.pdf",
+        data=PDF,
+        title="SEN support plan",
+        category="evidence",
+        audience="professionals",
+    )
+    base = live_server.url
+    sign_in(page, live_server, senco.username)
+    page.goto(f"{base}/records/children/{child.pk}/")
+    look(page, "senco", "case-file-own-upload")
+    page.get_by_role("link", name="Delete SEN support plan").click()
+    page.get_by_role("button", name="Delete document").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter why you are deleting the document")
+    look(page, "senco", "delete-document-errors")
+    page.get_by_label("Why are you deleting it?").fill("Uploaded last year's plan by mistake")
+    page.get_by_role("button", name="Delete document").click()
+    expect(page.get_by_text("'SEN support plan' deleted")).to_be_visible()
+    expect(page.get_by_text("No documents have been shared with you")).to_be_visible()
+    look(page, "senco", "case-file-after-delete")
+    page.context.clear_cookies()
+    sign_in(page, live_server, worker.username)
+    page.goto(f"{base}/records/children/{child.pk}/")
+    expect(
+        page.get_by_text(re.compile("Deleted by Sam Senco on .*Reason: Uploaded last year's plan by mistake"))
+    ).to_be_visible()
+    look(page, "caseworker", "case-file-deleted-document")
+    assert Document.objects.get().deleted_by == senco
+    assert [p for p in page.problems if "400" not in p] == [], page.problems  # 400: the form sent back with errors

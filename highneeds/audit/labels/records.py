@@ -29,4 +29,8 @@ ACTIONS = {
     "record.view_task_form": "Opened the task form",
     "record.view_upload_form": "Opened the document upload form",
     "letter.view_pdf": "Opened a letter's PDF",
+    "document.delete": "Deleted a document",
+    "document.purge": "Removed a deleted document's file from storage",
+    "record.view_for_deleting": "Opened a document to delete it",
+    "record.view_api": "Read the case file through the API",
 }

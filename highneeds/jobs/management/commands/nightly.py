@@ -2,7 +2,7 @@
 
     highneeds nightly [--today YYYY-MM-DD] [--now]
 
-Queues the `nightly` task (clocks, reviews, cessations, chasers) once per date: a timer that fires twice queues
+Queues the `nightly` task (clocks, reviews, cessations, chasers, document purge) once per date: a timer that fires twice queues
 it once. `--now` runs what is queued in this process instead of leaving it to the worker. docs/tasks.md has the
 cron and systemd entries.
 """
@@ -19,7 +19,7 @@ from highneeds.jobs.queue import enqueue_once, run_pending
 
 
 class Command(BaseCommand):
-    help = "Queue the nightly recalculation (clocks, reviews, cessations, chasers) for the task worker."
+    help = "Queue the nightly recalculation (clocks, reviews, cessations, chasers, document purge) for the task worker."
 
     def add_arguments(self, parser):
         parser.add_argument("--today", type=today_argument, help="recalculate as of this date (YYYY-MM-DD)")
