@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -15,7 +15,7 @@ from highneeds.panels.models import Recommendation
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import requires
 from highneeds.web.forms import add_errors
-from highneeds.web.steps import Step, step_form_page
+from highneeds.web.steps import Step, open_step, step_form_page
 
 from . import flows, forms, services
 from .models import AssessmentRequest
@@ -65,7 +65,7 @@ def case_page(request, request_id: int):
             # An unchecked possible match comes first: the other steps are refused until it is decided.
             "actions": [STEPS["match"]]
             if case.match_status == "possible"
-            else [s for s in STEPS.values() if case.status in s.allowed and s.shown(case)],
+            else [s for s in STEPS.values() if s.is_open(case)],
             "duplicates": list(case.duplicates.all()),
         },
     )
@@ -353,24 +353,27 @@ STEPS = {
 @requires("casework.manage")
 def step(request, request_id: int, slug: str):
     case = _case(request, request_id, what="case.view_for_edit")
-    spec = STEPS.get(slug)
-    if spec is None:
-        raise PermissionDenied("unknown step")
-    if case.status not in spec.allowed or not spec.shown(case):
-        messages.success(request, "That step is not open for this request now")
-        return redirect("case", case.pk)
-    return step_form_page(
+    back = reverse("case", args=[case.pk])
+    return open_step(
         request,
-        spec,
+        STEPS,
+        slug,
         case,
-        done=reverse("case", args=[case.pk]),
-        template="casework/step.html",
-        context={
-            "case": case,
-            "child": case.child,
-            "comparison": _comparison(request.user, case) if slug == "match" else None,
-        },
-        prepare=_prepare_step_data,
+        back=back,
+        not_open="That step is not open for this request now",
+        page=lambda spec: step_form_page(
+            request,
+            spec,
+            case,
+            done=back,
+            template="casework/step.html",
+            context={
+                "case": case,
+                "child": case.child,
+                "comparison": _comparison(request.user, case) if slug == "match" else None,
+            },
+            prepare=_prepare_step_data,
+        ),
     )
 
 
