@@ -16,7 +16,7 @@ from django.utils import timezone
 from highneeds import spreadsheets
 from highneeds.accounts.models import User
 from highneeds.web.access import requires
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from . import labels, log
 from .models import AuditEvent
@@ -36,7 +36,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(GovukForm):
     child = forms.IntegerField(
         label="Child's record number",
         required=False,

@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.web.access import requires
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from . import queue as wq
 from . import services
 from .plain import STEP_LABELS
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(GovukForm):
     caseworker = forms.ChoiceField(label="Caseworker", required=False)
     status = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any stage")] + wq.OPEN_STATUSES)
     rag = forms.ChoiceField(
