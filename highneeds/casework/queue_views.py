@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.web.access import requires
-from highneeds.web.forms import GovukDateField, GovukForm
+from highneeds.web.forms import GovukDateField, GovukForm, plain_messages
 
 from . import queue as wq
 from . import services
@@ -148,7 +148,7 @@ def reassign(request):
     try:
         moved = services.assign(actor=request.user, requests=chosen, caseworker=worker)
     except ValidationError as exc:
-        messages.error(request, "; ".join(m for ms in exc.message_dict.values() for m in ms))
+        messages.error(request, "; ".join(plain_messages(exc)))
         return redirect(_back_to_queue(request))
     name = worker.get_full_name() or worker.username
     messages.success(request, f"{moved} {'request' if moved == 1 else 'requests'} reassigned to {name}")

@@ -9,6 +9,8 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import errors
+
 # One wording for a required field, the GOV.UK Design System's: "Enter ..." for what is typed, "Select ..." for
 # what is chosen. Every form of the project derives from GovukForm (or mixes in GovukRequired), so a field that
 # does not say its own message gets one from its label; tests/web/test_required_messages.py walks every form.
@@ -116,10 +118,19 @@ class GovukDateField(forms.Field):
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside the field it names, else at the top."""
+    """Show a service's ValidationError on the form: beside the field it names, else at the top. A statutory
+    clock message is put in plain English beside the field it is about (web.errors), never shown raw."""
     for field, messages in exc.message_dict.items():
         for message in messages:
+            if errors.is_engine_message(message):
+                found, message = errors.translate(message, form.fields)
+                field = found or field
             form.add_error(field if field in form.fields else None, message)
+
+
+def plain_messages(exc: ValidationError) -> list[str]:
+    """A ValidationError's messages for a page's banner, the clock's put in plain English."""
+    return [errors.translate(m, {})[1] for m in exc.messages]
 
 
 def parse_id(raw) -> int | None:
