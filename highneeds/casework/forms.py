@@ -4,7 +4,7 @@ from django import forms
 
 from highneeds.accounts.models import User
 from highneeds.engine import codes
-from highneeds.panels.models import RECOMMENDATIONS
+from highneeds.panels.models import RECOMMENDATIONS, preselected
 from highneeds.web.forms import GovukDateField, GovukForm
 
 from .models import ADVISER_TYPES, EXCEPTION_TYPES, SchoolConsultation
@@ -55,9 +55,21 @@ class DecisionForm(GovukForm):
         max_length=5000,
     )
 
-    def __init__(self, *args, recommendations=(), question="", **kwargs):
+    def __init__(self, *args, recommendations=(), question="", kind="", **kwargs):
+        recommendations = list(recommendations)
+        # The latest recommendation of a panel on this decision (assess or issue) is preselected, with its answer.
+        latest = max(
+            (r for r in recommendations if r.item.meeting.panel.panel_type == kind),
+            key=lambda r: (r.item.meeting.meets_on, r.pk),
+            default=None,
+        )
+        answer, hint = preselected(latest) if latest is not None else ("", "")
+        if latest is not None:
+            chosen = {"recommendation": latest.pk, **({"outcome": answer} if answer else {})}
+            kwargs["initial"] = {**chosen, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["outcome"].label = question
+        self.fields["outcome"].help_text = hint
         self.fields["recommendation"].choices = [("", "No panel")] + [
             (r.pk, f"{r.item.meeting.panel.name}, {r.item.meeting.meets_on:%-d %B %Y}: {recommendation_label(r)}")
             for r in recommendations

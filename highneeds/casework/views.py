@@ -266,6 +266,7 @@ STEPS = {
             form_kwargs=lambda case: {
                 "recommendations": _recommendations(case),
                 "question": "Will the council carry out an EHC needs assessment?",
+                "kind": "assess",
             },
         ),
         Step(
@@ -293,6 +294,7 @@ STEPS = {
             form_kwargs=lambda case: {
                 "recommendations": _recommendations(case),
                 "question": "Will the council issue an EHC plan?",
+                "kind": "issue",
             },
             shown=lambda case: not case.decisions.filter(kind="issue").exists(),
         ),

@@ -8,7 +8,7 @@ from highneeds.accounts.models import User
 from highneeds.web.forms import GovukDateField, GovukForm
 
 from . import queries
-from .models import AGENCIES, PANEL_TYPES
+from .models import AGENCIES, PANEL_TYPES, preselected
 
 REQUIRED = "Enter {label}"
 
@@ -128,12 +128,16 @@ class DecisionForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, recommendation=None, **kwargs):
         kwargs.setdefault("initial", {"decided_on": date.today()})
+        answer, hint = preselected(recommendation) if recommendation is not None else ("", "")
+        if answer:
+            kwargs["initial"] = {"outcome": answer, **kwargs["initial"]}
         super().__init__(*args, **kwargs)
         question, yes, no = DECISION_WORDS[kind]
         self.fields["outcome"].label = question
         self.fields["outcome"].choices = [("yes", yes), ("no", no)]
+        self.fields["outcome"].help_text = hint
 
 
 class AgendaSearchForm(GovukForm):

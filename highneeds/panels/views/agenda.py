@@ -90,7 +90,7 @@ def decision(request, item_id: int):
     if existing is not None:
         messages.info(request, "The council's decision on this case has already been recorded")
         return redirect(reverse("panel-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
-    form = forms.DecisionForm(request.POST or None, kind=kind)
+    form = forms.DecisionForm(request.POST or None, kind=kind, recommendation=rec)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
