@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
-from highneeds.web.forms import GovukForm, add_errors
+from highneeds.web.forms import GovukForm, add_errors, query_text
 
 from . import services, two_factor
 from .models import User
@@ -84,7 +84,7 @@ def _row(u: User) -> dict:
 @requires("accounts.view_users")
 def user_list(request):
     found = User.objects.select_related("establishment").order_by("last_name", "first_name", "username")
-    q = request.GET.get("q", "").strip()[:100]
+    q = query_text(request.GET, "q")
     for word in q.split()[:4]:
         found = found.filter(
             Q(first_name__istartswith=word)

@@ -41,9 +41,11 @@ class AuditFilterForm(GovukForm):
         label="Child's record number",
         required=False,
         min_value=1,
+        max_value=2**63 - 1,  # a record number the database can hold
         error_messages={
             "invalid": "Child's record number must be a number, like 1234",
             "min_value": "Child's record number must be a number, like 1234",
+            "max_value": "Child's record number must be a number, like 1234",
         },
     )
     person = forms.CharField(label="Person (name or username)", required=False, max_length=100)

@@ -140,3 +140,10 @@ def parse_id(raw) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
         return None
     return int(text) or None
+
+
+def query_text(params, name: str, max_length: int = 100) -> str:
+    """A free-text query parameter (a search box): trimmed, at most `max_length` characters, without control
+    characters such as NUL, which PostgreSQL refuses (a 500 instead of "no results")."""
+    text = "".join(c for c in str(params.get(name, "")) if c.isprintable())
+    return text.strip()[:max_length]
