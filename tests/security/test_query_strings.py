@@ -163,16 +163,40 @@ assert len(ROUTES) == len(WEB)
 
 
 @pytest.mark.parametrize(
-    "path,query,message",
+    "role,path,query,message",
     [
-        ("/cases/", {"received_from-day": "30", "received_from-month": "2", "received_from-year": "2026"}, "real date"),
-        ("/cases/", {"received_from-day": "x", "received_from-month": "2", "received_from-year": "2026"}, "in numbers"),
-        ("/children/", {"date_of_birth-day": "31", "date_of_birth-month": "2", "date_of_birth-year": "2015"}, "real"),
+        (
+            Role.CASEWORKER,
+            "/cases/",
+            {"received_from-day": "30", "received_from-month": "2", "received_from-year": "2026"},
+            "real date",
+        ),
+        (
+            Role.CASEWORKER,
+            "/cases/",
+            {"received_from-day": "x", "received_from-month": "2", "received_from-year": "2026"},
+            "in numbers",
+        ),
+        (
+            Role.CASEWORKER,
+            "/children/",
+            {"date_of_birth-day": "31", "date_of_birth-month": "2", "date_of_birth-year": "2015"},
+            "real",
+        ),
+        (Role.CASEWORKER, "/cases/new/", {"q": ""}, "Enter the child or young person"),
+        (Role.ADMIN, "/audit/", {"child": "abc"}, "must be a number, like 1234"),
+        (Role.ADMIN, "/audit/", {"child": "99999999999999999999"}, "must be a number, like 1234"),
+        (
+            Role.MANAGER,
+            "/panels/outcomes/",
+            {"date_from-day": "30", "date_from-month": "2", "date_from-year": "2026"},
+            "real date",
+        ),
     ],
 )
-def test_a_filter_form_says_what_was_wrong(world, path, query, message):
+def test_a_filter_form_says_what_was_wrong(world, role, path, query, message):
     users, _ = world
-    client = _clients({Role.CASEWORKER: users[Role.CASEWORKER]})[Role.CASEWORKER]
+    client = _clients({role: users[role]})[role]
     response = client.get(path, query)
     body = response.content.decode()
     assert response.status_code in (200, 400) and "There is a problem" in body and message in body
