@@ -142,7 +142,7 @@ def reassign(request):
         messages.error(request, "Select at least one request to reassign")
         return redirect(_back_to_queue(request))
     if worker is None:
-        messages.error(request, "Choose the caseworker to give the requests to")
+        messages.error(request, "Select the caseworker to give the requests to")
         return redirect(_back_to_queue(request))
     chosen = list(wq.open_requests().filter(pk__in=ids).select_related("child"))
     try:
