@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from highneeds.people.models import ParentCarer
 from highneeds.people.queries import open_child_record
 from highneeds.web.access import public, requires
+from highneeds.web.forms import GovukForm, GovukRequired
 
 from . import family
 from .links import find_link
@@ -19,7 +20,7 @@ from .models import AccessReview, OneTimeLink
 from .views import link_base
 
 
-class YoungPersonForm(forms.Form):
+class YoungPersonForm(GovukForm):
     email = forms.EmailField(
         label="Their own email address",
         error_messages={
@@ -29,18 +30,18 @@ class YoungPersonForm(forms.Form):
     )
 
 
-class EndForm(forms.Form):
+class EndForm(GovukForm):
     reason = forms.CharField(
-        label="Why is access ending?", max_length=200, error_messages={"required": "Say why access is ending"}
+        label="Why is access ending?", max_length=200, error_messages={"required": "Enter why access is ending"}
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovukForm):
     decision = forms.ChoiceField(
         label="What happens to the parents' access?",
         choices=AccessReview.DECISIONS,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the parents keep access"},
+        error_messages={"required": "Select whether the parents keep access"},
     )
     note = forms.CharField(label="Note (optional)", max_length=500, required=False, widget=forms.Textarea)
 
@@ -143,7 +144,7 @@ def reviews_due(request):
     )
 
 
-class JoinForm(SetPasswordForm):
+class JoinForm(GovukRequired, SetPasswordForm):
     first_name = forms.CharField(
         label="First name", max_length=150, error_messages={"required": "Enter your first name"}
     )

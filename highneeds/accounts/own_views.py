@@ -3,15 +3,15 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django_otp.util import random_hex
 
 from highneeds.portal import ratelimit
 from highneeds.web.access import public, requires, safe_next_url
-from highneeds.web.forms import add_errors
+from highneeds.web.forms import GovukForm, GovukRequired, add_errors
 
 from . import services, two_factor
 from .links import find_link
@@ -19,7 +19,15 @@ from .models import OneTimeLink
 from .views import link_base
 
 
-class CodeForm(forms.Form):
+class PasswordChangeForm(GovukRequired, auth_forms.PasswordChangeForm):
+    """Django's form with the project's wording for an empty field."""
+
+
+class SetPasswordForm(GovukRequired, auth_forms.SetPasswordForm):
+    """Django's form with the project's wording for an empty field."""
+
+
+class CodeForm(GovukForm):
     code = forms.RegexField(
         label="Code from your authenticator app",
         regex=r"^\s*(\d\s*){6}$",
@@ -101,7 +109,7 @@ def change_password(request):
     )
 
 
-class ForgottenForm(forms.Form):
+class ForgottenForm(GovukForm):
     email = forms.EmailField(
         label="Email address",
         error_messages={

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
-from highneeds.web.forms import add_errors
+from highneeds.web.forms import GovukForm, add_errors, query_text
 
 from . import services, two_factor
 from .models import User
@@ -27,7 +27,7 @@ def link_base(request) -> str:
     return request.build_absolute_uri("/")
 
 
-class UserDetailsForm(forms.Form):
+class UserDetailsForm(GovukForm):
     first_name = forms.CharField(label="First name", max_length=150, error_messages={"required": "Enter a first name"})
     last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter a last name"})
     email = forms.EmailField(
@@ -37,7 +37,7 @@ class UserDetailsForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
-    role = forms.ChoiceField(label="Role", choices=Role.CHOICES, error_messages={"required": "Choose a role"})
+    role = forms.ChoiceField(label="Role", choices=Role.CHOICES, error_messages={"required": "Select a role"})
     establishment_urn = forms.IntegerField(
         label="Setting URN (SENCOs only)",
         required=False,
@@ -62,9 +62,9 @@ class NewUserForm(UserDetailsForm):
     field_order = ["username", "first_name", "last_name", "email", "role", "establishment_urn", "agency"]
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(GovukForm):
     reason = forms.CharField(
-        label="Reason", max_length=200, error_messages={"required": "Say why, for example 'left the council'"}
+        label="Reason", max_length=200, error_messages={"required": "Enter the reason, for example 'left the council'"}
     )
 
 
@@ -84,7 +84,7 @@ def _row(u: User) -> dict:
 @requires("accounts.view_users")
 def user_list(request):
     found = User.objects.select_related("establishment").order_by("last_name", "first_name", "username")
-    q = request.GET.get("q", "").strip()[:100]
+    q = query_text(request.GET, "q")
     for word in q.split()[:4]:
         found = found.filter(
             Q(first_name__istartswith=word)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from highneeds import spreadsheets
 from highneeds.accounts.models import User
 from highneeds.web.access import requires
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from . import labels, log
 from .models import AuditEvent
@@ -36,14 +36,16 @@ EXPORT_COLUMNS = [
 ]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(GovukForm):
     child = forms.IntegerField(
         label="Child's record number",
         required=False,
         min_value=1,
+        max_value=2**63 - 1,  # a record number the database can hold
         error_messages={
             "invalid": "Child's record number must be a number, like 1234",
             "min_value": "Child's record number must be a number, like 1234",
+            "max_value": "Child's record number must be a number, like 1234",
         },
     )
     person = forms.CharField(label="Person (name or username)", required=False, max_length=100)

@@ -4,8 +4,8 @@ from django import forms
 
 from highneeds.accounts.models import User
 from highneeds.engine import codes
-from highneeds.panels.models import RECOMMENDATIONS
-from highneeds.web.forms import GovukDateField
+from highneeds.panels.models import RECOMMENDATIONS, preselected
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from .models import ADVISER_TYPES, EXCEPTION_TYPES, SchoolConsultation
 
@@ -18,7 +18,11 @@ def recommendation_label(recommendation) -> str:
     return choices.get(recommendation.outcome, recommendation.outcome)
 
 
-class RequestForm(forms.Form):
+class FindChildForm(GovukForm):
+    q = forms.CharField(label="Child or young person's name or UPN", max_length=100)
+
+
+class RequestForm(GovukForm):
     received_on = GovukDateField(label="Date the request was received")
     source = forms.ChoiceField(label="Who made the request", choices=list(codes.REQUEST_SOURCES.items()))
     requester_name = forms.CharField(label="Name of the person who asked", max_length=200, required=False)
@@ -37,7 +41,7 @@ class RequestForm(forms.Form):
         self.fields["caseworker"].queryset = User.objects.filter(role__in=["caseworker", "manager"], is_active=True)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     outcome = forms.ChoiceField(label="Decision", choices=YES_NO)
     decided_on = GovukDateField(label="Date of the decision")
     reasons = forms.CharField(label="Reasons", widget=forms.Textarea, max_length=5000)
@@ -51,16 +55,28 @@ class DecisionForm(forms.Form):
         max_length=5000,
     )
 
-    def __init__(self, *args, recommendations=(), question="", **kwargs):
+    def __init__(self, *args, recommendations=(), question="", kind="", **kwargs):
+        recommendations = list(recommendations)
+        # The latest recommendation of a panel on this decision (assess or issue) is preselected, with its answer.
+        latest = max(
+            (r for r in recommendations if r.item.meeting.panel.panel_type == kind),
+            key=lambda r: (r.item.meeting.meets_on, r.pk),
+            default=None,
+        )
+        answer, hint = preselected(latest) if latest is not None else ("", "")
+        if latest is not None:
+            chosen = {"recommendation": latest.pk, **({"outcome": answer} if answer else {})}
+            kwargs["initial"] = {**chosen, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["outcome"].label = question
+        self.fields["outcome"].help_text = hint
         self.fields["recommendation"].choices = [("", "No panel")] + [
             (r.pk, f"{r.item.meeting.panel.name}, {r.item.meeting.meets_on:%-d %B %Y}: {recommendation_label(r)}")
             for r in recommendations
         ]
 
 
-class AdviceRequestForm(forms.Form):
+class AdviceRequestForm(GovukForm):
     adviser_type = forms.ChoiceField(
         label="Kind of advice",
         choices=list(ADVISER_TYPES.items()),
@@ -81,7 +97,7 @@ class AdviceRequestForm(forms.Form):
         self.fields["adviser"].queryset = User.objects.filter(role="professional", is_active=True)
 
 
-class AdviceReceivedForm(forms.Form):
+class AdviceReceivedForm(GovukForm):
     advice = forms.TypedChoiceField(label="Advice from", coerce=int)
     received_on = GovukDateField(label="Date received")
     text = forms.CharField(label="Advice, or a summary of it", widget=forms.Textarea, max_length=50000)
@@ -91,7 +107,7 @@ class AdviceReceivedForm(forms.Form):
         self.fields["advice"].choices = [(a.pk, a.label) for a in advice_requests]
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(GovukForm):
     code = forms.ChoiceField(label="Exception", choices=list(EXCEPTION_TYPES.items()))
     date_from = GovukDateField(label="From")
     date_to = GovukDateField(label="To (the last day; for a closure, the last day closed)", required=False)
@@ -104,16 +120,16 @@ class ExceptionForm(forms.Form):
     evidence = forms.CharField(label="Evidence held", widget=forms.Textarea, required=False, max_length=2000)
 
 
-class DateForm(forms.Form):
+class DateForm(GovukForm):
     on = GovukDateField(label="Date")
 
 
-class SchoolForm(forms.Form):
+class SchoolForm(GovukForm):
     urn = forms.IntegerField(label="URN of the school or college")
     on = GovukDateField(label="Date")
 
 
-class ConsultationResponseForm(forms.Form):
+class ConsultationResponseForm(GovukForm):
     consultation = forms.TypedChoiceField(label="School or college", coerce=int)
     response = forms.ChoiceField(label="Reply", choices=SchoolConsultation.RESPONSES[1:])
     on = GovukDateField(label="Date of the reply")
@@ -124,7 +140,7 @@ class ConsultationResponseForm(forms.Form):
         self.fields["consultation"].choices = [(c.pk, c.establishment.name) for c in consultations]
 
 
-class RepresentationForm(forms.Form):
+class RepresentationForm(GovukForm):
     received_on = GovukDateField(label="Date received")
     text = forms.CharField(
         label="The family's views on the draft", widget=forms.Textarea, required=False, max_length=20000
@@ -133,7 +149,7 @@ class RepresentationForm(forms.Form):
     meeting_requested = forms.BooleanField(label="They asked to meet an officer", required=False)
 
 
-class FinalPlanForm(forms.Form):
+class FinalPlanForm(GovukForm):
     on = GovukDateField(label="Date the final plan is issued")
     urn = forms.IntegerField(
         label="URN of the setting named in section I (leave blank to name a type only)", required=False
@@ -146,16 +162,16 @@ class FinalPlanForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukForm):
     on = GovukDateField(label="Date withdrawn")
     reason = forms.CharField(label="Reason", max_length=500)
 
 
-class MatchForm(forms.Form):
+class MatchForm(GovukForm):
     outcome = forms.ChoiceField(
         label="Is this the child we already know?",
         choices=YES_NO,
-        error_messages={"required": "Say whether this is the same child"},
+        error_messages={"required": "Select whether this is the same child"},
     )
     reason = forms.CharField(
         label="If not, why not (for example, a different address or parents)",

@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.web.access import requires
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm, plain_messages
 
 from . import queue as wq
 from . import services
 from .plain import STEP_LABELS
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(GovukForm):
     caseworker = forms.ChoiceField(label="Caseworker", required=False)
     status = forms.ChoiceField(label="Stage", required=False, choices=[("", "Any stage")] + wq.OPEN_STATUSES)
     rag = forms.ChoiceField(
@@ -142,13 +142,13 @@ def reassign(request):
         messages.error(request, "Select at least one request to reassign")
         return redirect(_back_to_queue(request))
     if worker is None:
-        messages.error(request, "Choose the caseworker to give the requests to")
+        messages.error(request, "Select the caseworker to give the requests to")
         return redirect(_back_to_queue(request))
     chosen = list(wq.open_requests().filter(pk__in=ids).select_related("child"))
     try:
         moved = services.assign(actor=request.user, requests=chosen, caseworker=worker)
     except ValidationError as exc:
-        messages.error(request, "; ".join(m for ms in exc.message_dict.values() for m in ms))
+        messages.error(request, "; ".join(plain_messages(exc)))
         return redirect(_back_to_queue(request))
     name = worker.get_full_name() or worker.username
     messages.success(request, f"{moved} {'request' if moved == 1 else 'requests'} reassigned to {name}")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -12,15 +15,16 @@ from highneeds.establishments.queries import by_urn
 from highneeds.letters import recipients
 from highneeds.letters.models import Letter
 from highneeds.panels.models import Recommendation
-from highneeds.people.queries import open_child_record
+from highneeds.people.queries import ChildSearch, open_child_record, search_children
 from highneeds.web.access import requires
-from highneeds.web.forms import add_errors
-from highneeds.web.steps import Step, step_form_page
+from highneeds.web.forms import add_errors, parse_id
+from highneeds.web.steps import Step, open_step, step_form_page
 
 from . import flows, forms, services
 from .models import AssessmentRequest
 from .plain import STEP_LABELS, status_tag
 
+UPN = re.compile(r"^[A-Za-z]\d{11}[0-9A-Za-z]$")  # a search that looks like a UPN looks one up
 PLAIN_STATUS = {
     "met": "Met",
     "missed": "Missed",
@@ -65,17 +69,36 @@ def case_page(request, request_id: int):
             # An unchecked possible match comes first: the other steps are refused until it is decided.
             "actions": [STEPS["match"]]
             if case.match_status == "possible"
-            else [s for s in STEPS.values() if case.status in s.allowed and s.shown(case)],
+            else [s for s in STEPS.values() if s.is_open(case)],
             "duplicates": list(case.duplicates.all()),
         },
     )
 
 
+def _choose_child(request):
+    """Start a request from the queue: find the child first (their record must exist), then record it."""
+    form = forms.FindChildForm(request.GET if "q" in request.GET else None)
+    found = None
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["q"]
+        upn = text.upper() if UPN.match(text) else ""
+        found = list(search_children(request.user, ChildSearch(name="" if upn else text, upn=upn))[:50])
+    return render(
+        request,
+        "casework/choose_child.html",
+        {"page_title": "Start a new request", "form": form, "found": found, "error_title": bool(form.errors)},
+    )
+
+
 @requires("casework.manage")
 def new_request(request):
-    child = open_child_record(
-        request.user, int(request.GET.get("child") or request.POST.get("child") or 0), what="case.new_request"
-    )
+    raw = request.POST.get("child") or request.GET.get("child")
+    if not raw:
+        return _choose_child(request)
+    child_id = parse_id(raw)
+    if child_id is None:
+        raise Http404("child")
+    child = open_child_record(request.user, child_id, what="case.new_request")
     form = forms.RequestForm(request.POST or None, initial={"caseworker": request.user.pk, "source": "1"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -243,6 +266,7 @@ STEPS = {
             form_kwargs=lambda case: {
                 "recommendations": _recommendations(case),
                 "question": "Will the council carry out an EHC needs assessment?",
+                "kind": "assess",
             },
         ),
         Step(
@@ -270,6 +294,7 @@ STEPS = {
             form_kwargs=lambda case: {
                 "recommendations": _recommendations(case),
                 "question": "Will the council issue an EHC plan?",
+                "kind": "issue",
             },
             shown=lambda case: not case.decisions.filter(kind="issue").exists(),
         ),
@@ -353,24 +378,27 @@ STEPS = {
 @requires("casework.manage")
 def step(request, request_id: int, slug: str):
     case = _case(request, request_id, what="case.view_for_edit")
-    spec = STEPS.get(slug)
-    if spec is None:
-        raise PermissionDenied("unknown step")
-    if case.status not in spec.allowed or not spec.shown(case):
-        messages.success(request, "That step is not open for this request now")
-        return redirect("case", case.pk)
-    return step_form_page(
+    back = reverse("case", args=[case.pk])
+    return open_step(
         request,
-        spec,
+        STEPS,
+        slug,
         case,
-        done=reverse("case", args=[case.pk]),
-        template="casework/step.html",
-        context={
-            "case": case,
-            "child": case.child,
-            "comparison": _comparison(request.user, case) if slug == "match" else None,
-        },
-        prepare=_prepare_step_data,
+        back=back,
+        not_open="That step is not open for this request now",
+        page=lambda spec: step_form_page(
+            request,
+            spec,
+            case,
+            done=back,
+            template="casework/step.html",
+            context={
+                "case": case,
+                "child": case.child,
+                "comparison": _comparison(request.user, case) if slug == "match" else None,
+            },
+            prepare=_prepare_step_data,
+        ),
     )
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from highneeds.web.access import requires
-from highneeds.web.forms import add_errors
+from highneeds.web.forms import GovukModelForm, add_errors
 
 from .models import CouncilSettings
 from .services import update_council_settings
@@ -12,7 +12,7 @@ from .services import update_council_settings
 _WEEKS = {"required": False, "min_value": 1, "max_value": 26}  # empty keeps the current value
 
 
-class CouncilSettingsForm(forms.ModelForm):
+class CouncilSettingsForm(GovukModelForm):
     # The statutory clock's choices where the law is not settled (docs/statutory-clock.md).
     receipt_is_day_one = forms.BooleanField(
         label="Count the day a request is received as day 1 (limits fall a day earlier)", required=False

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm, GovukModelForm
 
 from .models import (
     CEASE_REASONS,
@@ -19,7 +19,7 @@ from .models import (
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(GovukForm):
     matter = forms.ChoiceField(label="What the decision was about", choices=list(NOTICE_MATTERS.items()))
     sent_on = GovukDateField(label="Date the notice was sent")
     summary = forms.CharField(label="What was decided (optional)", max_length=300, required=False)
@@ -34,15 +34,15 @@ class NoticeForm(forms.Form):
         ]
 
 
-class ContactForm(forms.Form):
+class ContactForm(GovukForm):
     contacted_on = GovukDateField(label="Date the family contacted the mediation adviser")
 
 
-class DeclinedForm(forms.Form):
+class DeclinedForm(GovukForm):
     declined_on = GovukDateField(label="Date the family told the adviser they do not want mediation")
 
 
-class MediationRequestForm(forms.Form):
+class MediationRequestForm(GovukForm):
     requested_on = GovukDateField(label="Date the council was told the family want mediation")
     issues = forms.CharField(label="What the family want to mediate about", widget=forms.Textarea, max_length=5000)
     health_in_dispute = forms.BooleanField(label="Health provision is in dispute", required=False)
@@ -51,17 +51,17 @@ class MediationRequestForm(forms.Form):
     )
 
 
-class IcbForm(forms.Form):
+class IcbForm(GovukForm):
     told_on = GovukDateField(label="Date each ICB was told")
 
 
-class ArrangedForm(forms.Form):
+class ArrangedForm(GovukForm):
     arranged_on = GovukDateField(label="Date the mediation was arranged")
     mediation_on = GovukDateField(label="Date of the mediation")
     mediator = forms.CharField(label="Mediator or mediation service (optional)", max_length=200, required=False)
 
 
-class HeldForm(forms.Form):
+class HeldForm(GovukForm):
     held_on = GovukDateField(label="Date the mediation took place")
     outcome = forms.ChoiceField(label="Outcome", choices=Mediation.OUTCOMES[1:])
     agreement = forms.CharField(
@@ -69,11 +69,11 @@ class HeldForm(forms.Form):
     )
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(GovukForm):
     issued_on = GovukDateField(label="Date the mediation certificate was issued")
 
 
-class AppealForm(forms.Form):
+class AppealForm(GovukForm):
     matters = forms.MultipleChoiceField(label="What is appealed", widget=forms.CheckboxSelectMultiple)
     lodged_on = GovukDateField(label="Date the tribunal registered the appeal")
     tribunal_reference = forms.CharField(label="Tribunal reference (optional)", max_length=40, required=False)
@@ -85,21 +85,21 @@ class AppealForm(forms.Form):
         self.fields["matters"].choices = [(m, MATTERS[m]) for m in allowed]
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(GovukForm):
     sent_on = GovukDateField(label="Date the council's response was sent to the tribunal")
 
 
-class HearingForm(forms.Form):
+class HearingForm(GovukForm):
     hearing_on = GovukDateField(label="Hearing date")
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(GovukForm):
     outcome = forms.ChoiceField(label="Outcome", choices=[c for c in Appeal.OUTCOMES if c[0]])
     outcome_on = GovukDateField(label="Date of the decision, concession or withdrawal")
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False, max_length=5000)
 
 
-class OrderForm(forms.Form):
+class OrderForm(GovukForm):
     kind = forms.ChoiceField(label="Kind of order", choices=list(TribunalOrder.KINDS.items()))
     text = forms.CharField(label="What was ordered", widget=forms.Textarea, required=False, max_length=5000)
     made_on = GovukDateField(label="Date of the order")
@@ -108,12 +108,12 @@ class OrderForm(forms.Form):
     )
 
 
-class ComplianceForm(forms.Form):
+class ComplianceForm(GovukForm):
     complied_on = GovukDateField(label="Date complied with")
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False, max_length=5000)
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(GovukForm):
     stage = forms.ChoiceField(label="Stage", choices=Complaint.STAGES)
     received_on = GovukDateField(label="Date received")
     complainant = forms.CharField(label="Who complained", max_length=200)
@@ -124,7 +124,7 @@ class ComplaintForm(forms.Form):
     response_due = GovukDateField(label="Response due (leave blank to use the usual period)", required=False)
 
 
-class ComplaintResponseForm(forms.Form):
+class ComplaintResponseForm(GovukForm):
     responded_on = GovukDateField(label="Date of the response or final decision")
     outcome = forms.ChoiceField(label="Outcome", choices=[c for c in Complaint.OUTCOMES if c[0]])
     findings = forms.CharField(label="Findings", widget=forms.Textarea, required=False, max_length=10000)
@@ -136,19 +136,19 @@ class ComplaintResponseForm(forms.Form):
     )
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(GovukForm):
     received_on = GovukDateField(label="Date the next stage began")
     reference = forms.CharField(label="Reference (optional)", max_length=40, required=False)
     response_due = GovukDateField(label="Response due (leave blank to use the usual period)", required=False)
 
 
-class CessationForm(forms.Form):
+class CessationForm(GovukForm):
     reason = forms.ChoiceField(label="Reason (SEN2)", choices=list(CEASE_REASONS.items()))
     proposed_on = GovukDateField(label="Date proposed")
     reason_detail = forms.CharField(label="Why (optional)", widget=forms.Textarea, required=False, max_length=5000)
 
 
-class ConsultForm(forms.Form):
+class ConsultForm(GovukForm):
     who = forms.ChoiceField(
         label="Who was consulted",
         choices=[("family", "The parent or young person"), ("setting", "The head or principal of the setting")],
@@ -157,7 +157,7 @@ class ConsultForm(forms.Form):
     urn = forms.IntegerField(label="URN of the setting (if consulting a setting not already recorded)", required=False)
 
 
-class ConsultResponseForm(forms.Form):
+class ConsultResponseForm(GovukForm):
     who = forms.ChoiceField(
         label="Whose response",
         choices=[("family", "The parent or young person"), ("setting", "The head or principal of the setting")],
@@ -166,7 +166,7 @@ class ConsultResponseForm(forms.Form):
     response = forms.CharField(label="Their response, or a summary", widget=forms.Textarea, max_length=10000)
 
 
-class CessationDecisionForm(forms.Form):
+class CessationDecisionForm(GovukForm):
     outcome = forms.ChoiceField(label="Will the council cease the plan?", choices=YES_NO)
     decided_on = GovukDateField(label="Date of the decision")
     reasons = forms.CharField(label="Reasons", widget=forms.Textarea, max_length=5000)
@@ -180,21 +180,21 @@ class CessationDecisionForm(forms.Form):
     )
 
 
-class NoAppealForm(forms.Form):
+class NoAppealForm(GovukForm):
     confirmed_on = GovukDateField(label="Date the family confirmed they will not appeal")
     note = forms.CharField(label="How they confirmed it", widget=forms.Textarea, max_length=2000)
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(GovukForm):
     ceased_on = GovukDateField(label="Date the plan ceases")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukForm):
     withdrawn_on = GovukDateField(label="Date withdrawn")
     reason = forms.CharField(label="Reason", max_length=500)
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(GovukModelForm):
     """The working-day periods, then one box per kind of order: days to comply (calendar days)."""
 
     class Meta:

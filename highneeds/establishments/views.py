@@ -9,11 +9,12 @@ from highneeds.council.models import CouncilSettings
 from highneeds.engine import codes
 from highneeds.insight import disclosure
 from highneeds.web.access import requires
+from highneeds.web.forms import GovukForm
 
 from .models import Establishment
 
 
-class DirectoryFilter(forms.Form):
+class DirectoryFilter(GovukForm):
     name = forms.CharField(label="Name, URN or UKPRN", required=False, max_length=100)
     establishment_type = forms.ChoiceField(
         label="Type", required=False, choices=[("", "Any type")] + list(codes.ESTABLISHMENT_TYPES.items())

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django import forms
 
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from .models import SETTING_CHOICES, AreaOfNeed, Band, ChildBand, Commitment, Framework
 
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
 
-class BandForm(forms.Form):
+class BandForm(GovukForm):
     area = forms.TypedChoiceField(label="Area of need", coerce=int)
     band = forms.TypedChoiceField(label="Band", coerce=int)
     effective_from = GovukDateField(label="Date the band applies from")
@@ -28,11 +28,11 @@ class BandForm(forms.Form):
         self.fields["band"].choices = [("", "Choose a band")] + [
             (b.pk, b.name) for b in Band.objects.filter(framework=framework)
         ]
-        self.fields["area"].error_messages["required"] = "Choose the area of need"
-        self.fields["band"].error_messages["required"] = "Choose the band"
+        self.fields["area"].error_messages["required"] = "Select the area of need"
+        self.fields["band"].error_messages["required"] = "Select the band"
         self.fields["effective_from"].error_messages["required"] = "Enter the date the band applies from"
         self.fields["evidence"].error_messages["required"] = "Enter the evidence against the band's descriptors"
-        self.fields["decided_by"].error_messages["required"] = "Choose whether a panel or an officer decided"
+        self.fields["decided_by"].error_messages["required"] = "Select whether a panel or an officer decided"
 
     def objects(self) -> tuple[AreaOfNeed, Band]:
         return (
@@ -41,7 +41,7 @@ class BandForm(forms.Form):
         )
 
 
-class ActualsForm(forms.Form):
+class ActualsForm(GovukForm):
     financial_year = forms.IntegerField(
         label="Financial year the payments belong to",
         min_value=2000,
@@ -57,10 +57,10 @@ class ActualsForm(forms.Form):
         self.fields["control_total"].error_messages.update(
             required="Enter the control total", invalid="Enter the control total as an amount, like 1234.56"
         )
-        self.fields["file"].error_messages["required"] = "Choose a CSV file"
+        self.fields["file"].error_messages["required"] = "Select a CSV file"
 
 
-class DsgForm(forms.Form):
+class DsgForm(GovukForm):
     financial_year = forms.IntegerField(label="Financial year", min_value=2000, max_value=2100)
     high_needs_block = forms.DecimalField(
         label="High needs block allocation after deductions, in pounds", min_value=0, **MONEY_FIELD
@@ -74,7 +74,7 @@ class DsgForm(forms.Form):
     source = forms.CharField(label="Source of the figures", max_length=300)
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(GovukForm):
     """An agreed package: where, how it was agreed, and what it costs (a band, or costed provision, or fees)."""
 
     establishment = forms.TypedChoiceField(label="Setting", coerce=int, required=False, empty_value=None)
@@ -124,7 +124,7 @@ class CommitmentForm(forms.Form):
             (b.pk, f"{b.framework.name}: {b.name}")
             for b in Band.objects.select_related("framework").exclude(framework__kind="ranges")
         ]
-        self.fields["setting_type"].error_messages["required"] = "Choose the setting type"
+        self.fields["setting_type"].error_messages["required"] = "Select the setting type"
         self.fields["start"].error_messages["required"] = "Enter the start date"
         self.fields["attendance"].error_messages["required"] = "Enter the attendance, 100 for full time"
 
@@ -144,7 +144,7 @@ class CommitmentForm(forms.Form):
         return items
 
 
-class TopUpApplicationForm(forms.Form):
+class TopUpApplicationForm(GovukForm):
     child = forms.TypedChoiceField(label="Child", coerce=int)
     area = forms.TypedChoiceField(label="Area of need", coerce=int)
     band = forms.TypedChoiceField(label="Band asked for", coerce=int)
@@ -162,27 +162,27 @@ class TopUpApplicationForm(forms.Form):
             (b.pk, b.name) for b in Band.objects.filter(framework=framework, top_up__isnull=False)
         ]
         for name, message in (
-            ("child", "Choose the child"),
-            ("area", "Choose the area of need"),
-            ("band", "Choose the band"),
+            ("child", "Select the child"),
+            ("area", "Select the area of need"),
+            ("band", "Select the band"),
             ("start", "Enter the date the top-up should start"),
             ("evidence", "Enter the evidence against the band's descriptors"),
         ):
             self.fields[name].error_messages["required"] = message
 
 
-class TopUpDecisionForm(forms.Form):
+class TopUpDecisionForm(GovukForm):
     decision = forms.ChoiceField(label="Panel decision", choices=[("agree", "Agreed"), ("refuse", "Refused")])
     decision_reference = forms.CharField(label="Panel meeting and date", max_length=200)
     reasons = forms.CharField(label="Reasons", max_length=4000, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decision"].error_messages["required"] = "Choose the panel's decision"
+        self.fields["decision"].error_messages["required"] = "Select the panel's decision"
         self.fields["decision_reference"].error_messages["required"] = "Enter the panel meeting and date"
 
 
-class EndPackageForm(forms.Form):
+class EndPackageForm(GovukForm):
     package = forms.UUIDField(widget=forms.HiddenInput)
     end = GovukDateField(label="Last day of the package")
     reason = forms.CharField(label="Why it ends", max_length=1000)
@@ -190,10 +190,10 @@ class EndPackageForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["end"].error_messages["required"] = "Enter the last day of the package"
-        self.fields["reason"].error_messages["required"] = "Say why the package ends"
+        self.fields["reason"].error_messages["required"] = "Enter why the package ends"
 
 
-class PanelPackageForm(forms.Form):
+class PanelPackageForm(GovukForm):
     """What a placement panel agreed: the setting, and a band or the annual cost of the provision."""
 
     urn = forms.IntegerField(

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from django import forms
 from django.shortcuts import render
 
 from highneeds.casework.models import AssessmentRequest
@@ -28,7 +27,7 @@ from highneeds.council.models import CouncilSettings
 from highneeds.engine import timeliness as engine
 from highneeds.engine.disclosure import Policy
 from highneeds.web.access import requires
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from . import disclosure
 
@@ -118,7 +117,7 @@ class Shown:
         }
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(GovukForm):
     start = GovukDateField(label="From")
     end = GovukDateField(label="To")
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from highneeds.web.access import requires
-from highneeds.web.forms import add_errors
+from highneeds.web.forms import GovukForm, add_errors
 
 from . import services
 from .defaults import DEFAULT_TEMPLATES
@@ -14,7 +14,7 @@ from .models import LetterTemplateVersion
 from .rendering import broken, template_for
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(GovukForm):
     subject = forms.CharField(label="Subject", max_length=200)
     body = forms.CharField(label="Letter", widget=forms.Textarea, max_length=20000)
 

@@ -5,20 +5,20 @@ from datetime import date
 from django import forms
 
 from highneeds.accounts.models import User
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from . import queries
-from .models import AGENCIES, PANEL_TYPES
+from .models import AGENCIES, PANEL_TYPES, preselected
 
 REQUIRED = "Enter {label}"
 
 
-class PanelForm(forms.Form):
+class PanelForm(GovukForm):
     name = forms.CharField(label="Panel name", max_length=120, error_messages={"required": "Enter the panel's name"})
     panel_type = forms.ChoiceField(
         label="What the panel decides",
         choices=list(PANEL_TYPES.items()),
-        error_messages={"required": "Choose what the panel decides"},
+        error_messages={"required": "Select what the panel decides"},
     )
     quorum = forms.IntegerField(
         label="Quorum",
@@ -35,12 +35,12 @@ class PanelForm(forms.Form):
     )
 
 
-class MemberForm(forms.Form):
-    user = forms.TypedChoiceField(label="Person", coerce=int, error_messages={"required": "Choose a person"})
+class MemberForm(GovukForm):
+    user = forms.TypedChoiceField(label="Person", coerce=int, error_messages={"required": "Select a person"})
     agency = forms.ChoiceField(
         label="Agency they represent",
         choices=list(AGENCIES.items()),
-        error_messages={"required": "Choose the agency they represent"},
+        error_messages={"required": "Select the agency they represent"},
     )
     is_chair = forms.BooleanField(label="Chairs the panel", required=False)
 
@@ -59,14 +59,14 @@ class MemberForm(forms.Form):
         ]
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GovukForm):
     meets_on = GovukDateField(label="Date of the meeting", error_messages={"required": "Enter the date of the meeting"})
     location = forms.CharField(
         label="Where (optional)", max_length=200, required=False, help_text="A room, or say it is held online"
     )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GovukForm):
     present = forms.TypedMultipleChoiceField(label="Who is present", coerce=int, required=False)
 
     def __init__(self, *args, members, **kwargs):
@@ -74,12 +74,12 @@ class AttendanceForm(forms.Form):
         self.fields["present"].choices = [(m.pk, str(m)) for m in members]
 
 
-class ConflictForm(forms.Form):
-    member = forms.TypedChoiceField(label="Member", coerce=int, error_messages={"required": "Choose the member"})
+class ConflictForm(GovukForm):
+    member = forms.TypedChoiceField(label="Member", coerce=int, error_messages={"required": "Select the member"})
     note = forms.CharField(
         label="The conflict of interest",
         max_length=250,
-        error_messages={"required": "Say what the conflict of interest is"},
+        error_messages={"required": "Enter what the conflict of interest is"},
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -88,15 +88,15 @@ class ConflictForm(forms.Form):
         self.fields["member"].choices = ([("", "Choose a member")] if len(members) > 1 else []) + choices
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(GovukForm):
     outcome = forms.ChoiceField(
-        label="The panel recommends", error_messages={"required": "Choose the panel's recommendation"}
+        label="The panel recommends", error_messages={"required": "Select the panel's recommendation"}
     )
     reasons = forms.CharField(
         label="The panel's reasons",
         widget=forms.Textarea,
         max_length=5000,
-        error_messages={"required": "Give the panel's reasons"},
+        error_messages={"required": "Enter the panel's reasons"},
     )
 
     def __init__(self, *args, panel, **kwargs):
@@ -110,8 +110,8 @@ DECISION_WORDS = {
 }
 
 
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(error_messages={"required": "Choose the council's decision"})
+class DecisionForm(GovukForm):
+    outcome = forms.ChoiceField(error_messages={"required": "Select the council's decision"})
     decided_on = GovukDateField(
         label="Date of the decision", error_messages={"required": "Enter the date of the decision"}
     )
@@ -119,7 +119,7 @@ class DecisionForm(forms.Form):
         label="Reasons for the decision",
         widget=forms.Textarea,
         max_length=5000,
-        error_messages={"required": "Give the reasons for the decision"},
+        error_messages={"required": "Enter the reasons for the decision"},
     )
     departure_reasons = forms.CharField(
         label="If the decision differs from the panel's recommendation, why",
@@ -128,19 +128,23 @@ class DecisionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, recommendation=None, **kwargs):
         kwargs.setdefault("initial", {"decided_on": date.today()})
+        answer, hint = preselected(recommendation) if recommendation is not None else ("", "")
+        if answer:
+            kwargs["initial"] = {"outcome": answer, **kwargs["initial"]}
         super().__init__(*args, **kwargs)
         question, yes, no = DECISION_WORDS[kind]
         self.fields["outcome"].label = question
         self.fields["outcome"].choices = [("yes", yes), ("no", no)]
+        self.fields["outcome"].help_text = hint
 
 
-class AgendaSearchForm(forms.Form):
+class AgendaSearchForm(GovukForm):
     q = forms.CharField(label="Reference or child's name", max_length=100, required=False)
 
 
-class OutcomesForm(forms.Form):
+class OutcomesForm(GovukForm):
     date_from = GovukDateField(label="From", required=False)
     date_to = GovukDateField(label="To", required=False)
     period = forms.ChoiceField(label="Group by", choices=[("month", "Month"), ("quarter", "Quarter")], required=False)

@@ -27,6 +27,21 @@ RECOMMENDATIONS = {
         ("defer", "Defer for more information"),
     ],
 }
+# What a recommendation says the decision should be: True (assess / issue) or False. Others (defer) say neither.
+RECOMMENDS = {"assess": True, "not_assess": False, "issue": True, "not_issue": False}
+
+
+def preselected(recommendation) -> tuple[str, str]:
+    """The decision form's answer ("yes"/"no", or "" for a deferral) from a panel's recommendation, and the hint
+    that says where it came from: the caseworker can still change it."""
+    says = RECOMMENDS.get(recommendation.outcome)
+    meeting = recommendation.item.meeting
+    if says is None:
+        return "", ""
+    return "yes" if says else "no", (
+        f"Preselected from the recommendation of {meeting.panel.name} on {meeting.meets_on:%-d %B %Y}: "
+        f"{recommendation.get_outcome_label()}. Change it if the council decides otherwise."
+    )
 
 
 class Panel(models.Model):

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from highneeds.accounts.roles import Role
 from highneeds.casework.models import AssessmentRequest, Decision
 
-from .models import AGENCIES, AgendaItem, Panel, PanelMeeting, PanelMember, Recommendation
+from .models import AGENCIES, RECOMMENDS, AgendaItem, Panel, PanelMeeting, PanelMember, Recommendation
 
 # Which open requests each kind of panel considers (AssessmentRequest.status).
 STAGES = {
@@ -32,8 +32,6 @@ QUESTIONS = {
 }
 # The council's decision each kind of panel advises on (casework.Decision.kind); placement has none yet.
 DECISION_KIND = {"assess": "assess", "issue": "issue"}
-# What a recommendation says the decision should be: True (assess / issue) or False. Others (defer) say neither.
-RECOMMENDS = {"assess": True, "not_assess": False, "issue": True, "not_issue": False}
 # Members of a panel need to see its pages, so only these roles can sit on one.
 MEMBER_ROLES = (Role.PANEL_MEMBER, Role.CASEWORKER, Role.MANAGER)
 

@@ -4,12 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from highneeds.engine import codes
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from .validation import clean_child
 
 
-class ChildSearchForm(forms.Form):
+class ChildSearchForm(GovukForm):
     q = forms.CharField(label="Name or UPN", required=False, max_length=100)
     date_of_birth = GovukDateField(label="Date of birth", required=False)
     establishment = forms.TypedChoiceField(label="Current setting", required=False, coerce=int, empty_value=None)
@@ -28,7 +28,7 @@ def _coded(table, blank=None):
     return ([("", blank)] if blank else []) + [(k, f"{v} ({k})") for k, v in table.items()]
 
 
-class ChildForm(forms.Form):
+class ChildForm(GovukForm):
     """A child's core record. Validation is the shared `clean_child`, so the form, API and CSV agree."""
 
     first_name = forms.CharField(label="First name", max_length=100, required=False)
@@ -65,7 +65,7 @@ class ChildForm(forms.Form):
 NEED_CHOICES = [("", "None")] + [(k, f"{v} ({k})") for k, v in codes.NEED_CODES.items()]
 
 
-class SenStatusForm(forms.Form):
+class SenStatusForm(GovukForm):
     sen_status = forms.ChoiceField(label="SEN status", choices=list(codes.SEN_STATUS.items()))
     effective = GovukDateField(label="From")
     need_1 = forms.ChoiceField(label="Primary need", choices=NEED_CHOICES, required=False)
@@ -76,7 +76,7 @@ class SenStatusForm(forms.Form):
         return [self.cleaned_data[f"need_{i}"] for i in (1, 2, 3) if self.cleaned_data.get(f"need_{i}")]
 
 
-class FlagForm(forms.Form):
+class FlagForm(GovukForm):
     flag = forms.ChoiceField(label="Circumstance", choices=list(codes.COHORT_FLAGS.items()))
     start_date = GovukDateField(label="From")
     end_date = GovukDateField(label="Until (if it has ended)", required=False)
@@ -86,13 +86,13 @@ class FlagForm(forms.Form):
     note = forms.CharField(label="Note (optional)", max_length=250, required=False)
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(GovukForm):
     urn = forms.IntegerField(label="Setting URN", help_text="Find it in the establishment directory")
     placement_type = forms.ChoiceField(label="Type of placement", choices=list(codes.PLACEMENT_TYPES.items()))
     start_date = GovukDateField(label="Start date")
 
 
-class ParentForm(forms.Form):
+class ParentForm(GovukForm):
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
     relationship = forms.CharField(label="Relationship to the child", max_length=60, initial="Parent")

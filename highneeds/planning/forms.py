@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from highneeds.engine import codes
+from highneeds.web.forms import GovukForm
 
 from . import engine_bridge as eb
 from .models import BASES
@@ -60,7 +61,7 @@ def _number(label: str, *, required=False, min_value=None, max_value=None, whole
     return kind(label=label, required=required, min_value=min_value, max_value=max_value, error_messages=messages)
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(GovukForm):
     name = forms.CharField(
         label="Scenario name",
         max_length=120,
@@ -74,7 +75,7 @@ class ScenarioForm(forms.Form):
         label="Calibrate from",
         choices=BASES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what to calibrate the forecast from"},
+        error_messages={"required": "Select what to calibrate the forecast from"},
     )
     la_code = forms.CharField(label="Local authority code (for published figures)", required=False, max_length=9)
     base_year = _number("Base year", required=True, min_value=MIN_YEAR, max_value=MAX_YEAR, whole=True)
@@ -141,7 +142,7 @@ class ScenarioForm(forms.Form):
 PLACE_FIELDS = ("places", "need", "phase", "cost_per_place", "opening_year", "diverts_from")
 
 
-class NewPlacesRow(forms.Form):
+class NewPlacesRow(GovukForm):
     """One row of new in-area specialist places. A row left wholly empty is ignored."""
 
     def __init__(self, *args, row: int, **kwargs):
@@ -156,7 +157,7 @@ class NewPlacesRow(forms.Form):
             + [(n, codes.NEED_CODES.get(n, n)) for n in eb.needs()],
         )
         self.fields["phase"] = forms.ChoiceField(
-            label=f"{r}: phase", required=False, choices=[("", "Choose a phase")] + list(eb.phases().items())
+            label=f"{r}: phase", required=False, choices=[("", "Select a phase")] + list(eb.phases().items())
         )
         self.fields["cost_per_place"] = _number(
             f"{r}: cost per place a year", min_value=0, whole=True, unit=" of pounds"
@@ -201,8 +202,8 @@ def place_rows(data=None, initial: list[dict] | None = None, extra: int = 1) -> 
     return [NewPlacesRow(row=i + 1, initial=row) for i, row in enumerate(initial + [{}] * extra)]
 
 
-class GoalSeekForm(forms.Form):
-    lever = forms.ChoiceField(label="Lever to change", error_messages={"required": "Choose the lever to change"})
+class GoalSeekForm(GovukForm):
+    lever = forms.ChoiceField(label="Lever to change", error_messages={"required": "Select the lever to change"})
     target_year = _number("Year to reach in-year balance", required=True, whole=True)  # range: the scenario's
 
     def __init__(self, *args, scenario=None, **kwargs):
@@ -219,11 +220,11 @@ class GoalSeekForm(forms.Form):
         return year
 
 
-class CompareForm(forms.Form):
+class CompareForm(GovukForm):
     scenarios = forms.MultipleChoiceField(
         label="Scenarios to compare",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose 2 to 4 scenarios to compare"},
+        error_messages={"required": "Select 2 to 4 scenarios to compare"},
     )
 
     def __init__(self, *args, choices=(), **kwargs):

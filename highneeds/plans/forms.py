@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from highneeds.establishments.queries import find_establishment
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from . import sections as S
 from .models import SOURCES
@@ -28,7 +28,7 @@ def text_section_form(section: str, data=None, initial=None) -> forms.Form:
     return form_class(data, initial=initial)
 
 
-class SectionAForm(forms.Form):
+class SectionAForm(GovukForm):
     views = forms.CharField(
         label="What we think: views of the child or young person and family",
         required=False,
@@ -46,30 +46,30 @@ class SectionAForm(forms.Form):
     )
 
 
-class MediaForm(forms.Form):
-    upload = forms.FileField(label="Photo or short video", error_messages={"required": "Choose a photo or video"})
+class MediaForm(GovukForm):
+    upload = forms.FileField(label="Photo or short video", error_messages={"required": "Select a photo or video"})
     caption = forms.CharField(label="Say what it shows (optional)", required=False, max_length=200)
 
 
-class CommentForm(forms.Form):
+class CommentForm(GovukForm):
     section = forms.ChoiceField(
         label="Which section is your comment about?",
         choices=[("", "Choose a section")] + [(k, v) for k, v in S.TITLES.items() if k != "K"],
-        error_messages={"required": "Choose a section"},
+        error_messages={"required": "Select a section"},
     )
     text = forms.CharField(
         label="Your comment",
         max_length=S.MAX_TEXT,
         widget=forms.Textarea,
-        error_messages={"required": "Write your comment"},
+        error_messages={"required": "Enter your comment"},
     )
 
 
-class SendForm(forms.Form):
+class SendForm(GovukForm):
     sent_on = GovukDateField(label="Date sent", error_messages={"required": "Enter the date sent"})
 
 
-class IssueForm(forms.Form):
+class IssueForm(GovukForm):
     issued_on = GovukDateField(label="Date issued", error_messages={"required": "Enter the date issued"})
     school = forms.CharField(
         label="School, college or other institution to name in section I (name or URN)",
@@ -83,10 +83,10 @@ class IssueForm(forms.Form):
         return find_establishment(text) if text else None
 
 
-class AmendForm(forms.Form):
+class AmendForm(GovukForm):
     source = forms.ChoiceField(
         label="Why is the plan being amended?",
         choices=[("", "Choose a reason")] + list(SOURCES.items())[1:],
-        error_messages={"required": "Choose a reason"},
+        error_messages={"required": "Select a reason"},
     )
     started_on = GovukDateField(label="Date", error_messages={"required": "Enter the date"})

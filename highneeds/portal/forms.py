@@ -14,7 +14,7 @@ from highneeds.engine import filetypes, schoolyear
 from highneeds.establishments.queries import find_establishment
 from highneeds.people.validation import clean_child
 from highneeds.records.attachments import AttachmentsField
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 REASON_MAX = 5000
 VIEWS_MAX = 10000
@@ -43,7 +43,7 @@ def clean_child_fields(form: forms.Form, data: dict) -> dict | None:
     return {k: v for k, v in cleaned.items() if k != "responsible_la"}
 
 
-class RequestForm(forms.Form):
+class RequestForm(GovukForm):
     """A request for an EHC needs assessment from a parent or carer, or a young person aged 16 to 25."""
 
     who = forms.ChoiceField(
@@ -79,13 +79,13 @@ class RequestForm(forms.Form):
         label="Why are you asking for an assessment?",
         max_length=REASON_MAX,
         widget=forms.Textarea,
-        error_messages={"required": "Tell us why you are asking for an assessment"},
+        error_messages={"required": "Enter why you are asking for an assessment"},
     )
     attachments = AttachmentsField(label="Reports or letters that support your request (optional)")
     confirm = forms.BooleanField(
         label="I confirm the information is correct, and that I have parental responsibility "
         "for the child or am the young person",
-        error_messages={"required": "Confirm the information is correct and who you are"},
+        error_messages={"required": "Select to confirm the information is correct and who you are"},
     )
 
     def clean(self):
@@ -145,7 +145,7 @@ class RequestForm(forms.Form):
         }
 
 
-class RepresentationForm(forms.Form):
+class RepresentationForm(GovukForm):
     text = forms.CharField(
         label="What do you think of the draft plan?", max_length=VIEWS_MAX, required=False, widget=forms.Textarea
     )
@@ -169,7 +169,7 @@ class RepresentationForm(forms.Form):
         return data
 
 
-class AdviceForm(forms.Form):
+class AdviceForm(GovukForm):
     """Advice by the plan's sections, so each part can go where it belongs (B, E, F, C/D)."""
 
     text = forms.CharField(label="Summary of your advice", max_length=ADVICE_MAX, widget=forms.Textarea, required=False)

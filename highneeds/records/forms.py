@@ -6,14 +6,14 @@ from django import forms
 
 from highneeds.accounts.models import User
 from highneeds.engine import filetypes
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from .models import AUDIENCES, CATEGORIES, CONTACT_KINDS
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
-class UploadForm(forms.Form):
+class UploadForm(GovukForm):
     file = forms.FileField(
         label="Choose a file",
         error_messages={"required": "Select a file to upload", "empty": "The selected file is empty"},
@@ -29,10 +29,10 @@ class UploadForm(forms.Form):
     category = forms.ChoiceField(
         label="What kind of document is it?",
         choices=[c for c in CATEGORIES if c[0] != "letter"],
-        error_messages={"required": "Choose what kind of document this is"},
+        error_messages={"required": "Select what kind of document this is"},
     )
     audience = forms.ChoiceField(
-        label="Who can see it?", choices=AUDIENCES, error_messages={"required": "Choose who can see the document"}
+        label="Who can see it?", choices=AUDIENCES, error_messages={"required": "Select who can see the document"}
     )
     request = forms.TypedChoiceField(label="Case (optional)", required=False, coerce=int, empty_value=None)
 
@@ -42,11 +42,11 @@ class UploadForm(forms.Form):
         self.fields["file"].help_text = f"{filetypes.ACCEPTED}"
 
 
-class ShareForm(forms.Form):
+class ShareForm(GovukForm):
     audience = forms.ChoiceField(choices=AUDIENCES)
 
 
-class NoteForm(forms.Form):
+class NoteForm(GovukForm):
     text = forms.CharField(
         label="Note",
         widget=forms.Textarea,
@@ -77,7 +77,7 @@ def staff_choices():
     ]
 
 
-class TaskForm(forms.Form):
+class TaskForm(GovukForm):
     title = forms.CharField(
         label="What needs doing",
         max_length=200,
@@ -87,7 +87,7 @@ class TaskForm(forms.Form):
     assigned_to = forms.TypedChoiceField(
         label="Assigned to",
         coerce=int,
-        error_messages={"required": "Choose who the task is for", "invalid_choice": "Choose who the task is for"},
+        error_messages={"required": "Select who the task is for", "invalid_choice": "Select who the task is for"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -95,11 +95,11 @@ class TaskForm(forms.Form):
         self.fields["assigned_to"].choices = staff_choices()
 
 
-class ContactForm(forms.Form):
+class ContactForm(GovukForm):
     kind = forms.ChoiceField(
         label="How were you in contact?",
         choices=CONTACT_KINDS,
-        error_messages={"required": "Choose how you were in contact"},
+        error_messages={"required": "Select how you were in contact"},
     )
     with_whom = forms.CharField(
         label="Who with",
@@ -128,7 +128,7 @@ class ContactForm(forms.Form):
         return value
 
 
-class LetterheadForm(forms.Form):
+class LetterheadForm(GovukForm):
     logo = forms.FileField(label="Logo (PNG or JPEG, up to 1 MB)", required=False)
     remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
     address = forms.CharField(

@@ -1,9 +1,11 @@
 from django import forms
 
+from highneeds.web.forms import GovukForm
+
 from .services import FIRST_YEAR, LAST_YEAR
 
 
-class BuildForm(forms.Form):
+class BuildForm(GovukForm):
     year = forms.IntegerField(
         label="Return year",
         min_value=FIRST_YEAR,

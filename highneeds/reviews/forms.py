@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from highneeds.establishments.models import Establishment
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from . import queries
 from .models import (
@@ -24,7 +24,7 @@ def yes_no(value) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class TrackerFilterForm(forms.Form):
+class TrackerFilterForm(GovukForm):
     caseworker = forms.ChoiceField(label="Caseworker", required=False)
     rag = forms.ChoiceField(
         label="Deadline status", required=False, choices=[("", "Any")] + list(queries.RAG_LABELS.items())
@@ -64,7 +64,7 @@ class TrackerFilterForm(forms.Form):
         }
 
 
-class ArrangeForm(forms.Form):
+class ArrangeForm(GovukForm):
     meeting_on = GovukDateField(label="Date of the review meeting")
     arranged_on = GovukDateField(label="Date it was arranged")
     in_setting = forms.ChoiceField(
@@ -78,7 +78,7 @@ class ArrangeForm(forms.Form):
     names = forms.CharField(label="Names of those invited (optional, one a line)", required=False, **TEXT)
 
 
-class DateForm(forms.Form):
+class DateForm(GovukForm):
     on = GovukDateField(label="Date")
 
     def __init__(self, *args, label="Date", **kwargs):
@@ -86,7 +86,7 @@ class DateForm(forms.Form):
         self.fields["on"].label = label
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(GovukForm):
     held_on = GovukDateField(label="Date the meeting took place")
     attendees = forms.CharField(label="Who attended", **TEXT)
     child_views = forms.CharField(label="The child's or young person's views", required=False, **TEXT)
@@ -111,7 +111,7 @@ class MeetingForm(forms.Form):
     cessation_reason = forms.CharField(label="Why ceasing was or was not pursued", required=False, **TEXT)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="The council's decision", choices=list(DECISIONS.items()), widget=forms.RadioSelect
     )
@@ -133,7 +133,7 @@ class DecisionForm(forms.Form):
         self.fields["cease_reason"].choices = [("", "Not stopping the plan")] + list(queries.cease_reasons().items())
 
 
-class IssueForm(forms.Form):
+class IssueForm(GovukForm):
     on = GovukDateField(label="Date the plan was issued")
     urn = forms.IntegerField(
         label="URN of the school or college to name (optional: else section I as it stands)",
@@ -142,19 +142,19 @@ class IssueForm(forms.Form):
     )
 
 
-class SettingForm(forms.Form):
+class SettingForm(GovukForm):
     urn = forms.IntegerField(label="URN of the school or college", min_value=1)
     on = GovukDateField(label="Date")
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(GovukForm):
     first = forms.IntegerField(label="First preference: URN", min_value=1)
     second = forms.IntegerField(label="Second preference: URN (optional)", required=False, min_value=1)
     third = forms.IntegerField(label="Third preference: URN (optional)", required=False, min_value=1)
     on = GovukDateField(label="Date the family gave their preferences")
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(GovukForm):
     consultation = forms.TypedChoiceField(label="Setting", coerce=int)
     on = GovukDateField(label="Date of the reply")
     outcome = forms.ChoiceField(label="Reply", choices=[(k, v) for k, v in PhaseConsultation.OUTCOMES.items() if k])
@@ -165,19 +165,19 @@ class ReplyForm(forms.Form):
         self.fields["consultation"].choices = [(c.pk, c.establishment.name) for c in consultations]
 
 
-class TransferForm(forms.Form):
+class TransferForm(GovukForm):
     kind = forms.ChoiceField(label="Kind of move", choices=list(PhaseTransfer.KINDS.items()))
     transfer_on = GovukDateField(label="Date of the move")
 
 
-class ReassessmentRequestForm(forms.Form):
+class ReassessmentRequestForm(GovukForm):
     received_on = GovukDateField(label="Date the request was received")
     requested_by = forms.ChoiceField(label="Who asked", choices=list(Reassessment.REQUESTERS.items()))
     requester_name = forms.CharField(label="Their name (optional)", max_length=200, required=False)
     reason = forms.CharField(label="Why they asked", required=False, **TEXT)
 
 
-class ReassessmentDecisionForm(forms.Form):
+class ReassessmentDecisionForm(GovukForm):
     decision = forms.ChoiceField(
         label="Decision", choices=[("reassess", "Reassess"), ("refuse", "Refuse")], widget=forms.RadioSelect
     )
@@ -185,5 +185,5 @@ class ReassessmentDecisionForm(forms.Form):
     reasons = forms.CharField(label="Reasons", **TEXT)
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(GovukForm):
     text = forms.CharField(label="Your views", **TEXT)

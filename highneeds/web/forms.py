@@ -2,11 +2,69 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from . import errors
+
+# One wording for a required field, the GOV.UK Design System's: "Enter ..." for what is typed, "Select ..." for
+# what is chosen. Every form of the project derives from GovukForm (or mixes in GovukRequired), so a field that
+# does not say its own message gets one from its label; tests/web/test_required_messages.py walks every form.
+DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+REQUIRED_WORDING = re.compile(r"^(Enter|Select) \S")
+_CHOSEN = (forms.ChoiceField, forms.BooleanField, forms.FileField, forms.MultipleChoiceField)
+_QUESTION = re.compile(r"^(is|are|was|will|would|do|does|did|has|have|can|could|should|must|may)\b", re.I)
+_OWN_ARTICLE = re.compile(
+    r"^(the|a|an|your|their|his|her|its|our|this|that|these|those|each|every|any|some|who|what|which|when|where|how|"
+    r"whether|why|if)\b",
+    re.I,
+)
+_ASIDE = re.compile(r"\s*\((optional|if any|if known)[^)]*\)", re.I)
+
+
+def required_message(field: forms.Field) -> str:
+    """The GOV.UK message for a required field left empty, from its label: "Enter the date of the decision",
+    "Select the kind of advice"; a yes-or-no question gets "Select yes or no"."""
+    verb = "Select" if isinstance(field, _CHOSEN) else "Enter"
+    label = _ASIDE.sub("", str(field.label or "")).strip().rstrip(" :?.")
+    if not label:
+        return f"{verb} a value" if verb == "Enter" else "Select an option"
+    if isinstance(field, forms.BooleanField):  # a box to tick: its label is a statement
+        return f"Select the box: {label}"
+    if _QUESTION.match(label):
+        choices = {str(v).lower() for v, _ in getattr(field, "choices", ())}
+        return "Select yes or no" if choices >= {"yes", "no"} else f"{verb} an answer"
+    if not (len(label) > 1 and label[1].isupper()):  # keep an acronym (URN, UPN, EHC) as it is
+        label = label[0].lower() + label[1:]
+    if not _OWN_ARTICLE.match(label):
+        label = f"the {label}"
+    return f"{verb} {label}"
+
+
+class GovukRequired:
+    """Mix into any Django form (before it) for the one required-field wording. Applied when the form is
+    cleaned, so a label changed in a form's __init__ is the one named."""
+
+    def full_clean(self):
+        self.use_required_wording()
+        super().full_clean()
+
+    def use_required_wording(self) -> None:
+        for field in self.fields.values():
+            if str(field.error_messages.get("required", "")) == DJANGO_REQUIRED:
+                field.error_messages = {**field.error_messages, "required": required_message(field)}
+
+
+class GovukForm(GovukRequired, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukRequired, forms.ModelForm):
+    pass
 
 
 @dataclass
@@ -60,7 +118,32 @@ class GovukDateField(forms.Field):
 
 
 def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: beside the field it names, else at the top."""
+    """Show a service's ValidationError on the form: beside the field it names, else at the top. A statutory
+    clock message is put in plain English beside the field it is about (web.errors), never shown raw."""
     for field, messages in exc.message_dict.items():
         for message in messages:
+            if errors.is_engine_message(message):
+                found, message = errors.translate(message, form.fields)
+                field = found or field
             form.add_error(field if field in form.fields else None, message)
+
+
+def plain_messages(exc: ValidationError) -> list[str]:
+    """A ValidationError's messages for a page's banner, the clock's put in plain English."""
+    return [errors.translate(m, {})[1] for m in exc.messages]
+
+
+def parse_id(raw) -> int | None:
+    """A record id from a query string or hidden field: a positive whole number, else None (the page says 404
+    or shows a form error; never a 500 from int("abc"))."""
+    text = str(raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text) or None
+
+
+def query_text(params, name: str, max_length: int = 100) -> str:
+    """A free-text query parameter (a search box): trimmed, at most `max_length` characters, without control
+    characters such as NUL, which PostgreSQL refuses (a 500 instead of "no results")."""
+    text = "".join(c for c in str(params.get(name, "")) if c.isprintable())
+    return text.strip()[:max_length]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from .forms import add_errors
@@ -29,6 +30,21 @@ class Step:
     allowed: tuple[str, ...] = ()
     form_kwargs: Callable = lambda record: {}
     initial: Callable = lambda record: {}
+
+    def is_open(self, record) -> bool:
+        return (not self.allowed or record.status in self.allowed) and bool(self.shown(record))
+
+
+def open_step(request, steps: dict, slug: str, record, *, back: str, page: Callable, not_open: str):
+    """Step `slug` of `steps` for record: a 404 if there is no such step; back to `back` with `not_open` flashed
+    when the step is not open now (a stale link, a second tab); else `page(spec)`, the step's form page."""
+    spec = steps.get(slug)
+    if spec is None:
+        raise Http404("step")
+    if not spec.is_open(record):
+        messages.success(request, not_open)
+        return redirect(back)
+    return page(spec)
 
 
 def step_form_page(request, spec, record, *, done: str, template: str, context: dict, prepare=None):

@@ -20,11 +20,12 @@ from highneeds.people.queries import current_settings, visible_children
 from highneeds.portal import family as portal_family
 from highneeds.records import queries as record_queries
 from highneeds.reviews import queries as review_queries
+from highneeds.web.forms import GovukForm
 
 from .access import public, requires, safe_next_url
 
 
-class SignInForm(forms.Form):
+class SignInForm(GovukForm):
     username = forms.CharField(label="Username", max_length=150, error_messages={"required": "Enter your username"})
     password = forms.CharField(
         label="Password", widget=forms.PasswordInput, error_messages={"required": "Enter your password"}

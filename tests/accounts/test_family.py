@@ -103,7 +103,7 @@ def test_ending_a_parents_access_signs_them_out(client, make_user, child):
         f"/children/{child.pk}/portal-access/",
         {"action": "end_parent", "parent": parent.pk, f"end{parent.pk}-reason": ""},
     ).content.decode()
-    assert "Say why access is ending" in body
+    assert "Enter why access is ending" in body
     client.post(
         f"/children/{child.pk}/portal-access/",
         {"action": "end_parent", "parent": parent.pk, f"end{parent.pk}-reason": "Court order"},

@@ -118,7 +118,7 @@ def test_a_leaver_loses_access_at_once_sessions_and_tokens_included(client, make
     sign_in(client, manager.username)
     page = client.get(f"/users/{leaver.pk}/deactivate/").content.decode()
     assert "They hold <strong>1</strong> open request" in page
-    assert "Say why" in client.post(f"/users/{leaver.pk}/deactivate/", {"reason": ""}).content.decode()
+    assert "Enter the reason" in client.post(f"/users/{leaver.pk}/deactivate/", {"reason": ""}).content.decode()
     response = client.post(f"/users/{leaver.pk}/deactivate/", {"reason": "Left the council"}, follow=True)
     assert "Reassign their 1 open request from the caseload page" in response.content.decode()
     assert theirs.get("/cases/").status_code == 302  # their live session is gone

@@ -44,7 +44,7 @@ def test_caseworker_takes_a_request_to_a_final_plan(page, live_server, signed_in
     page.get_by_role("group", name="Will the council carry out an EHC needs assessment?").get_by_label("Yes").check()
     fill_date(page, "Date of the decision", received + timedelta(days=35))
     save(page)  # reasons missing: the form says so beside the field
-    expect(page.get_by_role("alert")).to_contain_text("This field is required")
+    expect(page.get_by_role("alert")).to_contain_text("Enter the reasons")
     assert_accessible(page)
     page.get_by_label("Reasons").fill("Evidence of needs beyond what SEN support can meet")
     save(page)

@@ -44,7 +44,7 @@ def test_mediation_certificate_appeal_and_order(page, live_server, signed_in, ma
 
     page.get_by_role("link", name="Record the family's contact with the mediation adviser").click()
     save(page)  # nothing entered: the error is shown on the field
-    expect(page.get_by_role("alert")).to_contain_text("This field is required")
+    expect(page.get_by_role("alert")).to_contain_text("Enter the date the family contacted the mediation adviser")
     assert_accessible(page)
     fill_date(page, "contacted_on", today - timedelta(days=55))
     save(page)

@@ -95,7 +95,7 @@ def test_a_caseworker_checks_a_possible_match(page, live_server, signed_in, make
     _shot(page, "match-page")
     assert_accessible(page)
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("link", name="Say whether this is the same child")).to_be_visible()
+    expect(page.get_by_role("link", name="Select whether this is the same child")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save").click()

@@ -136,7 +136,7 @@ def test_a_parent_comments_on_a_draft(page, live_server, make_user, make_child):
     page.get_by_role("button", name="Comment on the draft plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Comment on the draft plan")
     page.get_by_role("button", name="Send comment").click()
-    expect(page.get_by_role("alert")).to_contain_text("Choose a section")
+    expect(page.get_by_role("alert")).to_contain_text("Select a section")
     assert_accessible(page)
     page.get_by_label("Which section is your comment about?").select_option("F")
     page.get_by_label("Your comment", exact=True).fill("Please add speech therapy every week.")

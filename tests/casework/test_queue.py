@@ -254,7 +254,7 @@ def test_reassignment_needs_a_selection_and_an_active_caseworker(client, people,
         body = client.post(
             "/cases/reassign/", {"requests": [requests_["bob"].pk], "caseworker": target}, follow=True
         ).content.decode()
-        assert "Choose the caseworker" in body
+        assert "Select the caseworker" in body
     requests_["bob"].refresh_from_db()
     assert requests_["bob"].caseworker == people["bob"]
 

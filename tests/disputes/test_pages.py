@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -171,3 +171,13 @@ def test_complaint_through_the_pages_and_settings(client, caseworker, child):
     complaint.refresh_from_db()
     assert complaint.outcome == "upheld" and complaint.learning == "Answer emails within 5 days"
     assert date.today() >= complaint.responded_on
+
+
+def test_a_contact_dated_before_the_notice_is_told_in_plain_english_beside_the_date(client, caseworker, notice):
+    """Issue 11: a contact dated before the notice it follows is refused in words, on the field."""
+    signed_in(client, caseworker)
+    before = notice.sent_on - timedelta(days=5)
+    body = client.post(f"/disputes/notice/{notice.pk}/contact/", d("contacted_on", before)).content.decode()
+    assert "There is a problem" in body and 'id="id_contacted_on-error"' in body
+    assert "events[" not in body and "mediation_" not in body and "decision_notice" not in body
+    assert f"{notice.sent_on:%-d %B %Y}" in body

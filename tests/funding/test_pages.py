@@ -75,8 +75,8 @@ def test_band_form_names_missing_fields_and_writes_nothing(client, make_user, ba
     page = text(response)
     assert response.status_code == 400
     for message in (
-        "Choose the area of need",
-        "Choose the band",
+        "Select the area of need",
+        "Select the band",
         "Enter the date the band applies from",
         "Enter the evidence",
     ):
@@ -185,7 +185,7 @@ def test_actuals_upload_bad_form_input_is_named_at_once(client, make_user):
     as_role(client, make_user, "finance")
     response = client.post("/funding/actuals/", {"financial_year": "", "control_total": "lots"})
     page = text(response)
-    assert response.status_code == 400 and "Enter the financial year" in page and "Choose a CSV file" in page
+    assert response.status_code == 400 and "Enter the financial year" in page and "Select a CSV file" in page
     assert "Enter the control total as an amount" in page
 
 

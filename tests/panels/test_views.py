@@ -138,7 +138,7 @@ def test_attendance_recommendation_and_errors_round_trip(client, world, on_agend
     assert response.status_code == 200 and "There is a problem" in body and "Not quorate" in body
     assert body.startswith("<!DOCTYPE html>") and "<title>Error:" in body
     response = client.post(f"/panels/items/{on_agenda.pk}/recommendation/", {f"{prefix}-outcome": "not_assess"})
-    assert "Give the panel&#39;s reasons" in response.content.decode()
+    assert "Enter the panel&#39;s reasons" in response.content.decode()
     client.post(
         f"/panels/meetings/{world.meeting.pk}/attendance/",
         {"attendance-present": present + [world.members["social_care"].pk]},
@@ -159,7 +159,7 @@ def test_conflict_form_takes_the_member_out_of_the_quorum(client, world, on_agen
         f"/panels/items/{on_agenda.pk}/conflict/",
         {f"conflict{on_agenda.pk}-member": member.pk, f"conflict{on_agenda.pk}-note": ""},
     )
-    assert "Say what the conflict of interest is" in response.content.decode()
+    assert "Enter what the conflict of interest is" in response.content.decode()
     response = client.post(
         f"/panels/items/{on_agenda.pk}/conflict/",
         {f"conflict{on_agenda.pk}-member": member.pk, f"conflict{on_agenda.pk}-note": "Treats the child"},

@@ -186,7 +186,7 @@ def test_goal_seek_page(client, make_user, make_scenario):
     )
     assert "Not reachable in range" in page and "Save as a new scenario" not in page
     page = text(client.post(f"/planning/scenarios/{scenario.pk}/goal-seek/", {"lever": "", "target_year": "1999"}))
-    assert "Choose the lever to change" in page
+    assert "Select the lever to change" in page
     assert f"Year to reach in-year balance must be between {scenario.base_year + 1}" in page
     # Reached at once when the allocation is ample.
     rich = make_scenario(name="Rich", hnb_allocation=10**10)

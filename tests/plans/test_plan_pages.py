@@ -121,7 +121,7 @@ def test_parent_reads_comments_and_writes_section_a(client, family):
     assert client.get(f"/plans/version/{version.pk}/").status_code == 200
     assert AuditEvent.objects.filter(action="plan.view", actor_id=family["parent"].pk, child_id=child.pk).exists()
     url = f"/portal/plans/version/{version.pk}/comment/"
-    assert "Write your comment" in text(client.post(url, {"section": "F", "text": " "}))
+    assert "Enter your comment" in text(client.post(url, {"section": "F", "text": " "}))
     assert client.post(url, {"section": "F", "text": "Please add OT"}).status_code == 302
     assert Contribution.objects.get(kind="comment").author == family["parent"]
     response = client.post(

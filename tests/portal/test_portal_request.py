@@ -115,7 +115,7 @@ def test_a_young_person_must_be_16(client, db):
         ({"email": "not-an-email"}, "Enter a valid email address"),
         ({"first_name": ""}, "Enter your first name"),
         ({"confirm": ""}, "Confirm the information is correct"),
-        ({"reason": ""}, "Tell us why you are asking"),
+        ({"reason": ""}, "Enter why you are asking"),
         ({"child_postcode": "NOT A POSTCODE"}, "postcode"),
     ],
 )

@@ -161,7 +161,7 @@ def test_the_match_page_compares_and_decides(real_child, worker, client, django_
     assert "On our record" in page and "Pat Testworth, Sam Testworth" in page and "Jo Testworth (Mother)" in page
     assert AuditEvent.objects.filter(action="case.check_match", child_id=real_child.pk, actor_id=worker.pk).exists()
     response = client.post(f"/cases/{request.pk}/match/", {"outcome": ""})
-    assert "Say whether this is the same child" in response.content.decode()
+    assert "Select whether this is the same child" in response.content.decode()
     response = client.post(f"/cases/{request.pk}/match/", {"outcome": "yes"})
     assert response.status_code == 302
     request.refresh_from_db()

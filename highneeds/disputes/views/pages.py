@@ -12,6 +12,7 @@ from highneeds.letters.models import Letter
 from highneeds.people.queries import ChildSearch, search_children
 from highneeds.plans.queries import current_plan
 from highneeds.web.access import requires
+from highneeds.web.forms import query_text
 
 from .. import clock, queries
 from ..models import DecisionNotice
@@ -23,7 +24,7 @@ from .steps import APPEAL_STEPS, CESSATION_STEPS, COMPLAINT_STEPS, NOTICE_STEPS,
 @requires("disputes.view")
 def overview(request):
     today = date.today()
-    name = request.GET.get("name", "").strip()[:100]
+    name = query_text(request.GET, "name")
     found = list(search_children(request.user, ChildSearch(name=name))[:20]) if name else None
     return render(
         request,

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 
 from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
 from highneeds.establishments.queries import by_urn
 from highneeds.people.models import Child
 from highneeds.web.access import requires
-from highneeds.web.steps import Step, step_form_page
+from highneeds.web.steps import Step, open_step, step_form_page
 
 from .. import forms, queries, services
 from ..models import Appeal, Cessation, Complaint, DecisionNotice, TribunalOrder
@@ -281,14 +279,18 @@ def _step_view(model, steps: dict, child_of: Callable, caption: Callable, relate
     @requires("disputes.manage")
     def view(request, pk: int, slug: str):
         obj = model.objects.select_related(*related).filter(pk=pk).first()
-        spec = steps.get(slug)
-        if obj is None or spec is None:
+        if obj is None:
             raise Http404("not found")
         child = _child(request, child_of(obj), what="dispute.view_for_edit")
-        if not spec.shown(obj):
-            messages.success(request, "That step is not open now")
-            return redirect("disputes:child", child.pk)
-        return _run_step(request, spec, obj, child, caption(obj))
+        return open_step(
+            request,
+            steps,
+            slug,
+            obj,
+            back=reverse("disputes:child", args=[child.pk]),
+            not_open="That step is not open now",
+            page=lambda spec: _run_step(request, spec, obj, child, caption(obj)),
+        )
 
     return view
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from highneeds.casework.models import AssessmentRequest
 from highneeds.web.access import requires
-from highneeds.web.forms import add_errors
+from highneeds.web.forms import add_errors, plain_messages
 
 from .. import flows, forms, queries, services
 from ._common import _REFERENCE, _case_url
@@ -37,7 +37,7 @@ def agenda_add(request, meeting_id: int):
                 actor=request.user, meeting=meeting, request=case, summary=request.POST.get("summary", "")[:2000]
             )
         except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+            messages.error(request, plain_messages(exc)[0])
         else:
             messages.success(request, f"{case.child.full_name} ({case.reference}) added to the agenda")
         return redirect(reverse("panel-agenda-add", args=[meeting.pk]) + "?" + request.GET.urlencode())
@@ -90,7 +90,7 @@ def decision(request, item_id: int):
     if existing is not None:
         messages.info(request, "The council's decision on this case has already been recorded")
         return redirect(reverse("panel-meeting", args=[item.meeting_id]) + f"#item-{item.pk}")
-    form = forms.DecisionForm(request.POST or None, kind=kind)
+    form = forms.DecisionForm(request.POST or None, kind=kind, recommendation=rec)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

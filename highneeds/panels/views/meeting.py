@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from highneeds.audit import log
 from highneeds.web.access import requires
-from highneeds.web.forms import add_errors
+from highneeds.web.forms import add_errors, plain_messages
 
 from .. import forms, queries, services
 from ..models import AGENCIES, AgendaItem
@@ -204,7 +204,7 @@ def item_remove(request, item_id: int):
     try:
         services.remove_from_agenda(actor=request.user, item=item)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        messages.error(request, plain_messages(exc)[0])
     else:
         messages.success(request, f"{reference} taken off the agenda")
     return redirect("panel-meeting", item.meeting_id)
@@ -217,7 +217,7 @@ def meeting_close(request, meeting_id: int):
     try:
         services.close_meeting(actor=request.user, meeting=meeting)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        messages.error(request, plain_messages(exc)[0])
     else:
         messages.success(request, "Meeting closed")
     return redirect("panel-meeting", meeting.pk)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from highneeds.web.access import requires
-from highneeds.web.forms import add_errors
+from highneeds.web.forms import add_errors, plain_messages
 
 from .. import forms, queries, services
 from ..models import AGENCIES, PanelMember
@@ -132,7 +132,7 @@ def member_remove(request, member_id: int):
     try:
         services.remove_member(actor=request.user, member=member)
     except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+        messages.error(request, plain_messages(exc)[0])
     else:
         name = member.user.get_full_name() or member.user.username
         messages.success(request, f"{name} has stood down from the panel")

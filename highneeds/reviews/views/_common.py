@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
 from highneeds.casework.plain import STEP_LABELS, status_tag
 from highneeds.establishments.queries import by_urn
-from highneeds.web.steps import step_form_page
+from highneeds.web.steps import open_step, step_form_page
 
 from .. import queries
 
@@ -72,15 +70,17 @@ def _step_page(request, record, spec, back: str, context: dict):
 
 
 def _record_step(request, record, steps: dict, slug: str, page: str, not_open: str, context: dict):
-    """Step `slug` of a review, transfer or reassessment: 404 if there is no such step, back to the record's
-    `page` (flashing `not_open`) if the step is not open now, else the step's form."""
-    spec = steps.get(slug)
-    if spec is None:
-        raise Http404("step")
-    if not spec.shown(record):
-        messages.success(request, not_open)
-        return redirect(page, record.pk)
-    return _step_page(request, record, spec, reverse(page, args=[record.pk]), context)
+    """Step `slug` of a review, transfer or reassessment (web.steps.open_step), back to the record's `page`."""
+    back = reverse(page, args=[record.pk])
+    return open_step(
+        request,
+        steps,
+        slug,
+        record,
+        back=back,
+        not_open=not_open,
+        page=lambda spec: _step_page(request, record, spec, back, context),
+    )
 
 
 def _plan_step(request, child_id: int, spec, caption: str):

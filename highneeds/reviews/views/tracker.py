@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from highneeds.casework.plain import STEP_LABELS
 from highneeds.web.access import requires
+from highneeds.web.forms import plain_messages
 
 from .. import forms, queries, services
 from ..models import PHASES
@@ -103,7 +104,7 @@ def schedule(request, child_id: int):
     try:
         review = services.schedule_review(actor=request.user, plan=history["plan"])
     except ValidationError as exc:
-        messages.error(request, "; ".join(m for ms in exc.message_dict.values() for m in ms))
+        messages.error(request, "; ".join(plain_messages(exc)))
         return redirect("reviews:child", child_id)
     messages.success(request, "Review opened")
     return redirect("reviews:review", review.pk)
