@@ -7,15 +7,15 @@ from django import forms
 from highneeds.casework.services.intake import CONSENT
 from highneeds.records.attachments import AttachmentsField
 from highneeds.reviews.models import OUTCOMES_MET
-from highneeds.web.forms import GovukDateField
+from highneeds.web.forms import GovukDateField, GovukForm
 
 from .forms import REASON_MAX, VIEWS_MAX, RequestForm, clean_child_fields
 
 NEW = "new"
 
 
-class SchoolRequestForm(forms.Form):
-    pupil = forms.ChoiceField(label="Which pupil is the request for?", error_messages={"required": "Choose the pupil"})
+class SchoolRequestForm(GovukForm):
+    pupil = forms.ChoiceField(label="Which pupil is the request for?", error_messages={"required": "Select the pupil"})
     # A new pupil: the same child fields (and checks) as the public form.
     child_first_name = RequestForm.base_fields["child_first_name"]
     child_last_name = RequestForm.base_fields["child_last_name"]
@@ -35,7 +35,7 @@ class SchoolRequestForm(forms.Form):
         label="Why is the school asking for an assessment?",
         max_length=REASON_MAX,
         widget=forms.Textarea,
-        error_messages={"required": "Say why the school is asking for an assessment"},
+        error_messages={"required": "Enter why the school is asking for an assessment"},
     )
     parent_views = forms.CharField(
         label="The parents' views (or the young person's)", max_length=VIEWS_MAX, widget=forms.Textarea, required=False
@@ -44,7 +44,7 @@ class SchoolRequestForm(forms.Form):
         label="Do the parents (or the young person) agree to the request?",
         choices=list(CONSENT.items()),
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the parents or young person agree to the request"},
+        error_messages={"required": "Select whether the parents or young person agree to the request"},
     )
     attachments = AttachmentsField(label="The school's evidence (optional)")
 
@@ -91,7 +91,7 @@ class SchoolRequestForm(forms.Form):
         return data
 
 
-class SchoolReportForm(forms.Form):
+class SchoolReportForm(GovukForm):
     school_views = forms.CharField(label="The school's views", max_length=10_000, widget=forms.Textarea, required=False)
     outcomes_met = forms.ChoiceField(
         label="Are the plan's outcomes being met?",
@@ -121,7 +121,7 @@ class SchoolReportForm(forms.Form):
     attachments = AttachmentsField(label="Attach reports (optional)")
 
 
-class SubmitReportForm(forms.Form):
+class SubmitReportForm(GovukForm):
     """Asked only when the council has not recorded the meeting: the school's report records it."""
 
     held_on = GovukDateField(label="Date the review meeting took place", required=False)

@@ -55,7 +55,7 @@ class NoteForm(GovukForm):
     )
 
 
-class DeleteForm(forms.Form):
+class DeleteForm(GovukForm):
     reason = forms.CharField(
         label="Why are you deleting it?",
         help_text="For example: uploaded to the wrong record, or a duplicate. The SEND team see this reason.",

@@ -58,7 +58,7 @@ def test_a_senco_does_the_schools_part(page, live_server, make_user, make_child,
     expect(page.get_by_role("heading", level=1)).to_have_text("Request an EHC needs assessment")
     look(page, "senco", "request-form")
     page.get_by_role("button", name="Send the request").click()
-    expect(page.get_by_role("alert")).to_contain_text("Choose the pupil")
+    expect(page.get_by_role("alert")).to_contain_text("Select the pupil")
     look(page, "senco", "request-form-errors")
     page.get_by_label("Which pupil is the request for?").select_option(str(amara.pk))
     page.get_by_label("Why is the school asking for an assessment?").fill(

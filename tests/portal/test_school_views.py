@@ -127,9 +127,9 @@ def test_a_new_pupil_matching_a_known_child_is_held_for_the_caseworker(client, w
 @pytest.mark.parametrize(
     "post,field,message",
     [
-        ({"pupil": ""}, "pupil", "Choose the pupil"),
-        ({"consent": ""}, "consent", "Say whether the parents or young person agree"),
-        ({"reason": ""}, "reason", "Say why the school is asking"),
+        ({"pupil": ""}, "pupil", "Select the pupil"),
+        ({"consent": ""}, "consent", "Select whether the parents or young person agree"),
+        ({"reason": ""}, "reason", "Enter why the school is asking"),
         ({"pupil": "new", "child_first_name": ""}, "child_first_name", "Enter the pupil's first name"),
         ({"pupil": "new", "parent_address": ""}, "parent_address", "Enter the pupil"),
         ({"pupil": "new", "child_date_of_birth-year": "1890"}, "child_date_of_birth", ""),

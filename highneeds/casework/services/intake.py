@@ -206,10 +206,10 @@ def submit_school_request(
     if school is None:
         raise ValidationError({"__all__": "Your account is not linked to a school or college: ask the SEND team"})
     if consent not in CONSENT:
-        raise ValidationError({"consent": "Say whether the parents or young person agree to the request"})
+        raise ValidationError({"consent": "Select whether the parents or young person agree to the request"})
     reason, parent_views = (reason or "").strip(), (parent_views or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the school is asking for an assessment"})
+        raise ValidationError({"reason": "Enter why the school is asking for an assessment"})
     match = None
     if child is None:
         if not child_data or not parent_data:
