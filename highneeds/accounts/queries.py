@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q
+from django.utils import timezone
 
 from highneeds.audit.models import AuditEvent
 from highneeds.casework.models import AssessmentRequest
@@ -37,13 +40,15 @@ def linked_children(user: User) -> list[dict]:
         | Q(action="family.access_end", after__user=user.pk)
         | Q(action="child.parent.add", object_id__in=[str(p) for p in user.parent_links.values_list("pk", flat=True)])
     ).order_by("seq")
-    began: dict[int, object] = {}
+    began: dict[int, date] = {}
     ended: dict[int, tuple] = {}  # child id: (when, object type, object id)
     for e in events:
         if e.action == "family.access_end":
-            ended[e.child_id] = (e.occurred_at, e.object_type, e.object_id)
+            ended[e.child_id] = (timezone.localdate(e.occurred_at), e.object_type, e.object_id)
         else:
-            began[e.child_id] = e.occurred_at  # the latest: an invitation accepted, else the parent record made
+            began[e.child_id] = timezone.localdate(
+                e.occurred_at
+            )  # the latest: an invitation accepted, else the parent record made
     links = {p.child_id: (p.child, p.relationship) for p in user.parent_links.select_related("child")}
     if user.child_id:
         links[user.child_id] = (user.child, OWN_ACCOUNT)
