@@ -9,10 +9,12 @@ from datetime import date
 import pytest
 
 from highneeds.accounts import family
+from highneeds.accounts.models import User
 from highneeds.accounts.queries import OWN_ACCOUNT, linked_children
 from highneeds.accounts.roles import SYSTEM
 from highneeds.audit.models import AuditEvent
 from highneeds.people import services as people
+from tests.conftest import allow_writes
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -54,9 +56,12 @@ def test_a_young_persons_own_account_and_an_unlinked_account(client, make_user, 
     young = make_child(first_name="Yan", last_name="Young", dob=date(2008, 1, 2))
     own = make_user("young_person", child=young)
     assert [(r["name"], r["relationship"]) for r in linked_children(own)] == [("Yan Young", OWN_ACCOUNT)]
+    with allow_writes():
+        User.objects.filter(pk=own.pk).update(is_active=False)
     lonely = make_user("parent")
     admin = make_user("admin")
     client.login(username=admin.username, password=PASSWORD)
+    assert "Account deactivated" in html.unescape(client.get(f"/users/{own.pk}/").content.decode())
     assert "not linked to any child" in client.get(f"/users/{lonely.pk}/").content.decode()
     staff = client.get(f"/users/{admin.pk}/").content.decode()
     assert "linked to" not in staff  # staff accounts have no family section
