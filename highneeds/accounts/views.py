@@ -12,13 +12,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from highneeds.audit import log
 from highneeds.establishments.models import Establishment
 from highneeds.web.access import requires
 from highneeds.web.forms import GovukForm, add_errors, query_text
 
 from . import services, two_factor
 from .models import User
-from .queries import display_name, held_by
+from .queries import display_name, held_by, linked_children
 from .roles import Role
 
 
@@ -242,6 +243,9 @@ def user_detail(request, user_id: int):
                     return redirect("user", user.pk)
     elif request.method == "POST":
         raise PermissionDenied("accounts.manage_users")
+    children = linked_children(user)
+    for row in children:  # naming a child here is a read of their record
+        log.record_read(actor=request.user, child=row.pop("child"), what="child.view_family_account")
     return render(
         request,
         "accounts/user_detail.html",
@@ -255,6 +259,8 @@ def user_detail(request, user_id: int):
             "is_self": user.pk == request.user.pk,
             "error_title": bool(form and form.errors),
             "has_authenticator": two_factor.has_device(user),
+            "children": children,
+            "is_family": user.role in Role.FAMILY,
         },
     )
 

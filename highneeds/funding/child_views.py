@@ -124,11 +124,16 @@ def child(request, child_id: int):
                 return redirect(f"{_url('funding:child', record.pk)}?framework={chosen.pk}")
     year = _year(request)
     priced = queries.priced_commitments(year, Commitment.objects.filter(child=record))
-    versions = (
+    versions = list(
         Commitment.objects.filter(child=record)
         .select_related("line", "band", "establishment")
         .order_by("package", "-version")
     )
+    # Packages numbered in the order they were first committed: what a finance officer reads, not the uuid
+    first = {}
+    for c in sorted(versions, key=lambda c: (c.created_at, c.pk)):
+        first.setdefault(c.package, len(first) + 1)
+    versions.sort(key=lambda c: (first[c.package], -c.version))
     return render(
         request,
         "funding/child.html",
@@ -155,13 +160,15 @@ def child(request, child_id: int):
             ],
             "versions": [
                 {
-                    "package": str(c.package)[:8],
+                    "package": f"Package {first[c.package]}",
+                    "short_id": str(c.package)[:8],
                     "uuid": str(c.package),
                     "version": c.version,
                     "setting": c.establishment.name if c.establishment else "",
                     "setting_type": c.get_setting_type_display(),
                     "band": c.band.name if c.band else "Costed",
                     "line": c.line.code,
+                    "line_name": c.line.name,
                     "start": c.start,
                     "end": c.end,
                     "from": c.effective_from,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings as django_settings
@@ -73,8 +74,9 @@ def import_dsg_allocations(*, actor, la_code: str) -> int:
     try:
         with path.open(encoding="utf-8") as handle:
             rows = [r for r in csv.DictReader(handle) if r["la_code"] == la_code and r["row_type"] == "local_authority"]
-    except OSError:
-        raise ValidationError({"la_code": f"The published DSG allocations are not at {path}"}) from None
+    except OSError as exc:  # the path is for the log, never the page
+        logging.getLogger(__name__).warning("DSG allocations not readable: %s", exc)
+        raise ValidationError({"la_code": "The public data files are not installed: ask your administrator"}) from None
     if not rows:
         raise ValidationError({"la_code": f"No published DSG allocations for LA {la_code}"})
     for r in rows:

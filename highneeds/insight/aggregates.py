@@ -22,15 +22,7 @@ def counts(today: date | None = None) -> dict:
     need_rows: dict[str, dict[str, int]] = {}
     for row in needs:
         need_rows.setdefault(row["code"], {"E": 0, "K": 0})[row["child__sen_status"]] = row["n"]
-    settings = (
-        Placement.objects.filter(end_date__isnull=True, child__sen_status="E")
-        .values("establishment__establishment_type")
-        .annotate(n=Count("child_id", distinct=True))
-    )
-    by_setting: dict[str, int] = {}
-    for r in settings:
-        label = codes.ESTABLISHMENT_TYPES.get(r["establishment__establishment_type"], "Other")
-        by_setting[label] = by_setting.get(label, 0) + r["n"]
+    by_setting = _settings(today)
     ages = []
     for label, low, high in AGE_BANDS:
         born_after = date(today.year - high - 1, today.month, min(today.day, 28))
@@ -47,9 +39,32 @@ def counts(today: date | None = None) -> dict:
         "needs": sorted(
             [(codes.NEED_CODES.get(code, code), v.get("E", 0), v.get("K", 0)) for code, v in need_rows.items()]
         ),
-        "settings": sorted(by_setting.items()),
+        "settings": by_setting,
         "ages": ages,
     }
+
+
+NOT_PLACED = "No current placement recorded"
+
+
+def _settings(today: date) -> list[tuple[str, int]]:
+    """Children with an EHC plan by the setting of their current placement (started by today, not ended before it;
+    the latest-started when a child is dual registered), and a row for those with none, so the rows add up to
+    the headline count."""
+    current = (
+        Placement.objects.filter(child__sen_status="E", start_date__lte=today)
+        .exclude(end_date__lt=today)
+        .order_by("start_date", "id")
+        .values_list("child_id", "establishment__establishment_type")
+    )
+    setting_of = dict(current)  # later starts replace earlier ones
+    by_setting: dict[str, int] = {}
+    for kind in setting_of.values():
+        label = codes.ESTABLISHMENT_TYPES.get(kind, "Other")
+        by_setting[label] = by_setting.get(label, 0) + 1
+    rows = sorted(by_setting.items())
+    unplaced = Child.objects.filter(sen_status="E").count() - len(setting_of)
+    return rows + [(NOT_PLACED, unplaced)] if unplaced else rows
 
 
 def _column(policy, rows: list[tuple[str, int]]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 from functools import lru_cache
 
 import numpy as np
@@ -104,6 +105,18 @@ def data_dir():
     return django_settings.SHARED_DATA_DIR
 
 
+NOT_INSTALLED = "The public data files are not installed: ask your administrator (docs/forecast.md)"
+logger = logging.getLogger(__name__)
+
+
+def problem_text(exc: Exception) -> str:
+    """What staff read about a calibration problem: never a server path (the detail goes to the log)."""
+    if isinstance(exc, publicdata.PublicDataMissing | OSError):
+        logger.warning("Public data not available: %s", exc)
+        return NOT_INSTALLED
+    return str(exc).replace(str(data_dir()), "the public data folder")
+
+
 # ---------------------------------------------------------------------------------------------
 # Levers
 
@@ -152,9 +165,9 @@ def check_base(base: str, la_code: str, base_year: int) -> tuple[str, str] | Non
     """(field, message) when the base cannot be calibrated, else None."""
     try:
         calibrated(base, la_code, base_year)
-    except (KeyError, ValueError, LookupError) as exc:
+    except (KeyError, ValueError, LookupError, OSError) as exc:
         field = "la_code" if base == "public" and "year" not in str(exc).lower() else "base_year"
-        return field, f"The forecast cannot be calibrated from this: {exc}"
+        return field, f"The forecast cannot be calibrated from this: {problem_text(exc)}"
     return None
 
 

@@ -184,7 +184,7 @@ def run_forecast(context, scenario_id: int | None = None) -> dict:
             run = compute(scenario, report=lambda done: progress.report(context, done, 3))
             content, kind = encode(run), NPZ
         except PROBLEMS as exc:
-            content, kind = json.dumps({"problem": str(exc)}).encode(), JSON
+            content, kind = json.dumps({"problem": eb.problem_text(exc)}).encode(), JSON
         keep_file(actor=SystemActor("forecast"), key=key, content=content, content_type=kind, replaces=slot(scenario))
     page = reverse("planning:overview") if scenario_id is None else reverse("planning:scenario", args=[scenario_id])
     return {"url": page, "link": "See the forecast", "summary": f"The forecast for ‘{scenario.name}’ is ready."}

@@ -64,10 +64,15 @@ def _groups(request, groups: list[dict]) -> list[dict]:
 
 
 def _forecast_error(request, exc: Exception | str) -> HttpResponse:
+    problem = exc if isinstance(exc, str) else eb.problem_text(exc)
     return render(
         request,
         "planning/unavailable.html",
-        {"page_title": "The forecast cannot be shown", "problem": str(exc)},
+        {
+            "page_title": "The forecast cannot be shown",
+            "problem": problem,
+            "not_installed": problem == eb.NOT_INSTALLED,
+        },
         status=200,
     )
 
@@ -444,6 +449,6 @@ def _export(request, scenarios: list[Scenario], fmt: str, name: str, back: str) 
 def neighbours(request):
     try:
         found = nb.comparison()
-    except (LookupError, ValueError) as exc:
+    except (LookupError, ValueError, OSError) as exc:
         return _forecast_error(request, exc)
     return render(request, "planning/neighbours.html", {"page_title": "Compare with statistical neighbours", **found})

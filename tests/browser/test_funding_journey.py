@@ -85,7 +85,7 @@ def test_band_change_after_panel_moves_the_s151_position(
     page.get_by_label("Panel meeting or decision reference").fill(f"Placement panel 18 December {year}")
     page.get_by_label("Evidence against the band's descriptors").fill("Needs have grown: see the panel paper")
     page.get_by_role("button", name="Save the band").click()
-    expect(page.locator("#commitments")).to_contain_text("v2")
+    expect(page.locator("#commitments")).to_contain_text(f"Package 1, version 2 from 1 January {year + 1}")
     expect(page.locator("#commitments")).to_contain_text("Band changed to Band 3")
     assert Commitment.objects.filter(child=child).count() == 2
 

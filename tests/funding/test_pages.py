@@ -67,6 +67,38 @@ def test_finance_changes_a_band_and_the_commitment_follows(client, make_user, ba
     assert Commitment.objects.filter(package=first.package).count() == 2
 
 
+def test_child_page_names_packages_by_number_version_and_date(client, make_user, banded_child, band_of, area_of):
+    child, school, first = banded_child
+    services.set_child_band(
+        actor=SYSTEM,
+        child=child,
+        band=band_of("3"),
+        area=area_of("CL"),
+        effective_from=date(2026, 10, 1),
+        evidence="Needs have grown",
+        decided_by="panel",
+        decision_reference="Panel 24 September 2026",
+    )
+    second = services.create_commitment(
+        actor=SYSTEM,
+        child=child,
+        establishment=school,
+        setting_type="mainstream",
+        start=date(2026, 11, 2),
+        source="plan",
+        band=band_of("1"),
+        source_reference="Plan section F",
+    )
+    as_role(client, make_user, "finance")
+    page = text(client.get(f"/funding/children/{child.pk}/?year=2026"))
+    assert "Package 1, version 2 from 1 October 2026" in page
+    assert "Package 1, version 1 from 1 April 2026" in page
+    assert "Package 2, version 1 from 2 November 2026" in page
+    short = str(first.package)[:8]
+    assert f"{short} v" not in page and f"Reference {short}" in page  # the id only as secondary text
+    assert f"Reference {str(second.package)[:8]}" in page
+
+
 def test_band_form_names_missing_fields_and_writes_nothing(client, make_user, banded_child):
     child, *_ = banded_child
     as_role(client, make_user, "finance")

@@ -243,3 +243,10 @@ def test_a_line_with_no_packages_forecasts_its_budget_for_the_months_not_yet_pai
     line = next(row for row in presenting.monitoring(2026)["lines"] if row["code"] == "1.2.5")
     assert line["paid"] == "£33,000" and line["outturn"] == "£123,000"  # 33,000 + 9 months of 10,000
     assert line["variance"] == "£3,000"
+
+
+def test_missing_dsg_allocations_name_no_server_path(make_user, settings, tmp_path):
+    settings.SHARED_DATA_DIR = tmp_path / "secret-server-folder"
+    with pytest.raises(ValidationError) as caught:
+        services.import_dsg_allocations(actor=make_user("finance"), la_code="202")
+    assert "not installed" in str(caught.value) and "secret-server-folder" not in str(caught.value)

@@ -17,6 +17,7 @@ ACTIONS = {
     "child.update": "Changed the child's details",
     "child.view": "Opened the child's record",
     "child.view_access_log": "Looked at who has seen the record",
+    "child.view_family_account": "Saw the child linked to a family account (users page)",
     "child.view_api": "Read the record through the API",
     "child.view_for_edit": "Opened the record to change it",
     "child.view_refused": "Was refused the child's record",

@@ -18,6 +18,10 @@ class PublicDataError(ValueError):
     """A file that cannot be read as expected; the message names the file and the row."""
 
 
+class PublicDataMissing(PublicDataError):
+    """The file is not there: the data is not installed (pages say so without the server's path)."""
+
+
 def _path(data_dir: Path | str, relative: str) -> Path:
     return Path(data_dir) / relative
 
@@ -26,7 +30,7 @@ def read_table(data_dir: Path | str, relative: str, required: Sequence[str] = ()
     """Every column as text, with ``_row`` numbering data rows from 1; missing columns raise."""
     path = _path(data_dir, relative)
     if not path.is_file():
-        raise PublicDataError(f"{relative}: file not found under {data_dir}")
+        raise PublicDataMissing(f"{relative}: file not found under {data_dir}")
     try:
         frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     except Exception as exc:  # polars raises several kinds; the caller needs the file name
