@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from highneeds.engine.calendar import ENGLAND_AND_WALES, CalendarCoverageError, add_months
@@ -138,11 +138,20 @@ def by_type(case: dict, type_: str) -> list[dict]:
     return [e for e in case["events"] if e["type"] == type_]
 
 
+def clock(case, **kwargs):
+    """compute_case for a generated plan; a case whose dates run past the years with known bank holidays is set
+    aside, because the clock refuses those by design (tested below), and plans are generated up to today."""
+    try:
+        return compute_case(case, **kwargs)
+    except CalendarCoverageError:
+        reject()
+
+
 @settings(**SLOW)
 @given(plans_and_today(), any_rules)
 def test_generated_plans_are_valid_and_every_status_is_known(plan, rules):
     case, _, today = plan
-    result = compute_case(case, rules=rules, today=today)
+    result = clock(case, rules=rules, today=today)
     assert all(s.status in STATUSES for s in result.deadlines)
     assert all(s.done is None or s.done >= s.start for s in result.deadlines)
     if today:
@@ -153,7 +162,7 @@ def test_generated_plans_are_valid_and_every_status_is_known(plan, rules):
 @given(plans_and_today())
 def test_the_appeal_deadline_is_the_later_of_its_two_bounds(plan):
     case, _, today = plan
-    result = compute_case(case, today=today)
+    result = clock(case, today=today)
     for notice in by_type(case, "decision_notice_sent"):
         key = notice["decision"]
         step = result.step(f"appeal_deadline:{key}")
@@ -174,7 +183,7 @@ def test_the_appeal_deadline_is_the_later_of_its_two_bounds(plan):
 @given(plan_cases())
 def test_working_day_results_are_working_days_after_the_start(case_and_day):
     case, _ = case_and_day
-    for step in compute_case(case).deadlines:
+    for step in clock(case).deadlines:
         if step.step.startswith("mediation_certificate"):
             assert ENGLAND_AND_WALES.is_working_day(step.due)
             assert ENGLAND_AND_WALES.working_days_between(step.start, step.due) == 3
@@ -184,7 +193,7 @@ def test_working_day_results_are_working_days_after_the_start(case_and_day):
 @given(plan_cases(), any_rules)
 def test_review_due_is_always_the_interval_after_the_latest_meeting(case_and_day, rules):
     case, _ = case_and_day
-    result = compute_case(case, rules=rules)
+    result = clock(case, rules=rules)
     reviews = [s for s in result.deadlines if s.step == "review_due"]
     meetings = sorted(date.fromisoformat(e["date"]) for e in by_type(case, "annual_review_meeting"))
     made = date.fromisoformat(by_type(case, "final_plan_issued")[0]["date"])
@@ -203,7 +212,7 @@ def test_review_due_is_always_the_interval_after_the_latest_meeting(case_and_day
 def test_invitations_and_advice_are_due_two_weeks_before_the_booked_meeting(case_and_day):
     case, _ = case_and_day
     booked = {date.fromisoformat(e["meeting_on"]) for e in by_type(case, "review_meeting_arranged")}
-    for step in compute_case(case).deadlines:
+    for step in clock(case).deadlines:
         if step.step in ("review_invitations", "review_advice"):
             assert step.due + timedelta(days=14) in booked
 
@@ -212,7 +221,7 @@ def test_invitations_and_advice_are_due_two_weeks_before_the_booked_meeting(case
 @given(plans_and_today(), st.data())
 def test_an_unrelated_decision_never_changes_another_steps_due_date(plan, data):
     case, latest, today = plan
-    before = compute_case(case, today=today)
+    before = clock(case, today=today)
     made = date.fromisoformat(case["events"][0]["date"])
     ceased = [date.fromisoformat(e["date"]) for e in by_type(case, "plan_ceased")]
     last_allowed = ceased[0] if ceased else (today or latest)
@@ -220,7 +229,7 @@ def test_an_unrelated_decision_never_changes_another_steps_due_date(plan, data):
     extra = [
         e for e in decision_events(data.draw, "unrelated", notice) if date.fromisoformat(e["date"]) <= last_allowed
     ]
-    after = compute_case({**case, "events": [*case["events"], *extra]}, today=today)
+    after = clock({**case, "events": [*case["events"], *extra]}, today=today)
     kept = [s for s in after.deadlines if not s.step.endswith(":unrelated")]
     assert kept == list(before.deadlines)
 
