@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models.fields.json import KeyTextTransform
+
 from highneeds.casework.models import AssessmentRequest, CaseEvent, ClockException, Decision
 from highneeds.engine.sen2 import codes as sen2_codes
 from highneeds.engine.sen2 import model as m
@@ -127,7 +129,7 @@ def build(
             "request_id",
             "event_type",
             "occurred_on",
-            "detail",
+            outcome=KeyTextTransform("outcome", "detail"),  # all the return reads of it: no JSON decoded per event
         )
     )
     issue_decisions = {
