@@ -31,10 +31,10 @@ def _chunks(ids: list[int], size: int = 900):
         yield ids[i : i + size]
 
 
-def _values(qs_for_ids: Callable, ids: list[int], *fields):
+def _values(qs_for_ids: Callable, ids: list[int], *fields, **expressions):
     rows = []
     for chunk in _chunks(ids):
-        rows.extend(qs_for_ids(chunk).values(*fields))
+        rows.extend(qs_for_ids(chunk).values(*fields, **expressions))
     return rows
 
 
@@ -80,7 +80,7 @@ def _request(r, events, issue_decisions, exceptions, disputes, plan, gap) -> m.R
     d = disputes.get(("request", r["id"]), {})
     req.mediation, req.tribunal = d.get("refuse_assess_mediation", False), d.get("refuse_assess_tribunal", False)
     if decision:
-        assess = (decision["detail"] or {}).get("outcome") != "not_assess"
+        assess = decision["outcome"] != "not_assess"
         req.outcome, req.outcome_date = ("A" if assess else "N"), decision["occurred_on"]
     elif withdrawn:
         req.outcome, req.outcome_date = "W", withdrawn["occurred_on"]
@@ -179,11 +179,7 @@ def _reviews(child_ids, census, events) -> dict[int, list[tuple[date, str]]]:
         out[r["child_id"]][r["held_on"]] = REVIEW_OUTCOMES.get(r["decision"], "")
     for child_id, rows in events.items():  # reviews kept as dated events (history, imports)
         meetings = sorted(e["occurred_on"] for e in rows if e["event_type"] == "annual_review_meeting")
-        decisions = sorted(
-            (e["occurred_on"], (e["detail"] or {}).get("outcome", ""))
-            for e in rows
-            if e["event_type"] == "review_decision"
-        )
+        decisions = sorted((e["occurred_on"], e["outcome"] or "") for e in rows if e["event_type"] == "review_decision")
         for on in meetings:
             outcome = next((REVIEW_OUTCOMES.get(o, "") for d, o in decisions if d >= on), "")
             out[child_id].setdefault(on, outcome)
