@@ -18,8 +18,8 @@ from highneeds.accounts.roles import SystemActor
 from highneeds.casework import queries as casework_queries
 from highneeds.casework import services as casework_services
 from highneeds.casework.models import AssessmentRequest
+from highneeds.disputes import flows as disputes_flows
 from highneeds.disputes import queries as disputes_queries
-from highneeds.disputes import services as disputes_services
 from highneeds.records import retention as records_retention
 from highneeds.reviews import services as reviews_services
 
@@ -45,7 +45,7 @@ def _cessations(actor, on: date) -> dict:
     applied = refused = 0
     for cessation, effective_on in disputes_queries.cessations_due(on):
         try:
-            disputes_services.apply_cessation(actor=actor, cessation=cessation, ceased_on=effective_on)
+            disputes_flows.apply_cessation(actor=actor, cessation=cessation, ceased_on=effective_on)
             applied += 1
         except ValidationError:
             refused += 1

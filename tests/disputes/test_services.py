@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from highneeds.audit.models import AuditEvent
-from highneeds.disputes import queries, services
+from highneeds.disputes import flows, queries, services
 from highneeds.disputes.models import Cessation, DisputeSettings, TribunalOrder
 from highneeds.engine.calendar import add_months
 
@@ -297,7 +297,7 @@ def test_the_plan_stays_in_force_until_the_appeal_window_closes(caseworker, plan
     deadline = cessation.notice.due("appeal_deadline")
     assert deadline == add_months(ago(20), 2)
     with pytest.raises(ValidationError) as exc:
-        services.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(0))
+        flows.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(0))
     assert exc.value.message_dict["ceased_on"] == [
         f"The plan stays in force: it cannot cease before {deadline + timedelta(days=1):%-d %B %Y} "
         f"(the family's appeal deadline is {deadline:%-d %B %Y})"
@@ -309,8 +309,8 @@ def test_the_plan_stays_in_force_until_the_appeal_window_closes(caseworker, plan
         actor=caseworker, cessation=cessation, confirmed_on=ago(8), note="Parent confirmed by email to the caseworker"
     )
     with pytest.raises(ValidationError):
-        services.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(9))
-    services.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(8))
+        flows.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(9))
+    flows.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(8))
     plan.refresh_from_db()
     assert (plan.status, plan.ceased_on, plan.cease_reason) == ("ceased", ago(8), "2")
     plan.child.refresh_from_db()
@@ -323,7 +323,7 @@ def test_a_lodged_appeal_holds_the_cessation_until_it_is_decided(caseworker, pla
     cessation.refresh_from_db()
     assert cessation.status == "held"
     with pytest.raises(ValidationError) as exc:
-        services.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(0))
+        flows.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(0))
     assert "appeal against the cessation is lodged" in str(exc.value)
     assert queries.cessations_due(date.today()) == []
     services.record_appeal_outcome(actor=caseworker, appeal=appeal, outcome="dismissed", outcome_on=ago(3))
@@ -339,7 +339,7 @@ def test_an_allowed_appeal_means_the_plan_continues(caseworker, plan):
     cessation.refresh_from_db()
     assert cessation.status == "overturned"
     with pytest.raises(ValidationError):
-        services.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(0))
+        flows.apply_cessation(actor=caseworker, cessation=cessation, ceased_on=ago(0))
 
 
 def test_start_cessation_from_an_annual_review_keeps_the_link(caseworker, plan):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule, run_state_machine_as_test
 
-from highneeds.disputes import queries
+from highneeds.disputes import flows, queries
 from highneeds.disputes import services as ds
 from highneeds.disputes.models import Appeal, Cessation, DecisionNotice, Mediation
 from highneeds.engine.clock.machines import APPEAL, CESSATION, MEDIATION, NEW
@@ -296,7 +296,7 @@ class Cease(Disagreement):
         self._step(
             "apply_cessation",
             role,
-            lambda actor: ds.apply_cessation(actor=actor, cessation=self._cessation(), ceased_on=self.day),
+            lambda actor: flows.apply_cessation(actor=actor, cessation=self._cessation(), ceased_on=self.day),
         )
 
     @rule(role=mostly_staff, now=st.integers(0, 3))

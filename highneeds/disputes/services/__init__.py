@@ -2,7 +2,8 @@
 
 Every step checks `disputes.manage`, validates its dates, writes one audit event, and (for a notice's
 mediation and appeal) re-runs the statutory clock so the notice's deadlines stay current. A cessation
-takes effect only through `apply_cessation`, which refuses while the plan must stay in force.
+takes effect only through `disputes.flows.apply_cessation` (it ceases the plan too), which refuses while the plan
+must stay in force.
 """
 
 from ._common import PERM
@@ -15,7 +16,6 @@ from .appeals import (
     set_hearing,
 )
 from .cessation import (
-    apply_cessation,
     confirm_no_appeal,
     decide_cessation,
     record_cessation_consultation,
@@ -60,7 +60,6 @@ __all__ = [
     "record_cessation_response",
     "decide_cessation",
     "confirm_no_appeal",
-    "apply_cessation",
     "withdraw_cessation",
     "update_settings",
 ]

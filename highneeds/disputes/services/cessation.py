@@ -12,7 +12,6 @@ from highneeds.council.machines import enforce
 from highneeds.engine.clock.machines import CESSATION
 from highneeds.letters import context as letter_context
 from highneeds.letters.services import generate_letter, letters_to_family
-from highneeds.plans import services as plans
 from highneeds.plans.queries import latest_issued
 
 from .. import queries
@@ -296,38 +295,6 @@ def confirm_no_appeal(*, actor, cessation: Cessation, confirmed_on: date, note: 
         obj=cessation,
         child=cessation.child_id,
         after={"confirmed_on": confirmed_on},
-    )
-    return cessation
-
-
-@service
-def apply_cessation(*, actor, cessation: Cessation, ceased_on: date) -> Cessation:
-    """The plan ceases. Refused while it must stay in force: before the date decided, while the appeal
-    window is open (unless the family confirmed they will not appeal), and while an appeal is undecided."""
-    require(actor, PERM)
-    if ceased_on is None:
-        raise ValidationError({"ceased_on": "Enter the date the plan ceases"})
-    _cessation_step(cessation, "apply_cessation")
-    effective = queries.cessation_effective(cessation)
-    if effective.on is None:
-        raise ValidationError({"__all__": effective.why})
-    if ceased_on < effective.on:
-        raise ValidationError(
-            {
-                "ceased_on": f"The plan stays in force: it cannot cease before {effective.on:%-d %B %Y} "
-                f"({effective.why.split(': ', 1)[-1]})"
-            }
-        )
-    _not_future("ceased_on", ceased_on, "The date the plan ceases")
-    plans.mark_ceased(actor=actor, plan=cessation.plan, ceased_on=ceased_on, reason=cessation.reason)
-    cessation.status, cessation.ceased_on = "ceased", ceased_on
-    cessation.save(update_fields=["status", "ceased_on"])
-    log.record(
-        actor=actor,
-        action="dispute.cessation.apply",
-        obj=cessation,
-        child=cessation.child_id,
-        after={"ceased_on": ceased_on, "plan": cessation.plan_id},
     )
     return cessation
 

@@ -14,7 +14,7 @@ from highneeds.people.models import Child
 from highneeds.web.access import requires
 from highneeds.web.steps import Step, open_step, step_form_page
 
-from .. import forms, queries, services
+from .. import flows, forms, queries, services
 from ..models import Appeal, Cessation, Complaint, DecisionNotice, TribunalOrder
 from ._common import _child
 
@@ -250,7 +250,7 @@ CESSATION_STEPS = {
             slug="apply",
             title="Cease the plan now",
             form=forms.ApplyForm,
-            save=lambda u, c, d: services.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
+            save=lambda u, c, d: flows.apply_cessation(actor=u, cessation=c, **d) and "The plan has ceased",
             shown=lambda c: _cessation_may(c, "apply_cessation"),
         ),
         Step(

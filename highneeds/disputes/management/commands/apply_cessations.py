@@ -5,7 +5,7 @@
 A plan ceases only when the date decided has come AND the plan no longer has to stay in force: the
 family's appeal deadline (from the statutory clock) has passed with no appeal lodged, or they confirmed
 they will not appeal, or an appeal against the cessation was dismissed or withdrawn. Each is applied by
-`disputes.services.apply_cessation` as the system actor (audited), on the date it took effect.
+`disputes.flows.apply_cessation` as the system actor (audited), on the date it took effect.
 Printed lines carry record numbers, never a child's name (this output ends up in scheduler logs).
 """
 
@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 
 from highneeds.accounts.roles import SystemActor
 from highneeds.casework.management.arguments import today_argument
-from highneeds.disputes import queries, services
+from highneeds.disputes import flows, queries
 
 ACTOR = SystemActor("apply-cessations")
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"would apply  {line}")
                 continue
             try:
-                services.apply_cessation(actor=ACTOR, cessation=cessation, ceased_on=effective_on)
+                flows.apply_cessation(actor=ACTOR, cessation=cessation, ceased_on=effective_on)
             except ValidationError as exc:
                 failed += 1
                 self.stderr.write(f"not applied  {line}: {'; '.join(exc.messages)}")
