@@ -154,6 +154,12 @@ def test_another_schools_pupil_cannot_be_chosen_or_named(client, world):
     assert 'id="id_pupil-error"' in body and not AssessmentRequest.objects.exists()
 
 
+@pytest.mark.parametrize("junk", ["abc", "²", "١٢٣٤٥٦٧"])
+def test_a_nonsense_pupil_in_the_query_string_is_ignored_or_refused_never_a_server_error(client, world, junk):
+    client.force_login(world["users"]["senco"])
+    assert client.get(NEW, {"child": junk}).status_code in (200, 403)
+
+
 def test_another_schools_request_is_refused_like_a_missing_one(client, world):
     client.force_login(world["users"]["senco"])
     client.post(NEW, ask(pupil=str(world["child"].pk)))
