@@ -232,6 +232,20 @@ def _held_review(world, plans):
     return review
 
 
+def test_before_the_meeting_is_arranged_the_report_is_saved_but_no_submit_button_offers_what_would_fail(
+    client, world, plans
+):
+    review = reviews.schedule_review(actor=world["users"]["caseworker"], plan=plans["soon"])
+    assert review.stage == "due"
+    url = f"/schools/reviews/{review.pk}/"
+    client.force_login(world["users"]["senco"])
+    saved = {"action": "save", "school_views": "Settled.", "outcomes_met": "yes", "progress": "Good."}
+    assert client.post(url, saved).status_code == 302
+    page = html.unescape(client.get(url).content.decode())
+    assert "once the SEND team has arranged the review meeting" in page
+    assert 'value="submit"' not in page and "Submit the report</button>" not in page
+
+
 def test_the_senco_writes_and_submits_the_report_and_the_caseworker_sees_it_received(client, world, plans):
     review = _held_review(world, plans)
     url = f"/schools/reviews/{review.pk}/"
