@@ -246,6 +246,29 @@ def test_before_the_meeting_is_arranged_the_report_is_saved_but_no_submit_button
     assert 'value="submit"' not in page and "Submit the report</button>" not in page
 
 
+def test_a_meeting_date_before_the_plan_is_refused_in_plain_english_beside_the_date(client, world, plans):
+    review = _held_review(world, plans)
+    url = f"/schools/reviews/{review.pk}/"
+    client.force_login(world["users"]["senco"])
+    saved = {"action": "save", "school_views": "Settled.", "outcomes_met": "yes", "progress": "Good."}
+    assert client.post(url, saved).status_code == 302
+    body = html.unescape(
+        client.post(
+            url,
+            {
+                "action": "submit",
+                **{"held_on-day": "1", "held_on-month": "1", "held_on-year": "1990"},
+                "attendees": "Mum, SENCO",
+            },
+        ).content.decode()
+    )
+    beside = body.split('id="id_held_on-error"')[1][:300]
+    assert "events[" not in body and "final_plan" not in body
+    assert "The date must be on or after" in beside and "(final plan issued)" in beside
+    review.refresh_from_db()
+    assert review.stage == "arranged" and review.held_on is None
+
+
 def test_the_senco_writes_and_submits_the_report_and_the_caseworker_sees_it_received(client, world, plans):
     review = _held_review(world, plans)
     url = f"/schools/reviews/{review.pk}/"
