@@ -64,3 +64,16 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
     for field, messages in exc.message_dict.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+class NamedLengthsForm(forms.Form):
+    """A form whose too-long answers are named, in GOV.UK's words ("Home postcode must be 10 characters or
+    fewer"), not Django's "Ensure this value has at most 10 characters". A field's own message wins."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if limit:
+                name = str(field.label or "The answer").split(":")[0].removesuffix(" (optional)")
+                field.error_messages.setdefault("max_length", f"{name} must be {limit:,} characters or fewer")

@@ -77,7 +77,7 @@ def test_adviser_gives_advice(client, asked):
         action="portal.advice.view", actor_id=asked["ep"].pk, child_id=asked["child"].pk
     ).exists()
     assert "Enter your advice" in text(client.post(url, {"text": "   "}))
-    assert "at most 50000 characters" in text(client.post(url, {"text": "a" * 50_001}))
+    assert "Summary of your advice must be 50,000 characters or fewer" in text(client.post(url, {"text": "a" * 50_001}))
     response = client.post(url, {"text": "Amara needs daily speech and language therapy input."})
     assert response.status_code == 302 and response["Location"] == "/portal/advice/"
     advice = asked["advice"]

@@ -134,6 +134,8 @@ def test_a_new_pupil_matching_a_known_child_is_held_for_the_caseworker(client, w
         ({"pupil": "new", "parent_address": ""}, "parent_address", "Enter the pupil"),
         ({"pupil": "new", "child_date_of_birth-year": "1890"}, "child_date_of_birth", ""),
         ({"pupil": "new", "attachments": [SimpleUploadedFile("x.exe", b"MZ")]}, "attachments", "x.exe:"),
+        ({"pupil": "new", "child_postcode": "NOT A POSTCODE"}, "child_postcode", "Home postcode must be 10 characters"),
+        ({"reason": "x" * 20_000}, "reason", " must be "),
     ],
 )
 def test_bad_input_is_named_beside_its_field_and_nothing_is_written(client, world, post, field, message):
