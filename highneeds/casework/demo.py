@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from highneeds.accounts.models import User
+from highneeds.people.models import CaseAccess
 from highneeds.people.services import grant_access
 
 from . import queries, services
@@ -86,9 +87,13 @@ def prepare(actor, progress=None) -> dict[str, int]:
     today = date.today()
     made = _adopt(actor, professional, "educational_psychology", today)
     cases, decided = _assessing()
-    # Otherwise ask afresh: the oldest decision is asked the next day (overdue by now), the rest recently.
-    for n, case in enumerate(c for c in cases if not c.advice_requests.filter(adviser_type="educational_psychology")):
-        if len(made) >= 3:
+    # The children the demo professional was invited to advise on (demo.loader) are asked first, every one, so
+    # their home page's children and their deadlines agree; then others up to three in all. The oldest decision
+    # is asked the next day (overdue by now), the rest recently.
+    invited = set(CaseAccess.objects.filter(user=professional).values_list("child_id", flat=True))
+    unasked = [c for c in cases if not c.advice_requests.filter(adviser_type="educational_psychology")]
+    for n, case in enumerate(sorted(unasked, key=lambda c: c.child_id not in invited)):
+        if len(made) >= 3 and case.child_id not in invited:
             break
         on = decided[case.pk] + timedelta(days=1) if n == 0 else today - timedelta(days=ASKED_RECENTLY)
         advice = _ask(actor, case, decided[case.pk], "educational_psychology", professional, on)
