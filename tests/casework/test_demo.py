@@ -96,3 +96,27 @@ def test_every_child_the_professional_was_invited_to_advise_on_has_advice_asked(
     prepare_app(actor=SystemActor("demo"), module=demo)
     asked = {r.request.child_id for r in my_advice_requests(professional)}
     assert set(invited) <= asked
+
+
+def test_an_invited_childs_answered_history_is_adopted_as_submitted(make_user, make_child):
+    worker = make_user("caseworker", username="caseworker")
+    professional = make_user("professional", username="professional")
+    received = TODAY - timedelta(days=60)
+    case = cw.submit_request(actor=worker, child=make_child(), received_on=received, source="1")
+    cw.decide_whether_to_assess(
+        actor=worker, request=case, assess=True, decided_on=received + timedelta(days=10), reasons="x"
+    )
+    grant_access(actor=worker, child=case.child, user=professional, reason="Advice")
+    with allow_writes():  # the synthetic history: asked and answered, no AdviceRequest row
+        for event_type, days_ago in (("advice_requested", 50), ("advice_received", 20)):
+            CaseEvent.objects.create(
+                child=case.child,
+                request=case,
+                event_type=event_type,
+                occurred_on=TODAY - timedelta(days=days_ago),
+                detail={"adviser": "educational_psychology"},
+            )
+    cw.recalculate_clocks(actor=SYSTEM, requests=AssessmentRequest.objects.all())
+    prepare_app(actor=SystemActor("demo"), module=demo)
+    row = next(r for r in my_advice_requests(professional) if r.request_id == case.pk)
+    assert row.stage == "submitted" and row.received_on == TODAY - timedelta(days=20)
