@@ -271,6 +271,19 @@ def test_a_meeting_date_before_the_plan_is_refused_in_plain_english_beside_the_d
     assert review.stage == "arranged" and review.held_on is None
 
 
+def test_once_the_meeting_is_held_the_review_dates_show_the_day_it_was_held(client, world, plans):
+    review = _held_review(world, plans)  # arranged for 3 days ago
+    held = date.today() - timedelta(days=2)
+    client.force_login(world["users"]["senco"])
+    saved = {"action": "save", "school_views": "Settled.", "outcomes_met": "yes", "progress": "Good."}
+    assert client.post(f"/schools/reviews/{review.pk}/", saved).status_code == 302
+    submit = {"action": "submit", "attendees": "Mum, SENCO", "adulthood_considered": "on"}
+    submit.update({"held_on-day": held.day, "held_on-month": held.month, "held_on-year": held.year})
+    assert client.post(f"/schools/reviews/{review.pk}/", submit).status_code == 302
+    row = next(r for r in review_queries.school_review_dates(world["users"]["senco"], date.today()) if r.review_id)
+    assert row.meeting_on == held
+
+
 def test_the_senco_writes_and_submits_the_report_and_the_caseworker_sees_it_received(client, world, plans):
     review = _held_review(world, plans)
     url = f"/schools/reviews/{review.pk}/"
