@@ -48,7 +48,7 @@ class ReviewForm(GovukForm):
 
 def _parent(child, request) -> ParentCarer:
     pk = request.POST.get("parent", "")
-    found = child.parents.filter(pk=int(pk)).first() if pk.isdigit() else None
+    found = child.parents.filter(pk=int(pk)).first() if pk.isdecimal() else None
     if found is None:  # another child's parent, or nonsense: the same answer
         raise PermissionDenied("people.view_child")
     return found

@@ -180,7 +180,7 @@ def record_refused_access(*, actor, request, permission: str) -> None:
     """A 403 (page or API), audited with the user. The path only: a query string may hold a searched-for name."""
     match = getattr(request, "resolver_match", None)
     child_id = match.kwargs.get("child_id") if match else None
-    child = Child.objects.filter(pk=child_id).first() if str(child_id or "").isdigit() else None
+    child = Child.objects.filter(pk=child_id).first() if str(child_id or "").isdecimal() else None
     log.record(
         actor=actor,
         action="access.refused",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from highneeds.accounts.models import User
+from highneeds.people.models import CaseAccess
 from highneeds.people.services import grant_access
 
 from . import queries, services
@@ -53,17 +54,25 @@ def _adopt(actor, professional, kind: str, today: date) -> list[AdviceRequest]:
     for request_id, event_type, on, detail in events.values_list("request_id", "event_type", "occurred_on", "detail"):
         if (detail or {}).get("adviser") == kind:
             seen.setdefault((request_id, kind), {})[event_type] = on
-    overdue, due = [], []
-    for case in cases:
+    # The children demo.loader invited the professional to advise on come first, and each of theirs is adopted
+    # (answered ones as submitted), so the home page's children and the professional's deadlines agree.
+    invited = set(CaseAccess.objects.filter(user=professional).values_list("child_id", flat=True))
+    overdue, due, answered = [], [], []
+    for case in sorted(cases, key=lambda c: c.child_id not in invited):
         dates = seen.get((case.pk, kind), {})
         held = queries.due_dates(case).get(f"advice:{kind}")
-        if "advice_requested" not in dates or "advice_received" in dates or held is None:
+        if "advice_requested" not in dates or case.advice_requests.filter(adviser_type=kind).exists():
             continue
-        if case.advice_requests.filter(adviser_type=kind).exists():
+        if "advice_received" in dates:
+            if case.child_id in invited:
+                answered.append((case, dates["advice_requested"], held, dates["advice_received"]))
             continue
-        (overdue if held < today else due).append((case, dates["advice_requested"], held))
+        if held is not None:
+            (overdue if held < today else due).append((case, dates["advice_requested"], held, None))
+    chosen = overdue[:1] + due[:2]
+    chosen += [row for row in overdue[1:] + due[2:] if row[0].child_id in invited] + answered
     adopted = []
-    for case, asked, held in overdue[:1] + due[:2]:
+    for case, asked, held, received in chosen:
         adopted.append(
             AdviceRequest.objects.create(
                 request=case,
@@ -72,9 +81,11 @@ def _adopt(actor, professional, kind: str, today: date) -> list[AdviceRequest]:
                 adviser_name=professional.get_full_name(),
                 requested_on=asked,
                 due_on=held,
+                received_on=received,
             )
         )
-        grant_access(actor=actor, child=case.child, user=professional, reason=f"Advice for {case.reference}")
+        if case.child_id not in invited:
+            grant_access(actor=actor, child=case.child, user=professional, reason=f"Advice for {case.reference}")
     return adopted
 
 
@@ -86,14 +97,18 @@ def prepare(actor, progress=None) -> dict[str, int]:
     today = date.today()
     made = _adopt(actor, professional, "educational_psychology", today)
     cases, decided = _assessing()
-    # Otherwise ask afresh: the oldest decision is asked the next day (overdue by now), the rest recently.
-    for n, case in enumerate(c for c in cases if not c.advice_requests.filter(adviser_type="educational_psychology")):
-        if len(made) >= 3:
+    # The children the demo professional was invited to advise on (demo.loader) are asked first, every one, so
+    # their home page's children and their deadlines agree; then others up to three in all. The oldest decision
+    # is asked the next day (overdue by now), the rest recently.
+    invited = set(CaseAccess.objects.filter(user=professional).values_list("child_id", flat=True))
+    unasked = [c for c in cases if not c.advice_requests.filter(adviser_type="educational_psychology")]
+    for n, case in enumerate(sorted(unasked, key=lambda c: c.child_id not in invited)):
+        if len(made) >= 3 and case.child_id not in invited:
             break
         on = decided[case.pk] + timedelta(days=1) if n == 0 else today - timedelta(days=ASKED_RECENTLY)
         advice = _ask(actor, case, decided[case.pk], "educational_psychology", professional, on)
         made += [advice] if advice else []
-    waiting = [a for a in made if a.due_on and a.due_on >= today]
+    waiting = [a for a in made if a.due_on and a.due_on >= today and not a.received_on]
     if waiting:
         services.save_advice_draft(
             actor=professional,

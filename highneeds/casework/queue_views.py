@@ -135,9 +135,9 @@ def _back_to_queue(request) -> str:
 @requires("casework.reassign")
 @require_POST
 def reassign(request):
-    ids = [int(v) for v in request.POST.getlist("requests") if v.isdigit()][:500]
+    ids = [int(v) for v in request.POST.getlist("requests") if v.isdecimal()][:500]
     to = request.POST.get("caseworker", "")
-    worker = wq.caseworkers().filter(pk=int(to)).first() if to.isdigit() else None
+    worker = wq.caseworkers().filter(pk=int(to)).first() if to.isdecimal() else None
     if not ids:
         messages.error(request, "Select at least one request to reassign")
         return redirect(_back_to_queue(request))

@@ -21,7 +21,7 @@ def by_urn(urn, *, missing: str = "No establishment has this URN") -> Establishm
 def find_establishment(text: str) -> Establishment:
     """A setting named by its URN or its exact name; one match or a message saying what to do."""
     text = text.strip()
-    found = list(Establishment.objects.filter(Q(urn=int(text)) if text.isdigit() else Q(name__iexact=text))[:2])
+    found = list(Establishment.objects.filter(Q(urn=int(text)) if text.isdecimal() else Q(name__iexact=text))[:2])
     if not found:
         raise ValidationError("We could not find that school or college. Check the name, or give its URN")
     if len(found) > 1:

@@ -38,7 +38,7 @@ def directory(request):
     if form.is_valid():
         data = form.cleaned_data
         text = data["name"].strip()
-        if text.isdigit():
+        if text.isdecimal():
             found = found.filter(Q(urn=int(text)) | Q(ukprn=int(text)))
         elif text:
             found = found.filter(name__icontains=text)

@@ -131,7 +131,7 @@ def import_actuals(*, actor, financial_year: int, filename: str, content: bytes,
     for n, row in enumerate(reader, start=2):
         where = f"Row {n}"
         period = (row.get("period") or "").strip()
-        if not period.isdigit() or not 1 <= int(period) <= 12:
+        if not period.isdecimal() or not 1 <= int(period) <= 12:
             errors.append(f"{where}, period: must be a month of the financial year, 1 (April) to 12 (March)")
         line = known_lines.get((row.get("line") or "").strip())
         if line is None:
@@ -149,19 +149,19 @@ def import_actuals(*, actor, financial_year: int, filename: str, content: bytes,
         establishment = child = None
         urn = (row.get("urn") or "").strip()
         if urn:
-            establishment = Establishment.objects.filter(urn=int(urn)).first() if urn.isdigit() else None
+            establishment = Establishment.objects.filter(urn=int(urn)).first() if urn.isdecimal() else None
             if establishment is None:
                 errors.append(f"{where}, urn: no establishment with URN {urn!r}")
         child_id = (row.get("child_id") or "").strip()
         if child_id:
-            child = Child.objects.filter(pk=int(child_id)).first() if child_id.isdigit() else None
+            child = Child.objects.filter(pk=int(child_id)).first() if child_id.isdecimal() else None
             if child is None:
                 errors.append(f"{where}, child_id: no child {child_id!r}")
         if amount is not None:
             total += amount
         payments.append(
             dict(
-                period=int(period) if period.isdigit() else 0,
+                period=int(period) if period.isdecimal() else 0,
                 line=line,
                 setting_type=setting_type,
                 establishment=establishment,

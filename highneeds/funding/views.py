@@ -29,7 +29,7 @@ from .models import Framework
 
 def _year(request) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else presenting.current_financial_year()
+    return int(raw) if raw.isdecimal() and 2000 <= int(raw) <= 2100 else presenting.current_financial_year()
 
 
 @requires("funding.view_position")

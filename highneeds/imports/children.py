@@ -154,8 +154,8 @@ def _cleaner(settings_by_urn: dict[int, Establishment], today: date):
         setting, setting_start = None, None
         urn_text = rec.get("current_setting_urn") or ""
         if urn_text:
-            setting = settings_by_urn.get(int(urn_text)) if urn_text.isdigit() else None
-            if not urn_text.isdigit():
+            setting = settings_by_urn.get(int(urn_text)) if urn_text.isdecimal() else None
+            if not urn_text.isdecimal():
                 fail("current_setting_urn", "A URN is a number, like 100000")
             elif setting is None:
                 fail("current_setting_urn", "No establishment with this URN is held: import establishments first")

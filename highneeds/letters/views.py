@@ -88,7 +88,7 @@ def template_restore(request, code: str):
     if version == "supplied":
         version_id = None
     elif (
-        version.isdigit()
+        version.isdecimal()
         and len(version) < 18
         and LetterTemplateVersion.objects.filter(code=code, pk=int(version)).exists()
     ):

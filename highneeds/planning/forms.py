@@ -195,7 +195,7 @@ def place_rows(data=None, initial: list[dict] | None = None, extra: int = 1) -> 
     """The rows to show: as posted (plus one when "Add another row" was pressed), else the saved rows and
     `extra` empty ones."""
     if data is not None:
-        count = int(data.get("places-rows") or 0) if str(data.get("places-rows", "")).isdigit() else 1
+        count = int(data.get("places-rows") or 0) if str(data.get("places-rows", "")).isdecimal() else 1
         count = max(1, min(count, 40)) + (1 if "add_row" in data else 0)
         return [NewPlacesRow(data, row=i + 1) for i in range(count)]
     initial = initial or []

@@ -14,7 +14,7 @@ from highneeds.engine import filetypes, schoolyear
 from highneeds.establishments.queries import find_establishment
 from highneeds.people.validation import clean_child
 from highneeds.records.attachments import AttachmentsField
-from highneeds.web.forms import GovukDateField, GovukForm
+from highneeds.web.forms import GovukDateField, NamedLengthsForm
 
 REASON_MAX = 5000
 VIEWS_MAX = 10000
@@ -43,7 +43,7 @@ def clean_child_fields(form: forms.Form, data: dict) -> dict | None:
     return {k: v for k, v in cleaned.items() if k != "responsible_la"}
 
 
-class RequestForm(GovukForm):
+class RequestForm(NamedLengthsForm):
     """A request for an EHC needs assessment from a parent or carer, or a young person aged 16 to 25."""
 
     who = forms.ChoiceField(
@@ -169,7 +169,7 @@ class RepresentationForm(GovukForm):
         return data
 
 
-class AdviceForm(GovukForm):
+class AdviceForm(NamedLengthsForm):
     """Advice by the plan's sections, so each part can go where it belongs (B, E, F, C/D)."""
 
     text = forms.CharField(label="Summary of your advice", max_length=ADVICE_MAX, widget=forms.Textarea, required=False)

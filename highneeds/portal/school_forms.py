@@ -7,14 +7,14 @@ from django import forms
 from highneeds.casework.services.intake import CONSENT
 from highneeds.records.attachments import AttachmentsField
 from highneeds.reviews.models import OUTCOMES_MET
-from highneeds.web.forms import GovukDateField, GovukForm
+from highneeds.web.forms import GovukDateField, NamedLengthsForm
 
 from .forms import REASON_MAX, VIEWS_MAX, RequestForm, clean_child_fields
 
 NEW = "new"
 
 
-class SchoolRequestForm(GovukForm):
+class SchoolRequestForm(NamedLengthsForm):
     pupil = forms.ChoiceField(label="Which pupil is the request for?", error_messages={"required": "Select the pupil"})
     # A new pupil: the same child fields (and checks) as the public form.
     child_first_name = RequestForm.base_fields["child_first_name"]
@@ -91,7 +91,7 @@ class SchoolRequestForm(GovukForm):
         return data
 
 
-class SchoolReportForm(GovukForm):
+class SchoolReportForm(NamedLengthsForm):
     school_views = forms.CharField(label="The school's views", max_length=10_000, widget=forms.Textarea, required=False)
     outcomes_met = forms.ChoiceField(
         label="Are the plan's outcomes being met?",
@@ -121,7 +121,7 @@ class SchoolReportForm(GovukForm):
     attachments = AttachmentsField(label="Attach reports (optional)")
 
 
-class SubmitReportForm(GovukForm):
+class SubmitReportForm(NamedLengthsForm):
     """Asked only when the council has not recorded the meeting: the school's report records it."""
 
     held_on = GovukDateField(label="Date the review meeting took place", required=False)

@@ -46,7 +46,7 @@ def school_requests(request):
 def school_request_new(request):
     user = request.user
     chosen = request.GET.get("child", "")
-    if chosen.isdigit():  # from a pupil's page: the pupil must be at this school (else the same 403 as missing)
+    if chosen.isdecimal():  # from a pupil's page: the pupil must be at this school (else the same 403 as missing)
         open_child_record(user, int(chosen), what="school.view_request_form")
     pupils = list(visible_children(user).order_by("last_name", "first_name"))
     form = school_forms.SchoolRequestForm(

@@ -81,7 +81,7 @@ def upload(request, child_id: int):
     if not request.user.has_perm("records.upload_document", child):
         raise PermissionDenied("records.upload_document")
     cases = list(child.requests.all()) if request.user.has_perm("records.manage", child) else []
-    initial = {"request": request.GET.get("case")} if str(request.GET.get("case", "")).isdigit() else {}
+    initial = {"request": request.GET.get("case")} if str(request.GET.get("case", "")).isdecimal() else {}
     form = forms.UploadForm(request.POST or None, request.FILES or None, cases=cases, initial=initial)
     limit = getattr(settings, "HIGHNEEDS_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +200,7 @@ def delete_document(request, document_id: int):
 def add_note(request, child_id: int):
     child = open_child_record(request.user, child_id, what="record.view_note_form")
     corrects = None
-    if str(request.GET.get("corrects", "")).isdigit():
+    if str(request.GET.get("corrects", "")).isdecimal():
         corrects = get_object_or_404(Note, pk=int(request.GET["corrects"]), child=child)
     form = forms.NoteForm(request.POST or None)
     title = "Correct a case note" if corrects else "Add a case note"

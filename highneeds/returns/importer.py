@@ -84,9 +84,9 @@ class _Loader:
         if key not in self.establishments:
             qs = (
                 Establishment.objects.filter(urn=int(detail.urn))
-                if detail.urn.isdigit()
+                if detail.urn.isdecimal()
                 else Establishment.objects.filter(ukprn=int(detail.ukprn))
-                if detail.ukprn.isdigit()
+                if detail.ukprn.isdecimal()
                 else None
             )
             self.establishments[key] = qs.order_by("-is_open", "id").first() if qs is not None else None

@@ -21,7 +21,7 @@ def start_build(*, actor, year: int, la: str) -> KeptReturn:
     require(actor, "returns.manage")
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise ValidationError({"year": f"Enter a return year from {FIRST_YEAR} to {LAST_YEAR}"})
-    if not (la.isdigit() and len(la) == 3):
+    if not (la.isdecimal() and len(la) == 3):
         raise ValidationError({"la": "Enter the council's 3-digit LA number, like 384"})
     # A build that has not finished within the hour died with its process: it no longer blocks a new one.
     if KeptReturn.objects.filter(

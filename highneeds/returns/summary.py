@@ -34,9 +34,9 @@ def establishment_groups(ret: Return) -> dict[str, str]:
         for req in person.requests:
             for ap in req.active_plans:
                 for p in ap.placements:
-                    if p.urn.isdigit():
+                    if p.urn.isdecimal():
                         urns.add(int(p.urn))
-                    elif p.ukprn.isdigit():
+                    elif p.ukprn.isdecimal():
                         ukprns.add(int(p.ukprn))
     out = {}
     for urn, ukprn, kind in Establishment.objects.filter(urn__in=urns).values_list(

@@ -346,7 +346,7 @@ def school_review_dates(user, today: date) -> list[SchoolReviewRow]:
                 status=status,
                 stage=review.get_stage_display() if review else "Not opened yet",
                 review_id=review.pk if review else None,
-                meeting_on=review.meeting_on if review else None,
+                meeting_on=(review.held_on or review.meeting_on) if review else None,  # once held, the day it was
                 report="" if report is None else ("submitted" if report.submitted_on else "draft"),
             )
         )

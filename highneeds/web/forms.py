@@ -107,7 +107,7 @@ class GovukDateField(forms.Field):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
         if missing:
             raise forms.ValidationError(f"{self.label or 'Date'} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not (day.isdecimal() and month.isdecimal() and year.isdecimal()):
             raise forms.ValidationError(f"{self.label or 'Date'} must be a real date, in numbers")
         if len(year) != 4:
             raise forms.ValidationError("Year must include 4 numbers")
@@ -147,3 +147,16 @@ def query_text(params, name: str, max_length: int = 100) -> str:
     characters such as NUL, which PostgreSQL refuses (a 500 instead of "no results")."""
     text = "".join(c for c in str(params.get(name, "")) if c.isprintable())
     return text.strip()[:max_length]
+
+
+class NamedLengthsForm(GovukForm):
+    """A form whose too-long answers are named, in GOV.UK's words ("Home postcode must be 10 characters or
+    fewer"), not Django's "Ensure this value has at most 10 characters". A field's own message wins."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if limit:
+                name = str(field.label or "The answer").split(":")[0].removesuffix(" (optional)")
+                field.error_messages.setdefault("max_length", f"{name} must be {limit:,} characters or fewer")

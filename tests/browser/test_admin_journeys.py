@@ -142,7 +142,7 @@ def test_the_dpo_searches_the_audit_log(page, live_server, signed_in, make_user,
     log.record_read(actor=reader, child=child)
     log.record(actor=reader, action="access.denied", child=child)
     signed_in("admin", first_name="Dee", last_name="Pio")
-    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
     assert_accessible(page)
     page.get_by_label("Child's record number").fill(str(child.pk))

@@ -110,7 +110,8 @@ def test_advice_day_one(page, context, live_server, make_user, make_child, make_
     look(page, "caseworker", "case-with-advice")
     page.goto(f"{live_server.url}/records/children/{child.pk}/")
     for title in ("Educational psychology advice: report", "School or setting advice: report"):
-        expect(page.get_by_role("link", name=title, exact=True)).to_have_count(1)  # not its "Delete" link
+        # Exactly the download link: the Delete link beside it names the title too (visually hidden).
+        expect(page.get_by_role("link", name=f"{title} (download)", exact=True)).to_have_count(1)
     look(page, "caseworker", "case-file-advice-reports")
     assert page.problems == [], page.problems
 

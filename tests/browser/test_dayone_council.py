@@ -267,7 +267,7 @@ def test_administrator_day_one(page, live_server, council, make_user):
     council["parent"].refresh_from_db()
     assert not council["parent"].is_active
 
-    page.get_by_role("link", name="Audit log").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audit log").click()
     look(page, "admin", "audit-log")
     page.get_by_label("Person").fill("Lou")
     page.get_by_role("button", name="Search").click()

@@ -72,7 +72,7 @@ def test_finance_officer_builds_a_scenario_with_new_places(page, live_server, si
     # Reading the public data files the first time takes seconds: do it before the clock of a page load runs.
     engine_bridge.projection_for(engine_bridge.council_baseline())
     signed_in("finance")
-    page.get_by_role("link", name="Forecasts").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Forecasts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Forecast of EHC plans and high needs spend")
     expect(page.get_by_role("img", name=re.compile("Cumulative DSG position"))).to_be_visible()
     expect(page.locator("#position")).to_contain_text(str(base + 1))

@@ -11,6 +11,7 @@ import pytest
 from highneeds.audit.models import AuditEvent
 from highneeds.casework import services as cw
 from highneeds.people.models import CaseAccess
+from tests.conftest import allow_writes
 
 PASSWORD = "correct horse battery staple"
 TODAY = date.today()
@@ -77,7 +78,7 @@ def test_adviser_gives_advice(client, asked):
         action="portal.advice.view", actor_id=asked["ep"].pk, child_id=asked["child"].pk
     ).exists()
     assert "Enter your advice" in text(client.post(url, {"text": "   "}))
-    assert "at most 50000 characters" in text(client.post(url, {"text": "a" * 50_001}))
+    assert "Summary of your advice must be 50,000 characters or fewer" in text(client.post(url, {"text": "a" * 50_001}))
     response = client.post(url, {"text": "Amara needs daily speech and language therapy input."})
     assert response.status_code == 302 and response["Location"] == "/portal/advice/"
     advice = asked["advice"]
@@ -141,3 +142,18 @@ def test_adviser_pages_permission_matrix(client, make_user, make_establishment, 
 def test_adviser_pages_are_in_the_navigation(client, asked):
     sign_in(client, asked["ep"])
     assert 'href="/portal/advice/"' in client.get("/").content.decode()
+
+
+def test_advice_received_without_its_text_shows_no_empty_box(client, asked):
+    """Advice the council holds only as a date (the demo's history; advice that came on paper) says it was
+    submitted, with no empty inset where the text would be."""
+    with allow_writes():
+        type(asked["advice"]).objects.filter(pk=asked["advice"].pk).update(received_on=TODAY, advice="")
+    sign_in(client, asked["ep"])
+    body = client.get(f"/portal/advice/{asked['advice'].pk}/").content.decode()
+    empty_insets = [m for m in re.findall(r'govuk-inset-text">(.*?)</div>', body, re.S) if not text_of(m)]
+    assert "Your advice, submitted" in body and not empty_insets
+
+
+def text_of(fragment: str) -> str:
+    return re.sub(r"<[^>]+>", "", fragment).strip()

@@ -80,7 +80,7 @@ def text_of(page: str) -> str:
     [
         ({"action": "submit"}, "text", "Enter your advice"),
         ({"action": "submit", "needs": " ", "report": pdf()}, "text", "Enter your advice"),
-        ({"action": "draft", "needs": "a" * 50_001}, "needs", "at most 50000 characters"),
+        ({"action": "draft", "needs": "a" * 50_001}, "needs", "Needs must be 50,000 characters or fewer"),
         ({"action": "draft", "needs": "x", "report": pdf("virus.exe", b"MZ\x90\x00")}, "report", "must be a PDF"),
         ({"action": "submit", "needs": "x", "report": pdf("fake.pdf", b"MZ\x90\x00")}, "report", "must be a PDF"),
         ({"action": "draft", "report": pdf(data=b"")}, "report", "The selected file is empty"),

@@ -134,7 +134,7 @@ def test_mistakes_are_reported_on_the_page(client, db, change, message):
 )
 def test_every_text_field_is_length_limited(client, db, field, limit):
     body = client.post(URL, answers(**{field: "a" * (limit + 1)})).content.decode()
-    assert f"at most {limit} characters" in body
+    assert f"must be {limit:,} characters or fewer" in html.unescape(body)  # named, in GOV.UK words
     assert not AssessmentRequest.objects.exists()
 
 

@@ -134,6 +134,8 @@ def test_a_new_pupil_matching_a_known_child_is_held_for_the_caseworker(client, w
         ({"pupil": "new", "parent_address": ""}, "parent_address", "Enter the pupil"),
         ({"pupil": "new", "child_date_of_birth-year": "1890"}, "child_date_of_birth", ""),
         ({"pupil": "new", "attachments": [SimpleUploadedFile("x.exe", b"MZ")]}, "attachments", "x.exe:"),
+        ({"pupil": "new", "child_postcode": "NOT A POSTCODE"}, "child_postcode", "Home postcode must be 10 characters"),
+        ({"reason": "x" * 20_000}, "reason", " must be "),
     ],
 )
 def test_bad_input_is_named_beside_its_field_and_nothing_is_written(client, world, post, field, message):
@@ -152,6 +154,12 @@ def test_another_schools_pupil_cannot_be_chosen_or_named(client, world):
     assert client.get(f"{NEW}?child=999999").status_code == 403
     body = client.post(NEW, ask(pupil=str(world["other_child"].pk))).content.decode()
     assert 'id="id_pupil-error"' in body and not AssessmentRequest.objects.exists()
+
+
+@pytest.mark.parametrize("junk", ["abc", "²", "١٢٣٤٥٦٧"])
+def test_a_nonsense_pupil_in_the_query_string_is_ignored_or_refused_never_a_server_error(client, world, junk):
+    client.force_login(world["users"]["senco"])
+    assert client.get(NEW, {"child": junk}).status_code in (200, 403)
 
 
 def test_another_schools_request_is_refused_like_a_missing_one(client, world):
@@ -224,6 +232,56 @@ def _held_review(world, plans):
         invitees=[{"role": r} for r in ("parent", "setting", "la_officer", "health", "social_care")],
     )
     return review
+
+
+def test_before_the_meeting_is_arranged_the_report_is_saved_but_no_submit_button_offers_what_would_fail(
+    client, world, plans
+):
+    review = reviews.schedule_review(actor=world["users"]["caseworker"], plan=plans["soon"])
+    assert review.stage == "due"
+    url = f"/schools/reviews/{review.pk}/"
+    client.force_login(world["users"]["senco"])
+    saved = {"action": "save", "school_views": "Settled.", "outcomes_met": "yes", "progress": "Good."}
+    assert client.post(url, saved).status_code == 302
+    page = html.unescape(client.get(url).content.decode())
+    assert "once the SEND team has arranged the review meeting" in page
+    assert 'value="submit"' not in page and "Submit the report</button>" not in page
+
+
+def test_a_meeting_date_before_the_plan_is_refused_in_plain_english_beside_the_date(client, world, plans):
+    review = _held_review(world, plans)
+    url = f"/schools/reviews/{review.pk}/"
+    client.force_login(world["users"]["senco"])
+    saved = {"action": "save", "school_views": "Settled.", "outcomes_met": "yes", "progress": "Good."}
+    assert client.post(url, saved).status_code == 302
+    body = html.unescape(
+        client.post(
+            url,
+            {
+                "action": "submit",
+                **{"held_on-day": "1", "held_on-month": "1", "held_on-year": "1990"},
+                "attendees": "Mum, SENCO",
+            },
+        ).content.decode()
+    )
+    beside = body.split('id="id_held_on-error"')[1][:300]
+    assert "events[" not in body and "final_plan" not in body
+    assert "The date must be on or after" in beside and "(final plan issued)" in beside
+    review.refresh_from_db()
+    assert review.stage == "arranged" and review.held_on is None
+
+
+def test_once_the_meeting_is_held_the_review_dates_show_the_day_it_was_held(client, world, plans):
+    review = _held_review(world, plans)  # arranged for 3 days ago
+    held = date.today() - timedelta(days=2)
+    client.force_login(world["users"]["senco"])
+    saved = {"action": "save", "school_views": "Settled.", "outcomes_met": "yes", "progress": "Good."}
+    assert client.post(f"/schools/reviews/{review.pk}/", saved).status_code == 302
+    submit = {"action": "submit", "attendees": "Mum, SENCO", "adulthood_considered": "on"}
+    submit.update({"held_on-day": held.day, "held_on-month": held.month, "held_on-year": held.year})
+    assert client.post(f"/schools/reviews/{review.pk}/", submit).status_code == 302
+    row = next(r for r in review_queries.school_review_dates(world["users"]["senco"], date.today()) if r.review_id)
+    assert row.meeting_on == held
 
 
 def test_the_senco_writes_and_submits_the_report_and_the_caseworker_sees_it_received(client, world, plans):

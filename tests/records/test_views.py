@@ -121,6 +121,12 @@ def test_bad_ids_are_404(client, world, path):
     assert client.get(path).status_code == 404
 
 
+@pytest.mark.parametrize("query", ["corrects=²", "corrects=abc"])
+def test_a_nonsense_note_to_correct_is_ignored_never_a_server_error(client, world, query):
+    signed_in(client, world["users"]["caseworker"])
+    assert client.get(f"/records/children/{world['child'].pk}/notes/add/?{query}").status_code == 200
+
+
 def test_notes_tasks_contacts_and_my_tasks(client, world):
     worker, child = world["users"]["caseworker"], world["child"]
     signed_in(client, worker)

@@ -174,6 +174,8 @@ def test_the_family_sees_the_outcome_and_gives_views(client, caseworker, family,
     signed_in(client, family["parent"])
     listing = client.get("/reviews/family/")
     assert listing.status_code == 200 and "proposed changes" in listing.content.decode()
+    # The review a year away is not "due" (the family would read that as now): its meeting is not arranged yet.
+    assert "The meeting is not arranged yet" in listing.content.decode()
     page = client.get(f"/reviews/family/{review.pk}/")
     body = page.content.decode()
     assert page.status_code == 200 and "The proposed amendments" in body

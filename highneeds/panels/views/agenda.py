@@ -27,7 +27,7 @@ def agenda_add(request, meeting_id: int):
         chosen = request.POST.get("request", "")
         case = (
             AssessmentRequest.objects.select_related("child").filter(pk=int(chosen)).first()
-            if chosen.isdigit()
+            if chosen.isdecimal()
             else None
         )
         try:

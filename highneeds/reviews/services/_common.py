@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -83,9 +84,33 @@ def _check_with_clock(record, **changes) -> None:
     try:
         previous = _previous_meeting(record) if isinstance(record, AnnualReview) else None
         clock.run(record, previous_meeting=previous)
+    except ValidationError as exc:
+        raise _plain_order_error(exc, changes) from None
     finally:
         for name, value in saved.items():
             setattr(record, name, value)
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_OTHER = re.compile(r"is (before|after) (?:the )?([a-z][a-z_]+) (?:date )?(?:on )?\d")
+
+
+def _plain_order_error(exc: ValidationError, changes: dict) -> ValidationError:
+    """The clock's refusal (`events[4]: annual_review_meeting on 1990-01-01 is before final_plan_issued on ...`) in
+    plain English, beside the field whose date caused it: a person never sees the engine's event codes."""
+    problems: dict[str, list[str]] = {}
+    for text in exc.messages:
+        dates = _ISO.findall(text)
+        other = _OTHER.search(text)
+        if len(dates) < 2 or other is None:
+            problems.setdefault("__all__", []).append("These dates are not in a possible order for this review")
+            continue
+        when = date.fromisoformat(dates[-1])
+        what = "" if other[2] in ("clock", "today") else f" ({other[2].replace('_', ' ')})"
+        edge = "on or after" if other[1] == "before" else "on or before"
+        field = next((k for k, v in changes.items() if isinstance(v, date) and v.isoformat() == dates[0]), "__all__")
+        problems.setdefault(field, []).append(f"The date must be {edge} {when:%-d %B %Y}{what}")
+    return ValidationError(problems)
 
 
 def _letters(actor, child: Child, code: str, **fields):

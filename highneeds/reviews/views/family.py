@@ -35,7 +35,8 @@ def _family_stage(review: AnnualReview) -> str:
         return "The meeting has taken place: we are deciding what happens next"
     if review.meeting_on:
         return "The review meeting is arranged"
-    return "The review is due"
+    # Not "due": the date above may be months away.
+    return "The meeting is not arranged yet: you will be invited at least 2 weeks before it"
 
 
 @requires(queries.FAMILY)

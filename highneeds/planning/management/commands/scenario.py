@@ -62,7 +62,7 @@ class Command(BaseCommand):
         )
 
     def _find(self, wanted: str) -> Scenario:
-        found = Scenario.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        found = Scenario.objects.filter(pk=int(wanted)).first() if wanted.isdecimal() else None
         found = found or Scenario.objects.filter(name__iexact=wanted).first()
         found = found or (
             Scenario.objects.filter(name__icontains=wanted).first()

@@ -54,7 +54,7 @@ class Command(BaseCommand):
 
     def _la(self, la):
         la = la or CouncilSettings.current().old_la_code
-        if not (la and la.isdigit() and len(la) == 3):
+        if not (la and la.isdecimal() and len(la) == 3):
             raise CommandError("give the council's 3-digit LA number with --la (none is set in the council's settings)")
         return la
 
