@@ -36,6 +36,7 @@ ABSURD = {
     "not-a-day": "2026-02-30",
     "long": "x" * 5000,
     "unicode": "Zoë ٣ 🙂 𝔘",
+    "superscript": "²",  # "²".isdigit() is True but int("²") raises
     "nul": "a\x00b",
     "empty": "",
 }
