@@ -14,7 +14,7 @@ from highneeds.engine import filetypes, schoolyear
 from highneeds.establishments.queries import find_establishment
 from highneeds.people.validation import clean_child
 from highneeds.records.attachments import AttachmentsField
-from highneeds.web.forms import GovukDateField, NamedLengthsForm
+from highneeds.web.forms import GovukDateField, GovukForm, NamedLengthsForm
 
 REASON_MAX = 5000
 VIEWS_MAX = 10000
