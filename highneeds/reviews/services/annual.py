@@ -269,39 +269,11 @@ CONSIDERATIONS = ("step_down_considered", "step_down_reason", "cessation_conside
 
 
 @service
-def record_meeting(
-    *,
-    actor,
-    review: AnnualReview,
-    held_on: date,
-    attendees: str,
-    child_views: str = "",
-    family_views: str = "",
-    professional_views: str = "",
-    outcomes_met: str,
-    recommended_amendments: str = "",
-    disagreements: str = "",
-    adulthood_considered: bool | None = None,
-    adulthood_notes: str = "",
-    **considered,
-) -> AnnualReview:
-    """The meeting's record. From Year 9 the meeting must consider preparation for adulthood (reg 20(6))."""
+def record_meeting(*, actor, review: AnnualReview, **meeting) -> AnnualReview:
+    """The meeting's record (the fields: `_record_meeting`). From Year 9 the meeting must consider preparation for
+    adulthood (reg 20(6))."""
     require(actor, "reviews.manage", review.child)
-    return _record_meeting(
-        actor=actor,
-        review=review,
-        held_on=held_on,
-        attendees=attendees,
-        child_views=child_views,
-        family_views=family_views,
-        professional_views=professional_views,
-        outcomes_met=outcomes_met,
-        recommended_amendments=recommended_amendments,
-        disagreements=disagreements,
-        adulthood_considered=adulthood_considered,
-        adulthood_notes=adulthood_notes,
-        **considered,
-    )
+    return _record_meeting(actor=actor, review=review, **meeting)
 
 
 def _record_meeting(
