@@ -52,6 +52,22 @@ def _decide(actor, request, kind, outcome, decided_on, reasons, recommendation, 
     )
 
 
+def _log_decision(actor, decision: Decision, action: str) -> None:
+    """One audit event per council decision, with what was decided and why (the decision keeps them all)."""
+    log.record(
+        actor=actor,
+        action=action,
+        obj=decision,
+        child=decision.request.child_id,
+        after={
+            decision.kind: decision.outcome,
+            "reasons": decision.reasons,
+            "recommendation": decision.recommendation_id,
+            "departure_reasons": decision.departure_reasons,
+        },
+    )
+
+
 @service
 def decide_whether_to_assess(
     *,
@@ -72,18 +88,7 @@ def decide_whether_to_assess(
     else:
         request.status = "assess"
     _refresh(request)
-    log.record(
-        actor=actor,
-        action="request.decide_assess",
-        obj=decision,
-        child=request.child_id,
-        after={
-            "assess": assess,
-            "reasons": reasons,
-            "recommendation": getattr(recommendation, "pk", None),
-            "departure_reasons": departure_reasons,
-        },
-    )
+    _log_decision(actor, decision, "request.decide_assess")
     if assess:
         _letter_to_family(
             actor,
@@ -156,18 +161,7 @@ def decide_whether_to_issue(
         _event(request, "decision_not_to_issue", decided_on)
         request.status, request.closed_on = "not_issued", decided_on
     _refresh(request)
-    log.record(
-        actor=actor,
-        action="request.decide_issue",
-        obj=decision,
-        child=request.child_id,
-        after={
-            "issue": issue,
-            "reasons": reasons,
-            "recommendation": getattr(recommendation, "pk", None),
-            "departure_reasons": departure_reasons,
-        },
-    )
+    _log_decision(actor, decision, "request.decide_issue")
     if not issue:
         _letter_to_family(actor, request, "decision_not_to_issue", decision={"reasons": reasons})
     return decision
