@@ -258,3 +258,18 @@ def test_recalculate_clocks_turns_pending_into_overdue_as_days_pass(case):
     step = next(d for d in request.deadlines if d["step"] == "decide_whether_to_assess")
     assert step["status"] == "pending" and request.next_due == date(2024, 2, 21)
     assert AuditEvent.objects.filter(action="clock.recalculate").exists()
+
+
+def test_a_decision_is_audited_with_what_was_decided_and_why(case):
+    request, worker = case
+    decision = cw.decide_whether_to_assess(
+        actor=worker, request=request, assess=False, decided_on=date(2024, 2, 1), reasons="Met at SEN support"
+    )
+    event = AuditEvent.objects.filter(action="request.decide_assess").latest("seq")
+    assert (event.actor_id, event.child_id, event.object_id) == (worker.pk, request.child_id, str(decision.pk))
+    assert event.after == {
+        "assess": False,
+        "reasons": "Met at SEN support",
+        "recommendation": None,
+        "departure_reasons": "",
+    }
